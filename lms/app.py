@@ -1,0 +1,42 @@
+"""The application factory: the one place that composes every package's routes."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from lms.config import PROJECT_ROOT, Settings, get_settings
+from lms.db import make_engine
+from lms.web.csrf import csrf_protect
+from lms.web.errors import install_error_handlers
+from lms.web.security import SecurityHeadersMiddleware
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = FastAPI(
+        title="Proficio",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.settings = settings
+    app.state.secret_key = settings.resolved_secret_key()
+    app.state.engine = make_engine(settings.database_url)
+
+    from lms.admin.routes import router as admin_router
+    from lms.audit.routes import router as audit_router
+    from lms.auth.routes import router as auth_router
+    from lms.home.routes import router as home_router
+
+    for router in (home_router, auth_router, admin_router, audit_router):
+        app.include_router(router)
+
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    return app

@@ -1,0 +1,40 @@
+"""Password hashing and the password policy."""
+
+from __future__ import annotations
+
+from passlib.context import CryptContext
+from zxcvbn import zxcvbn
+
+# deprecated="auto" makes verify_and_update() report hashes made with older parameters, so
+# they are upgraded at the next sign-in.
+pwd_context = CryptContext(schemes=["argon2"], deprecated="auto")
+
+MIN_LENGTH = 12
+MAX_LENGTH = 256  # generous, and never truncated: argon2 hashes the whole input
+MIN_SCORE = 3  # zxcvbn 0-4: below 3 is guessable by an online attacker within days
+
+
+def hash_password(password: str) -> str:
+    return pwd_context.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """(ok, new_hash_or_None). Runs a dummy verification for a missing hash to keep timing flat."""
+    if not password_hash:
+        pwd_context.dummy_verify()
+        return False, None
+    return pwd_context.verify_and_update(password, password_hash)
+
+
+def password_problems(password: str, *, user_inputs: list[str] = ()) -> list[str]:
+    """Human-readable reasons a password is refused; empty when it is acceptable."""
+    if len(password) < MIN_LENGTH:
+        return [f"Use at least {MIN_LENGTH} characters."]
+    if len(password) > MAX_LENGTH:
+        return [f"Use at most {MAX_LENGTH} characters."]
+    result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
+    if result["score"] < MIN_SCORE:
+        hint = result["feedback"].get("warning") or "It is too easy to guess."
+        suggestions = " ".join(result["feedback"].get("suggestions") or [])
+        return [f"Choose a less common password. {hint} {suggestions}".strip()]
+    return []

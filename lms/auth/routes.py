@@ -1,0 +1,122 @@
+"""Sign-in, sign-out and the user's own password."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from starlette.responses import Response
+
+from lms.auth import service
+from lms.auth.service import AuthError, ThrottledError
+from lms.demo_accounts import demo_accounts_shown
+from lms.web.access import MaybeUser, SignedInUser
+from lms.web.cookies import SESSION_COOKIE, clear_cookie, set_cookie
+from lms.web.deps import DbSession, client_ip
+from lms.web.flash import flash
+from lms.web.templating import redirect, render
+
+router = APIRouter()
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths, so /login?next= cannot send people elsewhere."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/login")
+def login_page(request: Request, db: DbSession, user: MaybeUser, next: str | None = None) -> Response:
+    if user is not None:
+        return redirect(request, safe_next(next))
+    return render(request, "auth/login.html", {"next": safe_next(next), "demo": demo_accounts_shown(db)})
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    db: DbSession,
+    _user: MaybeUser,
+    email: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    errors = {}
+    if not email.strip():
+        errors["email"] = "Enter your email address."
+    if not password:
+        errors["password"] = "Enter your password."
+    if not errors:
+        try:
+            signed_in = service.login(
+                db, email=email, password=password, client_ip=client_ip(request), settings=request.app.state.settings
+            )
+        except ThrottledError as exc:
+            errors["form"] = str(exc)
+            status = 429
+        except AuthError as exc:
+            errors["form"] = str(exc)
+            status = 422
+        else:
+            response = redirect(request, safe_next(next))
+            set_cookie(response, request, SESSION_COOKIE, signed_in.token)
+            return response
+    else:
+        status = 422
+    return render(
+        request, "auth/login.html",
+        {"next": safe_next(next), "errors": errors, "email": email, "demo": demo_accounts_shown(db)},
+        status_code=status,
+    )
+
+
+@router.post("/logout")
+def logout(request: Request, db: DbSession, user: MaybeUser) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        service.logout(db, token=token, user=user, client_ip=client_ip(request))
+    request.state.user = None
+    flash(request, "You have signed out.")
+    response = redirect(request, "/login")
+    clear_cookie(response, request, SESSION_COOKIE)
+    return response
+
+
+@router.get("/account")
+def account_page(request: Request, user: SignedInUser) -> Response:
+    return render(request, "account/account.html", {})
+
+
+@router.post("/account/password")
+def account_password(
+    request: Request,
+    db: DbSession,
+    user: SignedInUser,
+    current_password: Annotated[str, Form(max_length=1024)] = "",
+    new_password: Annotated[str, Form(max_length=1024)] = "",
+    confirm_password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    errors = {}
+    if new_password != confirm_password:
+        errors["confirm_password"] = "The two new passwords do not match."
+    else:
+        try:
+            service.password_change(
+                db, user=user, current=current_password, new=new_password,
+                keep_token_hash=request.state.session_token_hash, client_ip=client_ip(request),
+            )
+        except AuthError as exc:
+            field = "current_password" if "current" in str(exc) else "new_password"
+            errors[field] = str(exc)
+    if errors:
+        return render(request, "account/account.html", {"errors": errors}, block="content", status_code=422)
+    flash(request, "Your password has been changed. Other sessions have been signed out.")
+    return redirect(request, "/account")
+
+
+

@@ -1,0 +1,183 @@
+"""Signing in and out, server-side sessions and login throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, delete, select
+
+from lms.audit.service import audit_record
+from lms.auth.models import LoginThrottle, UserSession
+from lms.auth.passwords import hash_password, password_problems, verify_password
+from lms.clock import utcnow
+from lms.config import Settings
+from lms.people.models import User
+
+
+class AuthError(Exception):
+    """A sign-in or password change that did not succeed; the message is safe to show."""
+
+
+class ThrottledError(AuthError):
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"Too many failed sign-in attempts. Try again in {_humanise(retry_after)}.")
+
+
+BAD_CREDENTIALS = "The email address or password is not correct."
+# Sessions are touched at most this often, so a page view is not a write every time.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _humanise(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@dataclass
+class SignIn:
+    user: User
+    token: str
+
+
+def _throttle_keys(email: str, client_ip: str | None) -> list[str]:
+    keys = [f"email:{normalise_email(email)[:320]}"]
+    if client_ip:
+        keys.append(f"ip:{client_ip}")
+    return keys
+
+
+def _blocked_for(session: Session, keys: list[str], now: datetime) -> int:
+    rows = session.exec(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
+    waits = [(r.blocked_until - now).total_seconds() for r in rows if r.blocked_until and r.blocked_until > now]
+    return int(max(waits)) + 1 if waits else 0
+
+
+def _record_failure(session: Session, keys: list[str], settings: Settings, now: datetime) -> None:
+    window = timedelta(minutes=settings.login_window_minutes)
+    for key in keys:
+        row = session.get(LoginThrottle, key)
+        if row is None:
+            row = LoginThrottle(key=key, failures=0, last_failure_at=now)
+        elif now - row.last_failure_at > window:
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        # Client addresses are shared (offices behind NAT), so they get more room than one account.
+        allowed = settings.login_max_failures * (4 if key.startswith("ip:") else 1)
+        over = row.failures - allowed
+        if over >= 0:
+            delay = min(settings.login_max_delay_seconds, 2 ** min(over, 20) * 5)
+            row.blocked_until = now + timedelta(seconds=delay)
+        session.add(row)
+
+
+def _clear_failures(session: Session, email: str) -> None:
+    session.exec(delete(LoginThrottle).where(LoginThrottle.key == f"email:{normalise_email(email)}"))
+
+
+def _new_session(session: Session, user: User, client_ip: str | None) -> str:
+    token = secrets.token_urlsafe(32)  # 256 bits
+    session.add(UserSession(token_hash=hash_token(token), user_id=user.id, client_ip=client_ip))
+    return token
+
+
+def login(session: Session, *, email: str, password: str, client_ip: str | None, settings: Settings) -> SignIn:
+    """Check credentials, apply throttling, and open a new server-side session. Commits."""
+    now = utcnow()
+    keys = _throttle_keys(email, client_ip)
+    wait = _blocked_for(session, keys, now)
+    if wait:
+        audit_record(session, action="login.throttled", actor_email=normalise_email(email)[:320], client_ip=client_ip)
+        session.commit()
+        raise ThrottledError(wait)
+
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    ok, new_hash = verify_password(password, user.password_hash if user else None)
+    if not ok or user is None or not user.is_active:
+        _record_failure(session, keys, settings, now)
+        reason = "unknown" if user is None else ("inactive" if not user.is_active else "password")
+        audit_record(
+            session, action="login.failure", actor=user, actor_email=normalise_email(email)[:320],
+            client_ip=client_ip, detail={"reason": reason},
+        )
+        session.commit()
+        raise AuthError(BAD_CREDENTIALS)
+
+    if new_hash:
+        user.password_hash = new_hash
+        session.add(user)
+    _clear_failures(session, email)
+    token = _new_session(session, user, client_ip)
+    audit_record(session, action="login.success", actor=user, client_ip=client_ip)
+    session.commit()
+    return SignIn(user=user, token=token)
+
+
+def logout(session: Session, *, token: str, user: User | None, client_ip: str | None) -> None:
+    session.exec(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+    if user is not None:
+        audit_record(session, action="logout", actor=user, client_ip=client_ip)
+    session.commit()
+
+
+def sessions_end_all(session: Session, *, user_id: int, except_token_hash: str | None = None) -> None:
+    stmt = delete(UserSession).where(UserSession.user_id == user_id)
+    if except_token_hash:
+        stmt = stmt.where(UserSession.token_hash != except_token_hash)
+    session.exec(stmt)
+
+
+def resolve_session(session: Session, *, token: str, settings: Settings) -> tuple[User, UserSession] | None:
+    """The signed-in user for a cookie token, or None when unknown, expired or deactivated."""
+    now = utcnow()
+    row = session.exec(
+        select(UserSession, User).join(User, User.id == UserSession.user_id).where(
+            UserSession.token_hash == hash_token(token)
+        )
+    ).first()
+    if row is None:
+        return None
+    user_session, user = row
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    absolute = timedelta(hours=settings.session_absolute_hours)
+    if not user.is_active or now - user_session.last_seen_at > idle or now - user_session.created_at > absolute:
+        session.delete(user_session)
+        session.commit()
+        return None
+    if now - user_session.last_seen_at > TOUCH_INTERVAL:
+        user_session.last_seen_at = now
+        session.add(user_session)
+        session.commit()
+    return user, user_session
+
+
+def password_change(
+    session: Session, *, user: User, current: str, new: str, keep_token_hash: str | None, client_ip: str | None
+) -> None:
+    """Change a user's own password and end their other sessions. Commits."""
+    ok, _ = verify_password(current, user.password_hash)
+    if not ok:
+        raise AuthError("Your current password is not correct.")
+    problems = password_problems(new, user_inputs=[user.email, user.name])
+    if problems:
+        raise AuthError(problems[0])
+    user.password_hash = hash_password(new)
+    session.add(user)
+    sessions_end_all(session, user_id=user.id, except_token_hash=keep_token_hash)
+    audit_record(session, action="password.change", actor=user, target_type="user", target_id=user.id,
+                 client_ip=client_ip)
+    session.commit()

@@ -1,0 +1,67 @@
+"""Configuration from the environment (prefix-free names, as operators expect: DATABASE_URL, ...)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+class ConfigError(ValueError):
+    """A setting that makes the app unsafe or unable to start."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    proficio_env: str = Field("development", description="development or production")
+    database_url: str = Field(
+        f"sqlite:///{VAR_DIR / 'proficio.db'}", description="SQLAlchemy URL (sqlite or postgresql+psycopg)"
+    )
+    secret_key: str = Field("", description="Signs CSRF tokens; generated under var/ in development")
+    cookie_secure: bool = Field(False, description="Send cookies over HTTPS only")
+    session_idle_minutes: int = Field(30, ge=1)
+    session_absolute_hours: int = Field(12, ge=1)
+    login_max_failures: int = Field(5, ge=1, description="Failures before delays start")
+    login_window_minutes: int = Field(15, ge=1, description="How long failures are remembered")
+    login_max_delay_seconds: int = Field(900, ge=1, description="Longest enforced wait after failures")
+    forwarded_allow_ips: str = Field("127.0.0.1", description="Proxy addresses whose X-Forwarded-For is trusted")
+
+    @property
+    def is_production(self) -> bool:
+        return self.proficio_env.lower() == "production"
+
+    @model_validator(mode="after")
+    def _check_production(self) -> "Settings":
+        if self.is_production:
+            if not self.secret_key:
+                raise ConfigError("SECRET_KEY must be set when PROFICIO_ENV=production")
+            if not self.cookie_secure:
+                raise ConfigError("COOKIE_SECURE must be true when PROFICIO_ENV=production")
+        if self.proficio_env.lower() not in {"development", "production"}:
+            raise ConfigError("PROFICIO_ENV must be 'development' or 'production'")
+        return self
+
+    def resolved_secret_key(self) -> str:
+        """The explicit key, or one generated once and kept under var/ so sessions survive restarts."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = VAR_DIR / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,60 @@
+"""People and organisation: org units (a tree), users, role grants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from lms.clock import utcnow
+
+
+class Role(StrEnum):
+    """Grants on top of being an employee, which everyone is."""
+
+    TRAINER = "trainer"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class OrgUnit(SQLModel, table=True):
+    __tablename__ = "org_unit"
+    __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_org_unit_parent_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("org_unit.id", ondelete="RESTRICT"), index=True, nullable=True),
+    )
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_column=Column(String(320), unique=True, nullable=False))
+    name: str = Field(max_length=200)
+    password_hash: str | None = Field(default=None, max_length=255)
+    is_active: bool = True
+    org_unit_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("org_unit.id", ondelete="SET NULL"), index=True, nullable=True),
+    )
+    manager_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"), index=True, nullable=True),
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class RoleGrant(SQLModel, table=True):
+    __tablename__ = "role_grant"
+
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    )
+    role: str = Field(sa_column=Column(String(32), primary_key=True))
+    granted_at: datetime = Field(default_factory=utcnow)

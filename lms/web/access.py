@@ -1,0 +1,69 @@
+"""Route access policies. Every route declares exactly one, and a test enforces that.
+
+Use the aliases as a parameter (``user: AdminUser``) or, when the handler needs no user,
+``dependencies=[policy(Access.PUBLIC)]``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from lms.people.models import Role, User
+from lms.web.deps import DbSession, load_user
+
+
+class Access(StrEnum):
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    TRAINER = Role.TRAINER.value
+    MANAGER = Role.MANAGER.value
+    ADMIN = Role.ADMIN.value
+
+
+class NotSignedIn(Exception):
+    """Raised for a signed-in-only route without a valid session; answered by a redirect to /login."""
+
+
+def _make(level: Access):
+    def dependency(request: Request, db: DbSession) -> User | None:
+        user = load_user(request, db)
+        if level is Access.PUBLIC:
+            return user
+        if user is None:
+            raise NotSignedIn()
+        if level is not Access.SIGNED_IN and level.value not in request.state.roles:
+            raise HTTPException(status_code=403, detail="You do not have access to this page.")
+        return user
+
+    dependency.__name__ = f"access_{level.value}"
+    dependency.access = level
+    return dependency
+
+
+_POLICIES = {level: _make(level) for level in Access}
+
+
+def policy(level: Access):
+    return Depends(_POLICIES[level])
+
+
+def route_access(route) -> Access | None:
+    """The policy a route declared, found anywhere in its dependency tree (used by tests)."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        level = getattr(dep.call, "access", None)
+        if level is not None:
+            return level
+        stack.extend(dep.dependencies)
+    return None
+
+
+MaybeUser = Annotated[User | None, policy(Access.PUBLIC)]
+SignedInUser = Annotated[User, policy(Access.SIGNED_IN)]
+TrainerUser = Annotated[User, policy(Access.TRAINER)]
+ManagerUser = Annotated[User, policy(Access.MANAGER)]
+AdminUser = Annotated[User, policy(Access.ADMIN)]

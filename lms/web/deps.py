@@ -1,0 +1,45 @@
+"""Request-scoped dependencies: the database session and the signed-in user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session, select
+
+from lms.auth.service import resolve_session
+from lms.people.models import RoleGrant, User
+from lms.web.cookies import SESSION_COOKIE
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_db)]
+
+
+def load_user(request: Request, db: Session) -> User | None:
+    """Resolve the session cookie once per request; the result is kept on request.state."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    request.state.user = None
+    request.state.roles = frozenset()
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        found = resolve_session(db, token=token, settings=request.app.state.settings)
+        if found:
+            user, user_session = found
+            request.state.user = user
+            request.state.session_token_hash = user_session.token_hash
+            request.state.roles = frozenset(
+                db.exec(select(RoleGrant.role).where(RoleGrant.user_id == user.id)).all()
+            )
+    return request.state.user
+
+
+def client_ip(request: Request) -> str | None:
+    # uvicorn rewrites request.client from X-Forwarded-For for trusted proxies only.
+    return request.client.host if request.client else None

@@ -1,0 +1,208 @@
+"""Test harness: every database test runs on SQLite and on PostgreSQL, each test on a fresh database.
+
+A migrated template database is built once per engine and copied for each test (a file copy for
+SQLite, CREATE DATABASE ... TEMPLATE for PostgreSQL), so tests see real commits and stay isolated.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+from starlette.testclient import TestClient
+
+from lms import migrations
+from lms.app import create_app
+from lms.auth.passwords import hash_password
+from lms.config import Settings
+from lms.db import make_engine
+from lms.people.models import RoleGrant, User
+from tests.support.postgres import TempPostgres, find_pg_bin
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+TEST_PASSWORD = "correct horse battery staple 42"
+ENGINES = ["sqlite", "postgresql"]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "e2e" in item.nodeid.split("/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One real argon2 hash, shared so tests don't spend a tenth of a second per user."""
+    return hash_password(TEST_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    url = os.environ.get("PROFICIO_TEST_PG_URL")
+    if url:
+        yield url
+        return
+    bindir = find_pg_bin()
+    if bindir is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL binaries not found; CI must run every database test on PostgreSQL too.")
+        pytest.skip("PostgreSQL binaries not found (install postgresql to run these)")
+    server = TempPostgres(bindir)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    migrations.upgrade(f"sqlite:///{path}")
+    # Fold the WAL back into the main file so a plain copy carries the whole schema.
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str:
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS proficio_template"))
+        conn.execute(text("CREATE DATABASE proficio_template"))
+    admin.dispose()
+    migrations.upgrade(str(make_url(pg_server).set(database="proficio_template").render_as_string(False)))
+    return "proficio_template"
+
+
+def _new_pg_database(pg_server: str, template: str | None) -> str:
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")))
+    admin.dispose()
+    return make_url(pg_server).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=ENGINES)
+def db_url(request, tmp_path) -> str:
+    """A migrated, empty database on each engine."""
+    if request.param == "sqlite":
+        target = tmp_path / "proficio.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    pg_server = request.getfixturevalue("pg_server")
+    return _new_pg_database(pg_server, request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture(params=ENGINES)
+def empty_db_url(request, tmp_path) -> str:
+    """A database with no schema at all, for migration tests."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return _new_pg_database(request.getfixturevalue("pg_server"), None)
+
+
+@pytest.fixture
+def settings(db_url, tmp_path) -> Settings:
+    return Settings(database_url=db_url, secret_key="test-secret-key-" + "x" * 32, proficio_env="development")
+
+
+@pytest.fixture
+def app(settings):
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:
+        yield c
+
+
+class UserFactory:
+    def __init__(self, session: Session, password_hash: str):
+        self.session = session
+        self.password_hash = password_hash
+        self.count = 0
+
+    def __call__(self, *roles: str, email: str | None = None, name: str | None = None, **fields) -> User:
+        self.count += 1
+        user = User(
+            email=email or f"user{self.count}@example.gov",
+            name=name or f"Test User {self.count}",
+            password_hash=self.password_hash,
+            **fields,
+        )
+        self.session.add(user)
+        self.session.flush()
+        for role in roles:
+            self.session.add(RoleGrant(user_id=user.id, role=role))
+        self.session.commit()
+        return user
+
+
+@pytest.fixture
+def make_user(db, password_hash) -> UserFactory:
+    return UserFactory(db, password_hash)
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = TEST_PASSWORD):
+    token = csrf_from(client.get("/login").text)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+class Browser:
+    """A signed-in TestClient that adds the session's CSRF token to unsafe requests."""
+
+    def __init__(self, client: TestClient):
+        self.client = client
+
+    def token(self) -> str:
+        return csrf_from(self.client.get("/account").text)
+
+    def get(self, url, **kw):
+        return self.client.get(url, **kw)
+
+    def post(self, url, data=None, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token())
+        return self.client.post(url, data=data, **kw)
+
+
+@pytest.fixture
+def signed_in(client, make_user):
+    """signed_in(*roles, **user_fields) -> (Browser, User)."""
+
+    def _sign_in(*roles: str, **fields):
+        user = make_user(*roles, **fields)
+        response = sign_in(client, user.email)
+        assert response.status_code == 303, response.text
+        return Browser(client), user
+
+    return _sign_in
