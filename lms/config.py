@@ -13,8 +13,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 
 
-class ConfigError(ValueError):
-    """A setting that makes the app unsafe or unable to start."""
+class ConfigError(Exception):
+    """A setting that makes the app unsafe or unable to start.
+
+    Not a ValueError, so pydantic passes it through unwrapped and the CLI can print it as one line.
+    """
 
 
 class Settings(BaseSettings):

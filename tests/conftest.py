@@ -147,8 +147,7 @@ class UserFactory:
         user = User(
             email=email or f"user{self.count}@example.gov",
             name=name or f"Test User {self.count}",
-            password_hash=self.password_hash,
-            **fields,
+            **{"password_hash": self.password_hash, **fields},
         )
         self.session.add(user)
         self.session.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from passlib.context import CryptContext
 from zxcvbn import zxcvbn
 
@@ -26,13 +28,27 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
     return pwd_context.verify_and_update(password, password_hash)
 
 
+def _personal_words(user_inputs) -> list[str]:
+    """Names and email parts, split so "jane.doe@x" also rules out "jane" and "doe"."""
+    words = set()
+    for item in user_inputs:
+        if not item:
+            continue
+        local = item.split("@")[0].lower()
+        words.update({item.lower(), local})
+        words.update(w for w in re.split(r"[\s._+-]+", local) if len(w) > 2)
+    return sorted(words)
+
+
 def password_problems(password: str, *, user_inputs: list[str] = ()) -> list[str]:
     """Human-readable reasons a password is refused; empty when it is acceptable."""
     if len(password) < MIN_LENGTH:
         return [f"Use at least {MIN_LENGTH} characters."]
     if len(password) > MAX_LENGTH:
         return [f"Use at most {MAX_LENGTH} characters."]
-    result = zxcvbn(password[:100], user_inputs=[u for u in user_inputs if u])
+    # zxcvbn refuses input over 72 characters (its matching is quadratic); longer passwords are
+    # still hashed whole, only their strength is judged on the start.
+    result = zxcvbn(password[:72], user_inputs=_personal_words(user_inputs))
     if result["score"] < MIN_SCORE:
         hint = result["feedback"].get("warning") or "It is too easy to guess."
         suggestions = " ".join(result["feedback"].get("suggestions") or [])

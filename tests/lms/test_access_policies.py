@@ -1,0 +1,54 @@
+"""Every route declares who may use it, and the declaration is enforced for every role."""
+
+import pytest
+from starlette.testclient import TestClient
+
+from lms.people.models import Role
+from lms.web.access import Access, route_access
+from tests.conftest import Browser, csrf_from, sign_in
+from tests.lms.routes_util import UNSAFE, api_routes, route_calls
+
+PERSONAS = ["anonymous", "employee", Role.TRAINER.value, Role.MANAGER.value, Role.ADMIN.value]
+
+
+def test_every_route_declares_a_policy(app):
+    missing = [f"{sorted(r.methods)} {r.path}" for r in api_routes(app) if route_access(r) is None]
+    assert not missing, f"Routes without an access policy: {missing}"
+    assert len(api_routes(app)) > 5
+
+
+def allowed(persona: str, level: Access) -> bool:
+    if level is Access.PUBLIC:
+        return True
+    if persona == "anonymous":
+        return False
+    return level is Access.SIGNED_IN or level.value == persona
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_policies_are_enforced_for_each_role(app, make_user, persona):
+    with TestClient(app, follow_redirects=False) as client:
+        if persona != "anonymous":
+            roles = () if persona == "employee" else (persona,)
+            user = make_user(*roles)
+            assert sign_in(client, user.email).status_code == 303
+            token = Browser(client).token()
+        else:
+            token = csrf_from(client.get("/login").text)
+        failures = []
+        for method, path, route in route_calls(app):
+            if path == "/logout":
+                continue  # signing out mid-loop would change the persona
+            level = route_access(route)
+            kwargs = {"headers": {"X-CSRF-Token": token}} if method in UNSAFE else {}
+            response = client.request(method, path, **kwargs)
+            to_login = response.status_code == 303 and response.headers["location"].startswith("/login")
+            if allowed(persona, level):
+                ok = response.status_code != 403 and not to_login
+            elif persona == "anonymous":
+                ok = to_login
+            else:
+                ok = response.status_code == 403
+            if not ok:
+                failures.append(f"{method} {path} [{level}] -> {response.status_code}")
+        assert not failures, f"{persona}: " + "; ".join(failures)
