@@ -4,8 +4,28 @@ from sqlmodel import SQLModel
 
 from lms.audit.models import AuditEvent
 from lms.auth.models import LoginThrottle, UserSession
+from lms.competences.models import (
+    Competence,
+    CompetenceArea,
+    CompetenceStatus,
+    Evidence,
+    Framework,
+    JobProfile,
+    JobProfileRequirement,
+    ProficiencyLevel,
+)
 from lms.people.models import OrgUnit, RoleGrant, User
 
 metadata = SQLModel.metadata
 
-__all__ = ["AuditEvent", "LoginThrottle", "OrgUnit", "RoleGrant", "User", "UserSession", "metadata"]
+__all__ = [
+    "AuditEvent",
+    "Competence",
+    "CompetenceArea",
+    "CompetenceStatus",
+    "Evidence",
+    "Framework",
+    "JobProfile",
+    "JobProfileRequirement",
+    "ProficiencyLevel",
+    "LoginThrottle", "OrgUnit", "RoleGrant", "User", "UserSession", "metadata"]

@@ -47,6 +47,10 @@ class User(SQLModel, table=True):
         default=None,
         sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"), index=True, nullable=True),
     )
+    job_profile_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("job_profile.id", ondelete="SET NULL"), index=True, nullable=True),
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 
