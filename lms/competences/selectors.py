@@ -1,0 +1,136 @@
+"""Reads for the skills picture. Each function runs a fixed number of queries, whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_
+from sqlmodel import Session, select
+
+from lms.clock import utcnow
+from lms.competences.models import (
+    Competence,
+    CompetenceArea,
+    CompetenceStatus,
+    Evidence,
+    Framework,
+    JobProfile,
+    JobProfileRequirement,
+    ProficiencyLevel,
+)
+from lms.people.models import User
+
+
+def effective_level(status: CompetenceStatus | None, now: datetime) -> tuple[int, bool]:
+    """(verified level, lapsed): a level whose evidence expired since it was written counts as 0
+    until `lms competences rebuild` (or new evidence) recomputes it from what is still valid."""
+    if status is None:
+        return 0, False
+    if status.verified_until is not None and status.verified_until <= now:
+        return 0, True
+    return status.verified_level, False
+
+
+@dataclass
+class SkillRow:
+    competence: Competence
+    area: CompetenceArea
+    framework: Framework
+    required: int
+    verified: int
+    lapsed: bool
+    verified_source: str | None
+    verified_until: datetime | None
+    self_level: int | None
+    self_assessed_at: datetime | None
+
+    @property
+    def gap(self) -> int:
+        return max(self.required - self.verified, 0)
+
+    @property
+    def in_profile(self) -> bool:
+        return self.required > 0
+
+
+def skill_rows(session: Session, user: User, now: datetime | None = None) -> list[SkillRow]:
+    """Every competence with the person's required, verified and self-assessed level (one query)."""
+    now = now or utcnow()
+    stmt = (
+        select(Competence, CompetenceArea, Framework, JobProfileRequirement.level, CompetenceStatus)
+        .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
+        .join(Framework, Framework.id == Competence.framework_id)
+        .outerjoin(JobProfileRequirement, and_(JobProfileRequirement.competence_id == Competence.id,
+                                               JobProfileRequirement.job_profile_id == user.job_profile_id))
+        .outerjoin(CompetenceStatus, and_(CompetenceStatus.competence_id == Competence.id,
+                                          CompetenceStatus.user_id == user.id))
+        .order_by(Framework.code, CompetenceArea.position, Competence.position, Competence.code)
+    )
+    rows = []
+    for comp, area, fw, required, status in session.exec(stmt).all():
+        verified, lapsed = effective_level(status, now)
+        rows.append(SkillRow(
+            competence=comp, area=area, framework=fw, required=required or 0, verified=verified, lapsed=lapsed,
+            verified_source=status.verified_source if status else None,
+            verified_until=status.verified_until if status else None,
+            self_level=status.self_level if status else None,
+            self_assessed_at=status.self_assessed_at if status else None,
+        ))
+    return rows
+
+
+@dataclass
+class EvidenceView:
+    evidence: Evidence
+    recorded_by_name: str | None
+
+    def expired(self, now: datetime) -> bool:
+        return self.evidence.expires_at is not None and self.evidence.expires_at <= now
+
+
+def evidence_by_competence(session: Session, user_id: int) -> dict[int, list[EvidenceView]]:
+    """All evidence for a person, newest first, grouped by competence (one query)."""
+    stmt = (
+        select(Evidence, User.name)
+        .outerjoin(User, User.id == Evidence.recorded_by_id)
+        .where(Evidence.user_id == user_id)
+        .order_by(Evidence.recorded_at.desc(), Evidence.id.desc())
+    )
+    grouped: dict[int, list[EvidenceView]] = {}
+    for evidence, name in session.exec(stmt).all():
+        grouped.setdefault(evidence.competence_id, []).append(EvidenceView(evidence, name))
+    return grouped
+
+
+def levels_by_framework(session: Session) -> dict[int, list[ProficiencyLevel]]:
+    grouped: dict[int, list[ProficiencyLevel]] = {}
+    for lv in session.exec(select(ProficiencyLevel).order_by(ProficiencyLevel.level)).all():
+        grouped.setdefault(lv.framework_id, []).append(lv)
+    return grouped
+
+
+def competence_by_code(session: Session, code: str, framework_code: str | None = None) -> Competence | None:
+    stmt = select(Competence).join(Framework, Framework.id == Competence.framework_id).where(Competence.code == code)
+    if framework_code:
+        stmt = stmt.where(Framework.code == framework_code)
+    return session.exec(stmt.order_by(Framework.id)).first()
+
+
+def job_profiles(session: Session) -> list[JobProfile]:
+    return list(session.exec(select(JobProfile).order_by(JobProfile.name)).all())
+
+
+@dataclass
+class Heatmap:
+    people: list[User]
+    competences: list[tuple[Competence, CompetenceArea]]
+    # (user_id, competence_id) -> (required, verified, self_level, lapsed)
+    cells: dict[tuple[int, int], tuple[int, int, int | None, bool]] = field(default_factory=dict)
+    profiles: dict[int, JobProfile] = field(default_factory=dict)
+
+    def cell(self, user_id: int, competence_id: int):
+        return self.cells.get((user_id, competence_id))
+
+    def person_gap(self, user_id: int) -> int:
+        return sum(max(r - v, 0) for (u, _), (r, v, _s, _l) in self.cells.items() if u == user_id and r)

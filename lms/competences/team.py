@@ -1,0 +1,119 @@
+"""The manager's view: people in the reporting line × competences their profiles require."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
+
+from lms.clock import utcnow
+from lms.competences.models import Competence, CompetenceArea, CompetenceStatus, JobProfile, JobProfileRequirement
+from lms.competences.selectors import Heatmap, effective_level
+from lms.people.models import User
+from lms.people.selectors import reporting_line_cte
+
+
+def team_heatmap(
+    session: Session,
+    *,
+    manager_id: int,
+    direct_only: bool = False,
+    area_id: int | None = None,
+    profile_id: int | None = None,
+    sort: str = "name",
+    now: datetime | None = None,
+) -> Heatmap:
+    """Four queries whatever the team size: people, requirements, competences, statuses."""
+    now = now or utcnow()
+    stmt = select(User).where(User.is_active)
+    if direct_only:
+        stmt = stmt.where(User.manager_id == manager_id)
+    else:
+        line = reporting_line_cte(manager_id)
+        stmt = stmt.where(User.id.in_(sa_select(line.c.id)))
+    if profile_id:
+        stmt = stmt.where(User.job_profile_id == profile_id)
+    people = list(session.exec(stmt.order_by(User.name)).all())
+
+    profile_ids = {p.job_profile_id for p in people if p.job_profile_id}
+    requirements = session.exec(
+        select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id.in_(profile_ids))
+    ).all() if profile_ids else []
+    required = {}
+    for req in requirements:
+        required.setdefault(req.job_profile_id, {})[req.competence_id] = req.level
+
+    comp_ids = {r.competence_id for r in requirements}
+    comp_stmt = (
+        select(Competence, CompetenceArea).join(CompetenceArea, CompetenceArea.id == Competence.area_id)
+        .where(Competence.id.in_(comp_ids)).order_by(CompetenceArea.position, Competence.position, Competence.code)
+    )
+    if area_id:
+        comp_stmt = comp_stmt.where(Competence.area_id == area_id)
+    competences = list(session.exec(comp_stmt).all()) if comp_ids else []
+    shown = {c.id for c, _ in competences}
+
+    person_ids = [p.id for p in people]
+    statuses = session.exec(
+        select(CompetenceStatus).where(CompetenceStatus.user_id.in_(person_ids),
+                                       CompetenceStatus.competence_id.in_(shown))
+    ).all() if person_ids and shown else []
+    by_key = {(s.user_id, s.competence_id): s for s in statuses}
+
+    heatmap = Heatmap(people=people, competences=competences)
+    for person in people:
+        for comp_id, level in required.get(person.job_profile_id, {}).items():
+            if comp_id not in shown:
+                continue
+            status = by_key.get((person.id, comp_id))
+            verified, lapsed = effective_level(status, now)
+            heatmap.cells[(person.id, comp_id)] = (level, verified, status.self_level if status else None, lapsed)
+    if sort == "gap":
+        heatmap.people.sort(key=lambda p: (-heatmap.person_gap(p.id), p.name))
+    return heatmap
+
+
+@dataclass
+class TeamSummary:
+    requirements: int
+    met: int
+    most_below: list[tuple[Competence, int]]
+    largest_gaps: list[tuple[User, int]]
+    self_vs_verified: float | None  # average (self - verified) where both are known
+    compared: int
+
+    @property
+    def share_met(self) -> int | None:
+        return round(100 * self.met / self.requirements) if self.requirements else None
+
+
+def team_summary(heatmap: Heatmap, top: int = 5) -> TeamSummary:
+    below: Counter[int] = Counter()
+    met = total = 0
+    diffs = []
+    for (_user_id, comp_id), (required, verified, self_level, _lapsed) in heatmap.cells.items():
+        total += 1
+        if verified >= required:
+            met += 1
+        else:
+            below[comp_id] += 1
+        if self_level is not None:
+            diffs.append(self_level - verified)
+    comps = {c.id: c for c, _ in heatmap.competences}
+    gaps = sorted(((p, heatmap.person_gap(p.id)) for p in heatmap.people), key=lambda pg: (-pg[1], pg[0].name))
+    return TeamSummary(
+        requirements=total, met=met,
+        most_below=[(comps[cid], n) for cid, n in below.most_common(top)],
+        largest_gaps=[pg for pg in gaps if pg[1] > 0][:top],
+        self_vs_verified=round(sum(diffs) / len(diffs), 1) if diffs else None,
+        compared=len(diffs),
+    )
+
+
+def profiles_by_id(session: Session, ids: set[int]) -> dict[int, JobProfile]:
+    if not ids:
+        return {}
+    return {p.id: p for p in session.exec(select(JobProfile).where(JobProfile.id.in_(ids))).all()}
