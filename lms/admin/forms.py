@@ -1,0 +1,71 @@
+"""Input shapes for the admin forms, kept apart from the tables they change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from lms.people.models import OrgUnit, Role, User
+from lms.people.selectors import user_by_email, user_roles
+from lms.people.service import PeopleError, clean_email
+
+GRANTABLE_ROLES = [(Role.TRAINER.value, "Trainer"), (Role.MANAGER.value, "Manager"), (Role.ADMIN.value, "Administrator")]
+# The services name model fields; the forms show some of them under other names.
+FORM_FIELD = {"manager_id": "manager_email"}
+
+
+def error_field(exc: PeopleError) -> str:
+    return FORM_FIELD.get(exc.field, exc.field) if exc.field else "form"
+
+
+def parse_id(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+@dataclass
+class UserForm:
+    name: str = ""
+    email: str = ""
+    org_unit_id: str = ""
+    manager_email: str = ""
+    roles: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, session: Session, user: User) -> UserForm:
+        manager = session.get(User, user.manager_id) if user.manager_id else None
+        return cls(
+            name=user.name, email=user.email, org_unit_id=str(user.org_unit_id or ""),
+            manager_email=manager.email if manager else "", roles=sorted(user_roles(session, user.id)),
+        )
+
+    def check(self, session: Session) -> tuple[dict[str, str], int | None, int | None]:
+        """Every problem the form can spot on its own, so people see them all at once.
+
+        Returns (errors, org_unit_id, manager_id); the services still check everything again.
+        """
+        errors: dict[str, str] = {}
+        if not self.name.strip():
+            errors["name"] = "Enter the person's name."
+        if not self.email.strip():
+            errors["email"] = "Enter the person's email address."
+        else:
+            try:
+                clean_email(self.email)
+            except PeopleError as exc:
+                errors["email"] = str(exc)
+        unit_id = parse_id(self.org_unit_id)
+        if self.org_unit_id.strip() and (unit_id is None or session.get(OrgUnit, unit_id) is None):
+            errors["org_unit_id"] = "Choose an organisation unit from the list."
+        manager_id = None
+        if self.manager_email.strip():
+            manager = user_by_email(session, self.manager_email)
+            if manager is None:
+                errors["manager_email"] = (
+                    f"Nobody has the email address {self.manager_email.strip()}. "
+                    "Enter the line manager's email exactly, or leave it empty."
+                )
+            else:
+                manager_id = manager.id
+        return errors, unit_id, manager_id

@@ -1,0 +1,66 @@
+"""Admin page for importing users from a CSV file (the same import as `lms users import`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from starlette.responses import Response
+
+from lms.people.csv_import import MAX_BYTES, users_import
+from lms.web.access import AdminUser
+from lms.web.deps import DbSession, client_ip
+from lms.web.flash import flash
+from lms.web.templating import redirect, render
+
+router = APIRouter(prefix="/users/import")
+
+COLUMNS = [
+    ("email", "Required. The person's work email; re-importing updates the person with this email."),
+    ("name", "Required. Full name as it should appear in Proficio."),
+    ("org_unit", "Organisation unit as a path, for example Digital Directorate / Data Team. "
+                 "Units that do not exist yet are created. Empty means no unit."),
+    ("manager_email", "Email of the line manager, who must already exist or be on another line of the file. "
+                      "Empty means no line manager."),
+    ("roles", "Extra roles separated by semicolons or spaces: trainer, manager, admin. Empty means employee "
+              "only; the roles in the file replace the person's current roles."),
+    ("job_profile", "Optional column. Accepted but not used yet."),
+]
+
+
+def _page(request: Request, status_code: int = 200, **context) -> Response:
+    context.setdefault("errors", {})
+    context.setdefault("dry_run", False)
+    return render(request, "admin/import.html", {"columns": COLUMNS, **context}, status_code=status_code)
+
+
+@router.get("")
+def import_form(request: Request, user: AdminUser) -> Response:
+    return _page(request)
+
+
+@router.post("")
+def import_submit(
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    file: Annotated[UploadFile | None, File()] = None,
+    dry_run: Annotated[bool, Form()] = False,
+) -> Response:
+    data = file.file.read(MAX_BYTES + 1) if file is not None else b""
+    if not data:
+        return _page(request, 422, dry_run=dry_run, errors={"file": "Choose a CSV file to upload."})
+    if len(data) > MAX_BYTES:
+        return _page(request, 422, dry_run=dry_run,
+                     errors={"file": f"The file is larger than {MAX_BYTES // 2**20} MB. Split it into smaller files."})
+    result = users_import(db, data=data, by=user, client_ip=client_ip(request), dry_run=dry_run)
+    if not result.ok:
+        db.rollback()
+        return _page(request, 422, dry_run=dry_run, result=result, filename=file.filename,
+                     errors={"file": result.summary()})
+    if dry_run:
+        db.rollback()
+        return _page(request, dry_run=True, result=result, filename=file.filename)
+    db.commit()
+    flash(request, f"Import finished. {result.summary()}")
+    return redirect(request, "/admin/users")

@@ -1,0 +1,173 @@
+"""Admin pages for users: the list, create, edit, roles, password and active status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from lms.admin.forms import GRANTABLE_ROLES, UserForm, error_field, parse_id
+from lms.admin.paging import url_with
+from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
+from lms.people import service
+from lms.people.models import User
+from lms.people.selectors import org_units_with_paths
+from lms.people.service import PeopleError
+from lms.web.access import AdminUser
+from lms.web.deps import DbSession, client_ip
+from lms.web.flash import flash
+from lms.web.templating import redirect, render
+
+router = APIRouter(prefix="/users")
+
+Text = Annotated[str, Form(max_length=320)]
+Roles = Annotated[list[str], Form()]
+
+
+def _person(db: Session, user_id: int) -> User:
+    person = db.get(User, user_id)
+    if person is None:
+        raise HTTPException(status_code=404, detail="We could not find that user. They may have been removed.")
+    return person
+
+
+@router.get("")
+def users_list(
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    q: Annotated[str, Query(max_length=200)] = "",
+    unit: Annotated[str, Query(max_length=20)] = "",
+    role: Annotated[str, Query(max_length=20)] = "",
+    status: Annotated[str, Query(max_length=20)] = "all",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    filters = UserFilters(
+        q=q.strip(), unit=parse_id(unit), role=role if role in ROLE_FILTERS else "",
+        status=status if status in STATUS_FILTERS else "all", page=page,
+    )
+    units = org_units_with_paths(db)
+    result = users_page(db, filters)
+    params = filters.params()
+    return render(request, "admin/users.html", {
+        "filters": filters,
+        "result": result,
+        "unit_options": [(u.id, path) for u, path in units],
+        "unit_paths": {u.id: path for u, path in units},
+        "page_url": lambda n: url_with("/admin/users", params, page=n),
+    }, block="results")
+
+
+def _form_page(request: Request, db: Session, template: str, context: dict, status_code: int = 200) -> Response:
+    context.setdefault("errors", {})
+    context["unit_options"] = [(u.id, path) for u, path in org_units_with_paths(db)]
+    context["role_options"] = GRANTABLE_ROLES
+    return render(request, template, context, status_code=status_code)
+
+
+@router.get("/new")
+def user_new(request: Request, db: DbSession, user: AdminUser) -> Response:
+    return _form_page(request, db, "admin/user_new.html", {"form": UserForm()})
+
+
+@router.post("/new")
+def user_create(
+    request: Request, db: DbSession, user: AdminUser,
+    name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "",
+    roles: Roles = [], password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles)
+    errors, unit_id, manager_id = form.check(db)
+    if not errors:
+        try:
+            person = service.user_create(
+                db, email=email, name=name, by=user, password=password or None, org_unit_id=unit_id,
+                manager_id=manager_id, roles=set(roles), client_ip=client_ip(request),
+            )
+            db.commit()
+        except PeopleError as exc:
+            db.rollback()
+            errors[error_field(exc)] = str(exc)
+    if errors:
+        return _form_page(request, db, "admin/user_new.html", {"form": form, "errors": errors}, status_code=422)
+    flash(request, f"{person.name} has been added.")
+    return redirect(request, f"/admin/users/{person.id}")
+
+
+def _edit_page(request: Request, db: Session, person: User, status_code: int = 200, **context) -> Response:
+    context.setdefault("form", UserForm.of(db, person))
+    context["person"] = person
+    return _form_page(request, db, "admin/user_edit.html", context, status_code=status_code)
+
+
+@router.get("/{user_id:int}")
+def user_edit(request: Request, db: DbSession, user: AdminUser, user_id: int) -> Response:
+    return _edit_page(request, db, _person(db, user_id))
+
+
+@router.post("/{user_id:int}")
+def user_update(
+    request: Request, db: DbSession, user: AdminUser, user_id: int,
+    name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "", roles: Roles = [],
+) -> Response:
+    person = _person(db, user_id)
+    form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles)
+    errors, unit_id, manager_id = form.check(db)
+    if not errors:
+        try:
+            service.user_update(db, user=person, by=user, name=name, email=email, org_unit_id=unit_id,
+                                manager_id=manager_id, client_ip=client_ip(request))
+            service.roles_set(db, user=person, roles=set(roles), by=user, client_ip=client_ip(request))
+            db.commit()
+        except PeopleError as exc:
+            db.rollback()
+            errors[error_field(exc)] = str(exc)
+    if errors:
+        return _edit_page(request, db, person, status_code=422, form=form, errors=errors)
+    flash(request, f"The changes to {person.name} have been saved.")
+    return redirect(request, f"/admin/users/{person.id}")
+
+
+@router.post("/{user_id:int}/password")
+def user_password(
+    request: Request, db: DbSession, user: AdminUser, user_id: int,
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    person = _person(db, user_id)
+    try:
+        if not password:
+            raise PeopleError("Enter the new password.", "password")
+        service.user_set_password(db, user=person, password=password, by=user, client_ip=client_ip(request))
+        db.commit()
+    except PeopleError as exc:
+        db.rollback()
+        return _edit_page(request, db, person, status_code=422, password_errors={"password": str(exc)})
+    flash(request, f"A new password has been set for {person.name}; they have been signed out everywhere.")
+    return redirect(request, f"/admin/users/{person.id}")
+
+
+def _set_active(request: Request, db: Session, by: User, user_id: int, active: bool) -> Response:
+    person = _person(db, user_id)
+    try:
+        service.user_set_active(db, user=person, active=active, by=by, client_ip=client_ip(request))
+        db.commit()
+    except PeopleError as exc:
+        db.rollback()
+        return _edit_page(request, db, person, status_code=422, status_errors={"form": str(exc)})
+    if active:
+        flash(request, f"{person.name} has been reactivated and can sign in again.")
+    else:
+        flash(request, f"{person.name} has been deactivated and signed out everywhere.")
+    return redirect(request, f"/admin/users/{person.id}")
+
+
+@router.post("/{user_id:int}/deactivate")
+def user_deactivate(request: Request, db: DbSession, user: AdminUser, user_id: int) -> Response:
+    return _set_active(request, db, user, user_id, active=False)
+
+
+@router.post("/{user_id:int}/activate")
+def user_activate(request: Request, db: DbSession, user: AdminUser, user_id: int) -> Response:
+    return _set_active(request, db, user, user_id, active=True)
