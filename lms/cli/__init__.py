@@ -1,0 +1,58 @@
+"""The `lms` command: serve, migrate, load demo data, manage users, check the installation."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from lms.cli._common import SafeGroup, describe
+from lms.config import get_settings
+
+app = typer.Typer(
+    cls=SafeGroup,
+    name="lms",
+    help="Proficio, a learning platform for public-service staff. Settings come from the environment "
+    "(DATABASE_URL, SECRET_KEY, PROFICIO_ENV, ...) or a .env file.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    # Read the environment afresh on every invocation (matters when commands run in-process).
+    get_settings.cache_clear()
+
+
+def _register() -> None:
+    from lms.cli import check, db, demo, serve, users
+
+    app.add_typer(db.app, name="db")
+    app.add_typer(users.app, name="users")
+    app.command("serve")(serve.serve)
+    app.command("demo")(demo.demo)
+    app.command("check")(check.check)
+
+
+_register()
+
+
+def main() -> int:
+    """Console-script entry point: errors become one line on stderr and a non-zero exit code."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - whatever escapes Click still must not print a traceback
+        typer.echo(f"Error: {describe(exc)}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

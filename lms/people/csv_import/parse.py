@@ -1,0 +1,149 @@
+"""Reading the CSV: encoding, delimiter, header and each line on its own (no database)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from lms.people.csv_import.result import ImportLineError
+from lms.people.models import Role
+from lms.people.service import PeopleError, clean_email
+
+MAX_BYTES = 5 * 1024 * 1024
+REQUIRED_COLUMNS = ("email", "name", "org_unit", "manager_email", "roles")
+OPTIONAL_COLUMNS = ("job_profile",)
+MAX_NAME = 200
+_ROLE_SPLIT = re.compile(r"[;,\s]+")
+_VALID_ROLES = {r.value for r in Role}
+
+
+@dataclass
+class Row:
+    line: int
+    email: str
+    name: str
+    unit_path: tuple[str, ...]
+    manager_email: str | None
+    roles: set[str]
+
+
+def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], set[str]]:
+    """The valid rows (None when nothing more can be checked), every error, and emails on bad lines."""
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    if size > MAX_BYTES:
+        return _rejected(0, f"The file is too large ({size // 1024} KB); the limit is "
+                            f"{MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files.")
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return _rejected(0, "The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.")
+    else:
+        text = data.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in many European locales save CSV with semicolons.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        return _rejected(1, f"The header cannot be read: {exc}.")
+    if not header or not any(h.strip() for h in header):
+        return _rejected(0, "The file is empty. The first line must name the columns: "
+                            + ", ".join(REQUIRED_COLUMNS) + ".")
+    columns = [h.strip().lower().replace(" ", "_") for h in header]
+    header_errors = _check_header(columns)
+    if header_errors:
+        return None, header_errors, set()
+
+    rows: list[Row] = []
+    errors: list[ImportLineError] = []
+    first_seen: dict[str, int] = {}
+    bad_line_emails: set[str] = set()
+    previous_end = reader.line_num
+    try:
+        for fields in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) > len(columns):
+                errors.append(ImportLineError(
+                    line, f"Has {len(fields)} values but the header has {len(columns)} columns."))
+                continue
+            record = dict(zip(columns, [f.strip() for f in fields] + [""] * (len(columns) - len(fields))))
+            row, problems = _row(line, record)
+            errors += [ImportLineError(line, p) for p in problems]
+            if row is None:
+                bad_line_emails.add(record["email"].lower())
+                continue
+            if row.email in first_seen:
+                errors.append(ImportLineError(
+                    line, f"Duplicate email {row.email} (first on line {first_seen[row.email]})."))
+                continue
+            first_seen[row.email] = line
+            rows.append(row)
+    except csv.Error as exc:
+        errors.append(ImportLineError(reader.line_num, f"This line cannot be read: {exc}."))
+    if not rows and not errors:
+        errors.append(ImportLineError(0, "The file has a header but no users."))
+    return (None if errors and not rows else rows), errors, bad_line_emails
+
+
+def _rejected(line: int, message: str):
+    return None, [ImportLineError(line, message)], set()
+
+
+def _check_header(columns: list[str]) -> list[ImportLineError]:
+    errors = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        errors.append(ImportLineError(1, f"Missing column(s): {', '.join(missing)}. The first line must be: "
+                                         + ",".join(REQUIRED_COLUMNS) + " (job_profile is optional)."))
+    unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        errors.append(ImportLineError(1, f"Unknown column(s): {', '.join(unknown)}. Accepted: "
+                                         + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "."))
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        errors.append(ImportLineError(1, f"Column(s) appear twice: {', '.join(duplicated)}."))
+    return errors
+
+
+def _row(line: int, record: dict[str, str]) -> tuple[Row | None, list[str]]:
+    problems = []
+    email = None
+    if not record["email"]:
+        problems.append("Email is missing.")
+    else:
+        try:
+            email = clean_email(record["email"])
+        except PeopleError as exc:
+            problems.append(str(exc))
+    name = " ".join(record["name"].split())
+    if not name:
+        problems.append("Name is missing.")
+    elif len(name) > MAX_NAME:
+        problems.append(f"Name is longer than {MAX_NAME} characters.")
+    path = tuple(p.strip() for p in record["org_unit"].split("/")) if record["org_unit"] else ()
+    if any(not p for p in path):
+        problems.append(f"Organisation unit '{record['org_unit']}' has an empty part; write it like "
+                        "'Digital Directorate / Data Team'.")
+    elif any(len(p) > MAX_NAME for p in path):
+        problems.append(f"An organisation unit name is longer than {MAX_NAME} characters.")
+    manager_email = None
+    if record["manager_email"]:
+        try:
+            manager_email = clean_email(record["manager_email"])
+        except PeopleError as exc:
+            problems.append(f"Manager email: {exc}")
+    # Everyone is an employee, so saying so is harmless; other unknown words are mistakes.
+    roles = {r.lower() for r in _ROLE_SPLIT.split(record["roles"]) if r} - {"employee"}
+    unknown = sorted(roles - _VALID_ROLES)
+    if unknown:
+        problems.append(f"Unknown role(s): {', '.join(unknown)}. Use {', '.join(sorted(_VALID_ROLES))} "
+                        "(separated by ';' or spaces).")
+    if problems or email is None:
+        return None, problems
+    return Row(line, email, name, path, manager_email, roles), []
