@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from lms.audit.service import audit_record
 from lms.auth.passwords import hash_password
+from lms.competences.demo import competences_demo_load
 from lms.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from lms.people.models import OrgUnit, Role, RoleGrant, User
 
@@ -110,6 +111,9 @@ def demo_load(session: Session) -> DemoSummary:
         managers=sum(Role.MANAGER.value in p.roles for p in people),
         trainers=sum(Role.TRAINER.value in p.roles for p in people),
         admins=sum(Role.ADMIN.value in p.roles for p in people),
+    )
+    competences_demo_load(
+        session, [(p.user, p.unit.name, Role.MANAGER.value in p.roles) for p in people]
     )
     audit_record(session, action="demo.load", detail={"users": summary.users, "org_units": summary.org_units})
     session.flush()
