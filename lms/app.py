@@ -31,9 +31,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.admin.routes import router as admin_router
     from lms.audit.routes import router as audit_router
     from lms.auth.routes import router as auth_router
+    from lms.competences.admin_routes import router as competences_admin_router
+    from lms.competences.skills_routes import router as skills_router
+    from lms.competences.team_routes import router as team_router
     from lms.home.routes import router as home_router
 
-    for router in (home_router, auth_router, admin_router, audit_router):
+    for router in (home_router, auth_router, admin_router, audit_router, skills_router, team_router,
+                   competences_admin_router):
         app.include_router(router)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from lms.competences.models import JobProfile
 from lms.people.models import OrgUnit, Role, User
 from lms.people.selectors import user_by_email, user_roles
 from lms.people.service import PeopleError, clean_email
@@ -31,6 +32,7 @@ class UserForm:
     org_unit_id: str = ""
     manager_email: str = ""
     roles: list[str] = field(default_factory=list)
+    job_profile_id: str = ""
 
     @classmethod
     def of(cls, session: Session, user: User) -> UserForm:
@@ -38,7 +40,16 @@ class UserForm:
         return cls(
             name=user.name, email=user.email, org_unit_id=str(user.org_unit_id or ""),
             manager_email=manager.email if manager else "", roles=sorted(user_roles(session, user.id)),
+            job_profile_id=str(user.job_profile_id or ""),
         )
+
+    def job_profile(self, session: Session, errors: dict[str, str]) -> int | None:
+        """The chosen job profile's id (None: no profile); adds an error when it does not exist."""
+        profile_id = parse_id(self.job_profile_id)
+        if self.job_profile_id.strip() and (profile_id is None or session.get(JobProfile, profile_id) is None):
+            errors["job_profile_id"] = "Choose a job profile from the list."
+            return None
+        return profile_id
 
     def check(self, session: Session) -> tuple[dict[str, str], int | None, int | None]:
         """Every problem the form can spot on its own, so people see them all at once.

@@ -24,7 +24,8 @@ COLUMNS = [
                       "Empty means no line manager."),
     ("roles", "Extra roles separated by semicolons or spaces: trainer, manager, admin. Empty means employee "
               "only; the roles in the file replace the person's current roles."),
-    ("job_profile", "Optional column. Accepted but not used yet."),
+    ("job_profile", "Optional column. The name of an existing job profile (any capitalisation). Empty means no "
+                    "job profile; without this column people keep the profile they have."),
 ]
 
 

@@ -11,6 +11,9 @@ from starlette.responses import Response
 from lms.admin.forms import GRANTABLE_ROLES, UserForm, error_field, parse_id
 from lms.admin.paging import url_with
 from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
+from lms.competences.admin_selectors import profile_names_of, profile_options
+from lms.competences.profile_service import user_job_profile_set
+from lms.competences.service import CompetenceError
 from lms.people import service
 from lms.people.models import User
 from lms.people.selectors import org_units_with_paths
@@ -56,6 +59,7 @@ def users_list(
         "result": result,
         "unit_options": [(u.id, path) for u, path in units],
         "unit_paths": {u.id: path for u, path in units},
+        "profile_names": profile_names_of(db, [row.id for row in result.items]),
         "page_url": lambda n: url_with("/admin/users", params, page=n),
     }, block="results")
 
@@ -64,6 +68,7 @@ def _form_page(request: Request, db: Session, template: str, context: dict, stat
     context.setdefault("errors", {})
     context["unit_options"] = [(u.id, path) for u, path in org_units_with_paths(db)]
     context["role_options"] = GRANTABLE_ROLES
+    context["profile_options"] = profile_options(db)
     return render(request, template, context, status_code=status_code)
 
 
@@ -76,18 +81,22 @@ def user_new(request: Request, db: DbSession, user: AdminUser) -> Response:
 def user_create(
     request: Request, db: DbSession, user: AdminUser,
     name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "",
-    roles: Roles = [], password: Annotated[str, Form(max_length=1024)] = "",
+    roles: Roles = [], password: Annotated[str, Form(max_length=1024)] = "", job_profile_id: Text = "",
 ) -> Response:
-    form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles)
+    form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles,
+                    job_profile_id=job_profile_id)
     errors, unit_id, manager_id = form.check(db)
+    profile_id = form.job_profile(db, errors)
     if not errors:
         try:
             person = service.user_create(
                 db, email=email, name=name, by=user, password=password or None, org_unit_id=unit_id,
                 manager_id=manager_id, roles=set(roles), client_ip=client_ip(request),
             )
+            # The people service knows nothing of job profiles; the profile is set here, audited.
+            user_job_profile_set(db, user=person, job_profile_id=profile_id, by=user, client_ip=client_ip(request))
             db.commit()
-        except PeopleError as exc:
+        except (PeopleError, CompetenceError) as exc:
             db.rollback()
             errors[error_field(exc)] = str(exc)
     if errors:
@@ -111,17 +120,21 @@ def user_edit(request: Request, db: DbSession, user: AdminUser, user_id: int) ->
 def user_update(
     request: Request, db: DbSession, user: AdminUser, user_id: int,
     name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "", roles: Roles = [],
+    job_profile_id: Text = "",
 ) -> Response:
     person = _person(db, user_id)
-    form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles)
+    form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles,
+                    job_profile_id=job_profile_id)
     errors, unit_id, manager_id = form.check(db)
+    profile_id = form.job_profile(db, errors)
     if not errors:
         try:
             service.user_update(db, user=person, by=user, name=name, email=email, org_unit_id=unit_id,
                                 manager_id=manager_id, client_ip=client_ip(request))
             service.roles_set(db, user=person, roles=set(roles), by=user, client_ip=client_ip(request))
+            user_job_profile_set(db, user=person, job_profile_id=profile_id, by=user, client_ip=client_ip(request))
             db.commit()
-        except PeopleError as exc:
+        except (PeopleError, CompetenceError) as exc:
             db.rollback()
             errors[error_field(exc)] = str(exc)
     if errors:

@@ -27,10 +27,12 @@ def _root() -> None:
 
 
 def _register() -> None:
-    from lms.cli import check, db, demo, serve, users
+    from lms.cli import check, competences, db, demo, frameworks, serve, users
 
     app.add_typer(db.app, name="db")
     app.add_typer(users.app, name="users")
+    app.add_typer(frameworks.app, name="frameworks")
+    app.add_typer(competences.app, name="competences")
     app.command("serve")(serve.serve)
     app.command("demo")(demo.demo)
     app.command("check")(check.check)

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from pathlib import Path
 
 from sqlmodel import Session, select
 
 from lms.clock import utcnow
-from lms.competences.framework_io import framework_import, parse
+from lms.competences.framework_service import digcomp_load
 from lms.competences.models import Competence, Evidence, EvidenceSource, JobProfile, JobProfileRequirement
 from lms.competences.service import add_months, statuses_rebuild
 from lms.people.models import User
-
-DIGCOMP_PATH = Path(__file__).parent / "data" / "digcomp-2.2.json"
 
 # Evidence of these competences goes stale quickly: threats and tools change.
 VALIDITY_MONTHS = {"4.1": 12, "4.2": 24, "2.6": 24}
@@ -48,11 +45,6 @@ TEAM_PROFILES = {
     "Finance and Procurement": "Caseworker",
     "Information Governance": "Policy adviser",
 }
-
-
-def digcomp_load(session: Session):
-    """Load (or refresh) the shipped DigComp 2.2; idempotent. The caller commits."""
-    return framework_import(session, doc=parse(DIGCOMP_PATH.read_bytes(), "json"))
 
 
 def competences_demo_load(session: Session, people: list[tuple[User, str, bool]], *, seed: int = 2026) -> int:

@@ -63,6 +63,8 @@ def _months(raw, where: str, errors: list[str]) -> int | None:
     if raw in (None, ""):
         return None
     try:
+        if isinstance(raw, (bool, float, list, dict)):
+            raise TypeError
         value = int(raw)
     except (TypeError, ValueError):
         errors.append(f"{where}: evidence_valid_months must be a whole number of months, not '{raw}'.")
@@ -77,16 +79,72 @@ def _validate_json(text: str) -> dict:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FrameworkFileError([f"line {exc.lineno}: not valid JSON ({exc.msg})."]) from None
+    except RecursionError:
+        raise FrameworkFileError(["The JSON is nested too deeply to be a framework."]) from None
     if not isinstance(doc, dict):
         raise FrameworkFileError(["The file must hold one JSON object describing a framework."])
-    errors: list[str] = []
+    # The shape is checked first so the later checks (and the import) can rely on it.
+    errors = _check_shapes(doc)
+    if errors:
+        raise FrameworkFileError(errors)
     _check_document(doc, errors, where=lambda path: path)
     if errors:
         raise FrameworkFileError(errors)
     return doc
 
 
+# Longest text each field may hold (the column sizes); versions may also be written as numbers.
+_TEXT_LIMITS = {"code": 64, "name": 300, "version": 32, "publisher": 300, "licence": 500, "band": 64,
+                "summary": 20_000}
+
+
+def _check_text(obj: dict, keys, path: str, errors: list[str]) -> None:
+    for key in keys:
+        value = obj.get(key)
+        if value is None or (key == "version" and isinstance(value, (int, float)) and not isinstance(value, bool)):
+            continue
+        if not isinstance(value, str):
+            errors.append(f"{path}: '{key}' must be text, not {type(value).__name__}.")
+
+
+def _check_list(obj: dict, key: str, path: str, errors: list[str]) -> list:
+    value = obj.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append(f"{path}: '{key}' must be a list, not {type(value).__name__}.")
+        return []
+    good = []
+    for i, item in enumerate(value):
+        if isinstance(item, dict):
+            good.append((i, item))
+        else:
+            where = f"{key}[{i}]" if path == "framework" else f"{path}.{key}[{i}]"
+            errors.append(f"{where}: must be an object, not {type(item).__name__}.")
+    return good
+
+
+def _check_shapes(doc: dict) -> list[str]:
+    errors: list[str] = []
+    _check_text(doc, ("code", "name", "version", "publisher", "licence"), "framework", errors)
+    for i, lv in _check_list(doc, "levels", "framework", errors):
+        _check_text(lv, ("band", "summary"), f"levels[{i}]", errors)
+    for i, area in _check_list(doc, "areas", "framework", errors):
+        _check_text(area, ("code", "name"), f"areas[{i}]", errors)
+        for j, comp in _check_list(area, "competences", f"areas[{i}]", errors):
+            _check_text(comp, ("code", "name", "summary"), f"areas[{i}].competences[{j}]", errors)
+    return errors
+
+
+def _too_long(obj: dict, keys, path: str, errors: list[str]) -> None:
+    for key in keys:
+        value = str(obj.get(key) or "")
+        if len(value) > _TEXT_LIMITS[key]:
+            errors.append(f"{path}: '{key}' is longer than {_TEXT_LIMITS[key]} characters.")
+
+
 def _check_document(doc: dict, errors: list[str], where) -> None:
+    _too_long(doc, ("name", "version", "publisher", "licence"), where("framework"), errors)
     for key in ("code", "name"):
         if not str(doc.get(key) or "").strip():
             errors.append(f"{where('framework')}: '{key}' is required.")
@@ -101,6 +159,8 @@ def _check_document(doc: dict, errors: list[str], where) -> None:
         elif level in seen_levels:
             errors.append(f"{path}: level {level} appears twice.")
         seen_levels.add(level)
+        if isinstance(lv, dict):
+            _too_long(lv, ("band", "summary"), path, errors)
     seen_areas, seen_comps = set(), set()
     areas = doc.get("areas")
     if not isinstance(areas, list) or not areas:
@@ -116,6 +176,7 @@ def _check_document(doc: dict, errors: list[str], where) -> None:
         seen_areas.add(code)
         if not str(area.get("name") or "").strip():
             errors.append(f"{path}: area name is required.")
+        _too_long(area, ("name",), path, errors)
         for j, comp in enumerate(area.get("competences") or []):
             cpath = where(f"areas[{i}].competences[{j}]") if not comp.get("_line") else f"line {comp['_line']}"
             ccode = str(comp.get("code") or "").strip()
@@ -126,13 +187,18 @@ def _check_document(doc: dict, errors: list[str], where) -> None:
             seen_comps.add(ccode)
             if not str(comp.get("name") or "").strip():
                 errors.append(f"{cpath}: competence name is required.")
+            _too_long(comp, ("name", "summary"), cpath, errors)
             if "_months_error" not in comp:
                 _months(comp.get("evidence_valid_months"), cpath, errors)
 
 
 def _parse_csv(text: str) -> dict:
     reader = csv.DictReader(io.StringIO(text))
-    missing = {"kind", "code", "name"} - set(reader.fieldnames or [])
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise FrameworkFileError([f"line 1: the header cannot be read ({exc})."]) from None
+    missing = {"kind", "code", "name"} - set(fieldnames or [])
     if missing:
         raise FrameworkFileError([f"line 1: missing column(s) {', '.join(sorted(missing))}; expected "
                                   f"{', '.join(CSV_COLUMNS)}."])
@@ -140,12 +206,17 @@ def _parse_csv(text: str) -> dict:
     doc: dict = {"levels": [], "areas": []}
     areas: dict[str, dict] = {}
     framework_rows = 0
-    for row in reader:
-        line = reader.line_num
+    line_of: dict[str, int] = {}
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise FrameworkFileError([f"line {reader.line_num}: this line cannot be read ({exc})."]) from None
+    for line, row in rows:
         row = {k: (v or "").strip() for k, v in row.items() if k}
         kind = row.get("kind", "").lower()
         if kind == "framework":
             framework_rows += 1
+            line_of["framework"] = line
             doc.update(code=row["code"], name=row["name"], version=row.get("version", ""),
                        publisher=row.get("publisher", ""), licence=row.get("licence", ""))
         elif kind == "level":
@@ -154,6 +225,7 @@ def _parse_csv(text: str) -> dict:
             except ValueError:
                 errors.append(f"line {line}: level code must be a number from 1 to {MAX_LEVEL}, not '{row['code']}'.")
                 continue
+            line_of[f"levels[{len(doc['levels'])}]"] = line
             doc["levels"].append({"level": level, "band": row.get("band", ""), "summary": row.get("summary", "")})
         elif kind == "area":
             area = {"code": row["code"], "name": row["name"], "competences": [], "_line": line}
@@ -174,9 +246,12 @@ def _parse_csv(text: str) -> dict:
             errors.append(f"line {line}: kind must be framework, level, area or competence, not '{kind}'.")
     if framework_rows != 1:
         errors.append(f"The file must have exactly one 'framework' row (found {framework_rows}).")
-    line_of = {f"areas[{i}]": a["_line"] for i, a in enumerate(doc["areas"])}
+    line_of.update({f"areas[{i}]": a["_line"] for i, a in enumerate(doc["areas"])})
     _check_document(doc, errors, where=lambda path: f"line {line_of[path]}" if path in line_of else path)
     if errors:
+        # In file order, as people fix them top to bottom; problems of the file as a whole come last.
+        numbered = re.compile(r"^line (\d+):")
+        errors.sort(key=lambda e: int(m.group(1)) if (m := numbered.match(e)) else float("inf"))
         raise FrameworkFileError(errors)
     return doc
 

@@ -28,7 +28,8 @@ def team_heatmap(
 ) -> Heatmap:
     """Four queries whatever the team size: people, requirements, competences, statuses."""
     now = now or utcnow()
-    stmt = select(User).where(User.is_active)
+    # Corrupt data with a cycle could put the manager in their own line; their page is /skills.
+    stmt = select(User).where(User.is_active, User.id != manager_id)
     if direct_only:
         stmt = stmt.where(User.manager_id == manager_id)
     else:
@@ -72,8 +73,17 @@ def team_heatmap(
             verified, lapsed = effective_level(status, now)
             heatmap.cells[(person.id, comp_id)] = (level, verified, status.self_level if status else None, lapsed)
     if sort == "gap":
-        heatmap.people.sort(key=lambda p: (-heatmap.person_gap(p.id), p.name))
+        gaps = person_gaps(heatmap)
+        heatmap.people.sort(key=lambda p: (-gaps.get(p.id, 0), p.name))
     return heatmap
+
+
+def person_gaps(heatmap: Heatmap) -> dict[int, int]:
+    """Total gap per person in one pass (Heatmap.person_gap scans every cell for each person)."""
+    gaps: dict[int, int] = {}
+    for (user_id, _cid), (required, verified, _self, _lapsed) in heatmap.cells.items():
+        gaps[user_id] = gaps.get(user_id, 0) + max(required - verified, 0)
+    return gaps
 
 
 @dataclass
@@ -103,7 +113,8 @@ def team_summary(heatmap: Heatmap, top: int = 5) -> TeamSummary:
         if self_level is not None:
             diffs.append(self_level - verified)
     comps = {c.id: c for c, _ in heatmap.competences}
-    gaps = sorted(((p, heatmap.person_gap(p.id)) for p in heatmap.people), key=lambda pg: (-pg[1], pg[0].name))
+    per_person = person_gaps(heatmap)
+    gaps = sorted(((p, per_person.get(p.id, 0)) for p in heatmap.people), key=lambda pg: (-pg[1], pg[0].name))
     return TeamSummary(
         requirements=total, met=met,
         most_below=[(comps[cid], n) for cid, n in below.most_common(top)],

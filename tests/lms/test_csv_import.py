@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from lms.audit.models import AuditEvent
+from lms.competences.models import JobProfile
 from lms.people.csv_import import MAX_BYTES, users_import
 from lms.people.models import OrgUnit, RoleGrant, User
 from lms.people.selectors import org_units_with_paths, user_by_email, user_roles
@@ -67,6 +68,8 @@ def test_reimport_changes_nothing_then_updates_by_email(db):
 
 
 def test_bom_semicolons_crlf_and_job_profile_are_accepted(db):
+    db.add(JobProfile(name="Data analyst"))
+    db.commit()
     data = ("\ufeffEmail;Name;Org unit;Manager email;Roles;Job profile\r\n"
             "gus@example.gov;Gus Grey;Policy;;trainer;Data analyst\r\n").encode()
     result = users_import(db, data=data, by=None)

@@ -1,8 +1,9 @@
 """Importing users from CSV: the whole file is checked first and rejected whole if any line is bad.
 
-Columns: ``email, name, org_unit, manager_email, roles`` and optionally ``job_profile`` (accepted and
-ignored until job profiles exist). Each line states a user's full record: an empty ``org_unit`` or
-``manager_email`` clears it, and ``roles`` replaces the user's grants. Re-importing updates users by
+Columns: ``email, name, org_unit, manager_email, roles`` and optionally ``job_profile`` (an existing
+profile's name, any case). Each line states a user's full record: an empty ``org_unit``,
+``manager_email`` or ``job_profile`` clears it, and ``roles`` replaces the user's grants; without a
+``job_profile`` column people keep their profiles. Re-importing updates users by
 email, so importing the same file twice changes nothing the second time. Imported users get no
 password; an administrator sets one. The caller commits.
 """

@@ -27,6 +27,8 @@ class Row:
     unit_path: tuple[str, ...]
     manager_email: str | None
     roles: set[str]
+    # None when the file has no job_profile column (profiles are left as they are); "" clears it.
+    job_profile: str | None = None
 
 
 def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], set[str]]:
@@ -144,6 +146,9 @@ def _row(line: int, record: dict[str, str]) -> tuple[Row | None, list[str]]:
     if unknown:
         problems.append(f"Unknown role(s): {', '.join(unknown)}. Use {', '.join(sorted(_VALID_ROLES))} "
                         "(separated by ';' or spaces).")
+    job_profile = " ".join(record["job_profile"].split()) if "job_profile" in record else None
+    if job_profile and len(job_profile) > MAX_NAME:
+        problems.append(f"Job profile is longer than {MAX_NAME} characters.")
     if problems or email is None:
         return None, problems
-    return Row(line, email, name, path, manager_email, roles), []
+    return Row(line, email, name, path, manager_email, roles, job_profile), []

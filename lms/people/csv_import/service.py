@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 from lms.audit.service import audit_record
+from lms.competences.models import JobProfile
 from lms.people.csv_import.parse import Row, parse
 from lms.people.csv_import.result import ImportLineError, ImportResult
 from lms.people.csv_import.units import UnitResolver
@@ -35,6 +37,8 @@ def users_import(
     db_manager_of = {email: email_of.get(manager_id) for _, email, manager_id in all_users}
     errors += _check_managers(rows, db_manager_of, bad_line_emails)
     errors += _check_own_admin(session, rows, by)
+    profile_ids, profile_errors = _profile_ids(session, rows)
+    errors += profile_errors
     if errors:
         return ImportResult(ok=False, errors=sorted(errors, key=lambda e: (e.line, e.message)), dry_run=dry_run)
 
@@ -51,6 +55,7 @@ def users_import(
             and user.org_unit_id == units.resolve(row.unit_path)
             and email_of.get(user.manager_id) == row.manager_email
             and grants.get(user.id, set()) == row.roles
+            and (row.job_profile is None or user.job_profile_id == profile_ids[row.line])
         )
         if same:
             result.unchanged += 1
@@ -61,6 +66,7 @@ def users_import(
         return result
 
     _apply(session, rows, existing, grants, units, by=by, client_ip=client_ip)
+    _apply_profiles(session, rows, existing, profile_ids, by=by, client_ip=client_ip)
     audit_record(session, action="users.import", actor=by, client_ip=client_ip, target_type="user",
                  detail={"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                          "units_created": result.units_created})
@@ -96,6 +102,37 @@ def _apply(session, rows, existing, grants, units, *, by, client_ip) -> None:
             for role in sorted(changed):
                 audit_record(session, action=action, actor=by, target_type="user", target_id=user.id,
                              client_ip=client_ip, detail={"role": role, "via": "import"})
+
+
+def _profile_ids(session: Session, rows: list[Row]) -> tuple[dict[int, int | None], list[ImportLineError]]:
+    """Line -> job profile id (None: clear it) for lines with a job_profile; names match ignoring case."""
+    named = {r.job_profile.lower() for r in rows if r.job_profile}
+    by_name = {}
+    for chunk in _chunks(sorted(named)):
+        by_name.update({name.lower(): pid for pid, name in session.exec(
+            select(JobProfile.id, JobProfile.name).where(func.lower(JobProfile.name).in_(chunk)))})
+    ids: dict[int, int | None] = {}
+    errors = []
+    for row in rows:
+        if row.job_profile is None:
+            continue
+        if row.job_profile and row.job_profile.lower() not in by_name:
+            errors.append(ImportLineError(row.line, f"Unknown job profile '{row.job_profile}'. Create it under "
+                                                    "Job profiles first, or leave the column empty."))
+            continue
+        ids[row.line] = by_name[row.job_profile.lower()] if row.job_profile else None
+    return ids, errors
+
+
+def _apply_profiles(session, rows, existing, profile_ids, *, by, client_ip) -> None:
+    for row in rows:
+        user = existing[row.email]
+        if row.job_profile is None or user.job_profile_id == profile_ids[row.line]:
+            continue
+        user.job_profile_id = profile_ids[row.line]
+        session.add(user)
+        audit_record(session, action="user.job_profile", actor=by, target_type="user", target_id=user.id,
+                     client_ip=client_ip, detail={"to": row.job_profile or None, "via": "import"})
 
 
 def _check_managers(

@@ -1,0 +1,147 @@
+"""Admin pages for frameworks: list, load DigComp, import, export, and evidence validity."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from sqlmodel import Session
+from starlette.responses import Response
+
+from lms.competences.admin_selectors import framework_summaries, framework_trees
+from lms.competences.framework_io import MAX_BYTES, FrameworkFileError, export_csv, export_json
+from lms.competences.framework_service import (
+    FORMATS,
+    competence_set_validity,
+    detect_format,
+    digcomp_load,
+    digcomp_loaded,
+    framework_file_import,
+    parse_months,
+)
+from lms.competences.models import Competence, Framework
+from lms.competences.service import CompetenceError
+from lms.web.access import AdminUser
+from lms.web.deps import DbSession, client_ip
+from lms.web.flash import flash
+from lms.web.templating import redirect, render
+
+router = APIRouter(prefix="/frameworks")
+
+FORMAT_CHOICES = [("auto", "Work it out from the file"), ("json", "JSON"), ("csv", "CSV")]
+
+
+def _counts_text(counts) -> str:
+    return (f"{counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged "
+            "(framework, levels, areas and competences).")
+
+
+def _list_page(request: Request, db: Session, status_code: int = 200, **context) -> Response:
+    context.setdefault("errors", {})
+    context.setdefault("fmt", "auto")
+    return render(request, "competences/frameworks.html", {
+        "frameworks": framework_summaries(db), "digcomp_loaded": digcomp_loaded(db),
+        "format_choices": FORMAT_CHOICES, **context,
+    }, status_code=status_code)
+
+
+@router.get("")
+def frameworks_list(request: Request, db: DbSession, user: AdminUser) -> Response:
+    return _list_page(request, db)
+
+
+@router.post("/load-digcomp")
+def frameworks_load_digcomp(request: Request, db: DbSession, user: AdminUser) -> Response:
+    counts = digcomp_load(db, by=user, client_ip=client_ip(request))
+    db.commit()
+    flash(request, f"DigComp 2.2 is loaded: {_counts_text(counts)}")
+    return redirect(request, f"/admin/frameworks/{counts.framework.id}")
+
+
+@router.post("/import")
+def frameworks_import(
+    request: Request, db: DbSession, user: AdminUser,
+    file: Annotated[UploadFile | None, File()] = None,
+    fmt: Annotated[str, Form(max_length=10)] = "auto",
+) -> Response:
+    data = file.file.read(MAX_BYTES + 1) if file is not None else b""
+    filename = (file.filename if file is not None else "") or "the file"
+    if fmt not in ("auto", *FORMATS):
+        return _list_page(request, db, 422, errors={"fmt": "Choose JSON, CSV or 'work it out'."})
+    if not data:
+        return _list_page(request, db, 422, fmt=fmt, errors={"file": "Choose a JSON or CSV file to upload."})
+    chosen = detect_format(filename, data) if fmt == "auto" else fmt
+    try:
+        counts = framework_file_import(db, data=data, fmt=chosen, by=user, source=filename,
+                                       client_ip=client_ip(request))
+    except FrameworkFileError as exc:
+        db.rollback()
+        return _list_page(request, db, 422, fmt=fmt, filename=filename, problems=exc.errors,
+                          errors={"file": f"{filename} was rejected: {len(exc.errors)} problem(s) found. "
+                                          "Nothing was imported."})
+    db.commit()
+    flash(request, f"{filename} was imported ({chosen.upper()}): {_counts_text(counts)}")
+    return redirect(request, f"/admin/frameworks/{counts.framework.id}")
+
+
+def _framework(db: Session, framework_id: int) -> Framework:
+    framework = db.get(Framework, framework_id)
+    if framework is None:
+        raise HTTPException(status_code=404, detail="We could not find that framework.")
+    return framework
+
+
+def _download(framework: Framework, body: str, ext: str, media_type: str) -> Response:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{framework.code}-{framework.version}".strip("-")) or "framework"
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{ext}"'})
+
+
+@router.get("/{framework_id:int}/export.json")
+def framework_export_json(db: DbSession, user: AdminUser, framework_id: int) -> Response:
+    framework = _framework(db, framework_id)
+    return _download(framework, export_json(db, framework), "json", "application/json; charset=utf-8")
+
+
+@router.get("/{framework_id:int}/export.csv")
+def framework_export_csv(db: DbSession, user: AdminUser, framework_id: int) -> Response:
+    framework = _framework(db, framework_id)
+    return _download(framework, export_csv(db, framework), "csv", "text/csv; charset=utf-8")
+
+
+def _detail_page(request: Request, db: Session, framework: Framework, status_code: int = 200, **context) -> Response:
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    tree = framework_trees(db, framework.id)[0]
+    return render(request, "competences/framework_detail.html", {"tree": tree, **context}, status_code=status_code)
+
+
+@router.get("/{framework_id:int}")
+def framework_detail(request: Request, db: DbSession, user: AdminUser, framework_id: int) -> Response:
+    return _detail_page(request, db, _framework(db, framework_id))
+
+
+@router.post("/{framework_id:int}/competences/{competence_id:int}/validity")
+def competence_validity(
+    request: Request, db: DbSession, user: AdminUser, framework_id: int, competence_id: int,
+    evidence_valid_months: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    framework = _framework(db, framework_id)
+    competence = db.get(Competence, competence_id)
+    if competence is None or competence.framework_id != framework.id:
+        raise HTTPException(status_code=404, detail="We could not find that competence in this framework.")
+    try:
+        months = parse_months(evidence_valid_months)
+        changed = competence_set_validity(db, competence=competence, months=months, by=user,
+                                          client_ip=client_ip(request))
+        db.commit()
+    except CompetenceError as exc:
+        db.rollback()
+        field = f"months-{competence.id}"
+        return _detail_page(request, db, framework, 422, errors={field: f"{competence.code} {competence.name}: {exc}"},
+                            values={competence.id: evidence_valid_months})
+    if changed:
+        period = f"stays valid for {months} month{'s' if months != 1 else ''}" if months else "never expires"
+        flash(request, f"New evidence for {competence.code} {competence.name} {period}.")
+    return redirect(request, f"/admin/frameworks/{framework.id}#competence-{competence.id}")

@@ -1,0 +1,107 @@
+"""Administering frameworks: loading DigComp, importing files, and how long evidence stays valid.
+
+The web page and the `lms frameworks` command share these, so both audit-log the same way.
+Callers commit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from lms.audit.service import audit_record
+from lms.competences.framework_io import FrameworkFileError, ImportCounts, framework_import, parse
+from lms.competences.models import Competence, Framework
+from lms.competences.service import CompetenceError
+from lms.people.models import User
+
+DIGCOMP_PATH = Path(__file__).parent / "data" / "digcomp-2.2.json"
+DIGCOMP_CODE = "DigComp"
+FORMATS = ("json", "csv")
+MAX_VALID_MONTHS = 120
+
+
+def detect_format(filename: str | None, data: bytes) -> str:
+    """json or csv, from the file's extension, else from its first non-blank character."""
+    suffix = Path(filename or "").suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "json" if head[:1] in (b"{", b"[") else "csv"
+
+
+def framework_file_import(
+    session: Session, *, data: bytes, fmt: str, by: User | None, source: str = "", client_ip: str | None = None,
+) -> ImportCounts:
+    """Validate the whole file (FrameworkFileError lists every problem), then import it."""
+    counts = framework_import(session, doc=parse(data, fmt))
+    _audit_import(session, counts, by=by, source=source, client_ip=client_ip)
+    return counts
+
+
+def digcomp_loaded(session: Session) -> bool:
+    return session.exec(select(Framework.id).where(Framework.code == DIGCOMP_CODE)).first() is not None
+
+
+def digcomp_load(session: Session, *, by: User | None = None, client_ip: str | None = None) -> ImportCounts:
+    """Load the shipped DigComp 2.2, or refresh it; loading it twice changes nothing.
+
+    The shipped file says nothing about how long evidence stays valid, so validity periods an
+    administrator has set are kept rather than reset.
+    """
+    doc = parse(DIGCOMP_PATH.read_bytes(), "json")
+    framework = session.exec(select(Framework).where(Framework.code == doc["code"])).first()
+    if framework is not None:
+        months = dict(session.exec(select(Competence.code, Competence.evidence_valid_months)
+                                   .where(Competence.framework_id == framework.id)).all())
+        for area in doc["areas"]:
+            for comp in area.get("competences") or []:
+                if comp.get("evidence_valid_months") is None:
+                    comp["evidence_valid_months"] = months.get(comp["code"])
+    counts = framework_import(session, doc=doc)
+    _audit_import(session, counts, by=by, source=DIGCOMP_PATH.name, client_ip=client_ip)
+    return counts
+
+
+def _audit_import(session: Session, counts: ImportCounts, *, by, source: str, client_ip) -> None:
+    # The log records changes; re-importing an identical file is not one.
+    if counts.created or counts.updated:
+        audit_record(session, action="framework.import", actor=by, target_type="framework",
+                     target_id=counts.framework.id, client_ip=client_ip,
+                     detail={"code": counts.framework.code, "source": source, "created": counts.created,
+                             "updated": counts.updated, "unchanged": counts.unchanged})
+
+
+def parse_months(raw: str) -> int | None:
+    """The form's text as a validity period: blank is None (never expires), else 1–120 months."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_VALID_MONTHS:
+        raise CompetenceError(f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}, or leave it blank "
+                              "if evidence never expires.", "evidence_valid_months")
+    return int(raw)
+
+
+def competence_set_validity(
+    session: Session, *, competence: Competence, months: int | None, by: User | None, client_ip: str | None = None,
+) -> bool:
+    """Set how long new evidence stays valid. Evidence already recorded keeps its expiry (it is
+    append-only). Returns whether anything changed."""
+    if months is not None and not 1 <= months <= MAX_VALID_MONTHS:
+        raise CompetenceError(f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}.",
+                              "evidence_valid_months")
+    before = competence.evidence_valid_months
+    if before == months:
+        return False
+    competence.evidence_valid_months = months
+    session.add(competence)
+    audit_record(session, action="competence.validity", actor=by, target_type="competence",
+                 target_id=competence.id, client_ip=client_ip,
+                 detail={"code": competence.code, "from": before, "to": months})
+    return True
+
+
+__all__ = ["FrameworkFileError", "DIGCOMP_CODE", "competence_set_validity", "detect_format", "digcomp_load",
+           "digcomp_loaded", "framework_file_import", "parse_months"]

@@ -1,0 +1,171 @@
+"""Admin pages for job profiles: the list, create, rename, delete, and the required-levels grid."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from lms.admin.paging import url_with
+from lms.competences.admin_selectors import framework_trees, profiles_page, required_levels
+from lms.competences.models import MAX_LEVEL, JobProfile
+from lms.competences.profile_service import (
+    job_profile_create,
+    job_profile_delete,
+    job_profile_holders,
+    job_profile_update,
+    requirements_set,
+)
+from lms.competences.service import CompetenceError
+from lms.web.access import AdminUser
+from lms.web.deps import DbSession, client_ip
+from lms.web.flash import flash
+from lms.web.templating import redirect, render
+
+router = APIRouter(prefix="/job-profiles")
+
+Name = Annotated[str, Form(max_length=400)]
+Description = Annotated[str, Form(max_length=4000)]
+LEVEL_PREFIX = "level-"
+
+
+def _list_page(request: Request, db: Session, page: int = 1, status_code: int = 200, **context) -> Response:
+    context.setdefault("errors", {})
+    context.setdefault("form", {"name": "", "description": ""})
+    return render(request, "competences/job_profiles.html", {
+        "result": profiles_page(db, page),
+        "page_url": lambda n: url_with("/admin/job-profiles", {}, page=n), **context,
+    }, status_code=status_code)
+
+
+@router.get("")
+def job_profiles_list(
+    request: Request, db: DbSession, user: AdminUser, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    return _list_page(request, db, page)
+
+
+@router.post("")
+def job_profiles_create(
+    request: Request, db: DbSession, user: AdminUser, name: Name = "", description: Description = "",
+) -> Response:
+    try:
+        profile = job_profile_create(db, name=name, description=description, by=user, client_ip=client_ip(request))
+        db.commit()
+    except CompetenceError as exc:
+        db.rollback()
+        return _list_page(request, db, status_code=422, errors={exc.field or "form": str(exc)},
+                          form={"name": name, "description": description})
+    flash(request, f"The job profile {profile.name} has been created. Now set the levels it requires.")
+    return redirect(request, f"/admin/job-profiles/{profile.id}")
+
+
+def _profile(db: Session, profile_id: int) -> JobProfile:
+    profile = db.get(JobProfile, profile_id)
+    if profile is None:
+        raise HTTPException(status_code=404, detail="We could not find that job profile. It may have been deleted.")
+    return profile
+
+
+def _detail_page(request: Request, db: Session, profile: JobProfile, status_code: int = 200, **context) -> Response:
+    context.setdefault("errors", {})
+    context.setdefault("grid_errors", {})
+    context.setdefault("delete_errors", {})
+    context.setdefault("form", {"name": profile.name, "description": profile.description})
+    context.setdefault("levels", required_levels(db, profile.id))
+    return render(request, "competences/job_profile_detail.html", {
+        "profile": profile, "trees": framework_trees(db), "holders": job_profile_holders(db, profile.id),
+        "max_level": MAX_LEVEL, **context,
+    }, status_code=status_code)
+
+
+@router.get("/{profile_id:int}")
+def job_profile_detail(request: Request, db: DbSession, user: AdminUser, profile_id: int) -> Response:
+    return _detail_page(request, db, _profile(db, profile_id))
+
+
+@router.post("/{profile_id:int}")
+def job_profile_edit(
+    request: Request, db: DbSession, user: AdminUser, profile_id: int, name: Name = "",
+    description: Description = "",
+) -> Response:
+    profile = _profile(db, profile_id)
+    try:
+        job_profile_update(db, profile=profile, name=name, description=description, by=user,
+                           client_ip=client_ip(request))
+        db.commit()
+    except CompetenceError as exc:
+        db.rollback()
+        db.refresh(profile)
+        return _detail_page(request, db, profile, 422, errors={exc.field or "form": str(exc)},
+                            form={"name": name, "description": description})
+    flash(request, f"The details of {profile.name} have been saved.")
+    return redirect(request, f"/admin/job-profiles/{profile.id}")
+
+
+async def grid_fields(request: Request) -> list[tuple[str, str]]:
+    """The grid's level-<competence id> fields as sent (the form has one per competence)."""
+    form = await request.form()
+    return [(k, v) for k, v in form.multi_items() if k.startswith(LEVEL_PREFIX) and isinstance(v, str)]
+
+
+def parse_grid(fields: list[tuple[str, str]]) -> tuple[dict[int, int], dict[str, str]]:
+    """(levels by competence id, errors by field) — every problem at once."""
+    levels: dict[int, int] = {}
+    errors: dict[str, str] = {}
+    bad_ids: list[str] = []
+    for key, raw in fields:
+        cid, raw = key.removeprefix(LEVEL_PREFIX), raw.strip()
+        if not cid.isdigit() or len(cid) > 12:
+            bad_ids.append(f"'{cid[:40]}'")
+        elif not raw.isdigit() or int(raw) > MAX_LEVEL:
+            errors[key] = f"Choose a level from 0 to {MAX_LEVEL} (not '{raw[:20]}')."
+        else:
+            levels[int(cid)] = int(raw)
+    if bad_ids:
+        errors["form"] = f"Not a competence id: {', '.join(bad_ids[:20])}."
+    return levels, errors
+
+
+@router.post("/{profile_id:int}/requirements")
+def job_profile_requirements(
+    request: Request, db: DbSession, user: AdminUser, profile_id: int,
+    fields: Annotated[list[tuple[str, str]], Depends(grid_fields)],
+) -> Response:
+    profile = _profile(db, profile_id)
+    levels, errors = parse_grid(fields)
+    known = {c.id for tree in framework_trees(db) for c in tree.competences}
+    unknown = sorted(set(levels) - known)
+    if unknown:
+        message = f"There is no competence with id {', '.join(map(str, unknown[:20]))}."
+        errors["form"] = f"{errors['form']} {message}" if "form" in errors else message
+    if not errors:
+        try:
+            changed = requirements_set(db, profile=profile, levels=levels, by=user, client_ip=client_ip(request))
+            db.commit()
+        except CompetenceError as exc:
+            db.rollback()
+            errors["form"] = str(exc)
+    if errors:
+        # Show what was sent, so a slip in one row does not undo the others.
+        shown = {**required_levels(db, profile.id), **levels}
+        return _detail_page(request, db, profile, 422, grid_errors=errors, levels=shown)
+    flash(request, f"Required levels for {profile.name} saved: {changed} change{'s' if changed != 1 else ''}."
+          if changed else f"No levels changed for {profile.name}.")
+    return redirect(request, f"/admin/job-profiles/{profile.id}")
+
+
+@router.post("/{profile_id:int}/delete")
+def job_profile_remove(request: Request, db: DbSession, user: AdminUser, profile_id: int) -> Response:
+    profile = _profile(db, profile_id)
+    name = profile.name
+    try:
+        job_profile_delete(db, profile=profile, by=user, client_ip=client_ip(request))
+        db.commit()
+    except CompetenceError as exc:
+        db.rollback()
+        return _detail_page(request, db, profile, 409, delete_errors={"form": str(exc)})
+    flash(request, f"The job profile {name} has been deleted.")
+    return redirect(request, "/admin/job-profiles")

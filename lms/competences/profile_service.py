@@ -1,0 +1,130 @@
+"""Job profiles: create, rename, delete, their required levels, and who has which. Callers commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, delete, select
+
+from lms.audit.service import audit_record
+from lms.competences.models import MAX_LEVEL, Competence, JobProfile, JobProfileRequirement
+from lms.competences.service import CompetenceError
+from lms.people.models import User
+
+MAX_NAME = 200
+MAX_DESCRIPTION = 2000
+
+
+def _clean(session: Session, name: str, description: str, *, profile_id: int | None = None) -> tuple[str, str]:
+    name = " ".join((name or "").split())
+    if not name:
+        raise CompetenceError("Enter a name for the job profile.", "name")
+    if len(name) > MAX_NAME:
+        raise CompetenceError(f"Use a name of at most {MAX_NAME} characters.", "name")
+    description = (description or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise CompetenceError(f"Use a description of at most {MAX_DESCRIPTION} characters.", "description")
+    clash = job_profile_by_name(session, name)
+    if clash is not None and clash.id != profile_id:
+        raise CompetenceError(f"There is already a job profile called {clash.name}.", "name")
+    return name, description
+
+
+def job_profile_by_name(session: Session, name: str) -> JobProfile | None:
+    """Names are unique regardless of case, as people type them in forms and CSV files."""
+    return session.exec(select(JobProfile).where(func.lower(JobProfile.name) == name.strip().lower())).first()
+
+
+def job_profile_create(
+    session: Session, *, name: str, description: str = "", by: User | None, client_ip: str | None = None,
+) -> JobProfile:
+    name, description = _clean(session, name, description)
+    profile = JobProfile(name=name, description=description)
+    session.add(profile)
+    session.flush()
+    audit_record(session, action="job_profile.create", actor=by, target_type="job_profile", target_id=profile.id,
+                 client_ip=client_ip, detail={"name": name})
+    return profile
+
+
+def job_profile_update(
+    session: Session, *, profile: JobProfile, name: str, description: str, by: User | None,
+    client_ip: str | None = None,
+) -> None:
+    name, description = _clean(session, name, description, profile_id=profile.id)
+    changes = {k: v for k, v in {"name": name, "description": description}.items() if getattr(profile, k) != v}
+    for key, value in changes.items():
+        setattr(profile, key, value)
+    session.add(profile)
+    if changes:
+        audit_record(session, action="job_profile.update", actor=by, target_type="job_profile",
+                     target_id=profile.id, client_ip=client_ip, detail=changes)
+
+
+def job_profile_holders(session: Session, profile_id: int) -> int:
+    return session.exec(select(func.count()).select_from(User).where(User.job_profile_id == profile_id)).one()
+
+
+def job_profile_delete(session: Session, *, profile: JobProfile, by: User | None, client_ip: str | None = None) -> None:
+    """Refused while anyone has the profile: removing it would silently drop their requirements."""
+    holders = job_profile_holders(session, profile.id)
+    if holders:
+        people = "1 person has" if holders == 1 else f"{holders} people have"
+        raise CompetenceError(f"{profile.name} cannot be deleted: {people} this job profile. Give them another "
+                              "profile (or none) on their user page or by CSV import first.", "form")
+    audit_record(session, action="job_profile.delete", actor=by, target_type="job_profile", target_id=profile.id,
+                 client_ip=client_ip, detail={"name": profile.name})
+    session.exec(delete(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == profile.id))
+    session.delete(profile)
+
+
+def requirements_set(
+    session: Session, *, profile: JobProfile, levels: dict[int, int], by: User | None, client_ip: str | None = None,
+) -> int:
+    """Set required levels by competence id; level 0 removes the requirement. Competences not
+    named keep their level. Returns how many requirements changed."""
+    bad = sorted(cid for cid, level in levels.items() if not 0 <= level <= MAX_LEVEL)
+    if bad:
+        raise CompetenceError(f"Required levels must be from 0 to {MAX_LEVEL}.", "form")
+    codes = dict(session.exec(select(Competence.id, Competence.code).where(Competence.id.in_(list(levels)))).all()) \
+        if levels else {}
+    unknown = sorted(set(levels) - set(codes))
+    if unknown:
+        raise CompetenceError(f"Unknown competence id(s): {', '.join(map(str, unknown))}.", "form")
+    current = {r.competence_id: r for r in session.exec(
+        select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == profile.id)).all()}
+    changes: dict[str, list[int]] = {}
+    for cid, level in levels.items():
+        row = current.get(cid)
+        before = row.level if row else 0
+        if before == level:
+            continue
+        changes[codes[cid]] = [before, level]
+        if level == 0:
+            session.delete(row)
+        elif row is None:
+            session.add(JobProfileRequirement(job_profile_id=profile.id, competence_id=cid, level=level))
+        else:
+            row.level = level
+            session.add(row)
+    if changes:
+        audit_record(session, action="job_profile.requirements", actor=by, target_type="job_profile",
+                     target_id=profile.id, client_ip=client_ip, detail=changes)
+    return len(changes)
+
+
+def user_job_profile_set(
+    session: Session, *, user: User, job_profile_id: int | None, by: User | None, client_ip: str | None = None,
+) -> bool:
+    """Give a person a job profile (None: no profile). Returns whether it changed."""
+    profile = session.get(JobProfile, job_profile_id) if job_profile_id is not None else None
+    if job_profile_id is not None and profile is None:
+        raise CompetenceError("Choose a job profile from the list.", "job_profile_id")
+    if user.job_profile_id == job_profile_id:
+        return False
+    before = session.get(JobProfile, user.job_profile_id) if user.job_profile_id else None
+    user.job_profile_id = job_profile_id
+    session.add(user)
+    audit_record(session, action="user.job_profile", actor=by, target_type="user", target_id=user.id,
+                 client_ip=client_ip, detail={"from": before.name if before else None,
+                                              "to": profile.name if profile else None})
+    return True

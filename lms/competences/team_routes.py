@@ -1,0 +1,209 @@
+"""The manager's "My team": heatmap and summary, CSV export, one person's skills, and ratings.
+
+Scope is strict: a person outside the manager's reporting line, and the manager themselves, is
+answered with 404 on every route here, so nothing reveals who exists elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
+from starlette.responses import Response
+
+from lms.admin.forms import parse_id
+from lms.admin.paging import clamp_page, url_with
+from lms.clock import utcnow
+from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framework, JobProfile
+from lms.competences.selectors import evidence_by_competence, job_profiles, levels_by_framework, skill_rows
+from lms.competences.service import CompetenceError, manager_rate
+from lms.competences.team import person_gaps, team_heatmap, team_summary
+from lms.competences.team_csv import heatmap_csv
+from lms.people.models import User
+from lms.people.selectors import is_in_reporting_line
+from lms.web.access import ManagerUser
+from lms.web.deps import DbSession, client_ip
+from lms.web.flash import flash
+from lms.web.templating import redirect, render
+
+router = APIRouter(prefix="/team")
+
+PER_PAGE = 50
+SORTS = {"name": "Name", "gap": "Largest gap first"}
+SOURCES = {"self": "self-assessment", "manager": "manager rating", "course": "course", "quiz": "quiz",
+           "import": "import"}
+Param = Annotated[str, Query(max_length=20)]
+
+
+@dataclass
+class TeamFilters:
+    area: int | None = None
+    direct: bool = False
+    profile: int | None = None
+    sort: str = "name"
+    page: int = 1
+
+    @property
+    def active(self) -> bool:
+        return bool(self.area or self.direct or self.profile)
+
+    def params(self) -> dict:
+        return {"area": self.area or "", "direct": "1" if self.direct else "", "profile": self.profile or "",
+                "sort": "" if self.sort == "name" else self.sort, "page": self.page}
+
+
+def _filters(area: str, direct: str, profile: str, sort: str, page: int = 1) -> TeamFilters:
+    return TeamFilters(area=parse_id(area), direct=direct in {"1", "on", "true", "yes"}, profile=parse_id(profile),
+                       sort=sort if sort in SORTS else "name", page=page)
+
+
+def _heatmap(db: Session, manager: User, filters: TeamFilters):
+    heatmap = team_heatmap(db, manager_id=manager.id, direct_only=filters.direct, area_id=filters.area,
+                           profile_id=filters.profile, sort=filters.sort)
+    profiles = job_profiles(db)
+    heatmap.profiles = {p.id: p for p in profiles}
+    return heatmap, profiles
+
+
+def _areas(db: Session) -> list[tuple[int, str]]:
+    rows = db.exec(
+        sa_select(CompetenceArea, Framework.code).join(Framework, Framework.id == CompetenceArea.framework_id)
+        .order_by(Framework.code, CompetenceArea.position, CompetenceArea.code)
+    ).all()
+    several = len({fw for _a, fw in rows}) > 1
+    return [(a.id, f"{fw} {a.code} · {a.name}" if several else f"{a.code} · {a.name}") for a, fw in rows]
+
+
+@router.get("")
+def team_page(
+    request: Request, db: DbSession, user: ManagerUser,
+    area: Param = "", direct: Param = "", profile: Param = "", sort: Param = "name",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    filters = _filters(area, direct, profile, sort, page)
+    heatmap, profiles = _heatmap(db, user, filters)
+    filters.page = clamp_page(filters.page, len(heatmap.people), PER_PAGE)
+    start = (filters.page - 1) * PER_PAGE
+    params = filters.params()
+    return render(request, "team/team.html", {
+        "filters": filters,
+        "heatmap": heatmap,
+        "summary": team_summary(heatmap),
+        "gaps": person_gaps(heatmap),
+        "rows": heatmap.people[start:start + PER_PAGE],
+        "first": start + 1, "last": min(start + PER_PAGE, len(heatmap.people)),
+        "pages": max(1, -(-len(heatmap.people) // PER_PAGE)),
+        "page_url": lambda n: url_with("/team", params, page=n),
+        "export_url": url_with("/team/export.csv", params, page=1),
+        "area_options": _areas(db),
+        "profile_options": [(p.id, p.name) for p in profiles],
+        "sort_options": list(SORTS.items()),
+        "has_profiles": any(p.job_profile_id for p in heatmap.people),
+    }, block="results")
+
+
+@router.get("/export.csv")
+def team_export(
+    request: Request, db: DbSession, user: ManagerUser,
+    area: Param = "", direct: Param = "", profile: Param = "", sort: Param = "name",
+) -> Response:
+    heatmap, _profiles = _heatmap(db, user, _filters(area, direct, profile, sort))
+    filename = f"team-skills-{utcnow().date().isoformat()}.csv"
+    return Response(heatmap_csv(heatmap), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+    })
+
+
+def _person_in_line(db: Session, manager: User, user_id: int) -> User:
+    # The same answer for "does not exist" and "not yours", so ids cannot be probed.
+    if user_id == manager.id or not is_in_reporting_line(db, manager_id=manager.id, user_id=user_id):
+        raise HTTPException(status_code=404)
+    person = db.get(User, user_id)
+    if person is None:
+        raise HTTPException(status_code=404)
+    return person
+
+
+def _latest_verified(history, row, now):
+    """The evidence that gave the verified level, for its source and date."""
+    for view in history:
+        e = view.evidence
+        if e.source == row.verified_source and e.level == row.verified and not view.expired(now):
+            return e
+    return None
+
+
+def _person_page(request: Request, db: Session, person: User, *, form: dict | None = None,
+                 errors: dict | None = None, status_code: int = 200) -> Response:
+    now = utcnow()
+    rows = skill_rows(db, person, now)
+    evidence = evidence_by_competence(db, person.id)
+    levels = levels_by_framework(db)
+    profile = db.get(JobProfile, person.job_profile_id) if person.job_profile_id else None
+    form = form or {}
+    chosen = parse_id(str(form.get("competence_id", "")))
+    by_id = {r.competence.id: r for r in rows}
+    if chosen not in by_id:
+        chosen = next((r.competence.id for r in rows if r.in_profile), rows[0].competence.id if rows else None)
+    framework_id = by_id[chosen].framework.id if chosen else None
+    bands = {lv.level: lv.band for lv in levels.get(framework_id, [])}
+    return render(request, "team/person.html", {
+        "person": person,
+        "profile": profile,
+        "profile_rows": [r for r in rows if r.in_profile],
+        "other_rows": [r for r in rows if not r.in_profile and (r.competence.id in evidence or r.verified
+                                                                 or r.self_level is not None)],
+        "all_rows": rows,
+        "evidence": evidence,
+        "verified_by": {r.competence.id: _latest_verified(evidence.get(r.competence.id, []), r, now)
+                        for r in rows if r.verified},
+        "bands": bands,
+        "level_options": [(n, f"{n} · {bands[n]}" if bands.get(n) else str(n)) for n in range(MAX_LEVEL + 1)],
+        "sources": SOURCES,
+        "chosen": chosen,
+        "form": form,
+        "errors": errors or {},
+        "now": now,
+    }, block="rating_form" if errors else None, status_code=status_code)
+
+
+@router.get("/people/{user_id:int}")
+def team_person(
+    request: Request, db: DbSession, user: ManagerUser, user_id: int, competence_id: Param = "",
+) -> Response:
+    person = _person_in_line(db, user, user_id)
+    return _person_page(request, db, person, form={"competence_id": competence_id})
+
+
+@router.post("/people/{user_id:int}/ratings")
+def team_rate(
+    request: Request, db: DbSession, user: ManagerUser, user_id: int,
+    competence_id: Annotated[str, Form(max_length=20)] = "",
+    level: Annotated[str, Form(max_length=4)] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    person = _person_in_line(db, user, user_id)
+    form = {"competence_id": competence_id, "level": level, "note": note}
+    errors: dict[str, str] = {}
+    competence = db.get(Competence, parse_id(competence_id)) if parse_id(competence_id) else None
+    if competence is None:
+        errors["competence_id"] = "Choose the competence you are rating."
+    level_value = int(level) if level.strip().isdigit() else None
+    if level_value is None or level_value > MAX_LEVEL:
+        errors["level"] = f"Choose a level from 0 to {MAX_LEVEL}."
+    if not errors:
+        try:
+            manager_rate(db, manager=user, person=person, competence=competence, level=level_value, note=note,
+                         client_ip=client_ip(request))
+            db.commit()
+        except CompetenceError as exc:
+            db.rollback()
+            errors[exc.field or "form"] = str(exc)
+    if errors:
+        return _person_page(request, db, person, form=form, errors=errors, status_code=422)
+    flash(request, f"Rating recorded: {person.name} is at level {level_value} in {competence.code} "
+                   f"{competence.name}.")
+    return redirect(request, f"/team/people/{person.id}")
