@@ -2,11 +2,13 @@
 
 from alembic import context
 
+from lms.app import load_features
 from lms.config import get_settings
 from lms.db import make_engine
 from lms.models import metadata
 
 config = context.config
+load_features()  # the feature packages' tables belong to the same schema
 
 
 def _url() -> str:

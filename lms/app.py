@@ -14,8 +14,19 @@ from lms.web.errors import install_error_handlers
 from lms.web.security import SecurityHeadersMiddleware
 
 
+def load_features() -> None:
+    """Import the feature packages so their tables exist and their hooks are registered.
+
+    Called by create_app, the CLI and Alembic; safe to call more than once.
+    """
+    from courses.plugin import register as register_courses
+
+    register_courses()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    load_features()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = FastAPI(
         title="Proficio",

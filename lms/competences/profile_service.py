@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func
+from lms.hooks import users_changed
 from sqlmodel import Session, delete, select
 
 from lms.audit.service import audit_record
@@ -127,4 +128,6 @@ def user_job_profile_set(
     audit_record(session, action="user.job_profile", actor=by, target_type="user", target_id=user.id,
                  client_ip=client_ip, detail={"from": before.name if before else None,
                                               "to": profile.name if profile else None})
+    session.flush()
+    users_changed(session, [user.id])
     return True

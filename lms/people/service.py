@@ -8,6 +8,7 @@ from sqlmodel import Session, delete, select
 from lms.audit.service import audit_record
 from lms.auth.passwords import hash_password, password_problems
 from lms.auth.service import sessions_end_all
+from lms.hooks import users_changed
 from lms.people.models import OrgUnit, Role, RoleGrant, User
 from lms.people.selectors import org_unit_subtree_ids, reporting_line_ids, user_by_email, user_roles
 
@@ -82,6 +83,7 @@ def user_create(
         session.add(RoleGrant(user_id=user.id, role=role))
     audit_record(session, action="user.create", actor=by, target_type="user", target_id=user.id,
                  client_ip=client_ip, detail={"email": email, "roles": sorted(roles)})
+    users_changed(session, [user.id])
     return user
 
 
@@ -115,6 +117,8 @@ def user_update(
     if changes:
         audit_record(session, action="user.update", actor=by, target_type="user", target_id=user.id,
                      client_ip=client_ip, detail=changes)
+        session.flush()
+        users_changed(session, [user.id])
     return user
 
 

@@ -6,7 +6,10 @@ from sqlalchemy import inspect
 
 from lms import migrations
 from lms.db import make_engine
+from lms.app import load_features
 from lms.models import metadata
+
+load_features()  # the courses and assessments tables are part of the schema too
 
 
 def test_upgrade_matches_models_and_downgrade_to_base(empty_db_url):

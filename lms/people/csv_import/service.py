@@ -7,6 +7,7 @@ from sqlmodel import Session, delete, select
 
 from lms.audit.service import audit_record
 from lms.competences.models import JobProfile
+from lms.hooks import users_changed
 from lms.people.csv_import.parse import Row, parse
 from lms.people.csv_import.result import ImportLineError, ImportResult
 from lms.people.csv_import.units import UnitResolver
@@ -67,6 +68,8 @@ def users_import(
 
     _apply(session, rows, existing, grants, units, by=by, client_ip=client_ip)
     _apply_profiles(session, rows, existing, profile_ids, by=by, client_ip=client_ip)
+    session.flush()
+    users_changed(session, [existing[r.email].id for r in rows if r.email in existing])
     audit_record(session, action="users.import", actor=by, client_ip=client_ip, target_type="user",
                  detail={"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                          "units_created": result.units_created})

@@ -1,0 +1,17 @@
+"""What the courses package adds to the platform's extension points (see lms/hooks.py)."""
+
+from __future__ import annotations
+
+import courses.models  # noqa: F401 - registers the tables
+from courses.service import rules_apply_for_users
+from lms.hooks import hooks
+
+_registered = False
+
+
+def register() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    hooks.users_changed.append(rules_apply_for_users)

@@ -1,0 +1,44 @@
+"""Extension points that feature packages (courses, assessments) fill in when the app is composed.
+
+The platform may not import those packages (see docs/architecture.md), so where it needs them it
+calls whatever they registered here. `lms.app.load_features()` does the registering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session
+
+
+@dataclass
+class Hooks:
+    # Called with the ids of users just created or changed (org unit, job profile...), in the
+    # same transaction; e.g. rule-based course assignment for people who join later.
+    users_changed: list[Callable[[Session, list[int]], None]] = field(default_factory=list)
+    # Given [(competence_id, required_level)], return {competence_id: [suggestion, ...]}, best first.
+    gap_suggestions: list[Callable[[Session, list[tuple[int, int]]], dict[int, list[Any]]]] = field(
+        default_factory=list
+    )
+    # Extra demo data, called by `lms demo` after the people and competences exist.
+    demo_loaders: list[Callable[[Session], None]] = field(default_factory=list)
+
+
+hooks = Hooks()
+
+
+def users_changed(session: Session, user_ids: list[int]) -> None:
+    if user_ids:
+        for callback in hooks.users_changed:
+            callback(session, list(user_ids))
+
+
+def gap_suggestions(session: Session, gaps: list[tuple[int, int]]) -> dict[int, list[Any]]:
+    merged: dict[int, list[Any]] = {}
+    if gaps:
+        for provider in hooks.gap_suggestions:
+            for competence_id, items in provider(session, gaps).items():
+                merged.setdefault(competence_id, []).extend(items)
+    return merged
