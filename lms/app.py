@@ -19,6 +19,7 @@ def load_features() -> None:
 
     Called by create_app, the CLI and Alembic; safe to call more than once.
     """
+    import assessments.models  # noqa: F401 - registers the tables
     from courses.plugin import register as register_courses
 
     register_courses()
