@@ -13,6 +13,8 @@ from tests.e2e.support.axe import assert_accessible
 # document itself; that is the status under test, not a broken page. The browser's own guess at
 # /favicon.ico is not the page's doing either (no favicon ships yet). Every other sub-resource counts.
 _DOCUMENT_STATUS = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
+# The same message for a sub-resource (an htmx 422 answer, say) is expected only when a test said so.
+_ANY_STATUS = re.compile(r"^Failed to load resource: the server responded with a status of (\d{3})")
 
 
 class PageWatch:
@@ -22,6 +24,7 @@ class PageWatch:
         self.page = page
         self.problems: list[str] = []
         self.documents: set[str] = set()
+        self.expected: set[tuple[str, int]] = set()
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"uncaught exception: {exc}"))
         page.on("response", self._response)
@@ -38,7 +41,14 @@ class PageWatch:
             where.split("#")[0] in self.documents or where.endswith("/favicon.ico")
         ):
             return
+        failed = _ANY_STATUS.match(msg.text)
+        if failed and (where.split("#")[0], int(failed.group(1))) in self.expected:
+            return
         self.problems.append(f"console error at {where or self.page.url}: {msg.text}")
+
+    def expect_status(self, url: str, status: int) -> None:
+        """The test will make a request to ``url`` that answers ``status`` on purpose (htmx posting an invalid form)."""
+        self.expected.add((url.split("#")[0], status))
 
     def assert_clean(self) -> None:
         problems, self.problems = self.problems, []
