@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import courses.models  # noqa: F401 - registers the tables
+from courses.demo import courses_demo_load
+from courses.recommend import suggestions
 from courses.service import rules_apply_for_users
 from lms.hooks import hooks
 
@@ -15,3 +17,5 @@ def register() -> None:
         return
     _registered = True
     hooks.users_changed.append(rules_apply_for_users)
+    hooks.gap_suggestions.append(suggestions)
+    hooks.demo_loaders.append(courses_demo_load)

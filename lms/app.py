@@ -47,9 +47,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.competences.skills_routes import router as skills_router
     from lms.competences.team_routes import router as team_router
     from lms.home.routes import router as home_router
+    from courses.assign_routes import admin_router as assignment_rules_router, router as assign_router
+    from courses.author_file_routes import router as author_file_router
+    from courses.author_lesson_routes import router as author_lesson_router
+    from courses.author_routes import router as author_router
+    from courses.catalogue_routes import router as catalogue_router
+    from courses.learn_routes import router as learn_router
+    from courses.learning_routes import router as learning_router
 
     for router in (home_router, auth_router, admin_router, audit_router, skills_router, team_router,
-                   competences_admin_router):
+                   competences_admin_router,
+                   author_router, author_lesson_router, author_file_router,
+                   catalogue_router,
+                   learn_router,
+                   learning_router, assign_router, assignment_rules_router):
         app.include_router(router)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="Failures before delays start")
     login_window_minutes: int = Field(15, ge=1, description="How long failures are remembered")
     login_max_delay_seconds: int = Field(900, ge=1, description="Longest enforced wait after failures")
+    attachments_dir: Path = Field(VAR_DIR / "attachments",
+                                  description="Course files, outside the web root (relative: to the project)")
+    attachment_max_mb: int = Field(10, ge=1, description="Largest course file an author may upload")
     forwarded_allow_ips: str = Field("127.0.0.1", description="Proxy addresses whose X-Forwarded-For is trusted")
 
     @property

@@ -16,6 +16,7 @@ from lms.audit.service import audit_record
 from lms.auth.passwords import hash_password
 from lms.competences.demo import competences_demo_load
 from lms.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from lms.hooks import hooks
 from lms.people.models import OrgUnit, Role, RoleGrant, User
 
 ORGANISATION = "Department for Digital Public Services"
@@ -115,6 +116,8 @@ def demo_load(session: Session) -> DemoSummary:
     competences_demo_load(
         session, [(p.user, p.unit.name, Role.MANAGER.value in p.roles) for p in people]
     )
+    for loader in hooks.demo_loaders:  # courses and the rest, which lms may not import
+        loader(session)
     audit_record(session, action="demo.load", detail={"users": summary.users, "org_units": summary.org_units})
     session.flush()
     return summary

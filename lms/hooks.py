@@ -19,6 +19,7 @@ class Hooks:
     # same transaction; e.g. rule-based course assignment for people who join later.
     users_changed: list[Callable[[Session, list[int]], None]] = field(default_factory=list)
     # Given [(competence_id, required_level)], return {competence_id: [suggestion, ...]}, best first.
+    # A suggestion has course_id, title, level, estimated_minutes and url (what the pages show).
     gap_suggestions: list[Callable[[Session, list[tuple[int, int]]], dict[int, list[Any]]]] = field(
         default_factory=list
     )

@@ -114,7 +114,8 @@ def empty_db_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def settings(db_url, tmp_path) -> Settings:
-    return Settings(database_url=db_url, secret_key="test-secret-key-" + "x" * 32, proficio_env="development")
+    return Settings(database_url=db_url, secret_key="test-secret-key-" + "x" * 32, proficio_env="development",
+                    attachments_dir=tmp_path / "attachments")
 
 
 @pytest.fixture

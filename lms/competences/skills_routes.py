@@ -17,6 +17,7 @@ from lms.competences.forms import SelfAssessmentForm
 from lms.competences.models import Competence, Evidence, JobProfile, ProficiencyLevel
 from lms.competences.selectors import EvidenceView, SkillRow, evidence_by_competence, levels_by_framework, skill_rows
 from lms.competences.service import self_assess
+from lms.hooks import gap_suggestions
 from lms.people.models import Role, User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
@@ -32,7 +33,7 @@ SOURCE_LABELS = {
     "quiz": "Quiz",
     "import": "Imported record",
 }
-NEXT_GAP = "Ask your manager for a rating, take a course (coming soon) or self-assess."
+NEXT_GAP = "Ask your manager for a rating, take a course that closes the gap, or self-assess."
 NEXT_NO_EVIDENCE = "Self-assess to record where you think you are."
 NEXT_LAPSED = "Your verified level has lapsed: ask your manager for a new rating."
 NEXT_MET = "Meets requirement: nothing to do now."
@@ -116,6 +117,9 @@ def my_skills(request: Request, db: DbSession, user: SignedInUser) -> Response:
         "met": sum(1 for line in required if not line.row.gap),
         "total_gap": sum(line.row.gap for line in required),
         "several_frameworks": len({line.row.framework.id for line in lines}) > 1,
+        # Courses that close each gap, from whatever feature registered the hook (courses).
+        "suggestions": gap_suggestions(db, [(line.row.competence.id, line.row.required)
+                                            for line in required if line.row.gap]),
     }
     return render(request, "skills/my_skills.html", {**_common(request, db), **context})
 

@@ -22,6 +22,7 @@ from lms.competences.selectors import evidence_by_competence, job_profiles, leve
 from lms.competences.service import CompetenceError, manager_rate
 from lms.competences.team import person_gaps, team_heatmap, team_summary
 from lms.competences.team_csv import heatmap_csv
+from lms.hooks import gap_suggestions
 from lms.people.models import User
 from lms.people.selectors import is_in_reporting_line
 from lms.web.access import ManagerUser
@@ -77,6 +78,20 @@ def _areas(db: Session) -> list[tuple[int, str]]:
     return [(a.id, f"{fw} {a.code} · {a.name}" if several else f"{a.code} · {a.name}") for a, fw in rows]
 
 
+def _gap_actions(db: Session, heatmap) -> list[tuple[Competence, int, list]]:
+    """(competence, people below, courses) for each column with a gap, in column order; the courses
+    reach the highest level anyone below needs. One hook call, whatever the number of columns."""
+    needed: dict[int, int] = {}
+    below: dict[int, int] = {}
+    for (_user_id, comp_id), (required, verified, _self, _lapsed) in heatmap.cells.items():
+        if verified < required:
+            needed[comp_id] = max(required, needed.get(comp_id, 0))
+            below[comp_id] = below.get(comp_id, 0) + 1
+    courses = gap_suggestions(db, list(needed.items()))
+    return [(comp, below[comp.id], courses.get(comp.id, [])) for comp, _area in heatmap.competences
+            if comp.id in below]
+
+
 @router.get("")
 def team_page(
     request: Request, db: DbSession, user: ManagerUser,
@@ -92,6 +107,7 @@ def team_page(
         "filters": filters,
         "heatmap": heatmap,
         "summary": team_summary(heatmap),
+        "gap_actions": _gap_actions(db, heatmap),
         "gaps": person_gaps(heatmap),
         "rows": heatmap.people[start:start + PER_PAGE],
         "first": start + 1, "last": min(start + PER_PAGE, len(heatmap.people)),
@@ -163,6 +179,7 @@ def _person_page(request: Request, db: Session, person: User, *, form: dict | No
         "bands": bands,
         "level_options": [(n, f"{n} · {bands[n]}" if bands.get(n) else str(n)) for n in range(MAX_LEVEL + 1)],
         "sources": SOURCES,
+        "gap_courses": gap_suggestions(db, [(r.competence.id, r.required) for r in rows if r.in_profile and r.gap]),
         "chosen": chosen,
         "form": form,
         "errors": errors or {},

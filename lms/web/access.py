@@ -21,6 +21,11 @@ class Access(StrEnum):
     TRAINER = Role.TRAINER.value
     MANAGER = Role.MANAGER.value
     ADMIN = Role.ADMIN.value
+    AUTHOR = "author"  # trainers and admins: course authoring
+
+
+# Policies met by any of several roles; every other level is met by the role of the same name.
+_ROLES_FOR = {Access.AUTHOR: {Role.TRAINER.value, Role.ADMIN.value}}
 
 
 class NotSignedIn(Exception):
@@ -34,7 +39,7 @@ def _make(level: Access):
             return user
         if user is None:
             raise NotSignedIn()
-        if level is not Access.SIGNED_IN and level.value not in request.state.roles:
+        if level is not Access.SIGNED_IN and not _ROLES_FOR.get(level, {level.value}) & request.state.roles:
             raise HTTPException(status_code=403, detail="You do not have access to this page.")
         return user
 
@@ -67,3 +72,4 @@ SignedInUser = Annotated[User, policy(Access.SIGNED_IN)]
 TrainerUser = Annotated[User, policy(Access.TRAINER)]
 ManagerUser = Annotated[User, policy(Access.MANAGER)]
 AdminUser = Annotated[User, policy(Access.ADMIN)]
+AuthorUser = Annotated[User, policy(Access.AUTHOR)]

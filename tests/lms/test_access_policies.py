@@ -22,6 +22,8 @@ def allowed(persona: str, level: Access) -> bool:
         return True
     if persona == "anonymous":
         return False
+    if level is Access.AUTHOR:
+        return persona in {Role.TRAINER.value, Role.ADMIN.value}
     return level is Access.SIGNED_IN or level.value == persona
 
 

@@ -94,7 +94,7 @@ def test_page_shows_required_verified_self_and_gap(db, signed_in, setup):
     assert "2 · Foundation Manager rating" in searching  # verified, with its source
     assert "You said: 5 · Advanced (not verified)" in searching
     assert "2 levels below" in searching
-    assert "Ask your manager for a rating, take a course (coming soon) or self-assess" in searching
+    assert "Ask your manager for a rating, take a course that closes the gap, or self-assess" in searching
 
     devices = row_text(page, "Protecting devices")
     assert "3 · Intermediate Course" in devices and "Meets requirement" in devices

@@ -1,0 +1,200 @@
+"""Question data as shown to a learner and graded: plain values, no database.
+
+An attempt stores ``QuestionData.to_dict()`` as a snapshot, so editing a bank question later never
+changes how a past attempt is shown or graded. ``from_dict(to_dict(q)) == q`` always holds.
+
+Text fields (stem, choice text, feedback, match prompts) are Markdown with no raw HTML; render them
+with the sanitising Markdown renderer. Accepted short answers and match answers are plain text.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SINGLE_CHOICE = "single_choice"
+MULTIPLE_CHOICE = "multiple_choice"
+TRUE_FALSE = "true_false"
+SHORT_TEXT = "short_text"
+NUMERIC = "numeric"
+MATCHING = "matching"
+KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, TRUE_FALSE, SHORT_TEXT, NUMERIC, MATCHING)
+CHOICE_KINDS = (SINGLE_CHOICE, MULTIPLE_CHOICE, TRUE_FALSE)
+
+ALL_OR_NOTHING = "all_or_nothing"
+PARTIAL = "partial"
+MULTIPLE_RULES = (ALL_OR_NOTHING, PARTIAL)
+
+# Fractions are compared with this slack: imported percentages such as 33.33333 are not exact.
+EPSILON = 1e-6
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: str
+    fraction: float = 0.0  # -1..1; 1 = fully correct, negatives penalise in "partial" multiple choice
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class AcceptedAnswer:
+    """A short-text answer; a plain ``str`` is accepted wherever one of these is expected."""
+
+    text: str
+    fraction: float = 1.0
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    value: float
+    tolerance: float = 0.0  # absolute: accepted if |response - value| <= tolerance
+    fraction: float = 1.0
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class MatchPair:
+    """One prompt and its answer. A pair with an empty prompt is a distractor: an extra answer only."""
+
+    id: str
+    prompt: str
+    answer: str
+
+
+def _tuple_of(cls: type, items: Any) -> tuple:
+    out = []
+    for item in items or ():
+        if isinstance(item, cls):
+            out.append(item)
+        elif cls is AcceptedAnswer and isinstance(item, str):
+            out.append(AcceptedAnswer(item))
+        elif isinstance(item, dict):
+            out.append(cls(**item))
+        else:
+            raise TypeError(f"expected {cls.__name__}, got {type(item).__name__}")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class QuestionData:
+    kind: str
+    name: str
+    stem_markdown: str
+    points: float = 1.0
+    general_feedback: str = ""
+    choices: tuple[Choice, ...] = ()
+    accepted: tuple[AcceptedAnswer, ...] = ()
+    numeric: tuple[NumericAnswer, ...] = ()
+    pairs: tuple[MatchPair, ...] = ()
+    multiple_rule: str = PARTIAL
+
+    def __post_init__(self) -> None:
+        # Lists (and dicts, and plain strings for accepted answers) are welcome; store tuples.
+        object.__setattr__(self, "choices", _tuple_of(Choice, self.choices))
+        object.__setattr__(self, "accepted", _tuple_of(AcceptedAnswer, self.accepted))
+        object.__setattr__(self, "numeric", _tuple_of(NumericAnswer, self.numeric))
+        object.__setattr__(self, "pairs", _tuple_of(MatchPair, self.pairs))
+        object.__setattr__(self, "points", float(self.points))
+
+    @property
+    def real_pairs(self) -> tuple[MatchPair, ...]:
+        return tuple(p for p in self.pairs if p.prompt.strip())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: lists and dicts of str, float."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuestionData:
+        known = {k: v for k, v in data.items() if k in _FIELDS}
+        return cls(**known)
+
+
+_FIELDS = {"kind", "name", "stem_markdown", "points", "general_feedback", "choices", "accepted",
+           "numeric", "pairs", "multiple_rule"}
+
+
+def true_false(name: str, stem: str, correct: bool, *, feedback_true: str = "", feedback_false: str = "",
+               **kwargs: Any) -> QuestionData:
+    """True/false is two choices with the fixed ids ``"true"`` and ``"false"``."""
+    return QuestionData(
+        TRUE_FALSE, name, stem,
+        choices=[Choice("true", "True", 1.0 if correct else 0.0, feedback_true),
+                 Choice("false", "False", 0.0 if correct else 1.0, feedback_false)],
+        **kwargs,
+    )
+
+
+def _finite(x: float) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+def _is_full(fraction: float) -> bool:
+    return abs(fraction - 1.0) < EPSILON
+
+
+def question_problems(q: QuestionData) -> list[str]:
+    """Everything that would make ``q`` unfair or ungradeable, as sentences for a trainer."""
+    problems: list[str] = []
+    if q.kind not in KINDS:
+        return [f"Unknown question kind {q.kind!r}."]
+    if not q.name.strip():
+        problems.append("The question needs a name.")
+    if not q.stem_markdown.strip():
+        problems.append("The question needs a question text.")
+    if not _finite(q.points) or q.points <= 0:
+        problems.append("Points must be a number greater than 0.")
+    if q.kind in CHOICE_KINDS:
+        problems += _choice_problems(q)
+    elif q.kind == SHORT_TEXT:
+        if any(not a.text.strip() for a in q.accepted):
+            problems.append("Accepted answers cannot be empty.")
+        if not any(_is_full(a.fraction) for a in q.accepted):
+            problems.append("At least one accepted answer must be worth 100%.")
+        if any(not 0 <= a.fraction <= 1 + EPSILON for a in q.accepted):
+            problems.append("Accepted answers must be worth between 0% and 100%.")
+    elif q.kind == NUMERIC:
+        if any(not (_finite(a.value) and _finite(a.tolerance)) or a.tolerance < 0 for a in q.numeric):
+            problems.append("Numeric answers need a number and a tolerance of 0 or more.")
+        if not any(_is_full(a.fraction) for a in q.numeric):
+            problems.append("At least one numeric answer must be worth 100%.")
+    elif q.kind == MATCHING:
+        if len(q.real_pairs) < 2:
+            problems.append("Matching needs at least two pairs.")
+        if any(not p.answer.strip() for p in q.pairs):
+            problems.append("Every pair needs an answer.")
+        if len({p.id for p in q.pairs}) != len(q.pairs) or any(not p.id for p in q.pairs):
+            problems.append("Pair ids must be present and unique.")
+    return problems
+
+
+def _choice_problems(q: QuestionData) -> list[str]:
+    problems: list[str] = []
+    ids = [c.id for c in q.choices]
+    if len(set(ids)) != len(ids) or any(not i for i in ids):
+        problems.append("Choice ids must be present and unique.")
+    if any(not c.text.strip() for c in q.choices):
+        problems.append("Choices cannot be empty.")
+    if any(not _finite(c.fraction) or not -1 - EPSILON <= c.fraction <= 1 + EPSILON for c in q.choices):
+        problems.append("Choice grades must be between -100% and 100%.")
+    if q.kind == TRUE_FALSE:
+        fractions = sorted(c.fraction for c in q.choices)
+        if len(q.choices) != 2 or fractions != [0.0, 1.0] or set(ids) != {"true", "false"}:
+            problems.append("True/false needs exactly two choices, 'true' and 'false', one right and one wrong.")
+        return problems
+    if len(q.choices) < 2:
+        problems.append("A choice question needs at least two choices.")
+    if q.kind == SINGLE_CHOICE and not any(_is_full(c.fraction) for c in q.choices):
+        problems.append("At least one choice must be worth 100%.")
+    if q.kind == MULTIPLE_CHOICE:
+        if q.multiple_rule not in MULTIPLE_RULES:
+            problems.append(f"Unknown multiple-choice rule {q.multiple_rule!r}.")
+        positive = sum(c.fraction for c in q.choices if c.fraction > 0)
+        if q.multiple_rule == PARTIAL and positive < 1 - EPSILON:
+            problems.append("The right choices must add up to at least 100%.")
+        if positive <= 0:
+            problems.append("At least one choice must be right.")
+    return problems

@@ -1,0 +1,326 @@
+"""Reads for assignment: whom a manager may assign to, My learning, and the line's assignments.
+
+Every function runs a fixed number of queries, however many enrolments or people there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, select as sa_select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from lms.admin.paging import like_pattern
+from lms.competences.models import Competence, CompetenceStatus, JobProfile, JobProfileRequirement
+from lms.competences.selectors import effective_level
+from lms.people.models import User
+from lms.people.selectors import org_units_with_paths, reporting_line_cte
+
+from courses.models import Assignment, AssignmentRule, Course, CourseStatus, Enrolment, EnrolmentSource
+
+DUE_SOON_DAYS = 14
+
+# One categorisation for My learning sections, the manager's filter and its sort order.
+OVERDUE, DUE_SOON, IN_PROGRESS, NOT_STARTED, COMPLETED = range(5)
+CATEGORIES = {"overdue": OVERDUE, "due_soon": DUE_SOON, "in_progress": IN_PROGRESS,
+              "not_started": NOT_STARTED, "completed": COMPLETED}
+CATEGORY_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", IN_PROGRESS: "In progress",
+                   NOT_STARTED: "Not started", COMPLETED: "Completed"}
+ASSIGNED_SOURCES = (EnrolmentSource.ASSIGNED.value, EnrolmentSource.RULE.value)
+
+
+def category_expr(now: datetime):
+    return case(
+        (Enrolment.status == "completed", COMPLETED),
+        (and_(Enrolment.due_at.is_not(None), Enrolment.due_at < now), OVERDUE),
+        (and_(Enrolment.due_at.is_not(None), Enrolment.due_at <= now + timedelta(days=DUE_SOON_DAYS)), DUE_SOON),
+        (Enrolment.status == "in_progress", IN_PROGRESS),
+        else_=NOT_STARTED,
+    )
+
+
+@dataclass
+class LearningItem:
+    enrolment: Enrolment
+    course: Course
+    category: int
+    assigned_by: str | None  # the most recent person who assigned it
+    by_rule: bool
+    message: str
+    learner: User | None = None
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORY_LABELS[self.category]
+
+    @property
+    def category_key(self) -> str:
+        return next(k for k, v in CATEGORIES.items() if v == self.category)
+
+    def days_overdue(self, now: datetime) -> int:
+        return max((now.date() - self.enrolment.due_at.date()).days, 0)
+
+    def due_text(self, now: datetime) -> str:
+        due = self.enrolment.due_at
+        if due is None:
+            return "No due date"
+        when = due.strftime("%d %b %Y")
+        if self.category == OVERDUE:
+            days = self.days_overdue(now)
+            if days == 0:
+                return f"Due {when}: overdue today"
+            return f"Due {when}: {days} day{'s' if days != 1 else ''} overdue"
+        if self.category == COMPLETED:
+            return f"Was due {when}"
+        days = (due.date() - now.date()).days
+        if days == 0:
+            return f"Due today ({when})"
+        return f"Due {when} (in {days} day{'s' if days != 1 else ''})"
+
+    @property
+    def assigned_text(self) -> str:
+        if self.assigned_by:
+            return f"Assigned by {self.assigned_by}"
+        if self.by_rule or self.enrolment.source == EnrolmentSource.RULE.value:
+            return "Assigned to your role by your organisation"
+        return "You enrolled yourself"
+
+
+def _assigners(enrolment_ids):
+    """Per enrolment: the latest assignment made by a person, and whether a rule assigned it."""
+    person_aid = func.max(case((Assignment.assigned_by_id.is_not(None), Assignment.id)))
+    return (sa_select(Assignment.enrolment_id.label("enrolment_id"), person_aid.label("person_aid"),
+                      func.max(Assignment.rule_id).label("rule_id"))
+            .where(Assignment.enrolment_id.in_(enrolment_ids))
+            .group_by(Assignment.enrolment_id).subquery("assigners"))
+
+
+def _items_stmt(now: datetime, enrolment_ids, *, with_learner: bool = False):
+    """Enrolment, course, category and who assigned it, in one statement."""
+    latest = _assigners(enrolment_ids)
+    by_assignment = aliased(Assignment)
+    assigner = aliased(User)
+    learner = aliased(User, name="learner")
+    category = category_expr(now).label("category")
+    columns = [Enrolment, Course, category, assigner.name, latest.c.rule_id, by_assignment.message]
+    if with_learner:
+        columns.append(learner)
+    stmt = (
+        select(*columns).join(Course, Course.id == Enrolment.course_id)
+        .outerjoin(latest, latest.c.enrolment_id == Enrolment.id)
+        .outerjoin(by_assignment, by_assignment.id == latest.c.person_aid)
+        .outerjoin(assigner, assigner.id == by_assignment.assigned_by_id)
+        .where(Enrolment.id.in_(enrolment_ids))
+    )
+    if with_learner:
+        stmt = stmt.join(learner, learner.id == Enrolment.user_id)
+    return stmt, category, learner
+
+
+def _item(row, with_learner: bool = False) -> LearningItem:
+    enrolment, course, category, assigned_by, rule_id, message = row[:6]
+    return LearningItem(enrolment, course, category, assigned_by, rule_id is not None, message or "",
+                        row[6] if with_learner else None)
+
+
+# --- My learning -------------------------------------------------------------------------------
+
+@dataclass
+class MyLearning:
+    sections: list[tuple[str, str, list[LearningItem]]]  # (key, heading, items) in display order
+    completed_course_ids: set[int]
+
+    @property
+    def completed_total(self) -> int:
+        return len(self.completed_course_ids)
+
+    @property
+    def empty(self) -> bool:
+        return not any(items for _k, _h, items in self.sections)
+
+
+COMPLETED_SHOWN = 10
+
+
+def my_learning(session: Session, user: User, now: datetime) -> MyLearning:
+    mine = sa_select(Enrolment.id).where(Enrolment.user_id == user.id)
+    stmt, category, _ = _items_stmt(now, mine)
+    due_last = case((Enrolment.due_at.is_(None), 1), else_=0)
+    open_rows = session.exec(stmt.where(Enrolment.status != "completed")
+                             .order_by(category, due_last, Enrolment.due_at, Enrolment.enrolled_at, Course.title)).all()
+    done_rows = session.exec(stmt.where(Enrolment.status == "completed")
+                             .order_by(Enrolment.completed_at.desc(), Enrolment.id.desc()).limit(COMPLETED_SHOWN)).all()
+    completed_ids = set(session.exec(sa_select(Enrolment.course_id).where(
+        Enrolment.user_id == user.id, Enrolment.status == "completed")).scalars().all())
+    grouped: dict[int, list[LearningItem]] = {c: [] for c in CATEGORIES.values()}
+    for row in open_rows:
+        grouped[row[2]].append(_item(row))
+    grouped[COMPLETED] = [_item(row) for row in done_rows]
+    headings = {OVERDUE: "Overdue", DUE_SOON: f"Due in the next {DUE_SOON_DAYS} days", IN_PROGRESS: "In progress",
+                NOT_STARTED: "Not started yet", COMPLETED: "Completed"}
+    return MyLearning([(key, headings[c], grouped[c]) for key, c in CATEGORIES.items()], completed_ids)
+
+
+def completed_count(session: Session, user: User) -> int:
+    return session.exec(sa_select(func.count()).select_from(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.status == "completed")).scalar_one()
+
+
+def completed_items(session: Session, user: User, now: datetime, *, page: int, per_page: int) -> list[LearningItem]:
+    mine = sa_select(Enrolment.id).where(Enrolment.user_id == user.id, Enrolment.status == "completed")
+    stmt, _category, _ = _items_stmt(now, mine)
+    rows = session.exec(stmt.order_by(Enrolment.completed_at.desc(), Enrolment.id.desc())
+                        .offset((page - 1) * per_page).limit(per_page)).all()
+    return [_item(row) for row in rows]
+
+
+def user_gaps(session: Session, user: User, now: datetime) -> list[tuple[Competence, int, int]]:
+    """(competence, required, verified) for each requirement of the user's profile not yet met."""
+    if not user.job_profile_id:
+        return []
+    rows = session.exec(
+        select(Competence, JobProfileRequirement.level, CompetenceStatus)
+        .join(JobProfileRequirement, JobProfileRequirement.competence_id == Competence.id)
+        .outerjoin(CompetenceStatus, and_(CompetenceStatus.competence_id == Competence.id,
+                                          CompetenceStatus.user_id == user.id))
+        .where(JobProfileRequirement.job_profile_id == user.job_profile_id)
+        .order_by(Competence.code)
+    ).all()
+    gaps = []
+    for competence, required, status in rows:
+        verified, _lapsed = effective_level(status, now)
+        if verified < required:
+            gaps.append((competence, required, verified))
+    return gaps
+
+
+# --- The manager's line ------------------------------------------------------------------------
+
+def line_people(session: Session, manager_id: int) -> list[tuple[User, bool]]:
+    """Active people in the reporting line (never the manager), with whether each is a direct report."""
+    line = reporting_line_cte(manager_id)
+    people = session.exec(select(User).where(User.is_active, User.id != manager_id,
+                                             User.id.in_(sa_select(line.c.id))).order_by(User.name, User.id)).all()
+    return [(p, p.manager_id == manager_id) for p in people]
+
+
+def line_gap_people(session: Session, manager_id: int, competence_id: int, now: datetime) -> list[tuple[User, int]]:
+    """(person, required level) for people in the line whose verified level is below that requirement."""
+    line = reporting_line_cte(manager_id)
+    rows = session.exec(
+        select(User, JobProfileRequirement.level, CompetenceStatus)
+        .join(JobProfileRequirement, and_(JobProfileRequirement.job_profile_id == User.job_profile_id,
+                                          JobProfileRequirement.competence_id == competence_id))
+        .outerjoin(CompetenceStatus, and_(CompetenceStatus.user_id == User.id,
+                                          CompetenceStatus.competence_id == competence_id))
+        .where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id)))
+        .order_by(User.name, User.id)
+    ).all()
+    return [(user, required) for user, required, status in rows if effective_level(status, now)[0] < required]
+
+
+def published_courses(session: Session) -> list[Course]:
+    return list(session.exec(select(Course).where(Course.status == CourseStatus.PUBLISHED.value)
+                             .order_by(Course.title, Course.id)).all())
+
+
+@dataclass
+class AssignmentFilters:
+    status: str = ""
+    course: int | None = None
+    q: str = ""
+    page: int = 1
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.course or self.q)
+
+    def params(self) -> dict:
+        return {"status": self.status, "course": self.course or "", "q": self.q, "page": self.page}
+
+
+def _line_enrolments(manager_id: int, filters: AssignmentFilters, now: datetime):
+    line = reporting_line_cte(manager_id)
+    stmt = (sa_select(Enrolment.id).join(User, User.id == Enrolment.user_id)
+            .where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id)),
+                   Enrolment.source.in_(ASSIGNED_SOURCES)))
+    if filters.status in CATEGORIES:
+        stmt = stmt.where(category_expr(now) == CATEGORIES[filters.status])
+    if filters.course:
+        stmt = stmt.where(Enrolment.course_id == filters.course)
+    if filters.q.strip():
+        stmt = stmt.where(func.lower(User.name).like(like_pattern(filters.q.strip()), escape="\\"))
+    return stmt
+
+
+def line_assignments(session: Session, *, manager_id: int, filters: AssignmentFilters, now: datetime,
+                     per_page: int | None = None) -> tuple[list[LearningItem], int]:
+    """The line's assigned enrolments, overdue first; one page of them (or all) and the total."""
+    ids = _line_enrolments(manager_id, filters, now)
+    total = session.exec(sa_select(func.count()).select_from(ids.subquery())).scalar_one()
+    stmt, category, learner = _items_stmt(now, ids, with_learner=True)
+    due_last = case((Enrolment.due_at.is_(None), 1), else_=0)
+    stmt = stmt.order_by(category, due_last, Enrolment.due_at, learner.name, Course.title, Enrolment.id)
+    if per_page:
+        stmt = stmt.offset((filters.page - 1) * per_page).limit(per_page)
+    return [_item(row, with_learner=True) for row in session.exec(stmt).all()], total
+
+
+def line_course_options(session: Session, manager_id: int) -> list[tuple[int, str]]:
+    line = reporting_line_cte(manager_id)
+    rows = session.exec(
+        select(Course.id, Course.title).where(Course.id.in_(
+            sa_select(Enrolment.course_id).where(Enrolment.user_id.in_(sa_select(line.c.id)),
+                                                 Enrolment.source.in_(ASSIGNED_SOURCES))))
+        .order_by(Course.title, Course.id)).all()
+    return [(cid, title) for cid, title in rows]
+
+
+# --- Assignment rules (admin) ------------------------------------------------------------------
+
+@dataclass
+class RuleRow:
+    rule: AssignmentRule
+    course_title: str
+    unit_path: str | None
+    profile_name: str | None
+    covered: int
+
+
+def rule_overview(session: Session) -> list[RuleRow]:
+    """Every rule with the number of active people it covers now. Three queries in all: the counts
+    are summed from one (unit, profile) histogram rather than a subtree query per rule."""
+    rules = session.exec(select(AssignmentRule, Course.title).join(Course, Course.id == AssignmentRule.course_id)
+                         .order_by(AssignmentRule.active.desc(), AssignmentRule.created_at.desc(),
+                                   AssignmentRule.id.desc())).all()
+    if not rules:
+        return []
+    units = org_units_with_paths(session)
+    children: dict[int | None, list[int]] = {}
+    for unit, _path in units:
+        children.setdefault(unit.parent_id, []).append(unit.id)
+    paths = {unit.id: path for unit, path in units}
+    histogram = session.exec(sa_select(User.org_unit_id, User.job_profile_id, func.count()).where(User.is_active)
+                             .group_by(User.org_unit_id, User.job_profile_id)).all()
+    profile_names = dict(session.exec(select(JobProfile.id, JobProfile.name)).all())
+
+    def subtree(unit_id: int) -> set[int]:
+        found, stack = set(), [unit_id]
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(children.get(current, []))
+        return found
+
+    rows = []
+    for rule, title in rules:
+        units_in = subtree(rule.org_unit_id) if rule.org_unit_id is not None else None
+        covered = sum(n for unit_id, profile_id, n in histogram
+                      if (units_in is None or unit_id in units_in)
+                      and (rule.job_profile_id is None or profile_id == rule.job_profile_id))
+        rows.append(RuleRow(rule, title, paths.get(rule.org_unit_id), profile_names.get(rule.job_profile_id),
+                            covered))
+    return rows

@@ -1,0 +1,110 @@
+"""Input shapes for the authoring forms: raw strings in, (errors, clean values) out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lms.competences.models import MAX_LEVEL
+
+from courses.markdown import MAX_MARKDOWN
+
+BLANK_COMPETENCE_ROWS = 3
+MAX_MINUTES = 100_000
+
+
+def _minutes(raw: str, name: str, errors: dict, *, label: str) -> int:
+    raw = (raw or "").strip()
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_MINUTES:
+        errors[name] = f"Enter {label} as a whole number of minutes, from 1 to {MAX_MINUTES}."
+        return 0
+    return int(raw)
+
+
+def _title(raw: str, errors: dict, *, what: str, name: str = "title") -> str:
+    title = " ".join((raw or "").split())
+    if not title:
+        errors[name] = f"Enter a title for the {what}."
+    elif len(title) > 200:
+        errors[name] = "Keep the title to 200 characters or fewer."
+    return title
+
+
+@dataclass
+class CompetenceRow:
+    competence_id: str = ""
+    level: str = ""
+
+
+@dataclass
+class CourseForm:
+    title: str = ""
+    summary: str = ""
+    audience: str = ""
+    estimated_minutes: str = "30"
+    rows: list[CompetenceRow] = field(default_factory=list)
+
+    @classmethod
+    def from_lists(cls, *, competence_ids: list[str], levels: list[str], **fields) -> CourseForm:
+        rows = [CompetenceRow(c, lv) for c, lv in zip(competence_ids, levels + [""] * len(competence_ids))]
+        return cls(rows=rows, **fields)
+
+    def with_blank_rows(self) -> CourseForm:
+        filled = [r for r in self.rows if r.competence_id or r.level]
+        self.rows = filled + [CompetenceRow() for _ in range(BLANK_COMPETENCE_ROWS)]
+        return self
+
+    def check(self) -> tuple[dict[str, str], dict]:
+        errors: dict[str, str] = {}
+        values = {
+            "title": _title(self.title, errors, what="course"),
+            "summary": (self.summary or "").strip(),
+            "audience": " ".join((self.audience or "").split()),
+            "estimated_minutes": _minutes(self.estimated_minutes, "estimated_minutes", errors,
+                                          label="the estimated time"),
+        }
+        if len(values["summary"]) > 5000:
+            errors["summary"] = "Keep the summary to 5,000 characters or fewer."
+        if len(values["audience"]) > 500:
+            errors["audience"] = "Keep the audience to 500 characters or fewer."
+        levels: dict[int, int] = {}
+        for i, row in enumerate(self.rows):
+            comp, level = row.competence_id.strip(), row.level.strip()
+            if not comp and not level:
+                continue
+            if not comp.isdigit():
+                errors.setdefault(f"competence-{i}", "Choose a competence for this level, or clear the level.")
+            elif not level.isdigit() or not 1 <= int(level) <= MAX_LEVEL:
+                errors.setdefault(f"level-{i}", f"Choose the level the course brings learners to (1 to {MAX_LEVEL}).")
+            elif int(comp) in levels:
+                errors.setdefault(f"competence-{i}", "This competence is listed twice; keep one row for it.")
+            else:
+                levels[int(comp)] = int(level)
+        values["competences"] = levels
+        return errors, values
+
+
+@dataclass
+class LessonForm:
+    title: str = ""
+    estimated_minutes: str = "10"
+    body_markdown: str = ""
+    module_id: str = ""
+
+    def check(self) -> tuple[dict[str, str], dict]:
+        errors: dict[str, str] = {}
+        body = (self.body_markdown or "").replace("\r\n", "\n")
+        values = {
+            "title": _title(self.title, errors, what="lesson"),
+            "estimated_minutes": _minutes(self.estimated_minutes, "estimated_minutes", errors,
+                                          label="the estimated time"),
+            "body_markdown": body,
+        }
+        if len(body) > MAX_MARKDOWN:
+            errors["body_markdown"] = f"Keep the lesson to {MAX_MARKDOWN:,} characters or fewer; split it in two."
+        return errors, values
+
+
+def module_title(raw: str) -> tuple[dict[str, str], str]:
+    errors: dict[str, str] = {}
+    title = _title(raw, errors, what="module")
+    return errors, title

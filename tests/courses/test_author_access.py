@@ -1,0 +1,93 @@
+"""Every /author route, for every role: employees 403, trainers 404 on courses they do not edit,
+editors and admins allowed. The 404 keeps drafts from leaking their existence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from courses.attachments import attachment_store
+from courses.models import LessonProgress
+from tests.courses.factories import lessons_of, make_course
+from tests.lms.routes_util import api_routes
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def author_calls(app, ids: dict[str, int]) -> list[tuple[str, str]]:
+    calls = []
+    for route in api_routes(app):
+        if not (route.path.startswith("/author") or route.path.startswith("/courses/{course_id}/files")):
+            continue
+        path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), route.path)
+        for method in sorted(route.methods - {"HEAD"}):
+            calls.append((method, path))
+    # Destructive calls last, so the others still find what they need.
+    return sorted(calls, key=lambda c: (c[1].endswith(("/delete", "/remove")), c[1], c[0]))
+
+
+@pytest.fixture
+def world(app, db, make_user):
+    owner, co_editor = make_user("trainer"), make_user("trainer")
+    course = make_course(db, editors=[owner, co_editor], status="draft", modules=[["One", "Two"]])
+    lesson = lessons_of(db, course)[0]
+    # Progress makes the delete routes refuse, so the loop leaves the course intact.
+    db.add(LessonProgress(user_id=make_user().id, lesson_id=lesson.id, course_id=course.id))
+    attachment = attachment_store(db, settings=app.state.settings, course=course, by=owner, filename="a.png",
+                                  data=PNG)
+    db.commit()
+    ids = {"course_id": course.id, "module_id": lesson.module_id, "lesson_id": lesson.id,
+           "attachment_id": attachment.id, "user_id": co_editor.id, "action": "publish"}
+    return {"owner": owner, "ids": ids}
+
+
+def test_there_are_author_routes_to_check(app, world):
+    calls = author_calls(app, world["ids"])
+    assert len(calls) >= 25
+    assert ("POST", "/author/preview") in calls
+
+
+def test_employees_get_403_everywhere_under_author(app, world, signed_in):
+    browser, _ = signed_in()
+    headers = {"X-CSRF-Token": browser.token()}
+    failures = [f"{m} {p} -> {r.status_code}" for m, p in author_calls(app, world["ids"]) if p.startswith("/author")
+                for r in [browser.client.request(m, p, headers=headers)] if r.status_code != 403]
+    assert not failures, failures
+
+
+def test_trainers_who_are_not_editors_get_404_for_the_course(app, world, signed_in):
+    browser, _ = signed_in("trainer")
+    token = browser.token()
+    failures = []
+    for method, path in author_calls(app, world["ids"]):
+        if path in {"/author", "/author/courses/new", "/author/preview"}:
+            continue
+        response = browser.client.request(method, path, headers={"X-CSRF-Token": token})
+        if response.status_code != 404:
+            failures.append(f"{method} {path} -> {response.status_code}")
+    assert not failures, failures
+    assert "Draft" not in browser.get("/author").text
+
+
+@pytest.mark.parametrize("who", ["editor", "admin"])
+def test_editors_and_admins_may_use_every_route(app, world, signed_in, client, who):
+    if who == "editor":
+        from tests.conftest import Browser, sign_in
+        assert sign_in(client, world["owner"].email).status_code == 303
+        browser = Browser(client)
+    else:
+        browser, _ = signed_in("admin")
+    token = browser.token()
+    failures = []
+    for method, path in author_calls(app, world["ids"]):
+        response = browser.client.request(method, path, headers={"X-CSRF-Token": token})
+        expected = {200} if method == "GET" else {200, 303, 400, 422}
+        if response.status_code not in expected:
+            failures.append(f"{method} {path} -> {response.status_code}")
+    assert not failures, failures
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+    response = client.get(f"/author/courses/{world['ids']['course_id']}")
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
