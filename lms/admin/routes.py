@@ -2,9 +2,11 @@
 
 from fastapi import APIRouter
 
-from lms.admin import import_routes, org_routes, user_routes
+from lms.admin import import_routes, index_routes, org_routes, user_routes
 
 router = APIRouter(prefix="/admin")
+# A path of "" is only allowed on a router that has a prefix, so the landing page is added here.
+router.add_api_route("", index_routes.admin_index, methods=["GET"])
 router.include_router(import_routes.router)
 router.include_router(user_routes.router)
 router.include_router(org_routes.router)
