@@ -46,7 +46,8 @@ def test_employee_self_assesses_two_competences_with_the_keyboard(page: Page):
         # Save as you go: the answer is saved in place, the page stays where it is.
         expect(page.locator("#save-status")).to_contain_text(f"Saved: you said {level}")
         expect(page.locator("#save-status")).to_contain_text(competence)
-        assert page.url == here, "saving an answer should not leave the page"
+        # The skip link may or may not have added #main-content yet; only the page itself matters.
+        assert page.url.split("#")[0] == here.split("#")[0], "saving an answer should not leave the page"
         check_page(page)
 
         button = tab_until(page, lambda f: f["tag"] == "button")
