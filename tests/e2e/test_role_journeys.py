@@ -14,7 +14,7 @@ ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/users/import", "/admi
 # Pages reached from a list rather than the navigation: the walk opens the first of each kind it finds.
 ADMIN_DETAIL_LINKS = [re.compile(r"^/admin/users/\d+$"), re.compile(r"^/admin/org-units/\d+$")]
 ROLES = {
-    ADMIN: {"nav": ["/", "/admin/users", "/admin/org-units", "/admin/audit", "/account"],
+    ADMIN: {"nav": ["/", "/admin", "/account"],
                           "extra": ADMIN_PAGES, "details": ADMIN_DETAIL_LINKS},
     TRAINER: {"nav": ["/", "/account"], "extra": []},
     MANAGER: {"nav": ["/", "/account"], "extra": []},
