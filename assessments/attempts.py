@@ -4,11 +4,13 @@ Trust rules, after Moodle's quiz_attempt: one attempt in progress per learner an
 database enforces it); every save carries the sequence number the page was rendered with, and a
 save from a stale tab is refused instead of overwriting a newer answer; the deadline is checked on
 the server; the in_progress → submitted transition is a compare-and-set UPDATE, so a double submit
-grades once; grading, result, evidence and course progress share one transaction.
+grades once, and a save claims the same row first, so it cannot land after grading; grading, result,
+evidence and course progress share one savepoint, undone together if any part fails.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +30,7 @@ from lms.competences.service import evidence_record
 from lms.people.models import User
 
 CHOICE_KINDS = {"single_choice", "multiple_choice"}
+log = logging.getLogger(__name__)
 
 
 class AttemptError(ValueError):
@@ -61,6 +64,7 @@ def _settings(quiz: Quiz) -> dict:
         "time_limit_minutes": quiz.time_limit_minutes, "proves_competence_id": quiz.proves_competence_id,
         "proves_level": quiz.proves_level, "diagnostic": quiz.diagnostic,
         "diagnostic_bands": list(quiz.diagnostic_bands or []), "lesson_id": quiz.lesson_id,
+        "one_per_page": quiz.one_per_page,
     }
 
 
@@ -75,8 +79,10 @@ def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
         if slot.question_id:
             chosen.append(fixed[slot.question_id])
             continue
+        # Ordered, so that a seeded rng draws the same questions on every engine.
         pool = [q for q in session.exec(select(Question).where(Question.category_id == slot.category_id,
-                                                               Question.archived == False))  # noqa: E712
+                                                               Question.archived == False)  # noqa: E712
+                                        .order_by(Question.id))
                 if q.id not in used]
         if len(pool) < slot.draw_count:
             raise AttemptError("This quiz is not ready yet: a question category has too few questions.")
@@ -142,6 +148,15 @@ def response_save(
         raise AttemptClosed("Time is up. Your attempt was submitted with the answers saved before the deadline.")
     if not 0 <= slot < len(attempt.layout):
         raise AttemptError("There is no such question in this attempt.")
+    # Claim the attempt's row before touching the answer: a submit running at this moment either
+    # commits first (and this save is refused) or waits for this save and grades it. Checking the
+    # state in Python alone let a save land after grading, acknowledged but never graded.
+    claimed = session.exec(update(Attempt).where(
+        Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS.value,
+    ).values(state=AttemptState.IN_PROGRESS.value)).rowcount == 1
+    if not claimed:
+        session.refresh(attempt)
+        raise AttemptClosed("This attempt has been submitted; answers can no longer be changed.")
     values = {"answer": answer, "saved_at": utcnow(), "sequence": sequence + 1}
     if flagged is not None:
         values["flagged"] = flagged
@@ -153,7 +168,10 @@ def response_save(
             with session.begin_nested():
                 session.add(Response(attempt_id=attempt.id, slot=slot, **values))
         except IntegrityError:
-            raise StaleAnswer(1) from None
+            # Another tab saved this slot first; tell the learner how far it has got.
+            current = session.exec(sa_select(Response.sequence).where(
+                Response.attempt_id == attempt.id, Response.slot == slot)).scalar_one_or_none()
+            raise StaleAnswer(current or 1) from None
     else:
         # Compare-and-set: only the save that saw the current sequence number wins.
         result = session.exec(update(Response).where(
@@ -185,7 +203,16 @@ def attempt_submit(session: Session, *, attempt: Attempt, now: datetime | None =
     session.refresh(attempt)
     if not won:
         return attempt
-    _grade(session, attempt)
+    try:
+        # Grading, result, evidence and progress land together or not at all, even if the caller
+        # goes on to commit after catching the error (the sweep does).
+        with session.begin_nested():
+            _grade(session, attempt)
+    except Exception:
+        session.exec(update(Attempt).where(Attempt.id == attempt.id).values(
+            state=AttemptState.IN_PROGRESS.value, submitted_at=None))
+        session.expire(attempt)
+        raise
     return attempt
 
 
@@ -247,9 +274,17 @@ def attempts_sweep(session: Session, *, now: datetime | None = None) -> int:
     now = now or utcnow()
     overdue = session.exec(select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS.value,
                                                  Attempt.deadline_at.is_not(None), Attempt.deadline_at < now)).all()
+    submitted = 0
     for attempt in overdue:
-        attempt_submit(session, attempt=attempt, now=now)
-    return len(overdue)
+        try:
+            attempt_submit(session, attempt=attempt, now=now)
+        except Exception:
+            # One attempt that cannot be graded (say, a quiz misconfigured) must not hold up the rest;
+            # it stays in progress and is retried on the next sweep.
+            log.exception("Could not submit overdue attempt %s", attempt.id)
+            continue
+        submitted += 1
+    return submitted
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,14 @@ from courses.models import (
     CourseStatus,
     Enrolment,
     Lesson,
+    LessonKind,
     LessonProgress,
     Module,
 )
 from courses.service import CourseError, required_lessons
 
+QUIZ_NOT_DELETABLE = ("Quizzes cannot be deleted, because their attempts and results must be kept. "
+                      "Hide the quiz instead.")
 HAS_PROGRESS = "Learners have progress on this lesson, so it cannot be deleted. Hide it instead."
 MODULE_HAS_PROGRESS = ("Learners have progress on lessons in this module, so it cannot be deleted. "
                        "Hide it instead.")
@@ -196,6 +199,9 @@ def _progress_exists(session: Session, *where) -> bool:
 def module_delete(session: Session, *, module: Module, by: User) -> None:
     if _progress_exists(session, Lesson.module_id == module.id):
         raise CourseError(MODULE_HAS_PROGRESS, "module")
+    if session.exec(select(Lesson.id).where(Lesson.module_id == module.id,
+                                           Lesson.kind == LessonKind.QUIZ.value)).first() is not None:
+        raise CourseError(QUIZ_NOT_DELETABLE, "module")
     for lesson in session.exec(select(Lesson).where(Lesson.module_id == module.id)).all():
         session.delete(lesson)
     session.delete(module)
@@ -240,6 +246,8 @@ def lesson_hide(session: Session, *, lesson: Lesson, hidden: bool) -> None:
 
 
 def lesson_delete(session: Session, *, lesson: Lesson, by: User) -> None:
+    if lesson.kind == LessonKind.QUIZ.value:
+        raise CourseError(QUIZ_NOT_DELETABLE, "lesson")
     if _progress_exists(session, LessonProgress.lesson_id == lesson.id):
         raise CourseError(HAS_PROGRESS, "lesson")
     session.delete(lesson)

@@ -20,9 +20,11 @@ def load_features() -> None:
     Called by create_app, the CLI and Alembic; safe to call more than once.
     """
     import assessments.models  # noqa: F401 - registers the tables
+    from assessments.plugin import register as register_assessments
     from courses.plugin import register as register_courses
 
     register_courses()
+    register_assessments()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -47,6 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.competences.skills_routes import router as skills_router
     from lms.competences.team_routes import router as team_router
     from lms.home.routes import router as home_router
+    from assessments.attempt_routes import router as attempt_router
+    from assessments.quiz_author_routes import router as quiz_author_router
+    from assessments.bank_routes import router as bank_router
     from courses.assign_routes import admin_router as assignment_rules_router, router as assign_router
     from courses.author_file_routes import router as author_file_router
     from courses.author_lesson_routes import router as author_lesson_router
@@ -60,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    author_router, author_lesson_router, author_file_router,
                    catalogue_router,
                    learn_router,
-                   learning_router, assign_router, assignment_rules_router):
+                   learning_router, assign_router, assignment_rules_router,
+                   quiz_author_router, attempt_router, bank_router):
         app.include_router(router)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")

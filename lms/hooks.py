@@ -25,6 +25,8 @@ class Hooks:
     )
     # Extra demo data, called by `lms demo` after the people and competences exist.
     demo_loaders: list[Callable[[Session], None]] = field(default_factory=list)
+    # Extra `lms` subcommands: each is called once with the root Typer app and adds its own.
+    cli_commands: list[Callable[[Any], None]] = field(default_factory=list)
 
 
 hooks = Hooks()

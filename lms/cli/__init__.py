@@ -36,6 +36,13 @@ def _register() -> None:
     app.command("serve")(serve.serve)
     app.command("demo")(demo.demo)
     app.command("check")(check.check)
+    # Features add their own commands (lms may not import them); _common has loaded them by now.
+    from lms.app import load_features
+    from lms.hooks import hooks
+
+    load_features()
+    for add_commands in hooks.cli_commands:
+        add_commands(app)
 
 
 _register()
