@@ -17,7 +17,6 @@ def make_engine(database_url: str, **kwargs) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -30,13 +29,6 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
-    # The sqlite3 module's own transaction handling defers BEGIN and breaks SAVEPOINT
-    # (session.begin_nested); SQLAlchemy emits BEGIN itself instead, as its docs recommend.
-    dbapi_conn.isolation_level = None
-
-
-def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
 
 
 def session_scope(engine: Engine) -> Iterator[Session]:
