@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import assessments.models  # noqa: F401 - registers the tables
+from assessments.demo import assessments_demo_load
+from courses.plugin import register as register_courses
 from lms.hooks import hooks
 
 _registered = False
@@ -20,4 +22,7 @@ def register() -> None:
     if _registered:
         return
     _registered = True
+    # The demo quizzes go into the demo courses, so the courses loader must be registered (and run) first.
+    register_courses()
     hooks.cli_commands.append(_add_commands)
+    hooks.demo_loaders.append(assessments_demo_load)

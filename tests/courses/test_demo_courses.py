@@ -43,10 +43,12 @@ def _check_catalogue(db, trainer):
         modules = db.exec(select(Module).where(Module.course_id == course.id)).all()
         assert 2 <= len(modules) <= 4, course.title
         lessons = db.exec(select(Lesson).where(Lesson.course_id == course.id)).all()
+        # Quiz lessons (added by the assessments demo) have no body of their own.
+        reading = [lesson for lesson in lessons if lesson.kind != "quiz"]
         for module in modules:
-            assert 2 <= sum(lesson.module_id == module.id for lesson in lessons) <= 3, module.title
+            assert 2 <= sum(lesson.module_id == module.id for lesson in reading) <= 3, module.title
         assert course.estimated_minutes == sum(lesson.estimated_minutes for lesson in lessons)
-        for lesson in lessons:
+        for lesson in reading:
             assert 150 <= _words(lesson.body_markdown) <= 400, lesson.title
             assert "<h2>" in lesson.body_html and "<script" not in lesson.body_html.lower()
     assert any("<table>" in lesson.body_html for lesson in db.exec(select(Lesson)).all())
