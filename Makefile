@@ -4,7 +4,8 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
-SIZE ?= S
+# Two processes fit the 2-core machines we test on; TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 export HOST PORT
 
 .PHONY: run test check clean
@@ -27,7 +28,7 @@ run: $(VENV)/.installed-app
 	$(VENV)/bin/lms serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 check: $(VENV)/.installed-app
 	$(VENV)/bin/lms check

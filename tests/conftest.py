@@ -75,13 +75,15 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_template(pg_server) -> str:
+    # One template per xdist worker, so workers sharing a server (PROFICIO_TEST_PG_URL) don't collide.
+    name = "proficio_template_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
     admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS proficio_template"))
-        conn.execute(text("CREATE DATABASE proficio_template"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    migrations.upgrade(str(make_url(pg_server).set(database="proficio_template").render_as_string(False)))
-    return "proficio_template"
+    migrations.upgrade(str(make_url(pg_server).set(database=name).render_as_string(False)))
+    return name
 
 
 def _new_pg_database(pg_server: str, template: str | None) -> str:
