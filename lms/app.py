@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from assessments.attempt_routes import router as attempt_router
     from assessments.quiz_author_routes import router as quiz_author_router
     from assessments.bank_routes import router as bank_router
+    from assessments.results_routes import router as quiz_results_router
     from courses.assign_routes import admin_router as assignment_rules_router, router as assign_router
     from courses.author_file_routes import router as author_file_router
     from courses.author_lesson_routes import router as author_lesson_router
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    catalogue_router,
                    learn_router,
                    learning_router, assign_router, assignment_rules_router,
-                   quiz_author_router, attempt_router, bank_router):
+                   quiz_author_router, attempt_router, bank_router, quiz_results_router):
         app.include_router(router)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
