@@ -42,16 +42,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.resolved_secret_key()
     app.state.engine = make_engine(settings.database_url)
 
-    from lms.admin.routes import router as admin_router
-    from lms.audit.routes import router as audit_router
-    from lms.auth.routes import router as auth_router
-    from lms.competences.admin_routes import router as competences_admin_router
-    from lms.competences.skills_routes import router as skills_router
-    from lms.competences.team_routes import router as team_router
-    from lms.home.routes import router as home_router
     from assessments.attempt_routes import router as attempt_router
-    from assessments.quiz_author_routes import router as quiz_author_router
     from assessments.bank_routes import router as bank_router
+    from assessments.quiz_author_routes import router as quiz_author_router
     from assessments.results_routes import router as quiz_results_router
     from courses.assign_routes import admin_router as assignment_rules_router, router as assign_router
     from courses.author_file_routes import router as author_file_router
@@ -60,14 +53,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from courses.catalogue_routes import router as catalogue_router
     from courses.learn_routes import router as learn_router
     from courses.learning_routes import router as learning_router
+    from lms.admin.routes import router as admin_router
+    from lms.audit.routes import router as audit_router
+    from lms.auth.routes import router as auth_router
+    from lms.competences.admin_routes import router as competences_admin_router
+    from lms.competences.skills_routes import router as skills_router
+    from lms.competences.team_routes import router as team_router
+    from lms.home.routes import router as home_router
 
-    for router in (home_router, auth_router, admin_router, audit_router, skills_router, team_router,
-                   competences_admin_router,
-                   author_router, author_lesson_router, author_file_router,
-                   catalogue_router,
-                   learn_router,
-                   learning_router, assign_router, assignment_rules_router,
-                   quiz_author_router, attempt_router, bank_router, quiz_results_router):
+    platform = (home_router, auth_router, admin_router, audit_router, skills_router, team_router,
+                competences_admin_router)
+    courses = (author_router, author_lesson_router, author_file_router, catalogue_router, learn_router,
+               learning_router, assign_router, assignment_rules_router)
+    assessments = (quiz_author_router, attempt_router, bank_router, quiz_results_router)
+    for router in (*platform, *courses, *assessments):
         app.include_router(router)
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
