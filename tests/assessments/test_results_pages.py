@@ -5,16 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 from itertools import count
 
 import pytest
-from sqlalchemy import event
 
 from assessments.attempts import attempt_start, attempt_submit, response_save
 from assessments.questions import QuestionData
 from tests.assessments.factories import answer, quiz_of, single_choice
 from tests.courses.factories import make_course
+from tests.support.queries import counting as _counting
 
 _n = count(1)
 
@@ -142,20 +141,6 @@ def test_csv_has_one_row_per_submitted_attempt(db, signed_in, make_user):
     assert first[2] == "1" and first[5:] == ["1", "2", "50", "yes", "1", "0"]
     assert second[2] == "2" and second[5:] == ["2", "2", "100", "yes", "1", "1"]
     assert first[3] and first[4]
-
-
-@contextmanager
-def _counting(engine):
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def test_query_count_does_not_grow_with_attempts(app, db, signed_in, make_user):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event
 from sqlmodel import select
 
 from courses.models import Course, CourseCompetence, CourseEditor, CourseFeedback, Enrolment, Lesson
 from lms.clock import utcnow
 from tests.courses.factories import competence, load_digcomp, make_course
+from tests.support.queries import counting
 
 
 def new_course(browser, **fields):
@@ -162,16 +162,8 @@ def test_course_page_shows_stats_in_a_constant_number_of_queries(app, signed_in,
 
 
 def count_queries(engine, call) -> int:
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with counting(engine) as statements:
         assert call().status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     return len(statements)
 
 

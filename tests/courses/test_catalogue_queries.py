@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
-from sqlalchemy import event
 
 from tests.courses.test_learning import build_course, lesson_url
 from tests.courses.test_catalogue import titles
 from tests.courses.factories import load_digcomp
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.support.queries import counting
 
 
 def _count(app, browser, url: str) -> tuple[int, int]:

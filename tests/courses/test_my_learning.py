@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from courses.models import Assignment, AssignmentRule, Enrolment
@@ -14,6 +12,7 @@ from lms.people.models import OrgUnit
 from tests.conftest import sign_in
 from tests.courses.test_assign_pages import make_course
 from tests.lms.competences.test_team_pages import load_digcomp, make_profile, record, text
+from tests.support.queries import counting
 
 
 def enrol(db, course, user, *, due_days=None, status="enrolled", progress=0, by=None, rule=None, message="",
@@ -111,20 +110,6 @@ def test_recommendations_close_my_gaps_and_skip_courses_i_already_have(db, signe
     for absent in ("Too basic search", "Draft privacy", "Collaboration", "Privacy essentials"):
         assert absent not in recommended
     assert "you are at 0, your role needs 3; the course brings you to 3" in recommended
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def _learner_with(db, make_user, boss, n: int, tag: str, profile_id: int):

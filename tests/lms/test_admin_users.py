@@ -6,13 +6,13 @@ import html
 import re
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 from starlette.testclient import TestClient
 
 from lms.audit.models import AuditEvent
 from lms.people.models import OrgUnit, RoleGrant, User
 from tests.conftest import TEST_PASSWORD, sign_in
+from tests.support.queries import counting
 
 NEW_PASSWORD = "lantern orbit meadow 7319 quilt"
 
@@ -140,17 +140,9 @@ def test_htmx_request_gets_only_the_results(signed_in):
 
 
 def count_statements(app, browser, url) -> int:
-    seen = []
-
-    def before(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", before)
-    try:
+    with counting(app.state.engine) as statements:
         assert browser.get(url).status_code == 200
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", before)
-    return len(seen)
+    return len(statements)
 
 
 def test_users_list_query_count_does_not_grow_with_rows(app, signed_in, make_user, db):

@@ -7,7 +7,6 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import func, select
 
 from lms.clock import utcnow
@@ -16,6 +15,7 @@ from lms.competences.framework_io import framework_import, parse
 from lms.competences.models import Evidence, JobProfile, JobProfileRequirement
 from lms.competences.selectors import competence_by_code
 from lms.competences.service import evidence_record, status_refresh
+from tests.support.queries import counting
 
 DIGCOMP = PROJECT_ROOT / "lms" / "competences" / "data" / "digcomp-2.2.json"
 
@@ -220,16 +220,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url):
 
 
 def count_queries(engine, call) -> int:
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with counting(engine) as statements:
         assert call().status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     return len(statements)
 
 

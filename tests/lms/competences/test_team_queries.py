@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
-from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from lms.competences.models import CompetenceStatus
 from lms.people.models import RoleGrant, User
 from tests.conftest import sign_in
 from tests.lms.competences.test_team_pages import REQUIRED, comp, load_digcomp, make_profile, record
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+from tests.support.queries import counting
 
 
 def _team_of(db, size: int, profile_id: int, password_hash: str, tag: str) -> User:
