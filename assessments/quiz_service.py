@@ -12,7 +12,7 @@ from sqlalchemy import func, select as sa_select
 from sqlmodel import Session, select
 
 from assessments.models import Question, QuestionCategory, Quiz, QuizSlot, ReviewPolicy
-from courses.authoring import lesson_add
+from courses.authoring import lesson_add, position_move
 from courses.models import Lesson, LessonKind, Module
 from lms.audit.service import audit_record
 from lms.competences.models import MAX_LEVEL, Competence
@@ -232,16 +232,4 @@ def slot_remove(session: Session, *, quiz: Quiz, slot_id: int) -> None:
 
 
 def slot_move(session: Session, *, quiz: Quiz, slot_id: int, direction: str) -> bool:
-    """Swap with the neighbour; positions are renumbered first so duplicates cannot stick."""
-    item = _slot(session, quiz, slot_id)
-    slots = quiz_slots(session, quiz)
-    index = next(i for i, s in enumerate(slots) if s.id == item.id)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in {"up", "down"} or not 0 <= other < len(slots):
-        return False
-    slots[index], slots[other] = slots[other], slots[index]
-    for position, slot in enumerate(slots):
-        if slot.position != position:
-            slot.position = position
-            session.add(slot)
-    return True
+    return position_move(session, quiz_slots(session, quiz), _slot(session, quiz, slot_id), direction)

@@ -166,7 +166,7 @@ def module_update(session: Session, *, module: Module, title: str) -> None:
     session.add(module)
 
 
-def _move(session: Session, siblings: list, item, direction: str) -> bool:
+def position_move(session: Session, siblings: list, item, direction: str) -> bool:
     """Swap ``item`` with its neighbour; positions are renumbered first so duplicates cannot stick."""
     index = next(i for i, s in enumerate(siblings) if s.id == item.id)
     other = index - 1 if direction == "up" else index + 1
@@ -183,7 +183,7 @@ def _move(session: Session, siblings: list, item, direction: str) -> bool:
 def module_move(session: Session, *, module: Module, direction: str) -> bool:
     siblings = list(session.exec(select(Module).where(Module.course_id == module.course_id)
                                  .order_by(Module.position, Module.id)).all())
-    return _move(session, siblings, module, direction)
+    return position_move(session, siblings, module, direction)
 
 
 def module_hide(session: Session, *, module: Module, hidden: bool) -> None:
@@ -237,7 +237,7 @@ def lesson_update(session: Session, *, lesson: Lesson, title: str, estimated_min
 def lesson_move(session: Session, *, lesson: Lesson, direction: str) -> bool:
     siblings = list(session.exec(select(Lesson).where(Lesson.module_id == lesson.module_id)
                                  .order_by(Lesson.position, Lesson.id)).all())
-    return _move(session, siblings, lesson, direction)
+    return position_move(session, siblings, lesson, direction)
 
 
 def lesson_hide(session: Session, *, lesson: Lesson, hidden: bool) -> None:
