@@ -39,6 +39,7 @@ NAMED = {
     "admin@example.gov": ("Morgan Ellis", "People and Learning", {Role.ADMIN.value}),
     "trainer@example.gov": ("Tomasz Nowak", "People and Learning", {Role.TRAINER.value}),
     "manager@example.gov": ("Priya Raman", MANAGER_TEAM, set()),
+    "lead@example.gov": ("Grace Adeyemi", "Analytics and Insight", {Role.SKILLS_LEAD.value}),
     "employee@example.gov": ("Sam Okafor", MANAGER_TEAM, set()),
 }
 

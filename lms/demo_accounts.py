@@ -1,4 +1,4 @@
-"""The four demo accounts, shared by `lms demo`, `make run` and the login page."""
+"""The demo accounts, shared by `lms demo`, `make run` and the login page."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ DEMO_ACCOUNTS = [
     ("admin@example.gov", "Administrator"),
     ("trainer@example.gov", "Trainer"),
     ("manager@example.gov", "Manager"),
+    ("lead@example.gov", "Skills lead"),
     ("employee@example.gov", "Employee"),
 ]
 

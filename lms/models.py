@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from lms.api.models import ApiToken
 from lms.audit.models import AuditEvent
 from lms.auth.models import LoginThrottle, UserSession
 from lms.competences.models import (
@@ -14,12 +15,18 @@ from lms.competences.models import (
     JobProfileRequirement,
     ProficiencyLevel,
 )
+from lms.jobs.models import Job
 from lms.people.models import OrgUnit, RoleGrant, User
+from lms.reports.models import ReportSnapshot, ReportSnapshotCell
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
+    "Job",
+    "ReportSnapshot",
+    "ReportSnapshotCell",
     "Competence",
     "CompetenceArea",
     "CompetenceStatus",

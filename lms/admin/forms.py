@@ -11,7 +11,8 @@ from lms.people.models import OrgUnit, Role, User
 from lms.people.selectors import user_by_email, user_roles
 from lms.people.service import PeopleError, clean_email
 
-GRANTABLE_ROLES = [(Role.TRAINER.value, "Trainer"), (Role.MANAGER.value, "Manager"), (Role.ADMIN.value, "Administrator")]
+GRANTABLE_ROLES = [(Role.TRAINER.value, "Trainer"), (Role.MANAGER.value, "Manager"),
+                   (Role.SKILLS_LEAD.value, "Skills lead"), (Role.ADMIN.value, "Administrator")]
 # The services name model fields; the forms show some of them under other names.
 FORM_FIELD = {"manager_id": "manager_email"}
 

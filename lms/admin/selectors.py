@@ -14,7 +14,7 @@ from lms.people.models import OrgUnit, RoleGrant, User
 from lms.people.selectors import org_unit_subtree_ids
 
 USERS_PER_PAGE = 25
-ROLE_FILTERS = ("trainer", "manager", "admin", "employee")
+ROLE_FILTERS = ("trainer", "manager", "skills_lead", "admin", "employee")
 STATUS_FILTERS = ("all", "active", "inactive")
 
 

@@ -17,6 +17,8 @@ class Role(StrEnum):
     TRAINER = "trainer"
     MANAGER = "manager"
     ADMIN = "admin"
+    # Sees organisation-wide aggregates (/reports), never individual people.
+    SKILLS_LEAD = "skills_lead"
 
 
 class OrgUnit(SQLModel, table=True):

@@ -22,10 +22,14 @@ class Access(StrEnum):
     MANAGER = Role.MANAGER.value
     ADMIN = Role.ADMIN.value
     AUTHOR = "author"  # trainers and admins: course authoring
+    REPORTS = "reports"  # skills leads and admins: organisation-wide aggregates
 
 
 # Policies met by any of several roles; every other level is met by the role of the same name.
-_ROLES_FOR = {Access.AUTHOR: {Role.TRAINER.value, Role.ADMIN.value}}
+_ROLES_FOR = {
+    Access.AUTHOR: {Role.TRAINER.value, Role.ADMIN.value},
+    Access.REPORTS: {Role.SKILLS_LEAD.value, Role.ADMIN.value},
+}
 
 
 class NotSignedIn(Exception):
@@ -73,3 +77,4 @@ TrainerUser = Annotated[User, policy(Access.TRAINER)]
 ManagerUser = Annotated[User, policy(Access.MANAGER)]
 AdminUser = Annotated[User, policy(Access.ADMIN)]
 AuthorUser = Annotated[User, policy(Access.AUTHOR)]
+ReportsUser = Annotated[User, policy(Access.REPORTS)]

@@ -1,0 +1,1 @@
+"""Organisation reports: aggregates by org unit and competence, small-group suppression, trends, exports."""
