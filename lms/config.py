@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     attachments_dir: Path = Field(VAR_DIR / "attachments",
                                   description="Course files, outside the web root (relative: to the project)")
     attachment_max_mb: int = Field(10, ge=1, description="Largest course file an author may upload")
+    # Below three, a published count can single out a person; five is the common statistical-office rule.
+    report_min_group: int = Field(5, ge=3, description="Smallest group an organisation report shows figures for")
     forwarded_allow_ips: str = Field("127.0.0.1", description="Proxy addresses whose X-Forwarded-For is trusted")
 
     @property

@@ -1,0 +1,132 @@
+"""Everything one report request needs, computed once: counters per unit, roll-ups and what to hide.
+
+Direct counters (people directly in a unit × competence) come from lms.reports.aggregate or from a
+stored snapshot; both give the same shape, so trends reuse this. Suppression is decided over the whole
+tree and both column kinds (areas and competences) at once, so a figure hidden on one page is hidden on
+every page, export and API answer that could show it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from lms.reports.aggregate import Figures, sum_counters
+from lms.reports.suppression import suppressed_keys
+from lms.reports.tree import ORG, OrgTree
+
+AREA = "area"
+COMPETENCE = "competence"
+UNIT = "unit"
+DIRECT = "direct"  # the people directly in a unit that also has subunits
+
+
+@dataclass
+class Cube:
+    tree: OrgTree
+    # competence id -> area id, for the framework being reported on (in display order)
+    area_of: dict[int, int]
+    direct: dict[int, dict[int, tuple[int, ...]]]  # unit -> competence -> counters
+    direct_area_people: dict[int, dict[int, int]]  # unit -> area -> distinct people
+    min_group: int
+    counts: dict[tuple, int] = field(default_factory=dict)
+    hidden: set[tuple] = field(default_factory=set)
+
+    def node(self, unit_id: int, *, direct: bool = False) -> tuple[str, int]:
+        # A unit without subunits has no separate "direct" group: its people are the unit.
+        if direct and self.tree.children.get(unit_id):
+            return (DIRECT, unit_id)
+        return (UNIT, unit_id)
+
+    def cells(self, node: tuple[str, int], kind: str, keys: list[int]) -> list[Cell]:
+        """One row of a report: the node's figures for each column, or why there are none."""
+        group, unit = node
+        units = self.tree.subtree(unit) if group == UNIT else [unit]
+        by_comp: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+        for member in units:
+            for comp, counters in self.direct.get(member, {}).items():
+                by_comp[comp].append(counters)
+        cells = []
+        for key in keys:
+            people = self.counts.get((group, unit, kind, key), 0)
+            if (group, unit, kind, key) in self.hidden:
+                cells.append(Cell(people=None, figures=None, suppressed=True))
+                continue
+            comps = [key] if kind == COMPETENCE else [c for c, a in self.area_of.items() if a == key]
+            totals = sum_counters([sum_counters(by_comp[c]) for c in comps if by_comp.get(c)])
+            figures = Figures.from_counters(totals, people=people) if people else None
+            cells.append(Cell(people=people, figures=figures, suppressed=False))
+        return cells
+
+
+@dataclass(frozen=True)
+class Cell:
+    people: int | None  # None when hidden: even the size of a small group is not shown
+    figures: Figures | None  # None when hidden or when nobody is in scope
+    suppressed: bool
+
+
+def _rollup(tree: OrgTree, direct: dict[int, dict[int, int]]) -> dict[int, dict[int, int]]:
+    totals: dict[int, dict[int, int]] = {}
+    for unit in tree.bottom_up():
+        acc = dict(direct.get(unit, {}))
+        for child in tree.children.get(unit, ()):
+            for key, n in totals.get(child, {}).items():
+                acc[key] = acc.get(key, 0) + n
+        totals[unit] = acc
+    return totals
+
+
+def build_cube(tree: OrgTree, area_of: dict[int, int], cells: dict[tuple[int, int], tuple[int, ...]],
+               area_people: dict[tuple[int, int], int] | None, min_group: int) -> Cube:
+    """`area_people` None (snapshots) estimates an area's people as its largest competence group:
+    never more than the truth, so suppression stays on the safe side."""
+    direct: dict[int, dict[int, tuple[int, ...]]] = defaultdict(dict)
+    for (unit, comp), counters in cells.items():
+        if comp in area_of:
+            direct[unit][comp] = counters
+    direct_area: dict[int, dict[int, int]] = defaultdict(dict)
+    if area_people is not None:
+        for (unit, area), n in area_people.items():
+            if area in area_of.values():
+                direct_area[unit][area] = n
+    else:
+        for unit, comps in direct.items():
+            for comp, counters in comps.items():
+                area = area_of[comp]
+                direct_area[unit][area] = max(direct_area[unit].get(area, 0), counters[0])
+    cube = Cube(tree, area_of, dict(direct), dict(direct_area), min_group)
+    _decide(cube)
+    return cube
+
+
+def _decide(cube: Cube) -> None:
+    tree = cube.tree
+    comp_people = {u: {c: ctr[0] for c, ctr in comps.items()} for u, comps in cube.direct.items()}
+    rolled = {COMPETENCE: _rollup(tree, comp_people), AREA: _rollup(tree, cube.direct_area_people)}
+    direct_counts = {COMPETENCE: comp_people, AREA: cube.direct_area_people}
+    counts: dict[tuple, int] = {}
+    partitions: dict[tuple, list[tuple]] = {}
+    comps_in: dict[int, list[int]] = defaultdict(list)
+    for comp, area in cube.area_of.items():
+        comps_in[area].append(comp)
+    for unit in tree.bottom_up():
+        children = tree.children.get(unit, ())
+        for kind in (COMPETENCE, AREA):
+            for key, n in rolled[kind].get(unit, {}).items():
+                counts[(UNIT, unit, kind, key)] = n
+                if not children:
+                    continue
+                parts = [(UNIT, child, kind, key) for child in children]
+                if unit != ORG:
+                    parts.append((DIRECT, unit, kind, key))
+                    counts[(DIRECT, unit, kind, key)] = direct_counts[kind].get(unit, {}).get(key, 0)
+                partitions[(UNIT, unit, kind, key)] = parts
+        groups = [UNIT, DIRECT] if children and unit != ORG else [UNIT]
+        for group in groups:
+            for area, comps in comps_in.items():
+                whole = (group, unit, AREA, area)
+                if counts.get(whole):
+                    partitions[whole] = [(group, unit, COMPETENCE, c) for c in comps]
+    cube.counts = counts
+    cube.hidden = suppressed_keys(counts, partitions, cube.min_group)

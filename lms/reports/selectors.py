@@ -1,0 +1,124 @@
+"""Organisation reports: one unit and the groups it is made of, by competence area or competence.
+
+Four queries per report whatever the size of the organisation: the framework's columns, the org
+tree, and the two aggregates in lms.reports.aggregate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from lms.competences.models import Competence, CompetenceArea, Framework
+from lms.reports.aggregate import area_people, direct_cells
+from lms.reports.cube import AREA, COMPETENCE, DIRECT, UNIT, Cell, Cube, build_cube
+from lms.reports.tree import NO_UNIT, ORG, org_tree
+
+VIEWS = (AREA, COMPETENCE)
+
+
+class ReportNotFound(Exception):
+    """No such unit or framework (the routes answer 404)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: int
+    code: str
+    name: str
+    area_id: int
+
+
+@dataclass
+class Columns:
+    framework: Framework | None
+    areas: list[Column]
+    competences: list[Column]
+
+    def of(self, kind: str) -> list[Column]:
+        return self.areas if kind == AREA else self.competences
+
+    @property
+    def area_of(self) -> dict[int, int]:
+        return {c.key: c.area_id for c in self.competences}
+
+
+@dataclass
+class Row:
+    node: tuple[str, int]
+    label: str
+    link_unit: int | None  # where drilling down from this row goes, if anywhere
+    cells: list[Cell]
+
+
+@dataclass
+class UnitReport:
+    unit_id: int  # ORG for the whole organisation
+    title: str
+    breadcrumbs: list[tuple[int, str]]
+    view: str
+    columns: list[Column]
+    total: Row
+    parts: list[Row]
+    min_group: int
+    framework: Framework | None
+
+
+def report_columns(session: Session, framework_id: int | None = None) -> Columns:
+    """The framework (the given one, else the first loaded) with its areas and competences in order."""
+    frameworks = session.execute(select(Framework).order_by(Framework.id)).scalars().all()
+    framework = next((f for f in frameworks if f.id == framework_id), None) if framework_id else (
+        frameworks[0] if frameworks else None)
+    if framework_id and framework is None:
+        raise ReportNotFound("No such framework.")
+    if framework is None:
+        return Columns(None, [], [])
+    rows = session.execute(
+        select(Competence, CompetenceArea).join(CompetenceArea, CompetenceArea.id == Competence.area_id)
+        .where(Competence.framework_id == framework.id)
+        .order_by(CompetenceArea.position, CompetenceArea.code, Competence.position, Competence.code)
+    ).all()
+    areas: dict[int, Column] = {}
+    competences = []
+    for comp, area in rows:
+        areas.setdefault(area.id, Column(area.id, area.code, area.name, area.id))
+        competences.append(Column(comp.id, comp.code, comp.name, area.id))
+    return Columns(framework, list(areas.values()), competences)
+
+
+def live_cube(session: Session, columns: Columns, *, min_group: int, now: datetime | None = None) -> Cube:
+    tree = org_tree(session, with_no_unit=True)
+    return build_cube(tree, columns.area_of, direct_cells(session, now=now), area_people(session), min_group)
+
+
+def unit_report(cube: Cube, columns: Columns, *, unit_id: int = ORG, view: str = AREA) -> UnitReport:
+    tree = cube.tree
+    if unit_id not in tree.names:
+        raise ReportNotFound("No such org unit.")
+    cols = columns.of(view)
+    keys = [c.key for c in cols]
+    children = tree.children.get(unit_id, [])
+    total = Row((UNIT, unit_id), tree.names[unit_id], None, cube.cells((UNIT, unit_id), view, keys))
+    parts = [Row((UNIT, child), tree.names[child], child if child != NO_UNIT else None,
+                 cube.cells((UNIT, child), view, keys)) for child in children]
+    if children and unit_id != ORG:
+        label = f"Directly in {tree.names[unit_id]}"
+        parts.append(Row((DIRECT, unit_id), label, None, cube.cells((DIRECT, unit_id), view, keys)))
+    # Units nobody is in (and that have no staff below them) add nothing but noise.
+    parts = [r for r in parts if any(c.suppressed or c.people for c in r.cells)]
+    crumbs = [(ORG, tree.names[ORG])] + [(u, tree.names[u]) for u in tree.ancestors(unit_id)] if unit_id != ORG else []
+    return UnitReport(unit_id, tree.names[unit_id], crumbs, view, cols, total, parts, cube.min_group,
+                      columns.framework)
+
+
+def org_report(session: Session, *, unit_id: int | None = None, by: str = AREA, framework_id: int | None = None,
+               min_group: int = 5, now: datetime | None = None) -> UnitReport:
+    """The report for one unit (None: the whole organisation), small groups already suppressed."""
+    if by not in VIEWS:
+        raise ValueError(f"by must be one of {VIEWS}")
+    columns = report_columns(session, framework_id)
+    cube = live_cube(session, columns, min_group=min_group, now=now)
+    return unit_report(cube, columns, unit_id=ORG if unit_id is None else unit_id, view=by)
