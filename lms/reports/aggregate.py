@@ -20,7 +20,7 @@ from lms.people.models import User
 NO_UNIT = 0  # people in no org unit are counted under this key
 LEVELS = range(9)
 # The order of the counters in every aggregate row after the two keys; additive, so sums of rows are valid.
-COUNTERS = ("people", "meeting", "gap_sum", "verified_sum", "self_count", "self_sum",
+COUNTERS = ("people", "meeting", "gap_sum", "verified_sum", "self_count", "self_sum", "verified_self_sum",
             *(f"level_{n}" for n in LEVELS))
 
 
@@ -39,13 +39,16 @@ class Figures:
     verified_sum: int = 0
     self_count: int = 0
     self_sum: int = 0
+    # The verified levels of the people who also rated themselves: self vs verified for the same people.
+    verified_self_sum: int = 0
     levels: list[int] = field(default_factory=lambda: [0] * len(LEVELS))
 
     @classmethod
     def from_counters(cls, values, *, people: int | None = None) -> Figures:
-        pairs, meeting, gap_sum, verified_sum, self_count, self_sum, *levels = (int(v or 0) for v in values)
+        pairs, meeting, gap_sum, verified_sum, self_count, self_sum, verified_self, *levels = (
+            int(v or 0) for v in values)
         return cls(pairs if people is None else people, pairs, meeting, gap_sum, verified_sum, self_count,
-                   self_sum, levels)
+                   self_sum, verified_self, levels)
 
     @property
     def share_meeting(self) -> float | None:
@@ -62,6 +65,10 @@ class Figures:
     @property
     def average_self(self) -> float | None:
         return self.self_sum / self.self_count if self.self_count else None
+
+    @property
+    def average_verified_of_self_assessed(self) -> float | None:
+        return self.verified_self_sum / self.self_count if self.self_count else None
 
 
 def sum_counters(rows) -> tuple[int, ...]:
@@ -90,6 +97,7 @@ def direct_cells_statement(now: datetime | None = None) -> Select:
             func.sum(level).label("verified_sum"),
             func.count(CompetenceStatus.self_level).label("self_count"),
             func.coalesce(func.sum(CompetenceStatus.self_level), 0).label("self_sum"),
+            func.sum(case((CompetenceStatus.self_level.is_not(None), level), else_=0)).label("verified_self_sum"),
             *(func.sum(case((level == n, 1), else_=0)).label(f"level_{n}") for n in LEVELS),
         )
         .select_from(User)
