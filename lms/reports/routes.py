@@ -1,0 +1,145 @@
+"""Organisation reports for skills leads and admins: a unit and its parts, comparison, change over time.
+
+Nothing here names a person: every figure is an aggregate, and groups too small to stay anonymous are
+hidden (lms.reports.suppression).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from sqlalchemy import select
+from sqlmodel import Session
+from starlette.responses import Response
+
+from lms.admin.forms import parse_id
+from lms.competences.models import ProficiencyLevel
+from lms.reports.aggregate import LEVELS
+from lms.reports.cube import AREA, COMPETENCE, UNIT
+from lms.reports.selectors import Columns, ReportNotFound, live_cube, report_columns, unit_report
+from lms.reports.snapshot import snapshots_recent
+from lms.reports.tree import ORG
+from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH, unit_trend
+from lms.web.access import ReportsUser
+from lms.web.deps import DbSession
+from lms.web.templating import is_partial, render
+
+router = APIRouter(prefix="/reports")
+
+VIEW_OPTIONS = [(AREA, "Competence area"), (COMPETENCE, "Competence")]
+MAX_COMPARE = 4
+Param = Annotated[str, Query(max_length=20)]
+
+
+def _columns(db: Session, framework: str) -> Columns:
+    try:
+        return report_columns(db, parse_id(framework))
+    except ReportNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+def _view(by: str) -> str:
+    return COMPETENCE if by == COMPETENCE else AREA
+
+
+def _bands(db: Session, columns: Columns) -> list[tuple[str, list[int]]]:
+    """Level groups for the distribution columns: the framework's bands (DigComp: Foundation 1–2, ...)."""
+    if columns.framework is None:
+        return []
+    levels = db.execute(select(ProficiencyLevel.level, ProficiencyLevel.band)
+                        .where(ProficiencyLevel.framework_id == columns.framework.id)
+                        .order_by(ProficiencyLevel.level)).all()
+    bands: list[tuple[str, list[int]]] = [("No verified level", [0])]
+    for level, band in levels:
+        label = band or f"Level {level}"
+        if bands[-1][0] == label:
+            bands[-1][1].append(level)
+        else:
+            bands.append((label, [level]))
+    known = {lv for _, lvs in bands for lv in lvs}
+    bands.extend((f"Level {lv}", [lv]) for lv in LEVELS if lv not in known)
+    return bands
+
+
+def _context(request: Request, db: Session, columns: Columns, view: str) -> dict:
+    settings = request.app.state.settings
+    bands = _bands(db, columns)
+
+    def band_counts(figures) -> list[int]:
+        return [sum(figures.levels[level] for level in levels) for _, levels in bands]
+
+    return {"view": view, "view_options": VIEW_OPTIONS, "min_group": settings.report_min_group,
+            "framework": columns.framework, "bands": bands, "band_counts": band_counts, "ORG": ORG}
+
+
+def _unit_page(request: Request, db: Session, unit_id: int, by: str, framework: str) -> Response:
+    columns = _columns(db, framework)
+    view = _view(by)
+    cube = live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
+    try:
+        report = unit_report(cube, columns, unit_id=unit_id, view=view)
+    except ReportNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    context = _context(request, db, columns, view) | {"report": report,
+                                                      "has_snapshots": bool(snapshots_recent(db, 1))}
+    return render(request, "reports/unit.html", context, block=_block(request, "report-results"))
+
+
+def _block(request: Request, target: str) -> str | None:
+    """Only the results when the page's own filter form asks for them."""
+    return "results" if is_partial(request) and request.headers.get("HX-Target") == target else None
+
+
+@router.get("")
+def organisation(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA, framework: Param = "") -> Response:
+    return _unit_page(request, db, ORG, by, framework)
+
+
+@router.get("/units/{unit_id}")
+def unit(request: Request, db: DbSession, user: ReportsUser, unit_id: int, by: Param = AREA,
+         framework: Param = "") -> Response:
+    return _unit_page(request, db, unit_id, by, framework)
+
+
+@router.get("/compare")
+def compare(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA, framework: Param = "",
+            unit: Annotated[list[str], Query(max_length=MAX_COMPARE * 3)] = ()) -> Response:  # noqa: B006
+    columns = _columns(db, framework)
+    view = _view(by)
+    cube = live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
+    chosen = []
+    for raw in unit:
+        unit_id = ORG if raw == str(ORG) else parse_id(raw)
+        if unit_id is not None and unit_id in cube.tree and unit_id not in chosen:
+            chosen.append(unit_id)
+    error = None
+    if len(chosen) < 2:
+        error = "Choose at least two units to compare: tick them in a report table, then choose Compare."
+    elif len(chosen) > MAX_COMPARE:
+        error = f"Compare at most {MAX_COMPARE} units at a time."
+        chosen = chosen[:MAX_COMPARE]
+    keys = [c.key for c in columns.of(view)]
+    units = [(u, cube.tree.names[u] if u == ORG else cube.tree.path(u), cube.cells((UNIT, u), view, keys))
+             for u in chosen]
+    context = _context(request, db, columns, view) | {"units": units, "columns": columns.of(view), "error": error,
+                                                      "chosen": chosen}
+    return render(request, "reports/compare.html", context, status_code=422 if error and unit else 200)
+
+
+@router.get("/units/{unit_id}/trend")
+def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: int, by: Param = AREA,
+          framework: Param = "") -> Response:
+    columns = _columns(db, framework)
+    view = _view(by)
+    cube = live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
+    if unit_id not in cube.tree:
+        raise HTTPException(status_code=404, detail="No such org unit.")
+    data = unit_trend(db, columns, cube, unit_id=unit_id, view=view)
+    context = _context(request, db, columns, view) | {
+        "trend": data, "unit_id": unit_id, "unit_name": cube.tree.names[unit_id],
+        "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD},
+        "breadcrumbs": [(ORG, cube.tree.names[ORG])] + [(u, cube.tree.names[u]) for u in cube.tree.ancestors(unit_id)]
+        + ([(unit_id, cube.tree.names[unit_id])] if unit_id != ORG else []),
+    }
+    return render(request, "reports/trend.html", context, block=_block(request, "trend-results"))

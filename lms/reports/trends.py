@@ -1,0 +1,68 @@
+"""Change over time for one unit: the monthly snapshots plus today's figures, suppressed like the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from lms.reports.cube import UNIT, Cell, Cube, build_cube
+from lms.reports.selectors import Column, Columns
+from lms.reports.snapshot import snapshot_cells, snapshots_recent
+
+CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 240, 40
+SERIES_STYLES = 6  # app.css has .trend-series-0 … -5; more columns reuse them with a different marker
+
+
+@dataclass
+class TrendPoint:
+    label: str
+    cells: list[Cell]
+
+
+@dataclass
+class Series:
+    column: Column
+    style: int
+    points: list[tuple[float, float]]  # (x, y) in chart coordinates for the periods that have a figure
+
+
+@dataclass
+class Trend:
+    columns: list[Column]
+    points: list[TrendPoint]
+
+    def chart(self) -> list[Series]:
+        """Lines of the share meeting requirements, 0–100 % bottom to top; hidden figures leave a gap."""
+        if len(self.points) < 2:
+            return []
+        step = (CHART_WIDTH - 2 * CHART_PAD) / (len(self.points) - 1)
+        series = []
+        for i, column in enumerate(self.columns):
+            coords = []
+            for n, point in enumerate(self.points):
+                figures = point.cells[i].figures
+                if figures is not None and figures.share_meeting is not None:
+                    y = CHART_HEIGHT - CHART_PAD - figures.share_meeting * (CHART_HEIGHT - 2 * CHART_PAD)
+                    coords.append((round(CHART_PAD + n * step, 1), round(y, 1)))
+            series.append(Series(column, i % SERIES_STYLES, coords))
+        return series
+
+    def x_labels(self) -> list[tuple[float, str]]:
+        if len(self.points) < 2:
+            return []
+        step = (CHART_WIDTH - 2 * CHART_PAD) / (len(self.points) - 1)
+        return [(round(CHART_PAD + n * step, 1), p.label) for n, p in enumerate(self.points)]
+
+
+def unit_trend(session: Session, columns: Columns, live: Cube, *, unit_id: int, view: str,
+               limit: int = 12) -> Trend:
+    """One query per snapshot (at most `limit`), then the live figures as the last point."""
+    cols = columns.of(view)
+    keys = [c.key for c in cols]
+    points = []
+    for snap in snapshots_recent(session, limit):
+        cube = build_cube(live.tree, columns.area_of, snapshot_cells(session, snap.id), None, live.min_group)
+        points.append(TrendPoint(snap.period, cube.cells((UNIT, unit_id), view, keys)))
+    points.append(TrendPoint("Now", live.cells((UNIT, unit_id), view, keys)))
+    return Trend(cols, points)
