@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from courses.learn_routes import router as learn_router
     from courses.learning_routes import router as learning_router
     from lms.admin.routes import router as admin_router
+    from lms.api.admin_routes import router as api_tokens_router
+    from lms.api.routes import router as api_router
     from lms.audit.routes import router as audit_router
     from lms.auth.routes import router as auth_router
     from lms.competences.admin_routes import router as competences_admin_router
@@ -62,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.home.routes import router as home_router
 
     platform = (home_router, auth_router, admin_router, audit_router, skills_router, team_router,
-                competences_admin_router)
+                competences_admin_router, api_router, api_tokens_router)
     courses = (author_router, author_lesson_router, author_file_router, catalogue_router, learn_router,
                learning_router, assign_router, assignment_rules_router)
     assessments = (quiz_author_router, attempt_router, bank_router, quiz_results_router)

@@ -23,6 +23,7 @@ class Access(StrEnum):
     ADMIN = Role.ADMIN.value
     AUTHOR = "author"  # trainers and admins: course authoring
     REPORTS = "reports"  # skills leads and admins: organisation-wide aggregates
+    API_TOKEN = "api_token"  # /api/v1: a bearer token with a scope (lms/api/auth.py); sessions never qualify
 
 
 # Policies met by any of several roles; every other level is met by the role of the same name.
@@ -52,7 +53,7 @@ def _make(level: Access):
     return dependency
 
 
-_POLICIES = {level: _make(level) for level in Access}
+_POLICIES = {level: _make(level) for level in Access if level is not Access.API_TOKEN}
 
 
 def policy(level: Access):

@@ -6,6 +6,7 @@ import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
@@ -63,10 +64,16 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
         if exc.status_code == 404 and message == "Not Found":
             message = "We could not find that page. It may have moved, or you may not have access to it."
-        return _error_page(request, exc.status_code, message)
+        response = _error_page(request, exc.status_code, message)
+        if exc.headers:  # e.g. WWW-Authenticate on the API's 401
+            response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            # The shape the API's OpenAPI schema documents for 422 (FastAPI's HTTPValidationError).
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
         return _error_page(request, 422, f"Some values were missing or not valid: {fields}.")
 

@@ -1,0 +1,69 @@
+"""/api/v1 frameworks and job profiles: the organisation's reference data."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from lms.api import schemas
+from lms.api.auth import FrameworksCaller, ProfilesCaller
+from lms.api.selectors import framework_by_code, framework_levels, profile_requirements, profile_summaries
+from lms.competences.admin_selectors import framework_summaries, framework_trees
+from lms.competences.models import JobProfile
+from lms.web.deps import DbSession
+
+router = APIRouter()
+
+
+@router.get("/frameworks", response_model=list[schemas.FrameworkSummary], tags=["frameworks"])
+def frameworks(db: DbSession, caller: FrameworksCaller):
+    """Every competence framework, with how many areas and competences it has."""
+    return [
+        schemas.FrameworkSummary(code=s.framework.code, name=s.framework.name, version=s.framework.version,
+                                 publisher=s.framework.publisher, licence=s.framework.licence,
+                                 areas=s.areas, competences=s.competences)
+        for s in framework_summaries(db)
+    ]
+
+
+@router.get("/frameworks/{code}", response_model=schemas.FrameworkDetail, tags=["frameworks"],
+            responses={404: {"model": schemas.Error}})
+def framework(code: str, db: DbSession, caller: FrameworksCaller):
+    """One framework: its proficiency levels, and its areas with their competences, in order."""
+    found = framework_by_code(db, code)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"There is no framework with the code {code}.")
+    [tree] = framework_trees(db, found.id)
+    levels = framework_levels(db, found.id)
+    return schemas.FrameworkDetail(
+        code=found.code, name=found.name, version=found.version, publisher=found.publisher, licence=found.licence,
+        levels=[schemas.Level(level=lv.level, band=lv.band, summary=lv.summary) for lv in levels],
+        areas=[
+            schemas.AreaOut(code=block.area.code, name=block.area.name, competences=[
+                schemas.CompetenceOut(code=c.code, name=c.name, description=c.description,
+                                      evidence_valid_months=c.evidence_valid_months)
+                for c in block.competences
+            ])
+            for block in tree.areas
+        ],
+    )
+
+
+@router.get("/job-profiles", response_model=list[schemas.JobProfileSummary], tags=["job profiles"])
+def job_profiles(db: DbSession, caller: ProfilesCaller):
+    """Every job profile, with how many competences it requires."""
+    return [schemas.JobProfileSummary(id=p.id, name=p.name, description=p.description, requirements=n)
+            for p, n in profile_summaries(db)]
+
+
+@router.get("/job-profiles/{profile_id}", response_model=schemas.JobProfileDetail, tags=["job profiles"],
+            responses={404: {"model": schemas.Error}})
+def job_profile(profile_id: int, db: DbSession, caller: ProfilesCaller):
+    """One job profile and the level it requires for each competence."""
+    profile = db.get(JobProfile, profile_id)
+    if profile is None:
+        raise HTTPException(status_code=404, detail="There is no job profile with that id.")
+    return schemas.JobProfileDetail(
+        id=profile.id, name=profile.name, description=profile.description,
+        requirements=[schemas.Requirement(framework=fw, competence=c.code, name=c.name, level=level)
+                      for fw, c, level in profile_requirements(db, profile.id)],
+    )

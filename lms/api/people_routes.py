@@ -1,0 +1,74 @@
+"""/api/v1 people and their competence status, only within the token's org unit subtree."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from lms.api import schemas
+from lms.api.auth import PeopleCaller
+from lms.api.selectors import PersonRow, people_page, person_in_scope, required_statuses, unit_in_scope
+from lms.web.deps import DbSession
+
+router = APIRouter(tags=["people"])
+
+MAX_PER_PAGE = 200
+# Outside the token's scope answers exactly like a missing id, so a token cannot probe who exists.
+NOT_FOUND = "There is no such person, or this API token may not see them."
+
+
+def person_out(row: PersonRow) -> schemas.PersonOut:
+    user = row.user
+    return schemas.PersonOut(
+        id=user.id, name=user.name, email=user.email,
+        org_unit=schemas.UnitRef(id=user.org_unit_id, name=row.unit_name) if user.org_unit_id else None,
+        job_profile=schemas.UnitRef(id=user.job_profile_id, name=row.profile_name) if user.job_profile_id else None,
+        manager_id=user.manager_id,
+    )
+
+
+@router.get("/people", response_model=schemas.PeoplePage, responses={404: {"model": schemas.Error}})
+def people(
+    request: Request,
+    db: DbSession,
+    caller: PeopleCaller,
+    org_unit: Annotated[int | None, Query(description="Only people in this unit and the units below it")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
+):
+    """Active people the token may see, by name, one page at a time. Follow `next` for the rest."""
+    if org_unit is not None and unit_in_scope(db, unit_id=org_unit, scope_unit_id=caller.org_unit_id) is None:
+        raise HTTPException(status_code=404, detail="There is no such unit, or this API token may not see it.")
+    rows, total = people_page(db, scope_unit_id=caller.org_unit_id, filter_unit_id=org_unit,
+                              page=page, per_page=per_page)
+    more = page * per_page < total
+    return schemas.PeoplePage(
+        items=[person_out(row) for row in rows], total=total, page=page, per_page=per_page,
+        next=str(request.url.include_query_params(page=page + 1)) if more else None,
+    )
+
+
+@router.get("/people/{person_id}/competences", response_model=schemas.PersonCompetences,
+            responses={404: {"model": schemas.Error}})
+def person_competences(person_id: int, db: DbSession, caller: PeopleCaller):
+    """Required, verified (expired evidence counts as 0) and self-assessed levels for each competence the
+    person's job profile requires. The self-assessment is reported apart: it never counts as verified."""
+    row = person_in_scope(db, person_id=person_id, scope_unit_id=caller.org_unit_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return schemas.PersonCompetences(
+        person=person_out(row),
+        competences=[
+            schemas.CompetenceStatusOut(
+                framework=s.framework, competence=s.competence.code, name=s.competence.name, area=s.area,
+                required=s.required, verified=s.verified, lapsed=s.lapsed, gap=max(s.required - s.verified, 0),
+                verified_source=s.status.verified_source if s.status else None,
+                verified_until=s.status.verified_until if s.status else None,
+                self_assessment=(schemas.SelfAssessment(level=s.status.self_level,
+                                                        assessed_at=s.status.self_assessed_at)
+                                 if s.status and s.status.self_level is not None else None),
+            )
+            for s in required_statuses(db, row.user)
+        ],
+    )
