@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import assessments.models  # noqa: F401 - registers the tables
+from assessments.attempts import attempts_sweep
 from assessments.demo import assessments_demo_load
 from courses.plugin import register as register_courses
 from lms.hooks import hooks
+from lms.jobs.registry import register_handler, register_periodic
 
 _registered = False
 
@@ -17,6 +21,10 @@ def _add_commands(app) -> None:
     app.add_typer(quizzes, name="quizzes")
 
 
+def _sweep_job(session, _payload) -> None:
+    attempts_sweep(session)
+
+
 def register() -> None:
     global _registered
     if _registered:
@@ -26,3 +34,6 @@ def register() -> None:
     register_courses()
     hooks.cli_commands.append(_add_commands)
     hooks.demo_loaders.append(assessments_demo_load)
+    # Timed attempts close within a minute of their deadline even if the learner never comes back.
+    register_handler("quizzes.sweep", _sweep_job)
+    register_periodic("quizzes.sweep", timedelta(minutes=1))

@@ -27,7 +27,7 @@ def _root() -> None:
 
 
 def _register() -> None:
-    from lms.cli import check, competences, db, demo, frameworks, serve, users
+    from lms.cli import check, competences, db, demo, frameworks, jobs, reports, serve, users
 
     app.add_typer(db.app, name="db")
     app.add_typer(users.app, name="users")
@@ -36,6 +36,9 @@ def _register() -> None:
     app.command("serve")(serve.serve)
     app.command("demo")(demo.demo)
     app.command("check")(check.check)
+    app.command("worker")(jobs.worker)
+    app.add_typer(jobs.app, name="jobs")
+    app.add_typer(reports.app, name="reports")
     # Features add their own commands (lms may not import them); _common has loaded them by now.
     from lms.app import load_features
     from lms.hooks import hooks
