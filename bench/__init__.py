@@ -1,0 +1,1 @@
+"""Synthetic organisations and the benchmarks that run against them (see bench/README.md)."""
