@@ -8,7 +8,8 @@ from lms.web.access import Access, route_access
 from tests.conftest import Browser, csrf_from, sign_in
 from tests.lms.routes_util import UNSAFE, api_routes, route_calls
 
-PERSONAS = ["anonymous", "employee", Role.TRAINER.value, Role.MANAGER.value, Role.ADMIN.value]
+PERSONAS = ["anonymous", "employee", Role.TRAINER.value, Role.MANAGER.value, Role.SKILLS_LEAD.value,
+            Role.ADMIN.value]
 
 
 def test_every_route_declares_a_policy(app):
@@ -24,6 +25,8 @@ def allowed(persona: str, level: Access) -> bool:
         return False
     if level is Access.AUTHOR:
         return persona in {Role.TRAINER.value, Role.ADMIN.value}
+    if level is Access.REPORTS:
+        return persona in {Role.SKILLS_LEAD.value, Role.ADMIN.value}
     return level is Access.SIGNED_IN or level.value == persona
 
 
