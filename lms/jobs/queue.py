@@ -17,6 +17,7 @@ from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
+from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.jobs.models import Job, JobState
 from lms.jobs.registry import Every, period_of
@@ -142,8 +143,8 @@ def job_fail(session: Session, *, job: Job, error: str, now: datetime | None = N
     return values["state"]
 
 
-def job_retry(session: Session, *, job_id: int) -> Job:
-    """Give a failed job a fresh set of attempts, due now; the caller commits."""
+def job_retry(session: Session, *, job_id: int, by=None, client_ip: str | None = None) -> Job:
+    """Give a failed job a fresh set of attempts, due now; the caller commits. `by` is None from the CLI."""
     job = session.get(Job, job_id)
     if job is None:
         raise JobError(f"there is no job {job_id}")
@@ -152,6 +153,8 @@ def job_retry(session: Session, *, job_id: int) -> Job:
     job.state, job.attempts, job.run_after = JobState.QUEUED.value, 0, utcnow()
     job.locked_by = job.locked_at = job.finished_at = None
     session.add(job)
+    audit_record(session, action="job.retried", actor=by, target_type="job", target_id=job.id,
+                 client_ip=client_ip, detail={"kind": job.kind, "last_error": job.last_error[:200]})
     session.flush()
     return job
 

@@ -5,19 +5,27 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from lms.admin.paging import Page, clamp_page
 from lms.jobs.models import Job
 
+JOBS_PER_PAGE = 50
 
-def jobs_recent(session: Session, *, state: str | None = None, limit: int = 50, offset: int = 0) -> list[Job]:
+
+def jobs_recent(session: Session, *, state: str | None = None, limit: int = 50) -> list[Job]:
     """Newest first (by creation), optionally in one state."""
-    query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).offset(offset).limit(limit)
+    query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(limit)
     if state:
         query = query.where(Job.state == state)
     return list(session.exec(query))
 
 
-def jobs_count(session: Session, *, state: str | None = None) -> int:
-    query = select(func.count()).select_from(Job)
+def jobs_page(session: Session, *, state: str | None = None, page: int = 1, per_page: int = JOBS_PER_PAGE) -> Page:
+    """One page of jobs, newest first; `extra["counts"]` holds how many jobs are in each state."""
+    counts = dict(session.exec(select(Job.state, func.count()).group_by(Job.state)).all())
+    total = counts.get(state, 0) if state else sum(counts.values())
+    page = clamp_page(page, total, per_page)
+    query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).offset((page - 1) * per_page).limit(per_page)
     if state:
         query = query.where(Job.state == state)
-    return session.exec(query).one()
+    return Page(items=list(session.exec(query)), total=total, page=page, per_page=per_page,
+                extra={"counts": counts})

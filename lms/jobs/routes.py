@@ -1,0 +1,58 @@
+"""Admin page for background jobs: recent jobs by state, and a retry for failed ones."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from lms.admin.paging import url_with
+from lms.jobs.models import JobState
+from lms.jobs.queue import JobError, job_retry
+from lms.jobs.selectors import jobs_page
+from lms.web.access import AdminUser
+from lms.web.deps import DbSession, client_ip
+from lms.web.flash import flash
+from lms.web.templating import redirect, render
+
+# Mounted under the admin router's /admin prefix.
+router = APIRouter(prefix="/jobs")
+
+STATES = [state.value for state in JobState]
+
+
+@router.get("")
+def jobs(
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    state: Annotated[str, Query(max_length=16)] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    errors = {}
+    if state and state not in STATES:
+        errors["state"] = "Choose a state from the list."
+        state = ""
+    result = jobs_page(db, state=state or None, page=page)
+    counts = result.extra["counts"]
+    return render(request, "admin/jobs.html", {
+        "state": state,
+        "errors": errors,
+        "result": result,
+        "state_options": [(s, f"{s.capitalize()} ({counts.get(s, 0)})") for s in STATES],
+        "page_url": lambda n: url_with("/admin/jobs", {"state": state}, page=n),
+    }, block="results", status_code=422 if errors else 200)
+
+
+@router.post("/{job_id:int}/retry")
+def retry(request: Request, db: DbSession, user: AdminUser, job_id: int) -> Response:
+    try:
+        job = job_retry(db, job_id=job_id, by=user, client_ip=client_ip(request))
+        db.commit()
+    except JobError as exc:
+        db.rollback()
+        flash(request, f"Could not retry: {exc}.", "error")
+        return redirect(request, "/admin/jobs?state=failed")
+    flash(request, f"Job {job.id} ({job.kind}) is queued again; a worker will run it shortly.")
+    return redirect(request, "/admin/jobs?state=failed")
