@@ -185,3 +185,11 @@ def test_query_count_does_not_grow_with_the_organisation(db, make_user, signed_i
     with counting(app.state.engine) as many:
         assert lead.get(f"/reports/units/{org.units['Dept'].id}").status_code == 200
     assert len(many) == len(few) <= 12
+
+
+def test_home_page_points_skills_leads_to_reports_and_no_one_else(signed_in, client):
+    lead, _ = signed_in("skills_lead")
+    assert 'href="/reports"' in lead.get("/").text
+    client.cookies.clear()
+    employee, _ = signed_in()
+    assert 'href="/reports"' not in employee.get("/").text
