@@ -1,15 +1,25 @@
-"""/api/v1 org units within the token's scope."""
+"""/api/v1 org units within the token's scope, and their aggregates from the reports package."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from lms.api import schemas
 from lms.api.auth import ReportsCaller
-from lms.api.selectors import unit_names, units_in_scope, with_paths
+from lms.api.selectors import framework_by_code, unit_in_scope, unit_names, units_in_scope, with_paths
+from lms.reports.cube import AREA, COMPETENCE, Cell
+from lms.reports.selectors import Row, org_report
 from lms.web.deps import DbSession
 
 router = APIRouter(tags=["org units"])
+
+
+class By(StrEnum):
+    area = AREA
+    competence = COMPETENCE
 
 
 @router.get("/org-units", response_model=list[schemas.OrgUnitOut])
@@ -19,3 +29,57 @@ def org_units(db: DbSession, caller: ReportsCaller):
     units = units_in_scope(db, caller.org_unit_id)
     return [schemas.OrgUnitOut(id=u.id, name=u.name, parent_id=u.parent_id, path=path)
             for u, path in with_paths(units, unit_names(db))]
+
+
+def _cell(column: str, cell: Cell) -> schemas.AggregateCell:
+    if cell.suppressed:
+        return schemas.AggregateCell(column=column, suppressed=True)
+    f = cell.figures
+    if f is None:  # nobody in this group needs it
+        return schemas.AggregateCell(column=column, suppressed=False, people=cell.people or 0)
+    return schemas.AggregateCell(
+        column=column, suppressed=False, people=cell.people, requirements=f.requirements, meeting=f.meeting,
+        share_meeting=f.share_meeting, average_gap=f.average_gap, average_verified=f.average_verified,
+        self_assessed=f.self_count, average_self=f.average_self,
+        average_verified_of_self_assessed=f.average_verified_of_self_assessed, levels=list(f.levels),
+    )
+
+
+def _row(row: Row, codes: list[str]) -> schemas.AggregateRow:
+    kind, unit_id = row.node
+    return schemas.AggregateRow(kind=kind, unit_id=unit_id, label=row.label,
+                                cells=[_cell(code, cell) for code, cell in zip(codes, row.cells, strict=True)])
+
+
+@router.get("/org-units/{unit_id}/aggregates", response_model=schemas.OrgUnitAggregates,
+            responses={404: {"model": schemas.Error}})
+def org_unit_aggregates(
+    request: Request,
+    unit_id: int,
+    db: DbSession,
+    caller: ReportsCaller,
+    by: By = By.area,
+    framework: Annotated[str | None, Query(max_length=64, description="Framework code; default: the first loaded")] = None,
+):
+    """The same figures as the organisation report for this unit and the units it is made of. Groups smaller
+    than `min_group`, and any figure that would let one be worked out by subtraction, are suppressed."""
+    unit = unit_in_scope(db, unit_id=unit_id, scope_unit_id=caller.org_unit_id)
+    if unit is None:
+        raise HTTPException(status_code=404, detail="There is no such unit, or this API token may not see it.")
+    framework_id = None
+    if framework is not None:
+        found = framework_by_code(db, framework)
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"There is no framework with the code {framework}.")
+        framework_id = found.id
+    report = org_report(db, unit_id=unit.id, by=by.value, framework_id=framework_id,
+                        min_group=request.app.state.settings.report_min_group)
+    codes = [c.code for c in report.columns]
+    return schemas.OrgUnitAggregates(
+        unit=schemas.UnitRef(id=unit.id, name=unit.name),
+        framework=report.framework.code if report.framework else None,
+        by=report.view, min_group=report.min_group,
+        columns=[schemas.AggregateColumn(code=c.code, name=c.name) for c in report.columns],
+        total=_row(report.total, codes),
+        parts=[_row(part, codes) for part in report.parts],
+    )

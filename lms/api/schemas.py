@@ -124,3 +124,42 @@ class CompetenceStatusOut(BaseModel):
 class PersonCompetences(BaseModel):
     person: PersonOut
     competences: list[CompetenceStatusOut] = Field(description="One entry per competence the job profile requires")
+
+
+class AggregateCell(BaseModel):
+    """One group × one column. A suppressed cell carries no numbers at all, not even its size."""
+
+    column: str = Field(description="Area or competence code")
+    suppressed: bool = Field(description="True when the group is too small to show (or would give one away)")
+    people: int | None = Field(None, description="People whose job profile requires it; null when suppressed")
+    requirements: int | None = Field(None, description="Person × competence requirements counted")
+    meeting: int | None = Field(None, description="Requirements met at or above the required level")
+    share_meeting: float | None = None
+    average_gap: float | None = None
+    average_verified: float | None = None
+    self_assessed: int | None = Field(None, description="Requirements that people also rated themselves on")
+    average_self: float | None = None
+    average_verified_of_self_assessed: float | None = None
+    levels: list[int] | None = Field(None, description="Requirements by verified level, index 0 = no verified level")
+
+
+class AggregateRow(BaseModel):
+    kind: str = Field(description='"unit": a unit and everything below it; "direct": only people directly in it')
+    unit_id: int
+    label: str
+    cells: list[AggregateCell]
+
+
+class AggregateColumn(BaseModel):
+    code: str
+    name: str
+
+
+class OrgUnitAggregates(BaseModel):
+    unit: UnitRef
+    framework: str | None = Field(description="Framework code; null when none is loaded")
+    by: str = Field(description='"area" or "competence"')
+    min_group: int = Field(description="Smallest group shown; smaller ones (and any that would reveal them) are suppressed")
+    columns: list[AggregateColumn]
+    total: AggregateRow
+    parts: list[AggregateRow] = Field(description="The units it is made of, and the people directly in it")

@@ -15,13 +15,14 @@ from lms.audit.models import AuditEvent
 from lms.clock import utcnow
 from tests.lms.api.conftest import bearer, make_profile, make_unit
 
-# One path per endpoint and the scope it needs ({profile}, {unit}, {person} are filled in by the test).
+# One path per endpoint and the scope it needs ({profile}, {unit}, {person} are filled in by the tests).
 ENDPOINTS = [
     ("/api/v1/frameworks", "frameworks:read"),
     ("/api/v1/frameworks/DigComp", "frameworks:read"),
     ("/api/v1/job-profiles", "profiles:read"),
     ("/api/v1/job-profiles/{profile}", "profiles:read"),
     ("/api/v1/org-units", "reports:read"),
+    ("/api/v1/org-units/{unit}/aggregates", "reports:read"),
     ("/api/v1/people", "people:read"),
     ("/api/v1/people/{person}/competences", "people:read"),
 ]
@@ -99,7 +100,7 @@ def test_a_session_cookie_alone_never_opens_the_api(signed_in):
     browser, _ = signed_in("admin", "skills_lead", "manager")
     assert browser.get("/admin").status_code == 200
     for path, _ in ENDPOINTS:
-        _assert_401(browser.get(path.format(profile=1, person=1)))
+        _assert_401(browser.get(path.format(profile=1, person=1, unit=1)))
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ def world(db, make_user, digcomp):
     unit = make_unit(db, "Digital")
     profile = make_profile(db, "Caseworker", {"1.1": 3})
     person = make_user(org_unit_id=unit.id, job_profile_id=profile.id)
-    return {"profile": profile.id, "person": person.id}
+    return {"profile": profile.id, "person": person.id, "unit": unit.id}
 
 
 @pytest.mark.parametrize(("path", "scope"), ENDPOINTS)
