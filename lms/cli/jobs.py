@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
 
 import typer
 
@@ -14,8 +13,6 @@ from lms.jobs.selectors import jobs_recent
 from lms.jobs.worker import default_worker_id, run_worker
 
 app = typer.Typer(help="Look at the background job queue and retry failed jobs.", no_args_is_help=True)
-
-State = StrEnum("State", {state.name: state.value for state in JobState})
 ERROR_SHOWN = 60
 
 
@@ -44,7 +41,7 @@ def _error_line(error: str) -> str:
 
 @app.command("list")
 def list_jobs(
-    state: State | None = typer.Option(None, "--state", help="Only jobs in this state."),
+    state: JobState | None = typer.Option(None, "--state", help="Only jobs in this state."),
     limit: int = typer.Option(50, "--limit", min=1, help="How many jobs to show, newest first."),
 ) -> None:
     """Show recent jobs: id, kind, state, attempts, when due, and the last error."""

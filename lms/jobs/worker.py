@@ -39,8 +39,8 @@ def default_worker_id() -> str:
 
 
 class Worker:
-    def __init__(self, engine: Engine, *, worker_id: str, registry: Registry):
-        self.engine, self.worker_id, self.registry = engine, worker_id, registry
+    def __init__(self, *, worker_id: str, registry: Registry):
+        self.worker_id, self.registry = worker_id, registry
         # The period each periodic kind was last queued for by this process, to skip the database
         # until a new period starts (the dedupe key still guards against other workers).
         self.scheduled: dict[str, str] = {}
@@ -133,7 +133,7 @@ def run_worker(
     otherwise they are logged and the worker tries again after `poll_seconds`.
     """
     stop = stop or threading.Event()
-    worker = Worker(engine, worker_id=worker_id or default_worker_id(), registry=registry)
+    worker = Worker(worker_id=worker_id or default_worker_id(), registry=registry)
     ran = 0
     # A single pass schedules for the moment it started, so it ends even if a period turns meanwhile.
     started = utcnow()

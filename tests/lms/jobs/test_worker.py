@@ -75,7 +75,7 @@ def test_periodic_jobs_are_queued_once_per_period_by_any_number_of_workers(engin
     registry.register_periodic("test.tick", timedelta(minutes=1))
     registry.register_periodic("test.month", "monthly")
     now = utcnow()
-    workers = [Worker(engine, worker_id=f"w{i}", registry=registry) for i in (1, 2)]
+    workers = [Worker(worker_id=f"w{i}", registry=registry) for i in (1, 2)]
     with Session(engine) as other:
         workers[0].housekeeping(session, now)
         workers[1].housekeeping(other, now)
