@@ -58,6 +58,32 @@ class Cube:
             cells.append(Cell(people=people, figures=figures, suppressed=False))
         return cells
 
+    def subtree_counters(self) -> dict[int, dict[int, tuple[int, ...]]]:
+        """unit -> competence -> counters summed over the unit's subtree, for every unit in one bottom-up
+        pass: cells() sums a subtree per call, which is quadratic over every unit of a deep tree."""
+        totals: dict[int, dict[int, tuple[int, ...]]] = {}
+        for unit in self.tree.bottom_up():
+            acc: dict[int, list[tuple[int, ...]]] = {c: [ctr] for c, ctr in self.direct.get(unit, {}).items()}
+            for child in self.tree.children.get(unit, ()):
+                for comp, counters in totals.get(child, {}).items():
+                    acc.setdefault(comp, []).append(counters)
+            totals[unit] = {comp: sum_counters(rows) for comp, rows in acc.items()}
+        return totals
+
+    def unit_cells(self, unit: int, kind: str, keys: list[int], counters: dict[int, tuple[int, ...]]) -> list[Cell]:
+        """The same as cells((UNIT, unit), kind, keys), from the unit's entry in subtree_counters()."""
+        cells = []
+        for key in keys:
+            people = self.counts.get((UNIT, unit, kind, key), 0)
+            if (UNIT, unit, kind, key) in self.hidden:
+                cells.append(Cell(people=None, figures=None, suppressed=True))
+                continue
+            comps = [key] if kind == COMPETENCE else [c for c, a in self.area_of.items() if a == key]
+            totals = sum_counters([counters[c] for c in comps if c in counters])
+            figures = Figures.from_counters(totals, people=people) if people else None
+            cells.append(Cell(people=people, figures=figures, suppressed=False))
+        return cells
+
 
 @dataclass(frozen=True)
 class Cell:

@@ -1,0 +1,121 @@
+"""Report exports (CSV, XLSX) and the open-data export, for skills leads and admins.
+
+Every export reads the same cube as the report pages, so a figure hidden on a page is hidden in every
+file too. The database is read before the response starts; the rows are then written as they are sent.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from sqlmodel import Session
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from lms.admin.forms import parse_id
+from lms.admin.paging import url_with
+from lms.clock import utcnow
+from lms.reports.cube import AREA, COMPETENCE, Cube
+from lms.reports.export import REPORT_HEADER, all_units_rows, csv_response, unit_report_rows, xlsx_response
+from lms.reports.open_data import (DICTIONARY_HEADER, FIELDS, TITLE, csv_rows, dictionary_rows, json_chunks,
+                                   metadata, open_data_rows, suppression_rule)
+from lms.reports.selectors import Columns, ReportNotFound, live_cube, report_columns, unit_report
+from lms.reports.tree import ORG
+from lms.web.access import ReportsUser
+from lms.web.deps import DbSession
+from lms.web.templating import render
+
+router = APIRouter(prefix="/reports")
+
+SPREADSHEETS = ("csv", "xlsx")
+Param = Annotated[str, Query(max_length=20)]
+
+
+def _format(fmt: str, allowed: tuple[str, ...]) -> str:
+    if fmt not in allowed:
+        raise HTTPException(status_code=404)
+    return fmt
+
+
+def _columns(db: Session, framework: str) -> Columns:
+    try:
+        return report_columns(db, parse_id(framework))
+    except ReportNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+def _cube(request: Request, db: Session, columns: Columns) -> Cube:
+    return live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
+
+
+def _spreadsheet(fmt: str, stem: str, rows) -> Response:
+    filename = f"{stem}-{utcnow().date().isoformat()}.{fmt}"
+    if fmt == "csv":
+        return csv_response(filename, REPORT_HEADER, rows)
+    return xlsx_response(filename, "Report", REPORT_HEADER, rows)
+
+
+@router.get("/units/{unit_id}/export.{fmt}")
+def unit_export(request: Request, db: DbSession, user: ReportsUser, unit_id: int, fmt: str, by: Param = AREA,
+                framework: Param = "") -> Response:
+    """The table of the unit's report page (unit -1: the whole organisation), one line per row × column."""
+    fmt = _format(fmt, SPREADSHEETS)
+    columns = _columns(db, framework)
+    view = COMPETENCE if by == COMPETENCE else AREA
+    cube = _cube(request, db, columns)
+    try:
+        report = unit_report(cube, columns, unit_id=unit_id, view=view)
+    except ReportNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    stem = "report-organisation" if unit_id == ORG else f"report-unit-{unit_id}"
+    return _spreadsheet(fmt, f"{stem}-by-{view}", unit_report_rows(report, cube.tree))
+
+
+@router.get("/export/all.{fmt}")
+def all_units_export(request: Request, db: DbSession, user: ReportsUser, fmt: str, by: Param = AREA,
+                     framework: Param = "") -> Response:
+    """Every unit with people in scope × every column: each unit's total row as on its own page."""
+    fmt = _format(fmt, SPREADSHEETS)
+    columns = _columns(db, framework)
+    view = COMPETENCE if by == COMPETENCE else AREA
+    cube = _cube(request, db, columns)
+    return _spreadsheet(fmt, f"report-all-units-by-{view}", all_units_rows(cube, columns.of(view), view))
+
+
+@router.get("/open-data")
+def open_data_page(request: Request, db: DbSession, user: ReportsUser, framework: Param = "") -> Response:
+    columns = _columns(db, framework)
+    min_group = request.app.state.settings.report_min_group
+    params = {"framework": framework if parse_id(framework) else ""}
+    return render(request, "reports/open_data.html", {
+        "title": TITLE, "framework": columns.framework, "min_group": min_group,
+        "rule": suppression_rule(min_group), "dictionary": dictionary_rows(),
+        "links": {name: url_with(f"/reports/{name}", params) for name in (
+            "open-data.csv", "open-data.json", "open-data/dictionary.csv", "open-data/dictionary.json")},
+    })
+
+
+@router.get("/open-data.{fmt}")
+def open_data_export(request: Request, db: DbSession, user: ReportsUser, fmt: str,
+                     framework: Param = "") -> Response:
+    fmt = _format(fmt, ("csv", "json"))
+    columns = _columns(db, framework)
+    cube = _cube(request, db, columns)
+    now = utcnow()
+    filename = f"open-data-{now.date().isoformat()}.{fmt}"
+    rows = open_data_rows(cube, columns)
+    if fmt == "csv":
+        return csv_response(filename, FIELDS, csv_rows(rows))
+    meta = metadata(columns, min_group=cube.min_group, generated_at=now)
+    return StreamingResponse(json_chunks(meta, rows), media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@router.get("/open-data/dictionary.{fmt}")
+def open_data_dictionary(user: ReportsUser, fmt: str) -> Response:
+    fmt = _format(fmt, ("csv", "json"))
+    if fmt == "csv":
+        return csv_response("open-data-dictionary.csv", DICTIONARY_HEADER, dictionary_rows())
+    return JSONResponse({"title": TITLE, "fields": [dict(zip(DICTIONARY_HEADER, row, strict=True))
+                                                    for row in dictionary_rows()]},
+                        headers={"Content-Disposition": 'attachment; filename="open-data-dictionary.json"'})
