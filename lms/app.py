@@ -62,9 +62,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.competences.skills_routes import router as skills_router
     from lms.competences.team_routes import router as team_router
     from lms.home.routes import router as home_router
+    from lms.reports.export_routes import router as report_exports_router
 
     platform = (home_router, auth_router, admin_router, audit_router, skills_router, team_router,
-                competences_admin_router, api_router, api_tokens_router)
+                competences_admin_router, api_router, api_tokens_router,
+                report_exports_router)
     courses = (author_router, author_lesson_router, author_file_router, catalogue_router, learn_router,
                learning_router, assign_router, assignment_rules_router)
     assessments = (quiz_author_router, attempt_router, bank_router, quiz_results_router)
