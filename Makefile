@@ -6,9 +6,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Two processes fit the 2-core machines we test on; TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 2
+# Benchmark size: S (1,000 people, quick), M, L (100,000) or XL; see bench/README.md.
+SIZE ?= S
 export HOST PORT
 
-.PHONY: run test check clean
+.PHONY: run test check clean bench
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,9 @@ run: $(VENV)/.installed-app
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+bench: $(VENV)/.installed-dev
+	$(PY) -m bench.suite --size $(SIZE)
 
 check: $(VENV)/.installed-app
 	$(VENV)/bin/lms check
