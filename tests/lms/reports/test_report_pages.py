@@ -116,6 +116,18 @@ def test_area_view_counts_people_once_and_requirements_per_competence(org, lead)
     assert row(page, "Safety").split("Safety", 1)[1].strip().startswith("10 0%")
 
 
+def test_the_view_form_swaps_only_the_results(org, lead, db):
+    snapshot_take(db, period="2026-10")
+    db.commit()
+    headers = {"HX-Request": "true", "HX-Target": "report-results"}
+    part = lead.get(f"/reports/units/{org.units['Policy team'].id}?by=competence", headers=headers).text
+    assert part.lstrip().startswith('<div id="report-results"') and "<h1" not in part
+    assert "60%" in row(part, "1.1")
+    headers["HX-Target"] = "trend-results"
+    trend = lead.get(f"/reports/units/{org.units['Policy team'].id}/trend?by=competence", headers=headers).text
+    assert trend.lstrip().startswith('<div id="trend-results"') and "60%" in row(trend, "1.1")
+
+
 def test_compare_puts_units_side_by_side(org, lead):
     ids = [org.units["Policy team"].id, org.units["Large team"].id]
     page = lead.get(f"/reports/compare?by=competence&unit={ids[0]}&unit={ids[1]}").text
