@@ -22,9 +22,11 @@ def load_features() -> None:
     import assessments.models  # noqa: F401 - registers the tables
     from assessments.plugin import register as register_assessments
     from courses.plugin import register as register_courses
+    from lms.reports.plugin import register as register_reports
 
     register_courses()
     register_assessments()
+    register_reports()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -63,9 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.competences.team_routes import router as team_router
     from lms.home.routes import router as home_router
     from lms.reports.export_routes import router as report_exports_router
+    from lms.reports.routes import router as reports_router
 
     platform = (home_router, auth_router, admin_router, audit_router, skills_router, team_router,
-                competences_admin_router, api_router, api_tokens_router,
+                competences_admin_router, api_router, api_tokens_router, reports_router,
                 report_exports_router)
     courses = (author_router, author_lesson_router, author_file_router, catalogue_router, learn_router,
                learning_router, assign_router, assignment_rules_router)
