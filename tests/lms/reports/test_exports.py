@@ -13,6 +13,7 @@ from lms.reports.cube import AREA, COMPETENCE, UNIT
 from lms.reports.selectors import live_cube, org_report, report_columns
 from lms.reports.tree import ORG
 from tests.lms.reports.factories import benefits_and_digital, csv_rows, xlsx_rows
+from tests.support.queries import counting
 
 FIGURES = REPORT_HEADER[REPORT_HEADER.index("people"):REPORT_HEADER.index("suppressed")]
 
@@ -117,6 +118,18 @@ def test_the_one_pass_roll_up_gives_every_unit_the_same_cells_as_its_page(db, or
         keys = [c.key for c in columns.of(kind)]
         for unit in cube.tree.names:
             assert cube.unit_cells(unit, kind, keys, totals.get(unit, {})) == cube.cells((UNIT, unit), kind, keys)
+
+
+def test_export_queries_do_not_grow_with_units_or_people(app, org, lead):
+    with counting(app.state.engine) as few:
+        assert lead.get("/reports/export/all.csv?by=competence").status_code == 200
+    for n in range(6):
+        org.unit(f"Team {n}", "Digital")
+        org.people(f"Team {n}", [{"1.1": n % 4, "2.1": 1}] * 3)
+    with counting(app.state.engine) as many:
+        rows = csv_rows(lead.get("/reports/export/all.csv?by=competence"))
+    assert len(many) == len(few)
+    assert {f"Digital / Team {n}" for n in range(6)} <= {r["unit_path"] for r in rows}
 
 
 def test_formula_in_a_unit_name_is_neutralised(org, lead):
