@@ -13,9 +13,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.support.accounts import EMPLOYEE, LEAD
 from tests.e2e.support.pages import check_page, field, sign_in, visit
-
-LEAD = "lead@example.gov"
 
 
 def open_unit(page: Page, name: str) -> None:
@@ -98,6 +97,6 @@ def test_skills_lead_drills_from_organisation_to_team_and_exports(page: Page):
 
 
 def test_reports_are_not_offered_to_employees(page: Page):
-    sign_in(page, "employee@example.gov")
+    sign_in(page, EMPLOYEE)
     assert "/reports" not in page.get_by_role("navigation", name="Primary").inner_html()
     visit(page, "/reports", status=403)
