@@ -6,20 +6,17 @@ file too. The database is read before the response starts; the rows are then wri
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, HTTPException, Query, Request
-from sqlmodel import Session
+from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from lms.admin.forms import parse_id
 from lms.admin.paging import url_with
 from lms.clock import utcnow
-from lms.reports.cube import AREA, COMPETENCE, Cube
+from lms.reports.cube import AREA
+from lms.reports.deps import Param, columns_or_404, request_cube, unit_report_or_404, view_of
 from lms.reports.export import REPORT_HEADER, all_units_rows, csv_response, unit_report_rows, xlsx_response
 from lms.reports.open_data import (DICTIONARY_HEADER, FIELDS, TITLE, csv_rows, dictionary_rows, json_chunks,
                                    metadata, open_data_rows, suppression_rule)
-from lms.reports.selectors import Columns, ReportNotFound, live_cube, report_columns, unit_report
 from lms.reports.tree import ORG
 from lms.web.access import ReportsUser
 from lms.web.deps import DbSession
@@ -28,24 +25,12 @@ from lms.web.templating import render
 router = APIRouter(prefix="/reports")
 
 SPREADSHEETS = ("csv", "xlsx")
-Param = Annotated[str, Query(max_length=20)]
 
 
 def _format(fmt: str, allowed: tuple[str, ...]) -> str:
     if fmt not in allowed:
         raise HTTPException(status_code=404)
     return fmt
-
-
-def _columns(db: Session, framework: str) -> Columns:
-    try:
-        return report_columns(db, parse_id(framework))
-    except ReportNotFound as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
-
-
-def _cube(request: Request, db: Session, columns: Columns) -> Cube:
-    return live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
 
 
 def _spreadsheet(fmt: str, stem: str, rows) -> Response:
@@ -60,13 +45,10 @@ def unit_export(request: Request, db: DbSession, user: ReportsUser, unit_id: int
                 framework: Param = "") -> Response:
     """The table of the unit's report page (unit -1: the whole organisation), one line per row × column."""
     fmt = _format(fmt, SPREADSHEETS)
-    columns = _columns(db, framework)
-    view = COMPETENCE if by == COMPETENCE else AREA
-    cube = _cube(request, db, columns)
-    try:
-        report = unit_report(cube, columns, unit_id=unit_id, view=view)
-    except ReportNotFound as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    columns = columns_or_404(db, framework)
+    view = view_of(by)
+    cube = request_cube(request, db, columns)
+    report = unit_report_or_404(cube, columns, unit_id, view)
     stem = "report-organisation" if unit_id == ORG else f"report-unit-{unit_id}"
     return _spreadsheet(fmt, f"{stem}-by-{view}", unit_report_rows(report, cube.tree))
 
@@ -76,15 +58,15 @@ def all_units_export(request: Request, db: DbSession, user: ReportsUser, fmt: st
                      framework: Param = "") -> Response:
     """Every unit with people in scope × every column: each unit's total row as on its own page."""
     fmt = _format(fmt, SPREADSHEETS)
-    columns = _columns(db, framework)
-    view = COMPETENCE if by == COMPETENCE else AREA
-    cube = _cube(request, db, columns)
+    columns = columns_or_404(db, framework)
+    view = view_of(by)
+    cube = request_cube(request, db, columns)
     return _spreadsheet(fmt, f"report-all-units-by-{view}", all_units_rows(cube, columns.of(view), view))
 
 
 @router.get("/open-data")
 def open_data_page(request: Request, db: DbSession, user: ReportsUser, framework: Param = "") -> Response:
-    columns = _columns(db, framework)
+    columns = columns_or_404(db, framework)
     min_group = request.app.state.settings.report_min_group
     params = {"framework": framework if parse_id(framework) else ""}
     return render(request, "reports/open_data.html", {
@@ -99,8 +81,8 @@ def open_data_page(request: Request, db: DbSession, user: ReportsUser, framework
 def open_data_export(request: Request, db: DbSession, user: ReportsUser, fmt: str,
                      framework: Param = "") -> Response:
     fmt = _format(fmt, ("csv", "json"))
-    columns = _columns(db, framework)
-    cube = _cube(request, db, columns)
+    columns = columns_or_404(db, framework)
+    cube = request_cube(request, db, columns)
     now = utcnow()
     filename = f"open-data-{now.date().isoformat()}.{fmt}"
     rows = open_data_rows(cube, columns)

@@ -17,7 +17,8 @@ from lms.admin.forms import parse_id
 from lms.competences.models import ProficiencyLevel
 from lms.reports.aggregate import LEVELS
 from lms.reports.cube import AREA, COMPETENCE, UNIT
-from lms.reports.selectors import Columns, ReportNotFound, live_cube, report_columns, unit_report
+from lms.reports.deps import Param, columns_or_404, request_cube, unit_report_or_404, view_of
+from lms.reports.selectors import Columns
 from lms.reports.snapshot import snapshots_recent
 from lms.reports.tree import ORG
 from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH, unit_trend
@@ -29,18 +30,6 @@ router = APIRouter(prefix="/reports")
 
 VIEW_OPTIONS = [(AREA, "Competence area"), (COMPETENCE, "Competence")]
 MAX_COMPARE = 4
-Param = Annotated[str, Query(max_length=20)]
-
-
-def _columns(db: Session, framework: str) -> Columns:
-    try:
-        return report_columns(db, parse_id(framework))
-    except ReportNotFound as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
-
-
-def _view(by: str) -> str:
-    return COMPETENCE if by == COMPETENCE else AREA
 
 
 def _bands(db: Session, columns: Columns) -> list[tuple[str, list[int]]]:
@@ -74,13 +63,10 @@ def _context(request: Request, db: Session, columns: Columns, view: str) -> dict
 
 
 def _unit_page(request: Request, db: Session, unit_id: int, by: str, framework: str) -> Response:
-    columns = _columns(db, framework)
-    view = _view(by)
-    cube = live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
-    try:
-        report = unit_report(cube, columns, unit_id=unit_id, view=view)
-    except ReportNotFound as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    columns = columns_or_404(db, framework)
+    view = view_of(by)
+    cube = request_cube(request, db, columns)
+    report = unit_report_or_404(cube, columns, unit_id, view)
     context = _context(request, db, columns, view) | {"report": report,
                                                       "has_snapshots": bool(snapshots_recent(db, 1))}
     return render(request, "reports/unit.html", context, block=_block(request, "report-results"))
@@ -105,9 +91,9 @@ def unit(request: Request, db: DbSession, user: ReportsUser, unit_id: int, by: P
 @router.get("/compare")
 def compare(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA, framework: Param = "",
             unit: Annotated[list[str], Query(max_length=MAX_COMPARE * 3)] = ()) -> Response:  # noqa: B006
-    columns = _columns(db, framework)
-    view = _view(by)
-    cube = live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
+    columns = columns_or_404(db, framework)
+    view = view_of(by)
+    cube = request_cube(request, db, columns)
     chosen = []
     for raw in unit:
         unit_id = ORG if raw == str(ORG) else parse_id(raw)
@@ -130,9 +116,9 @@ def compare(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA
 @router.get("/units/{unit_id}/trend")
 def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: int, by: Param = AREA,
           framework: Param = "") -> Response:
-    columns = _columns(db, framework)
-    view = _view(by)
-    cube = live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
+    columns = columns_or_404(db, framework)
+    view = view_of(by)
+    cube = request_cube(request, db, columns)
     if unit_id not in cube.tree:
         raise HTTPException(status_code=404, detail="No such org unit.")
     data = unit_trend(db, columns, cube, unit_id=unit_id, view=view)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import Session
 from typer.testing import CliRunner
 
 from assessments.attempts import attempt_start

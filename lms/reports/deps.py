@@ -1,0 +1,37 @@
+"""What every reports route parses the same way: the framework, the view, the cube for this request."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import HTTPException, Query, Request
+from sqlmodel import Session
+
+from lms.admin.forms import parse_id
+from lms.reports.cube import AREA, COMPETENCE, Cube
+from lms.reports.selectors import Columns, ReportNotFound, UnitReport, live_cube, report_columns, unit_report
+
+Param = Annotated[str, Query(max_length=20)]
+
+
+def columns_or_404(db: Session, framework: str) -> Columns:
+    try:
+        return report_columns(db, parse_id(framework))
+    except ReportNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+def view_of(by: str) -> str:
+    """Areas unless competences were asked for: an odd value in a shared link still shows a report."""
+    return COMPETENCE if by == COMPETENCE else AREA
+
+
+def request_cube(request: Request, db: Session, columns: Columns) -> Cube:
+    return live_cube(db, columns, min_group=request.app.state.settings.report_min_group)
+
+
+def unit_report_or_404(cube: Cube, columns: Columns, unit_id: int, view: str) -> UnitReport:
+    try:
+        return unit_report(cube, columns, unit_id=unit_id, view=view)
+    except ReportNotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
