@@ -177,6 +177,8 @@ class AssignmentRule(SQLModel, table=True):
 
 class LessonProgress(SQLModel, table=True):
     __tablename__ = "lesson_progress"
+    # A learner's progress in one course; without it SQLite scans the course's rows for every learner.
+    __table_args__ = (Index("ix_lesson_progress_user_course", "user_id", "course_id"),)
 
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True))
     lesson_id: int = Field(
