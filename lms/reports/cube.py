@@ -46,17 +46,7 @@ class Cube:
         for member in units:
             for comp, counters in self.direct.get(member, {}).items():
                 by_comp[comp].append(counters)
-        cells = []
-        for key in keys:
-            people = self.counts.get((group, unit, kind, key), 0)
-            if (group, unit, kind, key) in self.hidden:
-                cells.append(Cell(people=None, figures=None, suppressed=True))
-                continue
-            comps = [key] if kind == COMPETENCE else [c for c, a in self.area_of.items() if a == key]
-            totals = sum_counters([sum_counters(by_comp[c]) for c in comps if by_comp.get(c)])
-            figures = Figures.from_counters(totals, people=people) if people else None
-            cells.append(Cell(people=people, figures=figures, suppressed=False))
-        return cells
+        return self._row(group, unit, kind, keys, {c: sum_counters(rows) for c, rows in by_comp.items()})
 
     def subtree_counters(self) -> dict[int, dict[int, tuple[int, ...]]]:
         """unit -> competence -> counters summed over the unit's subtree, for every unit in one bottom-up
@@ -72,10 +62,14 @@ class Cube:
 
     def unit_cells(self, unit: int, kind: str, keys: list[int], counters: dict[int, tuple[int, ...]]) -> list[Cell]:
         """The same as cells((UNIT, unit), kind, keys), from the unit's entry in subtree_counters()."""
+        return self._row(UNIT, unit, kind, keys, counters)
+
+    def _row(self, group: str, unit: int, kind: str, keys: list[int],
+             counters: dict[int, tuple[int, ...]]) -> list[Cell]:
         cells = []
         for key in keys:
-            people = self.counts.get((UNIT, unit, kind, key), 0)
-            if (UNIT, unit, kind, key) in self.hidden:
+            people = self.counts.get((group, unit, kind, key), 0)
+            if (group, unit, kind, key) in self.hidden:
                 cells.append(Cell(people=None, figures=None, suppressed=True))
                 continue
             comps = [key] if kind == COMPETENCE else [c for c, a in self.area_of.items() if a == key]
