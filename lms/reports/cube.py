@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from lms.reports.aggregate import Figures, sum_counters
-from lms.reports.suppression import suppressed_keys
+from lms.reports.suppression import suppress
 from lms.reports.tree import ORG, OrgTree
 
 AREA = "area"
@@ -121,32 +121,45 @@ def build_cube(tree: OrgTree, area_of: dict[int, int], cells: dict[tuple[int, in
 
 
 def _decide(cube: Cube) -> None:
+    """Hide what must be hidden. The partitions follow from a key's shape, so they are not stored:
+    a unit is its child units plus the people directly in it (a leaf unit is just its people), and
+    an area of a group is that group's competences in the area."""
     tree = cube.tree
     comp_people = {u: {c: ctr[0] for c, ctr in comps.items()} for u, comps in cube.direct.items()}
     rolled = {COMPETENCE: _rollup(tree, comp_people), AREA: _rollup(tree, cube.direct_area_people)}
     direct_counts = {COMPETENCE: comp_people, AREA: cube.direct_area_people}
     counts: dict[tuple, int] = {}
-    partitions: dict[tuple, list[tuple]] = {}
-    comps_in: dict[int, list[int]] = defaultdict(list)
-    for comp, area in cube.area_of.items():
-        comps_in[area].append(comp)
-    for unit in tree.bottom_up():
-        children = tree.children.get(unit, ())
+    for unit in tree.names:
+        has_direct = unit != ORG and bool(tree.children.get(unit))
         for kind in (COMPETENCE, AREA):
             for key, n in rolled[kind].get(unit, {}).items():
                 counts[(UNIT, unit, kind, key)] = n
-                if not children:
-                    continue
-                parts = [(UNIT, child, kind, key) for child in children]
-                if unit != ORG:
-                    parts.append((DIRECT, unit, kind, key))
-                    counts[(DIRECT, unit, kind, key)] = direct_counts[kind].get(unit, {}).get(key, 0)
-                partitions[(UNIT, unit, kind, key)] = parts
-        groups = [UNIT, DIRECT] if children and unit != ORG else [UNIT]
-        for group in groups:
-            for area, comps in comps_in.items():
-                whole = (group, unit, AREA, area)
-                if counts.get(whole):
-                    partitions[whole] = [(group, unit, COMPETENCE, c) for c in comps]
+            if has_direct:
+                for key, n in direct_counts[kind].get(unit, {}).items():
+                    counts[(DIRECT, unit, kind, key)] = n
+    comps_in: dict[int, list[int]] = defaultdict(list)
+    for comp, area in cube.area_of.items():
+        comps_in[area].append(comp)
+
+    def parts_of(whole: tuple) -> list[tuple]:
+        group, unit, kind, key = whole
+        parts = []
+        children = tree.children.get(unit)
+        if group == UNIT and children:
+            parts.append([(UNIT, child, kind, key) for child in children]
+                         + ([(DIRECT, unit, kind, key)] if unit != ORG else []))
+        if kind == AREA:
+            parts.append([(group, unit, COMPETENCE, c) for c in comps_in.get(key, ())])
+        return parts
+
+    def wholes_of(part: tuple) -> list[tuple]:
+        group, unit, kind, key = part
+        wholes = [(UNIT, unit, kind, key)] if group == DIRECT else []
+        if group == UNIT and unit != ORG:
+            wholes.append((UNIT, tree.parent.get(unit, ORG), kind, key))
+        if kind == COMPETENCE and key in cube.area_of:
+            wholes.append((group, unit, AREA, cube.area_of[key]))
+        return wholes
+
     cube.counts = counts
-    cube.hidden = suppressed_keys(counts, partitions, cube.min_group)
+    cube.hidden = suppress(counts, parts_of, wholes_of, cube.min_group)

@@ -15,7 +15,7 @@ requirements = its competences') both give such partitions.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
 Key = Hashable
 
@@ -26,31 +26,48 @@ def suppressed_keys(
     min_group: int,
 ) -> set[Key]:
     """Every key whose figures must be hidden. `counts` holds the people behind each key."""
-    hidden = {key for key, n in counts.items() if 0 < n < min_group}
-    wholes_of: dict[Key, list[Key]] = {}
+    wholes: dict[Key, list[Key]] = {}
     for whole, parts in partitions.items():
         for part in parts:
-            wholes_of.setdefault(part, []).append(whole)
+            wholes.setdefault(part, []).append(whole)
+    return suppress(counts, lambda key: [partitions[key]] if key in partitions else [],
+                    lambda key: wholes.get(key, ()), min_group)
+
+
+def suppress(
+    counts: Mapping[Key, int],
+    parts_of: Callable[[Key], Iterable[Sequence[Key]]],
+    wholes_of: Callable[[Key], Iterable[Key]],
+    min_group: int,
+) -> set[Key]:
+    """The same, with the partitions given as functions, so a big table never has to build an index
+    of every partition: only those around hidden keys are ever looked at. A key may be the whole of
+    several partitions (a unit's area is both its subunits' areas and its own competences)."""
+    hidden = {key for key, n in counts.items() if 0 < n < min_group}
 
     def order(key: Key) -> tuple[int, str]:
         return counts.get(key, 0), repr(key)
 
-    pending = list(partitions)
+    # A group hidden for its size has only smaller, so hidden, parts: only the wholes around it matter,
+    # and only shown ones: a hidden whole with this hidden part already keeps its secret.
+    pending = list({whole for key in hidden for whole in wholes_of(key) if whole not in hidden})
     while pending:
         whole = pending.pop()
-        parts = [p for p in partitions[whole] if counts.get(p, 0) > 0]
-        hidden_parts = [p for p in parts if p in hidden]
-        shown_parts = [p for p in parts if p not in hidden]
-        newly: list[Key] = []
-        if whole not in hidden:
-            if len(hidden_parts) == 1:
-                newly.append(min(shown_parts, key=order) if shown_parts else whole)
-        elif shown_parts and not hidden_parts:
-            newly.append(min(shown_parts, key=order))
-        for key in newly:
-            hidden.add(key)
-            # The key's own parts and every whole it belongs to must be looked at again.
-            if key in partitions:
+        for partition in parts_of(whole):
+            parts = [p for p in partition if counts.get(p, 0) > 0]
+            if not parts:
+                continue
+            hidden_parts = [p for p in parts if p in hidden]
+            shown_parts = [p for p in parts if p not in hidden]
+            key = None
+            if whole not in hidden:
+                if len(hidden_parts) == 1:
+                    key = min(shown_parts, key=order) if shown_parts else whole
+            elif shown_parts and not hidden_parts:
+                key = min(shown_parts, key=order)
+            if key is not None:
+                hidden.add(key)
+                # The key's own parts and every whole it belongs to must be looked at again.
                 pending.append(key)
-            pending.extend(wholes_of.get(key, ()))
+                pending.extend(w for w in wholes_of(key) if w not in hidden)
     return hidden
