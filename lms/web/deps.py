@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,7 +13,9 @@ from lms.people.models import RoleGrant, User
 from lms.web.cookies import SESSION_COOKIE
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    # Async only so FastAPI does not hop to a worker thread to open and again to close it: creating
+    # a Session touches no database, and closing one only hands its connection back to the pool.
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         yield session
 
