@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import event, func, select
@@ -64,11 +66,44 @@ async def bare_page_load(base: str, *, concurrency: int, duration: float, warmup
             await http.aclose()
 
 
-def statements_per_page(database_url: str, page_list: list[Page]) -> dict[str, int]:
-    """SQL statements one request sends, counted in process once the app is warm (second request)."""
+@dataclass(frozen=True)
+class Statements:
+    count: int
+    sql_ms: float  # time spent in the database driver
+    total_ms: float  # the whole request, in process (no HTTP server, no network)
+
+
+def _measured(http: TestClient, engine, path: str, rounds: int = 5) -> Statements:
+    """The statement count of one request, and the median request and SQL times over a few."""
+    samples = []
+    for _ in range(rounds):
+        timings: list[float] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            conn.info["bench_started"] = time.perf_counter()
+
+        def after(conn, cursor, statement, parameters, context, executemany):
+            timings.append(time.perf_counter() - conn.info.pop("bench_started"))
+
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+        try:
+            started = time.perf_counter()
+            assert http.get(path).status_code == 200
+            total = time.perf_counter() - started
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+        samples.append((len(timings), sum(timings) * 1000, total * 1000))
+    return Statements(samples[-1][0], statistics.median(s[1] for s in samples),
+                      statistics.median(s[2] for s in samples))
+
+
+def statements_per_page(database_url: str, page_list: list[Page]) -> dict[str, Statements]:
+    """SQL statements one request sends, counted in process once the app is warm (after one request)."""
     app = create_app(Settings(database_url=database_url, secret_key=SECRET, proficio_env="development"))
     engine = app.state.engine
-    counts: dict[str, int] = {}
+    counts: dict[str, Statements] = {}
     try:
         with TestClient(app, base_url="http://testserver") as http:
             signed_in = None
@@ -81,17 +116,7 @@ def statements_per_page(database_url: str, page_list: list[Page]) -> dict[str, i
                     assert answer.status_code == 303, answer.status_code
                     signed_in = page.email
                 http.get(page.path)
-                statements: list[str] = []
-
-                def before(conn, cursor, statement, parameters, context, executemany):
-                    statements.append(statement)
-
-                event.listen(engine, "before_cursor_execute", before)
-                try:
-                    assert http.get(page.path).status_code == 200
-                finally:
-                    event.remove(engine, "before_cursor_execute", before)
-                counts[page.name] = len(statements)
+                counts[page.name] = _measured(http, engine, page.path)
     finally:
         engine.dispose()
     return counts
