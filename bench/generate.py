@@ -54,9 +54,8 @@ class Summary:
     seed: int
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
-    accounts: dict[str, str] = field(default_factory=dict)
+    accounts: dict[str, int] = field(default_factory=dict)  # email -> user id
     password: str = DEMO_PASSWORD
-    popular_course_id: int | None = None
 
 
 def generate(url_or_engine: str | Engine, *, size: str = "S", seed: int = 1, replace: bool = False,
@@ -89,7 +88,7 @@ def generate(url_or_engine: str | Engine, *, size: str = "S", seed: int = 1, rep
         summary.rows = dict(loader.rows)
         ids = conn.execute(select(User.email, User.id).where(
             User.email.in_([ADMIN, TRAINER, MANAGER, LEAD, EMPLOYEE]))).all()
-        summary.accounts = {email: str(user_id) for email, user_id in sorted(ids)}
+        summary.accounts = dict(sorted(ids))
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary
 
@@ -170,7 +169,6 @@ def _fill(loader: BulkLoader, summary: Summary, comps: dict[str, int], seed: int
         log(f"  activity: {min(start + CHUNK, len(org.people)):>7} of {len(org.people)} people")
     for name in ORDER[ORDER.index("enrolment"):]:
         timed.report(name)
-    summary.popular_course_id = activity.published[0] if activity.published else None
 
 
 def _quizzes(content) -> dict[int, dict]:

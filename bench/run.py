@@ -77,11 +77,12 @@ def run(database_url: str, size: str, *, duration: float, warmup: float, concurr
                         result.rps >= 0.5 * anchor.rps,
                         f"p95 {result.p95_ms:.0f} ms (bare {anchor.p95_ms:.0f} ms), errors {result.errors}"))
         serving = peak_rss_mb(app_pid)
-        seconds = signin.hash_seconds()
+        seconds, cpu_seconds = signin.hash_timing()
         limit = signin.hash_limit(seconds)
         result = asyncio.run(signin.signin_load(app_url, concurrency=2 * (os.cpu_count() or 1), **load))
         rows.append(Row("Sign-in", result.rps, limit, "req/s", "≥ 0.8 × cores ÷ hash time", result.rps >= 0.8 * limit,
-                        f"argon2 verify {seconds * 1000:.0f} ms, p95 {result.p95_ms:.0f} ms, errors {result.errors}"))
+                        f"argon2 verify {seconds * 1000:.0f} ms wall, {cpu_seconds * 1000:.0f} ms CPU (CPU limit "
+                        f"{signin.hash_limit(cpu_seconds):.1f}/s), p95 {result.p95_ms:.0f} ms, errors {result.errors}"))
         memory = peak_rss_mb(app_pid)
     rows.append(Row("Peak memory of the app process: pages and autosave", serving, None, "MB", "≤ 250 MB",
                     serving <= 250, "VmHWM before the sign-in run"))

@@ -65,7 +65,8 @@ def organisation_build(size: int, rng: random.Random) -> Organisation:
         directors.append((unit, _add(org, names, unit, chief.id, rng.choice(FUNCTIONS), "director")))
 
     unit, director = directors[0]
-    _division(org, names, rng, unit, director, number=1, teams=[10] * 5, head_email=MANAGER)
+    _division(org, names, rng, unit, director, number=1, teams=[HEATMAP_LINE // 5] * 5,
+              head_email=MANAGER)
     remaining = size - len(org.people)
     number = 1
     while remaining > 0:
