@@ -64,7 +64,16 @@ def generate(url_or_engine: str | Engine, *, size: str = "S", seed: int = 1, rep
     if size not in SIZES:
         raise GenerateError(f"Unknown size {size!r}; choose one of {', '.join(SIZES)}.")
     load_features()
-    engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+    if isinstance(url_or_engine, str):
+        engine = make_engine(url_or_engine)
+        try:
+            return _generate(engine, size=size, seed=seed, replace=replace, log=log)
+        finally:
+            engine.dispose()
+    return _generate(url_or_engine, size=size, seed=seed, replace=replace, log=log)
+
+
+def _generate(engine: Engine, *, size: str, seed: int, replace: bool, log) -> Summary:
     url = engine.url.render_as_string(hide_password=False)
     started = time.perf_counter()
     _prepare_schema(engine, url, replace=replace)
