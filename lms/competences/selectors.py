@@ -132,5 +132,20 @@ class Heatmap:
     def cell(self, user_id: int, competence_id: int):
         return self.cells.get((user_id, competence_id))
 
+    def row(self, user_id: int) -> list[tuple[str, str, str, bool] | None]:
+        """One person's cells in column order, ready to print: (css class, "verified / required",
+        the same in words, lapsed), or None where the profile requires nothing."""
+        shown = []
+        for competence, _area in self.competences:
+            cell = self.cells.get((user_id, competence.id))
+            if cell is None:
+                shown.append(None)
+                continue
+            required, verified, _self, lapsed = cell
+            gap = required - verified
+            css = "heat-met" if gap <= 0 else ("heat-gap1" if gap == 1 else "heat-gap2")
+            shown.append((css, f"{verified} / {required}", "met" if gap <= 0 else f"gap {gap}", lapsed))
+        return shown
+
     def person_gap(self, user_id: int) -> int:
         return sum(max(r - v, 0) for (u, _), (r, v, _s, _l) in self.cells.items() if u == user_id and r)

@@ -58,9 +58,11 @@ def team_heatmap(
     shown = {c.id for c, _ in competences}
 
     person_ids = [p.id for p in people]
-    statuses = session.exec(
-        select(CompetenceStatus).where(CompetenceStatus.user_id.in_(person_ids),
-                                       CompetenceStatus.competence_id.in_(shown))
+    # Plain rows, not ORM objects: a 50-person team has hundreds of statuses and only five columns matter.
+    statuses = session.execute(
+        sa_select(CompetenceStatus.user_id, CompetenceStatus.competence_id, CompetenceStatus.verified_level,
+                  CompetenceStatus.verified_until, CompetenceStatus.self_level)
+        .where(CompetenceStatus.user_id.in_(person_ids), CompetenceStatus.competence_id.in_(shown))
     ).all() if person_ids and shown else []
     by_key = {(s.user_id, s.competence_id): s for s in statuses}
 
