@@ -160,29 +160,28 @@ def response_save(
     values = {"answer": answer, "saved_at": utcnow(), "sequence": sequence + 1}
     if flagged is not None:
         values["flagged"] = flagged
+    # Compare-and-set: only the save that saw the current sequence number wins. Tried first, since
+    # nearly every autosave updates an answer already there; RETURNING spares reading it back.
+    saved = session.execute(update(Response).where(
+        Response.attempt_id == attempt.id, Response.slot == slot, Response.sequence == sequence,
+    ).values(**values).returning(Response), execution_options={"synchronize_session": "fetch"}).scalars().first()
+    if saved is not None:
+        return saved
     existing = session.get(Response, (attempt.id, slot))
-    if existing is None:
-        if sequence != 0:
-            raise StaleAnswer(0)
-        try:
-            with session.begin_nested():
-                session.add(Response(attempt_id=attempt.id, slot=slot, **values))
-        except IntegrityError:
-            # Another tab saved this slot first; tell the learner how far it has got.
-            current = session.exec(sa_select(Response.sequence).where(
-                Response.attempt_id == attempt.id, Response.slot == slot)).scalar_one_or_none()
-            raise StaleAnswer(current or 1) from None
-    else:
-        # Compare-and-set: only the save that saw the current sequence number wins.
-        result = session.exec(update(Response).where(
-            Response.attempt_id == attempt.id, Response.slot == slot, Response.sequence == sequence,
-        ).values(**values))
-        if result.rowcount != 1:
-            session.refresh(existing)
-            raise StaleAnswer(existing.sequence)
-    session.flush()
-    response = session.get(Response, (attempt.id, slot))
-    session.refresh(response)
+    if existing is not None:
+        session.refresh(existing)
+        raise StaleAnswer(existing.sequence)
+    if sequence != 0:
+        raise StaleAnswer(0)
+    response = Response(attempt_id=attempt.id, slot=slot, **values)
+    try:
+        with session.begin_nested():
+            session.add(response)
+    except IntegrityError:
+        # Another tab saved this slot first; tell the learner how far it has got.
+        current = session.exec(sa_select(Response.sequence).where(
+            Response.attempt_id == attempt.id, Response.slot == slot)).scalar_one_or_none()
+        raise StaleAnswer(current or 1) from None
     return response
 
 
