@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import httpx
+import httpx2 as httpx
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
