@@ -170,6 +170,10 @@ def response_save(
     existing = session.get(Response, (attempt.id, slot))
     if existing is not None:
         session.refresh(existing)
+        # The same answer from a page that has not yet heard back from its own autosave (a learner
+        # pressing "Save and next" while a save is in flight) loses nothing: accept it as it stands.
+        if existing.answer == answer and (flagged is None or existing.flagged == flagged):
+            return existing
         raise StaleAnswer(existing.sequence)
     if sequence != 0:
         raise StaleAnswer(0)

@@ -148,6 +148,14 @@ def test_saves_compare_and_set_on_the_sequence_number(db, make_user):
         response_save(db, attempt=attempt, slot=1, answer={"choice": "c"}, sequence=3)
     assert ahead.value.current_sequence == 0
 
+    # The same answer sent again with the number the page had before its autosave came back is not
+    # a conflict: nothing would be lost, so it is accepted without counting as a new save.
+    same = response_save(db, attempt=attempt, slot=0, answer={"choice": "b"}, sequence=1)
+    assert same.sequence == 2 and same.answer == {"choice": "b"}
+    with pytest.raises(StaleAnswer):
+        response_save(db, attempt=attempt, slot=0, answer={"choice": "b"}, sequence=1, flagged=False)
+    db.rollback()
+
     # flagged=None leaves the flag alone; unflagging is explicit.
     kept = response_save(db, attempt=attempt, slot=0, answer={"choice": "d"}, sequence=2)
     assert kept.flagged
