@@ -15,7 +15,6 @@ import os
 import platform
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
