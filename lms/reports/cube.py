@@ -32,12 +32,6 @@ class Cube:
     counts: dict[tuple, int] = field(default_factory=dict)
     hidden: set[tuple] = field(default_factory=set)
 
-    def node(self, unit_id: int, *, direct: bool = False) -> tuple[str, int]:
-        # A unit without subunits has no separate "direct" group: its people are the unit.
-        if direct and self.tree.children.get(unit_id):
-            return (DIRECT, unit_id)
-        return (UNIT, unit_id)
-
     def cells(self, node: tuple[str, int], kind: str, keys: list[int]) -> list[Cell]:
         """One row of a report: the node's figures for each column, or why there are none."""
         group, unit = node

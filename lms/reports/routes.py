@@ -19,7 +19,6 @@ from lms.reports.aggregate import LEVELS
 from lms.reports.cube import AREA, COMPETENCE, UNIT
 from lms.reports.deps import Param, columns_or_404, request_cube, unit_report_or_404, view_of
 from lms.reports.selectors import Columns
-from lms.reports.snapshot import snapshots_recent
 from lms.reports.tree import ORG
 from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH, unit_trend
 from lms.web.access import ReportsUser
@@ -67,8 +66,7 @@ def _unit_page(request: Request, db: Session, unit_id: int, by: str, framework: 
     view = view_of(by)
     cube = request_cube(request, db, columns)
     report = unit_report_or_404(cube, columns, unit_id, view)
-    context = _context(request, db, columns, view) | {"report": report,
-                                                      "has_snapshots": bool(snapshots_recent(db, 1))}
+    context = _context(request, db, columns, view) | {"report": report}
     return render(request, "reports/unit.html", context, block=_block(request, "report-results"))
 
 
@@ -125,7 +123,6 @@ def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: int, by: 
     context = _context(request, db, columns, view) | {
         "trend": data, "unit_id": unit_id, "unit_name": cube.tree.names[unit_id],
         "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD},
-        "breadcrumbs": [(ORG, cube.tree.names[ORG])] + [(u, cube.tree.names[u]) for u in cube.tree.ancestors(unit_id)]
-        + ([(unit_id, cube.tree.names[unit_id])] if unit_id != ORG else []),
+        "breadcrumbs": cube.tree.breadcrumbs(unit_id) + ([(unit_id, cube.tree.names[unit_id])] if unit_id != ORG else []),
     }
     return render(request, "reports/trend.html", context, block=_block(request, "trend-results"))

@@ -109,8 +109,7 @@ def unit_report(cube: Cube, columns: Columns, *, unit_id: int = ORG, view: str =
         parts.append(Row((DIRECT, unit_id), label, None, cube.cells((DIRECT, unit_id), view, keys)))
     # Units nobody is in (and that have no staff below them) add nothing but noise.
     parts = [r for r in parts if any(c.suppressed or c.people for c in r.cells)]
-    crumbs = [(ORG, tree.names[ORG])] + [(u, tree.names[u]) for u in tree.ancestors(unit_id)] if unit_id != ORG else []
-    return UnitReport(unit_id, tree.names[unit_id], crumbs, view, cols, total, parts, cube.min_group,
+    return UnitReport(unit_id, tree.names[unit_id], tree.breadcrumbs(unit_id), view, cols, total, parts, cube.min_group,
                       columns.framework)
 
 

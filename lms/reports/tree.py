@@ -51,6 +51,12 @@ class OrgTree:
             unit = self.parent.get(unit, ORG)
         return chain[::-1]
 
+    def breadcrumbs(self, unit_id: int) -> list[tuple[int, str]]:
+        """(id, name) from the organisation down to the unit's parent; none for the organisation itself."""
+        if unit_id == ORG:
+            return []
+        return [(ORG, self.names[ORG])] + [(u, self.names[u]) for u in self.ancestors(unit_id)]
+
     def path(self, unit_id: int) -> str:
         return " / ".join(self.names[u] for u in [*self.ancestors(unit_id), unit_id])
 
