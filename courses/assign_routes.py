@@ -7,14 +7,14 @@ and ids cannot be probed.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session, select
 from starlette.responses import Response
 
-from lms.admin.forms import parse_id
+from lms.admin.forms import parse_day_from_today, parse_id
 from lms.clock import utcnow
 from lms.competences.models import Competence, JobProfile
 from lms.people.models import User
@@ -40,18 +40,10 @@ Param = Annotated[str, Query(max_length=20)]
 
 def parse_due(raw: str, errors: dict[str, str]) -> datetime | None:
     """A date from a date input, due at the end of that day (UTC) so "due today" is not overdue yet."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        errors["due_date"] = "Enter the due date as a date, for example 2030-03-31."
-        return None
-    if day < utcnow().date():
-        errors["due_date"] = "The due date cannot be in the past."
-        return None
-    return datetime.combine(day, time(23, 59, 59), UTC)
+    day = parse_day_from_today(raw, errors, "due_date",
+                               bad_format="Enter the due date as a date, for example 2030-03-31.",
+                               in_past="The due date cannot be in the past.")
+    return datetime.combine(day, time(23, 59, 59), UTC) if day else None
 
 
 def _published(db: Session, course_id: int | None) -> Course | None:

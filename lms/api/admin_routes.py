@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import parse_id
+from lms.admin.forms import parse_day_from_today, parse_id
 from lms.api.models import ApiToken
 from lms.api.selectors import api_tokens
 from lms.api.service import SCOPES, ApiTokenError, api_token_create, api_token_revoke
@@ -40,18 +40,11 @@ def tokens(request: Request, db: DbSession, user: AdminUser) -> Response:
 
 def _expiry(raw: str, errors: dict) -> datetime | None:
     """A token with an expiry date works until the end of that day (UTC)."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        errors["expires_on"] = "Enter the expiry date as YYYY-MM-DD, for example 2026-12-31, or leave it empty."
-        return None
-    if day < utcnow().date():
-        errors["expires_on"] = "Choose an expiry date from today onwards, or leave it empty."
-        return None
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC)
+    day = parse_day_from_today(
+        raw, errors, "expires_on",
+        bad_format="Enter the expiry date as YYYY-MM-DD, for example 2026-12-31, or leave it empty.",
+        in_past="Choose an expiry date from today onwards, or leave it empty.")
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC) if day else None
 
 
 @router.post("")
