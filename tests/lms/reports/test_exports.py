@@ -12,7 +12,7 @@ from lms.reports.export import REPORT_HEADER, cell_values, csv_response, xlsx_re
 from lms.reports.cube import AREA, COMPETENCE, UNIT
 from lms.reports.selectors import live_cube, org_report, report_columns
 from lms.reports.tree import ORG
-from tests.lms.reports.factories import benefits_and_digital, csv_rows, xlsx_rows
+from tests.lms.reports.factories import csv_rows, xlsx_rows
 from tests.support.queries import counting
 
 FIGURES = REPORT_HEADER[REPORT_HEADER.index("people"):REPORT_HEADER.index("suppressed")]
@@ -27,14 +27,8 @@ def _rows_of(rows, unit_path, column_code="1.1"):
 
 
 @pytest.fixture
-def org(db, make_user):
-    return benefits_and_digital(db, make_user)
-
-
-@pytest.fixture
-def lead(signed_in):
-    browser, _user = signed_in("skills_lead")
-    return browser
+def org(benefits):
+    return benefits
 
 
 @pytest.mark.parametrize("view", ["area", "competence"])

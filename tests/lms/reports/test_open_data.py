@@ -10,20 +10,14 @@ from sqlmodel import select
 
 from lms.people.models import User
 from lms.reports.open_data import FIELDS
-from tests.lms.reports.factories import benefits_and_digital, csv_rows
+from tests.lms.reports.factories import csv_rows
 
 FIGURES = ["people", "share_meeting_pct", "average_gap", "average_verified_level", "average_self_assessed_level"]
 
 
 @pytest.fixture
-def org(db, make_user):
-    return benefits_and_digital(db, make_user)
-
-
-@pytest.fixture
-def lead(signed_in):
-    browser, _user = signed_in("skills_lead")
-    return browser
+def org(benefits):
+    return benefits
 
 
 def _row(rows, unit_path, code="1.1"):

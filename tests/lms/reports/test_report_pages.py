@@ -42,11 +42,6 @@ def org(db, make_user):
     return org
 
 
-@pytest.fixture
-def lead(signed_in):
-    return signed_in("skills_lead")[0]
-
-
 def test_organisation_page_gives_each_directorate_its_figures(org, lead):
     page = lead.get("/reports?by=competence").text
     assert "Skills report: Whole organisation" in page
