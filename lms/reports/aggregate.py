@@ -22,6 +22,7 @@ LEVELS = range(9)
 # The order of the counters in every aggregate row after the two keys; additive, so sums of rows are valid.
 COUNTERS = ("people", "meeting", "gap_sum", "verified_sum", "self_count", "self_sum", "verified_self_sum",
             *(f"level_{n}" for n in LEVELS))
+FIRST_LEVEL = COUNTERS.index("level_0")  # counters before it are sums; from it on, people per level
 
 
 @dataclass

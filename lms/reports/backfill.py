@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from lms.clock import utcnow
 from lms.competences.models import Evidence, JobProfileRequirement
 from lms.competences.rules import derive_levels
 from lms.people.models import User
-from lms.reports.aggregate import COUNTERS, LEVELS, NO_UNIT
-from lms.reports.models import ReportSnapshot, ReportSnapshotCell
-from lms.reports.snapshot import BATCH, PERIOD, SnapshotError
+from lms.reports.aggregate import COUNTERS, FIRST_LEVEL, NO_UNIT
+from lms.reports.models import ReportSnapshot
+from lms.reports.snapshot import PERIOD, SnapshotError, snapshot_cells_store
 
 
 def month_end(period: str) -> datetime:
@@ -60,14 +60,10 @@ def snapshot_backfill(session: Session, *, period: str, now: datetime | None = N
                                        int(self_level is not None), self_level or 0,
                                        verified if self_level is not None else 0)):
                 counters[i] += value
-            counters[7 + verified] += 1
+            counters[FIRST_LEVEL + verified] += 1
 
     snapshot = ReportSnapshot(period=period, taken_at=now or utcnow())
     session.add(snapshot)
     session.flush()
-    rows = [{"snapshot_id": snapshot.id, "org_unit_id": unit, "competence_id": comp, "people": c[0],
-             "meeting": c[1], "gap_sum": c[2], "verified_sum": c[3], "self_count": c[4], "self_sum": c[5],
-             "verified_self_sum": c[6], "levels": c[7:7 + len(LEVELS)]} for (unit, comp), c in cells.items()]
-    for start in range(0, len(rows), BATCH):
-        session.execute(insert(ReportSnapshotCell), rows[start:start + BATCH])
+    snapshot_cells_store(session, snapshot_id=snapshot.id, cells=cells)
     return snapshot

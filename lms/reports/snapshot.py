@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlmodel import Session
 
 from lms.clock import utcnow
-from lms.reports.aggregate import direct_cells
+from lms.reports.aggregate import COUNTERS, FIRST_LEVEL, direct_cells
 from lms.reports.models import ReportSnapshot, ReportSnapshotCell
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -38,15 +38,18 @@ def snapshot_take(session: Session, *, period: str | None = None, replace: bool 
     snapshot = ReportSnapshot(period=period, taken_at=now)
     session.add(snapshot)
     session.flush()
-    rows = [
-        {"snapshot_id": snapshot.id, "org_unit_id": unit, "competence_id": comp, "people": c[0], "meeting": c[1],
-         "gap_sum": c[2], "verified_sum": c[3], "self_count": c[4], "self_sum": c[5], "verified_self_sum": c[6],
-         "levels": list(c[7:])}
-        for (unit, comp), c in direct_cells(session, now=now).items()
-    ]
+    snapshot_cells_store(session, snapshot_id=snapshot.id, cells=direct_cells(session, now=now))
+    return snapshot
+
+
+def snapshot_cells_store(session: Session, *, snapshot_id: int, cells) -> None:
+    """Insert {(unit, competence): counters in COUNTERS order} as the snapshot's cells, in batches."""
+    sums = COUNTERS[:FIRST_LEVEL]
+    rows = [{"snapshot_id": snapshot_id, "org_unit_id": unit, "competence_id": comp,
+             **dict(zip(sums, c[:FIRST_LEVEL], strict=True)), "levels": list(c[FIRST_LEVEL:])}
+            for (unit, comp), c in cells.items()]
     for start in range(0, len(rows), BATCH):
         session.execute(insert(ReportSnapshotCell), rows[start:start + BATCH])
-    return snapshot
 
 
 def snapshot_job(session: Session, payload: dict[str, Any]) -> None:
