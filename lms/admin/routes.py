@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from lms.admin import import_routes, index_routes, org_routes, user_routes
+from lms.admin import import_routes, index_routes, org_routes, throttle_routes, user_routes
 from lms.jobs import routes as job_routes
 
 router = APIRouter(prefix="/admin")
@@ -12,3 +12,4 @@ router.include_router(import_routes.router)
 router.include_router(user_routes.router)
 router.include_router(org_routes.router)
 router.include_router(job_routes.router)
+router.include_router(throttle_routes.router)

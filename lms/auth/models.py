@@ -25,11 +25,19 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failure counter per key: 'email:<address>' or 'ip:<address>'."""
+    """Failed sign-ins counted per key, so a block only falls on whoever caused it.
+
+    Kinds (lms.auth.throttle): ``account_ip`` (one account from one client address), ``ip`` (one
+    client address, every account), ``account`` (one account from anywhere: a high ceiling that only
+    slows a distributed attack) and ``device`` (one account from a device that signed in before).
+    """
 
     __tablename__ = "login_throttle"
 
     key: str = Field(sa_column=Column(String(400), primary_key=True))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    account: str | None = Field(default=None, sa_column=Column(String(320), index=True, nullable=True))
+    client_ip: str | None = Field(default=None, max_length=64)
     failures: int = 0
-    last_failure_at: datetime = Field(default_factory=utcnow)
+    last_failure_at: datetime = Field(default_factory=utcnow, index=True)
     blocked_until: datetime | None = None

@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
-from lms.auth import service
+from lms.auth import service, throttle
 from lms.auth.service import AuthError, ThrottledError
 from lms.demo_accounts import demo_accounts_shown
 from lms.web.access import MaybeUser, SignedInUser
-from lms.web.cookies import SESSION_COOKIE, clear_cookie, set_cookie
+from lms.web.cookies import DEVICE_COOKIE, SESSION_COOKIE, clear_cookie, set_cookie
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
 from lms.web.templating import redirect, render
@@ -47,17 +47,23 @@ def login_submit(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     errors = {}
+    headers = {}
     if not email.strip():
         errors["email"] = "Enter your email address."
     if not password:
         errors["password"] = "Enter your password."
     if not errors:
+        settings = request.app.state.settings
+        secret = request.app.state.secret_key
+        account = service.normalise_email(email)[:320]
         try:
             signed_in = service.login(
-                db, email=email, password=password, client_ip=client_ip(request), settings=request.app.state.settings
+                db, email=email, password=password, client_ip=client_ip(request), settings=settings,
+                device=throttle.device_from_cookie(secret, request.cookies.get(DEVICE_COOKIE), account=account),
             )
         except ThrottledError as exc:
             errors["form"] = str(exc)
+            headers["Retry-After"] = str(exc.retry_after)
             status = 429
         except AuthError as exc:
             errors["form"] = str(exc)
@@ -65,14 +71,19 @@ def login_submit(
         else:
             response = redirect(request, safe_next(next))
             set_cookie(response, request, SESSION_COOKIE, signed_in.token)
+            set_cookie(response, request, DEVICE_COOKIE,
+                       throttle.device_cookie(secret, account=account, device=signed_in.device),
+                       max_age=settings.login_device_days * 86400)
             return response
     else:
         status = 422
-    return render(
+    response = render(
         request, "auth/login.html",
         {"next": safe_next(next), "errors": errors, "email": email, "demo": demo_accounts_shown(db)},
         status_code=status,
     )
+    response.headers.update(headers)
+    return response
 
 
 @router.post("/logout")

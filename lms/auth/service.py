@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, delete, select
 
 from lms.audit.service import audit_record
-from lms.auth.models import LoginThrottle, UserSession
+from lms.auth import throttle
+from lms.auth.models import UserSession
 from lms.auth.passwords import hash_password, password_problems, verify_password
 from lms.clock import utcnow
 from lms.config import Settings
@@ -24,10 +25,16 @@ class AuthError(Exception):
 class ThrottledError(AuthError):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
-        super().__init__(f"Too many failed sign-in attempts. Try again in {_humanise(retry_after)}.")
+        super().__init__(
+            f"Too many failed sign-in attempts. Try again in {_humanise(retry_after)}. "
+            f"{FORGOTTEN_PASSWORD}"
+        )
 
 
 BAD_CREDENTIALS = "The email address or password is not correct."
+# There is no self-service reset: administrators set new passwords (and can lift a wait at once).
+FORGOTTEN_PASSWORD = ("If you have forgotten your password, ask your administrator to reset it; "
+                      "they can also let you try again straight away.")
 # Sessions are touched at most this often, so a page view is not a write every time.
 TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -51,42 +58,7 @@ def normalise_email(email: str) -> str:
 class SignIn:
     user: User
     token: str
-
-
-def _throttle_keys(email: str, client_ip: str | None) -> list[str]:
-    keys = [f"email:{normalise_email(email)[:320]}"]
-    if client_ip:
-        keys.append(f"ip:{client_ip}")
-    return keys
-
-
-def _blocked_for(session: Session, keys: list[str], now: datetime) -> int:
-    rows = session.exec(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
-    waits = [(r.blocked_until - now).total_seconds() for r in rows if r.blocked_until and r.blocked_until > now]
-    return int(max(waits)) + 1 if waits else 0
-
-
-def _record_failure(session: Session, keys: list[str], settings: Settings, now: datetime) -> None:
-    window = timedelta(minutes=settings.login_window_minutes)
-    for key in keys:
-        row = session.get(LoginThrottle, key)
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, last_failure_at=now)
-        elif now - row.last_failure_at > window:
-            row.failures = 0
-        row.failures += 1
-        row.last_failure_at = now
-        # Client addresses are shared (offices behind NAT), so they get more room than one account.
-        allowed = settings.login_max_failures * (4 if key.startswith("ip:") else 1)
-        over = row.failures - allowed
-        if over >= 0:
-            delay = min(settings.login_max_delay_seconds, 2 ** min(over, 20) * 5)
-            row.blocked_until = now + timedelta(seconds=delay)
-        session.add(row)
-
-
-def _clear_failures(session: Session, email: str) -> None:
-    session.exec(delete(LoginThrottle).where(LoginThrottle.key == f"email:{normalise_email(email)}"))
+    device: str  # a new device id, for the device cookie that exempts this device from others' failures
 
 
 def _new_session(session: Session, user: User, client_ip: str | None) -> str:
@@ -95,24 +67,33 @@ def _new_session(session: Session, user: User, client_ip: str | None) -> str:
     return token
 
 
-def login(session: Session, *, email: str, password: str, client_ip: str | None, settings: Settings) -> SignIn:
-    """Check credentials, apply throttling, and open a new server-side session. Commits."""
+def login(
+    session: Session, *, email: str, password: str, client_ip: str | None, settings: Settings,
+    device: str | None = None,
+) -> SignIn:
+    """Check credentials, apply throttling (lms.auth.throttle), and open a new server-side session.
+
+    ``device`` is the id from a genuine device cookie issued to this account at an earlier sign-in;
+    such attempts are checked against that device's counter only. Commits.
+    """
     now = utcnow()
-    keys = _throttle_keys(email, client_ip)
-    wait = _blocked_for(session, keys, now)
+    account = normalise_email(email)[:320]
+    keys = throttle.keys_for(account, client_ip, device)
+    wait = throttle.blocked_for(session, keys, now)
     if wait:
-        audit_record(session, action="login.throttled", actor_email=normalise_email(email)[:320], client_ip=client_ip)
+        audit_record(session, action="login.throttled", actor_email=account, client_ip=client_ip,
+                     detail={"wait_seconds": wait, "known_device": bool(device)})
         session.commit()
         raise ThrottledError(wait)
 
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    user = session.exec(select(User).where(User.email == account)).first()
     ok, new_hash = verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
-        _record_failure(session, keys, settings, now)
+        throttle.failure_record(session, keys=keys, settings=settings, now=now)
         reason = "unknown" if user is None else ("inactive" if not user.is_active else "password")
         audit_record(
-            session, action="login.failure", actor=user, actor_email=normalise_email(email)[:320],
-            client_ip=client_ip, detail={"reason": reason},
+            session, action="login.failure", actor=user, actor_email=account,
+            client_ip=client_ip, detail={"reason": reason, **({"known_device": True} if device else {})},
         )
         session.commit()
         raise AuthError(BAD_CREDENTIALS)
@@ -120,11 +101,11 @@ def login(session: Session, *, email: str, password: str, client_ip: str | None,
     if new_hash:
         user.password_hash = new_hash
         session.add(user)
-    _clear_failures(session, email)
+    throttle.success_record(session, keys=keys)
     token = _new_session(session, user, client_ip)
     audit_record(session, action="login.success", actor=user, client_ip=client_ip)
     session.commit()
-    return SignIn(user=user, token=token)
+    return SignIn(user=user, token=token, device=throttle.device_new())
 
 
 def logout(session: Session, *, token: str, user: User | None, client_ip: str | None) -> None:

@@ -7,6 +7,9 @@ from starlette.responses import Response
 SESSION_COOKIE = "proficio_session"
 ANON_COOKIE = "proficio_anon"
 FLASH_COOKIE = "proficio_flash"
+# Set at a successful sign-in (signed: account + random device id); sign-ins from that device are
+# throttled on their own, so failures from elsewhere never lock the owner out (lms.auth.throttle).
+DEVICE_COOKIE = "proficio_device"
 
 
 def set_cookie(response: Response, request, name: str, value: str, *, max_age: int | None = None) -> None:

@@ -61,7 +61,7 @@ def test_logout_ends_the_session_on_the_server(client, make_user, db):
     assert "logout" in _actions(db)
 
 
-def test_throttling_grows_and_applies_even_to_the_right_password(client, make_user, db, settings):
+def test_throttling_from_one_address_applies_even_to_the_right_password(client, make_user, db, settings):
     user = make_user()
     for _ in range(settings.login_max_failures):
         assert sign_in(client, user.email, "wrong password here").status_code == 422
