@@ -18,7 +18,7 @@ import filetype
 from sqlmodel import Session
 
 from lms.audit.service import audit_record
-from lms.config import PROJECT_ROOT, Settings
+from lms.config import Settings
 from lms.people.models import User
 
 from courses.models import Attachment, Course
@@ -36,8 +36,7 @@ ALLOWED_TEXT = "PNG, JPEG, GIF or WebP images, or PDF documents"
 
 
 def storage_dir(settings: Settings) -> Path:
-    root = Path(settings.attachments_dir)
-    return root if root.is_absolute() else PROJECT_ROOT / root
+    return settings.attachments_path
 
 
 def max_bytes(settings: Settings) -> int:

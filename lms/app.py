@@ -10,7 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from lms.config import PROJECT_ROOT, Settings, get_settings
 from lms.db import make_engine
 from lms.web.csrf import csrf_protect
-from lms.web.errors import install_error_handlers
+from lms.web.capacity import ConnectionGate
+from lms.web.errors import ServerErrorPage, install_error_handlers
 from lms.web.security import SecurityHeadersMiddleware
 
 
@@ -42,7 +43,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
+                                   pool_timeout=settings.db_pool_timeout,
+                                   sqlite_synchronous=settings.sqlite_synchronous)
+    app.state.db_gate = ConnectionGate(settings.db_pool_size, settings.db_pool_timeout)
+    # The health check's own connections: it must answer while every pooled one is busy, and see
+    # the database as a newly opened connection would.
+    app.state.probe_engine = make_engine(settings.database_url, probe=True)
 
     from assessments.attempt_routes import router as attempt_router
     from assessments.bank_routes import router as bank_router
@@ -78,5 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     install_error_handlers(app)
+    # Added first, so it sits inside the security headers and its 500 page carries them too.
+    app.add_middleware(ServerErrorPage)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
+from typing import Literal
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,10 +41,35 @@ class Settings(BaseSettings):
     # Below three, a published count can single out a person; five is the common statistical-office rule.
     report_min_group: int = Field(5, ge=3, description="Smallest group an organisation report shows figures for")
     forwarded_allow_ips: str = Field("127.0.0.1", description="Proxy addresses whose X-Forwarded-For is trusted")
+    # A request takes its connection before its first query and keeps it to the end; no more requests
+    # than this do database work at once in one process, so none can wait for a connection that a
+    # request waiting for a thread holds (see docs/operations.md).
+    db_pool_size: int = Field(10, ge=1, le=200, description="Database connections per server process")
+    db_pool_timeout: float = Field(10.0, gt=0, le=300,
+                                   description="Seconds a request waits for a connection before a 503")
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
+        "NORMAL", description="SQLite durability: FULL also keeps the last commits through a power cut")
+    worker_boot_timeout: int = Field(60, ge=5, le=600,
+                                     description="Seconds a new server process may take to start before it is replaced")
+    login_account_max_failures: int = Field(
+        100, ge=1, description="Failures on one account from anywhere before sign-ins from unknown devices wait")
+    login_device_days: int = Field(90, ge=1, description="How long a device that signed in is remembered")
+    form_max_kb: int = Field(1024, ge=16, description="Largest body of an ordinary form, refused before it is read")
+    base_url: str = Field("", description="Address clients reach Proficio at (https://lms.example.gov); "
+                                          "the API's next-page links start with it, relative when empty")
+
+    @property
+    def attachments_path(self) -> Path:
+        return self.attachments_dir if self.attachments_dir.is_absolute() else PROJECT_ROOT / self.attachments_dir
 
     @property
     def is_production(self) -> bool:
         return self.proficio_env.lower() == "production"
+
+    @field_validator("sqlite_synchronous", mode="before")
+    @classmethod
+    def _upper(cls, value):
+        return value.upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _check_production(self) -> "Settings":

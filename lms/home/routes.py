@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from starlette.responses import Response
 
+from lms.db import DatabaseNotWritable, check_writable
 from lms.home import selectors
 from lms.people.models import Role
 from lms.web.access import Access, SignedInUser, policy
@@ -27,11 +28,27 @@ def home(request: Request, db: DbSession, user: SignedInUser) -> Response:
     return render(request, "home/dashboard.html", context)
 
 
-@router.get("/healthz", dependencies=[policy(Access.PUBLIC)], include_in_schema=False)
+@router.get("/healthz", dependencies=[policy(Access.PROBE)], include_in_schema=False)
 def healthz(request: Request) -> JSONResponse:
+    """200 when a new connection can read and write the database, else 503 saying which failed.
+
+    Uses its own short-lived connection, never the session cookie or the request pool: it answers
+    the same with or without a cookie, and while every pooled connection is busy.
+    """
     try:
-        with request.app.state.engine.connect() as conn:
+        with request.app.state.probe_engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception:
-        return JSONResponse({"status": "error", "database": "error"}, status_code=503)
+        return _unhealthy(database="unreachable")
+    try:
+        check_writable(request.app.state.probe_engine)
+    except DatabaseNotWritable:
+        return _unhealthy(database="read-only")
+    except Exception:
+        return _unhealthy(database="unreachable")
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def _unhealthy(*, database: str) -> JSONResponse:
+    return JSONResponse({"status": "error", "database": database}, status_code=503,
+                        headers={"Retry-After": "30"})

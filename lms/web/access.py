@@ -17,6 +17,7 @@ from lms.web.deps import DbSession, load_user
 
 class Access(StrEnum):
     PUBLIC = "public"
+    PROBE = "probe"  # anyone, and the session is not even read: the health check must not need it
     SIGNED_IN = "signed_in"
     TRAINER = Role.TRAINER.value
     MANAGER = Role.MANAGER.value
@@ -53,7 +54,14 @@ def _make(level: Access):
     return dependency
 
 
-_POLICIES = {level: _make(level) for level in Access if level is not Access.API_TOKEN}
+def _probe() -> None:
+    return None
+
+
+_probe.access = Access.PROBE
+
+_POLICIES = {level: _make(level) for level in Access if level not in {Access.API_TOKEN, Access.PROBE}}
+_POLICIES[Access.PROBE] = _probe
 
 
 def policy(level: Access):

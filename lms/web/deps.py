@@ -14,10 +14,12 @@ from lms.web.cookies import SESSION_COOKIE
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
-    # Async only so FastAPI does not hop to a worker thread to open and again to close it: creating
-    # a Session touches no database, and closing one only hands its connection back to the pool.
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        yield session
+    # Async so FastAPI does not hop to a worker thread to open and again to close it (creating a
+    # Session touches no database, closing one hands its connection back), and so the wait for a
+    # slot (lms/web/capacity.py) happens on the event loop, holding no thread and no connection.
+    async with request.app.state.db_gate.slot():
+        with Session(request.app.state.engine, expire_on_commit=False) as session:
+            yield session
 
 
 DbSession = Annotated[Session, Depends(get_db)]

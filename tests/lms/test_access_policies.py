@@ -19,7 +19,7 @@ def test_every_route_declares_a_policy(app):
 
 
 def allowed(persona: str, level: Access) -> bool:
-    if level is Access.PUBLIC:
+    if level in {Access.PUBLIC, Access.PROBE}:
         return True
     if persona == "anonymous":
         return False

@@ -14,7 +14,7 @@ def test_healthz_reports_unreachable_database(tmp_path):
     settings = Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:9/none", secret_key="k" * 40)
     with TestClient(create_app(settings)) as c:
         r = c.get("/healthz")
-    assert r.status_code == 503 and r.json() == {"status": "error", "database": "error"}
+    assert r.status_code == 503 and r.json() == {"status": "error", "database": "unreachable"}
 
 
 def test_security_headers_on_pages_and_errors(client, signed_in):
