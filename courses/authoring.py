@@ -14,8 +14,9 @@ from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence
 from lms.people.models import Role, RoleGrant, User
 
-from courses.markdown import markdown_to_html
+from courses.markdown import markdown_to_html, url_problems
 from courses.models import (
+    Attachment,
     Course,
     CourseCompetence,
     CourseEditor,
@@ -209,8 +210,17 @@ def module_delete(session: Session, *, module: Module, by: User) -> None:
                  target_id=module.course_id, detail={"module": module.title})
 
 
+def lesson_body_check(session: Session, *, course_id: int, body_markdown: str) -> None:
+    """Images only from this course's files; links not to the app's own pages (courses.markdown)."""
+    ids = set(session.exec(select(Attachment.id).where(Attachment.course_id == course_id)).all())
+    problems = url_problems(body_markdown, course_id=course_id, attachment_ids=ids)
+    if problems:
+        raise CourseError(" ".join(problems[:3]), "body_markdown")
+
+
 def lesson_add(session: Session, *, module: Module, title: str, estimated_minutes: int,
                body_markdown: str) -> Lesson:
+    lesson_body_check(session, course_id=module.course_id, body_markdown=body_markdown)
     lesson = Lesson(course_id=module.course_id, module_id=module.id, title=title,
                     estimated_minutes=estimated_minutes, body_markdown=body_markdown,
                     body_html=markdown_to_html(body_markdown),
@@ -224,6 +234,7 @@ def lesson_update(session: Session, *, lesson: Lesson, title: str, estimated_min
                   module: Module | None = None) -> None:
     """Edit in place (progress rows keep pointing at the same lesson); optionally move it to another
     module of the same course, at the end."""
+    lesson_body_check(session, course_id=lesson.course_id, body_markdown=body_markdown)
     lesson.title, lesson.estimated_minutes = title, estimated_minutes
     lesson.body_markdown, lesson.body_html = body_markdown, markdown_to_html(body_markdown)
     if module is not None and module.id != lesson.module_id:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from courses.models import Lesson, LessonProgress, Module
+from courses.models import Attachment, Lesson, LessonProgress, Module
 from tests.courses.factories import lessons_of, make_course
 
 HX = {"HX-Request": "true"}
@@ -140,3 +140,31 @@ def test_lesson_can_move_to_another_module_of_the_same_course_only(signed_in, db
     assert moved.status_code == 303
     db.expire_all()
     assert db.get(Lesson, a.id).module_id == b.module_id and titles(db, course) == ["B", "A"]
+
+
+def test_lessons_that_point_at_the_apps_own_pages_are_refused_when_saved(signed_in, db):
+    browser, trainer = signed_in("trainer")
+    course = make_course(db, editors=[trainer], modules=[["One"]])
+    other = make_course(db, title="Another course", editors=[trainer], modules=[["Elsewhere"]])
+    lesson, elsewhere = lessons_of(db, course)[0], lessons_of(db, other)[0]
+    edit = f"/author/courses/{course.id}/lessons/{lesson.id}/edit"
+    # An image that is really a lesson page would enrol everyone who opens this lesson in the other course.
+    bad = browser.post(edit, data={"title": "One", "estimated_minutes": "5",
+                                   "body_markdown": f"![x](/courses/{other.id}/lessons/{elsewhere.id})"})
+    assert bad.status_code == 422
+    assert "Images can only come from this course&#39;s files" in bad.text
+    link = browser.post(edit, data={"title": "One", "estimated_minutes": "5",
+                                    "body_markdown": "[Sign out](/logout) and [see](https://gov.example)"})
+    assert link.status_code == 422 and "not to pages of Proficio itself" in link.text
+    db.expire_all()
+    assert "logout" not in db.get(Lesson, lesson.id).body_markdown
+    # Its own files are fine, as are other sites.
+    upload = browser.post(f"/author/courses/{course.id}/attachments",
+                          files={"file": ("chart.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64,
+                                          "image/png")})
+    assert upload.status_code == 303
+    attachment = db.exec(select(Attachment)).one()
+    good = browser.post(edit, data={"title": "One", "estimated_minutes": "5",
+                                    "body_markdown": f"![chart](/courses/{course.id}/files/{attachment.id}) "
+                                                     "[a guide](https://gov.example)"})
+    assert good.status_code == 303

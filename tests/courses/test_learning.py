@@ -69,19 +69,47 @@ def test_enrol_is_idempotent_then_start(db, signed_in):
     assert "You are enrolled" in page and "Start" in page and "0% complete" in page
 
 
-def test_viewing_a_lesson_records_position_and_resume_goes_there(db, signed_in):
+def test_opening_a_lesson_changes_nothing_until_the_page_records_the_view(db, signed_in):
     course, lessons = build_course(db, modules=(("First", "Second"), ("Third",)))
     browser, me = signed_in()
+    browser.post(f"/courses/{course.id}/enrol")
     page = browser.get(lesson_url(lessons[1]))
     assert page.status_code == 200
     body = text(page)
     assert "Text of Second" in body and "Previous: First" in body and "Next: Third" in body
     assert "Lesson 2 of 3" in body
+    # The GET wrote nothing (an <img> pointing here, or a link from another site, records no view);
+    # the page itself asks to record it, by POST with the CSRF header, as soon as it loads.
+    enrolment = enrolment_of(db, course, me)
+    assert enrolment.last_lesson_id is None and enrolment.status == "enrolled"
+    assert db.exec(select(func.count()).select_from(LessonProgress)).one() == 0
+    view_url = lesson_url(lessons[1]) + "/view"
+    assert f'hx-post="{view_url}" hx-trigger="load"' in page.text
+    fragment = browser.post(view_url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and 'id="lesson-progress"' in fragment.text
+    assert "<html" not in fragment.text and 'hx-trigger="load"' not in fragment.text  # no loop
     enrolment = enrolment_of(db, course, me)
     assert enrolment.last_lesson_id == lessons[1].id and enrolment.status == "in_progress"
     course_page = browser.get(f"/courses/{course.id}").text
     assert f'href="{lesson_url(lessons[1])}">Resume where you left off' in course_page
     assert "You are here" in text(course_page)
+    # Already recorded: opening it again does not ask again.
+    assert 'hx-trigger="load"' not in browser.get(lesson_url(lessons[1])).text
+
+
+def test_reading_without_enrolling_records_nothing_and_says_how_to_keep_progress(db, signed_in):
+    course, lessons = build_course(db, modules=(("First", "Second"),))
+    browser, me = signed_in()
+    page = browser.get(lesson_url(lessons[0]))
+    assert "You are not enrolled in this course, so your progress is not kept." in text(page)
+    assert 'hx-trigger="load"' not in page.text
+    # Even a forged view request (or a page that posted it) does not enrol anyone.
+    response = browser.post(lesson_url(lessons[0]) + "/view")
+    assert response.status_code == 303 and response.headers["location"] == lesson_url(lessons[0])
+    assert enrolment_of(db, course, me) is None
+    # Marking the lesson complete is a deliberate choice, and it does enrol.
+    browser.post(lesson_url(lessons[0]) + "/complete")
+    assert enrolment_of(db, course, me).status == "in_progress"
 
 
 def test_mark_complete_without_javascript_goes_to_the_next_lesson(db, signed_in):

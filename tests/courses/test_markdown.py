@@ -42,3 +42,17 @@ def test_render_re_cleans_stored_html_and_marks_it_safe_for_templates():
     shown = render_lesson_html('<h2 id="x" onclick="y">T</h2><iframe src="https://e.example"></iframe>')
     assert str(shown) == "<h2>T</h2>"
     assert hasattr(shown, "__html__") and render_lesson_html("") == ""
+
+
+def test_images_come_only_from_course_files_and_links_never_into_the_app():
+    html = markdown_to_html("![enrol](/courses/9/lessons/56) ![tracker](https://t.example/p.gif) "
+                            "![chart](/courses/3/files/9) [out](/logout) [admin](/admin/users) [rel](lessons/5) "
+                            "[proto](//evil.example/x) [top](#steps) [site](https://gov.example/a)")
+    assert "/courses/9/lessons/56" not in html and "t.example" not in html
+    assert 'src="/courses/3/files/9"' in html
+    for gone in ("/logout", "/admin/users", "lessons/5", "//evil.example"):
+        assert gone not in html, gone
+    assert 'href="#steps"' in html and 'href="https://gov.example/a"' in html
+    # Shown in a lesson, an image must come from that lesson's own course, whatever was stored.
+    stored = '<p><img src="/courses/3/files/9" alt="a"><img src="/courses/4/files/1" alt="b"></p>'
+    assert str(render_lesson_html(stored, course_id=4)) == '<p><img alt="a"><img src="/courses/4/files/1" alt="b"></p>'
