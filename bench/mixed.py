@@ -221,6 +221,31 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+def process_cpu_seconds(proc: subprocess.Popen) -> dict[int, float]:
+    """CPU seconds used so far by each server process under `lms serve` (its children, or itself)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    except OSError:
+        return {}
+    pids = [int(c) for c in children] or [proc.pid]
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return used
+
+
+def cpu_shares(before: dict[int, float], after: dict[int, float]) -> list[float]:
+    """Each process's share of the CPU the server used in between: how evenly work was spread."""
+    spent = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+    total = sum(spent.values()) or 1.0
+    return sorted((round(v / total, 2) for v in spent.values()), reverse=True)
+
+
 def table(rows: list[tuple[int, int, list[KindResult]]], title: str) -> str:
     lines = [f"### {title}", "",
              "| workers | people | kind | requests | req/s | p50 ms | p95 ms | p99 ms | statuses | 5xx + socket errors |",
@@ -252,11 +277,13 @@ def main(argv: list[str] | None = None) -> int:
         proc, base = serve(args.database_url, workers, Path("var/bench/logs") / f"mixed-w{workers}.log")
         try:
             for people in levels:
+                before = process_cpu_seconds(proc)
                 results = load(base, requests, connections=people, duration=args.duration)
+                shares_seen = cpu_shares(before, process_cpu_seconds(proc))
                 rows.append((workers, people, results))
                 errors = sum(r.server_errors + r.socket_errors for r in results)
                 print(f"workers={workers} people={people}: {sum(r.requests for r in results)} requests, "
-                      f"{errors} errors", flush=True)
+                      f"{errors} errors, CPU share per process {shares_seen}", flush=True)
                 time.sleep(1)
         finally:
             stop(proc)
