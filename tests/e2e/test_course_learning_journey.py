@@ -68,6 +68,9 @@ def test_employee_finds_completes_and_rates_a_course_and_sees_the_evidence(page:
     expect(page.get_by_role("heading", level=1)).to_have_text(first.title)
     expect(page.get_by_text("Lesson 1 of 2")).to_be_visible()
     expect(page.locator("article.lesson-body h2")).to_have_text("Check the sender")
+    # Opening the lesson recorded nothing; the page itself posts the view (with the CSRF header) on load
+    # and the answer replaces the progress block without asking again.
+    expect(page.locator("#lesson-progress")).not_to_have_attribute("hx-trigger", "load")
     check_page(page)
 
     # Mark complete with htmx: the progress updates in place.
@@ -84,6 +87,7 @@ def test_employee_finds_completes_and_rates_a_course_and_sees_the_evidence(page:
     with page.expect_navigation():
         page.get_by_role("link", name=f"Go to the next lesson: {second.title}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(second.title)
+    expect(page.locator("#lesson-progress")).not_to_have_attribute("hx-trigger", "load")
     check_page(page)
 
     # The last lesson with the keyboard alone: skip link, then Tab to the button and press Enter.

@@ -1,0 +1,163 @@
+"""No GET changes state: every GET route, for every persona, with real ids, writes nothing.
+
+A page can be requested by an <img> in authored content, a link from another site (SameSite=Lax
+cookies go along) or a prefetch, none of which carry the CSRF token; so only POST may write. The
+demo department (plus a course file and an API token) gives real ids; every GET route is called by
+each persona (and the API routes with a token), and a listener on the app's engine records every
+INSERT, UPDATE and DELETE sent while the GET runs.
+
+Two writes are allowed, both bookkeeping of the caller's own credential rather than a change anyone
+asked for, and both rate-limited to once a minute: ``user_session.last_seen_at`` (the idle timeout,
+lms.auth.service.resolve_session) and ``api_token.last_used_at`` (lms.api, shown on the tokens page).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from sqlalchemy import event, func, select as sa_select
+from sqlmodel import select
+from starlette.testclient import TestClient
+
+from assessments.models import Attempt, AttemptState, Question, QuestionCategory, Quiz
+from courses.attachments import attachment_store
+from courses.models import Course, CourseStatus, Lesson, LessonKind
+from lms.api.service import api_token_create
+from lms.competences.models import Framework, JobProfileRequirement
+from lms.demo import demo_load
+from lms.demo_accounts import DEMO_PASSWORD
+from lms.people.models import OrgUnit, User
+from tests.conftest import sign_in
+from tests.lms.routes_util import api_routes
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+PERSONAS = ["anonymous", "employee", "trainer", "manager", "lead", "admin"]
+ALLOWED_UPDATES = {("user_session", frozenset({"last_seen_at"})), ("api_token", frozenset({"last_used_at"}))}
+DML = re.compile(r"^\s*(?:WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE)\b", re.IGNORECASE | re.DOTALL)
+UPDATE = re.compile(r"^\s*UPDATE\s+\"?(\w+)\"?\s+SET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
+
+
+def allowed(statement: str) -> bool:
+    match = UPDATE.match(statement)
+    if not match:
+        return False
+    columns = frozenset(part.split("=")[0].strip().strip('"') for part in match.group(2).split(","))
+    return (match.group(1), columns) in ALLOWED_UPDATES
+
+
+def candidates(db, app) -> dict[str, list]:
+    """Real values for every path parameter, chosen so that the ids in one path belong together."""
+    email = lambda who: db.exec(select(User).where(User.email == f"{who}@example.gov")).one()  # noqa: E731
+    employee, trainer, admin = email("employee"), email("trainer"), email("admin")
+    attempts = db.exec(select(Attempt).where(Attempt.user_id == employee.id).order_by(Attempt.id)).all()
+    assert attempts, "the demo gives the employee quiz attempts"
+    quiz = db.get(Quiz, attempts[0].quiz_id)
+    quiz_lesson = db.get(Lesson, quiz.lesson_id)
+    course = db.get(Course, quiz_lesson.course_id)
+    assert course.status == CourseStatus.PUBLISHED.value
+    page_lesson = db.exec(select(Lesson).where(Lesson.course_id == course.id, Lesson.kind == LessonKind.PAGE.value,
+                                               Lesson.hidden.is_(False)).order_by(Lesson.id)).first()
+    attachment = attachment_store(db, settings=app.state.settings, course=course, by=trainer,
+                                  filename="chart.png", data=PNG)
+    token, secret = api_token_create(db, name="GET safety", scopes=["frameworks:read", "profiles:read",
+                                     "reports:read", "people:read"], org_unit_id=None, expires_at=None, by=admin)
+    framework = db.exec(select(Framework)).first()
+    requirement = db.exec(select(JobProfileRequirement).where(
+        JobProfileRequirement.job_profile_id == employee.job_profile_id)).first()
+    category = db.exec(select(QuestionCategory).order_by(QuestionCategory.id)).first()
+    question = db.exec(select(Question).where(Question.category_id == category.id)).first()
+    root = db.exec(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id)).first()
+    db.commit()
+    submitted = [a.id for a in attempts if a.state == AttemptState.SUBMITTED.value][:1]
+    in_progress = [a.id for a in attempts if a.state == AttemptState.IN_PROGRESS.value][:1]
+    return {
+        "secret": secret,
+        "course_id": [course.id],
+        "lesson_id": [page_lesson.id],
+        "quiz_lesson_id": [quiz_lesson.id],
+        "module_id": [page_lesson.module_id],
+        "attachment_id": [attachment.id],
+        "quiz_id": [quiz.id],
+        "attempt_id": submitted + in_progress,
+        "user_id": [employee.id],
+        "person_id": [employee.id],
+        "unit_id": sorted({employee.org_unit_id, root.id}),
+        "framework_id": [framework.id],
+        "code": [framework.code],
+        "profile_id": [employee.job_profile_id],
+        "competence_id": [requirement.competence_id],
+        "category_id": [category.id],
+        "question_id": [question.id],
+        "token_id": [token.id],
+        "fmt": ["csv", "xlsx", "json"],
+    }
+
+
+def concrete_paths(path: str, values: dict[str, list]) -> list[str]:
+    names = [name.split(":")[0] for name in re.findall(r"\{([^}]+)\}", path)]
+    pools = []
+    for name in names:
+        key = "quiz_lesson_id" if name == "lesson_id" and "by-lesson" in path else name
+        assert key in values, f"no real value for {{{name}}} in {path}: add one to candidates()"
+        pools.append(values[key])
+    found = []
+    for combo in itertools.product(*pools):
+        filled = path
+        for value in combo:
+            filled = re.sub(r"\{[^}]+\}", str(value), filled, count=1)
+        found.append(filled)
+    return found
+
+
+def test_no_get_route_writes_for_any_persona(app, db):
+    demo_load(db)
+    db.commit()
+    values = candidates(db, app)
+    get_routes = sorted({r.path for r in api_routes(app) if "GET" in r.methods})
+
+    writes: list[str] = []
+    current: list[str] = [""]
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if current[0] and DML.match(statement) and not allowed(statement):
+            writes.append(f"{current[0]}: {' '.join(statement.split())[:160]}")
+
+    reached: dict[str, set[int]] = {path: set() for path in get_routes}
+    clients = []
+    try:
+        for persona in PERSONAS:
+            client = TestClient(app, base_url="http://testserver", follow_redirects=False)
+            client.__enter__()
+            clients.append(client)
+            if persona != "anonymous":
+                assert sign_in(client, f"{persona}@example.gov", DEMO_PASSWORD).status_code == 303, persona
+        event.listen(app.state.engine, "before_cursor_execute", record)
+        try:
+            for path in get_routes:
+                for url in concrete_paths(path, values):
+                    for persona, client in zip(PERSONAS, clients, strict=True):
+                        headers = {"Authorization": f"Bearer {values['secret']}"} if path.startswith("/api/") else {}
+                        current[0] = f"GET {url} as {persona}"
+                        response = client.get(url, headers=headers)
+                        current[0] = ""
+                        assert response.status_code < 500, f"GET {url} as {persona}: {response.status_code}"
+                        reached[path].add(response.status_code)
+        finally:
+            event.remove(app.state.engine, "before_cursor_execute", record)
+    finally:
+        for client in clients:
+            client.__exit__(None, None, None)
+
+    assert not writes, "GET requests wrote to the database:\n" + "\n".join(writes)
+    # The ids were real: every GET route answered someone with its page, file or redirect.
+    unreached = {path: codes for path, codes in reached.items() if not codes & {200, 303, 307}}
+    assert not unreached, f"GET routes no persona reached (fix the ids in candidates()): {unreached}"
+    # And the listener does see writes (so an empty list means something).
+    seen: list[str] = []
+    event.listen(app.state.engine, "before_cursor_execute",
+                 lambda *a: seen.append(a[2]) if DML.match(a[2]) else None)
+    db.exec(sa_select(func.count()).select_from(User))
+    with TestClient(app) as probe:
+        sign_in(probe, "employee@example.gov", DEMO_PASSWORD)
+    assert any(s.lstrip().upper().startswith("INSERT") for s in seen)
