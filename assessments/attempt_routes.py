@@ -39,6 +39,7 @@ from lms.people.models import User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.params import MAX_ID, Id, SlotNo, parse_int
 from lms.web.templating import is_partial, redirect, render
 
 router = APIRouter()
@@ -99,13 +100,13 @@ def one_per_page(attempt: Attempt, quiz: Quiz) -> bool:
 
 
 @router.get("/quizzes/by-lesson/{lesson_id}")
-def quiz_by_lesson(request: Request, db: DbSession, user: SignedInUser, lesson_id: int) -> Response:
+def quiz_by_lesson(request: Request, db: DbSession, user: SignedInUser, lesson_id: Id) -> Response:
     quiz, _lesson, _course = _visible_quiz(db, request, user, quiz_for_lesson(db, lesson_id))
     return redirect(request, f"/quizzes/{quiz.id}")
 
 
 @router.get("/quizzes/{quiz_id}")
-def quiz_intro(request: Request, db: DbSession, user: SignedInUser, quiz_id: int) -> Response:
+def quiz_intro(request: Request, db: DbSession, user: SignedInUser, quiz_id: Id) -> Response:
     quiz, lesson, course = _visible_quiz(db, request, user, db.get(Quiz, quiz_id))
     current = in_progress(db, quiz=quiz, user=user)
     if current is not None and attempt_close_if_overdue(db, attempt=current):
@@ -125,7 +126,7 @@ def quiz_intro(request: Request, db: DbSession, user: SignedInUser, quiz_id: int
 
 
 @router.post("/quizzes/{quiz_id}/start")
-def quiz_start(request: Request, db: DbSession, user: SignedInUser, quiz_id: int) -> Response:
+def quiz_start(request: Request, db: DbSession, user: SignedInUser, quiz_id: Id) -> Response:
     quiz, _lesson, course = _visible_quiz(db, request, user, db.get(Quiz, quiz_id))
     if course.status != CourseStatus.PUBLISHED.value:
         raise HTTPException(status_code=403, detail=NOT_OPEN)
@@ -165,7 +166,7 @@ def _attempt_page(request: Request, db: Session, attempt: Attempt, quiz: Quiz, l
 
 
 @router.get("/attempts/{attempt_id}")
-def attempt_page(request: Request, db: DbSession, user: SignedInUser, attempt_id: int,
+def attempt_page(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id,
                  page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
     attempt, quiz, lesson = _attempt(db, user, attempt_id)
     return _closed_redirect(request, db, attempt) or _attempt_page(request, db, attempt, quiz, lesson, page)
@@ -179,13 +180,13 @@ def _closed(request: Request, attempt: Attempt, message: str, slot: int) -> Resp
 
 
 @router.post("/attempts/{attempt_id}/slots/{slot}")
-def slot_save(request: Request, db: DbSession, user: SignedInUser, attempt_id: int, slot: int,
+def slot_save(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id, slot: SlotNo,
               form: PostedForm) -> Response:
     attempt, quiz, lesson = _attempt(db, user, attempt_id)
     if not 0 <= slot < len(attempt.layout):
         raise HTTPException(status_code=404)
     raw_sequence = form.get("sequence")
-    sequence = int(raw_sequence) if isinstance(raw_sequence, str) and raw_sequence.isdigit() else 0
+    sequence = parse_int(raw_sequence, 0, MAX_ID) or 0
     flagged = form.get("flagged") == "1" if form.get("flag_field") == "1" else None
     try:
         response = response_save(db, attempt=attempt, slot=slot, answer=answer_from_form(attempt, slot, form),
@@ -222,7 +223,7 @@ def _after_save(attempt: Attempt, quiz: Quiz, slot: int, action) -> str:
 
 
 @router.get("/attempts/{attempt_id}/summary")
-def attempt_summary(request: Request, db: DbSession, user: SignedInUser, attempt_id: int) -> Response:
+def attempt_summary(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
     attempt, quiz, lesson = _attempt(db, user, attempt_id)
     closed = _closed_redirect(request, db, attempt)
     if closed:
@@ -236,7 +237,7 @@ def attempt_summary(request: Request, db: DbSession, user: SignedInUser, attempt
 
 
 @router.post("/attempts/{attempt_id}/submit")
-def attempt_submit_post(request: Request, db: DbSession, user: SignedInUser, attempt_id: int) -> Response:
+def attempt_submit_post(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
     attempt, _quiz, _lesson = _attempt(db, user, attempt_id)
     attempt_submit(db, attempt=attempt)
     db.commit()
@@ -244,7 +245,7 @@ def attempt_submit_post(request: Request, db: DbSession, user: SignedInUser, att
 
 
 @router.get("/attempts/{attempt_id}/result")
-def attempt_result(request: Request, db: DbSession, user: SignedInUser, attempt_id: int) -> Response:
+def attempt_result(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
     attempt, quiz, lesson = _attempt(db, user, attempt_id)
     if attempt_close_if_overdue(db, attempt=attempt):
         db.commit()

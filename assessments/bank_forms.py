@@ -14,6 +14,7 @@ from itertools import zip_longest
 from starlette.datastructures import FormData
 
 from lms.competences.models import MAX_LEVEL
+from lms.web.params import parse_id, parse_int
 
 from assessments.grading import parse_number
 from assessments.interchange import MAX_TEXT, number
@@ -142,13 +143,13 @@ class QuestionForm:
                 errors[name] = f"Keep this to {MAX_TEXT:,} characters or fewer."
         if any(len(v) > MAX_TEXT for r in self.rows for v in (r.text, r.feedback, r.answer)):
             errors["answers"] = f"Keep each answer and its feedback to {MAX_TEXT:,} characters or fewer."
-        values = {"category_id": _int(self.category_id), "competence_id": _int(self.competence_id),
-                  "level": _int(self.level), "data": None}
+        values = {"category_id": parse_id(self.category_id), "competence_id": parse_id(self.competence_id),
+                  "level": parse_int(self.level, 1, MAX_LEVEL), "data": None}
         if values["category_id"] is None:
             errors["category_id"] = "Choose a category for the question."
         if self.competence_id and values["competence_id"] is None:
             errors["competence_id"] = "Choose a competence from the list."
-        if self.level and (values["level"] is None or not 1 <= values["level"] <= MAX_LEVEL):
+        if self.level and values["level"] is None:
             errors["level"] = f"Choose a level from 1 to {MAX_LEVEL}."
         elif values["level"] is not None and values["competence_id"] is None:
             errors["level"] = "Choose the competence this level is for, or clear the level."
@@ -191,11 +192,6 @@ class QuestionForm:
                    for i, (n, r) in enumerate(rows, 1)]
         kind = self.kind if self.kind in KINDS else SINGLE_CHOICE
         return QuestionData(kind, name, stem, choices=choices, multiple_rule=rule, **common)
-
-
-def _int(raw: str) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _fraction(raw: str, row: int, errors: dict) -> float:

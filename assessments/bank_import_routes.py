@@ -23,6 +23,8 @@ from lms.web import signing
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.limits import body_limit
+from lms.web.params import parse_id
 from lms.web.templating import redirect, render
 
 from assessments import bank_selectors as sel
@@ -60,7 +62,8 @@ def import_form(request: Request, db: DbSession, user: AuthorUser) -> Response:
 def _target(db: Session, raw: str) -> QuestionCategory | str | None:
     if raw == FROM_FILE:
         return FROM_FILE
-    return db.get(QuestionCategory, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    category_id = parse_id(raw)
+    return db.get(QuestionCategory, category_id) if category_id else None
 
 
 def _destinations(db: Session, result: ParseResult, target: QuestionCategory | str) -> list[str]:
@@ -72,6 +75,7 @@ def _destinations(db: Session, result: ParseResult, target: QuestionCategory | s
 
 
 @router.post("")
+@body_limit(MAX_IMPORT_BYTES)
 def import_preview(request: Request, db: DbSession, user: AuthorUser,
                    file: Annotated[UploadFile | None, File()] = None,
                    target: Annotated[str, Form(max_length=12)] = "") -> Response:
@@ -114,6 +118,7 @@ def _unpack(request: Request, user_id: int, chunks: list[str]) -> dict:
 
 
 @router.post("/confirm")
+@body_limit(2 * MAX_IMPORT_BYTES)  # the previewed file again, compressed and in base64
 def import_confirm(request: Request, db: DbSession, user: AuthorUser,
                    payload: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies it
     data = _unpack(request, user.id, payload)

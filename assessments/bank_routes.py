@@ -19,6 +19,7 @@ from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.params import Id, parse_id
 from lms.web.templating import redirect, render
 
 from markupsafe import Markup
@@ -68,11 +69,6 @@ def md_inline(text: str) -> Markup:
     return Markup(html)
 
 
-def _id(raw: str) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 def _question(db: Session, question_id: int) -> Question:
     question = db.get(Question, question_id)
     if question is None:
@@ -93,8 +89,8 @@ def question_list(request: Request, db: DbSession, user: AuthorUser,
                   kind: Annotated[str, Query(max_length=32)] = "", competence: Annotated[str, Query(max_length=12)] = "",
                   archived: Annotated[str, Query(max_length=1)] = "",
                   page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
-    filters = sel.Filters(q=" ".join(q.split()), category_id=_id(category), kind=kind if kind in KINDS else "",
-                          competence_id=_id(competence), archived=archived == "1")
+    filters = sel.Filters(q=" ".join(q.split()), category_id=parse_id(category), kind=kind if kind in KINDS else "",
+                          competence_id=parse_id(competence), archived=archived == "1")
     result = sel.question_page(db, filters=filters, page=page, per_page=PER_PAGE)
     params = filters.params()
     return render(request, "bank/questions.html", {
@@ -131,7 +127,7 @@ def category_create_post(request: Request, db: DbSession, user: AuthorUser, name
 
 
 @router.post("/categories/{category_id}")
-def category_rename_post(request: Request, db: DbSession, user: AuthorUser, category_id: int,
+def category_rename_post(request: Request, db: DbSession, user: AuthorUser, category_id: Id,
                          name: Name = "") -> Response:
     category = _category(db, category_id)
     try:
@@ -149,7 +145,7 @@ def _filename(name: str, ext: str) -> str:
 
 
 @router.get("/categories/{category_id}/export.gift")
-def export_category_gift(db: DbSession, user: AuthorUser, category_id: int) -> Response:
+def export_category_gift(db: DbSession, user: AuthorUser, category_id: Id) -> Response:
     category = _category(db, category_id)
     body = export_gift(sel.category_questions(db, category.id), category=category.name)
     return Response(body, media_type="text/plain; charset=utf-8", headers={
@@ -157,7 +153,7 @@ def export_category_gift(db: DbSession, user: AuthorUser, category_id: int) -> R
 
 
 @router.get("/categories/{category_id}/export.xml")
-def export_category_xml(db: DbSession, user: AuthorUser, category_id: int) -> Response:
+def export_category_xml(db: DbSession, user: AuthorUser, category_id: Id) -> Response:
     category = _category(db, category_id)
     body = export_moodle_xml(sel.category_questions(db, category.id), category=category.name)
     return Response(body, media_type="application/xml; charset=utf-8", headers={
@@ -177,8 +173,8 @@ def _form_page(request: Request, db: Session, form: QuestionForm, *, question: Q
 def question_new(request: Request, db: DbSession, user: AuthorUser, kind: Annotated[str, Query(max_length=32)] = "",
                  category: Annotated[str, Query(max_length=12)] = "") -> Response:
     if kind not in KINDS:
-        return render(request, "bank/choose_kind.html", {"kind_labels": KIND_LABELS, "category": _id(category)})
-    return _form_page(request, db, QuestionForm(kind=kind, category_id=str(_id(category) or "")))
+        return render(request, "bank/choose_kind.html", {"kind_labels": KIND_LABELS, "category": parse_id(category)})
+    return _form_page(request, db, QuestionForm(kind=kind, category_id=str(parse_id(category) or "")))
 
 
 def _save(db: Session, form: QuestionForm, user: User, question: Question | None) -> tuple[dict, Question | None]:
@@ -216,13 +212,13 @@ def question_create_post(request: Request, db: DbSession, user: AuthorUser, post
 
 
 @router.get("/{question_id}")
-def question_edit(request: Request, db: DbSession, user: AuthorUser, question_id: int) -> Response:
+def question_edit(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
     question = _question(db, question_id)
     return _form_page(request, db, QuestionForm.from_question(question), question=question)
 
 
 @router.post("/{question_id}")
-def question_edit_post(request: Request, db: DbSession, user: AuthorUser, question_id: int,
+def question_edit_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
                        posted: PostedForm) -> Response:
     question = _question(db, question_id)
     form = QuestionForm.from_post(posted, question.kind)
@@ -245,12 +241,12 @@ def _preview(request: Request, db: Session, question: Question, *, answer: dict 
 
 
 @router.get("/{question_id}/preview")
-def question_preview(request: Request, db: DbSession, user: AuthorUser, question_id: int) -> Response:
+def question_preview(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
     return _preview(request, db, _question(db, question_id))
 
 
 @router.post("/{question_id}/preview")
-def question_preview_check(request: Request, db: DbSession, user: AuthorUser, question_id: int,
+def question_preview_check(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
                            posted: PostedForm) -> Response:
     """The trainer's own check: grade the preview answer and show the feedback a learner would get."""
     question = _question(db, question_id)
@@ -260,7 +256,7 @@ def question_preview_check(request: Request, db: DbSession, user: AuthorUser, qu
 
 
 @router.post("/{question_id}/duplicate")
-def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, question_id: int) -> Response:
+def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
     copy = question_duplicate(db, question=_question(db, question_id), by=user)
     db.commit()
     flash(request, f"Copied as “{copy.name}”. Edit the copy below.")
@@ -268,7 +264,7 @@ def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, q
 
 
 @router.post("/{question_id}/archive")
-def question_archive_post(request: Request, db: DbSession, user: AuthorUser, question_id: int,
+def question_archive_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
                           action: Annotated[str, Form(max_length=10)] = "archive") -> Response:
     question = _question(db, question_id)
     if action not in ("archive", "restore"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session, select
 from starlette.responses import Response
 
@@ -35,6 +35,7 @@ from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.params import Id, IdQuery, parse_id, parse_int
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/author")
@@ -67,14 +68,14 @@ def _module(db: Session, course: Course, module_id: int) -> Module:
 
 
 @router.get("/courses/{course_id}/modules/{module_id}/quizzes/new")
-def quiz_new(request: Request, db: DbSession, user: AuthorUser, course_id: int, module_id: int) -> Response:
+def quiz_new(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id) -> Response:
     course = _editable(db, request, user, course_id)
     module = _module(db, course, module_id)
     return render(request, "quiz/new.html", {"course": course, "module": module, "title": "", "errors": {}})
 
 
 @router.post("/courses/{course_id}/modules/{module_id}/quizzes")
-def quiz_create_post(request: Request, db: DbSession, user: AuthorUser, course_id: int, module_id: int,
+def quiz_create_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
                      title: Short = "") -> Response:
     course = _editable(db, request, user, course_id)
     module = _module(db, course, module_id)
@@ -90,7 +91,7 @@ def quiz_create_post(request: Request, db: DbSession, user: AuthorUser, course_i
 
 
 @router.get("/quizzes/by-lesson/{lesson_id}")
-def quiz_by_lesson(request: Request, db: DbSession, user: AuthorUser, lesson_id: int) -> Response:
+def quiz_by_lesson(request: Request, db: DbSession, user: AuthorUser, lesson_id: Id) -> Response:
     lesson = db.get(Lesson, lesson_id)
     quiz = quiz_for_lesson(db, lesson_id) if lesson and lesson.kind == LessonKind.QUIZ.value else None
     if quiz is None:
@@ -135,14 +136,14 @@ def _page(request: Request, db: Session, quiz: Quiz, lesson: Lesson, course: Cou
 
 
 @router.get("/quizzes/{quiz_id}")
-def quiz_settings(request: Request, db: DbSession, user: AuthorUser, quiz_id: int,
-                  category: Annotated[int | None, Query(ge=1)] = None) -> Response:
+def quiz_settings(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id,
+                  category: IdQuery = None) -> Response:
     quiz, lesson, course = _quiz(db, request, user, quiz_id)
     return _page(request, db, quiz, lesson, course, category=category)
 
 
 @router.post("/quizzes/{quiz_id}")
-def quiz_settings_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: int,
+def quiz_settings_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id,
                        title: Short = "", pass_percent: Short = "", time_limit_minutes: Short = "",
                        attempts_allowed: Short = "", shuffle_questions: Short = "", shuffle_choices: Short = "",
                        layout: Short = "one_per_page", review_policy: Short = "", mode: Short = "proves",
@@ -164,20 +165,16 @@ def quiz_settings_post(request: Request, db: DbSession, user: AuthorUser, quiz_i
     return redirect(request, f"/author/quizzes/{quiz.id}")
 
 
-def _int(raw: str) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
 @router.post("/quizzes/{quiz_id}/slots")
-def slot_add_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: int, source: Short = "fixed",
+def slot_add_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id, source: Short = "fixed",
                   question_id: Short = "", category_id: Short = "", draw_count: Short = "") -> Response:
     quiz, lesson, course = _quiz(db, request, user, quiz_id)
     try:
         if source == "random":
-            slot_add_random(db, quiz=quiz, category_id=_int(category_id), count=_int(draw_count))
+            slot_add_random(db, quiz=quiz, category_id=parse_id(category_id),
+                                count=parse_int(draw_count, 1, MAX_DRAW))
         else:
-            slot_add_question(db, quiz=quiz, question_id=_int(question_id))
+            slot_add_question(db, quiz=quiz, question_id=parse_id(question_id))
     except QuizError as exc:
         db.rollback()
         return _page(request, db, quiz, lesson, course, errors={exc.field or "slots": str(exc)},
@@ -188,7 +185,7 @@ def slot_add_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: in
 
 
 @router.post("/quizzes/{quiz_id}/slots/{slot_id}/delete")
-def slot_delete_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: int, slot_id: int) -> Response:
+def slot_delete_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id, slot_id: Id) -> Response:
     quiz, _lesson, _course = _quiz(db, request, user, quiz_id)
     try:
         slot_remove(db, quiz=quiz, slot_id=slot_id)
@@ -200,7 +197,7 @@ def slot_delete_post(request: Request, db: DbSession, user: AuthorUser, quiz_id:
 
 
 @router.post("/quizzes/{quiz_id}/slots/{slot_id}/move")
-def slot_move_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: int, slot_id: int,
+def slot_move_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id, slot_id: Id,
                    direction: Annotated[str, Form(max_length=4)] = "") -> Response:
     quiz, _lesson, _course = _quiz(db, request, user, quiz_id)
     try:

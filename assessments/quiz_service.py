@@ -17,6 +17,7 @@ from courses.models import Lesson, LessonKind, Module
 from lms.audit.service import audit_record
 from lms.competences.models import MAX_LEVEL, Competence
 from lms.people.models import User
+from lms.web.params import check_int, parse_id, parse_int
 
 MAX_TIME_LIMIT = 24 * 60
 MAX_ATTEMPTS = 100
@@ -131,10 +132,11 @@ class QuizSettingsForm:
         competence, level = self.proves_competence_id.strip(), self.proves_level.strip()
         if not competence and not level:
             return
-        if not competence.isdigit() or session.get(Competence, int(competence)) is None:
+        competence_id = parse_id(competence)
+        if competence_id is None or session.get(Competence, competence_id) is None:
             errors["proves_competence_id"] = "Choose the competence a pass proves, or leave both blank."
             return
-        values["proves_competence_id"] = int(competence)
+        values["proves_competence_id"] = competence_id
         values["proves_level"] = _whole(level, 1, MAX_LEVEL, "proves_level", errors,
                                         f"Choose the level a pass proves, from 1 to {MAX_LEVEL}.")
 
@@ -143,11 +145,11 @@ class QuizSettingsForm:
         message = (f"Each band needs a minimum percent from 0 to 100 and a level from 1 to {MAX_LEVEL}; "
                    "leave unused rows blank.")
         for minimum, level in self.band_rows(blank=0):
-            lo, lv = minimum.strip(), level.strip()
-            if not (lo.isdigit() and lv.isdigit() and 0 <= int(lo) <= 100 and 1 <= int(lv) <= MAX_LEVEL):
+            lo, lv = parse_int(minimum, 0, 100), parse_int(level, 1, MAX_LEVEL)
+            if lo is None or lv is None:
                 errors["bands"] = message
                 return []
-            bands.append([int(lo), int(lv)])
+            bands.append([lo, lv])
         if not bands:
             errors["bands"] = "A diagnostic quiz needs at least one band: a minimum percent and the level it proves."
         elif len({b[0] for b in bands}) != len(bands):
@@ -156,11 +158,7 @@ class QuizSettingsForm:
 
 
 def _whole(raw: str, lo: int, hi: int, name: str, errors: dict, message: str) -> int | None:
-    raw = (raw or "").strip()
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
-        errors[name] = message
-        return None
-    return int(raw)
+    return check_int(raw, errors, name, lo=lo, hi=hi, message=message)
 
 
 def _optional(raw: str, lo: int, hi: int, name: str, errors: dict, message: str) -> int | None:

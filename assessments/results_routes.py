@@ -25,6 +25,7 @@ from lms.competences.team_csv import safe_cell
 from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
+from lms.web.params import Id
 from lms.web.templating import render
 
 router = APIRouter(prefix="/author")
@@ -51,7 +52,7 @@ def _bins(counts: list[int]) -> list[tuple[str, int, int]]:
 
 
 @router.get("/quizzes/{quiz_id}/results")
-def quiz_results_page(request: Request, db: DbSession, user: AuthorUser, quiz_id: int,
+def quiz_results_page(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id,
                       page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     quiz, lesson, course = _quiz(db, request, user, quiz_id)
     counts = attempt_counts(db, quiz=quiz)
@@ -85,7 +86,7 @@ def results_csv(results: QuizResults) -> str:
 
 
 @router.get("/quizzes/{quiz_id}/results.csv")
-def quiz_results_csv(request: Request, db: DbSession, user: AuthorUser, quiz_id: int) -> Response:
+def quiz_results_csv(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id) -> Response:
     quiz, _lesson, _course = _quiz(db, request, user, quiz_id)
     filename = f"quiz-{quiz.id}-results-{utcnow().date().isoformat()}.csv"
     return Response(results_csv(quiz_results(db, quiz=quiz)), media_type="text/csv; charset=utf-8", headers={

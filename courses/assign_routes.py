@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session, select
 from starlette.responses import Response
 
-from lms.admin.forms import parse_day_from_today, parse_id
+from lms.admin.forms import parse_day_from_today
 from lms.clock import utcnow
 from lms.competences.models import Competence, JobProfile
 from lms.people.models import User
@@ -22,12 +22,13 @@ from lms.people.selectors import org_units_with_paths
 from lms.web.access import AdminUser, ManagerUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.params import Id, check_int, parse_id
 from lms.web.templating import redirect, render
 
 from courses.assignment_selectors import line_gap_people, line_people, published_courses, rule_overview
 from courses.models import AssignmentRule, Course, CourseCompetence, CourseStatus, Enrolment
 from courses.recommend import suggestions
-from courses.rule_service import rule_create, rule_deactivate
+from courses.rule_service import MAX_DUE_DAYS, rule_create, rule_deactivate
 from courses.service import CourseError, assign
 
 router = APIRouter(prefix="/team")
@@ -99,7 +100,7 @@ def assign_form(
 @router.post("/assign")
 def assign_submit(
     request: Request, db: DbSession, user: ManagerUser,
-    course_id: Text = "", user_ids: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
+    course_id: Text = "", user_ids: Annotated[list[str], Form()] = [],  # noqa: B006
     whole_line: Text = "", due_date: Text = "", message: Message = "", competence: Text = "",
 ) -> Response:
     line = {p.id: p for p, _direct in line_people(db, user.id)}
@@ -190,10 +191,8 @@ def rules_create(
     errors: dict[str, str] = {}
     days = None
     if due_days.strip():
-        if not due_days.strip().isdigit():
-            errors["due_days"] = "Enter a whole number of days, or leave it empty for no due date."
-        else:
-            days = int(due_days.strip())
+        days = check_int(due_days, errors, "due_days", lo=1, hi=MAX_DUE_DAYS,
+                         message=f"Enter a number of days from 1 to {MAX_DUE_DAYS}, or leave it empty.")
     if not errors:
         try:
             rule, count = rule_create(db, course_id=parse_id(course_id), org_unit_id=parse_id(org_unit_id),
@@ -210,8 +209,8 @@ def rules_create(
     return redirect(request, "/admin/assignment-rules")
 
 
-@admin_router.post("/{rule_id:int}/deactivate")
-def rules_deactivate(request: Request, db: DbSession, user: AdminUser, rule_id: int) -> Response:
+@admin_router.post("/{rule_id:id}/deactivate")
+def rules_deactivate(request: Request, db: DbSession, user: AdminUser, rule_id: Id) -> Response:
     rule = db.get(AssignmentRule, rule_id)
     if rule is None:
         raise HTTPException(status_code=404, detail="We could not find that rule.")

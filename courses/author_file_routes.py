@@ -12,6 +12,8 @@ from starlette.responses import FileResponse, Response
 from lms.web.access import AuthorUser, SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.limits import body_limit
+from lms.web.params import Id
 from lms.web.templating import redirect
 
 from courses.access import can_view
@@ -24,7 +26,8 @@ router = APIRouter()
 
 
 @router.post("/author/courses/{course_id}/attachments")
-async def attachment_upload(request: Request, db: DbSession, user: AuthorUser, course_id: int,
+@body_limit(max_bytes)
+async def attachment_upload(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
                             file: UploadFile | None = File(None)) -> Response:
     course = editable_course(db, request, user, course_id)
     settings = request.app.state.settings
@@ -48,8 +51,8 @@ async def attachment_upload(request: Request, db: DbSession, user: AuthorUser, c
 
 
 @router.post("/author/courses/{course_id}/attachments/{attachment_id}/delete")
-def attachment_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: int,
-                           attachment_id: int) -> Response:
+def attachment_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+                           attachment_id: Id) -> Response:
     course = editable_course(db, request, user, course_id)
     attachment = db.get(Attachment, attachment_id)
     if attachment is None or attachment.course_id != course.id:
@@ -61,8 +64,8 @@ def attachment_delete_post(request: Request, db: DbSession, user: AuthorUser, co
 
 
 @router.get("/courses/{course_id}/files/{attachment_id}")
-def attachment_download(request: Request, db: DbSession, user: SignedInUser, course_id: int,
-                        attachment_id: int) -> Response:
+def attachment_download(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+                        attachment_id: Id) -> Response:
     course = db.get(Course, course_id)
     attachment = db.get(Attachment, attachment_id)
     if (course is None or attachment is None or attachment.course_id != course.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lms.competences.models import MAX_LEVEL
+from lms.web.params import check_int, parse_id, parse_int
 
 from courses.markdown import MAX_MARKDOWN
 
@@ -13,11 +14,9 @@ MAX_MINUTES = 100_000
 
 
 def _minutes(raw: str, name: str, errors: dict, *, label: str) -> int:
-    raw = (raw or "").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_MINUTES:
-        errors[name] = f"Enter {label} as a whole number of minutes, from 1 to {MAX_MINUTES}."
-        return 0
-    return int(raw)
+    minutes = check_int(raw, errors, name, lo=1, hi=MAX_MINUTES,
+                        message=f"Enter {label} as a whole number of minutes, from 1 to {MAX_MINUTES}.")
+    return minutes or 0
 
 
 def _title(raw: str, errors: dict, *, what: str, name: str = "title") -> str:
@@ -71,14 +70,15 @@ class CourseForm:
             comp, level = row.competence_id.strip(), row.level.strip()
             if not comp and not level:
                 continue
-            if not comp.isdigit():
+            competence_id, level_value = parse_id(comp), parse_int(level, 1, MAX_LEVEL)
+            if competence_id is None:
                 errors.setdefault(f"competence-{i}", "Choose a competence for this level, or clear the level.")
-            elif not level.isdigit() or not 1 <= int(level) <= MAX_LEVEL:
+            elif level_value is None:
                 errors.setdefault(f"level-{i}", f"Choose the level the course brings learners to (1 to {MAX_LEVEL}).")
-            elif int(comp) in levels:
+            elif competence_id in levels:
                 errors.setdefault(f"competence-{i}", "This competence is listed twice; keep one row for it.")
             else:
-                levels[int(comp)] = int(level)
+                levels[competence_id] = level_value
         values["competences"] = levels
         return errors, values
 

@@ -17,6 +17,7 @@ from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.params import Id, parse_id
 from lms.web.templating import is_partial, redirect, render
 
 from courses import author_selectors as sel
@@ -80,7 +81,7 @@ def _outline_change(request: Request, db: Session, course: Course, change, messa
 
 
 @router.post("/modules")
-def module_add_post(request: Request, db: DbSession, user: AuthorUser, course_id: int,
+def module_add_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
                     title: Short = "") -> Response:
     course = editable_course(db, request, user, course_id)
     errors, clean = module_title(title)
@@ -94,7 +95,7 @@ def module_add_post(request: Request, db: DbSession, user: AuthorUser, course_id
 
 
 @router.get("/modules/{module_id}/edit")
-def module_edit(request: Request, db: DbSession, user: AuthorUser, course_id: int, module_id: int) -> Response:
+def module_edit(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id) -> Response:
     course = editable_course(db, request, user, course_id)
     module = _module(db, course, module_id)
     return render(request, "author/module_form.html", {"course": course, "module": module, "title": module.title,
@@ -102,7 +103,7 @@ def module_edit(request: Request, db: DbSession, user: AuthorUser, course_id: in
 
 
 @router.post("/modules/{module_id}/edit")
-def module_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: int, module_id: int,
+def module_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
                      title: Short = "") -> Response:
     course = editable_course(db, request, user, course_id)
     module = _module(db, course, module_id)
@@ -121,7 +122,7 @@ Flag = Annotated[str, Form(max_length=5)]
 
 
 @router.post("/modules/{module_id}/move")
-def module_move_post(request: Request, db: DbSession, user: AuthorUser, course_id: int, module_id: int,
+def module_move_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
                      direction: Direction = "") -> Response:
     course = editable_course(db, request, user, course_id)
     module = _module(db, course, module_id)
@@ -130,7 +131,7 @@ def module_move_post(request: Request, db: DbSession, user: AuthorUser, course_i
 
 
 @router.post("/modules/{module_id}/visibility")
-def module_visibility(request: Request, db: DbSession, user: AuthorUser, course_id: int, module_id: int,
+def module_visibility(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
                       hidden: Flag = "1") -> Response:
     course = editable_course(db, request, user, course_id)
     module = _module(db, course, module_id)
@@ -141,8 +142,8 @@ def module_visibility(request: Request, db: DbSession, user: AuthorUser, course_
 
 
 @router.post("/modules/{module_id}/delete")
-def module_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: int,
-                       module_id: int) -> Response:
+def module_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+                       module_id: Id) -> Response:
     course = editable_course(db, request, user, course_id)
     module = _module(db, course, module_id)
     return _outline_change(request, db, course, lambda: module_delete(db, module=module, by=user),
@@ -150,7 +151,7 @@ def module_delete_post(request: Request, db: DbSession, user: AuthorUser, course
 
 
 @router.post("/lessons/{lesson_id}/move")
-def lesson_move_post(request: Request, db: DbSession, user: AuthorUser, course_id: int, lesson_id: int,
+def lesson_move_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, lesson_id: Id,
                      direction: Direction = "") -> Response:
     course = editable_course(db, request, user, course_id)
     lesson = _lesson(db, course, lesson_id)
@@ -159,7 +160,7 @@ def lesson_move_post(request: Request, db: DbSession, user: AuthorUser, course_i
 
 
 @router.post("/lessons/{lesson_id}/visibility")
-def lesson_visibility(request: Request, db: DbSession, user: AuthorUser, course_id: int, lesson_id: int,
+def lesson_visibility(request: Request, db: DbSession, user: AuthorUser, course_id: Id, lesson_id: Id,
                       hidden: Flag = "1") -> Response:
     course = editable_course(db, request, user, course_id)
     lesson = _lesson(db, course, lesson_id)
@@ -170,8 +171,8 @@ def lesson_visibility(request: Request, db: DbSession, user: AuthorUser, course_
 
 
 @router.post("/lessons/{lesson_id}/delete")
-def lesson_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: int,
-                       lesson_id: int) -> Response:
+def lesson_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+                       lesson_id: Id) -> Response:
     course = editable_course(db, request, user, course_id)
     lesson = _lesson(db, course, lesson_id)
     return _outline_change(request, db, course, lambda: lesson_delete(db, lesson=lesson, by=user),
@@ -200,32 +201,37 @@ def _save_lesson(request: Request, db: Session, user: User, course: Course, modu
         return _lesson_page(request, db, course, module, form, lesson=lesson, errors=errors,
                             preview=markdown_to_html(values["body_markdown"]))
     target = module
-    if lesson is not None and form.module_id.strip().isdigit():
-        target = db.get(Module, int(form.module_id))
+    if lesson is not None and form.module_id.strip():
+        target = db.get(Module, parse_id(form.module_id)) if parse_id(form.module_id) else None
         if target is None or target.course_id != course.id:
             errors["module_id"] = "Choose a module of this course."
     if errors:
         return _lesson_page(request, db, course, module, form, lesson=lesson, errors=errors, status_code=422)
-    if lesson is None:
-        lesson = lesson_add(db, module=module, **values)
-        message = f"Lesson “{lesson.title}” added."
-    else:
-        lesson_update(db, lesson=lesson, module=target, **values)
-        message = "Lesson saved."
+    try:
+        if lesson is None:
+            lesson = lesson_add(db, module=module, **values)
+            message = f"Lesson “{lesson.title}” added."
+        else:
+            lesson_update(db, lesson=lesson, module=target, **values)
+            message = "Lesson saved."
+    except CourseError as exc:  # e.g. an image that is not one of this course's files
+        db.rollback()
+        return _lesson_page(request, db, course, module, form, lesson=lesson,
+                            errors={exc.field or "body_markdown": str(exc)}, status_code=422)
     db.commit()
     flash(request, message)
     return redirect(request, f"/author/courses/{course.id}#lesson-{lesson.id}")
 
 
 @router.get("/modules/{module_id}/lessons/new")
-def lesson_new(request: Request, db: DbSession, user: AuthorUser, course_id: int, module_id: int) -> Response:
+def lesson_new(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id) -> Response:
     course = editable_course(db, request, user, course_id)
     module = _module(db, course, module_id)
     return _lesson_page(request, db, course, module, LessonForm(module_id=str(module.id)))
 
 
 @router.post("/modules/{module_id}/lessons/new")
-def lesson_new_post(request: Request, db: DbSession, user: AuthorUser, course_id: int, module_id: int,
+def lesson_new_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
                     title: Short = "", estimated_minutes: Short = "", body_markdown: Body = "",
                     action: Short = "save") -> Response:
     course = editable_course(db, request, user, course_id)
@@ -236,7 +242,7 @@ def lesson_new_post(request: Request, db: DbSession, user: AuthorUser, course_id
 
 
 @router.get("/lessons/{lesson_id}/edit")
-def lesson_edit(request: Request, db: DbSession, user: AuthorUser, course_id: int, lesson_id: int) -> Response:
+def lesson_edit(request: Request, db: DbSession, user: AuthorUser, course_id: Id, lesson_id: Id) -> Response:
     course = editable_course(db, request, user, course_id)
     lesson = _lesson(db, course, lesson_id)
     module = _module(db, course, lesson.module_id)
@@ -246,7 +252,7 @@ def lesson_edit(request: Request, db: DbSession, user: AuthorUser, course_id: in
 
 
 @router.post("/lessons/{lesson_id}/edit")
-def lesson_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: int, lesson_id: int,
+def lesson_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, lesson_id: Id,
                      title: Short = "", estimated_minutes: Short = "", body_markdown: Body = "",
                      module_id: Short = "", action: Short = "save") -> Response:
     course = editable_course(db, request, user, course_id)

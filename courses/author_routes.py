@@ -17,6 +17,7 @@ from lms.people.models import Role, User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.params import Id
 from lms.web.templating import redirect, render
 
 from courses import author_selectors as sel
@@ -142,12 +143,12 @@ def course_page_response(request: Request, db: Session, user: User, course: Cour
 
 
 @router.get("/courses/{course_id}")
-def course_page(request: Request, db: DbSession, user: AuthorUser, course_id: int) -> Response:
+def course_page(request: Request, db: DbSession, user: AuthorUser, course_id: Id) -> Response:
     return course_page_response(request, db, user, editable_course(db, request, user, course_id))
 
 
 @router.get("/courses/{course_id}/edit")
-def course_edit(request: Request, db: DbSession, user: AuthorUser, course_id: int) -> Response:
+def course_edit(request: Request, db: DbSession, user: AuthorUser, course_id: Id) -> Response:
     course = editable_course(db, request, user, course_id)
     rows = [CompetenceRow(str(link.competence.id), str(link.level))
             for link in sel.course_competences(db, course.id)]
@@ -157,7 +158,7 @@ def course_edit(request: Request, db: DbSession, user: AuthorUser, course_id: in
 
 
 @router.post("/courses/{course_id}/edit")
-def course_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: int, title: Short = "",
+def course_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, title: Short = "",
                      summary: Text = "", audience: Short = "", estimated_minutes: Short = "",
                      competence_id: Annotated[list[str], Form()] = [],  # noqa: B006
                      level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006
@@ -185,7 +186,7 @@ STATUS_ACTIONS = {
 
 
 @router.post("/courses/{course_id}/status")
-def course_status(request: Request, db: DbSession, user: AuthorUser, course_id: int,
+def course_status(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
                   action: Annotated[str, Form(max_length=20)] = "") -> Response:
     course = editable_course(db, request, user, course_id)
     if action not in STATUS_ACTIONS:
@@ -202,7 +203,7 @@ def course_status(request: Request, db: DbSession, user: AuthorUser, course_id: 
 
 
 @router.post("/courses/{course_id}/editors")
-def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course_id: int,
+def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
                     email: Short = "") -> Response:
     course = editable_course(db, request, user, course_id)
     try:
@@ -216,8 +217,8 @@ def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course_id
 
 
 @router.post("/courses/{course_id}/editors/{user_id}/remove")
-def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course_id: int,
-                       user_id: int) -> Response:
+def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+                       user_id: Id) -> Response:
     course = editable_course(db, request, user, course_id)
     try:
         editor_remove(db, course=course, user_id=user_id, by=user)

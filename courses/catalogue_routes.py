@@ -10,6 +10,7 @@ from starlette.responses import Response
 from lms.admin.paging import url_with
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
+from lms.web.params import MAX_ID, parse_int
 from lms.web.templating import render
 
 from courses.selectors import SORTS, CatalogueFilters, catalogue_options, catalogue_page, duration_text
@@ -19,8 +20,7 @@ router = APIRouter(prefix="/courses")
 
 def _int_or_none(raw: str) -> int | None:
     # Empty selects arrive as "", so the filters are read as text and anything odd is ignored.
-    raw = raw.strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return parse_int(raw, 0, MAX_ID)
 
 
 @router.get("")

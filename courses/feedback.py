@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from lms.clock import utcnow
 from lms.people.models import User
+from lms.web.params import parse_int
 
 from courses.models import Course, CourseFeedback, Enrolment
 from courses.service import CourseError
@@ -29,7 +30,7 @@ class FeedbackForm:
         """(errors, rating, comment); error keys are the ids of the fields they belong to."""
         errors: dict[str, str] = {}
         raw = self.rating.strip()
-        rating = int(raw) if raw.isdigit() and 1 <= int(raw) <= 5 else None
+        rating = parse_int(raw, 1, 5)
         if rating is None:
             errors["rating"] = "Choose a rating from 1 to 5." if raw else "Choose a rating."
         comment = self.comment.strip()

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import parse_id
 from lms.admin.paging import clamp_page, url_with
 from lms.clock import utcnow
 from lms.web.access import ManagerUser, SignedInUser
 from lms.web.deps import DbSession
+from lms.web.params import parse_id
 from lms.web.templating import render
 
 from courses.assignment_csv import assignments_csv

@@ -12,6 +12,7 @@ from lms.competences.models import JobProfile
 from lms.people.models import OrgUnit, Role, User
 from lms.people.selectors import user_by_email, user_roles
 from lms.people.service import PeopleError, clean_email
+from lms.web.params import parse_id
 
 GRANTABLE_ROLES = [(Role.TRAINER.value, "Trainer"), (Role.MANAGER.value, "Manager"),
                    (Role.SKILLS_LEAD.value, "Skills lead"), (Role.ADMIN.value, "Administrator")]
@@ -21,11 +22,6 @@ FORM_FIELD = {"manager_id": "manager_email"}
 
 def error_field(exc: PeopleError) -> str:
     return FORM_FIELD.get(exc.field, exc.field) if exc.field else "form"
-
-
-def parse_id(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
 
 
 def parse_day_from_today(raw: str, errors: dict[str, str], field: str, *, bad_format: str,

@@ -11,6 +11,7 @@ from lms.people.csv_import import MAX_BYTES, users_import
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.limits import body_limit
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/users/import")
@@ -41,6 +42,7 @@ def import_form(request: Request, user: AdminUser) -> Response:
 
 
 @router.post("")
+@body_limit(MAX_BYTES)
 def import_submit(
     request: Request,
     db: DbSession,

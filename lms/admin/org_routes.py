@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import error_field, parse_id
+from lms.admin.forms import error_field
 from lms.admin.selectors import org_unit_tree
 from lms.people import service
 from lms.people.models import OrgUnit
@@ -17,6 +17,7 @@ from lms.people.service import PeopleError
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.params import Id, parse_id
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/org-units")
@@ -79,14 +80,14 @@ def _edit_page(request: Request, db: Session, unit: OrgUnit, status_code: int = 
     return render(request, "admin/org_unit_edit.html", context, status_code=status_code)
 
 
-@router.get("/{unit_id:int}")
-def org_unit_edit(request: Request, db: DbSession, user: AdminUser, unit_id: int) -> Response:
+@router.get("/{unit_id:id}")
+def org_unit_edit(request: Request, db: DbSession, user: AdminUser, unit_id: Id) -> Response:
     return _edit_page(request, db, _unit(db, unit_id))
 
 
-@router.post("/{unit_id:int}")
+@router.post("/{unit_id:id}")
 def org_unit_update(
-    request: Request, db: DbSession, user: AdminUser, unit_id: int, name: Name = "", parent_id: ParentId = ""
+    request: Request, db: DbSession, user: AdminUser, unit_id: Id, name: Name = "", parent_id: ParentId = ""
 ) -> Response:
     unit = _unit(db, unit_id)
     errors: dict[str, str] = {}

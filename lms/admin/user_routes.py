@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import GRANTABLE_ROLES, UserForm, error_field, parse_id
+from lms.admin.forms import GRANTABLE_ROLES, UserForm, error_field
 from lms.admin.paging import url_with
 from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
 from lms.competences.admin_selectors import profile_names_of, profile_options
@@ -21,6 +21,7 @@ from lms.people.service import PeopleError
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.params import Id, parse_id
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/users")
@@ -111,14 +112,14 @@ def _edit_page(request: Request, db: Session, person: User, status_code: int = 2
     return _form_page(request, db, "admin/user_edit.html", context, status_code=status_code)
 
 
-@router.get("/{user_id:int}")
-def user_edit(request: Request, db: DbSession, user: AdminUser, user_id: int) -> Response:
+@router.get("/{user_id:id}")
+def user_edit(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> Response:
     return _edit_page(request, db, _person(db, user_id))
 
 
-@router.post("/{user_id:int}")
+@router.post("/{user_id:id}")
 def user_update(
-    request: Request, db: DbSession, user: AdminUser, user_id: int,
+    request: Request, db: DbSession, user: AdminUser, user_id: Id,
     name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "", roles: Roles = [],
     job_profile_id: Text = "",
 ) -> Response:
@@ -143,9 +144,9 @@ def user_update(
     return redirect(request, f"/admin/users/{person.id}")
 
 
-@router.post("/{user_id:int}/password")
+@router.post("/{user_id:id}/password")
 def user_password(
-    request: Request, db: DbSession, user: AdminUser, user_id: int,
+    request: Request, db: DbSession, user: AdminUser, user_id: Id,
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     person = _person(db, user_id)
@@ -176,11 +177,11 @@ def _set_active(request: Request, db: Session, by: User, user_id: int, active: b
     return redirect(request, f"/admin/users/{person.id}")
 
 
-@router.post("/{user_id:int}/deactivate")
-def user_deactivate(request: Request, db: DbSession, user: AdminUser, user_id: int) -> Response:
+@router.post("/{user_id:id}/deactivate")
+def user_deactivate(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> Response:
     return _set_active(request, db, user, user_id, active=False)
 
 
-@router.post("/{user_id:int}/activate")
-def user_activate(request: Request, db: DbSession, user: AdminUser, user_id: int) -> Response:
+@router.post("/{user_id:id}/activate")
+def user_activate(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> Response:
     return _set_active(request, db, user, user_id, active=True)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import parse_day_from_today, parse_id
+from lms.admin.forms import parse_day_from_today
 from lms.api.models import ApiToken
 from lms.api.selectors import api_tokens
 from lms.api.service import SCOPES, ApiTokenError, api_token_create, api_token_revoke
@@ -18,6 +18,7 @@ from lms.people.selectors import org_units_with_paths
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.params import Id, parse_id
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin/api-tokens")
@@ -89,13 +90,13 @@ def _token(db: Session, token_id: int) -> ApiToken:
     return token
 
 
-@router.get("/{token_id:int}/revoke")
-def token_revoke_confirm(request: Request, db: DbSession, user: AdminUser, token_id: int) -> Response:
+@router.get("/{token_id:id}/revoke")
+def token_revoke_confirm(request: Request, db: DbSession, user: AdminUser, token_id: Id) -> Response:
     return render(request, "admin/api_tokens_revoke.html", {"token": _token(db, token_id)})
 
 
-@router.post("/{token_id:int}/revoke")
-def token_revoke(request: Request, db: DbSession, user: AdminUser, token_id: int) -> Response:
+@router.post("/{token_id:id}/revoke")
+def token_revoke(request: Request, db: DbSession, user: AdminUser, token_id: Id) -> Response:
     token = _token(db, token_id)
     try:
         api_token_revoke(db, token=token, by=user, client_ip=client_ip(request))

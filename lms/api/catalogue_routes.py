@@ -10,6 +10,7 @@ from lms.api.selectors import framework_by_code, framework_levels, profile_requi
 from lms.competences.admin_selectors import framework_summaries, framework_trees
 from lms.competences.models import JobProfile
 from lms.web.deps import DbSession
+from lms.web.params import Id
 
 router = APIRouter()
 
@@ -57,7 +58,7 @@ def job_profiles(db: DbSession, caller: ProfilesCaller):
 
 @router.get("/job-profiles/{profile_id}", response_model=schemas.JobProfileDetail, tags=["job profiles"],
             responses={404: {"model": schemas.Error}})
-def job_profile(profile_id: int, db: DbSession, caller: ProfilesCaller):
+def job_profile(profile_id: Id, db: DbSession, caller: ProfilesCaller):
     """One job profile and the level it requires for each competence."""
     profile = db.get(JobProfile, profile_id)
     if profile is None:

@@ -13,6 +13,7 @@ from lms.api.selectors import framework_by_code, unit_in_scope, unit_names, unit
 from lms.reports.cube import AREA, COMPETENCE, Cell
 from lms.reports.selectors import Row, org_report
 from lms.web.deps import DbSession
+from lms.web.params import Id
 
 router = APIRouter(tags=["org units"])
 
@@ -55,7 +56,7 @@ def _row(row: Row, codes: list[str]) -> schemas.AggregateRow:
             responses={404: {"model": schemas.Error}})
 def org_unit_aggregates(
     request: Request,
-    unit_id: int,
+    unit_id: Id,
     db: DbSession,
     caller: ReportsCaller,
     by: By = By.area,

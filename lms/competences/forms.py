@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lms.competences.models import MAX_LEVEL
+from lms.web.params import parse_int
 
 
 @dataclass
@@ -17,6 +18,7 @@ class SelfAssessmentForm:
         raw = self.level.strip()
         if not raw:
             return {"level": "Choose the level that best describes you."}, None
-        if not raw.isdigit() or not 0 <= int(raw) <= MAX_LEVEL:
+        level = parse_int(raw, 0, MAX_LEVEL)
+        if level is None:
             return {"level": f"Choose a level from 0 to {MAX_LEVEL}."}, None
-        return {}, int(raw)
+        return {}, level

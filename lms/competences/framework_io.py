@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framework, ProficiencyLevel
+from lms.web.params import MAX_DIGITS, MAX_ID, parse_int
 
 MAX_BYTES = 5 * 1024 * 1024
 CSV_COLUMNS = ["kind", "code", "name", "summary", "area", "band", "evidence_valid_months", "version",
@@ -62,21 +63,24 @@ def parse(data: bytes | str, fmt: str) -> dict:
 def _months(raw, where: str, errors: list[str]) -> int | None:
     if raw in (None, ""):
         return None
-    try:
-        if isinstance(raw, (bool, float, list, dict)):
-            raise TypeError
-        value = int(raw)
-    except (TypeError, ValueError):
-        errors.append(f"{where}: evidence_valid_months must be a whole number of months, not '{raw}'.")
+    value = parse_int(raw, -MAX_ID, MAX_ID)
+    if value is None:
+        errors.append(f"{where}: evidence_valid_months must be a whole number of months, not '{str(raw)[:40]}'.")
         return None
     if not 1 <= value <= 120:
         errors.append(f"{where}: evidence_valid_months must be between 1 and 120.")
     return value
 
 
+def _json_int(digits: str) -> int | float:
+    """JSON integers too long for any id or level become floats (which every check refuses), so a
+    5,000-digit number is a bad value, not a ValueError from int()."""
+    return int(digits) if len(digits) <= MAX_DIGITS + 1 else float(digits)
+
+
 def _validate_json(text: str) -> dict:
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise FrameworkFileError([f"line {exc.lineno}: not valid JSON ({exc.msg})."]) from None
     except RecursionError:
@@ -220,10 +224,10 @@ def _parse_csv(text: str) -> dict:
             doc.update(code=row["code"], name=row["name"], version=row.get("version", ""),
                        publisher=row.get("publisher", ""), licence=row.get("licence", ""))
         elif kind == "level":
-            try:
-                level = int(row["code"])
-            except ValueError:
-                errors.append(f"line {line}: level code must be a number from 1 to {MAX_LEVEL}, not '{row['code']}'.")
+            level = parse_int(row["code"], 1, MAX_LEVEL)
+            if level is None:
+                errors.append(f"line {line}: level code must be a number from 1 to {MAX_LEVEL}, "
+                              f"not '{row['code'][:40]}'.")
                 continue
             line_of[f"levels[{len(doc['levels'])}]"] = line
             doc["levels"].append({"level": level, "band": row.get("band", ""), "summary": row.get("summary", "")})

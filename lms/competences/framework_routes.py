@@ -25,6 +25,8 @@ from lms.competences.service import CompetenceError
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.limits import body_limit
+from lms.web.params import Id
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/frameworks")
@@ -60,6 +62,7 @@ def frameworks_load_digcomp(request: Request, db: DbSession, user: AdminUser) ->
 
 
 @router.post("/import")
+@body_limit(MAX_BYTES)
 def frameworks_import(
     request: Request, db: DbSession, user: AdminUser,
     file: Annotated[UploadFile | None, File()] = None,
@@ -98,14 +101,14 @@ def _download(framework: Framework, body: str, ext: str, media_type: str) -> Res
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{ext}"'})
 
 
-@router.get("/{framework_id:int}/export.json")
-def framework_export_json(db: DbSession, user: AdminUser, framework_id: int) -> Response:
+@router.get("/{framework_id:id}/export.json")
+def framework_export_json(db: DbSession, user: AdminUser, framework_id: Id) -> Response:
     framework = _framework(db, framework_id)
     return _download(framework, export_json(db, framework), "json", "application/json; charset=utf-8")
 
 
-@router.get("/{framework_id:int}/export.csv")
-def framework_export_csv(db: DbSession, user: AdminUser, framework_id: int) -> Response:
+@router.get("/{framework_id:id}/export.csv")
+def framework_export_csv(db: DbSession, user: AdminUser, framework_id: Id) -> Response:
     framework = _framework(db, framework_id)
     return _download(framework, export_csv(db, framework), "csv", "text/csv; charset=utf-8")
 
@@ -117,14 +120,14 @@ def _detail_page(request: Request, db: Session, framework: Framework, status_cod
     return render(request, "competences/framework_detail.html", {"tree": tree, **context}, status_code=status_code)
 
 
-@router.get("/{framework_id:int}")
-def framework_detail(request: Request, db: DbSession, user: AdminUser, framework_id: int) -> Response:
+@router.get("/{framework_id:id}")
+def framework_detail(request: Request, db: DbSession, user: AdminUser, framework_id: Id) -> Response:
     return _detail_page(request, db, _framework(db, framework_id))
 
 
-@router.post("/{framework_id:int}/competences/{competence_id:int}/validity")
+@router.post("/{framework_id:id}/competences/{competence_id:id}/validity")
 def competence_validity(
-    request: Request, db: DbSession, user: AdminUser, framework_id: int, competence_id: int,
+    request: Request, db: DbSession, user: AdminUser, framework_id: Id, competence_id: Id,
     evidence_valid_months: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     framework = _framework(db, framework_id)

@@ -15,6 +15,7 @@ from lms.competences.framework_io import FrameworkFileError, ImportCounts, frame
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
 from lms.people.models import User
+from lms.web.params import parse_int
 
 DIGCOMP_PATH = Path(__file__).parent / "data" / "digcomp-2.2.json"
 DIGCOMP_CODE = "DigComp"
@@ -78,10 +79,11 @@ def parse_months(raw: str) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_VALID_MONTHS:
+    months = parse_int(raw, 1, MAX_VALID_MONTHS)
+    if months is None:
         raise CompetenceError(f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}, or leave it blank "
                               "if evidence never expires.", "evidence_valid_months")
-    return int(raw)
+    return months
 
 
 def competence_set_validity(

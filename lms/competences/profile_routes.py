@@ -22,6 +22,7 @@ from lms.competences.service import CompetenceError
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.params import Id, parse_id, parse_int
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/job-profiles")
@@ -81,14 +82,14 @@ def _detail_page(request: Request, db: Session, profile: JobProfile, status_code
     }, status_code=status_code)
 
 
-@router.get("/{profile_id:int}")
-def job_profile_detail(request: Request, db: DbSession, user: AdminUser, profile_id: int) -> Response:
+@router.get("/{profile_id:id}")
+def job_profile_detail(request: Request, db: DbSession, user: AdminUser, profile_id: Id) -> Response:
     return _detail_page(request, db, _profile(db, profile_id))
 
 
-@router.post("/{profile_id:int}")
+@router.post("/{profile_id:id}")
 def job_profile_edit(
-    request: Request, db: DbSession, user: AdminUser, profile_id: int, name: Name = "",
+    request: Request, db: DbSession, user: AdminUser, profile_id: Id, name: Name = "",
     description: Description = "",
 ) -> Response:
     profile = _profile(db, profile_id)
@@ -118,20 +119,21 @@ def parse_grid(fields: list[tuple[str, str]]) -> tuple[dict[int, int], dict[str,
     bad_ids: list[str] = []
     for key, raw in fields:
         cid, raw = key.removeprefix(LEVEL_PREFIX), raw.strip()
-        if not cid.isdigit() or len(cid) > 12:
+        competence_id, level = parse_id(cid), parse_int(raw, 0, MAX_LEVEL)
+        if competence_id is None:
             bad_ids.append(f"'{cid[:40]}'")
-        elif not raw.isdigit() or int(raw) > MAX_LEVEL:
+        elif level is None:
             errors[key] = f"Choose a level from 0 to {MAX_LEVEL} (not '{raw[:20]}')."
         else:
-            levels[int(cid)] = int(raw)
+            levels[competence_id] = level
     if bad_ids:
         errors["form"] = f"Not a competence id: {', '.join(bad_ids[:20])}."
     return levels, errors
 
 
-@router.post("/{profile_id:int}/requirements")
+@router.post("/{profile_id:id}/requirements")
 def job_profile_requirements(
-    request: Request, db: DbSession, user: AdminUser, profile_id: int,
+    request: Request, db: DbSession, user: AdminUser, profile_id: Id,
     fields: Annotated[list[tuple[str, str]], Depends(grid_fields)],
 ) -> Response:
     profile = _profile(db, profile_id)
@@ -157,8 +159,8 @@ def job_profile_requirements(
     return redirect(request, f"/admin/job-profiles/{profile.id}")
 
 
-@router.post("/{profile_id:int}/delete")
-def job_profile_remove(request: Request, db: DbSession, user: AdminUser, profile_id: int) -> Response:
+@router.post("/{profile_id:id}/delete")
+def job_profile_remove(request: Request, db: DbSession, user: AdminUser, profile_id: Id) -> Response:
     profile = _profile(db, profile_id)
     name = profile.name
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -22,6 +22,7 @@ from lms.people.models import Role, User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.params import Id, IdQuery, parse_id
 from lms.web.templating import is_partial, redirect, render
 
 router = APIRouter(prefix="/skills")
@@ -158,23 +159,24 @@ def _step_page(request: Request, db: Session, user: User, competence_id: int | N
 
 @router.get("/self-assessment")
 def self_assessment(request: Request, db: DbSession, user: SignedInUser,
-                    competence: Annotated[int | None, Query()] = None) -> Response:
+                    competence: IdQuery = None) -> Response:
     return _step_page(request, db, user, competence)
 
 
 @router.post("/self-assessment")
 def self_assessment_save(request: Request, db: DbSession, user: SignedInUser,
-                         competence_id: Annotated[int, Form()], level: Annotated[str, Form(max_length=8)] = "",
+                         competence_id: Annotated[str, Form()] = "",
+                         level: Annotated[str, Form(max_length=8)] = "",
                          saved_level: Annotated[str, Form(max_length=8)] = "") -> Response:
-    competence = db.get(Competence, competence_id)
+    competence = db.get(Competence, parse_id(competence_id)) if parse_id(competence_id) else None
     if competence is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
-    errors, value = SelfAssessmentForm(competence_id, level).check()
+    errors, value = SelfAssessmentForm(competence.id, level).check()
     partial = is_partial(request)
     if errors:
         if partial:
             return render(request, "skills/_saved.html", {"errors": errors}, status_code=422)
-        return _step_page(request, db, user, competence_id, status_code=422, errors=errors, chosen=level)
+        return _step_page(request, db, user, competence.id, status_code=422, errors=errors, chosen=level)
     # With htmx the answer was saved when the radio changed; "Save and continue" then only moves on,
     # so the history does not get the same answer twice.
     if partial or saved_level.strip() != str(value):
@@ -195,7 +197,7 @@ def self_assessment_save(request: Request, db: DbSession, user: SignedInUser,
 
 
 @router.get("/{competence_id}")
-def skill_detail(request: Request, db: DbSession, user: SignedInUser, competence_id: int) -> Response:
+def skill_detail(request: Request, db: DbSession, user: SignedInUser, competence_id: Id) -> Response:
     history = evidence_by_competence(db, user.id)
     line = next((line for line in _lines(db, user, history) if line.row.competence.id == competence_id), None)
     if line is None:

@@ -14,7 +14,6 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import parse_id
 from lms.admin.paging import clamp_page, url_with
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framework, JobProfile
@@ -28,6 +27,7 @@ from lms.people.selectors import is_in_reporting_line
 from lms.web.access import ManagerUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.params import Id, check_int, parse_id
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/team")
@@ -187,17 +187,17 @@ def _person_page(request: Request, db: Session, person: User, *, form: dict | No
     }, block="rating_form" if errors else None, status_code=status_code)
 
 
-@router.get("/people/{user_id:int}")
+@router.get("/people/{user_id:id}")
 def team_person(
-    request: Request, db: DbSession, user: ManagerUser, user_id: int, competence_id: Param = "",
+    request: Request, db: DbSession, user: ManagerUser, user_id: Id, competence_id: Param = "",
 ) -> Response:
     person = _person_in_line(db, user, user_id)
     return _person_page(request, db, person, form={"competence_id": competence_id})
 
 
-@router.post("/people/{user_id:int}/ratings")
+@router.post("/people/{user_id:id}/ratings")
 def team_rate(
-    request: Request, db: DbSession, user: ManagerUser, user_id: int,
+    request: Request, db: DbSession, user: ManagerUser, user_id: Id,
     competence_id: Annotated[str, Form(max_length=20)] = "",
     level: Annotated[str, Form(max_length=4)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
@@ -208,9 +208,7 @@ def team_rate(
     competence = db.get(Competence, parse_id(competence_id)) if parse_id(competence_id) else None
     if competence is None:
         errors["competence_id"] = "Choose the competence you are rating."
-    level_value = int(level) if level.strip().isdigit() else None
-    if level_value is None or level_value > MAX_LEVEL:
-        errors["level"] = f"Choose a level from 0 to {MAX_LEVEL}."
+    level_value = check_int(level, errors, "level", lo=0, hi=MAX_LEVEL, message=f"Choose a level from 0 to {MAX_LEVEL}.")
     if not errors:
         try:
             manager_rate(db, manager=user, person=person, competence=competence, level=level_value, note=note,

@@ -14,6 +14,7 @@ from lms.jobs.selectors import jobs_page
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.params import Id
 from lms.web.templating import redirect, render
 
 # Mounted under the admin router's /admin prefix.
@@ -45,8 +46,8 @@ def jobs(
     }, block="results", status_code=422 if errors else 200)
 
 
-@router.post("/{job_id:int}/retry")
-def retry(request: Request, db: DbSession, user: AdminUser, job_id: int) -> Response:
+@router.post("/{job_id:id}/retry")
+def retry(request: Request, db: DbSession, user: AdminUser, job_id: Id) -> Response:
     try:
         job = job_retry(db, job_id=job_id, by=user, client_ip=client_ip(request))
         db.commit()

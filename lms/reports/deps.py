@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import HTTPException, Query, Request
+from fastapi import HTTPException, Path, Query, Request
 from sqlmodel import Session
 
-from lms.admin.forms import parse_id
 from lms.reports.cube import AREA, COMPETENCE, Cube
+from lms.reports.tree import ORG
 from lms.reports.selectors import Columns, ReportNotFound, UnitReport, live_cube, report_columns, unit_report
+from lms.web.params import MAX_ID, parse_id
 
 Param = Annotated[str, Query(max_length=20)]
+UnitId = Annotated[int, Path(ge=ORG, le=MAX_ID)]  # an org unit's id, or ORG (-1) for the whole organisation
 
 
 def columns_or_404(db: Session, framework: str) -> Columns:

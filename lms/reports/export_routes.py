@@ -9,17 +9,17 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from lms.admin.forms import parse_id
 from lms.admin.paging import url_with
 from lms.clock import utcnow
 from lms.reports.cube import AREA
-from lms.reports.deps import Param, columns_or_404, request_cube, unit_report_or_404, view_of
+from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of
 from lms.reports.export import REPORT_HEADER, all_units_rows, csv_response, unit_report_rows, xlsx_response
 from lms.reports.open_data import (DICTIONARY_HEADER, FIELDS, TITLE, csv_rows, dictionary_rows, json_chunks,
                                    metadata, open_data_rows, suppression_rule)
 from lms.reports.tree import ORG
 from lms.web.access import ReportsUser
 from lms.web.deps import DbSession
+from lms.web.params import parse_id
 from lms.web.templating import render
 
 router = APIRouter(prefix="/reports")
@@ -41,8 +41,8 @@ def _spreadsheet(fmt: str, stem: str, rows) -> Response:
 
 
 @router.get("/units/{unit_id}/export.{fmt}")
-def unit_export(request: Request, db: DbSession, user: ReportsUser, unit_id: int, fmt: str, by: Param = AREA,
-                framework: Param = "") -> Response:
+def unit_export(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, fmt: str,
+                by: Param = AREA, framework: Param = "") -> Response:
     """The table of the unit's report page (unit -1: the whole organisation), one line per row × column."""
     fmt = _format(fmt, SPREADSHEETS)
     columns = columns_or_404(db, framework)

@@ -13,16 +13,16 @@ from sqlalchemy import select
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import parse_id
 from lms.competences.models import ProficiencyLevel
 from lms.reports.aggregate import LEVELS
 from lms.reports.cube import AREA, COMPETENCE, UNIT
-from lms.reports.deps import Param, columns_or_404, request_cube, unit_report_or_404, view_of
+from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of
 from lms.reports.selectors import Columns
 from lms.reports.tree import ORG
 from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH, unit_trend
 from lms.web.access import ReportsUser
 from lms.web.deps import DbSession
+from lms.web.params import parse_id
 from lms.web.templating import is_partial, render
 
 router = APIRouter(prefix="/reports")
@@ -81,14 +81,14 @@ def organisation(request: Request, db: DbSession, user: ReportsUser, by: Param =
 
 
 @router.get("/units/{unit_id}")
-def unit(request: Request, db: DbSession, user: ReportsUser, unit_id: int, by: Param = AREA,
+def unit(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, by: Param = AREA,
          framework: Param = "") -> Response:
     return _unit_page(request, db, unit_id, by, framework)
 
 
 @router.get("/compare")
 def compare(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA, framework: Param = "",
-            unit: Annotated[list[str], Query(max_length=MAX_COMPARE * 3)] = ()) -> Response:  # noqa: B006
+            unit: Annotated[list[str], Query()] = ()) -> Response:  # noqa: B006
     columns = columns_or_404(db, framework)
     view = view_of(by)
     cube = request_cube(request, db, columns)
@@ -112,7 +112,7 @@ def compare(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA
 
 
 @router.get("/units/{unit_id}/trend")
-def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: int, by: Param = AREA,
+def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, by: Param = AREA,
           framework: Param = "") -> Response:
     columns = columns_or_404(db, framework)
     view = view_of(by)

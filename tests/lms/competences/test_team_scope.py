@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from lms.competences.team_routes import router
 from tests.lms.competences.test_team_pages import comp, team  # noqa: F401  (fixture)
 
-ID_PARAM = re.compile(r"\{user_id(:int)?\}")
+ID_PARAM = re.compile(r"\{user_id(:\w+)?\}")
 
 
 def _routes():
