@@ -12,6 +12,8 @@ from lms.db import make_engine
 from lms.web.csrf import csrf_protect
 from lms.web.capacity import ConnectionGate
 from lms.web.errors import ServerErrorPage, install_error_handlers
+from lms.web.limits import BodyLimitMiddleware
+from lms.web.params import refuse_nul
 from lms.web.security import SecurityHeadersMiddleware
 
 
@@ -39,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect), Depends(refuse_nul)],
     )
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     install_error_handlers(app)
     # Added first, so it sits inside the security headers and its 500 page carries them too.
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(ServerErrorPage)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
     return app

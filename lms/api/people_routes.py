@@ -10,12 +10,20 @@ from lms.api import schemas
 from lms.api.auth import PeopleCaller
 from lms.api.selectors import PersonRow, people_page, person_in_scope, required_statuses, unit_in_scope
 from lms.web.deps import DbSession
+from lms.web.params import MAX_ID, MAX_PAGE, Id
 
 router = APIRouter(tags=["people"])
 
 MAX_PER_PAGE = 200
 # Outside the token's scope answers exactly like a missing id, so a token cannot probe who exists.
 NOT_FOUND = "There is no such person, or this API token may not see them."
+
+
+def next_page_url(request: Request, *, page: int) -> str:
+    """The same query on another page, at BASE_URL (relative when unset): never the request's Host header,
+    which a client or a misconfigured proxy chooses."""
+    query = request.url.include_query_params(page=page).query
+    return f"{request.app.state.settings.base_url.rstrip('/')}{request.url.path}?{query}"
 
 
 def person_out(row: PersonRow) -> schemas.PersonOut:
@@ -33,8 +41,9 @@ def people(
     request: Request,
     db: DbSession,
     caller: PeopleCaller,
-    org_unit: Annotated[int | None, Query(description="Only people in this unit and the units below it")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    org_unit: Annotated[int | None, Query(ge=1, le=MAX_ID,
+                                          description="Only people in this unit and the units below it")] = None,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ):
     """Active people the token may see, by name, one page at a time. Follow `next` for the rest."""
@@ -45,13 +54,13 @@ def people(
     more = page * per_page < total
     return schemas.PeoplePage(
         items=[person_out(row) for row in rows], total=total, page=page, per_page=per_page,
-        next=str(request.url.include_query_params(page=page + 1)) if more else None,
+        next=next_page_url(request, page=page + 1) if more else None,
     )
 
 
 @router.get("/people/{person_id}/competences", response_model=schemas.PersonCompetences,
             responses={404: {"model": schemas.Error}})
-def person_competences(person_id: int, db: DbSession, caller: PeopleCaller):
+def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller):
     """Required, verified (expired evidence counts as 0) and self-assessed levels for each competence the
     person's job profile requires. The self-assessment is reported apart: it never counts as verified."""
     row = person_in_scope(db, person_id=person_id, scope_unit_id=caller.org_unit_id)

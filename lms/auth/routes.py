@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
@@ -15,19 +14,10 @@ from lms.web.access import MaybeUser, SignedInUser
 from lms.web.cookies import DEVICE_COOKIE, SESSION_COOKIE, clear_cookie, set_cookie
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.redirects import safe_next
 from lms.web.templating import redirect, render
 
 router = APIRouter()
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site paths, so /login?next= cannot send people elsewhere."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
 
 
 @router.get("/login")

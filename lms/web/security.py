@@ -15,13 +15,18 @@ HEADERS = {
     b"x-frame-options": b"DENY",
     b"cross-origin-opener-policy": b"same-origin",
 }
+# Browsers that saw this over HTTPS use only HTTPS for the site for a year (sent when COOKIE_SECURE is on,
+# which says the site is served over HTTPS).
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
 class SecurityHeadersMiddleware:
     """Pure ASGI so it adds headers without buffering streamed bodies."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.headers = [*HEADERS.items(), HSTS] if hsts else list(HEADERS.items())
+        self.names = {k for k, _ in self.headers}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -31,8 +36,8 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in HEADERS]
-                headers.extend(HEADERS.items())
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in self.names]
+                headers.extend(self.headers)
                 if not is_static and not any(k.lower() == b"cache-control" for k, _ in headers):
                     # Pages can show personal data; nothing but static files may be cached.
                     headers.append((b"cache-control", b"no-store"))

@@ -112,7 +112,7 @@ def test_pages_follow_next_to_the_end(client, db, make_user, issue):
         assert body["total"] == 7
         seen += [p["name"] for p in body["items"]]
         url = body["next"]
-        assert url is None or url.startswith("http://testserver/api/v1/people?")
+        assert url is None or url.startswith("/api/v1/people?")  # relative: BASE_URL is not set
     assert seen == [f"Person {i}" for i in range(7)]
     too_big = client.get("/api/v1/people?per_page=201", headers=bearer(secret))
     assert too_big.status_code == 422 and too_big.json()["detail"][0]["loc"] == ["query", "per_page"]
