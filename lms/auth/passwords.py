@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +36,14 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
         _hasher.submit(pwd_context.dummy_verify).result()
         return False, None
     return _hasher.submit(pwd_context.verify_and_update, password, password_hash).result()
+
+
+async def verify_password_async(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """verify_password for async code: waits on the event loop, holding no thread meanwhile."""
+    if not password_hash:
+        await asyncio.wrap_future(_hasher.submit(pwd_context.dummy_verify))
+        return False, None
+    return await asyncio.wrap_future(_hasher.submit(pwd_context.verify_and_update, password, password_hash))
 
 
 def _personal_words(user_inputs) -> list[str]:

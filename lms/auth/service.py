@@ -67,14 +67,24 @@ def _new_session(session: Session, user: User, client_ip: str | None) -> str:
     return token
 
 
-def login(
-    session: Session, *, email: str, password: str, client_ip: str | None, settings: Settings,
-    device: str | None = None,
-) -> SignIn:
-    """Check credentials, apply throttling (lms.auth.throttle), and open a new server-side session.
+@dataclass(frozen=True)
+class LoginAttempt:
+    """What the first half of a sign-in found, for the password check and the second half."""
+
+    account: str
+    keys: list[str]
+    user_id: int | None
+    password_hash: str | None
+    device: str | None
+    client_ip: str | None
+
+
+def login_begin(session: Session, *, email: str, client_ip: str | None, device: str | None = None) -> LoginAttempt:
+    """Apply throttling (lms.auth.throttle) and find the account. Raises ThrottledError (committing
+    its audit event). The password is checked between this and login_finish, with no connection held.
 
     ``device`` is the id from a genuine device cookie issued to this account at an earlier sign-in;
-    such attempts are checked against that device's counter only. Commits.
+    such attempts are checked against that device's counter only.
     """
     now = utcnow()
     account = normalise_email(email)[:320]
@@ -85,15 +95,25 @@ def login(
                      detail={"wait_seconds": wait, "known_device": bool(device)})
         session.commit()
         raise ThrottledError(wait)
-
     user = session.exec(select(User).where(User.email == account)).first()
-    ok, new_hash = verify_password(password, user.password_hash if user else None)
+    session.rollback()  # hands the connection back before the slow password check
+    return LoginAttempt(account, keys, user.id if user else None, user.password_hash if user else None, device,
+                        client_ip)
+
+
+def login_finish(session: Session, *, attempt: LoginAttempt, ok: bool, new_hash: str | None,
+                 settings: Settings) -> SignIn:
+    """Record the outcome of the password check and open a session, or raise AuthError. Commits."""
+    now = utcnow()
+    # Read again: the account may have been deactivated while its password was being checked.
+    user = session.get(User, attempt.user_id) if attempt.user_id is not None else None
     if not ok or user is None or not user.is_active:
-        throttle.failure_record(session, keys=keys, settings=settings, now=now)
+        throttle.failure_record(session, keys=attempt.keys, settings=settings, now=now)
         reason = "unknown" if user is None else ("inactive" if not user.is_active else "password")
         audit_record(
-            session, action="login.failure", actor=user, actor_email=account,
-            client_ip=client_ip, detail={"reason": reason, **({"known_device": True} if device else {})},
+            session, action="login.failure", actor=user, actor_email=attempt.account,
+            client_ip=attempt.client_ip,
+            detail={"reason": reason, **({"known_device": True} if attempt.device else {})},
         )
         session.commit()
         raise AuthError(BAD_CREDENTIALS)
@@ -101,11 +121,25 @@ def login(
     if new_hash:
         user.password_hash = new_hash
         session.add(user)
-    throttle.success_record(session, keys=keys)
-    token = _new_session(session, user, client_ip)
-    audit_record(session, action="login.success", actor=user, client_ip=client_ip)
+    throttle.success_record(session, keys=attempt.keys)
+    token = _new_session(session, user, attempt.client_ip)
+    audit_record(session, action="login.success", actor=user, client_ip=attempt.client_ip)
     session.commit()
     return SignIn(user=user, token=token, device=throttle.device_new())
+
+
+def login(
+    session: Session, *, email: str, password: str, client_ip: str | None, settings: Settings,
+    device: str | None = None,
+) -> SignIn:
+    """Check credentials, apply throttling and open a new server-side session, in one go. Commits.
+
+    The web form runs the same three steps with a connection only for the first and last
+    (lms/auth/routes.py), so a burst of sign-ins does not hold the pool while argon2 works.
+    """
+    attempt = login_begin(session, email=email, client_ip=client_ip, device=device)
+    ok, new_hash = verify_password(password, attempt.password_hash)
+    return login_finish(session, attempt=attempt, ok=ok, new_hash=new_hash, settings=settings)
 
 
 def logout(session: Session, *, token: str, user: User | None, client_ip: str | None) -> None:

@@ -17,7 +17,9 @@ from lms.web.deps import DbSession, load_user
 
 class Access(StrEnum):
     PUBLIC = "public"
-    PROBE = "probe"  # anyone, and the session is not even read: the health check must not need it
+    # Anyone, and the session is not even read: the health check must answer without the database
+    # pool, and sign-in manages its own database work (lms.web.deps.in_database).
+    OPEN = "open"
     SIGNED_IN = "signed_in"
     TRAINER = Role.TRAINER.value
     MANAGER = Role.MANAGER.value
@@ -54,14 +56,14 @@ def _make(level: Access):
     return dependency
 
 
-def _probe() -> None:
+def _open() -> None:
     return None
 
 
-_probe.access = Access.PROBE
+_open.access = Access.OPEN
 
-_POLICIES = {level: _make(level) for level in Access if level not in {Access.API_TOKEN, Access.PROBE}}
-_POLICIES[Access.PROBE] = _probe
+_POLICIES = {level: _make(level) for level in Access if level not in {Access.API_TOKEN, Access.OPEN}}
+_POLICIES[Access.OPEN] = _open
 
 
 def policy(level: Access):

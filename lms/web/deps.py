@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session, select
 
 from lms.auth.service import resolve_session
 from lms.people.models import RoleGrant, User
 from lms.web.cookies import SESSION_COOKIE
+
+T = TypeVar("T")
 
 
 async def get_db(request: Request) -> AsyncIterator[Session]:
@@ -23,6 +26,20 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(get_db)]
+
+
+async def in_database(request: Request, work: Callable[[Session], T]) -> T:
+    """Run ``work`` with a session of its own on a worker thread, holding a slot only meanwhile.
+
+    For async routes that do slow work without the database in between (sign-in's password
+    check), so that work does not keep one of the process's few connections.
+    """
+    async with request.app.state.db_gate.slot():
+        def run() -> T:
+            with Session(request.app.state.engine, expire_on_commit=False) as session:
+                return work(session)
+
+        return await run_in_threadpool(run)
 
 
 def load_user(request: Request, db: Session) -> User | None:

@@ -47,7 +47,7 @@ class LiveServer:
         return subprocess.run([LMS, *args], env=self.env, cwd=self.workdir, capture_output=True, text=True,
                               timeout=timeout)
 
-    def start(self, *serve_args: str, timeout: float = 30) -> None:
+    def start(self, *serve_args: str, timeout: float = 90) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = (self.workdir / f"server-{self.port}.log").open("wb")
