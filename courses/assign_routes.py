@@ -192,7 +192,7 @@ def rules_create(
     days = None
     if due_days.strip():
         days = check_int(due_days, errors, "due_days", lo=1, hi=MAX_DUE_DAYS,
-                         message=f"Enter a number of days from 1 to {MAX_DUE_DAYS}, or leave it empty.")
+                         message=f"Enter a whole number of days from 1 to {MAX_DUE_DAYS}, or leave it empty.")
     if not errors:
         try:
             rule, count = rule_create(db, course_id=parse_id(course_id), org_unit_id=parse_id(org_unit_id),
