@@ -1,7 +1,8 @@
 """Taking a course: the course page, lessons, marking lessons complete, enrolling and rating.
 
 Every route first checks the learner may see the course (courses.access.can_view) and answers 404
-otherwise, so drafts do not leak. Progress is only recorded on published courses.
+otherwise, so drafts do not leak. Progress is only recorded on published courses, and only by POST:
+opening a lesson page records nothing by itself.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from lms.people.models import User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.params import Id
 from lms.web.templating import is_partial, redirect, render
 
 from courses.access import can_view
@@ -68,12 +70,12 @@ def _course_page(request: Request, db: Session, user: User, course: Course, *, s
 
 
 @router.get("/{course_id}")
-def course_page(request: Request, db: DbSession, user: SignedInUser, course_id: int) -> Response:
+def course_page(request: Request, db: DbSession, user: SignedInUser, course_id: Id) -> Response:
     return _course_page(request, db, user, _course(request, db, user, course_id))
 
 
 @router.post("/{course_id}/enrol")
-def course_enrol(request: Request, db: DbSession, user: SignedInUser, course_id: int) -> Response:
+def course_enrol(request: Request, db: DbSession, user: SignedInUser, course_id: Id) -> Response:
     course = _course(request, db, user, course_id)
     try:
         enrol(db, course=course, user=user)
@@ -102,22 +104,46 @@ def _lesson_context(db: Session, user: User, course: Course, lesson_id: int) -> 
     }
 
 
+def _should_record_view(context: dict) -> bool:
+    """An enrolled learner's position moves to this lesson (nothing to do if it is already here).
+
+    Viewing never enrols: a lesson page can be opened by a link or an image from anywhere, and
+    enrolling is the learner's own decision (Enrol, or Mark complete).
+    """
+    enrolment = context["view"].enrolment
+    return (context["published"] and enrolment is not None
+            and (enrolment.last_lesson_id != context["lesson"].id or enrolment.started_at is None))
+
+
 @router.get("/{course_id}/lessons/{lesson_id}")
-def lesson_page(request: Request, db: DbSession, user: SignedInUser, course_id: int, lesson_id: int) -> Response:
+def lesson_page(request: Request, db: DbSession, user: SignedInUser, course_id: Id, lesson_id: Id) -> Response:
+    # A GET changes nothing. The page asks to record the view itself (htmx POST on load, with the
+    # CSRF header); without JavaScript, Mark complete records it.
     course = _course(request, db, user, course_id)
     context = _lesson_context(db, user, course, lesson_id)
-    if context["published"]:
-        # Opening a lesson is the activity we track: it enrols and remembers where the learner is.
-        lesson_viewed(db, user=user, lesson=context["lesson"])
-        db.commit()
-        context = _lesson_context(db, user, course, lesson_id)
-    context["body"] = render_lesson_html(context["lesson"].body_html)
+    context["record_view"] = _should_record_view(context)
+    context["body"] = render_lesson_html(context["lesson"].body_html, course_id=course.id)
     return render(request, "courses/lesson.html", context)
 
 
+@router.post("/{course_id}/lessons/{lesson_id}/view")
+def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+                       lesson_id: Id) -> Response:
+    """Remember that an enrolled learner opened this lesson: starts the course, moves "Resume" here."""
+    course = _course(request, db, user, course_id)
+    context = _lesson_context(db, user, course, lesson_id)
+    if _should_record_view(context):
+        lesson_viewed(db, user=user, lesson=context["lesson"])
+        db.commit()
+        context = _lesson_context(db, user, course, lesson_id)
+    if is_partial(request):
+        return render(request, "courses/lesson.html", context, block="progress")
+    return redirect(request, f"/courses/{course.id}/lessons/{context['lesson'].id}")
+
+
 @router.post("/{course_id}/lessons/{lesson_id}/complete")
-def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, course_id: int,
-                         lesson_id: int) -> Response:
+def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+                         lesson_id: Id) -> Response:
     course = _course(request, db, user, course_id)
     context = _lesson_context(db, user, course, lesson_id)
     if not context["published"]:
@@ -142,7 +168,7 @@ def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, co
 
 
 @router.post("/{course_id}/feedback")
-def course_feedback(request: Request, db: DbSession, user: SignedInUser, course_id: int,
+def course_feedback(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
                     rating: Annotated[str, Form(max_length=8)] = "",
                     comment: Annotated[str, Form(max_length=COMMENT_MAX * 4)] = "") -> Response:
     course = _course(request, db, user, course_id)
