@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlmodel import select
 
 from assessments.models import Attempt, Question, Quiz, QuizSlot
@@ -15,10 +13,8 @@ from lms.people.selectors import user_by_email
 
 
 def test_demo_quizzes_questions_and_attempts(db):
-    started = time.monotonic()
     demo_load(db)
     db.commit()
-    elapsed = time.monotonic() - started
 
     quizzes = {q.lesson_id: q for q in db.exec(select(Quiz)).all()}
     lessons = {lesson.id: lesson for lesson in db.exec(select(Lesson).where(Lesson.id.in_(quizzes))).all()}
@@ -73,4 +69,3 @@ def test_demo_quizzes_questions_and_attempts(db):
     assert not [a for a in mine if a.quiz_id == timed.id], "the browser test takes the timed quiz afresh"
 
     assert statuses_rebuild(db, fix=False).drift == []
-    assert elapsed < 30  # the whole demo; quizzes add well under 3 s on SQLite
