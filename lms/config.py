@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     # than this do database work at once in one process, so none can wait for a connection that a
     # request waiting for a thread holds (see docs/operations.md).
     db_pool_size: int = Field(10, ge=1, le=200, description="Database connections per server process")
-    db_pool_timeout: float = Field(10.0, gt=0, le=300,
+    db_pool_timeout: float = Field(20.0, gt=0, le=300,
                                    description="Seconds a request waits for a connection before a 503")
     sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
         "NORMAL", description="SQLite durability: FULL also keeps the last commits through a power cut")
