@@ -19,7 +19,6 @@ from sqlmodel import Session
 
 from lms import migrations
 from lms.app import create_app
-from lms.config import Settings
 from lms.db import make_engine
 from lms.people.models import User
 from lms.web.access import Access, policy
