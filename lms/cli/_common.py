@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
-import click
 import typer
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine, make_url
@@ -57,10 +56,13 @@ def describe(exc: BaseException) -> str:
 class SafeGroup(TyperGroup):
     """Turns any unexpected exception inside a command into one line on stderr and exit code 1."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx):  # typer's own (vendored) click Context
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            # typer vendors click: its usage errors (an unknown option, a bad value) derive from
+            # TyperException, not from the click package's classes, and must reach click's handler
+            # to print the usage and exit 2.
             raise
         except Exception as exc:  # noqa: BLE001 - the whole point: never a traceback
             fail(describe(exc))

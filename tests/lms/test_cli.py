@@ -172,3 +172,11 @@ def test_console_script_works(tmp_path, sqlite_template):
     assert checked.returncode == 0, checked.stdout + checked.stderr
     broken = run("check", DATABASE_URL="nonsense://")
     assert broken.returncode == 1 and "Traceback" not in broken.stdout + broken.stderr
+
+
+def test_a_mistyped_command_line_shows_the_usage_and_exits_2(db_url):
+    # Usage mistakes are click's to report (usage line, exit 2), not "unexpected" errors.
+    for args in (["users", "create", "--nope"], ["jobs", "retry", "abc"]):
+        result = lms(db_url, *args)
+        assert result.exit_code == 2, result.output
+        assert "Usage: " in result.output and "unexpected" not in result.output
