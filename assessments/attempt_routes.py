@@ -35,6 +35,7 @@ from assessments.quiz_service import quiz_for_lesson
 from courses.access import can_view
 from courses.models import Course, CourseStatus, Lesson, LessonKind, Module
 from lms.clock import utcnow
+from lms.db import known
 from lms.people.models import User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
@@ -67,7 +68,8 @@ def _visible_quiz(db: Session, request: Request, user: User, quiz: Quiz | None) 
     lesson = db.get(Lesson, quiz.lesson_id) if quiz else None
     module = db.get(Module, lesson.module_id) if lesson else None
     course = db.get(Course, lesson.course_id) if lesson else None
-    if (course is None or module is None or lesson.kind != LessonKind.QUIZ.value or lesson.hidden or module.hidden
+    if (quiz is None or lesson is None or course is None or module is None
+            or lesson.kind != LessonKind.QUIZ.value or lesson.hidden or module.hidden
             or not can_view(db, user, course, request.state.roles)):
         raise HTTPException(status_code=404)
     return quiz, lesson, course
@@ -77,8 +79,9 @@ def _attempt(db: Session, user: User, attempt_id: int) -> tuple[Attempt, Quiz, L
     attempt = attempt_for(db, attempt_id=attempt_id, user=user)
     if attempt is None:
         raise HTTPException(status_code=404)
-    quiz = db.get(Quiz, attempt.quiz_id)
-    return attempt, quiz, db.get(Lesson, quiz.lesson_id)
+    # Foreign keys (RESTRICT) keep an attempt's quiz and the quiz's lesson.
+    quiz = known(db.get(Quiz, attempt.quiz_id))
+    return attempt, quiz, known(db.get(Lesson, quiz.lesson_id))
 
 
 def _responses(db: Session, attempt: Attempt) -> dict[int, AnswerRow]:

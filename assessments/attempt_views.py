@@ -131,9 +131,9 @@ def review_view(attempt: Attempt, slot: int, response: Response | None) -> Revie
         best = max(q.accepted, key=lambda a: a.fraction, default=None)
         review.right_answer = best.text if best else ""
     elif q.kind == NUMERIC:
-        best = max(q.numeric, key=lambda a: a.fraction, default=None)
-        if best:
-            review.right_answer = f"{best.value:g}" + (f" (± {best.tolerance:g})" if best.tolerance else "")
+        closest = max(q.numeric, key=lambda a: a.fraction, default=None)
+        if closest:
+            review.right_answer = f"{closest.value:g}" + (f" (± {closest.tolerance:g})" if closest.tolerance else "")
     elif q.kind == MATCHING:
         review.right_matches = [(inline(p.prompt), p.answer) for p in q.real_pairs]
     return review

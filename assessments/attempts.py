@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select as sa_select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from assessments.grading import diagnostic_levels, grade
 from assessments.models import Attempt, AttemptState, Question, Quiz, QuizSlot, Response, ReviewPolicy
@@ -276,7 +276,7 @@ def attempts_sweep(session: Session, *, now: datetime | None = None) -> int:
     """Submit every attempt whose deadline has passed (the worker runs this periodically)."""
     now = now or utcnow()
     overdue = session.exec(select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS.value,
-                                                 Attempt.deadline_at.is_not(None), Attempt.deadline_at < now)).all()
+                                                 Attempt.deadline_at.is_not(None), col(Attempt.deadline_at) < now)).all()
     submitted = 0
     for attempt in overdue:
         try:

@@ -7,6 +7,7 @@ ones it needs, so one parser serves all six kinds.
 
 from __future__ import annotations
 
+from typing import Any
 import math
 from dataclasses import dataclass, field
 from itertools import zip_longest
@@ -143,7 +144,7 @@ class QuestionForm:
                 errors[name] = f"Keep this to {MAX_TEXT:,} characters or fewer."
         if any(len(v) > MAX_TEXT for r in self.rows for v in (r.text, r.feedback, r.answer)):
             errors["answers"] = f"Keep each answer and its feedback to {MAX_TEXT:,} characters or fewer."
-        values = {"category_id": parse_id(self.category_id), "competence_id": parse_id(self.competence_id),
+        values: dict[str, Any] = {"category_id": parse_id(self.category_id), "competence_id": parse_id(self.competence_id),
                   "level": parse_int(self.level, 1, MAX_LEVEL), "data": None}
         if values["category_id"] is None:
             errors["category_id"] = "Choose a category for the question."

@@ -93,7 +93,7 @@ def import_preview(request: Request, db: DbSession, user: AuthorUser,
         errors["file"] = "Choose a file ending in .gift or .txt (GIFT) or .xml (Moodle XML)."
     if destination is None:
         errors["target"] = "Choose the category to import into, or use the categories in the file."
-    if errors:
+    if errors or fmt is None:
         status = 413 if len(data) > MAX_IMPORT_BYTES else 422
         return _page(request, db, errors=errors, target=target, status_code=status)
     result = PARSERS[fmt](data)

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence
+from lms.db import known
 from lms.people.models import User
 
 from assessments.interchange import ParseResult
@@ -109,7 +110,7 @@ def question_update(session: Session, *, question: Question, data: QuestionData,
         raise BankError("A question cannot change kind; create a new question instead.", "kind")
     data = _check_data(data)
     _check_tag(session, competence_id, level)
-    question.category_id = category.id
+    question.category_id = known(category.id)
     question.name = data.name
     question.data = data.to_dict()  # a new dict, so the JSON column is seen as changed
     question.competence_id, question.level = competence_id, level

@@ -55,7 +55,7 @@ def _editable(db: Session, request: Request, user: User, course_id: int) -> Cour
 def _quiz(db: Session, request: Request, user: User, quiz_id: int) -> tuple[Quiz, Lesson, Course]:
     quiz = db.get(Quiz, quiz_id)
     lesson = db.get(Lesson, quiz.lesson_id) if quiz else None
-    if lesson is None:
+    if quiz is None or lesson is None:
         raise HTTPException(status_code=404)
     return quiz, lesson, _editable(db, request, user, lesson.course_id)
 

@@ -6,6 +6,7 @@ grading settings when they start, so nothing here can change an attempt already 
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select as sa_select
@@ -102,7 +103,7 @@ class QuizSettingsForm:
             errors["title"] = "Enter a title for the quiz."
         elif len(title) > 200:
             errors["title"] = "Keep the title to 200 characters or fewer."
-        values = {
+        values: dict[str, Any] = {
             "title": title,
             "pass_percent": _whole(self.pass_percent, 0, 100, "pass_percent", errors,
                                    "Enter the pass mark as a whole number from 0 to 100."),

@@ -38,7 +38,7 @@ def _quiz(db: Session, request: Request, user: User, quiz_id: int) -> tuple[Quiz
     quiz = db.get(Quiz, quiz_id)
     lesson = db.get(Lesson, quiz.lesson_id) if quiz else None
     course = db.get(Course, lesson.course_id) if lesson else None
-    if course is None or not can_edit(db, user, course, request.state.roles):
+    if quiz is None or lesson is None or course is None or not can_edit(db, user, course, request.state.roles):
         raise HTTPException(status_code=404)
     return quiz, lesson, course
 

@@ -45,16 +45,17 @@ def attempt_counts(session: Session, *, quiz: Quiz) -> dict[str, int]:
 def quiz_results(session: Session, *, quiz: Quiz) -> QuizResults:
     """Every submitted attempt with its points per question, and the statistics over them."""
     submitted = (Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.SUBMITTED.value)
+    columns = (Attempt.id, Attempt.number, Attempt.started_at, Attempt.submitted_at, Attempt.score,
+               Attempt.max_score, Attempt.percent, Attempt.passed, Attempt.layout, User.name, User.email)
     attempts = session.execute(
-        sa_select(Attempt.id, Attempt.number, Attempt.started_at, Attempt.submitted_at, Attempt.score,
-                  Attempt.max_score, Attempt.percent, Attempt.passed, Attempt.layout, User.name, User.email)
+        sa_select(*columns)
         .join(User, User.id == Attempt.user_id).where(*submitted)
         .order_by(Attempt.submitted_at, Attempt.id)).all()
     answers: dict[int, dict[int, tuple[float, float]]] = {}
-    for attempt_id, slot, points, fraction in session.execute(
+    for attempt_id, slot, got, fraction in session.execute(
             sa_select(Response.attempt_id, Response.slot, Response.points, Response.fraction)
             .join(Attempt, Attempt.id == Response.attempt_id).where(*submitted)):
-        answers.setdefault(attempt_id, {})[slot] = (points or 0.0, fraction or 0.0)
+        answers.setdefault(attempt_id, {})[slot] = (got or 0.0, fraction or 0.0)
 
     first_slot: dict[int, int] = {}
     snapshot_names: dict[int, str] = {}
@@ -78,7 +79,7 @@ def quiz_results(session: Session, *, quiz: Quiz) -> QuizResults:
 
     order = sorted(first_slot, key=lambda q: (first_slot[q], q))
     # The bank's current name, so a trainer recognises the question they would edit.
-    names = dict(session.execute(sa_select(Question.id, Question.name).where(Question.id.in_(order))).all()) \
+    names: dict[int, str] = dict(session.execute(sa_select(Question.id, Question.name).where(Question.id.in_(order))).all()) \
         if order else {}
     questions = [(q, names.get(q) or snapshot_names[q]) for q in order]
     return QuizResults(questions=questions, rows=rows, stats=quiz_stats([r.scored for r in rows], order))

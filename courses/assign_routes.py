@@ -17,6 +17,7 @@ from starlette.responses import Response
 from lms.admin.forms import parse_day_from_today
 from lms.clock import utcnow
 from lms.competences.models import Competence, JobProfile
+from lms.db import known
 from lms.people.models import User
 from lms.people.selectors import org_units_with_paths
 from lms.web.access import AdminUser, ManagerUser
@@ -69,7 +70,7 @@ def _assign_page(request: Request, db: Session, manager: User, form: dict, *, er
     if competence:
         # Enough for everyone in the line with the gap; without a gap, any course that develops it.
         needed = max((level for _p, level in line_gap_people(db, manager.id, competence.id, utcnow())), default=1)
-        recommended = suggestions(db, [(competence.id, needed)]).get(competence.id, [])
+        recommended = suggestions(db, [(known(competence.id), needed)]).get(competence.id, [])
     return render(request, "assign/assign.html", {
         "form": form,
         "errors": errors or {},
@@ -89,7 +90,7 @@ def assign_form(
     selected: set[int] = set()
     competence_id = parse_id(competence)
     if competence_id and gap == "1":
-        selected = {p.id for p, _level in line_gap_people(db, user.id, competence_id, utcnow())}
+        selected = {known(p.id) for p, _level in line_gap_people(db, user.id, competence_id, utcnow())}
     if parse_id(person):
         selected.add(parse_id(person))  # only pre-ticks a box; people outside the line have none
     form = {"course_id": parse_id(course), "competence": competence_id or "", "user_ids": selected,
@@ -152,7 +153,7 @@ def assign_gap(
     if not people:
         flash(request, f"Nobody in your team is below the required level in {competence.code} {competence.name}.")
         return redirect(request, "/team")
-    had = _already(db, course, [p.id for p in people])
+    had = _already(db, course, [known(p.id) for p in people])
     assign(db, course=course, users=people, by=user, due_at=due_at,
            message=f"To close a gap in {competence.code} {competence.name}.", client_ip=client_ip(request))
     db.commit()

@@ -10,11 +10,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func, select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from lms.admin.paging import like_pattern
 from lms.competences.models import Competence, CompetenceStatus, JobProfile, JobProfileRequirement
 from lms.competences.selectors import effective_level
+from lms.db import known
 from lms.people.models import User
 from lms.people.selectors import org_units_with_paths, reporting_line_cte
 
@@ -34,8 +35,8 @@ ASSIGNED_SOURCES = (EnrolmentSource.ASSIGNED.value, EnrolmentSource.RULE.value)
 def category_expr(now: datetime):
     return case(
         (Enrolment.status == "completed", COMPLETED),
-        (and_(Enrolment.due_at.is_not(None), Enrolment.due_at < now), OVERDUE),
-        (and_(Enrolment.due_at.is_not(None), Enrolment.due_at <= now + timedelta(days=DUE_SOON_DAYS)), DUE_SOON),
+        (and_(Enrolment.due_at.is_not(None), col(Enrolment.due_at) < now), OVERDUE),
+        (and_(Enrolment.due_at.is_not(None), col(Enrolment.due_at) <= now + timedelta(days=DUE_SOON_DAYS)), DUE_SOON),
         (Enrolment.status == "in_progress", IN_PROGRESS),
         else_=NOT_STARTED,
     )
@@ -275,7 +276,7 @@ def line_course_options(session: Session, manager_id: int) -> list[tuple[int, st
             sa_select(Enrolment.course_id).where(Enrolment.user_id.in_(sa_select(line.c.id)),
                                                  Enrolment.source.in_(ASSIGNED_SOURCES))))
         .order_by(Course.title, Course.id)).all()
-    return [(cid, title) for cid, title in rows]
+    return [(known(cid), title) for cid, title in rows]
 
 
 # --- Assignment rules (admin) ------------------------------------------------------------------

@@ -200,7 +200,7 @@ def _save_lesson(request: Request, db: Session, user: User, course: Course, modu
         # Without JavaScript, "Preview" re-renders the form with the rendered body; nothing is saved.
         return _lesson_page(request, db, course, module, form, lesson=lesson, errors=errors,
                             preview=markdown_to_html(values["body_markdown"]))
-    target = module
+    target: Module | None = module
     if lesson is not None and form.module_id.strip():
         target = db.get(Module, parse_id(form.module_id)) if parse_id(form.module_id) else None
         if target is None or target.course_id != course.id:

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence
+from lms.db import known
 from lms.people.models import Role, RoleGrant, User
 
 from courses.markdown import markdown_to_html, url_problems
@@ -240,7 +241,7 @@ def lesson_update(session: Session, *, lesson: Lesson, title: str, estimated_min
     if module is not None and module.id != lesson.module_id:
         if module.course_id != lesson.course_id:
             raise CourseError("Choose a module of this course.", "module_id")
-        lesson.module_id = module.id
+        lesson.module_id = known(module.id)
         lesson.position = _next_position(session, Lesson.position, Lesson.module_id == module.id)
     session.add(lesson)
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from lms.admin.paging import clamp_page, url_with
 from lms.clock import utcnow
+from lms.db import known
 from lms.web.access import ManagerUser, SignedInUser
 from lms.web.deps import DbSession
 from lms.web.params import parse_id
@@ -40,7 +41,7 @@ PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 def _recommended(db: Session, user, now, enrolled: set[int]) -> list[dict]:
     """Courses that close the user's gaps, each listed once with the gaps it closes, best fit first."""
     gaps = user_gaps(db, user, now)
-    found = suggestions(db, [(c.id, required) for c, required, _v in gaps], exclude_course_ids=enrolled)
+    found = suggestions(db, [(known(c.id), required) for c, required, _v in gaps], exclude_course_ids=enrolled)
     courses: dict[int, dict] = {}
     for competence, required, verified in gaps:
         for rank, s in enumerate(found.get(competence.id, [])):

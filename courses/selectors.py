@@ -7,6 +7,7 @@ changes the percentage everywhere at once instead of leaving a stale stored figu
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from sqlmodel import Session
 
 from lms.admin.paging import Page, clamp_page, like_pattern
 from lms.competences.models import Competence, CompetenceArea
+from lms.db import known
 from lms.people.models import User
 
 from courses.models import (
@@ -162,13 +164,14 @@ def catalogue_page(session: Session, *, user_id: int, filters: CatalogueFilters,
     ratings = (sa_select(CourseFeedback.course_id, func.avg(CourseFeedback.rating).label("avg"),
                          func.count().label("n"))
                .group_by(CourseFeedback.course_id).subquery())
-    order = {
+    orderings: dict[str, list[Any]] = {
         "title": [func.lower(Course.title)],
         "shortest": [Course.estimated_minutes, func.lower(Course.title)],
         "newest": [func.coalesce(Course.published_at, Course.created_at).desc()],
         "rated": [func.coalesce(ratings.c.avg, 0).desc(), func.coalesce(ratings.c.n, 0).desc(),
                   func.lower(Course.title)],
-    }[filters.sort]
+    }
+    order = orderings[filters.sort]
     rows = session.exec(
         sa_select(Course, Enrolment, ratings.c.avg, ratings.c.n)
         .outerjoin(Enrolment, and_(Enrolment.course_id == Course.id, Enrolment.user_id == user_id))
@@ -310,7 +313,7 @@ def course_view(session: Session, *, course: Course, user_id: int, with_extras: 
     assignment = develops = feedback = None
     if with_extras:
         assignment = latest_assignment(session, enrolment.id) if enrolment else None
-        develops = _develops(session, [course.id]).get(course.id, [])
+        develops = _develops(session, [known(course.id)]).get(course.id, [])
         feedback = session.get(CourseFeedback, (course.id, user_id))
     return CourseView(course, list(modules.values()), [lesson for lesson, _ in pairs], completed, enrolment,
                       assignment, develops or [], feedback)

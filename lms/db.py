@@ -6,6 +6,7 @@ import tempfile
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
@@ -15,6 +16,18 @@ from sqlmodel import Session, create_engine
 # A PostgreSQL server that does not answer (a host gone, a firewall dropping packets) would otherwise
 # hold a request for the operating system's TCP timeout, minutes; refused connections fail at once.
 PG_CONNECT_TIMEOUT = 5
+
+
+T = TypeVar("T")
+
+
+def known(value: T | None) -> T:
+    """A value the database guarantees but the model's type cannot: SQLModel types an id as
+    ``int | None`` because it is None until the row is flushed. For a stored row's id (or a NOT
+    NULL column read through such a field); raises if the guarantee is ever broken."""
+    if value is None:
+        raise ValueError("expected a stored value, found None (was the row flushed?)")
+    return value
 
 
 class DatabaseNotWritable(Exception):

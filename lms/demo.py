@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from lms.audit.service import audit_record
 from lms.auth.passwords import hash_password
 from lms.competences.demo import competences_demo_load
+from lms.db import known
 from lms.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from lms.hooks import hooks
 from lms.people.models import OrgUnit, Role, RoleGrant, User
@@ -115,7 +116,7 @@ def demo_load(session: Session) -> DemoSummary:
         admins=sum(Role.ADMIN.value in p.roles for p in people),
     )
     competences_demo_load(
-        session, [(p.user, p.unit.name, Role.MANAGER.value in p.roles) for p in people]
+        session, [(known(p.user), p.unit.name, Role.MANAGER.value in p.roles) for p in people]
     )
     for loader in hooks.demo_loaders:  # courses and the rest, which lms may not import
         loader(session)

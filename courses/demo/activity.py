@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from lms.competences.models import Competence, Evidence
 from lms.competences.service import add_months, status_refresh
+from lms.db import known
 from lms.people.models import OrgUnit, Role, RoleGrant, User
 from lms.people.selectors import direct_reports, reporting_line_ids, user_by_email
 
@@ -62,7 +63,7 @@ class _Activity:
         due = self.now + timedelta(days=due_days) if due_days is not None else None
         enrolments = assign(self.session, course=course, users=users, by=by, due_at=due, message=message)
         self.backdate_enrolments(enrolments, self.ago(days_ago))
-        self.taken.update((course.id, u.id) for u in users)
+        self.taken.update((known(course.id), known(u.id)) for u in users)
 
     def backdate_enrolments(self, enrolments: list[Enrolment], when: datetime) -> None:
         # Rows the services just wrote carry a time after self.now; earlier rows were already backdated.

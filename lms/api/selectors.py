@@ -20,6 +20,7 @@ from lms.competences.models import (
     ProficiencyLevel,
 )
 from lms.competences.selectors import effective_level
+from lms.db import known
 from lms.people.models import OrgUnit, User
 
 
@@ -60,7 +61,7 @@ def with_paths(units: list[OrgUnit], names: dict[int, tuple[str, int | None]]) -
 
 
 def unit_names(session: Session) -> dict[int, tuple[str, int | None]]:
-    return {i: (n, p) for i, n, p in session.exec(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)).all()}
+    return {known(i): (n, p) for i, n, p in session.exec(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)).all()}
 
 
 @dataclass

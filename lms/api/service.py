@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, update
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from lms.api.models import ApiToken
 from lms.audit.service import audit_record
@@ -93,7 +93,7 @@ def api_token_touch(session: Session, *, token: ApiToken, now: datetime) -> bool
         return False
     session.exec(
         update(ApiToken)
-        .where(ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= cutoff))
+        .where(ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None), col(ApiToken.last_used_at) <= cutoff))
         .values(last_used_at=now)
     )
     # Not a pending change: the UPDATE above already wrote it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from passlib.context import CryptContext
@@ -58,7 +59,7 @@ def _personal_words(user_inputs) -> list[str]:
     return sorted(words)
 
 
-def password_problems(password: str, *, user_inputs: list[str] = ()) -> list[str]:
+def password_problems(password: str, *, user_inputs: Sequence[str] = ()) -> list[str]:
     """Human-readable reasons a password is refused; empty when it is acceptable."""
     if len(password) < MIN_LENGTH:
         return [f"Use at least {MIN_LENGTH} characters."]

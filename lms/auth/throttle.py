@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select as sa_select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from lms.audit.service import audit_record
 from lms.auth.models import LoginThrottle
@@ -96,7 +96,7 @@ def failure_record(session: Session, *, keys: list[Key], settings: Settings, now
     # Counters that have expired and no longer hold anyone back are dropped, so the table stays small.
     session.exec(delete(LoginThrottle).where(
         LoginThrottle.last_failure_at < now - window,
-        or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until < now),
+        or_(LoginThrottle.blocked_until.is_(None), col(LoginThrottle.blocked_until) < now),
     ))
     for k in keys:
         row = session.get(LoginThrottle, k.key)
@@ -167,7 +167,7 @@ def throttles_active(session: Session, *, settings: Settings, now: datetime) -> 
     """Counters that hold someone back now or will at the next failure, the longest wait first."""
     window = timedelta(minutes=settings.login_window_minutes)
     rows = session.exec(sa_select(LoginThrottle).where(or_(
-        LoginThrottle.blocked_until > now, LoginThrottle.last_failure_at >= now - window,
+        col(LoginThrottle.blocked_until) > now, col(LoginThrottle.last_failure_at) >= now - window,
     ))).scalars().all()
     found = []
     for row in rows:

@@ -16,6 +16,7 @@ from lms.competences.models import (
     JobProfileRequirement,
     ProficiencyLevel,
 )
+from lms.db import known
 from lms.people.models import User
 
 PROFILES_PER_PAGE = 50
@@ -69,8 +70,8 @@ def framework_trees(session: Session, framework_id: int | None = None) -> list[F
     blocks: dict[int, AreaBlock] = {}
     by_framework: dict[int, list[AreaBlock]] = {}
     for area in session.exec(area_stmt).all():
-        blocks[area.id] = AreaBlock(area)
-        by_framework.setdefault(area.framework_id, []).append(blocks[area.id])
+        block = blocks[known(area.id)] = AreaBlock(area)
+        by_framework.setdefault(area.framework_id, []).append(block)
     for comp in session.exec(comp_stmt).all():
         if comp.area_id in blocks:
             blocks[comp.area_id].competences.append(comp)
@@ -106,7 +107,7 @@ def required_levels(session: Session, profile_id: int) -> dict[int, int]:
 
 
 def profile_options(session: Session) -> list[tuple[int, str]]:
-    return [(pid, name) for pid, name in session.exec(select(JobProfile.id, JobProfile.name)
+    return [(known(pid), name) for pid, name in session.exec(select(JobProfile.id, JobProfile.name)
                                                       .order_by(func.lower(JobProfile.name))).all()]
 
 

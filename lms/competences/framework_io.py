@@ -8,6 +8,7 @@ because evidence may point at them.
 
 from __future__ import annotations
 
+from typing import Any
 import csv
 import io
 import json
@@ -232,19 +233,19 @@ def _parse_csv(text: str) -> dict:
             line_of[f"levels[{len(doc['levels'])}]"] = line
             doc["levels"].append({"level": level, "band": row.get("band", ""), "summary": row.get("summary", "")})
         elif kind == "area":
-            area = {"code": row["code"], "name": row["name"], "competences": [], "_line": line}
+            area: dict[str, Any] = {"code": row["code"], "name": row["name"], "competences": [], "_line": line}
             if row["code"] in areas:
                 errors.append(f"line {line}: area code '{row['code']}' appears twice.")
             areas[row["code"]] = area
             doc["areas"].append(area)
         elif kind == "competence":
-            area = areas.get(row.get("area", ""))
-            if area is None:
+            owner = areas.get(row.get("area", ""))
+            if owner is None:
                 errors.append(f"line {line}: competence {row['code']} names area '{row.get('area', '')}', "
                               "which is not defined above it.")
                 continue
             months = _months(row.get("evidence_valid_months"), f"line {line}", errors)
-            area["competences"].append({"code": row["code"], "name": row["name"], "summary": row.get("summary", ""),
+            owner["competences"].append({"code": row["code"], "name": row["name"], "summary": row.get("summary", ""),
                                         "evidence_valid_months": months, "_line": line, "_months_error": True})
         else:
             errors.append(f"line {line}: kind must be framework, level, area or competence, not '{kind}'.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func
+from lms.db import known
 from lms.hooks import users_changed
 from sqlmodel import Session, delete, select
 
@@ -129,5 +130,5 @@ def user_job_profile_set(
                  client_ip=client_ip, detail={"from": before.name if before else None,
                                               "to": profile.name if profile else None})
     session.flush()
-    users_changed(session, [user.id])
+    users_changed(session, [known(user.id)])
     return True

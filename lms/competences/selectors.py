@@ -135,7 +135,7 @@ class Heatmap:
     def row(self, user_id: int) -> list[tuple[str, str, str, bool] | None]:
         """One person's cells in column order, ready to print: (css class, "verified / required",
         the same in words, lapsed), or None where the profile requires nothing."""
-        shown = []
+        shown: list[tuple[str, str, str, bool] | None] = []
         for competence, _area in self.competences:
             cell = self.cells.get((user_id, competence.id))
             if cell is None:

@@ -17,6 +17,7 @@ from lms.competences.forms import SelfAssessmentForm
 from lms.competences.models import Competence, Evidence, JobProfile, ProficiencyLevel
 from lms.competences.selectors import EvidenceView, SkillRow, evidence_by_competence, levels_by_framework, skill_rows
 from lms.competences.service import self_assess
+from lms.db import known
 from lms.hooks import gap_suggestions
 from lms.people.models import Role, User
 from lms.web.access import SignedInUser
@@ -119,7 +120,7 @@ def my_skills(request: Request, db: DbSession, user: SignedInUser) -> Response:
         "total_gap": sum(line.row.gap for line in required),
         "several_frameworks": len({line.row.framework.id for line in lines}) > 1,
         # Courses that close each gap, from whatever feature registered the hook (courses).
-        "suggestions": gap_suggestions(db, [(line.row.competence.id, line.row.required)
+        "suggestions": gap_suggestions(db, [(known(line.row.competence.id), line.row.required)
                                             for line in required if line.row.gap]),
     }
     return render(request, "skills/my_skills.html", {**_common(request, db), **context})

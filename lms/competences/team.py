@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from lms.clock import utcnow
 from lms.competences.models import Competence, CompetenceArea, CompetenceStatus, JobProfile, JobProfileRequirement
 from lms.competences.selectors import Heatmap, effective_level
+from lms.db import known
 from lms.people.models import User
 from lms.people.selectors import reporting_line_cte
 
@@ -43,7 +44,7 @@ def team_heatmap(
     requirements = session.exec(
         select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id.in_(profile_ids))
     ).all() if profile_ids else []
-    required = {}
+    required: dict[int, dict[int, int]] = {}
     for req in requirements:
         required.setdefault(req.job_profile_id, {})[req.competence_id] = req.level
 
@@ -73,7 +74,7 @@ def team_heatmap(
                 continue
             status = by_key.get((person.id, comp_id))
             verified, lapsed = effective_level(status, now)
-            heatmap.cells[(person.id, comp_id)] = (level, verified, status.self_level if status else None, lapsed)
+            heatmap.cells[(known(person.id), comp_id)] = (level, verified, status.self_level if status else None, lapsed)
     if sort == "gap":
         gaps = person_gaps(heatmap)
         heatmap.people.sort(key=lambda p: (-gaps.get(p.id, 0), p.name))
@@ -129,4 +130,4 @@ def team_summary(heatmap: Heatmap, top: int = 5) -> TeamSummary:
 def profiles_by_id(session: Session, ids: set[int]) -> dict[int, JobProfile]:
     if not ids:
         return {}
-    return {p.id: p for p in session.exec(select(JobProfile).where(JobProfile.id.in_(ids))).all()}
+    return {known(p.id): p for p in session.exec(select(JobProfile).where(JobProfile.id.in_(ids))).all()}

@@ -21,6 +21,7 @@ from lms.competences.selectors import evidence_by_competence, job_profiles, leve
 from lms.competences.service import CompetenceError, manager_rate
 from lms.competences.team import person_gaps, team_heatmap, team_summary
 from lms.competences.team_csv import heatmap_csv
+from lms.db import known
 from lms.hooks import gap_suggestions
 from lms.people.models import User
 from lms.people.selectors import is_in_reporting_line
@@ -65,7 +66,7 @@ def _heatmap(db: Session, manager: User, filters: TeamFilters):
     heatmap = team_heatmap(db, manager_id=manager.id, direct_only=filters.direct, area_id=filters.area,
                            profile_id=filters.profile, sort=filters.sort)
     profiles = job_profiles(db)
-    heatmap.profiles = {p.id: p for p in profiles}
+    heatmap.profiles = {known(p.id): p for p in profiles}
     return heatmap, profiles
 
 
@@ -179,7 +180,7 @@ def _person_page(request: Request, db: Session, person: User, *, form: dict | No
         "bands": bands,
         "level_options": [(n, f"{n} · {bands[n]}" if bands.get(n) else str(n)) for n in range(MAX_LEVEL + 1)],
         "sources": SOURCES,
-        "gap_courses": gap_suggestions(db, [(r.competence.id, r.required) for r in rows if r.in_profile and r.gap]),
+        "gap_courses": gap_suggestions(db, [(known(r.competence.id), r.required) for r in rows if r.in_profile and r.gap]),
         "chosen": chosen,
         "form": form,
         "errors": errors or {},

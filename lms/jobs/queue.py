@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from lms.audit.service import audit_record
 from lms.clock import utcnow
@@ -73,7 +73,7 @@ def job_enqueue(
 def _claimable(now: datetime):
     return or_(
         and_(Job.state == JobState.QUEUED.value, Job.run_after <= now),
-        and_(Job.state == JobState.RUNNING.value, Job.locked_at < now - JOB_LEASE),
+        and_(Job.state == JobState.RUNNING.value, col(Job.locked_at) < now - JOB_LEASE),
     )
 
 
@@ -134,13 +134,14 @@ def job_fail(session: Session, *, job: Job, error: str, now: datetime | None = N
     now = now or utcnow()
     error = error[:ERROR_CHARS]
     if job.attempts >= job.max_attempts:
-        values = dict(state=JobState.FAILED.value, finished_at=now, last_error=error)
+        state = JobState.FAILED.value
+        values = dict(finished_at=now, last_error=error)
     else:
-        values = dict(state=JobState.QUEUED.value, run_after=now + retry_delay(job.attempts),
-                      locked_at=None, last_error=error)
-    if session.exec(update(Job).where(_owned(job)).values(**values)).rowcount != 1:
+        state = JobState.QUEUED.value
+        values = dict(run_after=now + retry_delay(job.attempts), locked_at=None, last_error=error)
+    if session.exec(update(Job).where(_owned(job)).values(state=state, **values)).rowcount != 1:
         raise LeaseLost(f"job {job.id} was taken over by another worker")
-    return values["state"]
+    return state
 
 
 def job_retry(session: Session, *, job_id: int, by=None, client_ip: str | None = None) -> Job:
@@ -162,7 +163,7 @@ def job_retry(session: Session, *, job_id: int, by=None, client_ip: str | None =
 def job_purge(session: Session, *, finished_before: datetime) -> int:
     """Delete done jobs finished before the given time (failed ones stay for an operator to see)."""
     return session.exec(delete(Job).where(
-        Job.state == JobState.DONE.value, Job.finished_at < finished_before)).rowcount
+        Job.state == JobState.DONE.value, col(Job.finished_at) < finished_before)).rowcount
 
 
 def periodic_jobs_enqueue(session: Session, *, periodic: dict[str, Every], now: datetime | None = None) -> list[Job]:

@@ -53,7 +53,7 @@ def org_units_with_paths(session: Session) -> list[tuple[OrgUnit, str]]:
     units = list(session.exec(select(OrgUnit)).all())
     by_id = {u.id: u for u in units}
 
-    def path(unit: OrgUnit) -> str:
+    def path(unit: OrgUnit | None) -> str:
         parts, seen = [], set()
         while unit is not None and unit.id not in seen:
             seen.add(unit.id)

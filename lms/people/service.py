@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, delete, select
 
 from lms.audit.service import audit_record
 from lms.auth.passwords import hash_password, password_problems
 from lms.auth.service import sessions_end_all
+from lms.db import known
 from lms.hooks import users_changed
 from lms.people.models import OrgUnit, Role, RoleGrant, User
 from lms.people.selectors import org_unit_subtree_ids, reporting_line_ids, user_by_email, user_roles
@@ -57,7 +59,7 @@ def user_create(
     password: str | None = None,
     org_unit_id: int | None = None,
     manager_id: int | None = None,
-    roles: set[str] = frozenset(),
+    roles: AbstractSet[str] = frozenset(),
     client_ip: str | None = None,
 ) -> User:
     email = clean_email(email)
@@ -83,7 +85,7 @@ def user_create(
         session.add(RoleGrant(user_id=user.id, role=role))
     audit_record(session, action="user.create", actor=by, target_type="user", target_id=user.id,
                  client_ip=client_ip, detail={"email": email, "roles": sorted(roles)})
-    users_changed(session, [user.id])
+    users_changed(session, [known(user.id)])
     return user
 
 
@@ -118,7 +120,7 @@ def user_update(
         audit_record(session, action="user.update", actor=by, target_type="user", target_id=user.id,
                      client_ip=client_ip, detail=changes)
         session.flush()
-        users_changed(session, [user.id])
+        users_changed(session, [known(user.id)])
     return user
 
 

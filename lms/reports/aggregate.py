@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, and_, case, func, literal, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from lms.clock import utcnow
 from lms.competences.models import Competence, CompetenceStatus, JobProfileRequirement
@@ -79,7 +79,7 @@ def sum_counters(rows) -> tuple[int, ...]:
 
 def _effective_level(now: datetime):
     # The same rule as lms.competences.selectors.effective_level: lapsed evidence counts as level 0.
-    lapsed = and_(CompetenceStatus.verified_until.is_not(None), CompetenceStatus.verified_until <= now)
+    lapsed = and_(CompetenceStatus.verified_until.is_not(None), col(CompetenceStatus.verified_until) <= now)
     return case((lapsed, 0), else_=func.coalesce(CompetenceStatus.verified_level, 0))
 
 

@@ -135,9 +135,9 @@ def _decide(cube: Cube) -> None:
     for comp, area in cube.area_of.items():
         comps_in[area].append(comp)
 
-    def parts_of(whole: tuple) -> list[tuple]:
+    def parts_of(whole: tuple) -> list[list[tuple]]:
         group, unit, kind, key = whole
-        parts = []
+        parts: list[list[tuple]] = []
         children = tree.children.get(unit)
         if group == UNIT and children:
             parts.append([(UNIT, child, kind, key) for child in children]

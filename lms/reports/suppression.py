@@ -16,8 +16,10 @@ requirements = its competences') both give such partitions.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
-Key = Hashable
+# Whatever identifies a figure (the cube uses (group, unit, kind, key) tuples); callers keep their type.
+Key = TypeVar("Key", bound=Hashable)
 
 
 def suppressed_keys(

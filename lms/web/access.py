@@ -6,6 +6,7 @@ Use the aliases as a parameter (``user: AdminUser``) or, when the handler needs 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
@@ -62,7 +63,8 @@ def _open() -> None:
 
 _open.access = Access.OPEN
 
-_POLICIES = {level: _make(level) for level in Access if level not in {Access.API_TOKEN, Access.OPEN}}
+_POLICIES: dict[Access, Callable] = {level: _make(level) for level in Access
+                                     if level not in {Access.API_TOKEN, Access.OPEN}}
 _POLICIES[Access.OPEN] = _open
 
 

@@ -42,7 +42,8 @@ async def csrf_protect(request: Request) -> None:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             form = await request.form()
-            sent = form.get(FIELD)
+            field = form.get(FIELD)
+            sent = field if isinstance(field, str) else None
     has_binding = request.cookies.get(SESSION_COOKIE) or request.cookies.get(ANON_COOKIE)
     if not sent or not has_binding or not hmac.compare_digest(str(sent), csrf_token(request)):
         raise HTTPException(status_code=403, detail="The form has expired or was not sent from Proficio. "

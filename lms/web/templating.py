@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from pathlib import Path
 
 from fastapi import Request
@@ -43,7 +44,7 @@ def render(
     headers: dict | None = None,
 ) -> Response:
     """The whole page, or only ``block`` when an htmx request targets part of it."""
-    ctx = {
+    ctx: dict[str, Any] = {
         "user": getattr(request.state, "user", None),
         "roles": getattr(request.state, "roles", frozenset()),
         "csrf_token": getattr(request.state, "csrf_override", None) or csrf_token(request),

@@ -7,6 +7,7 @@ from sqlmodel import Session, delete, select
 
 from lms.audit.service import audit_record
 from lms.competences.models import JobProfile
+from lms.db import known
 from lms.hooks import users_changed
 from lms.people.csv_import.parse import Row, parse
 from lms.people.csv_import.result import ImportLineError, ImportResult
@@ -44,7 +45,7 @@ def users_import(
         return ImportResult(ok=False, errors=sorted(errors, key=lambda e: (e.line, e.message)), dry_run=dry_run)
 
     units = UnitResolver(session)
-    grants = _grants_of(session, [u.id for u in existing.values()])
+    grants = _grants_of(session, [known(u.id) for u in existing.values()])
     result = ImportResult(ok=True, dry_run=dry_run)
     for row in rows:
         user = existing.get(row.email)
@@ -69,7 +70,7 @@ def users_import(
     _apply(session, rows, existing, grants, units, by=by, client_ip=client_ip)
     _apply_profiles(session, rows, existing, profile_ids, by=by, client_ip=client_ip)
     session.flush()
-    users_changed(session, [existing[r.email].id for r in rows if r.email in existing])
+    users_changed(session, [known(existing[r.email].id) for r in rows if r.email in existing])
     audit_record(session, action="users.import", actor=by, client_ip=client_ip, target_type="user",
                  detail={"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                          "units_created": result.units_created})
@@ -155,7 +156,7 @@ def _check_managers(
     for start in in_file:
         path: list[str] = []
         position: dict[str, int] = {}
-        node = start
+        node: str | None = start
         while node is not None and node not in settled and node not in position:
             position[node] = len(path)
             path.append(node)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from lms.db import known
 from lms.people.models import OrgUnit
 
 
@@ -18,7 +19,7 @@ class UnitResolver:
         self.session = session
         self.children: dict[int | None, dict[str, int]] = {}
         for unit_id, name, parent_id in session.exec(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)):
-            self.children.setdefault(parent_id, {})[name] = unit_id
+            self.children.setdefault(parent_id, {})[name] = known(unit_id)
 
     def _child(self, parent_id: int | None, name: str) -> int | None:
         names = self.children.get(parent_id, {})
@@ -68,7 +69,7 @@ class UnitResolver:
                 unit = OrgUnit(name=name, parent_id=unit_id)
                 self.session.add(unit)
                 self.session.flush()
-                child = unit.id
+                child = known(unit.id)
                 self.children.setdefault(unit_id, {})[name] = child
             unit_id = child
         return unit_id

@@ -136,7 +136,7 @@ def test_grid_rejects_bad_levels_and_unknown_competences_with_messages(signed_in
 
 def test_rename_and_describe(signed_in, db, comps):
     browser, _ = signed_in("admin")
-    p, other = profile(db), profile(db, "Team leader")
+    p, _other = profile(db), profile(db, "Team leader")
     r = browser.post(f"/admin/job-profiles/{p.id}", {"name": "Senior caseworker", "description": "Leads cases."})
     assert r.status_code == 303
     db.refresh(p)
