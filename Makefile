@@ -29,14 +29,18 @@ run: $(VENV)/.installed-app
 	$(VENV)/bin/lms demo --if-empty
 	$(VENV)/bin/lms serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+test: check
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench.suite --size $(SIZE)
 
-check: $(VENV)/.installed-app
-	$(VENV)/bin/lms check
+# Lint (ruff), types (mypy) and layers (import-linter: assessments -> courses -> lms); settings in
+# pyproject.toml. `make test` runs it first. (`lms check` is the installation check for operators.)
+check: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check lms courses assessments bench tests alembic
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache
