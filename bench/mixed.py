@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from assessments.models import Attempt, Response
-from bench.servers import SECRET, _free_port, _wait_ready
+from bench.servers import SECRET, lms_served
 from bench.synth_people import EMPLOYEE, LEAD, MANAGER
 from courses.models import Course, Enrolment, Lesson
 from lms.auth.service import hash_token
@@ -43,7 +43,6 @@ from tests.support.live_server import open_sessions
 # Share of the people at any instant on each kind of page (sums to 1).
 KINDS = {"sign-in": 0.05, "home": 0.15, "my learning": 0.15, "my skills": 0.15, "course": 0.10,
          "lesson": 0.10, "quiz autosave": 0.12, "quiz submit": 0.03, "team heatmap": 0.08, "org report": 0.07}
-LMS = str(Path(sys.executable).parent / "lms")
 LUA = Path(__file__).with_name("mixed.lua")
 
 
@@ -198,29 +197,6 @@ def _parse(kind: str, count: int, output: str, duration: float) -> KindResult:
                       data["p99"] / 1000, {str(k): v for k, v in data["statuses"].items()}, data["socket_errors"])
 
 
-def serve(database_url: str, workers: int, log_path: Path, **env: str):
-    """`lms serve` as an operator runs it; returns (process, base URL)."""
-    port = _free_port()
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "PROFICIO_ENV": "development",
-                   **env}
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([LMS, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-                                env=environment, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    _wait_ready(base, proc)
-    return proc, base
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def process_cpu_seconds(proc: subprocess.Popen) -> dict[int, float]:
     """CPU seconds used so far by each server process under `lms serve` (its children, or itself)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -274,8 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     requests = prepare(args.database_url, max(levels))
     rows = []
     for workers in (int(x) for x in args.workers.split(",")):
-        proc, base = serve(args.database_url, workers, Path("var/bench/logs") / f"mixed-w{workers}.log")
-        try:
+        with lms_served(args.database_url, Path("var/bench/logs") / f"mixed-w{workers}.log",
+                        workers=workers) as (base, proc):
             for people in levels:
                 before = process_cpu_seconds(proc)
                 results = load(base, requests, connections=people, duration=args.duration)
@@ -285,8 +261,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"workers={workers} people={people}: {sum(r.requests for r in results)} requests, "
                       f"{errors} errors, CPU share per process {shares_seen}", flush=True)
                 time.sleep(1)
-        finally:
-            stop(proc)
     engine = make_engine(args.database_url).url.get_backend_name()
     text = table(rows, f"Mixed load on {engine}, {args.duration:g} s per level")
     print(text)

@@ -26,23 +26,39 @@ def _free_port() -> int:
 
 @contextmanager
 def served(factory: str, database_url: str, log_path: Path):
-    """Yields (base_url, pid); the server stops when the block ends."""
+    """Yields (base_url, pid) of one uvicorn process serving ``factory``; it stops when the block ends."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "PROFICIO_ENV": "development"}
+    with _running([sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
+                   "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"],
+                  port, database_url, log_path) as (base, proc):
+        yield base, proc.pid
+
+
+@contextmanager
+def lms_served(database_url: str, log_path: Path, *, workers: int = 1, **env: str):
+    """Yields (base_url, process) of `lms serve --workers N`, as an operator runs it."""
+    port = _free_port()
+    lms = str(Path(sys.executable).parent / "lms")
+    with _running([lms, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+                  port, database_url, log_path, **env) as running:
+        yield running
+
+
+@contextmanager
+def _running(command: list[str], port: int, database_url: str, log_path: Path, **env: str):
+    environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "PROFICIO_ENV": "development",
+                   **env}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port),
-             "--workers", "1", "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, proc)
-        yield base, proc.pid
+        yield base, proc
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()

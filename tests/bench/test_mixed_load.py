@@ -11,7 +11,8 @@ import shutil
 import pytest
 
 from bench.generate import generate
-from bench.mixed import KINDS, load, prepare, serve, stop
+from bench.mixed import KINDS, load, prepare
+from bench.servers import lms_served
 from tests.conftest import IN_CI
 
 PEOPLE = 100
@@ -29,11 +30,8 @@ def wrk():
 def test_a_hundred_people_at_once_get_no_server_error(wrk, empty_db_url, tmp_path):
     generate(empty_db_url, size="T", log=lambda _line: None)
     requests = prepare(empty_db_url, PEOPLE)
-    proc, base = serve(empty_db_url, 1, tmp_path / "server.log", DB_POOL_SIZE="5")
-    try:
+    with lms_served(empty_db_url, tmp_path / "server.log", DB_POOL_SIZE="5") as (base, _proc):
         results = load(base, requests, connections=PEOPLE, duration=SECONDS)
-    finally:
-        stop(proc)
     log = (tmp_path / "server.log").read_text()
     by_kind = {r.kind: r for r in results}
     assert set(by_kind) == set(KINDS)
