@@ -5,14 +5,9 @@ is in the database.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
 import httpx2
 from sqlmodel import Session, select
@@ -22,73 +17,13 @@ from lms.auth.passwords import hash_password
 from lms.db import make_engine
 from lms.people.models import User
 from tests.assessments.factories import quiz_of, short_text
+from tests.support.live_server import CSRF_FIELD, LiveServer
 
-LMS = str(Path(sys.executable).parent / "lms")
 PASSWORD = "durable answers 4 every learner"
 SLOTS = 5
 SAVES = 200
 KILL_AFTER = 60  # acknowledged saves before the kill; the stream keeps going while it happens
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 SEQUENCE = re.compile(r'name="sequence" id="q-(\d+)-sequence" value="(\d+)"')
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`lms serve` on the test's own database, as an operator runs it."""
-
-    def __init__(self, db_url: str, workdir: Path):
-        self.workdir = workdir
-        self.env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "durability-secret-" + "x" * 40,
-                    "PROFICIO_ENV": "development", "PYTHONUNBUFFERED": "1"}
-        self.process: subprocess.Popen | None = None
-        self.url = ""
-
-    def lms(self, *args: str) -> None:
-        result = subprocess.run([LMS, *args], env=self.env, cwd=self.workdir, capture_output=True, text=True,
-                                timeout=60)
-        assert result.returncode == 0, result.stdout + result.stderr
-
-    def start(self) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.log = (self.workdir / f"server-{port}.log").open("wb")
-        self.process = subprocess.Popen([LMS, "serve", "--host", "127.0.0.1", "--port", str(port)], env=self.env,
-                                        cwd=self.workdir, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"`lms serve` exited:\n{self.output()}"
-            try:
-                if httpx2.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx2.TransportError:
-                time.sleep(0.05)
-        raise AssertionError(f"`lms serve` did not start:\n{self.output()}")
-
-    def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.log.close()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if not self.log.closed:
-            self.log.close()
-
-    def output(self) -> str:
-        return "".join(p.read_text(errors="replace")[-3000:] for p in self.workdir.glob("server-*.log"))
 
 
 def seed(db_url: str) -> tuple[int, str]:
@@ -130,8 +65,8 @@ def save(http: httpx2.Client, token: str, attempt_id: int, slot: int, text: str,
 
 
 def test_every_acknowledged_autosave_survives_a_killed_server(db_url, tmp_path):
-    server = Server(db_url, tmp_path)
-    server.lms("db", "upgrade")
+    server = LiveServer(db_url, tmp_path)
+    assert server.lms("db", "upgrade").returncode == 0
     quiz_id, email = seed(db_url)
     server.start()
     try:

@@ -67,6 +67,12 @@ class LiveServer:
         self.stop()
         raise AssertionError(f"`lms serve` did not start within {timeout:.0f}s:\n{self.output()}")
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: nothing gets to clean up."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self._log.close()
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
