@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from assessments.attempts import attempts_sweep
+from assessments.attempts.service import attempts_sweep
 from lms.cli._common import SafeGroup, database, require_schema
 
 quizzes = typer.Typer(cls=SafeGroup, help="Quiz attempts.", no_args_is_help=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import assessments.models  # noqa: F401 - registers the tables
-from assessments.attempts import attempts_sweep
+from assessments.attempts.service import attempts_sweep
 from assessments.demo import assessments_demo_load
 from courses.plugin import register as register_courses
 from lms.hooks import hooks

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import courses.models  # noqa: F401 - registers the tables
 from courses.demo import courses_demo_load
-from courses.recommend import suggestions
-from courses.service import rules_apply_for_users
+from courses.catalogue.recommend import suggestions
+from courses.assignment.service import rules_apply_for_users
 from lms.hooks import hooks
 
 _registered = False

@@ -53,17 +53,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the database as a newly opened connection would.
     app.state.probe_engine = make_engine(settings.database_url, probe=True)
 
-    from assessments.attempt_routes import router as attempt_router
-    from assessments.bank_routes import router as bank_router
-    from assessments.quiz_author_routes import router as quiz_author_router
-    from assessments.results_routes import router as quiz_results_router
-    from courses.assign_routes import admin_router as assignment_rules_router, router as assign_router
-    from courses.author_file_routes import router as author_file_router
-    from courses.author_lesson_routes import router as author_lesson_router
-    from courses.author_routes import router as author_router
-    from courses.catalogue_routes import router as catalogue_router
-    from courses.learn_routes import router as learn_router
-    from courses.learning_routes import router as learning_router
+    from assessments.attempts.routes import router as attempt_router
+    from assessments.bank.routes import router as bank_router
+    from assessments.quizzes.routes import router as quiz_author_router
+    from assessments.results.routes import router as quiz_results_router
+    from courses.assignment.routes import admin_router as assignment_rules_router, router as assign_router
+    from courses.files.routes import router as author_file_router
+    from courses.authoring.outline_routes import router as author_lesson_router
+    from courses.authoring.routes import router as author_router
+    from courses.catalogue.routes import router as catalogue_router
+    from courses.learning.routes import router as learn_router
+    from courses.assignment.overview_routes import router as learning_router
     from lms.admin.routes import router as admin_router
     from lms.api.admin_routes import router as api_tokens_router
     from lms.api.routes import router as api_router

@@ -16,7 +16,7 @@ from lms.competences.selectors import competence_by_code
 from lms.people.models import Role, RoleGrant, User
 from lms.people.selectors import user_by_email
 
-from courses.authoring import course_create, course_publish, lesson_add, module_add
+from courses.authoring.service import course_create, course_publish, lesson_add, module_add
 from courses.demo.activity import activity_demo_load
 from courses.demo.content import COURSES
 from courses.demo.spec import CourseSpec

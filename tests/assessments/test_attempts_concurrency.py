@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select as sa_select
 from sqlmodel import Session, select
 
-from assessments.attempts import StaleAnswer, attempt_start, attempt_submit, response_save
+from assessments.attempts.service import StaleAnswer, attempt_start, attempt_submit, response_save
 from assessments.models import Attempt, Quiz, Response
 from courses.models import Enrolment, LessonProgress
 from lms.competences.models import Evidence
@@ -129,7 +129,7 @@ def test_two_saves_with_the_same_sequence_only_one_wins(db_url, db, make_user):
 
 def test_a_save_racing_a_submit_is_either_graded_or_refused(db_url, db, make_user):
     """Never the third outcome: a save acknowledged after grading, so the stored answer is not the one graded."""
-    from assessments.attempts import AttemptClosed
+    from assessments.attempts.service import AttemptClosed
 
     data = single_choice()
     quiz, _ = quiz_of(db, [data])

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select as sa_select, update
 from sqlmodel import Session, select
 
-from assessments.attempts import (
-    AttemptClosed, AttemptError, StaleAnswer, attempt_for, attempt_start, attempt_submit, attempts_sweep,
-    response_save,
+from assessments.attempts.service import (
+    AttemptClosed, AttemptError, StaleAnswer, attempt_start, attempt_submit, attempts_sweep, response_save,
 )
+from assessments.attempts.selectors import attempt_for
 from assessments.models import Attempt, Question, Response
 from courses.models import Enrolment, Lesson, LessonKind, LessonProgress
 from lms.clock import utcnow
@@ -296,7 +296,7 @@ def test_passing_completes_the_lesson_and_a_course_whose_last_required_lesson_it
 
     # Now the other way round: the quiz is the last required lesson left.
     other = make_user()
-    from courses.service import lesson_complete
+    from courses.learning.service import lesson_complete
     lesson_complete(db, user=other, lesson=db.get(Lesson, reading.id))
     db.commit()
     attempt = attempt_start(db, quiz=quiz, user=other)

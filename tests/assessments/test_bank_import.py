@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
-from assessments.interchange import MAX_IMPORT_BYTES, comparable
+from assessments.interchange.common import MAX_IMPORT_BYTES, comparable
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionData
 from lms.audit.models import AuditEvent

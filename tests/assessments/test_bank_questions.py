@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlmodel import Session, select
 
-from assessments.bank_service import category_create, question_create
+from assessments.bank.service import category_create, question_create
 from assessments.models import Attempt, Question, QuestionCategory, Quiz
 from assessments.questions import (
     ALL_OR_NOTHING, MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, SINGLE_CHOICE, TRUE_FALSE, Choice,

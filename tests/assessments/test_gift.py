@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from assessments.gift import export_gift, parse_gift
+from assessments.interchange.gift import export_gift, parse_gift
 from assessments.grading import grade
-from assessments.interchange import MAX_IMPORT_BYTES, comparable
+from assessments.interchange.common import MAX_IMPORT_BYTES, comparable
 from assessments.questions import MULTIPLE_CHOICE, NUMERIC, SINGLE_CHOICE, TRUE_FALSE
 from tests.assessments import every_kind
 

@@ -189,9 +189,9 @@ def test_a_quiz_lesson_cannot_be_deleted_only_hidden(db, make_user):
     import pytest
     from sqlmodel import select
 
-    from courses.authoring import lesson_delete, module_delete
+    from courses.authoring.service import lesson_delete, module_delete
     from courses.models import Lesson, LessonKind, Module
-    from courses.service import CourseError
+    from courses.errors import CourseError
     from tests.courses.factories import make_course
 
     trainer = make_user("trainer")

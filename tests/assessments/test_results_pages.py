@@ -9,7 +9,7 @@ from itertools import count
 
 import pytest
 
-from assessments.attempts import attempt_start, attempt_submit, response_save
+from assessments.attempts.service import attempt_start, attempt_submit, response_save
 from assessments.questions import QuestionData
 from tests.assessments.factories import answer, quiz_of, single_choice
 from tests.courses.factories import make_course

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from assessments.stats import (
+from assessments.results.stats import (
     ScoredAttempt, discrimination, distribution, facility, mean, pass_rate, pearson, quiz_stats,
 )
 

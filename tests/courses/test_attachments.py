@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from courses.attachments import storage_dir
+from courses.files.service import storage_dir
 from courses.models import Attachment, Enrolment
 from tests.courses.factories import make_course
 
@@ -72,7 +72,7 @@ def test_only_people_who_may_see_the_course_get_its_files(app, signed_in, db, ma
     draft = make_course(db, title="Draft course", editors=[trainer], status="draft")
     published = make_course(db, title="Published course", editors=[trainer])
     archived = make_course(db, title="Old course", editors=[trainer], status="archived")
-    from courses.attachments import attachment_store
+    from courses.files.service import attachment_store
     files = {c.id: attachment_store(db, settings=app.state.settings, course=c, by=trainer, filename="a.png",
                                     data=PNG) for c in (draft, published, archived)}
     learner = make_user()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from courses.attachments import attachment_store
+from courses.files.service import attachment_store
 from courses.models import LessonProgress
 from tests.courses.factories import lessons_of, make_course
 from tests.lms.routes_util import api_routes

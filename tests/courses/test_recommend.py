@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from courses.recommend import suggestions
+from courses.catalogue.recommend import suggestions
 from lms.hooks import gap_suggestions
 from tests.courses.test_assign_pages import follow, line, make_course  # noqa: F401  (fixture)
 from tests.lms.competences.test_team_pages import comp, load_digcomp, make_profile, record, text

@@ -16,7 +16,9 @@ from courses.models import (
     LessonProgress,
     Module,
 )
-from courses.service import CourseError, assign, enrol, lesson_complete, rule_apply
+from courses.errors import CourseError
+from courses.assignment.service import assign, rule_apply
+from courses.learning.service import enrol, lesson_complete
 from lms.app import load_features
 from lms.clock import utcnow
 from lms.competences.framework_io import framework_import, parse

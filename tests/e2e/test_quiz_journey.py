@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from assessments.demo_questions import PHISHING
+from assessments.demo.questions import PHISHING
 from assessments.questions import MATCHING, MULTIPLE_CHOICE, SHORT_TEXT, QuestionData
 from courses.demo.content.phishing import COURSE
 from tests.e2e.support.accounts import EMPLOYEE

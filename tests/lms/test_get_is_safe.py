@@ -21,7 +21,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from assessments.models import Attempt, AttemptState, Question, QuestionCategory, Quiz
-from courses.attachments import attachment_store
+from courses.files.service import attachment_store
 from courses.models import Course, CourseStatus, Lesson, LessonKind
 from lms.api.service import api_token_create
 from lms.competences.models import Framework, JobProfileRequirement

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from assessments.attempts import attempt_start
+from assessments.attempts.service import attempt_start
 from assessments.models import Attempt
 from lms.cli import app
 from lms.clock import utcnow

@@ -1,0 +1,256 @@
+"""Taking a quiz: the intro page, starting, answering (autosaved by htmx, or "Save and next"),
+the summary, submitting and the result.
+
+A quiz is shown only to learners who may view its course and lesson; an attempt only to its owner
+(attempts.attempt_for). Anything else is a 404, so ids reveal nothing. Questions reach templates
+only through attempt_views, which leaves out everything that would give the answers away.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlmodel import Session, select
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from assessments.attempts.views import answer_from_form, question_view, review_view
+from assessments.attempts.service import (
+    AttemptClosed, AttemptError, StaleAnswer, attempt_close_if_overdue, attempt_start, attempt_submit, response_save,
+)
+from assessments.attempts.selectors import attempt_for, attempts_used, in_progress, review_rights
+from assessments.models import Attempt, AttemptState, Quiz, Response as AnswerRow, ReviewPolicy
+from assessments.quizzes.service import quiz_for_lesson
+from courses.access import can_view
+from courses.models import Course, CourseStatus, Lesson, LessonKind, Module
+from lms.clock import utcnow
+from lms.db import known
+from lms.people.models import User
+from lms.web.access import SignedInUser
+from lms.web.deps import DbSession
+from lms.web.flash import flash
+from lms.web.params import MAX_ID, Id, SlotNo, parse_int
+from lms.web.templating import is_partial, redirect, render
+
+router = APIRouter()
+
+NOT_OPEN = "This course is not open, so the quiz cannot be started."
+TIME_UP = "Time is up. Your attempt was submitted with the answers saved before the deadline."
+POLICY_WORDS = {
+    ReviewPolicy.SCORE_ONLY.value: "After you submit, you see your score.",
+    ReviewPolicy.AFTER_SUBMIT.value: "After you submit, you see your score, the right answers and feedback.",
+    ReviewPolicy.AFTER_PASSING.value: "After you submit, you see your score; once you pass, you also see the "
+                                      "right answers and feedback.",
+    ReviewPolicy.NEVER.value: "Your score is not shown after you submit; your trainer sees it.",
+}
+
+
+async def posted_form(request: Request) -> FormData:
+    # The question's fields are named after its choices and pairs, so they are read from the form.
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def _visible_quiz(db: Session, request: Request, user: User, quiz: Quiz | None) -> tuple[Quiz, Lesson, Course]:
+    lesson = db.get(Lesson, quiz.lesson_id) if quiz else None
+    module = db.get(Module, lesson.module_id) if lesson else None
+    course = db.get(Course, lesson.course_id) if lesson else None
+    if (quiz is None or lesson is None or course is None or module is None
+            or lesson.kind != LessonKind.QUIZ.value or lesson.hidden or module.hidden
+            or not can_view(db, user, course, request.state.roles)):
+        raise HTTPException(status_code=404)
+    return quiz, lesson, course
+
+
+def _attempt(db: Session, user: User, attempt_id: int) -> tuple[Attempt, Quiz, Lesson]:
+    attempt = attempt_for(db, attempt_id=attempt_id, user=user)
+    if attempt is None:
+        raise HTTPException(status_code=404)
+    # Foreign keys (RESTRICT) keep an attempt's quiz and the quiz's lesson.
+    quiz = known(db.get(Quiz, attempt.quiz_id))
+    return attempt, quiz, known(db.get(Lesson, quiz.lesson_id))
+
+
+def _responses(db: Session, attempt: Attempt) -> dict[int, AnswerRow]:
+    return {r.slot: r for r in db.exec(select(AnswerRow).where(AnswerRow.attempt_id == attempt.id))}
+
+
+def time_left(attempt: Attempt) -> str | None:
+    if attempt.deadline_at is None:
+        return None
+    seconds = (attempt.deadline_at - utcnow()).total_seconds()
+    if seconds < 60:
+        return "less than a minute"
+    minutes = math.floor(seconds / 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def one_per_page(attempt: Attempt, quiz: Quiz) -> bool:
+    return attempt.settings.get("one_per_page", quiz.one_per_page)
+
+
+@router.get("/quizzes/by-lesson/{lesson_id}")
+def quiz_by_lesson(request: Request, db: DbSession, user: SignedInUser, lesson_id: Id) -> Response:
+    quiz, _lesson, _course = _visible_quiz(db, request, user, quiz_for_lesson(db, lesson_id))
+    return redirect(request, f"/quizzes/{quiz.id}")
+
+
+@router.get("/quizzes/{quiz_id}")
+def quiz_intro(request: Request, db: DbSession, user: SignedInUser, quiz_id: Id) -> Response:
+    quiz, lesson, course = _visible_quiz(db, request, user, db.get(Quiz, quiz_id))
+    current = in_progress(db, quiz=quiz, user=user)
+    if current is not None and attempt_close_if_overdue(db, attempt=current):
+        db.commit()
+        current = None
+    attempts = db.exec(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
+                                             Attempt.state == AttemptState.SUBMITTED.value)
+                       .order_by(Attempt.number)).all()
+    used = attempts_used(db, quiz=quiz, user=user)
+    return render(request, "assessments/attempts/intro.html", {
+        "quiz": quiz, "lesson": lesson, "course": course, "current": current, "used": used,
+        "attempts": [(a, review_rights(a)) for a in attempts],
+        "policy_words": POLICY_WORDS.get(quiz.review_policy, ""),
+        "open": course.status == CourseStatus.PUBLISHED.value,
+        "exhausted": current is None and quiz.attempts_allowed is not None and used >= quiz.attempts_allowed,
+    })
+
+
+@router.post("/quizzes/{quiz_id}/start")
+def quiz_start(request: Request, db: DbSession, user: SignedInUser, quiz_id: Id) -> Response:
+    quiz, _lesson, course = _visible_quiz(db, request, user, db.get(Quiz, quiz_id))
+    if course.status != CourseStatus.PUBLISHED.value:
+        raise HTTPException(status_code=403, detail=NOT_OPEN)
+    try:
+        attempt = attempt_start(db, quiz=quiz, user=user)
+        db.commit()
+    except AttemptError as exc:
+        db.rollback()
+        flash(request, str(exc), "error")
+        return redirect(request, f"/quizzes/{quiz.id}")
+    return redirect(request, f"/attempts/{attempt.id}")
+
+
+def _closed_redirect(request: Request, db: Session, attempt: Attempt) -> Response | None:
+    """Submitted (or just now timed out) attempts have nothing left to answer: go to the result."""
+    if attempt_close_if_overdue(db, attempt=attempt):
+        db.commit()
+        flash(request, TIME_UP, "error")
+    if attempt.state != AttemptState.IN_PROGRESS.value:
+        return redirect(request, f"/attempts/{attempt.id}/result")
+    return None
+
+
+def _attempt_page(request: Request, db: Session, attempt: Attempt, quiz: Quiz, lesson: Lesson, page: int, *,
+                  errors: dict | None = None, status_code: int = 200) -> Response:
+    responses = _responses(db, attempt)
+    paged = one_per_page(attempt, quiz)
+    count = len(attempt.layout)
+    pages = count if paged else 1
+    page = min(max(page, 1), pages)
+    slots = [page - 1] if paged else list(range(count))
+    return render(request, "assessments/attempts/attempt.html", {
+        "attempt": attempt, "lesson": lesson, "page": page, "pages": pages, "paged": paged, "count": count,
+        "questions": [question_view(attempt, s, responses.get(s)) for s in slots],
+        "time_left": time_left(attempt), "errors": errors or {},
+    }, status_code=status_code)
+
+
+@router.get("/attempts/{attempt_id}")
+def attempt_page(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id,
+                 page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+    attempt, quiz, lesson = _attempt(db, user, attempt_id)
+    return _closed_redirect(request, db, attempt) or _attempt_page(request, db, attempt, quiz, lesson, page)
+
+
+def _closed(request: Request, attempt: Attempt, message: str, slot: int) -> Response:
+    context = {"attempt": attempt, "message": message, "slot": slot}
+    if is_partial(request):
+        return render(request, "assessments/attempts/_save_status.html", context, status_code=409)
+    return render(request, "assessments/attempts/closed.html", context, status_code=409)
+
+
+@router.post("/attempts/{attempt_id}/slots/{slot}")
+def slot_save(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id, slot: SlotNo,
+              form: PostedForm) -> Response:
+    attempt, quiz, lesson = _attempt(db, user, attempt_id)
+    if not 0 <= slot < len(attempt.layout):
+        raise HTTPException(status_code=404)
+    raw_sequence = form.get("sequence")
+    sequence = parse_int(raw_sequence, 0, MAX_ID) or 0
+    flagged = form.get("flagged") == "1" if form.get("flag_field") == "1" else None
+    try:
+        response = response_save(db, attempt=attempt, slot=slot, answer=answer_from_form(attempt, slot, form),
+                                 sequence=sequence, flagged=flagged)
+        db.commit()
+    except AttemptClosed as exc:
+        db.commit()  # a deadline that passed just now has submitted the attempt: keep that
+        return _closed(request, attempt, str(exc), slot)
+    except StaleAnswer as exc:
+        db.rollback()
+        if is_partial(request):
+            return render(request, "assessments/attempts/_save_status.html",
+                          {"attempt": attempt, "slot": slot, "error": str(exc)}, status_code=409)
+        page = slot + 1 if one_per_page(attempt, quiz) else 1
+        return _attempt_page(request, db, attempt, quiz, lesson, page, errors={slot: str(exc)}, status_code=409)
+    except AttemptError as exc:
+        db.rollback()
+        raise HTTPException(status_code=404, detail=str(exc)) from None
+    if is_partial(request):
+        return render(request, "assessments/attempts/_save_status.html", {"attempt": attempt, "slot": slot, "response": response})
+    return redirect(request, _after_save(attempt, quiz, slot, form.get("action")))
+
+
+def _after_save(attempt: Attempt, quiz: Quiz, slot: int, action) -> str:
+    base = f"/attempts/{attempt.id}"
+    last = slot + 1 >= len(attempt.layout)
+    if not one_per_page(attempt, quiz):
+        return f"{base}/summary" if last or action == "summary" else f"{base}#q-{slot + 2}"
+    if action == "previous":
+        return f"{base}?page={max(slot, 1)}"
+    if action == "summary" or last:
+        return f"{base}/summary"
+    return f"{base}?page={slot + 2}"
+
+
+@router.get("/attempts/{attempt_id}/summary")
+def attempt_summary(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
+    attempt, quiz, lesson = _attempt(db, user, attempt_id)
+    closed = _closed_redirect(request, db, attempt)
+    if closed:
+        return closed
+    responses = _responses(db, attempt)
+    questions = [question_view(attempt, s, responses.get(s)) for s in range(len(attempt.layout))]
+    return render(request, "assessments/attempts/summary.html", {
+        "attempt": attempt, "lesson": lesson, "questions": questions, "paged": one_per_page(attempt, quiz),
+        "unanswered": sum(1 for q in questions if not q.answered), "time_left": time_left(attempt),
+    })
+
+
+@router.post("/attempts/{attempt_id}/submit")
+def attempt_submit_post(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
+    attempt, _quiz, _lesson = _attempt(db, user, attempt_id)
+    attempt_submit(db, attempt=attempt)
+    db.commit()
+    return redirect(request, f"/attempts/{attempt.id}/result")
+
+
+@router.get("/attempts/{attempt_id}/result")
+def attempt_result(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
+    attempt, quiz, lesson = _attempt(db, user, attempt_id)
+    if attempt_close_if_overdue(db, attempt=attempt):
+        db.commit()
+    if attempt.state == AttemptState.IN_PROGRESS.value:
+        return redirect(request, f"/attempts/{attempt.id}/summary")
+    rights = review_rights(attempt)
+    reviews = []
+    if rights.answers:
+        responses = _responses(db, attempt)
+        reviews = [review_view(attempt, s, responses.get(s)) for s in range(len(attempt.layout))]
+    return render(request, "assessments/attempts/result.html", {
+        "attempt": attempt, "quiz": quiz, "lesson": lesson, "rights": rights, "reviews": reviews,
+        "diagnostic": attempt.settings.get("diagnostic", False),
+    })

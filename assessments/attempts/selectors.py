@@ -1,0 +1,47 @@
+"""Reads for quiz attempts: attempts used, the one in progress, a learner's own attempt, and what its review may show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select as sa_select
+from sqlmodel import Session, select
+
+from assessments.models import Attempt, AttemptState, Quiz, ReviewPolicy
+from lms.people.models import User
+
+
+def attempts_used(session: Session, *, quiz: Quiz, user: User) -> int:
+    return session.exec(sa_select(func.count()).select_from(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)).scalar_one()
+
+
+def in_progress(session: Session, *, quiz: Quiz, user: User) -> Attempt | None:
+    return session.exec(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
+                                              Attempt.state == AttemptState.IN_PROGRESS.value)).first()
+
+
+def attempt_for(session: Session, *, attempt_id: int, user: User) -> Attempt | None:
+    """The attempt if it is this learner's own; None otherwise (callers answer 404)."""
+    attempt = session.get(Attempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == user.id else None
+
+
+@dataclass(frozen=True)
+class ReviewRights:
+    score: bool
+    answers: bool  # correct answers and feedback
+
+
+def review_rights(attempt: Attempt) -> ReviewRights:
+    """What the learner may see of a submitted attempt under the policy it was started with."""
+    if attempt.state != AttemptState.SUBMITTED.value:
+        return ReviewRights(score=False, answers=False)
+    policy = attempt.settings.get("review_policy", ReviewPolicy.AFTER_SUBMIT.value)
+    if policy == ReviewPolicy.AFTER_SUBMIT.value:
+        return ReviewRights(True, True)
+    if policy == ReviewPolicy.AFTER_PASSING.value:
+        return ReviewRights(True, bool(attempt.passed))
+    if policy == ReviewPolicy.SCORE_ONLY.value:
+        return ReviewRights(True, False)
+    return ReviewRights(False, False)

@@ -1,0 +1,229 @@
+"""The question form: posted strings in, (errors, QuestionData and tags) out, and back again.
+
+Answers are a fixed number of rows so the form works without JavaScript; blank rows are ignored.
+Every kind uses the same row fields (text, fraction, feedback, tolerance, answer) and shows only the
+ones it needs, so one parser serves all six kinds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+import math
+from dataclasses import dataclass, field
+from itertools import zip_longest
+
+from starlette.datastructures import FormData
+
+from lms.competences.models import MAX_LEVEL
+from lms.web.params import parse_id, parse_int
+
+from assessments.grading import parse_number
+from assessments.interchange.common import MAX_TEXT, number
+from assessments.models import Question
+from assessments.questions import (
+    ALL_OR_NOTHING, EPSILON, KINDS, MATCHING, MULTIPLE_CHOICE, MULTIPLE_RULES, NUMERIC, PARTIAL, SHORT_TEXT,
+    SINGLE_CHOICE, TRUE_FALSE, AcceptedAnswer, Choice, MatchPair, NumericAnswer, QuestionData, question_problems,
+    true_false,
+)
+
+ROWS = 6
+MAX_ROWS = 50
+KIND_LABELS = {
+    SINGLE_CHOICE: "Single choice",
+    MULTIPLE_CHOICE: "Multiple choice",
+    TRUE_FALSE: "True/false",
+    SHORT_TEXT: "Short text",
+    NUMERIC: "Numeric",
+    MATCHING: "Matching",
+}
+RULE_LABELS = {
+    PARTIAL: "Partial credit: the score is the sum of the grades of the ticked choices, never below 0",
+    ALL_OR_NOTHING: "All or nothing: full marks only when exactly the right choices are ticked, otherwise 0",
+}
+# The grades a trainer picks from; an imported question's other grades are kept as an extra option.
+FRACTIONS = [(1.0, "100%"), (0.5, "50%"), (1 / 3, "33.33%"), (0.25, "25%"), (0.2, "20%"), (0.0, "0"),
+             (-0.25, "−25%"), (-0.5, "−50%"), (-1.0, "−100%")]
+# Which question_problems sentences belong next to which field; the rest go with the answers.
+_PROBLEM_FIELDS = {"needs a name": "name", "needs a question text": "stem_markdown", "Points must": "points"}
+
+
+def _label(fraction: float) -> str:
+    return f"{fraction * 100:.4g}%".replace("-", "−")
+
+
+def fraction_options(current: str, *, negatives: bool = True) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for a grade select; ``current`` stays selectable even if unusual."""
+    try:
+        chosen = float(current)
+    except ValueError:
+        chosen = 0.0
+    options = [(f, label) for f, label in FRACTIONS if negatives or f >= 0]
+    if not any(abs(f - chosen) < EPSILON for f, _ in options) and math.isfinite(chosen):
+        options.append((chosen, _label(chosen)))
+        options.sort(key=lambda o: -o[0])
+    return [(repr(f), label, abs(f - chosen) < EPSILON) for f, label in options]
+
+
+@dataclass
+class Row:
+    text: str = ""  # choice text, accepted answer, numeric value, or matching prompt
+    fraction: str = "0.0"
+    feedback: str = ""
+    tolerance: str = ""
+    answer: str = ""  # matching only
+
+    def blank(self) -> bool:
+        return not any(v.strip() for v in (self.text, self.feedback, self.tolerance, self.answer))
+
+
+@dataclass
+class QuestionForm:
+    kind: str
+    category_id: str = ""
+    name: str = ""
+    stem_markdown: str = ""
+    general_feedback: str = ""
+    points: str = "1"
+    competence_id: str = ""
+    level: str = ""
+    multiple_rule: str = PARTIAL
+    tf_correct: str = "true"
+    tf_feedback_true: str = ""
+    tf_feedback_false: str = ""
+    rows: list[Row] = field(default_factory=list)
+
+    @classmethod
+    def from_post(cls, form: FormData, kind: str) -> QuestionForm:
+        def one(name: str) -> str:
+            value = form.get(name, "")
+            return value if isinstance(value, str) else ""
+
+        columns = [form.getlist(f"row_{name}")[:MAX_ROWS] for name in ("text", "fraction", "feedback",
+                                                                         "tolerance", "answer")]
+        rows = [Row(*(v if isinstance(v, str) else "" for v in values))
+                for values in zip_longest(*columns, fillvalue="")]
+        return cls(kind=kind, rows=rows, **{name: one(name) for name in (
+            "category_id", "name", "stem_markdown", "general_feedback", "points", "competence_id", "level",
+            "multiple_rule", "tf_correct", "tf_feedback_true", "tf_feedback_false")})
+
+    @classmethod
+    def from_question(cls, question: Question) -> QuestionForm:
+        data = QuestionData.from_dict(question.data)
+        form = cls(kind=data.kind, category_id=str(question.category_id), name=data.name,
+                   stem_markdown=data.stem_markdown, general_feedback=data.general_feedback,
+                   points=number(data.points), competence_id=str(question.competence_id or ""),
+                   level=str(question.level or ""), multiple_rule=data.multiple_rule)
+        if data.kind == TRUE_FALSE:
+            by_id = {c.id: c for c in data.choices}
+            form.tf_correct = "true" if by_id["true"].fraction > 0 else "false"
+            form.tf_feedback_true, form.tf_feedback_false = by_id["true"].feedback, by_id["false"].feedback
+        form.rows = (
+            [Row(c.text, repr(c.fraction), c.feedback) for c in data.choices] if data.kind in (SINGLE_CHOICE,
+                                                                                              MULTIPLE_CHOICE)
+            else [Row(a.text, repr(a.fraction), a.feedback) for a in data.accepted] if data.kind == SHORT_TEXT
+            else [Row(number(a.value), repr(a.fraction), a.feedback, number(a.tolerance))
+                  for a in data.numeric] if data.kind == NUMERIC
+            else [Row(p.prompt, answer=p.answer) for p in data.pairs] if data.kind == MATCHING
+            else [])
+        return form
+
+    def with_blank_rows(self) -> QuestionForm:
+        filled = [r for r in self.rows if not r.blank()]
+        self.rows = filled + [Row() for _ in range(max(ROWS - len(filled), 2))]
+        return self
+
+    def check(self) -> tuple[dict[str, str], dict]:
+        """Field errors, and values for the service: data (QuestionData), category_id, competence_id, level."""
+        errors: dict[str, str] = {}
+        points = parse_number(self.points)
+        if points is None or not math.isfinite(points) or points <= 0 or points > 1000:
+            errors["points"] = "Enter the points as a number greater than 0 (for example 1 or 2.5), at most 1000."
+            points = 1.0
+        for name in ("name", "stem_markdown", "general_feedback", "tf_feedback_true", "tf_feedback_false"):
+            if len(getattr(self, name)) > MAX_TEXT:
+                errors[name] = f"Keep this to {MAX_TEXT:,} characters or fewer."
+        if any(len(v) > MAX_TEXT for r in self.rows for v in (r.text, r.feedback, r.answer)):
+            errors["answers"] = f"Keep each answer and its feedback to {MAX_TEXT:,} characters or fewer."
+        values: dict[str, Any] = {"category_id": parse_id(self.category_id), "competence_id": parse_id(self.competence_id),
+                  "level": parse_int(self.level, 1, MAX_LEVEL), "data": None}
+        if values["category_id"] is None:
+            errors["category_id"] = "Choose a category for the question."
+        if self.competence_id and values["competence_id"] is None:
+            errors["competence_id"] = "Choose a competence from the list."
+        if self.level and values["level"] is None:
+            errors["level"] = f"Choose a level from 1 to {MAX_LEVEL}."
+        elif values["level"] is not None and values["competence_id"] is None:
+            errors["level"] = "Choose the competence this level is for, or clear the level."
+        data = self._data(points, errors)
+        for problem in question_problems(data):
+            key = next((f for text, f in _PROBLEM_FIELDS.items() if text in problem), "answers")
+            if key == "answers" and key in errors:
+                errors[key] += " " + problem
+            else:
+                errors.setdefault(key, problem)
+        values["data"] = data
+        return errors, values
+
+    def _data(self, points: float, errors: dict) -> QuestionData:
+        common = {"points": points, "general_feedback": self.general_feedback.replace("\r\n", "\n").strip()}
+        stem = self.stem_markdown.replace("\r\n", "\n").strip()
+        name = " ".join(self.name.split())
+        if self.kind == TRUE_FALSE:
+            return true_false(name, stem, self.tf_correct != "false", feedback_true=self.tf_feedback_true.strip(),
+                              feedback_false=self.tf_feedback_false.strip(), **common)
+        rows = [(n, r) for n, r in enumerate(self.rows, start=1) if not r.blank()]
+        if self.kind == MATCHING:
+            pairs = [MatchPair(f"p{i}", r.text.strip(), r.answer.strip()) for i, (_n, r) in enumerate(rows, 1)]
+            return QuestionData(MATCHING, name, stem, pairs=pairs, **common)
+        fractions = {n: _fraction(r.fraction, n, errors) for n, r in rows}
+        if self.kind == SHORT_TEXT:
+            accepted = [AcceptedAnswer(" ".join(r.text.split()), fractions[n], r.feedback.strip()) for n, r in rows]
+            return QuestionData(SHORT_TEXT, name, stem, accepted=accepted, **common)
+        if self.kind == NUMERIC:
+            numeric = []
+            for n, r in rows:
+                value, tolerance = parse_number(r.text), parse_number(r.tolerance or "0")
+                if value is None or tolerance is None or tolerance < 0:
+                    errors.setdefault("answers", f"Answer row {n}: enter a number, and a tolerance of 0 or more.")
+                    continue
+                numeric.append(NumericAnswer(value, tolerance, fractions[n], r.feedback.strip()))
+            return QuestionData(NUMERIC, name, stem, numeric=numeric, **common)
+        rule = self.multiple_rule if self.multiple_rule in MULTIPLE_RULES else PARTIAL
+        choices = [Choice(f"c{i}", r.text.strip(), fractions[n], r.feedback.strip())
+                   for i, (n, r) in enumerate(rows, 1)]
+        kind = self.kind if self.kind in KINDS else SINGLE_CHOICE
+        return QuestionData(kind, name, stem, choices=choices, multiple_rule=rule, **common)
+
+
+def _fraction(raw: str, row: int, errors: dict) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not -1 - EPSILON <= value <= 1 + EPSILON:
+        errors.setdefault("answers", f"Answer row {row}: choose a grade from the list.")
+        return 0.0
+    return value
+
+
+def excerpt(markdown: str, length: int = 120) -> str:
+    """The start of a Markdown text as plain words, for lists and import previews."""
+    words = " ".join(markdown.replace("\\", "").replace("**", "").replace("`", "").split())
+    return words if len(words) <= length else words[:length - 1].rstrip() + "…"
+
+
+def preview_answer(q: QuestionData, form: FormData) -> dict:
+    """A response in grading's shape (see assessments.grading) from the preview form."""
+    def text(name: str) -> str:
+        value = form.get(name, "")
+        return value[:1000] if isinstance(value, str) else ""
+
+    if q.kind == MULTIPLE_CHOICE:
+        return {"choices": [c for c in form.getlist("choices")[:MAX_ROWS] if isinstance(c, str)]}
+    if q.kind == SHORT_TEXT:
+        return {"text": text("text")}
+    if q.kind == NUMERIC:
+        return {"value": text("value")}
+    if q.kind == MATCHING:
+        return {"matches": {p.id: text(f"match_{p.id}") for p in q.real_pairs}}
+    return {"choice": text("choice")}

@@ -1,0 +1,274 @@
+"""The question bank (/author/questions): list, categories, create and edit, preview, duplicate, archive, export.
+
+The bank is shared by every trainer, so any trainer or admin may change any question; attempts keep
+their own copy of each question, so edits never change a past attempt.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from sqlmodel import Session
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from lms.admin.paging import url_with
+from lms.people.models import User
+from lms.web.access import AuthorUser
+from lms.web.deps import DbSession
+from lms.web.flash import flash
+from lms.web.params import Id, parse_id
+from lms.web.templating import redirect, render
+
+from markupsafe import Markup
+
+from courses.authoring.selectors import competence_groups
+from courses.markdown import markdown_to_html
+
+from assessments.bank import selectors as sel
+from assessments.bank.forms import KIND_LABELS, RULE_LABELS, QuestionForm, fraction_options, preview_answer
+from assessments.interchange.routes import router as import_router
+from assessments.bank.service import (
+    BankError, category_create, category_rename, question_archive, question_create, question_duplicate, question_update,
+)
+from assessments.interchange.gift import export_gift
+from assessments.grading import grade
+from assessments.models import Question, QuestionCategory
+from assessments.interchange.moodle_xml import export_moodle_xml
+from assessments.questions import KINDS, QuestionData
+
+router = APIRouter(prefix="/author/questions")
+# First, so that "/import" is not taken for a question id.
+router.include_router(import_router)
+
+PER_PAGE = 25
+Name = Annotated[str, Form(max_length=500)]
+
+
+async def _posted(request: Request) -> FormData:
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(_posted)]
+
+
+def md(text: str) -> Markup:
+    return Markup(markdown_to_html(text))
+
+
+def md_inline(text: str) -> Markup:
+    """Markdown for a label: a lone paragraph loses its <p>, since a label holds inline content only."""
+    html = markdown_to_html(text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def _question(db: Session, question_id: int) -> Question:
+    question = db.get(Question, question_id)
+    if question is None:
+        raise HTTPException(status_code=404)
+    return question
+
+
+def _category(db: Session, category_id: int) -> QuestionCategory:
+    category = db.get(QuestionCategory, category_id)
+    if category is None:
+        raise HTTPException(status_code=404)
+    return category
+
+
+@router.get("")
+def question_list(request: Request, db: DbSession, user: AuthorUser,
+                  q: Annotated[str, Query(max_length=200)] = "", category: Annotated[str, Query(max_length=12)] = "",
+                  kind: Annotated[str, Query(max_length=32)] = "", competence: Annotated[str, Query(max_length=12)] = "",
+                  archived: Annotated[str, Query(max_length=1)] = "",
+                  page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
+    filters = sel.Filters(q=" ".join(q.split()), category_id=parse_id(category), kind=kind if kind in KINDS else "",
+                          competence_id=parse_id(competence), archived=archived == "1")
+    result = sel.question_page(db, filters=filters, page=page, per_page=PER_PAGE)
+    params = filters.params()
+    return render(request, "assessments/bank/questions.html", {
+        "result": result, "filters": filters, "categories": sel.categories_with_counts(db),
+        "groups": competence_groups(db), "kind_labels": KIND_LABELS,
+        "page_url": lambda n: url_with("/author/questions", params, page=n),
+        "filtered": any(v for v in params.values()),
+    }, block="results")
+
+
+def _categories_page(request: Request, db: Session, *, errors: dict | None = None, new_name: str = "",
+                     status_code: int = 200) -> Response:
+    return render(request, "assessments/bank/categories.html", {
+        "rows": sel.categories_with_counts(db), "errors": errors or {}, "new_name": new_name,
+    }, status_code=status_code)
+
+
+@router.get("/categories")
+def categories(request: Request, db: DbSession, user: AuthorUser) -> Response:
+    return _categories_page(request, db)
+
+
+@router.post("/categories")
+def category_create_post(request: Request, db: DbSession, user: AuthorUser, name: Name = "",
+                         description: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    try:
+        category = category_create(db, name=name, description=description, by=user)
+        db.commit()
+    except BankError as exc:
+        db.rollback()
+        return _categories_page(request, db, errors={"name": str(exc)}, new_name=name, status_code=422)
+    flash(request, f"Category “{category.name}” created.")
+    return redirect(request, "/author/questions/categories")
+
+
+@router.post("/categories/{category_id}")
+def category_rename_post(request: Request, db: DbSession, user: AuthorUser, category_id: Id,
+                         name: Name = "") -> Response:
+    category = _category(db, category_id)
+    try:
+        category_rename(db, category=category, name=name, by=user)
+        db.commit()
+    except BankError as exc:
+        db.rollback()
+        return _categories_page(request, db, errors={f"name-{category_id}": str(exc)}, status_code=422)
+    flash(request, f"Category renamed to “{category.name}”.")
+    return redirect(request, "/author/questions/categories")
+
+
+def _filename(name: str, ext: str) -> str:
+    return (re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:60] or "questions") + ext
+
+
+@router.get("/categories/{category_id}/export.gift")
+def export_category_gift(db: DbSession, user: AuthorUser, category_id: Id) -> Response:
+    category = _category(db, category_id)
+    body = export_gift(sel.category_questions(db, category.id), category=category.name)
+    return Response(body, media_type="text/plain; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(category.name, ".gift")}"'})
+
+
+@router.get("/categories/{category_id}/export.xml")
+def export_category_xml(db: DbSession, user: AuthorUser, category_id: Id) -> Response:
+    category = _category(db, category_id)
+    body = export_moodle_xml(sel.category_questions(db, category.id), category=category.name)
+    return Response(body, media_type="application/xml; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(category.name, ".xml")}"'})
+
+
+def _form_page(request: Request, db: Session, form: QuestionForm, *, question: Question | None = None,
+               errors: dict | None = None, status_code: int = 200) -> Response:
+    return render(request, "assessments/bank/question_form.html", {
+        "form": form.with_blank_rows(), "question": question, "errors": errors or {},
+        "categories": sel.categories_with_counts(db), "groups": competence_groups(db), "levels": range(1, 9),
+        "kind_label": KIND_LABELS[form.kind], "rule_labels": RULE_LABELS, "fraction_options": fraction_options,
+    }, status_code=status_code)
+
+
+@router.get("/new")
+def question_new(request: Request, db: DbSession, user: AuthorUser, kind: Annotated[str, Query(max_length=32)] = "",
+                 category: Annotated[str, Query(max_length=12)] = "") -> Response:
+    if kind not in KINDS:
+        return render(request, "assessments/bank/choose_kind.html", {"kind_labels": KIND_LABELS, "category": parse_id(category)})
+    return _form_page(request, db, QuestionForm(kind=kind, category_id=str(parse_id(category) or "")))
+
+
+def _save(db: Session, form: QuestionForm, user: User, question: Question | None) -> tuple[dict, Question | None]:
+    errors, values = form.check()
+    category = db.get(QuestionCategory, values["category_id"]) if values["category_id"] else None
+    if category is None:
+        errors.setdefault("category_id", "Choose a category for the question.")
+    if errors:
+        return errors, None
+    tags = {"competence_id": values["competence_id"], "level": values["level"]}
+    try:
+        if question is None:
+            question = question_create(db, category=category, data=values["data"], by=user, **tags)
+        else:
+            question = question_update(db, question=question, data=values["data"], category=category, by=user,
+                                       **tags)
+        db.commit()
+    except BankError as exc:
+        db.rollback()
+        return {exc.field or "form": str(exc)}, None
+    return {}, question
+
+
+@router.post("/new")
+def question_create_post(request: Request, db: DbSession, user: AuthorUser, posted: PostedForm) -> Response:
+    kind = posted.get("kind", "")
+    if kind not in KINDS:
+        raise HTTPException(status_code=400, detail="Choose what kind of question to add.")
+    form = QuestionForm.from_post(posted, kind)
+    errors, question = _save(db, form, user, None)
+    if errors:
+        return _form_page(request, db, form, errors=errors, status_code=422)
+    flash(request, f"Question “{question.name}” added to the bank.")
+    return redirect(request, f"/author/questions/{question.id}")
+
+
+@router.get("/{question_id}")
+def question_edit(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
+    question = _question(db, question_id)
+    return _form_page(request, db, QuestionForm.from_question(question), question=question)
+
+
+@router.post("/{question_id}")
+def question_edit_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
+                       posted: PostedForm) -> Response:
+    question = _question(db, question_id)
+    form = QuestionForm.from_post(posted, question.kind)
+    errors, saved = _save(db, form, user, question)
+    if errors:
+        return _form_page(request, db, form, question=question, errors=errors, status_code=422)
+    flash(request, "Question saved. Attempts already made keep the version they were shown.")
+    return redirect(request, f"/author/questions/{saved.id}")
+
+
+def _preview(request: Request, db: Session, question: Question, *, answer: dict | None = None,
+             result=None) -> Response:
+    data = QuestionData.from_dict(question.data)
+    answers = sorted({p.answer for p in data.pairs}, key=str.casefold)
+    return render(request, "assessments/bank/preview.html", {
+        "question": question, "q": data, "md": md, "md_inline": md_inline, "answer": answer or {}, "result": result,
+        "match_answers": answers, "kind_label": KIND_LABELS[data.kind],
+        "category": db.get(QuestionCategory, question.category_id),
+    })
+
+
+@router.get("/{question_id}/preview")
+def question_preview(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
+    return _preview(request, db, _question(db, question_id))
+
+
+@router.post("/{question_id}/preview")
+def question_preview_check(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
+                           posted: PostedForm) -> Response:
+    """The trainer's own check: grade the preview answer and show the feedback a learner would get."""
+    question = _question(db, question_id)
+    data = QuestionData.from_dict(question.data)
+    answer = preview_answer(data, posted)
+    return _preview(request, db, question, answer=answer, result=grade(data, answer))
+
+
+@router.post("/{question_id}/duplicate")
+def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
+    copy = question_duplicate(db, question=_question(db, question_id), by=user)
+    db.commit()
+    flash(request, f"Copied as “{copy.name}”. Edit the copy below.")
+    return redirect(request, f"/author/questions/{copy.id}")
+
+
+@router.post("/{question_id}/archive")
+def question_archive_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
+                          action: Annotated[str, Form(max_length=10)] = "archive") -> Response:
+    question = _question(db, question_id)
+    if action not in ("archive", "restore"):
+        raise HTTPException(status_code=400, detail="Choose archive or restore.")
+    question_archive(db, question=question, archived=action == "archive", by=user)
+    db.commit()
+    flash(request, "Question archived: random draws skip it; quizzes and attempts that use it keep it."
+          if action == "archive" else "Question restored to the bank.")
+    return redirect(request, f"/author/questions/{question.id}")
+

@@ -1,0 +1,157 @@
+"""Writes to the question bank: categories, questions, duplicates, archiving and imports.
+
+Questions are shared by all trainers, so there is no per-editor check here; the routes only let
+trainers and admins in. A question's ``data`` is always a valid ``QuestionData.to_dict()``: every
+write goes through ``question_problems``. Attempts keep their own snapshot, so an edit never
+reaches a past attempt; ``version`` counts edits so a trainer can tell which text an attempt saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from lms.audit.service import audit_record
+from lms.clock import utcnow
+from lms.competences.models import MAX_LEVEL, Competence
+from lms.db import known
+from lms.people.models import User
+
+from assessments.interchange.common import ParseResult
+from assessments.models import Question, QuestionCategory
+from assessments.questions import QuestionData, question_problems
+
+MAX_CATEGORY_NAME = 200
+MAX_QUESTION_NAME = 255
+# Questions from a file that names no category land here when the trainer chose the file's categories.
+UNFILED = "Imported"
+
+
+class BankError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _category_name(session: Session, name: str, *, except_id: int | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise BankError("Enter a name for the category.", "name")
+    if len(name) > MAX_CATEGORY_NAME:
+        raise BankError(f"Keep the name to {MAX_CATEGORY_NAME} characters or fewer.", "name")
+    clash = session.exec(select(QuestionCategory.id).where(
+        func.lower(QuestionCategory.name) == name.lower(), QuestionCategory.id != (except_id or 0))).first()
+    if clash is not None:
+        raise BankError(f"A category called “{name}” already exists.", "name")
+    return name
+
+
+def category_create(session: Session, *, name: str, description: str = "", by: User | None) -> QuestionCategory:
+    category = QuestionCategory(name=_category_name(session, name), description=(description or "").strip(),
+                                created_by_id=getattr(by, "id", None))
+    session.add(category)
+    session.flush()
+    return category
+
+
+def category_rename(session: Session, *, category: QuestionCategory, name: str, by: User | None) -> QuestionCategory:
+    category.name = _category_name(session, name, except_id=category.id)
+    session.add(category)
+    session.flush()
+    return category
+
+
+def category_for_path(session: Session, *, path: str, by: User | None) -> QuestionCategory:
+    """The category named ``path`` (any capitalisation), created if missing; used by imports."""
+    name = " ".join(path.split())[:MAX_CATEGORY_NAME] or UNFILED
+    found = session.exec(select(QuestionCategory).where(func.lower(QuestionCategory.name) == name.lower())).first()
+    return found or category_create(session, name=name, by=by)
+
+
+def _check_tag(session: Session, competence_id: int | None, level: int | None) -> None:
+    if competence_id is None:
+        if level is not None:
+            raise BankError("Choose the competence this level is for, or clear the level.", "competence_id")
+        return
+    if session.get(Competence, competence_id) is None:
+        raise BankError("Choose a competence from the list.", "competence_id")
+    if level is not None and not 1 <= level <= MAX_LEVEL:
+        raise BankError(f"Choose a level from 1 to {MAX_LEVEL}.", "level")
+
+
+def _check_data(data: QuestionData) -> QuestionData:
+    name = " ".join(data.name.split())
+    if len(name) > MAX_QUESTION_NAME:
+        raise BankError(f"Keep the name to {MAX_QUESTION_NAME} characters or fewer.", "name")
+    data = replace(data, name=name)
+    problems = question_problems(data)
+    if problems:
+        raise BankError(" ".join(problems), "answers")
+    return data
+
+
+def question_create(session: Session, *, category: QuestionCategory, data: QuestionData, by: User | None,
+                    competence_id: int | None = None, level: int | None = None) -> Question:
+    data = _check_data(data)
+    _check_tag(session, competence_id, level)
+    question = Question(category_id=category.id, kind=data.kind, name=data.name, data=data.to_dict(),
+                        competence_id=competence_id, level=level, created_by_id=getattr(by, "id", None))
+    session.add(question)
+    session.flush()
+    return question
+
+
+def question_update(session: Session, *, question: Question, data: QuestionData, category: QuestionCategory,
+                    by: User | None, competence_id: int | None = None, level: int | None = None) -> Question:
+    """Replace the question's content; attempts already hold their own copy of the old one."""
+    if data.kind != question.kind:
+        raise BankError("A question cannot change kind; create a new question instead.", "kind")
+    data = _check_data(data)
+    _check_tag(session, competence_id, level)
+    question.category_id = known(category.id)
+    question.name = data.name
+    question.data = data.to_dict()  # a new dict, so the JSON column is seen as changed
+    question.competence_id, question.level = competence_id, level
+    question.version += 1
+    question.updated_at = utcnow()
+    session.add(question)
+    session.flush()
+    return question
+
+
+def question_duplicate(session: Session, *, question: Question, by: User | None) -> Question:
+    data = QuestionData.from_dict(question.data)
+    suffix = " (copy)"
+    name = data.name[:MAX_QUESTION_NAME - len(suffix)] + suffix
+    return question_create(session, category=session.get(QuestionCategory, question.category_id),
+                           data=replace(data, name=name), by=by,
+                           competence_id=question.competence_id, level=question.level)
+
+
+def question_archive(session: Session, *, question: Question, archived: bool = True, by: User | None) -> Question:
+    """Archived questions leave random draws and the default list; quizzes and attempts keep them."""
+    question.archived = archived
+    question.updated_at = utcnow()
+    session.add(question)
+    session.flush()
+    return question
+
+
+def questions_import(session: Session, *, result: ParseResult, target: QuestionCategory | None, by: User | None,
+                     filename: str = "", import_id: str = "", client_ip: str | None = None) -> list[Question]:
+    """Save every importable question of ``result``: into ``target``, or (None) the file's own categories."""
+    saved = []
+    by_path: dict[str, QuestionCategory] = {}
+    for data, path in zip(result.questions, result.categories, strict=True):
+        category = target or by_path.get(path)
+        if category is None:
+            category = by_path[path] = category_for_path(session, path=path or UNFILED, by=by)
+        data = replace(data, name=" ".join(data.name.split())[:MAX_QUESTION_NAME])
+        saved.append(question_create(session, category=category, data=data, by=by))
+    audit_record(session, action="questions.import", actor=by, client_ip=client_ip,
+                 target_type="question_category", target_id=target.id if target else None,
+                 detail={"file": filename, "imported": len(saved), "skipped": len(result.problems),
+                         "import_id": import_id})
+    return saved

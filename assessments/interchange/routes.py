@@ -1,0 +1,139 @@
+"""Importing GIFT and Moodle XML files into the bank, in two steps: preview, then confirm.
+
+Nothing is saved by the preview. The uploaded file travels to the confirm step inside the page, in
+hidden fields signed with HMAC (purpose "bank-import") and bound to the trainer, so the server keeps
+no state between the steps and a changed payload is refused. The file is parsed again on confirm;
+parsing is deterministic, so exactly the previewed questions are saved.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import time
+import zlib
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from sqlalchemy import func
+from sqlmodel import Session, select
+from starlette.responses import Response
+
+from lms.web import signing
+from lms.web.access import AuthorUser
+from lms.web.deps import DbSession, client_ip
+from lms.web.flash import flash
+from lms.web.limits import body_limit
+from lms.web.params import parse_id
+from lms.web.templating import redirect, render
+
+from assessments.bank import selectors as sel
+from assessments.bank.forms import KIND_LABELS, excerpt
+from assessments.bank.service import UNFILED, questions_import
+from assessments.interchange.gift import parse_gift
+from assessments.interchange.common import MAX_IMPORT_BYTES, ParseResult
+from assessments.models import QuestionCategory
+from assessments.interchange.moodle_xml import parse_moodle_xml
+
+router = APIRouter(prefix="/import")
+
+PURPOSE = "bank-import"
+FROM_FILE = "file"
+# Form fields are limited to 1 MB each by the form parser, so a large payload is split over several.
+CHUNK = 512 * 1024
+MAX_AGE_SECONDS = 24 * 60 * 60
+PARSERS = {"gift": parse_gift, "xml": parse_moodle_xml}
+EXTENSIONS = {".gift": "gift", ".txt": "gift", ".xml": "xml"}
+
+
+def _page(request: Request, db: Session, *, status_code: int = 200, **context) -> Response:
+    context.setdefault("errors", {})
+    context.setdefault("target", "")
+    return render(request, "assessments/interchange/import.html", {
+        "categories": sel.categories_with_counts(db), "from_file": FROM_FILE,
+        "max_mb": MAX_IMPORT_BYTES // (1024 * 1024), **context}, status_code=status_code)
+
+
+@router.get("")
+def import_form(request: Request, db: DbSession, user: AuthorUser) -> Response:
+    return _page(request, db)
+
+
+def _target(db: Session, raw: str) -> QuestionCategory | str | None:
+    if raw == FROM_FILE:
+        return FROM_FILE
+    category_id = parse_id(raw)
+    return db.get(QuestionCategory, category_id) if category_id else None
+
+
+def _destinations(db: Session, result: ParseResult, target: QuestionCategory | str) -> list[str]:
+    if isinstance(target, QuestionCategory):
+        return [target.name] * len(result.questions)
+    existing = {n.lower() for n in db.exec(select(func.lower(QuestionCategory.name))).all()}
+    names = [" ".join((c or UNFILED).split())[:200] for c in result.categories]
+    return [n if n.lower() in existing else f"{n} (new category)" for n in names]
+
+
+@router.post("")
+@body_limit(MAX_IMPORT_BYTES)
+def import_preview(request: Request, db: DbSession, user: AuthorUser,
+                   file: Annotated[UploadFile | None, File()] = None,
+                   target: Annotated[str, Form(max_length=12)] = "") -> Response:
+    data = file.file.read(MAX_IMPORT_BYTES + 1) if file is not None else b""
+    filename = (file.filename or "") if file is not None else ""
+    fmt = next((f for ext, f in EXTENSIONS.items() if filename.lower().endswith(ext)), None)
+    destination = _target(db, target)
+    errors = {}
+    if not data:
+        errors["file"] = "Choose a GIFT (.gift or .txt) or Moodle XML (.xml) file to import."
+    elif len(data) > MAX_IMPORT_BYTES:
+        errors["file"] = (f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. "
+                          "Split it into smaller files and import them one by one.")
+    elif fmt is None:
+        errors["file"] = "Choose a file ending in .gift or .txt (GIFT) or .xml (Moodle XML)."
+    if destination is None:
+        errors["target"] = "Choose the category to import into, or use the categories in the file."
+    if errors or fmt is None:
+        status = 413 if len(data) > MAX_IMPORT_BYTES else 422
+        return _page(request, db, errors=errors, target=target, status_code=status)
+    result = PARSERS[fmt](data)
+    payload = signing.dumps(request.app.state.secret_key, PURPOSE, {
+        "user": user.id, "format": fmt, "filename": filename[:200], "target": target,
+        "id": secrets.token_hex(16), "at": int(time.time()),
+        "content": base64.b64encode(zlib.compress(data, 6)).decode(),
+    })
+    return _page(request, db, status_code=200 if result.questions else 422, result=result, filename=filename,
+                 target=target, kind_labels=KIND_LABELS, excerpt=excerpt,
+                 rows=list(zip(result.questions, _destinations(db, result, destination), strict=True)),
+                 chunks=[payload[i:i + CHUNK] for i in range(0, len(payload), CHUNK)])
+
+
+def _unpack(request: Request, user_id: int, chunks: list[str]) -> dict:
+    data = signing.loads(request.app.state.secret_key, PURPOSE, "".join(chunks))
+    if (not isinstance(data, dict) or data.get("user") != user_id or data.get("format") not in PARSERS
+            or not isinstance(data.get("at"), int) or time.time() - data["at"] > MAX_AGE_SECONDS):
+        raise HTTPException(status_code=400, detail="This import could not be confirmed: the preview was changed "
+                                                    "or is more than a day old. Upload the file again.")
+    return data
+
+
+@router.post("/confirm")
+@body_limit(2 * MAX_IMPORT_BYTES)  # the previewed file again, compressed and in base64
+def import_confirm(request: Request, db: DbSession, user: AuthorUser,
+                   payload: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies it
+    data = _unpack(request, user.id, payload)
+    if sel.import_done(db, data["id"]):
+        flash(request, "These questions were already imported.")
+        return redirect(request, "/author/questions")
+    content = zlib.decompress(base64.b64decode(data["content"]))
+    result = PARSERS[data["format"]](content)
+    destination = _target(db, data["target"])
+    if destination is None:
+        raise HTTPException(status_code=422, detail="The chosen category no longer exists. Upload the file again.")
+    target = None if destination == FROM_FILE else destination
+    saved = questions_import(db, result=result, target=target, by=user, filename=data["filename"],
+                             import_id=data["id"], client_ip=client_ip(request))
+    db.commit()
+    flash(request, f"Imported {len(saved)} question{'' if len(saved) == 1 else 's'} from “{data['filename']}”."
+          + (f" {len(result.problems)} could not be imported." if result.problems else ""))
+    return redirect(request, f"/author/questions?category={target.id}" if target else "/author/questions")

@@ -1,0 +1,112 @@
+"""My learning (the employee's home) and the manager's overview of their line's assignments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from lms.admin.paging import clamp_page, url_with
+from lms.clock import utcnow
+from lms.db import known
+from lms.web.access import ManagerUser, SignedInUser
+from lms.web.deps import DbSession
+from lms.web.params import parse_id
+from lms.web.templating import render
+
+from courses.assignment.export import assignments_csv
+from courses.assignment.selectors import (
+    CATEGORIES, CATEGORY_LABELS, AssignmentFilters, completed_count, completed_items, line_assignments,
+    line_course_options, my_learning, user_gaps,
+)
+from courses.catalogue.recommend import suggestions
+
+router = APIRouter()
+
+PER_PAGE = 50
+RECOMMENDED_SHOWN = 6
+Param = Annotated[str, Query(max_length=100)]
+PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
+
+
+def _recommended(db: Session, user, now, enrolled: set[int]) -> list[dict]:
+    """Courses that close the user's gaps, each listed once with the gaps it closes, best fit first."""
+    gaps = user_gaps(db, user, now)
+    found = suggestions(db, [(known(c.id), required) for c, required, _v in gaps], exclude_course_ids=enrolled)
+    courses: dict[int, dict] = {}
+    for competence, required, verified in gaps:
+        for rank, s in enumerate(found.get(competence.id, [])):
+            entry = courses.setdefault(s.course_id, {"course": s, "closes": [], "rank": rank})
+            entry["closes"].append((competence, required, verified, s.level))
+            entry["rank"] = min(entry["rank"], rank)
+    ordered = sorted(courses.values(), key=lambda e: (e["rank"], -len(e["closes"]), e["course"].estimated_minutes,
+                                                      e["course"].title))
+    return ordered[:RECOMMENDED_SHOWN]
+
+
+@router.get("/learning")
+def learning_home(request: Request, db: DbSession, user: SignedInUser) -> Response:
+    now = utcnow()
+    learning = my_learning(db, user, now)
+    enrolled = {item.course.id for _k, _h, items in learning.sections for item in items}
+    # Completed courses beyond the ten shown still must not be recommended again.
+    return render(request, "courses/assignment/my_learning.html", {
+        "learning": learning,
+        "now": now,
+        "recommended": _recommended(db, user, now, enrolled | learning.completed_course_ids),
+    })
+
+
+@router.get("/learning/completed")
+def learning_completed(request: Request, db: DbSession, user: SignedInUser, page: PageNo = 1) -> Response:
+    now = utcnow()
+    total = completed_count(db, user)
+    page = clamp_page(page, total, PER_PAGE)
+    return render(request, "courses/assignment/completed.html", {
+        "items": completed_items(db, user, now, page=page, per_page=PER_PAGE),
+        "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE)), "now": now,
+        "page_url": lambda n: url_with("/learning/completed", {}, page=n),
+    })
+
+
+def _filters(status: str, course: str, q: str, page: int = 1) -> AssignmentFilters:
+    return AssignmentFilters(status=status if status in CATEGORIES else "", course=parse_id(course),
+                             q=q.strip()[:100], page=page)
+
+
+@router.get("/team/assignments")
+def team_assignments(
+    request: Request, db: DbSession, user: ManagerUser,
+    status: Param = "", course: Param = "", q: Param = "", page: PageNo = 1,
+) -> Response:
+    now = utcnow()
+    filters = _filters(status, course, q, page)
+    items, total = line_assignments(db, manager_id=user.id, filters=filters, now=now, per_page=PER_PAGE)
+    if not items and total and filters.page > 1:
+        filters.page = clamp_page(filters.page, total, PER_PAGE)
+        items, total = line_assignments(db, manager_id=user.id, filters=filters, now=now, per_page=PER_PAGE)
+    params = filters.params()
+    first = (filters.page - 1) * PER_PAGE + 1 if total else 0
+    return render(request, "courses/assignment/team_assignments.html", {
+        "items": items, "total": total, "filters": filters, "now": now,
+        "first": first, "last": first + len(items) - 1 if items else 0,
+        "pages": max(1, -(-total // PER_PAGE)),
+        "page_url": lambda n: url_with("/team/assignments", params, page=n),
+        "export_url": url_with("/team/assignments.csv", params, page=1),
+        "status_options": [(key, CATEGORY_LABELS[value]) for key, value in CATEGORIES.items()],
+        "course_options": line_course_options(db, user.id),
+    }, block="results")
+
+
+@router.get("/team/assignments.csv")
+def team_assignments_csv(
+    request: Request, db: DbSession, user: ManagerUser, status: Param = "", course: Param = "", q: Param = "",
+) -> Response:
+    now = utcnow()
+    items, _total = line_assignments(db, manager_id=user.id, filters=_filters(status, course, q), now=now)
+    filename = f"team-assignments-{now.date().isoformat()}.csv"
+    return Response(assignments_csv(items, now), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+    })

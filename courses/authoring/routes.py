@@ -1,0 +1,232 @@
+"""Trainer authoring (/author): my courses, course details and status, co-editors, live preview.
+
+Trainers see and change only the courses they are editors of; admins all of them. Any other
+course id is answered with 404, the same as one that does not exist, so drafts do not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from lms.admin.paging import clamp_page
+from lms.people.models import Role, User
+from lms.web.access import AuthorUser
+from lms.web.deps import DbSession
+from lms.web.flash import flash
+from lms.web.params import Id
+from lms.web.templating import redirect, render
+
+from courses.authoring import selectors as sel
+from courses.access import can_edit
+from courses.files.service import ALLOWED_TEXT, markdown_snippet
+from courses.authoring.forms import CompetenceRow, CourseForm
+from courses.authoring.service import (
+    course_archive, course_create, course_publish, course_to_draft, course_update, editor_add, editor_remove,
+)
+from courses.markdown import MAX_MARKDOWN, markdown_to_html, render_lesson_html
+from courses.models import Course
+from courses.errors import CourseError
+
+router = APIRouter(prefix="/author")
+
+PER_PAGE = 25
+Text = Annotated[str, Form(max_length=10_000)]
+Short = Annotated[str, Form(max_length=500)]
+
+
+def is_admin(request: Request) -> bool:
+    return Role.ADMIN.value in request.state.roles
+
+
+def editable_course(db: Session, request: Request, user: User, course_id: int) -> Course:
+    course = db.get(Course, course_id)
+    if course is None or not can_edit(db, user, course, request.state.roles):
+        raise HTTPException(status_code=404)
+    return course
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "No completions yet"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = round(minutes / 60)
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = round(hours / 24)
+    return f"{days} days"
+
+
+def outline_context(db: Session, course: Course, **extra) -> dict:
+    return {"course": course, "outline": sel.course_outline(db, course.id), "outline_message": "", **extra}
+
+
+@router.get("")
+def my_courses(request: Request, db: DbSession, user: AuthorUser,
+               page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
+    rows, total = sel.author_courses(db, user=user, is_admin=is_admin(request), page=page, per_page=PER_PAGE)
+    clamped = clamp_page(page, total, PER_PAGE)
+    if clamped != page:
+        rows, total = sel.author_courses(db, user=user, is_admin=is_admin(request), page=clamped,
+                                         per_page=PER_PAGE)
+    return render(request, "courses/authoring/courses.html", {
+        "rows": rows, "total": total, "page": clamped, "pages": max(1, -(-total // PER_PAGE)),
+        "page_url": lambda n: f"/author?page={n}" if n > 1 else "/author", "is_admin": is_admin(request),
+    })
+
+
+def _form_page(request: Request, db: Session, form: CourseForm, *, course: Course | None = None,
+               errors: dict | None = None, status_code: int = 200) -> Response:
+    return render(request, "courses/authoring/course_form.html", {
+        "form": form.with_blank_rows(), "course": course, "errors": errors or {},
+        "groups": sel.competence_groups(db), "levels": range(1, 9),
+    }, status_code=status_code)
+
+
+@router.get("/courses/new")
+def course_new(request: Request, db: DbSession, user: AuthorUser) -> Response:
+    return _form_page(request, db, CourseForm())
+
+
+def _posted_form(title, summary, audience, estimated_minutes, competence_id, level) -> CourseForm:
+    return CourseForm.from_lists(title=title, summary=summary, audience=audience,
+                                 estimated_minutes=estimated_minutes, competence_ids=competence_id, levels=level)
+
+
+@router.post("/courses/new")
+def course_create_post(request: Request, db: DbSession, user: AuthorUser, title: Short = "", summary: Text = "",
+                       audience: Short = "", estimated_minutes: Short = "",
+                       competence_id: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies it
+                       level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006
+    form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
+    errors, values = form.check()
+    if not errors:
+        try:
+            course = course_create(db, by=user, **values)
+            db.commit()
+        except CourseError as exc:
+            db.rollback()
+            errors = {exc.field or "form": str(exc)}
+    if errors:
+        return _form_page(request, db, form, errors=errors, status_code=422)
+    flash(request, "Course created as a draft. Add a module and a lesson, then publish it.")
+    return redirect(request, f"/author/courses/{course.id}")
+
+
+def course_page_response(request: Request, db: Session, user: User, course: Course, *,
+                         errors: dict | None = None, module_title: str = "", status_code: int = 200) -> Response:
+    attachments = sel.course_attachments(db, course.id)
+    return render(request, "courses/authoring/course.html", outline_context(
+        db, course,
+        stats=sel.course_stats(db, course.id),
+        editors=sel.course_editors(db, course.id),
+        competences=sel.course_competences(db, course.id),
+        attachments=[(a, markdown_snippet(a)) for a in attachments],
+        allowed_files=ALLOWED_TEXT,
+        max_mb=request.app.state.settings.attachment_max_mb,
+        duration_text=duration_text,
+        user_id=user.id,
+        errors=errors or {},
+        module_title=module_title,
+    ), block="outline", status_code=status_code)
+
+
+@router.get("/courses/{course_id}")
+def course_page(request: Request, db: DbSession, user: AuthorUser, course_id: Id) -> Response:
+    return course_page_response(request, db, user, editable_course(db, request, user, course_id))
+
+
+@router.get("/courses/{course_id}/edit")
+def course_edit(request: Request, db: DbSession, user: AuthorUser, course_id: Id) -> Response:
+    course = editable_course(db, request, user, course_id)
+    rows = [CompetenceRow(str(link.competence.id), str(link.level))
+            for link in sel.course_competences(db, course.id)]
+    form = CourseForm(title=course.title, summary=course.summary, audience=course.audience,
+                      estimated_minutes=str(course.estimated_minutes), rows=rows)
+    return _form_page(request, db, form, course=course)
+
+
+@router.post("/courses/{course_id}/edit")
+def course_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, title: Short = "",
+                     summary: Text = "", audience: Short = "", estimated_minutes: Short = "",
+                     competence_id: Annotated[list[str], Form()] = [],  # noqa: B006
+                     level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006
+    course = editable_course(db, request, user, course_id)
+    form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
+    errors, values = form.check()
+    if not errors:
+        try:
+            course_update(db, course=course, by=user, **values)
+            db.commit()
+        except CourseError as exc:
+            db.rollback()
+            errors = {exc.field or "form": str(exc)}
+    if errors:
+        return _form_page(request, db, form, course=course, errors=errors, status_code=422)
+    flash(request, "Course details saved.")
+    return redirect(request, f"/author/courses/{course.id}")
+
+
+STATUS_ACTIONS = {
+    "publish": (course_publish, "Course published: learners can now find it in the catalogue."),
+    "archive": (course_archive, "Course archived: it has left the catalogue; enrolled learners can still read it."),
+    "draft": (course_to_draft, "Course is a draft again: only its editors can see it."),
+}
+
+
+@router.post("/courses/{course_id}/status")
+def course_status(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+                  action: Annotated[str, Form(max_length=20)] = "") -> Response:
+    course = editable_course(db, request, user, course_id)
+    if action not in STATUS_ACTIONS:
+        raise HTTPException(status_code=400, detail="Choose publish, archive or draft.")
+    change, message = STATUS_ACTIONS[action]
+    try:
+        change(db, course=course, by=user)
+        db.commit()
+        flash(request, message)
+    except CourseError as exc:
+        db.rollback()
+        flash(request, str(exc), "error")
+    return redirect(request, f"/author/courses/{course.id}")
+
+
+@router.post("/courses/{course_id}/editors")
+def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+                    email: Short = "") -> Response:
+    course = editable_course(db, request, user, course_id)
+    try:
+        added = editor_add(db, course=course, email=email, by=user)
+        db.commit()
+        flash(request, f"{added.name} can now edit this course.")
+    except CourseError as exc:
+        db.rollback()
+        flash(request, str(exc), "error")
+    return redirect(request, f"/author/courses/{course.id}#editors")
+
+
+@router.post("/courses/{course_id}/editors/{user_id}/remove")
+def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+                       user_id: Id) -> Response:
+    course = editable_course(db, request, user, course_id)
+    try:
+        editor_remove(db, course=course, user_id=user_id, by=user)
+        db.commit()
+        flash(request, "Editor removed.")
+    except CourseError as exc:
+        db.rollback()
+        flash(request, str(exc), "error")
+    if user_id == user.id and not can_edit(db, user, course, request.state.roles):
+        return redirect(request, "/author")
+    return redirect(request, f"/author/courses/{course.id}#editors")
+
+
+@router.post("/preview")
+def preview(request: Request, user: AuthorUser,
+            body_markdown: Annotated[str, Form(max_length=MAX_MARKDOWN)] = "") -> Response:
+    return render(request, "courses/authoring/_preview.html", {"html": render_lesson_html(markdown_to_html(body_markdown))})

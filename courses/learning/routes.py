@@ -1,0 +1,193 @@
+"""Taking a course: the course page, lessons, marking lessons complete, enrolling and rating.
+
+Every route first checks the learner may see the course (courses.access.can_view) and answers 404
+otherwise, so drafts do not leak. Progress is only recorded on published courses, and only by POST:
+opening a lesson page records nothing by itself.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from sqlmodel import Session
+from starlette.responses import Response
+
+from lms.clock import utcnow
+from lms.people.models import User
+from lms.web.access import SignedInUser
+from lms.web.deps import DbSession
+from lms.web.flash import flash
+from lms.web.params import Id
+from lms.web.templating import is_partial, redirect, render
+
+from courses.access import can_view
+from courses.learning.forms import COMMENT_MAX, FeedbackForm
+from courses.learning.service import NOT_COMPLETED, course_feedback_save
+from courses.learning.selectors import feedback_allowed
+from courses.markdown import render_lesson_html
+from courses.models import Course, CourseStatus, Lesson, LessonKind
+from courses.learning.selectors import CourseView, course_view
+from courses.catalogue.selectors import duration_text
+from courses.errors import CourseError
+from courses.learning.service import enrol, lesson_complete, lesson_viewed
+
+router = APIRouter(prefix="/courses")
+
+COURSE_NOT_FOUND = "We could not find that course. It may have been withdrawn, or it is not open to you."
+LESSON_NOT_FOUND = "We could not find that lesson in this course."
+CLOSED = "This course is not open, so progress cannot be recorded."
+QUIZ_ONLY = "A quiz lesson is completed by passing its quiz."
+
+
+def _course(request: Request, db: Session, user: User, course_id: int) -> Course:
+    course = db.get(Course, course_id)
+    if course is None or not can_view(db, user, course, request.state.roles):
+        raise HTTPException(status_code=404, detail=COURSE_NOT_FOUND)
+    return course
+
+
+def _lesson(view: CourseView, lesson_id: int) -> Lesson:
+    # Only visible lessons (in visible modules) are in the outline; hidden ones are 404 for learners.
+    lesson = next((lesson for lesson in view.lessons if lesson.id == lesson_id), None)
+    if lesson is None:
+        raise HTTPException(status_code=404, detail=LESSON_NOT_FOUND)
+    return lesson
+
+
+def _course_page(request: Request, db: Session, user: User, course: Course, *, status_code: int = 200,
+                 errors: dict | None = None, form: FeedbackForm | None = None) -> Response:
+    view = course_view(db, course=course, user_id=user.id)
+    if form is None:
+        form = FeedbackForm(str(view.feedback.rating), view.feedback.comment) if view.feedback else FeedbackForm()
+    context = {
+        "view": view,
+        "course": course,
+        "published": course.status == CourseStatus.PUBLISHED.value,
+        "errors": errors or {},
+        "form": form,
+        "comment_max": COMMENT_MAX,
+        "now": utcnow(),
+        "duration": duration_text,
+    }
+    return render(request, "courses/learning/course.html", context, status_code=status_code)
+
+
+@router.get("/{course_id}")
+def course_page(request: Request, db: DbSession, user: SignedInUser, course_id: Id) -> Response:
+    return _course_page(request, db, user, _course(request, db, user, course_id))
+
+
+@router.post("/{course_id}/enrol")
+def course_enrol(request: Request, db: DbSession, user: SignedInUser, course_id: Id) -> Response:
+    course = _course(request, db, user, course_id)
+    try:
+        enrol(db, course=course, user=user)
+    except CourseError as exc:
+        flash(request, str(exc), "error")
+        return redirect(request, f"/courses/{course.id}")
+    db.commit()
+    flash(request, "You are enrolled. Start whenever you are ready; your progress is saved as you go.")
+    return redirect(request, f"/courses/{course.id}")
+
+
+def _lesson_context(db: Session, user: User, course: Course, lesson_id: int) -> dict:
+    view = course_view(db, course=course, user_id=user.id, with_extras=False)
+    lesson = _lesson(view, lesson_id)
+    previous, following = view.neighbours(lesson.id)
+    return {
+        "view": view,
+        "course": course,
+        "lesson": lesson,
+        "previous": previous,
+        "next": following,
+        "position": [item.id for item in view.lessons].index(lesson.id) + 1,
+        "is_quiz": lesson.kind == LessonKind.QUIZ.value,
+        "published": course.status == CourseStatus.PUBLISHED.value,
+        "duration": duration_text,
+    }
+
+
+def _should_record_view(context: dict) -> bool:
+    """An enrolled learner's position moves to this lesson (nothing to do if it is already here).
+
+    Viewing never enrols: a lesson page can be opened by a link or an image from anywhere, and
+    enrolling is the learner's own decision (Enrol, or Mark complete).
+    """
+    enrolment = context["view"].enrolment
+    return (context["published"] and enrolment is not None
+            and (enrolment.last_lesson_id != context["lesson"].id or enrolment.started_at is None))
+
+
+@router.get("/{course_id}/lessons/{lesson_id}")
+def lesson_page(request: Request, db: DbSession, user: SignedInUser, course_id: Id, lesson_id: Id) -> Response:
+    # A GET changes nothing. The page asks to record the view itself (htmx POST on load, with the
+    # CSRF header); without JavaScript, Mark complete records it.
+    course = _course(request, db, user, course_id)
+    context = _lesson_context(db, user, course, lesson_id)
+    context["record_view"] = _should_record_view(context)
+    context["body"] = render_lesson_html(context["lesson"].body_html, course_id=course.id)
+    return render(request, "courses/learning/lesson.html", context)
+
+
+@router.post("/{course_id}/lessons/{lesson_id}/view")
+def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+                       lesson_id: Id) -> Response:
+    """Remember that an enrolled learner opened this lesson: starts the course, moves "Resume" here."""
+    course = _course(request, db, user, course_id)
+    context = _lesson_context(db, user, course, lesson_id)
+    if _should_record_view(context):
+        lesson_viewed(db, user=user, lesson=context["lesson"])
+        db.commit()
+        context = _lesson_context(db, user, course, lesson_id)
+    if is_partial(request):
+        return render(request, "courses/learning/lesson.html", context, block="progress")
+    return redirect(request, f"/courses/{course.id}/lessons/{context['lesson'].id}")
+
+
+@router.post("/{course_id}/lessons/{lesson_id}/complete")
+def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+                         lesson_id: Id) -> Response:
+    course = _course(request, db, user, course_id)
+    context = _lesson_context(db, user, course, lesson_id)
+    if not context["published"]:
+        raise HTTPException(status_code=403, detail=CLOSED)
+    if context["is_quiz"]:
+        raise HTTPException(status_code=403, detail=QUIZ_ONLY)
+    was_completed = context["view"].enrolment is not None and context["view"].enrolment.completed_at is not None
+    enrolment = lesson_complete(db, user=user, lesson=context["lesson"])
+    db.commit()
+    just_completed = not was_completed and enrolment.completed_at is not None
+    if is_partial(request):
+        context = _lesson_context(db, user, course, lesson_id)
+        context["just_completed"] = just_completed
+        return render(request, "courses/learning/lesson.html", context, block="progress")
+    if just_completed:
+        flash(request, f"Well done: you completed “{course.title}”.")
+        return redirect(request, f"/courses/{course.id}")
+    following = context["next"]
+    if following is None:
+        return redirect(request, f"/courses/{course.id}")
+    return redirect(request, f"/courses/{course.id}/lessons/{following.id}")
+
+
+@router.post("/{course_id}/feedback")
+def course_feedback(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+                    rating: Annotated[str, Form(max_length=8)] = "",
+                    comment: Annotated[str, Form(max_length=COMMENT_MAX * 4)] = "") -> Response:
+    course = _course(request, db, user, course_id)
+    if not feedback_allowed(db, course=course, user=user):
+        raise HTTPException(status_code=403, detail=NOT_COMPLETED)
+    form = FeedbackForm(rating, comment)
+    errors, value, text = form.check()
+    if not errors:
+        try:
+            course_feedback_save(db, course=course, user=user, rating=value, comment=text)
+        except CourseError as exc:
+            errors = {exc.field or "form": str(exc)}
+    if errors:
+        db.rollback()
+        return _course_page(request, db, user, course, status_code=422, errors=errors, form=form)
+    db.commit()
+    flash(request, "Thank you. Your rating is saved; you can change it at any time.")
+    return redirect(request, f"/courses/{course.id}#feedback")
