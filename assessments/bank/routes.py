@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from lms.admin.paging import url_with
+from lms.web.paging import url_with
 from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession

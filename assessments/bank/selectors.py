@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, or_, select as sa_select
 from sqlmodel import Session, select
 
-from lms.admin.paging import Page, like_pattern
+from lms.web.paging import Page, like_pattern
 from lms.audit.models import AuditEvent
 from lms.competences.models import Competence
 

@@ -19,7 +19,7 @@ from assessments.results.selectors import QuizResults, attempt_counts, attempts_
 from assessments.results.stats import BINS
 from courses.access import can_edit
 from courses.models import Course, Lesson
-from lms.admin.paging import url_with
+from lms.web.paging import url_with
 from lms.clock import utcnow
 from lms.competences.team_csv import safe_cell
 from lms.people.models import User

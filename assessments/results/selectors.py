@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from assessments.models import Attempt, AttemptState, Question, Quiz, Response
 from assessments.results.stats import QuizStats, ScoredAttempt, quiz_stats
-from lms.admin.paging import Page, clamp_page
+from lms.web.paging import Page, clamp_page
 from lms.people.models import User
 
 PER_PAGE = 50

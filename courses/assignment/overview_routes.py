@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.paging import clamp_page, url_with
+from lms.web.paging import clamp_page, url_with
 from lms.clock import utcnow
 from lms.db import known
 from lms.web.access import ManagerUser, SignedInUser

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session, select
 from starlette.responses import Response
 
-from lms.admin.forms import parse_day_from_today
+from lms.web.params import parse_day_from_today
 from lms.clock import utcnow
 from lms.competences.models import Competence, JobProfile
 from lms.db import known

@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from lms.admin.paging import like_pattern
+from lms.web.paging import like_pattern
 from lms.competences.models import Competence, CompetenceStatus, JobProfile, JobProfileRequirement
 from lms.competences.selectors import effective_level
 from lms.db import known

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.paging import clamp_page
+from lms.web.paging import clamp_page
 from lms.people.models import Role, User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession

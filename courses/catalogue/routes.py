@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from lms.admin.paging import url_with
+from lms.web.paging import url_with
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.params import MAX_ID, parse_int

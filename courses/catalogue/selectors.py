@@ -14,7 +14,7 @@ from sqlalchemy import and_, exists, func, or_, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from lms.admin.paging import Page, clamp_page, like_pattern
+from lms.web.paging import Page, clamp_page, like_pattern
 from lms.competences.models import Competence, CompetenceArea
 
 from courses.models import (

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlmodel import Session
 
-from lms.clock import utcnow
 from lms.competences.models import JobProfile
 from lms.people.models import OrgUnit, Role, User
 from lms.people.selectors import user_by_email, user_roles
@@ -22,23 +20,6 @@ FORM_FIELD = {"manager_id": "manager_email"}
 
 def error_field(exc: PeopleError) -> str:
     return FORM_FIELD.get(exc.field, exc.field) if exc.field else "form"
-
-
-def parse_day_from_today(raw: str, errors: dict[str, str], field: str, *, bad_format: str,
-                         in_past: str) -> date | None:
-    """An optional date input that may not lie in the past (UTC); problems go into `errors[field]`."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        errors[field] = bad_format
-        return None
-    if day < utcnow().date():
-        errors[field] = in_past
-        return None
-    return day
 
 
 @dataclass

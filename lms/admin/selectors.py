@@ -9,7 +9,7 @@ from sqlalchemy import exists, func, or_, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from lms.admin.paging import Page, clamp_page, like_pattern
+from lms.web.paging import Page, clamp_page, like_pattern
 from lms.people.models import OrgUnit, RoleGrant, User
 from lms.people.selectors import org_unit_subtree_ids
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.admin.forms import GRANTABLE_ROLES, UserForm, error_field
-from lms.admin.paging import url_with
+from lms.web.paging import url_with
 from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
 from lms.competences.admin_selectors import profile_names_of, profile_options
 from lms.competences.profile_service import user_job_profile_set

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import parse_day_from_today
+from lms.web.params import parse_day_from_today
 from lms.api.models import ApiToken
 from lms.api.selectors import api_tokens
 from lms.api.service import SCOPES, ApiTokenError, api_token_create, api_token_revoke

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from lms.admin.paging import url_with
+from lms.web.paging import url_with
 from lms.audit.selectors import AuditFilters, audit_actions, audit_page, audit_target_types
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select as sa_select
 from sqlmodel import Session, select
 
-from lms.admin.paging import Page, clamp_page, like_pattern
+from lms.web.paging import Page, clamp_page, like_pattern
 from lms.audit.models import AuditEvent
 
 EVENTS_PER_PAGE = 50

@@ -39,7 +39,9 @@ def _register() -> None:
     app.command("worker")(jobs.worker)
     app.add_typer(jobs.app, name="jobs")
     app.add_typer(reports.app, name="reports")
-    # Features add their own commands (lms may not import them); _common has loaded them by now.
+    # Features add their own commands (lms may not import them) and their tables, which every command's
+    # session needs for foreign keys across packages. Loaded here, after the platform's commands, so that a
+    # feature's CLI module can import lms.cli._common without a cycle.
     from lms.app import load_features
     from lms.hooks import hooks
 

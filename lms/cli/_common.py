@@ -15,11 +15,8 @@ from typer.core import TyperGroup
 
 import lms.models  # noqa: F401 - registers every table, so foreign keys across packages resolve
 from lms import migrations
-from lms.app import load_features
 from lms.config import ConfigError, Settings, get_settings
 from lms.db import make_engine
-
-load_features()
 
 
 def fail(message: str) -> NoReturn:

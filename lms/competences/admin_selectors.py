@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from lms.admin.paging import Page, clamp_page
+from lms.web.paging import Page, clamp_page
 from lms.competences.models import (
     Competence,
     CompetenceArea,

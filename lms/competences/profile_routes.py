@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.paging import url_with
+from lms.web.paging import url_with
 from lms.competences.admin_selectors import framework_trees, profiles_page, required_levels
 from lms.competences.models import MAX_LEVEL, JobProfile
 from lms.competences.profile_service import (

@@ -14,7 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.paging import clamp_page, url_with
+from lms.web.paging import clamp_page, url_with
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framework, JobProfile
 from lms.competences.selectors import evidence_by_competence, job_profiles, levels_by_framework, skill_rows

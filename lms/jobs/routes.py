@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from lms.admin.paging import url_with
+from lms.web.paging import url_with
 from lms.jobs.models import JobState
 from lms.jobs.queue import JobError, job_retry
 from lms.jobs.selectors import jobs_page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from lms.admin.paging import Page, clamp_page
+from lms.web.paging import Page, clamp_page
 from lms.jobs.models import Job
 
 JOBS_PER_PAGE = 50

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from lms.admin.paging import url_with
+from lms.web.paging import url_with
 from lms.clock import utcnow
 from lms.reports.cube import AREA
 from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of

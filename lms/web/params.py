@@ -6,6 +6,7 @@ Only ASCII digits count (`str.isdigit()` also accepts '²' and '①', which `int
 `ValueError` from `int()`.
 
 - `parse_id(raw)` -> 1..MAX_ID or None; a None id is "not found".
+- `parse_day_from_today(raw, errors, field, ...)` -> an optional date that may not lie in the past.
 - `parse_int(raw, lo, hi)` -> lo..hi or None; `check_int(...)` also records the field's error message.
 - `Id`, `IdQuery`, `PageNo`: bounded types for path and query parameters, so FastAPI checks them and
   the OpenAPI schema states the bounds. Paths that need a converter use `{name:id}` (registered here):
@@ -15,10 +16,13 @@ Only ASCII digits count (`str.isdigit()` also accepts '²' and '①', which `int
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from fastapi import HTTPException, Path, Query, Request
 from starlette.convertors import Convertor, register_url_convertor
+
+from lms.clock import utcnow
 
 MAX_ID = 2**63 - 1  # the largest BIGINT on PostgreSQL and INTEGER on SQLite
 MAX_DIGITS = len(str(MAX_ID))  # 19
@@ -96,3 +100,20 @@ async def refuse_nul(request: Request) -> None:
     if any("\x00" in v for v in values):
         raise HTTPException(status_code=400, detail="The request contained a NUL character, which Proficio cannot "
                                                     "store. Remove it and try again.")
+
+
+def parse_day_from_today(raw: str, errors: dict[str, str], field: str, *, bad_format: str,
+                         in_past: str) -> date | None:
+    """An optional date input that may not lie in the past (UTC); problems go into `errors[field]`."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        errors[field] = bad_format
+        return None
+    if day < utcnow().date():
+        errors[field] = in_past
+        return None
+    return day

@@ -1,4 +1,4 @@
-"""Page arithmetic and filter URLs shared by the admin lists (users, audit log)."""
+"""Page arithmetic, LIKE patterns and filter URLs shared by every paged list."""
 
 from __future__ import annotations
 
