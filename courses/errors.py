@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from lms.errors import FieldError
 
-class CourseError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+
+class CourseError(FieldError):
+    pass

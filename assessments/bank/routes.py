@@ -14,6 +14,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from lms.web.forms import field_errors
 from lms.web.paging import url_with
 from lms.people.models import User
 from lms.web.access import AuthorUser
@@ -191,7 +192,7 @@ def _save(db: Session, form: QuestionForm, user: User, question: Question | None
         db.commit()
     except BankError as exc:
         db.rollback()
-        return {exc.field or "form": str(exc)}, None
+        return field_errors(exc), None
     return {}, question
 
 

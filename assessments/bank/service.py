@@ -17,6 +17,7 @@ from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence
 from lms.db import known
+from lms.errors import FieldError
 from lms.people.models import User
 
 from assessments.interchange.common import ParseResult
@@ -29,10 +30,8 @@ MAX_QUESTION_NAME = 255
 UNFILED = "Imported"
 
 
-class BankError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class BankError(FieldError):
+    pass
 
 
 def _category_name(session: Session, name: str, *, except_id: int | None = None) -> str:

@@ -25,6 +25,7 @@ from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.forms import field_errors
 from lms.web.params import Id, IdQuery, parse_id, parse_int
 from lms.web.templating import redirect, render
 
@@ -74,7 +75,7 @@ def quiz_create_post(request: Request, db: DbSession, user: AuthorUser, course_i
     except QuizError as exc:
         db.rollback()
         return render(request, "assessments/quizzes/new.html", {"course": course, "module": module, "title": title,
-                                                 "errors": {exc.field or "form": str(exc)}}, status_code=422)
+                                                 "errors": field_errors(exc)}, status_code=422)
     db.commit()
     flash(request, "Quiz added. Choose its settings, then add questions.")
     return redirect(request, f"/author/quizzes/{quiz.id}")
@@ -167,7 +168,7 @@ def slot_add_post(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id
             slot_add_question(db, quiz=quiz, question_id=parse_id(question_id))
     except QuizError as exc:
         db.rollback()
-        return _page(request, db, quiz, lesson, course, errors={exc.field or "slots": str(exc)},
+        return _page(request, db, quiz, lesson, course, errors=field_errors(exc, default="slots"),
                      status_code=422)
     db.commit()
     flash(request, "Questions added to the quiz.")

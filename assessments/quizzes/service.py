@@ -17,6 +17,7 @@ from courses.authoring.service import lesson_add, position_move
 from courses.models import Lesson, LessonKind, Module
 from lms.audit.service import audit_record
 from lms.competences.models import MAX_LEVEL, Competence
+from lms.errors import FieldError
 from lms.people.models import User
 from lms.web.params import check_int, parse_id, parse_int
 
@@ -32,10 +33,8 @@ REVIEW_POLICY_LABELS = {
 }
 
 
-class QuizError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class QuizError(FieldError):
+    pass
 
 
 def quiz_for_lesson(session: Session, lesson_id: int) -> Quiz | None:

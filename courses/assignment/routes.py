@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session, select
 from starlette.responses import Response
 
+from lms.web.forms import field_errors
 from lms.web.params import parse_day_from_today
 from lms.clock import utcnow
 from lms.competences.models import Competence, JobProfile
@@ -128,7 +129,7 @@ def assign_submit(
             db.commit()
         except CourseError as exc:
             db.rollback()
-            errors[exc.field or "form"] = str(exc)
+            errors.update(field_errors(exc))
     if errors:
         return _assign_page(request, db, user, form, errors=errors, status_code=422)
     flash(request, _confirmation(len(ids), had))
@@ -203,7 +204,7 @@ def rules_create(
             db.commit()
         except CourseError as exc:
             db.rollback()
-            errors[exc.field or "form"] = str(exc)
+            errors.update(field_errors(exc))
     if errors:
         return _rules_page(request, db, form=form, errors=errors, status_code=422)
     flash(request, f"The rule is saved and assigned the course to {count} {'person' if count == 1 else 'people'} "

@@ -17,6 +17,7 @@ from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.forms import field_errors
 from lms.web.params import Id, parse_id
 from lms.web.templating import is_partial, redirect, render
 
@@ -209,7 +210,7 @@ def _save_lesson(request: Request, db: Session, user: User, course: Course, modu
     except CourseError as exc:  # e.g. an image that is not one of this course's files
         db.rollback()
         return _lesson_page(request, db, course, module, form, lesson=lesson,
-                            errors={exc.field or "body_markdown": str(exc)}, status_code=422)
+                            errors=field_errors(exc, default="body_markdown"), status_code=422)
     db.commit()
     flash(request, message)
     return redirect(request, f"/author/courses/{course.id}#lesson-{lesson.id}")

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.web.forms import field_errors
 from lms.web.paging import clamp_page
 from lms.people.models import Role, User
 from lms.web.access import AuthorUser
@@ -111,7 +112,7 @@ def course_create_post(request: Request, db: DbSession, user: AuthorUser, title:
             db.commit()
         except CourseError as exc:
             db.rollback()
-            errors = {exc.field or "form": str(exc)}
+            errors = field_errors(exc)
     if errors:
         return _form_page(request, db, form, errors=errors, status_code=422)
     flash(request, "Course created as a draft. Add a module and a lesson, then publish it.")
@@ -165,7 +166,7 @@ def course_edit_post(request: Request, db: DbSession, user: AuthorUser, course_i
             db.commit()
         except CourseError as exc:
             db.rollback()
-            errors = {exc.field or "form": str(exc)}
+            errors = field_errors(exc)
     if errors:
         return _form_page(request, db, form, course=course, errors=errors, status_code=422)
     flash(request, "Course details saved.")

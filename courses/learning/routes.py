@@ -18,6 +18,7 @@ from lms.people.models import User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
+from lms.web.forms import field_errors
 from lms.web.params import Id
 from lms.web.templating import is_partial, redirect, render
 
@@ -184,7 +185,7 @@ def course_feedback(request: Request, db: DbSession, user: SignedInUser, course_
         try:
             course_feedback_save(db, course=course, user=user, rating=value, comment=text)
         except CourseError as exc:
-            errors = {exc.field or "form": str(exc)}
+            errors = field_errors(exc)
     if errors:
         db.rollback()
         return _course_page(request, db, user, course, status_code=422, errors=errors, form=form)

@@ -18,10 +18,6 @@ GRANTABLE_ROLES = [(Role.TRAINER.value, "Trainer"), (Role.MANAGER.value, "Manage
 FORM_FIELD = {"manager_id": "manager_email"}
 
 
-def error_field(exc: PeopleError) -> str:
-    return FORM_FIELD.get(exc.field, exc.field) if exc.field else "form"
-
-
 @dataclass
 class UserForm:
     name: str = ""

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import error_field
+from lms.admin.forms import FORM_FIELD
 from lms.admin.selectors import org_unit_tree
 from lms.people import service
 from lms.people.models import OrgUnit
@@ -17,6 +17,7 @@ from lms.people.service import PeopleError
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.forms import field_errors
 from lms.web.params import Id, parse_id
 from lms.web.templating import redirect, render
 
@@ -56,7 +57,7 @@ def org_unit_create(request: Request, db: DbSession, user: AdminUser, name: Name
             db.commit()
         except PeopleError as exc:
             db.rollback()
-            errors[error_field(exc)] = str(exc)
+            errors.update(field_errors(exc, rename=FORM_FIELD))
     if errors:
         return _tree_page(request, db, status_code=422, errors=errors, form={"name": name, "parent_id": parent_id})
     flash(request, f"The unit {unit.name} has been created.")
@@ -98,7 +99,7 @@ def org_unit_update(
             db.commit()
         except PeopleError as exc:
             db.rollback()
-            errors[error_field(exc)] = str(exc)
+            errors.update(field_errors(exc, rename=FORM_FIELD))
     if errors:
         return _edit_page(request, db, unit, status_code=422, errors=errors, form={"name": name, "parent_id": parent_id})
     flash(request, f"The unit {unit.name} has been saved.")

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.admin.forms import GRANTABLE_ROLES, UserForm, error_field
+from lms.admin.forms import FORM_FIELD, GRANTABLE_ROLES, UserForm
+from lms.web.forms import field_errors
 from lms.web.paging import url_with
 from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
 from lms.competences.admin_selectors import profile_names_of, profile_options
@@ -99,7 +100,7 @@ def user_create(
             db.commit()
         except (PeopleError, CompetenceError) as exc:
             db.rollback()
-            errors[error_field(exc)] = str(exc)
+            errors.update(field_errors(exc, rename=FORM_FIELD))
     if errors:
         return _form_page(request, db, "admin/user_new.html", {"form": form, "errors": errors}, status_code=422)
     flash(request, f"{person.name} has been added.")
@@ -137,7 +138,7 @@ def user_update(
             db.commit()
         except (PeopleError, CompetenceError) as exc:
             db.rollback()
-            errors[error_field(exc)] = str(exc)
+            errors.update(field_errors(exc, rename=FORM_FIELD))
     if errors:
         return _edit_page(request, db, person, status_code=422, form=form, errors=errors)
     flash(request, f"The changes to {person.name} have been saved.")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.web.forms import field_errors
 from lms.web.params import parse_day_from_today
 from lms.api.models import ApiToken
 from lms.api.selectors import api_tokens
@@ -75,7 +76,7 @@ def token_create(
             db.commit()
         except ApiTokenError as exc:
             db.rollback()
-            errors[exc.field or "form"] = str(exc)
+            errors.update(field_errors(exc))
     if errors:
         return _list_page(request, db, status_code=422, errors=errors, form=form)
     # Rendered here rather than after a redirect: the secret exists only in this one response, and

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.web.forms import field_errors
 from lms.web.paging import url_with
 from lms.competences.admin_selectors import framework_trees, profiles_page, required_levels
 from lms.competences.models import MAX_LEVEL, JobProfile
@@ -57,7 +58,7 @@ def job_profiles_create(
         db.commit()
     except CompetenceError as exc:
         db.rollback()
-        return _list_page(request, db, status_code=422, errors={exc.field or "form": str(exc)},
+        return _list_page(request, db, status_code=422, errors=field_errors(exc),
                           form={"name": name, "description": description})
     flash(request, f"The job profile {profile.name} has been created. Now set the levels it requires.")
     return redirect(request, f"/admin/job-profiles/{profile.id}")
@@ -100,7 +101,7 @@ def job_profile_edit(
     except CompetenceError as exc:
         db.rollback()
         db.refresh(profile)
-        return _detail_page(request, db, profile, 422, errors={exc.field or "form": str(exc)},
+        return _detail_page(request, db, profile, 422, errors=field_errors(exc),
                             form={"name": name, "description": description})
     flash(request, f"The details of {profile.name} have been saved.")
     return redirect(request, f"/admin/job-profiles/{profile.id}")

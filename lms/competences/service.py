@@ -11,13 +11,12 @@ from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence, CompetenceStatus, Evidence, EvidenceSource
 from lms.competences.rules import Levels, derive_levels
+from lms.errors import FieldError
 from lms.people.models import User
 
 
-class CompetenceError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class CompetenceError(FieldError):
+    pass
 
 
 def add_months(moment: datetime, months: int) -> datetime:

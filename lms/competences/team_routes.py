@@ -14,6 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.web.forms import field_errors
 from lms.web.paging import clamp_page, url_with
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framework, JobProfile
@@ -217,7 +218,7 @@ def team_rate(
             db.commit()
         except CompetenceError as exc:
             db.rollback()
-            errors[exc.field or "form"] = str(exc)
+            errors.update(field_errors(exc))
     if errors:
         return _person_page(request, db, person, form=form, errors=errors, status_code=422)
     flash(request, f"Rating recorded: {person.name} is at level {level_value} in {competence.code} "

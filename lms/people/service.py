@@ -10,17 +10,14 @@ from lms.audit.service import audit_record
 from lms.auth.passwords import hash_password, password_problems
 from lms.auth.service import sessions_end_all
 from lms.db import known
+from lms.errors import FieldError
 from lms.hooks import users_changed
 from lms.people.models import OrgUnit, Role, RoleGrant, User
 from lms.people.selectors import org_unit_subtree_ids, reporting_line_ids, user_by_email, user_roles
 
 
-class PeopleError(ValueError):
+class PeopleError(FieldError):
     """Invalid input for a people or organisation change; ``field`` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def clean_email(raw: str) -> str:
