@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlmodel import Session
 
 import assessments.models  # noqa: F401 - registers the tables
 from assessments.attempts.service import attempts_sweep
@@ -11,17 +14,20 @@ from courses.plugin import register as register_courses
 from lms.hooks import hooks
 from lms.jobs.registry import register_handler, register_periodic
 
+if TYPE_CHECKING:
+    import typer
+
 _registered = False
 
 
-def _add_commands(app) -> None:
+def _add_commands(app: typer.Typer) -> None:
     # Imported here: the CLI plumbing is not needed by the web app.
     from assessments.cli import quizzes
 
     app.add_typer(quizzes, name="quizzes")
 
 
-def _sweep_job(session, _payload) -> None:
+def _sweep_job(session: Session, _payload: dict[str, Any]) -> None:
     attempts_sweep(session)
 
 

@@ -15,6 +15,7 @@ addresses and anchors on the same page. Anything else loses its ``src`` or ``hre
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import nh3
 from markdown_it import MarkdownIt
@@ -63,7 +64,7 @@ def link_allowed(href: str) -> bool:
     return bool(_SCHEME.match(href)) and not href.startswith("//")
 
 
-def _url_filter(course_id: int | None):
+def _url_filter(course_id: int | None) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src":
             return value if image_allowed(value, course_id) else None

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
 
     @field_validator("sqlite_synchronous", mode="before")
     @classmethod
-    def _upper(cls, value):
+    def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")

@@ -6,11 +6,12 @@ import tempfile
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.engine import Engine, ExceptionContext, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 from sqlmodel import Session, create_engine
 
 # A PostgreSQL server that does not answer (a host gone, a firewall dropping packets) would otherwise
@@ -35,7 +36,7 @@ class DatabaseNotWritable(Exception):
 
 
 def make_engine(database_url: str, *, pool_size: int | None = None, pool_timeout: float | None = None,
-                sqlite_synchronous: str = "NORMAL", probe: bool = False, **kwargs) -> Engine:
+                sqlite_synchronous: str = "NORMAL", probe: bool = False, **kwargs: Any) -> Engine:
     """An engine for the web app (pool_size set: a fixed pool, no overflow), the CLI, or a probe.
 
     A probe engine opens a fresh connection for every use, so a health check sees the database as
@@ -58,7 +59,8 @@ def make_engine(database_url: str, *, pool_size: int | None = None, pool_timeout
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_conn, _record, *, synchronous: str, busy_ms: int) -> None:
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry, *, synchronous: str,
+                    busy_ms: int) -> None:
     # WAL lets readers and one writer work at once; foreign keys are off by default in SQLite.
     # synchronous=NORMAL in WAL mode never corrupts the file; a power cut can lose the last commits
     # (FULL syncs the WAL on every commit instead; README "Power loss").
@@ -70,7 +72,7 @@ def _sqlite_pragmas(dbapi_conn, _record, *, synchronous: str, busy_ms: int) -> N
     cur.close()
 
 
-def _readonly_is_a_disconnect(context) -> None:
+def _readonly_is_a_disconnect(context: ExceptionContext) -> None:
     # SQLite opens a file it may not write read-only, silently, and the connection stays that way.
     # Treating "readonly database" like a lost connection makes the pool drop its connections, so
     # once permissions are back the next request opens a writable one: recovery without a restart.

@@ -13,6 +13,7 @@ not carry points or the all-or-nothing rule: those come back as 1 point and "par
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 
 from assessments.interchange.common import (
     ParseResult, Problem, TextTooLong, foreign_text, name_from_stem, normalise_category, number, percent, too_big,
@@ -49,7 +50,7 @@ def _plain(text: str) -> str:
     return text.translate(_UNPROTECT).strip()
 
 
-def _blocks(text: str):
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
     """(first line number, block text) for each blank-line separated block, comment lines dropped."""
     start, lines = 0, []
     for number_, line in enumerate(text.splitlines(), start=1):
@@ -190,7 +191,7 @@ def _weight(body: str, default: float) -> tuple[float, str]:
     return default, body
 
 
-def _numeric(spec: str, md) -> list[NumericAnswer]:
+def _numeric(spec: str, md: Callable[[str], str]) -> list[NumericAnswer]:
     spec = spec.strip()
     parts = re.split(r"(?=[=~])", spec) if spec[:1] in "=~" else ["=" + spec]
     answers = []
@@ -256,7 +257,7 @@ def _answers(q: QuestionData) -> str:
     raise ValueError(f"Cannot export question kind {q.kind!r} to GIFT.")
 
 
-def export_gift(questions, category: str | None = None) -> str:
+def export_gift(questions: Iterable[QuestionData], category: str | None = None) -> str:
     """GIFT text for ``questions``; with ``category``, a ``$CATEGORY:`` line first."""
     out = ["// Exported from Proficio", ""]
     if category:

@@ -43,7 +43,7 @@ class CourseForm:
     rows: list[CompetenceRow] = field(default_factory=list)
 
     @classmethod
-    def from_lists(cls, *, competence_ids: list[str], levels: list[str], **fields) -> CourseForm:
+    def from_lists(cls, *, competence_ids: list[str], levels: list[str], **fields: str) -> CourseForm:
         rows = [CompetenceRow(c, lv) for c, lv in zip(competence_ids, levels + [""] * len(competence_ids))]
         return cls(rows=rows, **fields)
 

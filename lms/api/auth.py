@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends, HTTPException, params
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
@@ -55,7 +55,7 @@ def api_caller(db: DbSession, credentials: Annotated[HTTPAuthorizationCredential
 api_caller.access = Access.API_TOKEN
 
 
-def require_scope(scope: str):
+def require_scope(scope: str) -> params.Depends:
     """A dependency that admits a valid token holding ``scope``; 403 for a valid token without it."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")

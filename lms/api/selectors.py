@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select as sa_select
+from sqlalchemy.sql.expression import CTE, ColumnElement
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from lms.api.models import ApiToken
 from lms.clock import utcnow
@@ -24,7 +26,7 @@ from lms.db import known
 from lms.people.models import OrgUnit, User
 
 
-def unit_subtree_cte(unit_id: int):
+def unit_subtree_cte(unit_id: int) -> CTE:
     """``unit_id`` and every unit below it (recursive CTE; UNION stops at a cycle)."""
     cte = sa_select(OrgUnit.id.label("id")).where(OrgUnit.id == unit_id).cte("api_scope", recursive=True)
     return cte.union(sa_select(OrgUnit.id).join(cte, OrgUnit.parent_id == cte.c.id))
@@ -81,7 +83,7 @@ def _people_where(scope_unit_id: int | None, filter_unit_id: int | None) -> list
     return where
 
 
-def _people_rows(*where):
+def _people_rows(*where: ColumnElement[bool]) -> Select[User, str | None, str | None]:
     return (
         select(User, OrgUnit.name, JobProfile.name)
         .outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)

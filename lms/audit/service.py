@@ -7,13 +7,14 @@ import json
 from sqlmodel import Session
 
 from lms.audit.models import AuditEvent
+from lms.people.models import User
 
 
 def audit_record(
     session: Session,
     *,
     action: str,
-    actor=None,
+    actor: User | None = None,
     actor_email: str | None = None,
     target_type: str | None = None,
     target_id: object = None,

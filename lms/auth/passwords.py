@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from passlib.context import CryptContext
@@ -47,7 +47,7 @@ async def verify_password_async(password: str, password_hash: str | None) -> tup
     return await asyncio.wrap_future(_hasher.submit(pwd_context.verify_and_update, password, password_hash))
 
 
-def _personal_words(user_inputs) -> list[str]:
+def _personal_words(user_inputs: Iterable[str]) -> list[str]:
     """Names and email parts, split so "jane.doe@x" also rules out "jane" and "doe"."""
     words = set()
     for item in user_inputs:

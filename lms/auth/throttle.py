@@ -189,7 +189,7 @@ class ThrottleNotFound(LookupError):
     pass
 
 
-def throttle_clear(session: Session, *, key: str, by, client_ip: str | None) -> LoginThrottle:
+def throttle_clear(session: Session, *, key: str, by: User, client_ip: str | None) -> LoginThrottle:
     """Forget one counter (an admin lets someone try again now). Audited in the same transaction."""
     row = session.get(LoginThrottle, key)
     if row is None:
@@ -201,7 +201,7 @@ def throttle_clear(session: Session, *, key: str, by, client_ip: str | None) -> 
     return row
 
 
-def throttle_clear_account(session: Session, *, account: str, by, client_ip: str | None) -> int:
+def throttle_clear_account(session: Session, *, account: str, by: User, client_ip: str | None) -> int:
     """Forget every counter naming this account (from any address or device). Audited."""
     rows = session.exec(sa_select(LoginThrottle).where(LoginThrottle.account == account)).scalars().all()
     if not rows:

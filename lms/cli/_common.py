@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -17,6 +17,10 @@ import lms.models  # noqa: F401 - registers every table, so foreign keys across 
 from lms import migrations
 from lms.config import ConfigError, Settings, get_settings
 from lms.db import make_engine
+
+if TYPE_CHECKING:
+    # typer vendors click; its commands take typer's own Context class, not the click package's.
+    from typer._click import Context
 
 
 def fail(message: str) -> NoReturn:
@@ -53,7 +57,7 @@ def describe(exc: BaseException) -> str:
 class SafeGroup(TyperGroup):
     """Turns any unexpected exception inside a command into one line on stderr and exit code 1."""
 
-    def invoke(self, ctx):  # typer's own (vendored) click Context
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, typer.TyperException):

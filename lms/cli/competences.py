@@ -5,14 +5,14 @@ from __future__ import annotations
 import typer
 
 from lms.cli._common import database, require_schema
-from lms.competences.service import statuses_rebuild
+from lms.competences.service import StatusDifference, statuses_rebuild
 
 app = typer.Typer(help="Check or rebuild competence statuses from the evidence log.", no_args_is_help=True)
 
 SHOWN = 50
 
 
-def _describe(row) -> str:
+def _describe(row: StatusDifference) -> str:
     (user_id, competence_id), have, want = row
     stored = f"verified {have[0]}, self {have[1] if have[1] is not None else '-'}" if have else "no row"
     wanted = f"verified {want[0]}, self {want[1] if want[1] is not None else '-'}"

@@ -9,7 +9,7 @@ import typer
 from sqlmodel import select
 
 from lms.cli._common import database, fail, require_schema
-from lms.competences.framework_io import MAX_BYTES, FrameworkFileError, export_csv, export_json
+from lms.competences.framework_io import MAX_BYTES, FrameworkFileError, ImportCounts, export_csv, export_json
 from lms.competences.framework_service import detect_format, digcomp_load, framework_file_import
 from lms.competences.models import Framework
 
@@ -21,7 +21,7 @@ class Format(StrEnum):
     CSV = "csv"
 
 
-def _counts(counts) -> str:
+def _counts(counts: ImportCounts) -> str:
     return (f"{counts.framework.code}: {counts.created} created, {counts.updated} updated, "
             f"{counts.unchanged} unchanged (framework, levels, areas and competences).")
 

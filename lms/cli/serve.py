@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from pathlib import Path
 
 import typer
 import uvicorn
@@ -52,7 +53,7 @@ def serve(
     )
 
 
-def _require_writable_folder(folder, setting: str) -> None:
+def _require_writable_folder(folder: Path, setting: str) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):

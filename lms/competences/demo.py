@@ -7,7 +7,7 @@ self-assessments above the verified level, and some evidence that has already ex
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -82,7 +82,8 @@ def competences_demo_load(session: Session, people: list[tuple[User, str, bool]]
     return len(evidence)
 
 
-def _evidence_for(rng: random.Random, user: User, comp: Competence, required: int, now) -> list[Evidence]:
+def _evidence_for(rng: random.Random, user: User, comp: Competence, required: int,
+                  now: datetime) -> list[Evidence]:
     out = []
     # Where people really are: mostly near the requirement, some well below.
     true_level = max(0, min(8, required + rng.choice([-3, -2, -1, -1, 0, 0, 0, 1, 1])))

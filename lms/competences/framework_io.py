@@ -8,14 +8,15 @@ because evidence may point at them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 import csv
 import io
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framework, ProficiencyLevel
 from lms.web.params import MAX_DIGITS, MAX_ID, parse_int
@@ -24,6 +25,8 @@ MAX_BYTES = 5 * 1024 * 1024
 CSV_COLUMNS = ["kind", "code", "name", "summary", "area", "band", "evidence_valid_months", "version",
                "publisher", "licence"]
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+
+M = TypeVar("M", bound=SQLModel)
 
 
 class FrameworkFileError(ValueError):
@@ -61,7 +64,7 @@ def parse(data: bytes | str, fmt: str) -> dict:
     raise FrameworkFileError([f"Unknown format '{fmt}': use json or csv."])
 
 
-def _months(raw, where: str, errors: list[str]) -> int | None:
+def _months(raw: object, where: str, errors: list[str]) -> int | None:
     if raw in (None, ""):
         return None
     value = parse_int(raw, -MAX_ID, MAX_ID)
@@ -103,7 +106,7 @@ _TEXT_LIMITS = {"code": 64, "name": 300, "version": 32, "publisher": 300, "licen
                 "summary": 20_000}
 
 
-def _check_text(obj: dict, keys, path: str, errors: list[str]) -> None:
+def _check_text(obj: dict, keys: Iterable[str], path: str, errors: list[str]) -> None:
     for key in keys:
         value = obj.get(key)
         if value is None or (key == "version" and isinstance(value, (int, float)) and not isinstance(value, bool)):
@@ -141,14 +144,14 @@ def _check_shapes(doc: dict) -> list[str]:
     return errors
 
 
-def _too_long(obj: dict, keys, path: str, errors: list[str]) -> None:
+def _too_long(obj: dict, keys: Iterable[str], path: str, errors: list[str]) -> None:
     for key in keys:
         value = str(obj.get(key) or "")
         if len(value) > _TEXT_LIMITS[key]:
             errors.append(f"{path}: '{key}' is longer than {_TEXT_LIMITS[key]} characters.")
 
 
-def _check_document(doc: dict, errors: list[str], where) -> None:
+def _check_document(doc: dict, errors: list[str], where: Callable[[str], str]) -> None:
     _too_long(doc, ("name", "version", "publisher", "licence"), where("framework"), errors)
     for key in ("code", "name"):
         if not str(doc.get(key) or "").strip():
@@ -265,7 +268,7 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
     """Create or update a framework from a validated document. The caller commits."""
     counts = ImportCounts()
 
-    def upsert(model, lookup: dict, values: dict):
+    def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
         row = session.exec(select(model).filter_by(**lookup)).first()
         if row is None:
             row = model(**lookup, **values)

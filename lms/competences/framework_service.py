@@ -65,7 +65,8 @@ def digcomp_load(session: Session, *, by: User | None = None, client_ip: str | N
     return counts
 
 
-def _audit_import(session: Session, counts: ImportCounts, *, by, source: str, client_ip) -> None:
+def _audit_import(session: Session, counts: ImportCounts, *, by: User | None, source: str,
+                  client_ip: str | None) -> None:
     # The log records changes; re-importing an identical file is not one.
     if counts.created or counts.updated:
         audit_record(session, action="framework.import", actor=by, target_type="framework",

@@ -129,7 +129,7 @@ class Heatmap:
     cells: dict[tuple[int, int], tuple[int, int, int | None, bool]] = field(default_factory=dict)
     profiles: dict[int, JobProfile] = field(default_factory=dict)
 
-    def cell(self, user_id: int, competence_id: int):
+    def cell(self, user_id: int, competence_id: int) -> tuple[int, int, int | None, bool] | None:
         return self.cells.get((user_id, competence_id))
 
     def row(self, user_id: int) -> list[tuple[str, str, str, bool] | None]:

@@ -103,13 +103,17 @@ def manager_rate(
     return evidence
 
 
+# ((user id, competence id), the stored (verified, self) levels or None without a row, the derived ones)
+StatusDifference = tuple[tuple[int, int], tuple[int, int | None] | None, tuple[int, int | None]]
+
+
 @dataclass
 class RebuildReport:
     checked: int = 0
     # Rows that disagreed with their evidence: a bug or a write outside the service. Expected: none.
-    drift: list[tuple] = field(default_factory=list)
+    drift: list[StatusDifference] = field(default_factory=list)
     # Rows whose verified level has lapsed because its evidence expired since it was written.
-    expired: list[tuple] = field(default_factory=list)
+    expired: list[StatusDifference] = field(default_factory=list)
 
 
 def statuses_rebuild(session: Session, *, now: datetime | None = None, fix: bool = True) -> RebuildReport:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TypeVar
 
 from lms.competences.selectors import Heatmap
 
@@ -13,8 +14,10 @@ COLUMNS = ["person", "email", "job_profile", "competence_code", "competence_name
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+T = TypeVar("T")
 
-def safe_cell(value):
+
+def safe_cell(value: T) -> T | str:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, update
+from sqlalchemy import ColumnElement, and_, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -21,6 +21,7 @@ from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.jobs.models import Job, JobState
 from lms.jobs.registry import Every, period_of
+from lms.people.models import User
 
 # A job still `running` this long after it was claimed is taken to belong to a worker that died
 # (killed, machine lost) and may be claimed again. Longer than any handler should take; a crashed
@@ -70,7 +71,7 @@ def job_enqueue(
     return session.exec(select(Job).where(Job.dedupe_key == dedupe_key)).one()
 
 
-def _claimable(now: datetime):
+def _claimable(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(Job.state == JobState.QUEUED.value, Job.run_after <= now),
         and_(Job.state == JobState.RUNNING.value, col(Job.locked_at) < now - JOB_LEASE),
@@ -111,7 +112,7 @@ def job_claim(session: Session, *, worker_id: str, now: datetime | None = None) 
             return session.get(Job, job_id, populate_existing=True)
 
 
-def _owned(job: Job):
+def _owned(job: Job) -> ColumnElement[bool]:
     return and_(Job.id == job.id, Job.state == JobState.RUNNING.value,
                 Job.locked_by == job.locked_by, Job.attempts == job.attempts)
 
@@ -144,7 +145,7 @@ def job_fail(session: Session, *, job: Job, error: str, now: datetime | None = N
     return state
 
 
-def job_retry(session: Session, *, job_id: int, by=None, client_ip: str | None = None) -> Job:
+def job_retry(session: Session, *, job_id: int, by: User | None = None, client_ip: str | None = None) -> Job:
     """Give a failed job a fresh set of attempts, due now; the caller commits. `by` is None from the CLI."""
     job = session.get(Job, job_id)
     if job is None:

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from types import FrameType
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -103,7 +104,7 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
     watched = (signal.SIGTERM, signal.SIGINT)
     previous = {sig: signal.getsignal(sig) for sig in watched}
 
-    def request_stop(signum, _frame) -> None:
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
         log.info("Stopping after the current job (%s)", signal.Signals(signum).name)
         stop.set()
         for sig, handler in previous.items():

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import func, literal, select as sa_select
+from sqlalchemy.sql.expression import CTE
 from sqlmodel import Session, select
 
 from lms.people.models import OrgUnit, RoleGrant, User
 
 
-def reporting_line_cte(manager_id: int):
+def reporting_line_cte(manager_id: int) -> CTE:
     """Everyone below ``manager_id`` in line management, at any depth (recursive CTE).
 
     UNION (not UNION ALL) stops at a repeated id, so even corrupt data with a cycle terminates.

@@ -7,10 +7,11 @@ through the tree, areas, suppression, is arithmetic on those few thousand rows i
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlmodel import Session, col
 
 from lms.clock import utcnow
@@ -45,7 +46,7 @@ class Figures:
     levels: list[int] = field(default_factory=lambda: [0] * len(LEVELS))
 
     @classmethod
-    def from_counters(cls, values, *, people: int | None = None) -> Figures:
+    def from_counters(cls, values: Iterable[int | None], *, people: int | None = None) -> Figures:
         pairs, meeting, gap_sum, verified_sum, self_count, self_sum, verified_self, *levels = (
             int(v or 0) for v in values)
         return cls(pairs if people is None else people, pairs, meeting, gap_sum, verified_sum, self_count,
@@ -72,12 +73,12 @@ class Figures:
         return self.verified_self_sum / self.self_count if self.self_count else None
 
 
-def sum_counters(rows) -> tuple[int, ...]:
+def sum_counters(rows: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
     """Column sums of counter tuples (zip and sum run in C: fast for the hundreds of thousands at scale)."""
     return tuple(map(sum, zip(*rows, strict=True))) if rows else (0,) * len(COUNTERS)
 
 
-def _effective_level(now: datetime):
+def _effective_level(now: datetime) -> ColumnElement[int]:
     # The same rule as lms.competences.selectors.effective_level: lapsed evidence counts as level 0.
     lapsed = and_(CompetenceStatus.verified_until.is_not(None), col(CompetenceStatus.verified_until) <= now)
     return case((lapsed, 0), else_=func.coalesce(CompetenceStatus.verified_level, 0))

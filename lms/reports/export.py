@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 from starlette.responses import StreamingResponse
 
 from lms.competences.team_csv import safe_cell
@@ -64,7 +65,7 @@ def _xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence]) ->
         bold = workbook.add_format({"bold": True})
         sheets = 0
 
-        def new_sheet():
+        def new_sheet() -> Worksheet:
             nonlocal sheets
             sheets += 1
             worksheet = workbook.add_worksheet(sheet if sheets == 1 else f"{sheet} ({sheets})")

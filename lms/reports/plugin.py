@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from lms.clock import utcnow
@@ -14,7 +16,7 @@ DEMO_MONTHS = 6
 _registered = False
 
 
-def _months_before(now, count: int) -> list[str]:
+def _months_before(now: datetime, count: int) -> list[str]:
     year, month = now.year, now.month
     periods = []
     for _ in range(count):

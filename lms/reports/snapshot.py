@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +43,8 @@ def snapshot_take(session: Session, *, period: str | None = None, replace: bool 
     return snapshot
 
 
-def snapshot_cells_store(session: Session, *, snapshot_id: int, cells) -> None:
+def snapshot_cells_store(session: Session, *, snapshot_id: int,
+                         cells: Mapping[tuple[int, int], Sequence[int]]) -> None:
     """Insert {(unit, competence): counters in COUNTERS order} as the snapshot's cells, in batches."""
     sums = COUNTERS[:FIRST_LEVEL]
     rows = [{"snapshot_id": snapshot_id, "org_unit_id": unit, "competence_id": comp,

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, params
+from fastapi.routing import APIRoute
+from sqlmodel import Session
 
 from lms.people.models import Role, User
 from lms.web.deps import DbSession, load_user
@@ -41,7 +43,7 @@ class NotSignedIn(Exception):
     """Raised for a signed-in-only route without a valid session; answered by a redirect to /login."""
 
 
-def _make(level: Access):
+def _make(level: Access) -> Callable[[Request, Session], User | None]:
     def dependency(request: Request, db: DbSession) -> User | None:
         user = load_user(request, db)
         if level is Access.PUBLIC:
@@ -68,11 +70,11 @@ _POLICIES: dict[Access, Callable] = {level: _make(level) for level in Access
 _POLICIES[Access.OPEN] = _open
 
 
-def policy(level: Access):
+def policy(level: Access) -> params.Depends:
     return Depends(_POLICIES[level])
 
 
-def route_access(route) -> Access | None:
+def route_access(route: APIRoute) -> Access | None:
     """The policy a route declared, found anywhere in its dependency tree (used by tests)."""
     stack = list(route.dependant.dependencies)
     while stack:

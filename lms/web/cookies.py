@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.responses import Response
 
 SESSION_COOKIE = "proficio_session"
@@ -12,13 +13,13 @@ FLASH_COOKIE = "proficio_flash"
 DEVICE_COOKIE = "proficio_device"
 
 
-def set_cookie(response: Response, request, name: str, value: str, *, max_age: int | None = None) -> None:
+def set_cookie(response: Response, request: Request, name: str, value: str, *, max_age: int | None = None) -> None:
     settings = request.app.state.settings
     response.set_cookie(
         name, value, max_age=max_age, httponly=True, samesite="lax", secure=settings.cookie_secure, path="/"
     )
 
 
-def clear_cookie(response: Response, request, name: str) -> None:
+def clear_cookie(response: Response, request: Request, name: str) -> None:
     settings = request.app.state.settings
     response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=settings.cookie_secure)

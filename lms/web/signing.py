@@ -6,18 +6,19 @@ import base64
 import hashlib
 import hmac
 import json
+from typing import Any
 
 
 def sign(secret: str, purpose: str, value: str) -> str:
     return hmac.new(secret.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def dumps(secret: str, purpose: str, data) -> str:
+def dumps(secret: str, purpose: str, data: Any) -> str:
     payload = base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
     return f"{payload}.{sign(secret, purpose, payload)}"
 
 
-def loads(secret: str, purpose: str, raw: str | None):
+def loads(secret: str, purpose: str, raw: str | None) -> Any:
     if not raw or "." not in raw:
         return None
     payload, mac = raw.rsplit(".", 1)

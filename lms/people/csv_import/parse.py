@@ -93,7 +93,7 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], s
     return (None if errors and not rows else rows), errors, bad_line_emails
 
 
-def _rejected(line: int, message: str):
+def _rejected(line: int, message: str) -> tuple[None, list[ImportLineError], set[str]]:
     return None, [ImportLineError(line, message)], set()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TypeVar
+
 from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
@@ -15,6 +18,8 @@ from lms.people.csv_import.units import UnitResolver
 from lms.people.models import Role, RoleGrant, User
 
 _CHUNK = 1000  # stays far below SQLite's and PostgreSQL's bound-parameter limits
+
+T = TypeVar("T")
 
 
 def users_import(
@@ -78,7 +83,8 @@ def users_import(
     return result
 
 
-def _apply(session, rows, existing, grants, units, *, by, client_ip) -> None:
+def _apply(session: Session, rows: list[Row], existing: dict[str, User], grants: dict[int, set[str]],
+           units: UnitResolver, *, by: User | None, client_ip: str | None) -> None:
     for row in rows:
         unit_id = units.resolve_or_create(row.unit_path)
         user = existing.get(row.email)
@@ -128,7 +134,8 @@ def _profile_ids(session: Session, rows: list[Row]) -> tuple[dict[int, int | Non
     return ids, errors
 
 
-def _apply_profiles(session, rows, existing, profile_ids, *, by, client_ip) -> None:
+def _apply_profiles(session: Session, rows: list[Row], existing: dict[str, User], profile_ids: dict[int, int | None],
+                    *, by: User | None, client_ip: str | None) -> None:
     for row in rows:
         user = existing[row.email]
         if row.job_profile is None or user.job_profile_id == profile_ids[row.line]:
@@ -187,7 +194,7 @@ def _check_own_admin(session: Session, rows: list[Row], by: User | None) -> list
     return []
 
 
-def _chunks(items: list):
+def _chunks(items: list[T]) -> Iterator[list[T]]:
     for start in range(0, len(items), _CHUNK):
         yield items[start:start + _CHUNK]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlmodel import Session, select
 
 from lms.db import known
@@ -46,7 +48,7 @@ class UnitResolver:
                 return None
         return unit_id
 
-    def missing_count(self, paths) -> int:
+    def missing_count(self, paths: Iterable[tuple[str, ...]]) -> int:
         """How many units resolve_or_create would add for these paths (for dry runs and summaries)."""
         missing: set[tuple] = set()
         for path in paths:
