@@ -55,6 +55,8 @@ class Settings(BaseSettings):
         100, ge=1, description="Failures on one account from anywhere before sign-ins from unknown devices wait")
     login_device_days: int = Field(90, ge=1, description="How long a device that signed in is remembered")
     form_max_kb: int = Field(1024, ge=16, description="Largest body of an ordinary form, refused before it is read")
+    page_size: int = Field(25, ge=4, le=500, description="Rows on one page of a list; tables of short rows show "
+                                                         "twice as many, the course catalogue half as many")
     base_url: str = Field("", description="Address clients reach Proficio at (https://lms.example.gov); "
                                           "the API's next-page links start with it, relative when empty")
 

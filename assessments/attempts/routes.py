@@ -168,6 +168,7 @@ def attempt_page(request: Request, db: DbSession, user: SignedInUser, attempt_id
 
 def _closed(request: Request, attempt: Attempt, message: str, slot: int) -> Response:
     context = {"attempt": attempt, "message": message, "slot": slot}
+    # htmx saved one answer and gets that answer's status line; a plain form gets a page saying why.
     if is_partial(request):
         return render(request, "assessments/attempts/_save_status.html", context, status_code=409)
     return render(request, "assessments/attempts/closed.html", context, status_code=409)
@@ -199,7 +200,7 @@ def slot_save(request: Request, db: DbSession, user: SignedInUser, attempt_id: I
     except AttemptError as exc:
         db.rollback()
         raise HTTPException(status_code=404, detail=str(exc)) from None
-    if is_partial(request):
+    if is_partial(request):  # the status line for htmx; a plain form is redirected (Post/Redirect/Get)
         return render(request, "assessments/attempts/_save_status.html", {"attempt": attempt, "slot": slot, "response": response})
     return redirect(request, _after_save(attempt, quiz, slot, form.get("action")))
 

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from lms.web.forms import field_errors
-from lms.web.paging import url_with
+from lms.web.paging import page_size
 from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
@@ -44,7 +44,6 @@ router = APIRouter(prefix="/author/questions")
 # First, so that "/import" is not taken for a question id.
 router.include_router(import_router)
 
-PER_PAGE = 25
 Name = Annotated[str, Form(max_length=500)]
 
 
@@ -87,15 +86,13 @@ def question_list(request: Request, db: DbSession, user: AuthorUser,
                   kind: Annotated[str, Query(max_length=32)] = "", competence: Annotated[str, Query(max_length=12)] = "",
                   archived: Annotated[str, Query(max_length=1)] = "",
                   page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
-    filters = sel.Filters(q=" ".join(q.split()), category_id=parse_id(category), kind=kind if kind in KINDS else "",
-                          competence_id=parse_id(competence), archived=archived == "1")
-    result = sel.question_page(db, filters=filters, page=page, per_page=PER_PAGE)
-    params = filters.params()
+    filters = sel.Filters(q=" ".join(q.split()), category=parse_id(category), kind=kind if kind in KINDS else "",
+                          competence=parse_id(competence), archived=archived == "1", page=page)
+    result = sel.question_page(db, filters=filters, per_page=page_size(request))
     return render(request, "assessments/bank/questions.html", {
         "result": result, "filters": filters, "categories": sel.categories_with_counts(db),
         "groups": competence_groups(db), "kind_labels": KIND_LABELS,
-        "page_url": lambda n: url_with("/author/questions", params, page=n),
-        "filtered": any(v for v in params.values()),
+        "page_url": lambda n: filters.url("/author/questions", page=n),
     }, block="results")
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, or_, select as sa_select
 from sqlmodel import Session, select
 
-from lms.web.paging import Page, like_pattern
+from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
 from lms.audit.models import AuditEvent
 from lms.competences.models import Competence
 
@@ -32,16 +32,12 @@ class QuestionRow:
 
 
 @dataclass
-class Filters:
+class Filters(ListFilters):
     q: str = ""
-    category_id: int | None = None
+    category: int | None = None
     kind: str = ""
-    competence_id: int | None = None
+    competence: int | None = None
     archived: bool = False  # show archived questions instead of active ones
-
-    def params(self) -> dict:
-        return {"q": self.q, "category": self.category_id or "", "kind": self.kind,
-                "competence": self.competence_id or "", "archived": "1" if self.archived else ""}
 
 
 def categories_with_counts(session: Session) -> list[CategoryRow]:
@@ -58,12 +54,12 @@ def categories_with_counts(session: Session) -> list[CategoryRow]:
 
 def _conditions(filters: Filters) -> list:
     where = [Question.archived.is_(filters.archived)]
-    if filters.category_id:
-        where.append(Question.category_id == filters.category_id)
+    if filters.category:
+        where.append(Question.category_id == filters.category)
     if filters.kind:
         where.append(Question.kind == filters.kind)
-    if filters.competence_id:
-        where.append(Question.competence_id == filters.competence_id)
+    if filters.competence:
+        where.append(Question.competence_id == filters.competence)
     # The stem is read from the JSON document, unescaped, on both engines.
     stem = func.lower(Question.data["stem_markdown"].as_string())
     for word in filters.q.split()[:MAX_SEARCH_WORDS]:
@@ -72,11 +68,10 @@ def _conditions(filters: Filters) -> list:
     return where
 
 
-def question_page(session: Session, *, filters: Filters, page: int, per_page: int) -> Page:
+def question_page(session: Session, *, filters: Filters, per_page: int) -> Page:
     where = _conditions(filters)
     total = session.exec(sa_select(func.count()).select_from(Question).where(*where)).scalar_one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    page = clamp_page(filters.page, total, per_page)
     rows = session.exec(
         sa_select(Question, QuestionCategory.name, Competence.code, Competence.name)
         .join(QuestionCategory, QuestionCategory.id == Question.category_id)

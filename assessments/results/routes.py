@@ -19,7 +19,7 @@ from assessments.results.selectors import QuizResults, attempt_counts, attempts_
 from assessments.results.stats import BINS
 from courses.access import can_edit
 from courses.models import Course, Lesson
-from lms.web.paging import url_with
+from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.clock import utcnow
 from lms.competences.team_csv import safe_cell
 from lms.people.models import User
@@ -57,7 +57,8 @@ def quiz_results_page(request: Request, db: DbSession, user: AuthorUser, quiz_id
     quiz, lesson, course = _quiz(db, request, user, quiz_id)
     counts = attempt_counts(db, quiz=quiz)
     results = quiz_results(db, quiz=quiz)
-    attempts = attempts_page(db, quiz=quiz, total=sum(counts.values()), page=page)
+    attempts = attempts_page(db, quiz=quiz, total=sum(counts.values()), page=page,
+                             per_page=page_size(request, SHORT_ROWS))
     names = dict(results.questions)
     return render(request, "assessments/results/results.html", {
         "quiz": quiz, "lesson": lesson, "course": course, "stats": results.stats,

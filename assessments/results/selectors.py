@@ -13,8 +13,6 @@ from assessments.results.stats import QuizStats, ScoredAttempt, quiz_stats
 from lms.web.paging import Page, clamp_page
 from lms.people.models import User
 
-PER_PAGE = 50
-
 
 @dataclass(frozen=True)
 class SubmittedRow:
@@ -96,7 +94,7 @@ class AttemptRow:
     submitted_at: datetime | None
 
 
-def attempts_page(session: Session, *, quiz: Quiz, total: int, page: int, per_page: int = PER_PAGE) -> Page:
+def attempts_page(session: Session, *, quiz: Quiz, total: int, page: int, per_page: int) -> Page:
     """One page of every attempt (any state), newest first; ``total`` comes from attempt_counts."""
     page = clamp_page(page, total, per_page)
     found = session.execute(

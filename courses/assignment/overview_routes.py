@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.web.paging import clamp_page, url_with
+from lms.web.paging import SHORT_ROWS, Page, clamp_page, page_size, url_with
 from lms.clock import utcnow
 from lms.db import known
 from lms.web.access import ManagerUser, SignedInUser
@@ -25,7 +25,6 @@ from courses.catalogue.recommend import suggestions
 
 router = APIRouter()
 
-PER_PAGE = 50
 RECOMMENDED_SHOWN = 6
 Param = Annotated[str, Query(max_length=100)]
 PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
@@ -62,11 +61,13 @@ def learning_home(request: Request, db: DbSession, user: SignedInUser) -> Respon
 @router.get("/learning/completed")
 def learning_completed(request: Request, db: DbSession, user: SignedInUser, page: PageNo = 1) -> Response:
     now = utcnow()
+    per_page = page_size(request, SHORT_ROWS)
     total = completed_count(db, user)
-    page = clamp_page(page, total, PER_PAGE)
+    page = clamp_page(page, total, per_page)
     return render(request, "courses/assignment/completed.html", {
-        "items": completed_items(db, user, now, page=page, per_page=PER_PAGE),
-        "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE)), "now": now,
+        "result": Page(items=completed_items(db, user, now, page=page, per_page=per_page), total=total, page=page,
+                       per_page=per_page),
+        "now": now,
         "page_url": lambda n: url_with("/learning/completed", {}, page=n),
     })
 
@@ -83,18 +84,16 @@ def team_assignments(
 ) -> Response:
     now = utcnow()
     filters = _filters(status, course, q, page)
-    items, total = line_assignments(db, manager_id=user.id, filters=filters, now=now, per_page=PER_PAGE)
+    per_page = page_size(request, SHORT_ROWS)
+    items, total = line_assignments(db, manager_id=user.id, filters=filters, now=now, per_page=per_page)
     if not items and total and filters.page > 1:
-        filters.page = clamp_page(filters.page, total, PER_PAGE)
-        items, total = line_assignments(db, manager_id=user.id, filters=filters, now=now, per_page=PER_PAGE)
-    params = filters.params()
-    first = (filters.page - 1) * PER_PAGE + 1 if total else 0
+        filters.page = clamp_page(filters.page, total, per_page)
+        items, total = line_assignments(db, manager_id=user.id, filters=filters, now=now, per_page=per_page)
     return render(request, "courses/assignment/team_assignments.html", {
-        "items": items, "total": total, "filters": filters, "now": now,
-        "first": first, "last": first + len(items) - 1 if items else 0,
-        "pages": max(1, -(-total // PER_PAGE)),
-        "page_url": lambda n: url_with("/team/assignments", params, page=n),
-        "export_url": url_with("/team/assignments.csv", params, page=1),
+        "result": Page(items=items, total=total, page=filters.page, per_page=per_page),
+        "filters": filters, "now": now,
+        "page_url": lambda n: filters.url("/team/assignments", page=n),
+        "export_url": filters.url("/team/assignments.csv"),
         "status_options": [(key, CATEGORY_LABELS[value]) for key, value in CATEGORIES.items()],
         "course_options": line_course_options(db, user.id),
     }, block="results")

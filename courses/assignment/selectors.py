@@ -12,7 +12,7 @@ from sqlalchemy import and_, case, func, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from lms.web.paging import like_pattern
+from lms.web.paging import ListFilters, like_pattern
 from lms.competences.models import Competence, CompetenceStatus, JobProfile, JobProfileRequirement
 from lms.competences.selectors import effective_level
 from lms.db import known
@@ -228,18 +228,10 @@ def published_courses(session: Session) -> list[Course]:
 
 
 @dataclass
-class AssignmentFilters:
+class AssignmentFilters(ListFilters):
     status: str = ""
     course: int | None = None
     q: str = ""
-    page: int = 1
-
-    @property
-    def active(self) -> bool:
-        return bool(self.status or self.course or self.q)
-
-    def params(self) -> dict:
-        return {"status": self.status, "course": self.course or "", "q": self.q, "page": self.page}
 
 
 def _line_enrolments(manager_id: int, filters: AssignmentFilters, now: datetime):

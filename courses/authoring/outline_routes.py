@@ -56,7 +56,7 @@ def _lesson(db: Session, course: Course, lesson_id: int) -> Lesson:
 def _outline_done(request: Request, db: Session, course: Course, message: str, *, error: bool = False,
                   anchor: str = "outline") -> Response:
     """After an outline change: the outline fragment for htmx, else back to the course page."""
-    if is_partial(request):
+    if is_partial(request):  # not render(block=...): a plain POST is redirected, not answered with the page
         return render(request, "courses/authoring/course.html",
                       outline_context(db, course, outline_message=message, outline_error=error), block="outline")
     flash(request, message, "error" if error else "success")

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.web.forms import field_errors
-from lms.web.paging import clamp_page
+from lms.web.paging import Page, clamp_page, page_size
 from lms.people.models import Role, User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
@@ -34,7 +34,6 @@ from courses.errors import CourseError
 
 router = APIRouter(prefix="/author")
 
-PER_PAGE = 25
 Text = Annotated[str, Form(max_length=10_000)]
 Short = Annotated[str, Form(max_length=500)]
 
@@ -70,13 +69,14 @@ def outline_context(db: Session, course: Course, **extra) -> dict:
 @router.get("")
 def my_courses(request: Request, db: DbSession, user: AuthorUser,
                page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
-    rows, total = sel.author_courses(db, user=user, is_admin=is_admin(request), page=page, per_page=PER_PAGE)
-    clamped = clamp_page(page, total, PER_PAGE)
+    per_page = page_size(request)
+    rows, total = sel.author_courses(db, user=user, is_admin=is_admin(request), page=page, per_page=per_page)
+    clamped = clamp_page(page, total, per_page)
     if clamped != page:
         rows, total = sel.author_courses(db, user=user, is_admin=is_admin(request), page=clamped,
-                                         per_page=PER_PAGE)
+                                         per_page=per_page)
     return render(request, "courses/authoring/courses.html", {
-        "rows": rows, "total": total, "page": clamped, "pages": max(1, -(-total // PER_PAGE)),
+        "result": Page(items=rows, total=total, page=clamped, per_page=per_page),
         "page_url": lambda n: f"/author?page={n}" if n > 1 else "/author", "is_admin": is_admin(request),
     })
 

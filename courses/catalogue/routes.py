@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from lms.web.paging import url_with
+from lms.web.paging import CARDS, page_size
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.params import MAX_ID, parse_int
@@ -33,9 +33,8 @@ def catalogue(request: Request, db: DbSession, user: SignedInUser,
               page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     filters = CatalogueFilters(q=q, area=_int_or_none(area), competence=_int_or_none(competence),
                                level=_int_or_none(level), sort=sort, page=page)
-    result = catalogue_page(db, user_id=user.id, filters=filters)
+    result = catalogue_page(db, user_id=user.id, filters=filters, per_page=page_size(request, CARDS))
     areas, competences = catalogue_options(db)
-    params = filters.params()
     context = {
         "result": result,
         "filters": filters,
@@ -43,7 +42,7 @@ def catalogue(request: Request, db: DbSession, user: SignedInUser,
         "competence_options": competences,
         "level_options": [(n, f"Level {n} or higher") for n in range(1, 9)],
         "sort_options": list(SORTS.items()),
-        "page_url": lambda n: url_with("/courses", params, page=n),
+        "page_url": lambda n: filters.url("/courses", page=n),
         "duration": duration_text,
     }
     return render(request, "courses/catalogue/catalogue.html", context, block="results")

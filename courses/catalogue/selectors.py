@@ -14,7 +14,7 @@ from sqlalchemy import and_, exists, func, or_, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from lms.web.paging import Page, clamp_page, like_pattern
+from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
 from lms.competences.models import Competence, CompetenceArea
 
 from courses.models import (
@@ -27,11 +27,6 @@ from courses.models import (
     LessonProgress,
     Module,
 )
-
-
-
-PER_PAGE = 12
-
 
 SORTS = {
     "title": "Title (A to Z)",
@@ -50,13 +45,12 @@ def duration_text(minutes: int | None) -> str:
 
 
 @dataclass
-class CatalogueFilters:
+class CatalogueFilters(ListFilters):
     q: str = ""
     area: int | None = None
     competence: int | None = None
     level: int | None = None
     sort: str = "title"
-    page: int = 1
 
     def __post_init__(self) -> None:
         self.q = self.q.strip()[:200]
@@ -64,14 +58,6 @@ class CatalogueFilters:
             self.sort = "title"
         if self.level is not None and not 1 <= self.level <= 8:
             self.level = None
-
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.area or self.competence or self.level)
-
-    def params(self) -> dict:
-        return {"q": self.q, "area": self.area, "competence": self.competence, "level": self.level,
-                "sort": "" if self.sort == "title" else self.sort, "page": self.page}
 
 
 @dataclass
@@ -155,7 +141,7 @@ def _catalogue_conditions(f: CatalogueFilters) -> list:
     return conds
 
 
-def catalogue_page(session: Session, *, user_id: int, filters: CatalogueFilters, per_page: int = PER_PAGE) -> Page:
+def catalogue_page(session: Session, *, user_id: int, filters: CatalogueFilters, per_page: int) -> Page:
     """Published courses matching the filters: a count, the page's rows, then what they develop and
     the learner's progress on them."""
     conds = _catalogue_conditions(filters)

@@ -141,7 +141,7 @@ def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, cour
         lesson_viewed(db, user=user, lesson=context["lesson"])
         db.commit()
         context = _lesson_context(db, user, course, lesson_id)
-    if is_partial(request):
+    if is_partial(request):  # not render(block=...): a plain POST is redirected, not answered with the page
         return render(request, "courses/learning/lesson.html", context, block="progress")
     return redirect(request, f"/courses/{course.id}/lessons/{context['lesson'].id}")
 
@@ -159,7 +159,7 @@ def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, co
     enrolment = lesson_complete(db, user=user, lesson=context["lesson"])
     db.commit()
     just_completed = not was_completed and enrolment.completed_at is not None
-    if is_partial(request):
+    if is_partial(request):  # htmx gets the progress block; a plain POST is redirected
         context = _lesson_context(db, user, course, lesson_id)
         context["just_completed"] = just_completed
         return render(request, "courses/learning/lesson.html", context, block="progress")

@@ -9,30 +9,20 @@ from sqlalchemy import exists, func, or_, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from lms.web.paging import Page, clamp_page, like_pattern
+from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
 from lms.people.models import OrgUnit, RoleGrant, User
 from lms.people.selectors import org_unit_subtree_ids
 
-USERS_PER_PAGE = 25
 ROLE_FILTERS = ("trainer", "manager", "skills_lead", "admin", "employee")
 STATUS_FILTERS = ("all", "active", "inactive")
 
 
 @dataclass
-class UserFilters:
+class UserFilters(ListFilters):
     q: str = ""
     unit: int | None = None
     role: str = ""  # a granted role, or "employee" for people with no grant at all
     status: str = "all"
-    page: int = 1
-
-    @property
-    def active(self) -> bool:
-        return bool(self.q or self.unit or self.role or self.status != "all")
-
-    def params(self) -> dict:
-        return {"q": self.q, "unit": self.unit or "", "role": self.role,
-                "status": "" if self.status == "all" else self.status, "page": self.page}
 
 
 @dataclass
@@ -66,7 +56,7 @@ def _user_conditions(session: Session, f: UserFilters) -> list:
     return conds
 
 
-def users_page(session: Session, f: UserFilters, per_page: int = USERS_PER_PAGE) -> Page:
+def users_page(session: Session, f: UserFilters, per_page: int) -> Page:
     """One page of users sorted by name: a count, the rows with their manager, and the rows' roles."""
     conds = _user_conditions(session, f)
     total = session.exec(sa_select(func.count()).select_from(User).where(*conds)).scalar_one()

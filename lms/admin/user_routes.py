@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from lms.admin.forms import FORM_FIELD, GRANTABLE_ROLES, UserForm
 from lms.web.forms import field_errors
-from lms.web.paging import url_with
+from lms.web.paging import page_size
 from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
 from lms.competences.admin_selectors import profile_names_of, profile_options
 from lms.competences.profile_service import user_job_profile_set
@@ -54,15 +54,14 @@ def users_list(
         status=status if status in STATUS_FILTERS else "all", page=page,
     )
     units = org_units_with_paths(db)
-    result = users_page(db, filters)
-    params = filters.params()
+    result = users_page(db, filters, page_size(request))
     return render(request, "admin/users.html", {
         "filters": filters,
         "result": result,
         "unit_options": [(u.id, path) for u, path in units],
         "unit_paths": {u.id: path for u, path in units},
         "profile_names": profile_names_of(db, [row.id for row in result.items]),
-        "page_url": lambda n: url_with("/admin/users", params, page=n),
+        "page_url": lambda n: filters.url("/admin/users", page=n),
     }, block="results")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from lms.web.paging import url_with
+from lms.web.paging import SHORT_ROWS, page_size
 from lms.audit.selectors import AuditFilters, audit_actions, audit_page, audit_target_types
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession
@@ -51,13 +51,12 @@ def audit_log(
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         errors["date_to"] = "The 'to' date must be the same as or after the 'from' date."
-    params = filters.params()
     return render(request, "admin/audit.html", {
         "filters": filters,
         "raw_dates": {"date_from": date_from, "date_to": date_to},
         "errors": errors,
-        "result": audit_page(db, filters),
+        "result": audit_page(db, filters, page_size(request, SHORT_ROWS)),
         "action_options": [(a, a) for a in audit_actions(db)],
         "target_options": [(t, t) for t in audit_target_types(db)],
-        "page_url": lambda n: url_with("/admin/audit", params, page=n),
+        "page_url": lambda n: filters.url("/admin/audit", page=n),
     }, block="results", status_code=422 if errors else 200)

@@ -8,32 +8,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select as sa_select
 from sqlmodel import Session, select
 
-from lms.web.paging import Page, clamp_page, like_pattern
+from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
 from lms.audit.models import AuditEvent
-
-EVENTS_PER_PAGE = 50
 
 
 @dataclass
-class AuditFilters:
+class AuditFilters(ListFilters):
     action: str = ""
     actor: str = ""
     target_type: str = ""
     target_id: str = ""
     date_from: date | None = None
     date_to: date | None = None
-    page: int = 1
-
-    @property
-    def active(self) -> bool:
-        return any([self.action, self.actor, self.target_type, self.target_id, self.date_from, self.date_to])
-
-    def params(self) -> dict:
-        return {
-            "action": self.action, "actor": self.actor, "target_type": self.target_type,
-            "target_id": self.target_id, "date_from": self.date_from.isoformat() if self.date_from else "",
-            "date_to": self.date_to.isoformat() if self.date_to else "", "page": self.page,
-        }
 
 
 def _day_start(day: date) -> datetime:
@@ -58,7 +44,7 @@ def _conditions(f: AuditFilters) -> list:
     return conds
 
 
-def audit_page(session: Session, f: AuditFilters, per_page: int = EVENTS_PER_PAGE) -> Page:
+def audit_page(session: Session, f: AuditFilters, per_page: int) -> Page:
     conds = _conditions(f)
     total = session.exec(sa_select(func.count()).select_from(AuditEvent).where(*conds)).scalar_one()
     page = clamp_page(f.page, total, per_page)

@@ -119,7 +119,7 @@ def account_password(
             field = "current_password" if "current" in str(exc) else "new_password"
             errors[field] = str(exc)
     if errors:
-        return render(request, "account/account.html", {"errors": errors}, block="content", status_code=422)
+        return render(request, "account/account.html", {"errors": errors}, block="password", status_code=422)
     flash(request, "Your password has been changed. Other sessions have been signed out.")
     return redirect(request, "/account")
 

@@ -19,8 +19,6 @@ from lms.competences.models import (
 from lms.db import known
 from lms.people.models import User
 
-PROFILES_PER_PAGE = 50
-
 
 @dataclass
 class FrameworkSummary:
@@ -89,7 +87,7 @@ class ProfileSummary:
     people: int
 
 
-def profiles_page(session: Session, page: int, per_page: int = PROFILES_PER_PAGE) -> Page:
+def profiles_page(session: Session, page: int, per_page: int) -> Page:
     total = session.exec(select(func.count()).select_from(JobProfile)).one()
     page = clamp_page(page, total, per_page)
     reqs = (select(func.count()).select_from(JobProfileRequirement)

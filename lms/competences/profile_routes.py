@@ -9,7 +9,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.web.forms import field_errors
-from lms.web.paging import url_with
+from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.competences.admin_selectors import framework_trees, profiles_page, required_levels
 from lms.competences.models import MAX_LEVEL, JobProfile
 from lms.competences.profile_service import (
@@ -37,7 +37,7 @@ def _list_page(request: Request, db: Session, page: int = 1, status_code: int = 
     context.setdefault("errors", {})
     context.setdefault("form", {"name": "", "description": ""})
     return render(request, "competences/job_profiles.html", {
-        "result": profiles_page(db, page),
+        "result": profiles_page(db, page, page_size(request, SHORT_ROWS)),
         "page_url": lambda n: url_with("/admin/job-profiles", {}, page=n), **context,
     }, status_code=status_code)
 

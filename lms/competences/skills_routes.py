@@ -173,6 +173,8 @@ def self_assessment_save(request: Request, db: DbSession, user: SignedInUser,
     if competence is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     errors, value = SelfAssessmentForm(competence.id, level).check()
+    # With htmx each answer is saved as it changes and confirmed in place by its own small template;
+    # a plain form saves on "Save and continue" and moves on. Not a block of one page: render() cannot do it.
     partial = is_partial(request)
     if errors:
         if partial:

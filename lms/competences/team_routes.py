@@ -15,7 +15,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.web.forms import field_errors
-from lms.web.paging import clamp_page, url_with
+from lms.web.paging import SHORT_ROWS, ListFilters, Page, clamp_page, page_size
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framework, JobProfile
 from lms.competences.selectors import evidence_by_competence, job_profiles, levels_by_framework, skill_rows
@@ -34,7 +34,6 @@ from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/team")
 
-PER_PAGE = 50
 SORTS = {"name": "Name", "gap": "Largest gap first"}
 SOURCES = {"self": "self-assessment", "manager": "manager rating", "course": "course", "quiz": "quiz",
            "import": "import"}
@@ -42,20 +41,11 @@ Param = Annotated[str, Query(max_length=20)]
 
 
 @dataclass
-class TeamFilters:
+class TeamFilters(ListFilters):
     area: int | None = None
     direct: bool = False
     profile: int | None = None
     sort: str = "name"
-    page: int = 1
-
-    @property
-    def active(self) -> bool:
-        return bool(self.area or self.direct or self.profile)
-
-    def params(self) -> dict:
-        return {"area": self.area or "", "direct": "1" if self.direct else "", "profile": self.profile or "",
-                "sort": "" if self.sort == "name" else self.sort, "page": self.page}
 
 
 def _filters(area: str, direct: str, profile: str, sort: str, page: int = 1) -> TeamFilters:
@@ -102,20 +92,19 @@ def team_page(
 ) -> Response:
     filters = _filters(area, direct, profile, sort, page)
     heatmap, profiles = _heatmap(db, user, filters)
-    filters.page = clamp_page(filters.page, len(heatmap.people), PER_PAGE)
-    start = (filters.page - 1) * PER_PAGE
-    params = filters.params()
+    per_page = page_size(request, SHORT_ROWS)
+    filters.page = clamp_page(filters.page, len(heatmap.people), per_page)
+    start = (filters.page - 1) * per_page
     return render(request, "team/team.html", {
         "filters": filters,
         "heatmap": heatmap,
         "summary": team_summary(heatmap),
         "gap_actions": _gap_actions(db, heatmap),
         "gaps": person_gaps(heatmap),
-        "rows": heatmap.people[start:start + PER_PAGE],
-        "first": start + 1, "last": min(start + PER_PAGE, len(heatmap.people)),
-        "pages": max(1, -(-len(heatmap.people) // PER_PAGE)),
-        "page_url": lambda n: url_with("/team", params, page=n),
-        "export_url": url_with("/team/export.csv", params, page=1),
+        "result": Page(items=heatmap.people[start:start + per_page], total=len(heatmap.people), page=filters.page,
+                       per_page=per_page),
+        "page_url": lambda n: filters.url("/team", page=n),
+        "export_url": filters.url("/team/export.csv"),
         "area_options": _areas(db),
         "profile_options": [(p.id, p.name) for p in profiles],
         "sort_options": list(SORTS.items()),

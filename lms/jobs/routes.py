@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from lms.web.paging import url_with
+from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.jobs.models import JobState
 from lms.jobs.queue import JobError, job_retry
 from lms.jobs.selectors import jobs_page
@@ -35,7 +35,7 @@ def jobs(
     if state and state not in STATES:
         errors["state"] = "Choose a state from the list."
         state = ""
-    result = jobs_page(db, state=state or None, page=page)
+    result = jobs_page(db, state=state or None, page=page, per_page=page_size(request, SHORT_ROWS))
     counts = result.extra["counts"]
     return render(request, "admin/jobs.html", {
         "state": state,

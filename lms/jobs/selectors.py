@@ -8,8 +8,6 @@ from sqlmodel import Session, select
 from lms.web.paging import Page, clamp_page
 from lms.jobs.models import Job
 
-JOBS_PER_PAGE = 50
-
 
 def jobs_recent(session: Session, *, state: str | None = None, limit: int = 50) -> list[Job]:
     """Newest first (by creation), optionally in one state."""
@@ -19,7 +17,7 @@ def jobs_recent(session: Session, *, state: str | None = None, limit: int = 50) 
     return list(session.exec(query))
 
 
-def jobs_page(session: Session, *, state: str | None = None, page: int = 1, per_page: int = JOBS_PER_PAGE) -> Page:
+def jobs_page(session: Session, *, state: str | None = None, page: int = 1, per_page: int) -> Page:
     """One page of jobs, newest first; `extra["counts"]` holds how many jobs are in each state."""
     counts = dict(session.exec(select(Job.state, func.count()).group_by(Job.state)).all())
     total = counts.get(state, 0) if state else sum(counts.values())

@@ -23,7 +23,7 @@ from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH, unit_trend
 from lms.web.access import ReportsUser
 from lms.web.deps import DbSession
 from lms.web.params import parse_id
-from lms.web.templating import is_partial, render
+from lms.web.templating import render
 
 router = APIRouter(prefix="/reports")
 
@@ -67,12 +67,8 @@ def _unit_page(request: Request, db: Session, unit_id: int, by: str, framework: 
     cube = request_cube(request, db, columns)
     report = unit_report_or_404(cube, columns, unit_id, view)
     context = _context(request, db, columns, view) | {"report": report}
-    return render(request, "reports/unit.html", context, block=_block(request, "report-results"))
-
-
-def _block(request: Request, target: str) -> str | None:
-    """Only the results when the page's own filter form asks for them."""
-    return "results" if is_partial(request) and request.headers.get("HX-Target") == target else None
+    # Only the results when the page's own view form asks for them (other htmx requests get the page).
+    return render(request, "reports/unit.html", context, block={"report-results": "results"})
 
 
 @router.get("")
@@ -125,4 +121,4 @@ def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, b
         "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD},
         "breadcrumbs": cube.tree.breadcrumbs(unit_id) + ([(unit_id, cube.tree.names[unit_id])] if unit_id != ORG else []),
     }
-    return render(request, "reports/trend.html", context, block=_block(request, "trend-results"))
+    return render(request, "reports/trend.html", context, block={"trend-results": "results"})

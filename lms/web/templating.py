@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from pathlib import Path
 
@@ -19,7 +20,12 @@ templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 
 
 def is_partial(request: Request) -> bool:
-    """An htmx request that replaces part of a page (not boosted, not a history restore)."""
+    """An htmx request that replaces part of a page (not boosted, not a history restore).
+
+    ``render(..., block=...)`` asks this itself. A route asks only where htmx gets something other than a
+    block of the page a plain request gets: after a POST (a plain form is redirected, Post/Redirect/Get),
+    or a different template.
+    """
     h = request.headers
     return h.get("HX-Request") == "true" and h.get("HX-Boosted") != "true" and h.get(
         "HX-History-Restore-Request"
@@ -39,11 +45,21 @@ def render(
     name: str,
     context: dict | None = None,
     *,
-    block: str | None = None,
+    block: str | Mapping[str, str] | None = None,
     status_code: int = 200,
     headers: dict | None = None,
 ) -> Response:
-    """The whole page, or only ``block`` when an htmx request targets part of it."""
+    """The whole page, or one named block of it for an htmx request that replaces part of the page.
+
+    ``block`` says which fragment an htmx request (``is_partial``) gets:
+
+    - a block name: every htmx request gets that block (a page with one fragment, such as a list's results);
+    - a mapping of target element id to block name, for a page with several fragments: the block for the
+      request's ``HX-Target``; a target not in the mapping gets the whole page.
+
+    A normal request, a boosted link and a history restore always get the whole page. The block renders on
+    its own, without the page's top-level imports, so it imports the macros it uses itself.
+    """
     ctx: dict[str, Any] = {
         "user": getattr(request.state, "user", None),
         "roles": getattr(request.state, "roles", frozenset()),
@@ -51,10 +67,19 @@ def render(
         "flashes": pop_flashes(request),
     }
     ctx.update(context or {})
-    kwargs = {"block_name": block} if block and is_partial(request) else {}
+    name_of_block = _block_for(request, block)
+    kwargs = {"block_name": name_of_block} if name_of_block else {}
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers, **kwargs)
-    response.headers["Vary"] = "HX-Request"
+    response.headers["Vary"] = "HX-Request" if block is None or isinstance(block, str) else "HX-Request, HX-Target"
     return finish(request, response)
+
+
+def _block_for(request: Request, block: str | Mapping[str, str] | None) -> str | None:
+    if not block or not is_partial(request):
+        return None
+    if isinstance(block, str):
+        return block
+    return block.get(request.headers.get("HX-Target", ""))
 
 
 def redirect(request: Request, url: str) -> Response:
