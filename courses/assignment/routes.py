@@ -11,24 +11,28 @@ from datetime import UTC, datetime, time
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.web.forms import field_errors
 from lms.web.params import parse_day_from_today
 from lms.clock import utcnow
-from lms.competences.models import Competence, JobProfile
+from lms.competences.models import Competence
+from lms.competences.selectors import job_profiles
 from lms.db import known
 from lms.people.models import User
 from lms.people.selectors import org_units_with_paths
 from lms.web.access import AdminUser, ManagerUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
-from lms.web.params import Id, check_int, parse_id
+from lms.web.params import check_int, parse_id
 from lms.web.templating import redirect, render
 
-from courses.assignment.selectors import line_gap_people, line_people, published_courses, rule_overview
-from courses.models import AssignmentRule, Course, CourseCompetence, CourseStatus, Enrolment
+from courses.assignment.deps import RuleOf
+from courses.assignment.selectors import (
+    enrolled_count, line_gap_people, line_people, published_courses, rule_overview,
+)
+from courses.models import Course, CourseCompetence, CourseStatus
 from courses.catalogue.recommend import suggestions
 from courses.assignment.service import MAX_DUE_DAYS, rule_create, rule_deactivate
 from courses.errors import CourseError
@@ -53,11 +57,6 @@ def parse_due(raw: str, errors: dict[str, str]) -> datetime | None:
 def _published(db: Session, course_id: int | None) -> Course | None:
     course = db.get(Course, course_id) if course_id else None
     return course if course is not None and course.status == CourseStatus.PUBLISHED.value else None
-
-
-def _already(db: Session, course: Course, ids: list[int]) -> int:
-    return len(db.exec(select(Enrolment.id).where(Enrolment.course_id == course.id,
-                                                  Enrolment.user_id.in_(ids))).all()) if ids else 0
 
 
 def _confirmation(n: int, had: int) -> str:
@@ -123,7 +122,7 @@ def assign_submit(
             "whole_line": everyone, "due_date": due_date, "message": message}
     if not errors:
         try:
-            had = _already(db, course, ids)
+            had = enrolled_count(db, course.id, ids)
             assign(db, course=course, users=[line[i] for i in ids], by=user, due_at=due_at, message=message,
                    client_ip=client_ip(request))
             db.commit()
@@ -155,7 +154,7 @@ def assign_gap(
     if not people:
         flash(request, f"Nobody in your team is below the required level in {competence.code} {competence.name}.")
         return redirect(request, "/team")
-    had = _already(db, course, [known(p.id) for p in people])
+    had = enrolled_count(db, course.id, [known(p.id) for p in people])
     assign(db, course=course, users=people, by=user, due_at=due_at,
            message=f"To close a gap in {competence.code} {competence.name}.", client_ip=client_ip(request))
     db.commit()
@@ -174,7 +173,7 @@ def _rules_page(request: Request, db: Session, *, form: dict | None = None, erro
         "errors": errors or {},
         "course_options": [(c.id, c.title) for c in published_courses(db)],
         "unit_options": [(u.id, path) for u, path in org_units_with_paths(db)],
-        "profile_options": [(p.id, p.name) for p in db.exec(select(JobProfile).order_by(JobProfile.name)).all()],
+        "profile_options": [(p.id, p.name) for p in job_profiles(db)],
     }, status_code=status_code)
 
 
@@ -213,10 +212,7 @@ def rules_create(
 
 
 @admin_router.post("/{rule_id:id}/deactivate")
-def rules_deactivate(request: Request, db: DbSession, user: AdminUser, rule_id: Id) -> Response:
-    rule = db.get(AssignmentRule, rule_id)
-    if rule is None:
-        raise HTTPException(status_code=404, detail="We could not find that rule.")
+def rules_deactivate(request: Request, db: DbSession, user: AdminUser, rule: RuleOf) -> Response:
     rule_deactivate(db, rule=rule, by=user, client_ip=client_ip(request))
     db.commit()
     flash(request, "The rule is switched off. People it assigned keep their courses; nobody new is assigned.")

@@ -17,7 +17,7 @@ from lms.competences.models import Competence, CompetenceStatus, JobProfile, Job
 from lms.competences.selectors import effective_level
 from lms.db import known
 from lms.people.models import User
-from lms.people.selectors import org_units_with_paths, reporting_line_cte
+from lms.people.selectors import org_unit_subtree_ids, org_units_with_paths, reporting_line_cte
 
 from courses.models import Assignment, AssignmentRule, Course, CourseStatus, Enrolment, EnrolmentSource
 
@@ -222,9 +222,29 @@ def line_gap_people(session: Session, manager_id: int, competence_id: int, now: 
     return [(user, required) for user, required, status in rows if effective_level(status, now)[0] < required]
 
 
+def rule_targets(session: Session, rule: AssignmentRule, user_ids: list[int] | None = None) -> list[User]:
+    """Active users the rule covers (optionally only among ``user_ids``)."""
+    stmt = select(User).where(User.is_active)
+    if rule.org_unit_id is not None:
+        stmt = stmt.where(User.org_unit_id.in_(org_unit_subtree_ids(session, rule.org_unit_id)))
+    if rule.job_profile_id is not None:
+        stmt = stmt.where(User.job_profile_id == rule.job_profile_id)
+    if user_ids is not None:
+        stmt = stmt.where(User.id.in_(user_ids))
+    return list(session.exec(stmt).all())
+
+
 def published_courses(session: Session) -> list[Course]:
     return list(session.exec(select(Course).where(Course.status == CourseStatus.PUBLISHED.value)
                              .order_by(Course.title, Course.id)).all())
+
+
+def enrolled_count(session: Session, course_id: int, user_ids: list[int]) -> int:
+    """How many of ``user_ids`` are already enrolled on the course (one COUNT)."""
+    if not user_ids:
+        return 0
+    return session.exec(sa_select(func.count()).select_from(Enrolment).where(
+        Enrolment.course_id == course_id, Enrolment.user_id.in_(user_ids))).scalar_one()
 
 
 @dataclass

@@ -12,8 +12,8 @@ from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import JobProfile
 from lms.people.models import OrgUnit, User
-from lms.people.selectors import org_unit_subtree_ids
 
+from courses.assignment.selectors import rule_targets
 from courses.errors import CourseError
 from courses.models import Assignment, AssignmentRule, Course, CourseStatus, Enrolment, EnrolmentSource
 
@@ -60,18 +60,6 @@ def assign(
                  client_ip=client_ip, detail={"users": len(users), "rule": rule.id if rule else None,
                                               "due_at": due_at.isoformat() if due_at else None})
     return enrolments
-
-
-def rule_targets(session: Session, rule: AssignmentRule, user_ids: list[int] | None = None) -> list[User]:
-    """Active users the rule covers (optionally only among ``user_ids``)."""
-    stmt = select(User).where(User.is_active)
-    if rule.org_unit_id is not None:
-        stmt = stmt.where(User.org_unit_id.in_(org_unit_subtree_ids(session, rule.org_unit_id)))
-    if rule.job_profile_id is not None:
-        stmt = stmt.where(User.job_profile_id == rule.job_profile_id)
-    if user_ids is not None:
-        stmt = stmt.where(User.id.in_(user_ids))
-    return list(session.exec(stmt).all())
 
 
 def rule_apply(session: Session, *, rule: AssignmentRule, user_ids: list[int] | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -18,13 +18,14 @@ from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
 from lms.web.forms import field_errors
-from lms.web.params import Id, parse_id
+from lms.web.params import parse_id
 from lms.web.templating import is_partial, redirect, render
 
 from courses.authoring import selectors as sel
+from courses.authoring.deps import EditableCourse, LessonOf, ModuleOf, module_in
 from courses.files.service import markdown_snippet
 from courses.authoring.forms import LessonForm, module_title
-from courses.authoring.routes import course_page_response, editable_course, outline_context
+from courses.authoring.pages import course_page_response, outline_context
 from courses.authoring.service import (
     lesson_add, lesson_delete, lesson_hide, lesson_move, lesson_update, module_add, module_delete,
     module_hide, module_move, module_update,
@@ -37,20 +38,6 @@ router = APIRouter(prefix="/author/courses/{course_id}")
 
 Short = Annotated[str, Form(max_length=500)]
 Body = Annotated[str, Form(max_length=MAX_MARKDOWN + 10_000)]
-
-
-def _module(db: Session, course: Course, module_id: int) -> Module:
-    module = db.get(Module, module_id)
-    if module is None or module.course_id != course.id:
-        raise HTTPException(status_code=404)
-    return module
-
-
-def _lesson(db: Session, course: Course, lesson_id: int) -> Lesson:
-    lesson = db.get(Lesson, lesson_id)
-    if lesson is None or lesson.course_id != course.id:
-        raise HTTPException(status_code=404)
-    return lesson
 
 
 def _outline_done(request: Request, db: Session, course: Course, message: str, *, error: bool = False,
@@ -74,9 +61,8 @@ def _outline_change(request: Request, db: Session, course: Course, change, messa
 
 
 @router.post("/modules")
-def module_add_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+def module_add_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
                     title: Short = "") -> Response:
-    course = editable_course(db, request, user, course_id)
     errors, clean = module_title(title)
     if errors:
         return course_page_response(request, db, user, course, errors={"module_title": errors["title"]},
@@ -88,18 +74,14 @@ def module_add_post(request: Request, db: DbSession, user: AuthorUser, course_id
 
 
 @router.get("/modules/{module_id}/edit")
-def module_edit(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id) -> Response:
-    course = editable_course(db, request, user, course_id)
-    module = _module(db, course, module_id)
+def module_edit(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf) -> Response:
     return render(request, "courses/authoring/module_form.html", {"course": course, "module": module, "title": module.title,
                                                        "errors": {}})
 
 
 @router.post("/modules/{module_id}/edit")
-def module_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
+def module_edit_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
                      title: Short = "") -> Response:
-    course = editable_course(db, request, user, course_id)
-    module = _module(db, course, module_id)
     errors, clean = module_title(title)
     if errors:
         return render(request, "courses/authoring/module_form.html", {"course": course, "module": module, "title": title,
@@ -115,19 +97,15 @@ Flag = Annotated[str, Form(max_length=5)]
 
 
 @router.post("/modules/{module_id}/move")
-def module_move_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
+def module_move_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
                      direction: Direction = "") -> Response:
-    course = editable_course(db, request, user, course_id)
-    module = _module(db, course, module_id)
     return _outline_change(request, db, course, lambda: module_move(db, module=module, direction=direction),
                            f"Moved “{module.title}” {direction}.", f"module-{module.id}")
 
 
 @router.post("/modules/{module_id}/visibility")
-def module_visibility(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
+def module_visibility(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
                       hidden: Flag = "1") -> Response:
-    course = editable_course(db, request, user, course_id)
-    module = _module(db, course, module_id)
     hide = hidden == "1"
     return _outline_change(request, db, course, lambda: module_hide(db, module=module, hidden=hide),
                            f"“{module.title}” is now {'hidden from' if hide else 'shown to'} learners.",
@@ -135,28 +113,22 @@ def module_visibility(request: Request, db: DbSession, user: AuthorUser, course_
 
 
 @router.post("/modules/{module_id}/delete")
-def module_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
-                       module_id: Id) -> Response:
-    course = editable_course(db, request, user, course_id)
-    module = _module(db, course, module_id)
+def module_delete_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
+                       module: ModuleOf) -> Response:
     return _outline_change(request, db, course, lambda: module_delete(db, module=module, by=user),
                            f"Module “{module.title}” deleted.", f"module-{module.id}")
 
 
 @router.post("/lessons/{lesson_id}/move")
-def lesson_move_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, lesson_id: Id,
+def lesson_move_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf,
                      direction: Direction = "") -> Response:
-    course = editable_course(db, request, user, course_id)
-    lesson = _lesson(db, course, lesson_id)
     return _outline_change(request, db, course, lambda: lesson_move(db, lesson=lesson, direction=direction),
                            f"Moved “{lesson.title}” {direction}.", f"lesson-{lesson.id}")
 
 
 @router.post("/lessons/{lesson_id}/visibility")
-def lesson_visibility(request: Request, db: DbSession, user: AuthorUser, course_id: Id, lesson_id: Id,
+def lesson_visibility(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf,
                       hidden: Flag = "1") -> Response:
-    course = editable_course(db, request, user, course_id)
-    lesson = _lesson(db, course, lesson_id)
     hide = hidden == "1"
     return _outline_change(request, db, course, lambda: lesson_hide(db, lesson=lesson, hidden=hide),
                            f"“{lesson.title}” is now {'hidden from' if hide else 'shown to'} learners.",
@@ -164,10 +136,8 @@ def lesson_visibility(request: Request, db: DbSession, user: AuthorUser, course_
 
 
 @router.post("/lessons/{lesson_id}/delete")
-def lesson_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
-                       lesson_id: Id) -> Response:
-    course = editable_course(db, request, user, course_id)
-    lesson = _lesson(db, course, lesson_id)
+def lesson_delete_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
+                       lesson: LessonOf) -> Response:
     return _outline_change(request, db, course, lambda: lesson_delete(db, lesson=lesson, by=user),
                            f"Lesson “{lesson.title}” deleted.", f"lesson-{lesson.id}")
 
@@ -217,40 +187,32 @@ def _save_lesson(request: Request, db: Session, user: User, course: Course, modu
 
 
 @router.get("/modules/{module_id}/lessons/new")
-def lesson_new(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id) -> Response:
-    course = editable_course(db, request, user, course_id)
-    module = _module(db, course, module_id)
+def lesson_new(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf) -> Response:
     return _lesson_page(request, db, course, module, LessonForm(module_id=str(module.id)))
 
 
 @router.post("/modules/{module_id}/lessons/new")
-def lesson_new_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, module_id: Id,
+def lesson_new_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
                     title: Short = "", estimated_minutes: Short = "", body_markdown: Body = "",
                     action: Short = "save") -> Response:
-    course = editable_course(db, request, user, course_id)
-    module = _module(db, course, module_id)
     form = LessonForm(title=title, estimated_minutes=estimated_minutes, body_markdown=body_markdown,
                       module_id=str(module.id))
     return _save_lesson(request, db, user, course, module, form, action, None)
 
 
 @router.get("/lessons/{lesson_id}/edit")
-def lesson_edit(request: Request, db: DbSession, user: AuthorUser, course_id: Id, lesson_id: Id) -> Response:
-    course = editable_course(db, request, user, course_id)
-    lesson = _lesson(db, course, lesson_id)
-    module = _module(db, course, lesson.module_id)
+def lesson_edit(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf) -> Response:
+    module = module_in(db, course, lesson.module_id)
     form = LessonForm(title=lesson.title, estimated_minutes=str(lesson.estimated_minutes),
                       body_markdown=lesson.body_markdown, module_id=str(lesson.module_id))
     return _lesson_page(request, db, course, module, form, lesson=lesson)
 
 
 @router.post("/lessons/{lesson_id}/edit")
-def lesson_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, lesson_id: Id,
+def lesson_edit_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf,
                      title: Short = "", estimated_minutes: Short = "", body_markdown: Body = "",
                      module_id: Short = "", action: Short = "save") -> Response:
-    course = editable_course(db, request, user, course_id)
-    lesson = _lesson(db, course, lesson_id)
-    module = _module(db, course, lesson.module_id)
+    module = module_in(db, course, lesson.module_id)
     form = LessonForm(title=title, estimated_minutes=estimated_minutes, body_markdown=body_markdown,
                       module_id=module_id)
     return _save_lesson(request, db, user, course, module, form, action, lesson)

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from lms.web.forms import field_errors
 from lms.web.paging import Page, clamp_page, page_size
-from lms.people.models import Role, User
+from lms.people.models import Role
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
@@ -23,8 +23,9 @@ from lms.web.templating import redirect, render
 
 from courses.authoring import selectors as sel
 from courses.access import can_edit
-from courses.files.service import ALLOWED_TEXT, markdown_snippet
+from courses.authoring.deps import EditableCourse
 from courses.authoring.forms import CompetenceRow, CourseForm
+from courses.authoring.pages import course_page_response
 from courses.authoring.service import (
     course_archive, course_create, course_publish, course_to_draft, course_update, editor_add, editor_remove,
 )
@@ -40,30 +41,6 @@ Short = Annotated[str, Form(max_length=500)]
 
 def is_admin(request: Request) -> bool:
     return Role.ADMIN.value in request.state.roles
-
-
-def editable_course(db: Session, request: Request, user: User, course_id: int) -> Course:
-    course = db.get(Course, course_id)
-    if course is None or not can_edit(db, user, course, request.state.roles):
-        raise HTTPException(status_code=404)
-    return course
-
-
-def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "No completions yet"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = round(minutes / 60)
-    if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days = round(hours / 24)
-    return f"{days} days"
-
-
-def outline_context(db: Session, course: Course, **extra) -> dict:
-    return {"course": course, "outline": sel.course_outline(db, course.id), "outline_message": "", **extra}
 
 
 @router.get("")
@@ -119,32 +96,13 @@ def course_create_post(request: Request, db: DbSession, user: AuthorUser, title:
     return redirect(request, f"/author/courses/{course.id}")
 
 
-def course_page_response(request: Request, db: Session, user: User, course: Course, *,
-                         errors: dict | None = None, module_title: str = "", status_code: int = 200) -> Response:
-    attachments = sel.course_attachments(db, course.id)
-    return render(request, "courses/authoring/course.html", outline_context(
-        db, course,
-        stats=sel.course_stats(db, course.id),
-        editors=sel.course_editors(db, course.id),
-        competences=sel.course_competences(db, course.id),
-        attachments=[(a, markdown_snippet(a)) for a in attachments],
-        allowed_files=ALLOWED_TEXT,
-        max_mb=request.app.state.settings.attachment_max_mb,
-        duration_text=duration_text,
-        user_id=user.id,
-        errors=errors or {},
-        module_title=module_title,
-    ), block="outline", status_code=status_code)
-
-
 @router.get("/courses/{course_id}")
-def course_page(request: Request, db: DbSession, user: AuthorUser, course_id: Id) -> Response:
-    return course_page_response(request, db, user, editable_course(db, request, user, course_id))
+def course_page(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse) -> Response:
+    return course_page_response(request, db, user, course)
 
 
 @router.get("/courses/{course_id}/edit")
-def course_edit(request: Request, db: DbSession, user: AuthorUser, course_id: Id) -> Response:
-    course = editable_course(db, request, user, course_id)
+def course_edit(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse) -> Response:
     rows = [CompetenceRow(str(link.competence.id), str(link.level))
             for link in sel.course_competences(db, course.id)]
     form = CourseForm(title=course.title, summary=course.summary, audience=course.audience,
@@ -153,11 +111,10 @@ def course_edit(request: Request, db: DbSession, user: AuthorUser, course_id: Id
 
 
 @router.post("/courses/{course_id}/edit")
-def course_edit_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id, title: Short = "",
+def course_edit_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, title: Short = "",
                      summary: Text = "", audience: Short = "", estimated_minutes: Short = "",
                      competence_id: Annotated[list[str], Form()] = [],  # noqa: B006
                      level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006
-    course = editable_course(db, request, user, course_id)
     form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
     errors, values = form.check()
     if not errors:
@@ -181,9 +138,8 @@ STATUS_ACTIONS = {
 
 
 @router.post("/courses/{course_id}/status")
-def course_status(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+def course_status(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
                   action: Annotated[str, Form(max_length=20)] = "") -> Response:
-    course = editable_course(db, request, user, course_id)
     if action not in STATUS_ACTIONS:
         raise HTTPException(status_code=400, detail="Choose publish, archive or draft.")
     change, message = STATUS_ACTIONS[action]
@@ -198,9 +154,8 @@ def course_status(request: Request, db: DbSession, user: AuthorUser, course_id: 
 
 
 @router.post("/courses/{course_id}/editors")
-def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
                     email: Short = "") -> Response:
-    course = editable_course(db, request, user, course_id)
     try:
         added = editor_add(db, course=course, email=email, by=user)
         db.commit()
@@ -212,9 +167,8 @@ def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course_id
 
 
 @router.post("/courses/{course_id}/editors/{user_id}/remove")
-def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
                        user_id: Id) -> Response:
-    course = editable_course(db, request, user, course_id)
     try:
         editor_remove(db, course=course, user_id=user_id, by=user)
         db.commit()

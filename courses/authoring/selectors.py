@@ -23,6 +23,11 @@ from courses.models import (
 )
 
 
+def enrolment_count(session: Session, course_id: int) -> int:
+    return session.exec(sa_select(func.count()).select_from(Enrolment)
+                        .where(Enrolment.course_id == course_id)).scalar_one()
+
+
 @dataclass
 class CourseRow:
     course: Course

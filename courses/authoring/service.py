@@ -22,14 +22,14 @@ from courses.models import (
     CourseCompetence,
     CourseEditor,
     CourseStatus,
-    Enrolment,
     Lesson,
     LessonKind,
     LessonProgress,
     Module,
 )
 from courses.errors import CourseError
-from courses.learning.service import required_lessons
+from courses.authoring.selectors import enrolment_count
+from courses.learning.selectors import required_lessons
 
 QUIZ_NOT_DELETABLE = ("Quizzes cannot be deleted, because their attempts and results must be kept. "
                       "Hide the quiz instead.")
@@ -84,11 +84,6 @@ def course_update(session: Session, *, course: Course, by: User, title: str, sum
     session.add(course)
     competences_set(session, course=course, levels=competences)
     return course
-
-
-def enrolment_count(session: Session, course_id: int) -> int:
-    return session.exec(sa_select(func.count()).select_from(Enrolment)
-                        .where(Enrolment.course_id == course_id)).scalar_one()
 
 
 def course_publish(session: Session, *, course: Course, by: User) -> None:

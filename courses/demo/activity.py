@@ -22,7 +22,8 @@ from lms.people.selectors import direct_reports, reporting_line_ids, user_by_ema
 from courses.models import Assignment, Course, CourseFeedback, Enrolment, Lesson, LessonProgress
 from courses.assignment.service import rule_create
 from courses.assignment.service import assign
-from courses.learning.service import enrol, lesson_complete, lesson_viewed, required_lessons
+from courses.learning.selectors import required_lessons
+from courses.learning.service import enrol, lesson_complete, lesson_viewed
 
 NAMED = {"admin@example.gov", "trainer@example.gov", "manager@example.gov", "employee@example.gov"}
 # (team, course key, due in days (negative: overdue), assigned days ago, share who finished, message).

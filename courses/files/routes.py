@@ -13,13 +13,12 @@ from lms.web.access import AuthorUser, SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
 from lms.web.limits import body_limit
-from lms.web.params import Id
 from lms.web.templating import redirect
 
-from courses.access import can_view
+from courses.authoring.deps import EditableCourse
+from courses.authoring.pages import course_page_response
+from courses.files.deps import AttachmentOf, VisibleAttachment
 from courses.files.service import attachment_delete, attachment_path, attachment_store, content_disposition, max_bytes
-from courses.authoring.routes import course_page_response, editable_course
-from courses.models import Attachment, Course
 from courses.errors import CourseError
 
 router = APIRouter()
@@ -27,9 +26,8 @@ router = APIRouter()
 
 @router.post("/author/courses/{course_id}/attachments")
 @body_limit(max_bytes)
-async def attachment_upload(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
+async def attachment_upload(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
                             file: UploadFile | None = File(None)) -> Response:
-    course = editable_course(db, request, user, course_id)
     settings = request.app.state.settings
     limit = max_bytes(settings)
     data = await file.read(limit + 1) if file is not None else b""
@@ -51,12 +49,8 @@ async def attachment_upload(request: Request, db: DbSession, user: AuthorUser, c
 
 
 @router.post("/author/courses/{course_id}/attachments/{attachment_id}/delete")
-def attachment_delete_post(request: Request, db: DbSession, user: AuthorUser, course_id: Id,
-                           attachment_id: Id) -> Response:
-    course = editable_course(db, request, user, course_id)
-    attachment = db.get(Attachment, attachment_id)
-    if attachment is None or attachment.course_id != course.id:
-        raise HTTPException(status_code=404)
+def attachment_delete_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
+                           attachment: AttachmentOf) -> Response:
     attachment_delete(db, settings=request.app.state.settings, attachment=attachment, by=user)
     db.commit()
     flash(request, f"“{attachment.filename}” deleted. Lessons that link to it will show a broken link.")
@@ -64,13 +58,7 @@ def attachment_delete_post(request: Request, db: DbSession, user: AuthorUser, co
 
 
 @router.get("/courses/{course_id}/files/{attachment_id}")
-def attachment_download(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
-                        attachment_id: Id) -> Response:
-    course = db.get(Course, course_id)
-    attachment = db.get(Attachment, attachment_id)
-    if (course is None or attachment is None or attachment.course_id != course.id
-            or not can_view(db, user, course, request.state.roles)):
-        raise HTTPException(status_code=404)
+def attachment_download(request: Request, user: SignedInUser, attachment: VisibleAttachment) -> Response:
     path = attachment_path(request.app.state.settings, attachment)
     if path is None:
         raise HTTPException(status_code=404, detail="This file is missing. Tell the course's trainer.")

@@ -22,38 +22,21 @@ from lms.web.forms import field_errors
 from lms.web.params import Id
 from lms.web.templating import is_partial, redirect, render
 
-from courses.access import can_view
+from courses.learning.deps import VisibleCourse, lesson_in_view
 from courses.learning.forms import COMMENT_MAX, FeedbackForm
 from courses.learning.service import NOT_COMPLETED, course_feedback_save
 from courses.learning.selectors import feedback_allowed
 from courses.markdown import render_lesson_html
-from courses.models import Course, CourseStatus, Lesson, LessonKind
-from courses.learning.selectors import CourseView, course_view
+from courses.models import Course, CourseStatus, LessonKind
+from courses.learning.selectors import course_view
 from courses.catalogue.selectors import duration_text
 from courses.errors import CourseError
 from courses.learning.service import enrol, lesson_complete, lesson_viewed
 
 router = APIRouter(prefix="/courses")
 
-COURSE_NOT_FOUND = "We could not find that course. It may have been withdrawn, or it is not open to you."
-LESSON_NOT_FOUND = "We could not find that lesson in this course."
 CLOSED = "This course is not open, so progress cannot be recorded."
 QUIZ_ONLY = "A quiz lesson is completed by passing its quiz."
-
-
-def _course(request: Request, db: Session, user: User, course_id: int) -> Course:
-    course = db.get(Course, course_id)
-    if course is None or not can_view(db, user, course, request.state.roles):
-        raise HTTPException(status_code=404, detail=COURSE_NOT_FOUND)
-    return course
-
-
-def _lesson(view: CourseView, lesson_id: int) -> Lesson:
-    # Only visible lessons (in visible modules) are in the outline; hidden ones are 404 for learners.
-    lesson = next((lesson for lesson in view.lessons if lesson.id == lesson_id), None)
-    if lesson is None:
-        raise HTTPException(status_code=404, detail=LESSON_NOT_FOUND)
-    return lesson
 
 
 def _course_page(request: Request, db: Session, user: User, course: Course, *, status_code: int = 200,
@@ -75,13 +58,12 @@ def _course_page(request: Request, db: Session, user: User, course: Course, *, s
 
 
 @router.get("/{course_id}")
-def course_page(request: Request, db: DbSession, user: SignedInUser, course_id: Id) -> Response:
-    return _course_page(request, db, user, _course(request, db, user, course_id))
+def course_page(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse) -> Response:
+    return _course_page(request, db, user, course)
 
 
 @router.post("/{course_id}/enrol")
-def course_enrol(request: Request, db: DbSession, user: SignedInUser, course_id: Id) -> Response:
-    course = _course(request, db, user, course_id)
+def course_enrol(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse) -> Response:
     try:
         enrol(db, course=course, user=user)
     except CourseError as exc:
@@ -94,7 +76,7 @@ def course_enrol(request: Request, db: DbSession, user: SignedInUser, course_id:
 
 def _lesson_context(db: Session, user: User, course: Course, lesson_id: int) -> dict:
     view = course_view(db, course=course, user_id=user.id, with_extras=False)
-    lesson = _lesson(view, lesson_id)
+    lesson = lesson_in_view(view, lesson_id)
     previous, following = view.neighbours(lesson.id)
     return {
         "view": view,
@@ -121,10 +103,9 @@ def _should_record_view(context: dict) -> bool:
 
 
 @router.get("/{course_id}/lessons/{lesson_id}")
-def lesson_page(request: Request, db: DbSession, user: SignedInUser, course_id: Id, lesson_id: Id) -> Response:
+def lesson_page(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse, lesson_id: Id) -> Response:
     # A GET changes nothing. The page asks to record the view itself (htmx POST on load, with the
     # CSRF header); without JavaScript, Mark complete records it.
-    course = _course(request, db, user, course_id)
     context = _lesson_context(db, user, course, lesson_id)
     context["record_view"] = _should_record_view(context)
     context["body"] = render_lesson_html(context["lesson"].body_html, course_id=course.id)
@@ -132,10 +113,9 @@ def lesson_page(request: Request, db: DbSession, user: SignedInUser, course_id: 
 
 
 @router.post("/{course_id}/lessons/{lesson_id}/view")
-def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse,
                        lesson_id: Id) -> Response:
     """Remember that an enrolled learner opened this lesson: starts the course, moves "Resume" here."""
-    course = _course(request, db, user, course_id)
     context = _lesson_context(db, user, course, lesson_id)
     if _should_record_view(context):
         lesson_viewed(db, user=user, lesson=context["lesson"])
@@ -147,9 +127,8 @@ def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, cour
 
 
 @router.post("/{course_id}/lessons/{lesson_id}/complete")
-def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse,
                          lesson_id: Id) -> Response:
-    course = _course(request, db, user, course_id)
     context = _lesson_context(db, user, course, lesson_id)
     if not context["published"]:
         raise HTTPException(status_code=403, detail=CLOSED)
@@ -173,10 +152,9 @@ def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, co
 
 
 @router.post("/{course_id}/feedback")
-def course_feedback(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
+def course_feedback(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse,
                     rating: Annotated[str, Form(max_length=8)] = "",
                     comment: Annotated[str, Form(max_length=COMMENT_MAX * 4)] = "") -> Response:
-    course = _course(request, db, user, course_id)
     if not feedback_allowed(db, course=course, user=user):
         raise HTTPException(status_code=403, detail=NOT_COMPLETED)
     form = FeedbackForm(rating, comment)

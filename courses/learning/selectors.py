@@ -20,6 +20,14 @@ from courses.catalogue.selectors import Develops, develops_of
 from courses.models import Assignment, Course, CourseFeedback, Enrolment, Lesson, LessonProgress, Module
 
 
+def required_lessons(session: Session, course_id: int) -> list[Lesson]:
+    """Visible lessons in visible modules, in course order: what completing a course means."""
+    return list(session.exec(
+        select(Lesson).join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.course_id == course_id, Lesson.hidden == False, Module.hidden == False)  # noqa: E712
+        .order_by(Module.position, Module.id, Lesson.position, Lesson.id)).all())
+
+
 @dataclass
 class OutlineModule:
     module: Module

@@ -13,7 +13,7 @@ from lms.people.models import User
 
 from courses.errors import CourseError
 from courses.learning.forms import COMMENT_MAX
-from courses.learning.selectors import feedback_allowed
+from courses.learning.selectors import feedback_allowed, required_lessons
 from courses.models import (
     Course,
     CourseCompetence,
@@ -23,7 +23,6 @@ from courses.models import (
     EnrolmentSource,
     Lesson,
     LessonProgress,
-    Module,
 )
 
 
@@ -39,14 +38,6 @@ def enrol(session: Session, *, course: Course, user: User) -> Enrolment:
     session.add(enrolment)
     session.flush()
     return enrolment
-
-
-def required_lessons(session: Session, course_id: int) -> list[Lesson]:
-    """Visible lessons in visible modules, in course order: what completing a course means."""
-    return list(session.exec(
-        select(Lesson).join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.course_id == course_id, Lesson.hidden == False, Module.hidden == False)  # noqa: E712
-        .order_by(Module.position, Module.id, Lesson.position, Lesson.id)).all())
 
 
 def lesson_viewed(session: Session, *, user: User, lesson: Lesson) -> Enrolment:
