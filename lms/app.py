@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from assessments.attempts.routes import router as attempt_router
     from assessments.bank.routes import router as bank_router
+    from assessments.interchange.routes import router as bank_import_router
     from assessments.quizzes.routes import router as quiz_author_router
     from assessments.results.routes import router as quiz_results_router
     from courses.assignment.routes import admin_router as assignment_rules_router, router as assign_router
@@ -81,7 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 report_exports_router)
     courses = (author_router, author_lesson_router, author_file_router, catalogue_router, learn_router,
                learning_router, assign_router, assignment_rules_router)
-    assessments = (quiz_author_router, attempt_router, bank_router, quiz_results_router)
+    # The bank's import pages first, so that /author/questions/import is not taken for a question id.
+    assessments = (quiz_author_router, attempt_router, bank_import_router, bank_router, quiz_results_router)
     for router in (*platform, *courses, *assessments):
         app.include_router(router)
 

@@ -12,7 +12,7 @@ import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -20,18 +20,17 @@ from assessments.attempts.views import answer_from_form, question_view, review_v
 from assessments.attempts.service import (
     AttemptClosed, AttemptError, StaleAnswer, attempt_close_if_overdue, attempt_start, attempt_submit, response_save,
 )
-from assessments.attempts.selectors import attempt_for, attempts_used, in_progress, review_rights
-from assessments.models import Attempt, AttemptState, Quiz, Response as AnswerRow, ReviewPolicy
-from assessments.quizzes.service import quiz_for_lesson
-from courses.access import can_view
-from courses.models import Course, CourseStatus, Lesson, LessonKind, Module
+from assessments.attempts.deps import OwnAttempt, VisibleQuiz, VisibleQuizOfLesson
+from assessments.attempts.selectors import (
+    attempts_used, in_progress, responses_by_slot, review_rights, submitted_attempts,
+)
+from assessments.models import Attempt, AttemptState, Quiz, ReviewPolicy
+from courses.models import CourseStatus, Lesson
 from lms.clock import utcnow
-from lms.db import known
-from lms.people.models import User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
-from lms.web.params import MAX_ID, Id, SlotNo, parse_int
+from lms.web.params import MAX_ID, SlotNo, parse_int
 from lms.web.templating import is_partial, redirect, render
 
 router = APIRouter()
@@ -55,30 +54,6 @@ async def posted_form(request: Request) -> FormData:
 PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
-def _visible_quiz(db: Session, request: Request, user: User, quiz: Quiz | None) -> tuple[Quiz, Lesson, Course]:
-    lesson = db.get(Lesson, quiz.lesson_id) if quiz else None
-    module = db.get(Module, lesson.module_id) if lesson else None
-    course = db.get(Course, lesson.course_id) if lesson else None
-    if (quiz is None or lesson is None or course is None or module is None
-            or lesson.kind != LessonKind.QUIZ.value or lesson.hidden or module.hidden
-            or not can_view(db, user, course, request.state.roles)):
-        raise HTTPException(status_code=404)
-    return quiz, lesson, course
-
-
-def _attempt(db: Session, user: User, attempt_id: int) -> tuple[Attempt, Quiz, Lesson]:
-    attempt = attempt_for(db, attempt_id=attempt_id, user=user)
-    if attempt is None:
-        raise HTTPException(status_code=404)
-    # Foreign keys (RESTRICT) keep an attempt's quiz and the quiz's lesson.
-    quiz = known(db.get(Quiz, attempt.quiz_id))
-    return attempt, quiz, known(db.get(Lesson, quiz.lesson_id))
-
-
-def _responses(db: Session, attempt: Attempt) -> dict[int, AnswerRow]:
-    return {r.slot: r for r in db.exec(select(AnswerRow).where(AnswerRow.attempt_id == attempt.id))}
-
-
 def time_left(attempt: Attempt) -> str | None:
     if attempt.deadline_at is None:
         return None
@@ -94,21 +69,18 @@ def one_per_page(attempt: Attempt, quiz: Quiz) -> bool:
 
 
 @router.get("/quizzes/by-lesson/{lesson_id}")
-def quiz_by_lesson(request: Request, db: DbSession, user: SignedInUser, lesson_id: Id) -> Response:
-    quiz, _lesson, _course = _visible_quiz(db, request, user, quiz_for_lesson(db, lesson_id))
-    return redirect(request, f"/quizzes/{quiz.id}")
+def quiz_by_lesson(request: Request, user: SignedInUser, found: VisibleQuizOfLesson) -> Response:
+    return redirect(request, f"/quizzes/{found.quiz.id}")
 
 
 @router.get("/quizzes/{quiz_id}")
-def quiz_intro(request: Request, db: DbSession, user: SignedInUser, quiz_id: Id) -> Response:
-    quiz, lesson, course = _visible_quiz(db, request, user, db.get(Quiz, quiz_id))
+def quiz_intro(request: Request, db: DbSession, user: SignedInUser, found: VisibleQuiz) -> Response:
+    quiz, lesson, course = found
     current = in_progress(db, quiz=quiz, user=user)
     if current is not None and attempt_close_if_overdue(db, attempt=current):
         db.commit()
         current = None
-    attempts = db.exec(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
-                                             Attempt.state == AttemptState.SUBMITTED.value)
-                       .order_by(Attempt.number)).all()
+    attempts = submitted_attempts(db, quiz=quiz, user=user)
     used = attempts_used(db, quiz=quiz, user=user)
     return render(request, "assessments/attempts/intro.html", {
         "quiz": quiz, "lesson": lesson, "course": course, "current": current, "used": used,
@@ -120,8 +92,8 @@ def quiz_intro(request: Request, db: DbSession, user: SignedInUser, quiz_id: Id)
 
 
 @router.post("/quizzes/{quiz_id}/start")
-def quiz_start(request: Request, db: DbSession, user: SignedInUser, quiz_id: Id) -> Response:
-    quiz, _lesson, course = _visible_quiz(db, request, user, db.get(Quiz, quiz_id))
+def quiz_start(request: Request, db: DbSession, user: SignedInUser, found: VisibleQuiz) -> Response:
+    quiz, _lesson, course = found
     if course.status != CourseStatus.PUBLISHED.value:
         raise HTTPException(status_code=403, detail=NOT_OPEN)
     try:
@@ -146,7 +118,7 @@ def _closed_redirect(request: Request, db: Session, attempt: Attempt) -> Respons
 
 def _attempt_page(request: Request, db: Session, attempt: Attempt, quiz: Quiz, lesson: Lesson, page: int, *,
                   errors: dict | None = None, status_code: int = 200) -> Response:
-    responses = _responses(db, attempt)
+    responses = responses_by_slot(db, attempt)
     paged = one_per_page(attempt, quiz)
     count = len(attempt.layout)
     pages = count if paged else 1
@@ -160,9 +132,9 @@ def _attempt_page(request: Request, db: Session, attempt: Attempt, quiz: Quiz, l
 
 
 @router.get("/attempts/{attempt_id}")
-def attempt_page(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id,
+def attempt_page(request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt,
                  page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
-    attempt, quiz, lesson = _attempt(db, user, attempt_id)
+    attempt, quiz, lesson = found
     return _closed_redirect(request, db, attempt) or _attempt_page(request, db, attempt, quiz, lesson, page)
 
 
@@ -175,9 +147,9 @@ def _closed(request: Request, attempt: Attempt, message: str, slot: int) -> Resp
 
 
 @router.post("/attempts/{attempt_id}/slots/{slot}")
-def slot_save(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id, slot: SlotNo,
+def slot_save(request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt, slot: SlotNo,
               form: PostedForm) -> Response:
-    attempt, quiz, lesson = _attempt(db, user, attempt_id)
+    attempt, quiz, lesson = found
     if not 0 <= slot < len(attempt.layout):
         raise HTTPException(status_code=404)
     raw_sequence = form.get("sequence")
@@ -218,12 +190,12 @@ def _after_save(attempt: Attempt, quiz: Quiz, slot: int, action) -> str:
 
 
 @router.get("/attempts/{attempt_id}/summary")
-def attempt_summary(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
-    attempt, quiz, lesson = _attempt(db, user, attempt_id)
+def attempt_summary(request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt) -> Response:
+    attempt, quiz, lesson = found
     closed = _closed_redirect(request, db, attempt)
     if closed:
         return closed
-    responses = _responses(db, attempt)
+    responses = responses_by_slot(db, attempt)
     questions = [question_view(attempt, s, responses.get(s)) for s in range(len(attempt.layout))]
     return render(request, "assessments/attempts/summary.html", {
         "attempt": attempt, "lesson": lesson, "questions": questions, "paged": one_per_page(attempt, quiz),
@@ -232,16 +204,16 @@ def attempt_summary(request: Request, db: DbSession, user: SignedInUser, attempt
 
 
 @router.post("/attempts/{attempt_id}/submit")
-def attempt_submit_post(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
-    attempt, _quiz, _lesson = _attempt(db, user, attempt_id)
+def attempt_submit_post(request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt) -> Response:
+    attempt, _quiz, _lesson = found
     attempt_submit(db, attempt=attempt)
     db.commit()
     return redirect(request, f"/attempts/{attempt.id}/result")
 
 
 @router.get("/attempts/{attempt_id}/result")
-def attempt_result(request: Request, db: DbSession, user: SignedInUser, attempt_id: Id) -> Response:
-    attempt, quiz, lesson = _attempt(db, user, attempt_id)
+def attempt_result(request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt) -> Response:
+    attempt, quiz, lesson = found
     if attempt_close_if_overdue(db, attempt=attempt):
         db.commit()
     if attempt.state == AttemptState.IN_PROGRESS.value:
@@ -249,7 +221,7 @@ def attempt_result(request: Request, db: DbSession, user: SignedInUser, attempt_
     rights = review_rights(attempt)
     reviews = []
     if rights.answers:
-        responses = _responses(db, attempt)
+        responses = responses_by_slot(db, attempt)
         reviews = [review_view(attempt, s, responses.get(s)) for s in range(len(attempt.layout))]
     return render(request, "assessments/attempts/result.html", {
         "attempt": attempt, "quiz": quiz, "lesson": lesson, "rights": rights, "reviews": reviews,

@@ -1,4 +1,5 @@
-"""Reads for quiz attempts: attempts used, the one in progress, a learner's own attempt, and what its review may show."""
+"""Reads for quiz attempts: attempts used, the one in progress, a learner's own attempts and their answers,
+and what a review may show."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select as sa_select
 from sqlmodel import Session, select
 
-from assessments.models import Attempt, AttemptState, Quiz, ReviewPolicy
+from assessments.models import Attempt, AttemptState, Quiz, Response, ReviewPolicy
 from lms.people.models import User
 
 
@@ -45,3 +46,15 @@ def review_rights(attempt: Attempt) -> ReviewRights:
     if policy == ReviewPolicy.SCORE_ONLY.value:
         return ReviewRights(True, False)
     return ReviewRights(False, False)
+
+
+def submitted_attempts(session: Session, *, quiz: Quiz, user: User) -> list[Attempt]:
+    """The learner's submitted attempts at the quiz, first first."""
+    return list(session.exec(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
+                                                   Attempt.state == AttemptState.SUBMITTED.value)
+                             .order_by(Attempt.number)).all())
+
+
+def responses_by_slot(session: Session, attempt: Attempt) -> dict[int, Response]:
+    """The attempt's saved answers, by slot."""
+    return {r.slot: r for r in session.exec(select(Response).where(Response.attempt_id == attempt.id))}

@@ -20,7 +20,7 @@ from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
-from lms.web.params import Id, parse_id
+from lms.web.params import parse_id
 from lms.web.templating import redirect, render
 
 from markupsafe import Markup
@@ -29,8 +29,8 @@ from courses.authoring.selectors import competence_groups
 from courses.markdown import markdown_to_html
 
 from assessments.bank import selectors as sel
+from assessments.bank.deps import BankCategory, BankQuestion
 from assessments.bank.forms import KIND_LABELS, RULE_LABELS, QuestionForm, fraction_options, preview_answer
-from assessments.interchange.routes import router as import_router
 from assessments.bank.service import (
     BankError, category_create, category_rename, question_archive, question_create, question_duplicate, question_update,
 )
@@ -40,9 +40,9 @@ from assessments.models import Question, QuestionCategory
 from assessments.interchange.moodle_xml import export_moodle_xml
 from assessments.questions import KINDS, QuestionData
 
+# The import pages (/author/questions/import) are assessments.interchange.routes; lms.app includes
+# that router before this one, so that "/import" is not taken for a question id.
 router = APIRouter(prefix="/author/questions")
-# First, so that "/import" is not taken for a question id.
-router.include_router(import_router)
 
 Name = Annotated[str, Form(max_length=500)]
 
@@ -64,20 +64,6 @@ def md_inline(text: str) -> Markup:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
-
-
-def _question(db: Session, question_id: int) -> Question:
-    question = db.get(Question, question_id)
-    if question is None:
-        raise HTTPException(status_code=404)
-    return question
-
-
-def _category(db: Session, category_id: int) -> QuestionCategory:
-    category = db.get(QuestionCategory, category_id)
-    if category is None:
-        raise HTTPException(status_code=404)
-    return category
 
 
 @router.get("")
@@ -122,9 +108,9 @@ def category_create_post(request: Request, db: DbSession, user: AuthorUser, name
 
 
 @router.post("/categories/{category_id}")
-def category_rename_post(request: Request, db: DbSession, user: AuthorUser, category_id: Id,
+def category_rename_post(request: Request, db: DbSession, user: AuthorUser, category: BankCategory,
                          name: Name = "") -> Response:
-    category = _category(db, category_id)
+    category_id = category.id  # read before a rollback expires the object
     try:
         category_rename(db, category=category, name=name, by=user)
         db.commit()
@@ -140,16 +126,14 @@ def _filename(name: str, ext: str) -> str:
 
 
 @router.get("/categories/{category_id}/export.gift")
-def export_category_gift(db: DbSession, user: AuthorUser, category_id: Id) -> Response:
-    category = _category(db, category_id)
+def export_category_gift(db: DbSession, user: AuthorUser, category: BankCategory) -> Response:
     body = export_gift(sel.category_questions(db, category.id), category=category.name)
     return Response(body, media_type="text/plain; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{_filename(category.name, ".gift")}"'})
 
 
 @router.get("/categories/{category_id}/export.xml")
-def export_category_xml(db: DbSession, user: AuthorUser, category_id: Id) -> Response:
-    category = _category(db, category_id)
+def export_category_xml(db: DbSession, user: AuthorUser, category: BankCategory) -> Response:
     body = export_moodle_xml(sel.category_questions(db, category.id), category=category.name)
     return Response(body, media_type="application/xml; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{_filename(category.name, ".xml")}"'})
@@ -207,15 +191,13 @@ def question_create_post(request: Request, db: DbSession, user: AuthorUser, post
 
 
 @router.get("/{question_id}")
-def question_edit(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
-    question = _question(db, question_id)
+def question_edit(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion) -> Response:
     return _form_page(request, db, QuestionForm.from_question(question), question=question)
 
 
 @router.post("/{question_id}")
-def question_edit_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
+def question_edit_post(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion,
                        posted: PostedForm) -> Response:
-    question = _question(db, question_id)
     form = QuestionForm.from_post(posted, question.kind)
     errors, saved = _save(db, form, user, question)
     if errors:
@@ -236,32 +218,30 @@ def _preview(request: Request, db: Session, question: Question, *, answer: dict 
 
 
 @router.get("/{question_id}/preview")
-def question_preview(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
-    return _preview(request, db, _question(db, question_id))
+def question_preview(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion) -> Response:
+    return _preview(request, db, question)
 
 
 @router.post("/{question_id}/preview")
-def question_preview_check(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
+def question_preview_check(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion,
                            posted: PostedForm) -> Response:
     """The trainer's own check: grade the preview answer and show the feedback a learner would get."""
-    question = _question(db, question_id)
     data = QuestionData.from_dict(question.data)
     answer = preview_answer(data, posted)
     return _preview(request, db, question, answer=answer, result=grade(data, answer))
 
 
 @router.post("/{question_id}/duplicate")
-def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id) -> Response:
-    copy = question_duplicate(db, question=_question(db, question_id), by=user)
+def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion) -> Response:
+    copy = question_duplicate(db, question=question, by=user)
     db.commit()
     flash(request, f"Copied as “{copy.name}”. Edit the copy below.")
     return redirect(request, f"/author/questions/{copy.id}")
 
 
 @router.post("/{question_id}/archive")
-def question_archive_post(request: Request, db: DbSession, user: AuthorUser, question_id: Id,
+def question_archive_post(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion,
                           action: Annotated[str, Form(max_length=10)] = "archive") -> Response:
-    question = _question(db, question_id)
     if action not in ("archive", "restore"):
         raise HTTPException(status_code=400, detail="Choose archive or restore.")
     question_archive(db, question=question, archived=action == "archive", by=user)

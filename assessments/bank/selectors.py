@@ -102,3 +102,9 @@ def import_done(session: Session, import_id: str) -> bool:
     return session.exec(sa_select(AuditEvent.id).where(
         AuditEvent.action == "questions.import", func.lower(AuditEvent.detail).like(pattern, escape="\\"))
     ).first() is not None
+
+
+def category_names_lower(session: Session) -> set[str]:
+    """Every category's name in lower case, to tell an import's existing categories from new ones.
+    (Lowered again in Python: SQLite's lower() changes ASCII letters only.)"""
+    return {n.lower() for n in session.exec(select(func.lower(QuestionCategory.name))).all()}

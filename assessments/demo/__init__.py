@@ -21,7 +21,8 @@ from assessments.bank.service import category_create, question_create
 from assessments.demo.questions import COURSE_QUIZZES, DIAGNOSTIC, DIAGNOSTIC_BANDS, DemoQuiz
 from assessments.models import Attempt, Quiz, Response
 from assessments.questions import MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, QuestionData
-from assessments.quizzes.service import quiz_create, quiz_slots, slot_add_question
+from assessments.quizzes.selectors import quiz_slots
+from assessments.quizzes.service import quiz_create, slot_add_question
 from courses.demo.content import COURSES
 from courses.models import Course, Enrolment, Lesson, LessonProgress, Module
 from courses.learning.service import progress_refresh

@@ -15,8 +15,7 @@ import zlib
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.web import signing
@@ -35,7 +34,9 @@ from assessments.interchange.common import MAX_IMPORT_BYTES, ParseResult
 from assessments.models import QuestionCategory
 from assessments.interchange.moodle_xml import parse_moodle_xml
 
-router = APIRouter(prefix="/import")
+# Included by lms.app before the bank's router (assessments.bank.routes), so that "/import" is not
+# taken for a question id.
+router = APIRouter(prefix="/author/questions/import")
 
 PURPOSE = "bank-import"
 FROM_FILE = "file"
@@ -69,7 +70,7 @@ def _target(db: Session, raw: str) -> QuestionCategory | str | None:
 def _destinations(db: Session, result: ParseResult, target: QuestionCategory | str) -> list[str]:
     if isinstance(target, QuestionCategory):
         return [target.name] * len(result.questions)
-    existing = {n.lower() for n in db.exec(select(func.lower(QuestionCategory.name))).all()}
+    existing = sel.category_names_lower(db)
     names = [" ".join((c or UNFILED).split())[:200] for c in result.categories]
     return [n if n.lower() in existing else f"{n} (new category)" for n in names]
 

@@ -6,39 +6,22 @@ grading settings when they start, so nothing here can change an attempt already 
 
 from __future__ import annotations
 
-from typing import Any
-from dataclasses import dataclass, field
-
 from sqlalchemy import func, select as sa_select
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from assessments.models import Question, QuestionCategory, Quiz, QuizSlot, ReviewPolicy
+from assessments.models import Question, QuestionCategory, Quiz, QuizSlot
+from assessments.quizzes.selectors import quiz_slots
 from courses.authoring.service import lesson_add, position_move
 from courses.models import Lesson, LessonKind, Module
 from lms.audit.service import audit_record
-from lms.competences.models import MAX_LEVEL, Competence
 from lms.errors import FieldError
 from lms.people.models import User
-from lms.web.params import check_int, parse_id, parse_int
 
-MAX_TIME_LIMIT = 24 * 60
-MAX_ATTEMPTS = 100
 MAX_DRAW = 100
-
-REVIEW_POLICY_LABELS = {
-    ReviewPolicy.SCORE_ONLY.value: "Show the score only",
-    ReviewPolicy.AFTER_SUBMIT.value: "Show the score and the right answers after submitting",
-    ReviewPolicy.AFTER_PASSING.value: "Show the score; show the right answers only after passing",
-    ReviewPolicy.NEVER.value: "Show nothing (not even the score)",
-}
 
 
 class QuizError(FieldError):
     pass
-
-
-def quiz_for_lesson(session: Session, lesson_id: int) -> Quiz | None:
-    return session.exec(select(Quiz).where(Quiz.lesson_id == lesson_id)).first()
 
 
 def quiz_create(session: Session, *, module: Module, title: str, by: User) -> Quiz:
@@ -59,114 +42,8 @@ def quiz_create(session: Session, *, module: Module, title: str, by: User) -> Qu
     return quiz
 
 
-@dataclass
-class QuizSettingsForm:
-    """The settings form as posted: raw strings in, (errors, clean values) out."""
-
-    title: str = ""
-    pass_percent: str = "70"
-    time_limit_minutes: str = ""
-    attempts_allowed: str = ""
-    shuffle_questions: bool = False
-    shuffle_choices: bool = True
-    one_per_page: bool = True
-    review_policy: str = ReviewPolicy.AFTER_SUBMIT.value
-    mode: str = "proves"  # or "diagnostic"
-    proves_competence_id: str = ""
-    proves_level: str = ""
-    band_min: list[str] = field(default_factory=list)
-    band_level: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_quiz(cls, quiz: Quiz, lesson: Lesson) -> QuizSettingsForm:
-        def text(value) -> str:
-            return "" if value is None else str(value)
-
-        bands = quiz.diagnostic_bands or []
-        return cls(title=lesson.title, pass_percent=str(quiz.pass_percent),
-                   time_limit_minutes=text(quiz.time_limit_minutes), attempts_allowed=text(quiz.attempts_allowed),
-                   shuffle_questions=quiz.shuffle_questions, shuffle_choices=quiz.shuffle_choices,
-                   one_per_page=quiz.one_per_page, review_policy=quiz.review_policy,
-                   mode="diagnostic" if quiz.diagnostic else "proves",
-                   proves_competence_id=text(quiz.proves_competence_id), proves_level=text(quiz.proves_level),
-                   band_min=[text(b[0]) for b in bands], band_level=[text(b[1]) for b in bands])
-
-    def band_rows(self, blank: int = 3) -> list[tuple[str, str]]:
-        rows = [(m, lv) for m, lv in zip(self.band_min, self.band_level + [""] * len(self.band_min)) if m or lv]
-        return rows + [("", "")] * blank
-
-    def check(self, session: Session) -> tuple[dict[str, str], dict]:
-        errors: dict[str, str] = {}
-        title = " ".join(self.title.split())
-        if not title:
-            errors["title"] = "Enter a title for the quiz."
-        elif len(title) > 200:
-            errors["title"] = "Keep the title to 200 characters or fewer."
-        values: dict[str, Any] = {
-            "title": title,
-            "pass_percent": _whole(self.pass_percent, 0, 100, "pass_percent", errors,
-                                   "Enter the pass mark as a whole number from 0 to 100."),
-            "time_limit_minutes": _optional(self.time_limit_minutes, 1, MAX_TIME_LIMIT, "time_limit_minutes", errors,
-                                            f"Enter the time limit in minutes, from 1 to {MAX_TIME_LIMIT}, "
-                                            "or leave it blank for no limit."),
-            "attempts_allowed": _optional(self.attempts_allowed, 1, MAX_ATTEMPTS, "attempts_allowed", errors,
-                                          f"Enter the number of attempts, from 1 to {MAX_ATTEMPTS}, "
-                                          "or leave it blank for unlimited attempts."),
-            "shuffle_questions": self.shuffle_questions, "shuffle_choices": self.shuffle_choices,
-            "one_per_page": self.one_per_page,
-            "review_policy": self.review_policy,
-            "diagnostic": self.mode == "diagnostic",
-            "proves_competence_id": None, "proves_level": None, "diagnostic_bands": [],
-        }
-        if self.review_policy not in REVIEW_POLICY_LABELS:
-            errors["review_policy"] = "Choose what learners see after submitting."
-        if self.mode not in {"proves", "diagnostic"}:
-            errors["mode"] = "Choose what the quiz verifies."
-        elif self.mode == "diagnostic":
-            values["diagnostic_bands"] = self._bands(errors)
-        else:
-            self._proves(session, values, errors)
-        return errors, values
-
-    def _proves(self, session: Session, values: dict, errors: dict) -> None:
-        competence, level = self.proves_competence_id.strip(), self.proves_level.strip()
-        if not competence and not level:
-            return
-        competence_id = parse_id(competence)
-        if competence_id is None or session.get(Competence, competence_id) is None:
-            errors["proves_competence_id"] = "Choose the competence a pass proves, or leave both blank."
-            return
-        values["proves_competence_id"] = competence_id
-        values["proves_level"] = _whole(level, 1, MAX_LEVEL, "proves_level", errors,
-                                        f"Choose the level a pass proves, from 1 to {MAX_LEVEL}.")
-
-    def _bands(self, errors: dict) -> list[list[int]]:
-        bands: list[list[int]] = []
-        message = (f"Each band needs a minimum percent from 0 to 100 and a level from 1 to {MAX_LEVEL}; "
-                   "leave unused rows blank.")
-        for minimum, level in self.band_rows(blank=0):
-            lo, lv = parse_int(minimum, 0, 100), parse_int(level, 1, MAX_LEVEL)
-            if lo is None or lv is None:
-                errors["bands"] = message
-                return []
-            bands.append([lo, lv])
-        if not bands:
-            errors["bands"] = "A diagnostic quiz needs at least one band: a minimum percent and the level it proves."
-        elif len({b[0] for b in bands}) != len(bands):
-            errors["bands"] = "Give each band a different minimum percent."
-        return sorted(bands)
-
-
-def _whole(raw: str, lo: int, hi: int, name: str, errors: dict, message: str) -> int | None:
-    return check_int(raw, errors, name, lo=lo, hi=hi, message=message)
-
-
-def _optional(raw: str, lo: int, hi: int, name: str, errors: dict, message: str) -> int | None:
-    return None if not (raw or "").strip() else _whole(raw, lo, hi, name, errors, message)
-
-
 def quiz_update(session: Session, *, quiz: Quiz, lesson: Lesson, values: dict) -> Quiz:
-    """Apply checked settings (from QuizSettingsForm.check). Attempts already started keep theirs."""
+    """Apply checked settings (from QuizSettingsForm.check, in quizzes/forms.py). Attempts already started keep theirs."""
     lesson.title = values["title"]
     session.add(lesson)
     for name in ("pass_percent", "time_limit_minutes", "attempts_allowed", "shuffle_questions", "shuffle_choices",
@@ -175,11 +52,6 @@ def quiz_update(session: Session, *, quiz: Quiz, lesson: Lesson, values: dict) -
         setattr(quiz, name, values[name])
     session.add(quiz)
     return quiz
-
-
-def quiz_slots(session: Session, quiz: Quiz) -> list[QuizSlot]:
-    return list(session.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id)
-                             .order_by(QuizSlot.position, QuizSlot.id)).all())
 
 
 def _next_position(session: Session, quiz: Quiz) -> int:

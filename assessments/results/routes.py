@@ -1,7 +1,7 @@
 """A trainer's results for one quiz (/author/quizzes/{id}/results) and their CSV export.
 
 Only people who may edit the quiz's course see them; anyone else gets the same 404 as for a quiz
-that does not exist (courses.access.can_edit).
+that does not exist (assessments.quizzes.deps.EditableQuiz).
 """
 
 from __future__ import annotations
@@ -10,37 +10,24 @@ import csv
 import io
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from sqlmodel import Session
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from assessments.models import AttemptState, Quiz
+from assessments.models import AttemptState
+from assessments.quizzes.deps import EditableQuiz
 from assessments.results.selectors import QuizResults, attempt_counts, attempts_page, quiz_results
 from assessments.results.stats import BINS
-from courses.access import can_edit
-from courses.models import Course, Lesson
 from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.clock import utcnow
 from lms.competences.team_csv import safe_cell
-from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
-from lms.web.params import Id
 from lms.web.templating import render
 
 router = APIRouter(prefix="/author")
 
 STATE_LABELS = {AttemptState.IN_PROGRESS.value: "In progress", AttemptState.SUBMITTED.value: "Submitted",
                 AttemptState.ABANDONED.value: "Abandoned"}
-
-
-def _quiz(db: Session, request: Request, user: User, quiz_id: int) -> tuple[Quiz, Lesson, Course]:
-    quiz = db.get(Quiz, quiz_id)
-    lesson = db.get(Lesson, quiz.lesson_id) if quiz else None
-    course = db.get(Course, lesson.course_id) if lesson else None
-    if quiz is None or lesson is None or course is None or not can_edit(db, user, course, request.state.roles):
-        raise HTTPException(status_code=404)
-    return quiz, lesson, course
 
 
 def _bins(counts: list[int]) -> list[tuple[str, int, int]]:
@@ -52,9 +39,9 @@ def _bins(counts: list[int]) -> list[tuple[str, int, int]]:
 
 
 @router.get("/quizzes/{quiz_id}/results")
-def quiz_results_page(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id,
+def quiz_results_page(request: Request, db: DbSession, user: AuthorUser, found: EditableQuiz,
                       page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
-    quiz, lesson, course = _quiz(db, request, user, quiz_id)
+    quiz, lesson, course = found
     counts = attempt_counts(db, quiz=quiz)
     results = quiz_results(db, quiz=quiz)
     attempts = attempts_page(db, quiz=quiz, total=sum(counts.values()), page=page,
@@ -87,8 +74,8 @@ def results_csv(results: QuizResults) -> str:
 
 
 @router.get("/quizzes/{quiz_id}/results.csv")
-def quiz_results_csv(request: Request, db: DbSession, user: AuthorUser, quiz_id: Id) -> Response:
-    quiz, _lesson, _course = _quiz(db, request, user, quiz_id)
+def quiz_results_csv(request: Request, db: DbSession, user: AuthorUser, found: EditableQuiz) -> Response:
+    quiz = found.quiz
     filename = f"quiz-{quiz.id}-results-{utcnow().date().isoformat()}.csv"
     return Response(results_csv(quiz_results(db, quiz=quiz)), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
