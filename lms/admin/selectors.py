@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import exists, func, or_, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
+from lms.competences.models import Framework, JobProfile
 from lms.people.models import OrgUnit, RoleGrant, User
 from lms.people.selectors import org_unit_subtree_ids
 
@@ -114,3 +116,17 @@ def org_unit_tree(session: Session) -> list[UnitNode]:
     for root in roots:
         build(root, seen)
     return roots
+
+
+def _count(session: Session, model: type, *where: Any) -> int:
+    return session.exec(sa_select(func.count()).select_from(model).where(*where)).scalar_one()
+
+
+def admin_figures(session: Session) -> dict[str, int]:
+    """The landing page's figures: active people, org units, frameworks, job profiles."""
+    return {
+        "users": _count(session, User, User.is_active),
+        "units": _count(session, OrgUnit),
+        "frameworks": _count(session, Framework),
+        "profiles": _count(session, JobProfile),
+    }

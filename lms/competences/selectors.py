@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_
+from sqlalchemy import and_, select as sa_select
 from sqlmodel import Session, select
 
 from lms.clock import utcnow
@@ -149,3 +149,14 @@ class Heatmap:
 
     def person_gap(self, user_id: int) -> int:
         return sum(max(r - v, 0) for (u, _), (r, v, _s, _l) in self.cells.items() if u == user_id and r)
+
+
+def area_options(session: Session) -> list[tuple[int, str]]:
+    """(id, label) of every competence area, by framework and position; the framework's code leads the
+    label only when there are several frameworks."""
+    rows = session.exec(
+        sa_select(CompetenceArea, Framework.code).join(Framework, Framework.id == CompetenceArea.framework_id)
+        .order_by(Framework.code, CompetenceArea.position, CompetenceArea.code)
+    ).all()
+    several = len({fw for _a, fw in rows}) > 1
+    return [(a.id, f"{fw} {a.code} · {a.name}" if several else f"{a.code} · {a.name}") for a, fw in rows]

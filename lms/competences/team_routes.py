@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from sqlalchemy import select as sa_select
 from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.web.forms import field_errors
 from lms.web.paging import SHORT_ROWS, ListFilters, Page, clamp_page, page_size
 from lms.clock import utcnow
-from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framework, JobProfile
-from lms.competences.selectors import evidence_by_competence, job_profiles, levels_by_framework, skill_rows
+from lms.competences.models import MAX_LEVEL, Competence, JobProfile
+from lms.competences.selectors import (
+    area_options, evidence_by_competence, job_profiles, levels_by_framework, skill_rows,
+)
 from lms.competences.service import CompetenceError, manager_rate
 from lms.competences.team import person_gaps, team_heatmap, team_summary
 from lms.competences.team_csv import heatmap_csv
@@ -61,15 +62,6 @@ def _heatmap(db: Session, manager: User, filters: TeamFilters):
     return heatmap, profiles
 
 
-def _areas(db: Session) -> list[tuple[int, str]]:
-    rows = db.exec(
-        sa_select(CompetenceArea, Framework.code).join(Framework, Framework.id == CompetenceArea.framework_id)
-        .order_by(Framework.code, CompetenceArea.position, CompetenceArea.code)
-    ).all()
-    several = len({fw for _a, fw in rows}) > 1
-    return [(a.id, f"{fw} {a.code} · {a.name}" if several else f"{a.code} · {a.name}") for a, fw in rows]
-
-
 def _gap_actions(db: Session, heatmap) -> list[tuple[Competence, int, list]]:
     """(competence, people below, courses) for each column with a gap, in column order; the courses
     reach the highest level anyone below needs. One hook call, whatever the number of columns."""
@@ -105,7 +97,7 @@ def team_page(
                        per_page=per_page),
         "page_url": lambda n: filters.url("/team", page=n),
         "export_url": filters.url("/team/export.csv"),
-        "area_options": _areas(db),
+        "area_options": area_options(db),
         "profile_options": [(p.id, p.name) for p in profiles],
         "sort_options": list(SORTS.items()),
         "has_profiles": any(p.job_profile_id for p in heatmap.people),

@@ -9,15 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from sqlalchemy import select
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.competences.models import ProficiencyLevel
-from lms.reports.aggregate import LEVELS
 from lms.reports.cube import AREA, COMPETENCE, UNIT
 from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of
-from lms.reports.selectors import Columns
+from lms.reports.selectors import Columns, level_bands
 from lms.reports.tree import ORG
 from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH, unit_trend
 from lms.web.access import ReportsUser
@@ -31,28 +28,9 @@ VIEW_OPTIONS = [(AREA, "Competence area"), (COMPETENCE, "Competence")]
 MAX_COMPARE = 4
 
 
-def _bands(db: Session, columns: Columns) -> list[tuple[str, list[int]]]:
-    """Level groups for the distribution columns: the framework's bands (DigComp: Foundation 1–2, ...)."""
-    if columns.framework is None:
-        return []
-    levels = db.execute(select(ProficiencyLevel.level, ProficiencyLevel.band)
-                        .where(ProficiencyLevel.framework_id == columns.framework.id)
-                        .order_by(ProficiencyLevel.level)).all()
-    bands: list[tuple[str, list[int]]] = [("No verified level", [0])]
-    for level, band in levels:
-        label = band or f"Level {level}"
-        if bands[-1][0] == label:
-            bands[-1][1].append(level)
-        else:
-            bands.append((label, [level]))
-    known = {lv for _, lvs in bands for lv in lvs}
-    bands.extend((f"Level {lv}", [lv]) for lv in LEVELS if lv not in known)
-    return bands
-
-
 def _context(request: Request, db: Session, columns: Columns, view: str) -> dict:
     settings = request.app.state.settings
-    bands = _bands(db, columns)
+    bands = level_bands(db, columns)
 
     def band_counts(figures) -> list[int]:
         return [sum(figures.levels[level] for level in levels) for _, levels in bands]

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from lms.competences.models import Competence, CompetenceArea, Framework
-from lms.reports.aggregate import area_people, direct_cells
+from lms.competences.models import Competence, CompetenceArea, Framework, ProficiencyLevel
+from lms.reports.aggregate import LEVELS, area_people, direct_cells
 from lms.reports.cube import AREA, COMPETENCE, DIRECT, UNIT, Cell, Cube, build_cube
 from lms.reports.tree import NO_UNIT, ORG, org_tree
 
@@ -121,3 +121,22 @@ def org_report(session: Session, *, unit_id: int | None = None, by: str = AREA, 
     columns = report_columns(session, framework_id)
     cube = live_cube(session, columns, min_group=min_group, now=now)
     return unit_report(cube, columns, unit_id=ORG if unit_id is None else unit_id, view=by)
+
+
+def level_bands(session: Session, columns: Columns) -> list[tuple[str, list[int]]]:
+    """Level groups for the distribution columns: the framework's bands (DigComp: Foundation 1–2, ...)."""
+    if columns.framework is None:
+        return []
+    levels = session.execute(select(ProficiencyLevel.level, ProficiencyLevel.band)
+                             .where(ProficiencyLevel.framework_id == columns.framework.id)
+                             .order_by(ProficiencyLevel.level)).all()
+    bands: list[tuple[str, list[int]]] = [("No verified level", [0])]
+    for level, band in levels:
+        label = band or f"Level {level}"
+        if bands[-1][0] == label:
+            bands[-1][1].append(level)
+        else:
+            bands.append((label, [level]))
+    known = {lv for _, lvs in bands for lv in lvs}
+    bands.extend((f"Level {lv}", [lv]) for lv in LEVELS if lv not in known)
+    return bands
