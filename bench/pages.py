@@ -76,8 +76,10 @@ class Statements:
 def _measured(http: TestClient, engine, path: str, rounds: int = 5) -> Statements:
     """The statement count of one request, and the median request and SQL times over a few."""
     samples = []
+    # One list for every round, emptied before each: the listeners below close over it.
+    timings: list[float] = []
     for _ in range(rounds):
-        timings: list[float] = []
+        timings.clear()
 
         def before(conn, cursor, statement, parameters, context, executemany):
             conn.info["bench_started"] = time.perf_counter()

@@ -198,7 +198,7 @@ class Activity:
                   "fail": [True, True, False, False, False], "in_progress": [True, False]}[plan]
         submitted = None if plan == "in_progress" else started + timedelta(minutes=rng.randint(6, 14))
         score = max_score = 0.0
-        for slot, (entry, right) in enumerate(zip(layout, rights)):
+        for slot, (entry, right) in enumerate(zip(layout, rights, strict=False)):
             answer, result = self._graded(entry, right)
             saved = started + timedelta(minutes=slot + 1)
             graded = submitted is not None

@@ -167,7 +167,7 @@ def _people(units: dict[str, OrgUnit]) -> list[_Person]:
     for directorate, team, parent, _ in TEAMS:
         boss = leaders[parent] if parent else directors[directorate]
         leaders[team] = add(team, boss, "manager@example.gov" if team == MANAGER_TEAM else None)
-    for directorate, team, parent, staff in TEAMS:
+    for _, team, _, staff in TEAMS:
         named = [e for e, (_, t, _) in NAMED.items() if t == team and e != "manager@example.gov"]
         members = [add(team, leaders[team], email) for email in named]
         members += [add(team, leaders[team]) for _ in range(staff - len(named))]

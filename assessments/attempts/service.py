@@ -14,7 +14,7 @@ import logging
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import select as sa_select, update
+from sqlalchemy import false, select as sa_select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -73,7 +73,7 @@ def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
             continue
         # Ordered, so that a seeded rng draws the same questions on every engine.
         pool = [q for q in session.exec(select(Question).where(Question.category_id == slot.category_id,
-                                                               Question.archived == False)  # noqa: E712
+                                                               Question.archived == false())
                                         .order_by(Question.id))
                 if q.id not in used]
         if len(pool) < slot.draw_count:

@@ -125,7 +125,7 @@ def answer_for(data: QuestionData, right: bool) -> dict:
 def _take(session: Session, quiz: Quiz, user: User, rng: random.Random, *, rights: list[bool],
           submit: bool, days_ago: float | None) -> Attempt:
     attempt = attempt_start(session, quiz=quiz, user=user, rng=rng)
-    for slot, (entry, right) in enumerate(zip(attempt.layout, rights)):
+    for slot, (entry, right) in enumerate(zip(attempt.layout, rights, strict=False)):
         response_save(session, attempt=attempt, slot=slot, sequence=0,
                       answer=answer_for(QuestionData.from_dict(entry["question"]), right))
     if submit:
@@ -141,9 +141,9 @@ def _attempts(session: Session, quizzes: dict[str, Quiz], diagnostic: Quiz | Non
         _take(session, quizzes["spreadsheets"], employee, rng, rights=[True] * 5, submit=True, days_ago=29)
         # Two answers saved, the rest to do: "Continue your attempt" on the quiz page.
         _take(session, quizzes["web_writing"], employee, rng, rights=[True, False], submit=False, days_ago=None)
-    for key, quiz in quizzes.items():
+    for quiz in quizzes.values():
         timed = quiz.time_limit_minutes is not None
-        for user, outcome in zip(_learners(session, quiz), OUTCOMES):
+        for user, outcome in zip(_learners(session, quiz), OUTCOMES, strict=False):
             if outcome == "in_progress" and timed:
                 outcome = "fail"  # an unfinished timed attempt would only be closed by the sweep
             size = len(quiz_slots(session, quiz))

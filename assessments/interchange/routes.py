@@ -121,7 +121,7 @@ def _unpack(request: Request, user_id: int, chunks: list[str]) -> dict:
 @router.post("/confirm")
 @body_limit(2 * MAX_IMPORT_BYTES)  # the previewed file again, compressed and in base64
 def import_confirm(request: Request, db: DbSession, user: AuthorUser,
-                   payload: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies it
+                   payload: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
     data = _unpack(request, user.id, payload)
     if sel.import_done(db, data["id"]):
         flash(request, "These questions were already imported.")

@@ -56,7 +56,7 @@ class QuizSettingsForm:
                    band_min=[text(b[0]) for b in bands], band_level=[text(b[1]) for b in bands])
 
     def band_rows(self, blank: int = 3) -> list[tuple[str, str]]:
-        rows = [(m, lv) for m, lv in zip(self.band_min, self.band_level + [""] * len(self.band_min)) if m or lv]
+        rows = [(m, lv) for m, lv in zip(self.band_min, self.band_level + [""] * len(self.band_min), strict=False) if m or lv]
         return rows + [("", "")] * blank
 
     def check(self, session: Session) -> tuple[dict[str, str], dict]:

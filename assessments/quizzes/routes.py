@@ -86,7 +86,7 @@ def quiz_settings_post(request: Request, db: DbSession, user: AuthorUser, found:
                        attempts_allowed: Short = "", shuffle_questions: Short = "", shuffle_choices: Short = "",
                        layout: Short = "one_per_page", review_policy: Short = "", mode: Short = "proves",
                        proves_competence_id: Short = "", proves_level: Short = "",
-                       band_min: Many = [], band_level: Many = []) -> Response:  # noqa: B006
+                       band_min: Many = [], band_level: Many = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
     quiz, lesson, _course = found
     form = QuizSettingsForm(
         title=title, pass_percent=pass_percent, time_limit_minutes=time_limit_minutes,

@@ -5,6 +5,7 @@ Each function is a fixed number of queries, however many slots or questions ther
 
 from __future__ import annotations
 
+from sqlalchemy import false
 from sqlmodel import Session, select
 
 from assessments.models import Question, QuestionCategory, Quiz, QuizSlot
@@ -43,7 +44,7 @@ def categories_by_name(session: Session) -> list[QuestionCategory]:
 
 def question_options(session: Session, *, category_id: int | None, limit: int) -> list[Question]:
     """Up to ``limit`` questions not archived (of one category, if given), by name."""
-    bank = select(Question).where(Question.archived == False)  # noqa: E712
+    bank = select(Question).where(Question.archived == false())
     if category_id:
         bank = bank.where(Question.category_id == category_id)
     return list(session.exec(bank.order_by(Question.name, Question.id).limit(limit)).all())

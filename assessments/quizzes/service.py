@@ -6,7 +6,7 @@ grading settings when they start, so nothing here can change an attempt already 
 
 from __future__ import annotations
 
-from sqlalchemy import func, select as sa_select
+from sqlalchemy import false, func, select as sa_select
 from sqlmodel import Session
 
 from assessments.models import Question, QuestionCategory, Quiz, QuizSlot
@@ -78,7 +78,7 @@ def slot_add_random(session: Session, *, quiz: Quiz, category_id: int | None, co
     if count is None or not 1 <= count <= MAX_DRAW:
         raise QuizError(f"Enter how many questions to draw, from 1 to {MAX_DRAW}.", "draw_count")
     available = session.exec(sa_select(func.count()).select_from(Question).where(
-        Question.category_id == category.id, Question.archived == False)).scalar_one()  # noqa: E712
+        Question.category_id == category.id, Question.archived == false())).scalar_one()
     if count > available:
         raise QuizError(f"“{category.name}” has only {available} question{'' if available == 1 else 's'}; "
                         "draw fewer or add questions to it first.", "draw_count")

@@ -102,7 +102,7 @@ def assign_form(
 @router.post("/assign")
 def assign_submit(
     request: Request, db: DbSession, user: ManagerUser,
-    course_id: Text = "", user_ids: Annotated[list[str], Form()] = [],  # noqa: B006
+    course_id: Text = "", user_ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies a default per request
     whole_line: Text = "", due_date: Text = "", message: Message = "", competence: Text = "",
 ) -> Response:
     line = {p.id: p for p, _direct in line_people(db, user.id)}

@@ -44,7 +44,7 @@ class CourseForm:
 
     @classmethod
     def from_lists(cls, *, competence_ids: list[str], levels: list[str], **fields: str) -> CourseForm:
-        rows = [CompetenceRow(c, lv) for c, lv in zip(competence_ids, levels + [""] * len(competence_ids))]
+        rows = [CompetenceRow(c, lv) for c, lv in zip(competence_ids, levels + [""] * len(competence_ids), strict=False)]
         return cls(rows=rows, **fields)
 
     def with_blank_rows(self) -> CourseForm:

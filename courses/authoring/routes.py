@@ -79,8 +79,8 @@ def _posted_form(title, summary, audience, estimated_minutes, competence_id, lev
 @router.post("/courses/new")
 def course_create_post(request: Request, db: DbSession, user: AuthorUser, title: Short = "", summary: Text = "",
                        audience: Short = "", estimated_minutes: Short = "",
-                       competence_id: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies it
-                       level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006
+                       competence_id: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies a default per request
+                       level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
     form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
     errors, values = form.check()
     if not errors:
@@ -113,8 +113,8 @@ def course_edit(request: Request, db: DbSession, user: AuthorUser, course: Edita
 @router.post("/courses/{course_id}/edit")
 def course_edit_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, title: Short = "",
                      summary: Text = "", audience: Short = "", estimated_minutes: Short = "",
-                     competence_id: Annotated[list[str], Form()] = [],  # noqa: B006
-                     level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006
+                     competence_id: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies a default per request
+                     level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
     form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
     errors, values = form.check()
     if not errors:

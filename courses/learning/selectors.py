@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select as sa_select
+from sqlalchemy import false, select as sa_select
 from sqlmodel import Session, select
 
 from lms.db import known
@@ -24,7 +24,7 @@ def required_lessons(session: Session, course_id: int) -> list[Lesson]:
     """Visible lessons in visible modules, in course order: what completing a course means."""
     return list(session.exec(
         select(Lesson).join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.course_id == course_id, Lesson.hidden == False, Module.hidden == False)  # noqa: E712
+        .where(Lesson.course_id == course_id, Lesson.hidden == false(), Module.hidden == false())
         .order_by(Module.position, Module.id, Lesson.position, Lesson.id)).all())
 
 

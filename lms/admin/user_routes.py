@@ -82,7 +82,8 @@ def user_new(request: Request, db: DbSession, user: AdminUser) -> Response:
 def user_create(
     request: Request, db: DbSession, user: AdminUser,
     name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "",
-    roles: Roles = [], password: Annotated[str, Form(max_length=1024)] = "", job_profile_id: Text = "",
+    roles: Roles = [],  # noqa: B006 - FastAPI copies a default per request
+    password: Annotated[str, Form(max_length=1024)] = "", job_profile_id: Text = "",
 ) -> Response:
     form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles,
                     job_profile_id=job_profile_id)
@@ -120,7 +121,8 @@ def user_edit(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> 
 @router.post("/{user_id:id}")
 def user_update(
     request: Request, db: DbSession, user: AdminUser, user_id: Id,
-    name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "", roles: Roles = [],
+    name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "",
+    roles: Roles = [],  # noqa: B006 - FastAPI copies a default per request
     job_profile_id: Text = "",
 ) -> Response:
     person = _person(db, user_id)

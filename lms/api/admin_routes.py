@@ -55,7 +55,7 @@ def token_create(
     db: DbSession,
     user: AdminUser,
     name: Short = "",
-    scopes: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies defaults per request
+    scopes: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies a default per request
     org_unit_id: Annotated[str, Form(max_length=20)] = "",
     expires_on: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:

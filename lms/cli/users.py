@@ -64,10 +64,12 @@ def create(
     typer.echo(f"Created {user.email} ({user.name}); roles: {granted}.")
 
 
+IMPORT_FILE_HELP = "CSV with columns " + ", ".join(REQUIRED_COLUMNS) + " and optionally job_profile."
+
+
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="CSV with columns " + ", ".join(REQUIRED_COLUMNS)
-                                + " and optionally job_profile."),
+    file: Path = typer.Argument(..., help=IMPORT_FILE_HELP),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the file and report what would change; save nothing."),
 ) -> None:
     """Import or update users from CSV (matched by email). A file with any bad line is rejected whole.

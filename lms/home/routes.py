@@ -39,7 +39,7 @@ def healthz(request: Request) -> JSONResponse:
         check_writable(request.app.state.probe_engine)
     except DatabaseNotWritable:
         return _unhealthy(database="read-only")
-    except Exception:
+    except Exception:  # noqa: BLE001 - whatever stops the probe, the database is not usable
         return _unhealthy(database="unreachable")
     return JSONResponse({"status": "ok", "database": "ok"})
 

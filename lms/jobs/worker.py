@@ -81,7 +81,7 @@ class Worker:
             session.rollback()
             log.warning("Job %s (%s) ran past its lease and was taken over; its result is discarded",
                         job.id, job.kind)
-        except Exception as exc:  # noqa: BLE001 - one bad job must not stop the worker
+        except Exception as exc:  # one bad job must not stop the worker
             session.rollback()
             log.exception("Job %s (%s) failed on attempt %s of %s", job.id, job.kind, job.attempts,
                           job.max_attempts)

@@ -65,7 +65,7 @@ def org_tree(session: Session, *, with_no_unit: bool = False) -> OrgTree:
     """All units; `with_no_unit` adds a pseudo-unit for people without one, under the organisation."""
     tree = OrgTree(names={ORG: "Whole organisation"})
     rows = session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.parent_id)).all()
-    for unit_id, name, parent_id in rows:
+    for unit_id, name, _ in rows:
         tree.names[unit_id] = name
     for unit_id, _, parent_id in sorted(rows, key=lambda r: r[1].lower()):
         parent = parent_id if parent_id in tree.names else ORG

@@ -70,7 +70,7 @@ async def _load_user_for_navigation(request: Request) -> None:
                     load_user(request, db)
 
             await run_in_threadpool(load)
-    except Exception:  # a busy or broken database must not hide the original error
+    except Exception:  # noqa: BLE001 - a busy or broken database must not hide the original error
         request.state.user, request.state.roles = None, frozenset()
 
 

@@ -74,7 +74,7 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], s
                 errors.append(ImportLineError(
                     line, f"Has {len(fields)} values but the header has {len(columns)} columns."))
                 continue
-            record = dict(zip(columns, [f.strip() for f in fields] + [""] * (len(columns) - len(fields))))
+            record = dict(zip(columns, [f.strip() for f in fields] + [""] * (len(columns) - len(fields)), strict=True))
             row, problems = _row(line, record)
             errors += [ImportLineError(line, p) for p in problems]
             if row is None:
