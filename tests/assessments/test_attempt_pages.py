@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from assessments.models import Attempt, Response
 from courses.models import Lesson
-from tests.assessments.quiz_factories import SECRETS, make_quiz, questions, sequences, slot_of, start
+from tests.assessments.factories import SECRETS, make_quiz, questions, sequences, slot_of, start
 from tests.courses.factories import make_course
 
 HX = {"HX-Request": "true"}
@@ -29,7 +29,8 @@ def answer_all(browser, db, attempt_id: int, answers=RIGHT) -> None:
 
 
 def test_the_lesson_leads_to_the_quiz_intro_which_explains_the_rules(db, signed_in):
-    quiz = make_quiz(db, pass_percent=60, time_limit_minutes=15, attempts_allowed=2, review_policy="after_passing")
+    quiz = make_quiz(db, data=questions(), pass_percent=60, time_limit_minutes=15, attempts_allowed=2,
+                     review_policy="after_passing")
     lesson = db.get(Lesson, quiz.lesson_id)
     browser, _ = signed_in()
     lesson_page = browser.get(f"/courses/{lesson.course_id}/lessons/{lesson.id}").text
@@ -42,8 +43,8 @@ def test_the_lesson_leads_to_the_quiz_intro_which_explains_the_rules(db, signed_
 
 
 def test_hidden_or_draft_quizzes_are_not_found(db, signed_in):
-    draft = make_quiz(db, status="draft")
-    hidden = make_quiz(db)
+    draft = make_quiz(db, data=questions(), status="draft")
+    hidden = make_quiz(db, data=questions())
     lesson = db.get(Lesson, hidden.lesson_id)
     lesson.hidden = True
     db.add(lesson)
@@ -56,7 +57,7 @@ def test_hidden_or_draft_quizzes_are_not_found(db, signed_in):
 
 
 def test_starting_twice_continues_the_same_attempt(db, signed_in):
-    quiz = make_quiz(db)
+    quiz = make_quiz(db, data=questions())
     browser, me = signed_in()
     first = start(browser, quiz)
     assert start(browser, quiz) == first
@@ -75,7 +76,7 @@ def test_a_quiz_with_no_questions_cannot_start(db, signed_in):
 
 
 def test_autosave_with_htmx_answers_a_status_and_the_new_sequence(db, signed_in):
-    quiz = make_quiz(db)
+    quiz = make_quiz(db, data=questions())
     browser, _ = signed_in()
     attempt_id = start(browser, quiz)
     slot = slot_of(db, attempt_id, "short_text")
@@ -111,7 +112,7 @@ def test_save_and_next_without_javascript(db, signed_in):
 
 
 def test_all_questions_on_one_page(db, signed_in):
-    quiz = make_quiz(db, one_per_page=False)
+    quiz = make_quiz(db, data=questions(), one_per_page=False)
     browser, _ = signed_in()
     attempt_id = start(browser, quiz)
     page = browser.get(f"/attempts/{attempt_id}").text
@@ -157,7 +158,7 @@ def test_flags_show_on_the_summary(db, signed_in):
 
 
 def test_submitting_twice_grades_once_and_shows_the_same_result(db, signed_in):
-    quiz = make_quiz(db, review_policy="after_submit")
+    quiz = make_quiz(db, data=questions(), review_policy="after_submit")
     browser, _ = signed_in()
     attempt_id = start(browser, quiz)
     answer_all(browser, db, attempt_id)

@@ -11,8 +11,8 @@ from assessments.models import Attempt, Response
 from courses.models import Lesson, LessonProgress
 from lms.clock import utcnow
 from lms.competences.models import Evidence
-from tests.assessments.quiz_factories import make_quiz, questions, start
-from tests.courses.factories import competence, load_digcomp
+from tests.assessments.factories import make_quiz, questions, start
+from tests.lms.competences.factories import competence, load_digcomp
 
 HX = {"HX-Request": "true"}
 TWO = questions()[:2]  # single choice (a is right), multiple choice (m1 + m2 are right)

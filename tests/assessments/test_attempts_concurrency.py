@@ -16,7 +16,8 @@ from courses.models import Enrolment, LessonProgress
 from lms.competences.models import Evidence
 from lms.db import make_engine
 from lms.people.models import User
-from tests.assessments.factories import answer, make_competences, quiz_of, single_choice
+from tests.assessments.factories import answer, quiz_of, single_choice
+from tests.lms.competences.factories import make_competences
 
 ROUNDS = 3
 
@@ -62,7 +63,7 @@ def test_two_starts_at_once_make_one_attempt(db_url, db, make_user):
     quiz, _ = quiz_of(db, [single_choice(), single_choice(), single_choice()])
     for _ in range(ROUNDS):
         learner = make_user()
-        results = race(db_url, lambda s: (s.get(Quiz, quiz.id), s.get(User, learner.id)),
+        results = race(db_url, lambda s, learner_id=learner.id: (s.get(Quiz, quiz.id), s.get(User, learner_id)),
                        lambda s, qu: attempt_start(s, quiz=qu[0], user=qu[1]).id)
         assert all(isinstance(r, int) for r in results), results
         assert results[0] == results[1], "both requests must land on the same attempt"
@@ -106,7 +107,7 @@ def test_two_saves_with_the_same_sequence_only_one_wins(db_url, db, make_user):
             choices = iter(["b", "c"])
             lock = threading.Lock()
 
-            def save(session: Session, loaded: Attempt, slot=slot, sequence=sequence):
+            def save(session: Session, loaded: Attempt, slot=slot, sequence=sequence, lock=lock, choices=choices):
                 with lock:
                     choice = next(choices)
                 try:
@@ -153,7 +154,7 @@ def test_a_save_racing_a_submit_is_either_graded_or_refused(db_url, db, make_use
         roles = iter(["submit", "save"])
         lock = threading.Lock()
 
-        def prepare(session: Session, attempt_id=attempt.id):
+        def prepare(session: Session, attempt_id=attempt.id, lock=lock, roles=roles):
             with lock:
                 return session.get(Attempt, attempt_id), next(roles)
 

@@ -17,11 +17,13 @@ from assessments.models import Attempt, Question, Response
 from courses.models import Enrolment, Lesson, LessonKind, LessonProgress
 from lms.clock import utcnow
 from lms.competences.models import CompetenceStatus, Evidence
+from lms.competences.service import CompetenceError
 from tests.assessments.factories import (
-    answer, make_category, make_competences, make_question, make_quiz, multiple_choice, numeric, quiz_lesson,
-    quiz_of, short_text, single_choice, true_or_false,
+    answer, make_category, make_question, make_quiz, multiple_choice, numeric, quiz_lesson, quiz_of, short_text,
+    single_choice, true_or_false,
 )
 from tests.courses.factories import lessons_of, make_course
+from tests.lms.competences.factories import make_competences
 
 
 def fresh(db: Session, model, key):
@@ -203,7 +205,7 @@ def test_grading_totals_percent_and_pass_mark(db, make_user):
     questions = [single_choice(points=2), multiple_choice(), short_text(), numeric(), true_or_false()]
     quiz, _ = quiz_of(db, questions, pass_percent=60)
     attempt = attempt_start(db, quiz=quiz, user=learner)
-    for slot, (data, right) in enumerate(zip(questions, [True, True, True, False, False])):
+    for slot, (data, right) in enumerate(zip(questions, [True, True, True, False, False], strict=True)):
         response_save(db, attempt=attempt, slot=slot, answer=answer(data, right=right), sequence=0)
     attempt_submit(db, attempt=attempt)
     db.commit()
@@ -259,7 +261,7 @@ def test_diagnostic_quiz_records_one_level_per_competence_by_bands(db, make_user
     for competence, rights in ((safe, (True, True)), (privacy, (True, False)), (health, (False, False))):
         for right in rights:
             data = single_choice()
-            questions.append(make_question(db, data, category=bank, competence=competence))
+            questions.append(make_question(db, data, category=bank, competence_id=competence.id))
             answers.append(answer(data, right=right))
     quiz = make_quiz(db, questions=questions, diagnostic=True, pass_percent=0,
                      diagnostic_bands=[[50, 2], [90, 5], [0.01, 1]])
@@ -317,7 +319,7 @@ def test_a_failure_while_grading_rolls_back_everything(db, make_user):
     attempt = attempt_start(db, quiz=quiz, user=learner)
     response_save(db, attempt=attempt, slot=0, answer=answer(data), sequence=0)
     db.commit()
-    with pytest.raises(Exception):
+    with pytest.raises(CompetenceError, match="level"):
         attempt_submit(db, attempt=attempt)
     # Even a caller that carries on and commits must not leave a half-graded attempt behind.
     db.commit()

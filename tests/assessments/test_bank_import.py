@@ -14,7 +14,7 @@ from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionData
 from lms.audit.models import AuditEvent
 from tests.assessments import every_kind
-from tests.assessments.test_bank_questions import make_category, make_question
+from tests.assessments.factories import make_category, make_question
 from tests.conftest import Browser, sign_in
 
 DATA = Path(__file__).parent / "data"
@@ -100,7 +100,7 @@ def test_export_then_import_gives_equal_questions(signed_in, db):
     source = make_category(db, "Round trip")
     originals = every_kind()
     for data in originals:
-        make_question(db, source, data)
+        make_question(db, data, category=source)
     for ext, flags in ((".gift", {"carries_points": False, "carries_rule": False}), (".xml", {})):
         exported = browser.get(f"/author/questions/categories/{source.id}/export{ext}").content
         target = make_category(db, f"Back from {ext}")

@@ -6,8 +6,9 @@ from sqlmodel import select
 
 from assessments.models import QuestionCategory
 from assessments.questions import NUMERIC, NumericAnswer, QuestionData
-from tests.assessments.test_bank_questions import make_category, make_question, single
-from tests.courses.factories import competence, load_digcomp
+from tests.assessments.factories import make_category, make_question
+from tests.assessments.test_bank_questions import single
+from tests.lms.competences.factories import competence, load_digcomp
 
 
 def names(html: str) -> list[str]:
@@ -27,9 +28,10 @@ def test_search_filter_and_pages(signed_in, db):
     safety, other = make_category(db, "Safety"), make_category(db, "Other")
     tag = competence(db, "4.2").id
     for i in range(28):
-        make_question(db, safety, single(f"Safety {i:02}", "Spot the phishing email"))
-    make_question(db, other, single("Passwords", "How long should a passphrase be?"), competence_id=tag, level=2)
-    make_question(db, other, QuestionData(NUMERIC, "Bits", "Bits in a byte? Café", numeric=[NumericAnswer(8)]))
+        make_question(db, single(f"Safety {i:02}", "Spot the phishing email"), category=safety)
+    make_question(db, single("Passwords", "How long should a passphrase be?"), category=other, competence_id=tag,
+                  level=2)
+    make_question(db, QuestionData(NUMERIC, "Bits", "Bits in a byte? Café", numeric=[NumericAnswer(8)]), category=other)
 
     first = browser.get("/author/questions").text
     assert len(names(first)) == 25 and "30 questions" in first and "Page 1 of 2" in first
@@ -80,8 +82,8 @@ def test_categories_are_created_and_renamed(signed_in, db):
 def test_exports_are_downloads_of_the_active_questions(signed_in, db):
     browser, _ = signed_in("trainer")
     category = make_category(db, "DigComp 4.2 Personal data")
-    make_question(db, category, single("Kept"))
-    archived = make_question(db, category, single("Archived one"))
+    make_question(db, single("Kept"), category=category)
+    archived = make_question(db, single("Archived one"), category=category)
     browser.post(f"/author/questions/{archived.id}/archive", data={"action": "archive"})
 
     gift = browser.get(f"/author/questions/categories/{category.id}/export.gift")

@@ -3,34 +3,23 @@
 import re
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from assessments.bank.service import category_create, question_create
-from assessments.models import Attempt, Question, QuestionCategory, Quiz
+from assessments.models import Attempt, Question, Quiz
 from assessments.questions import (
     ALL_OR_NOTHING, MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, SINGLE_CHOICE, TRUE_FALSE, Choice,
     QuestionData,
 )
 from courses.models import Lesson
-from tests.courses.factories import competence, load_digcomp, make_course
-
-
-def make_category(db: Session, name: str = "Safety") -> QuestionCategory:
-    category = category_create(db, name=name, by=None)
-    db.commit()
-    return category
+from tests.assessments.factories import make_category, make_question
+from tests.courses.factories import make_course
+from tests.lms.competences.factories import competence, load_digcomp
 
 
 def single(name: str = "Phishing", stem: str = "Which link is **safe**?", *, feedback: str = "") -> QuestionData:
     return QuestionData(SINGLE_CHOICE, name, stem, general_feedback=feedback, choices=[
         Choice("c1", "The one you typed yourself", 1.0, "Right: typing avoids look-alikes."),
         Choice("c2", "The one in the email", 0.0, "Wrong: emails can lie.")])
-
-
-def make_question(db: Session, category: QuestionCategory, data: QuestionData | None = None, **tags) -> Question:
-    question = question_create(db, category=category, data=data or single(), by=None, **tags)
-    db.commit()
-    return question
 
 
 THIRD = repr(1 / 3)
@@ -68,7 +57,7 @@ def post_question(browser, url, kind, category, **fields):
 @pytest.mark.parametrize("kind", list(FORMS))
 def test_each_kind_is_created_shown_and_edited(signed_in, db, kind):
     browser, _ = signed_in("trainer")
-    category = make_category(db)
+    category = make_category(db, "Safety")
     assert browser.get(f"/author/questions/new?kind={kind}").status_code == 200
     response = post_question(browser, "/author/questions/new", kind, category)
     assert response.status_code == 303, response.text
@@ -91,8 +80,8 @@ def test_each_kind_is_created_shown_and_edited(signed_in, db, kind):
 def test_edit_form_round_trips_every_field(signed_in, db):
     """What the edit form shows, posted back unchanged, gives the same question."""
     browser, _ = signed_in("admin")
-    category = make_category(db)
-    question = make_question(db, category, single(feedback="General **note**"))
+    category = make_category(db, "Safety")
+    question = make_question(db, single(feedback="General **note**"), category=category)
     html = browser.get(f"/author/questions/{question.id}").text
     texts = re.findall(r'<textarea[^>]*name="row_text"[^>]*>([^<]*)</textarea>', html)
     fractions = re.findall(r'name="row_fraction">.*?<option value="([^"]+)" selected', html, re.S)
@@ -121,7 +110,7 @@ def test_edit_form_round_trips_every_field(signed_in, db):
 ])
 def test_invalid_questions_are_refused_with_a_message(signed_in, db, fields, message):
     browser, _ = signed_in("trainer")
-    category = make_category(db)
+    category = make_category(db, "Safety")
     response = post_question(browser, "/author/questions/new", SINGLE_CHOICE, category, **fields)
     assert response.status_code == 422
     assert message in response.text and 'id="error-summary"' in response.text
@@ -130,7 +119,7 @@ def test_invalid_questions_are_refused_with_a_message(signed_in, db, fields, mes
 
 def test_numeric_and_matching_specific_checks(signed_in, db):
     browser, _ = signed_in("trainer")
-    category = make_category(db)
+    category = make_category(db, "Safety")
     response = post_question(browser, "/author/questions/new", NUMERIC, category,
                              row_text=["three", ""], row_tolerance=["", ""])
     assert response.status_code == 422 and "enter a number" in response.text
@@ -143,7 +132,7 @@ def test_numeric_and_matching_specific_checks(signed_in, db):
 def test_competence_tag_is_saved_and_checked(signed_in, db):
     browser, _ = signed_in("trainer")
     load_digcomp(db)
-    category = make_category(db)
+    category = make_category(db, "Safety")
     comp = competence(db, "4.2")
     assert post_question(browser, "/author/questions/new", SINGLE_CHOICE, category, competence_id=str(comp.id),
                          level="9").status_code == 422
@@ -157,8 +146,8 @@ def test_competence_tag_is_saved_and_checked(signed_in, db):
 
 def test_preview_shows_the_question_without_grades_or_feedback(signed_in, db):
     browser, _ = signed_in("trainer")
-    category = make_category(db)
-    question = make_question(db, category, single(feedback="SECRET general feedback"))
+    category = make_category(db, "Safety")
+    question = make_question(db, single(feedback="SECRET general feedback"), category=category)
     html = browser.get(f"/author/questions/{question.id}/preview").text
     assert "Which link is <strong>safe</strong>?" in html and "The one in the email" in html
     for leak in ("SECRET", "Right:", "Wrong:", "100%", "fraction", "correct", "1.0"):
@@ -173,7 +162,7 @@ def test_preview_shows_the_question_without_grades_or_feedback(signed_in, db):
 @pytest.mark.parametrize("kind", [MULTIPLE_CHOICE, SHORT_TEXT, NUMERIC, MATCHING, TRUE_FALSE])
 def test_preview_of_other_kinds_leaks_nothing(signed_in, db, kind):
     browser, _ = signed_in("trainer")
-    category = make_category(db)
+    category = make_category(db, "Safety")
     post_question(browser, "/author/questions/new", kind, category, general_feedback="SECRET")
     question = db.exec(select(Question)).one()
     html = browser.get(f"/author/questions/{question.id}/preview").text.lower()
@@ -186,8 +175,8 @@ def test_preview_of_other_kinds_leaks_nothing(signed_in, db, kind):
 
 def test_duplicate_and_archive(signed_in, db):
     browser, _ = signed_in("trainer")
-    category = make_category(db)
-    question = make_question(db, category)
+    category = make_category(db, "Safety")
+    question = make_question(db, single(), category=category)
     response = browser.post(f"/author/questions/{question.id}/duplicate")
     assert response.status_code == 303
     copy = db.exec(select(Question).where(Question.id != question.id)).one()
@@ -208,8 +197,8 @@ def test_duplicate_and_archive(signed_in, db):
 
 def test_editing_a_question_leaves_past_attempts_as_they_were(signed_in, db, make_user):
     browser, _ = signed_in("trainer")
-    category = make_category(db)
-    question = make_question(db, category)
+    category = make_category(db, "Safety")
+    question = make_question(db, single(), category=category)
     course = make_course(db)
     lesson = db.exec(select(Lesson).where(Lesson.course_id == course.id)).one()
     lesson.kind = "quiz"
@@ -235,16 +224,10 @@ def test_editing_a_question_leaves_past_attempts_as_they_were(signed_in, db, mak
 
 def test_kind_cannot_be_changed_by_posting_another(signed_in, db):
     browser, _ = signed_in("trainer")
-    category = make_category(db)
-    question = make_question(db, category)
+    category = make_category(db, "Safety")
+    question = make_question(db, single(), category=category)
     response = post_question(browser, f"/author/questions/{question.id}", NUMERIC, category)
     # The stored kind wins: the numeric rows are read as choices, which are then incomplete.
     assert response.status_code == 422
     db.refresh(question)
     assert question.kind == SINGLE_CHOICE and question.version == 1
-
-
-def test_employees_cannot_use_the_bank(signed_in, db):
-    browser, _ = signed_in()
-    assert browser.get("/author/questions").status_code == 403
-    assert browser.get("/author/questions/import").status_code == 403

@@ -38,7 +38,7 @@ def test_sample_file_imports_eight_and_explains_three():
     assert "removed" in warned["Phishing signs"] and "case" in warned["Lock screen key"]
     assert "Units" in warned["Backup copies"]
 
-    by_name = dict(zip(names, result.questions))
+    by_name = dict(zip(names, result.questions, strict=True))
     strong = by_name["Strong password"]
     assert strong.kind == SINGLE_CHOICE and strong.points == 2.0
     assert strong.stem_markdown == "Which of these passwords is the **strongest**?"

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from assessments.models import Attempt
-from tests.assessments.quiz_factories import SECRETS, make_quiz, sequences, slot_of, start
+from tests.assessments.factories import SECRETS, make_quiz, questions, sequences, slot_of, start
 
 HX = {"HX-Request": "true"}
 # Wrong answers, so a learner's own (saved, shown back) answer is never a right one.
@@ -44,7 +44,7 @@ def assert_matching_reveals_no_pairs(html: str) -> None:
 
 @pytest.mark.parametrize("one_per_page", [True, False])
 def test_attempt_pages_and_fragments_never_show_answers(db, signed_in, one_per_page):
-    quiz = make_quiz(db, review_policy="never", one_per_page=one_per_page)
+    quiz = make_quiz(db, data=questions(), review_policy="never", one_per_page=one_per_page)
     browser, _ = signed_in()
     assert_clean(browser.get(f"/quizzes/{quiz.id}").text, "intro")
     attempt_id = start(browser, quiz)
@@ -86,7 +86,7 @@ def test_attempt_pages_and_fragments_never_show_answers(db, signed_in, one_per_p
 
 @pytest.mark.parametrize("policy", ["score_only", "after_passing", "never"])
 def test_results_before_the_policy_allows_answers_show_none(db, signed_in, policy):
-    quiz = make_quiz(db, review_policy=policy)
+    quiz = make_quiz(db, data=questions(), review_policy=policy)
     browser, _ = signed_in()
     attempt_id = start(browser, quiz)
     for kind, fields in WRONG.items():
@@ -99,7 +99,7 @@ def test_results_before_the_policy_allows_answers_show_none(db, signed_in, polic
 
 def test_the_review_shows_answers_once_allowed(db, signed_in):
     """The counterpart: the same secrets do appear when the policy allows, so the searches above bite."""
-    quiz = make_quiz(db, review_policy="after_submit")
+    quiz = make_quiz(db, data=questions(), review_policy="after_submit")
     browser, _ = signed_in()
     attempt_id = start(browser, quiz)
     for kind, fields in WRONG.items():

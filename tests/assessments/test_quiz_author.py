@@ -7,23 +7,24 @@ from sqlmodel import select
 from assessments.models import Attempt, Quiz, QuizSlot
 from courses.models import Lesson, Module
 from tests.conftest import Browser, sign_in
-from tests.assessments.quiz_factories import make_category, make_question, make_quiz, questions, start
-from tests.courses.factories import competence, load_digcomp, make_course
+from tests.assessments.factories import make_category, make_question, make_quiz, questions, start
+from tests.courses.factories import make_course
+from tests.lms.competences.factories import competence, load_digcomp
 
 SETTINGS = {"title": "Check your knowledge", "pass_percent": "80", "time_limit_minutes": "20",
             "attempts_allowed": "3", "shuffle_questions": "1", "shuffle_choices": "1", "layout": "all",
             "review_policy": "score_only", "mode": "proves", "proves_competence_id": "", "proves_level": ""}
 
 
-def _trainer_quiz(db, signed_in, **settings):
+def _trainer_quiz(db, signed_in, data=None):
     browser, trainer = signed_in("trainer")
-    quiz = make_quiz(db, editors=[trainer], **settings)
+    quiz = make_quiz(db, data=questions() if data is None else data, editors=[trainer])
     return browser, trainer, quiz
 
 
 def test_only_editors_of_the_course_can_author_its_quiz(db, signed_in, client, make_user):
     other = make_user("trainer")
-    quiz = make_quiz(db, editors=[other])
+    quiz = make_quiz(db, data=questions(), editors=[other])
     module = db.exec(select(Module)).first()
     slot = db.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id)).first()
     gets = [f"/author/quizzes/{quiz.id}", f"/author/quizzes/by-lesson/{quiz.lesson_id}",

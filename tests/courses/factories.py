@@ -2,35 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from courses.markdown import markdown_to_html
 from courses.models import Course, CourseCompetence, CourseEditor, Lesson, Module
 from lms.app import load_features
 from lms.clock import utcnow
-from lms.competences.framework_service import digcomp_load
-from lms.competences.models import Competence, Framework
 from lms.people.models import User
+from tests.lms.competences.factories import competence
 
 load_features()
 
 
 def make_course(
     db: Session,
-    *,
     title: str = "Spotting phishing",
+    *,
     editors: list[User] = (),
     status: str = "published",
-    modules: list[list[str]] = (("Lesson 1",),),
+    modules: Iterable[Iterable[str]] = (("Lesson 1",),),
     competences: dict[int, int] | None = None,
+    develops: dict[str, int] | None = None,
     summary: str = "",
-    estimated_minutes: int = 30,
+    audience: str = "",
+    minutes: int = 30,
+    published_at: datetime | None = None,
 ) -> Course:
     """A committed course. ``modules`` lists each module's lesson titles, in order (module titles
-    are "Module 1", "Module 2", ...); lesson bodies are a short Markdown paragraph."""
-    course = Course(title=title, summary=summary, status=status, estimated_minutes=estimated_minutes,
-                    published_at=utcnow() if status != "draft" else None,
-                    created_by_id=editors[0].id if editors else None)
+    are "Module 1", "Module 2", ...); lesson bodies are a short Markdown paragraph. What it develops
+    is given as {competence id: level} (``competences``) or {DigComp code: level} (``develops``, with
+    DigComp loaded). ``published_at`` defaults to now unless the course is a draft."""
+    if published_at is None and status != "draft":
+        published_at = utcnow()
+    course = Course(title=title, summary=summary, audience=audience, status=status, estimated_minutes=minutes,
+                    published_at=published_at, created_by_id=editors[0].id if editors else None)
     db.add(course)
     db.flush()
     for editor in editors:
@@ -43,24 +51,13 @@ def make_course(
             body = f"Text of *{lesson_title}*."
             db.add(Lesson(course_id=course.id, module_id=module.id, title=lesson_title, position=l_index,
                           body_markdown=body, body_html=markdown_to_html(body)))
-    for competence_id, level in (competences or {}).items():
+    levels = dict(competences or {})
+    levels.update({competence(db, code).id: level for code, level in (develops or {}).items()})
+    for competence_id, level in levels.items():
         db.add(CourseCompetence(course_id=course.id, competence_id=competence_id, level=level))
     db.commit()
     db.refresh(course)
     return course
-
-
-def load_digcomp(db: Session) -> Framework:
-    """DigComp 2.2 as shipped, committed; returns the framework."""
-    digcomp_load(db)
-    db.commit()
-    return db.exec(select(Framework).where(Framework.code == "DigComp")).one()
-
-
-def competence(db: Session, code: str) -> Competence:
-    """A DigComp competence by code, e.g. "4.2" (load_digcomp first)."""
-    return db.exec(select(Competence).join(Framework, Framework.id == Competence.framework_id)
-                   .where(Framework.code == "DigComp", Competence.code == code)).one()
 
 
 def lessons_of(db: Session, course: Course) -> list[Lesson]:

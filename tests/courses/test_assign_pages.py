@@ -12,14 +12,9 @@ from courses.models import Assignment, Course, Enrolment
 from lms.audit.models import AuditEvent
 from lms.clock import utcnow
 from lms.people.models import User
-from tests.courses import factories
-from tests.lms.competences.test_team_pages import comp, load_digcomp, make_profile, record, text
-
-
-def make_course(db, title="Spotting phishing", *, status="published", minutes=30, develops=None) -> Course:
-    """A course with what it develops, given as {competence code: level}."""
-    return factories.make_course(db, title=title, status=status, estimated_minutes=minutes, competences={
-        comp(db, code).id: level for code, level in (develops or {}).items()})
+from tests.courses.factories import make_course
+from tests.lms.competences.factories import competence as comp, load_digcomp, make_profile, record
+from tests.lms.competences.test_team_pages import text
 
 
 @dataclass
@@ -129,18 +124,6 @@ def test_mistakes_are_shown_next_to_the_fields(line, db):
                                                "due_date": utcnow().date().isoformat()})
     assert today.status_code == 303
     assert enrolments(db)[line.bob.id].due_at > utcnow()  # due at the end of today, not overdue yet
-
-
-def test_only_managers_may_assign(client, make_user, line):
-    from tests.conftest import Browser, sign_in
-    client.cookies.clear()
-    person = make_user("admin", "trainer")
-    assert sign_in(client, person.email).status_code == 303
-    browser = Browser(client)
-    assert browser.get("/team/assign").status_code == 403
-    assert browser.post("/team/assign", {"course_id": line.course.id, "whole_line": "1"}).status_code == 403
-    assert browser.post("/team/assign-gap", {"course_id": line.course.id,
-                                             "competence_id": "1"}).status_code == 403
 
 
 def test_a_gap_link_preselects_everyone_in_the_line_with_that_gap(line, db):

@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from courses.models import Course, CourseCompetence, CourseEditor, CourseFeedback, Enrolment, Lesson
 from lms.clock import utcnow
-from tests.courses.factories import competence, load_digcomp, make_course
+from tests.courses.factories import make_course
+from tests.lms.competences.factories import competence, load_digcomp
 from tests.support.queries import counting
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from courses.models import CourseFeedback
 from lms.clock import utcnow
-from tests.courses.test_learning import build_course, lesson_url
-from tests.courses.factories import competence as comp, load_digcomp
+from tests.courses.factories import lessons_of, make_course
+from tests.courses.test_learning import TWO_LESSONS, lesson_url
+from tests.lms.competences.factories import competence as comp, load_digcomp
 from tests.lms.competences.test_skills_pages import text
 
 
@@ -23,16 +24,17 @@ def library(db):
     load_digcomp(db)
     now = utcnow()
     return {
-        "phishing": build_course(db, "Recognising phishing", summary="Spot fake emails before you click.",
-                                 audience="Everyone with a work mailbox", minutes=20, develops={"4.2": 3, "4.1": 2},
-                                 published_at=now - timedelta(days=10))[0],
-        "privacy": build_course(db, "Personal data under data-protection law", summary="Handling citizens' records.",
-                                audience="Caseworkers", minutes=90, develops={"4.2": 5},
-                                published_at=now - timedelta(days=1))[0],
-        "sheets": build_course(db, "Working with shared spreadsheets", summary="Formulas, sharing and versions.",
-                               audience="Analysts and caseworkers", minutes=45, develops={"1.3": 4},
-                               published_at=now - timedelta(days=5))[0],
-        "draft": build_course(db, "Unfinished draft about phishing", status="draft", develops={"4.2": 6})[0],
+        "phishing": make_course(db, "Recognising phishing", summary="Spot fake emails before you click.",
+                                audience="Everyone with a work mailbox", minutes=20, develops={"4.2": 3, "4.1": 2},
+                                published_at=now - timedelta(days=10), modules=TWO_LESSONS),
+        "privacy": make_course(db, "Personal data under data-protection law", summary="Handling citizens' records.",
+                               audience="Caseworkers", minutes=90, develops={"4.2": 5},
+                               published_at=now - timedelta(days=1), modules=TWO_LESSONS),
+        "sheets": make_course(db, "Working with shared spreadsheets", summary="Formulas, sharing and versions.",
+                              audience="Analysts and caseworkers", minutes=45, develops={"1.3": 4},
+                              published_at=now - timedelta(days=5), modules=TWO_LESSONS),
+        "draft": make_course(db, "Unfinished draft about phishing", status="draft", develops={"4.2": 6},
+                             modules=TWO_LESSONS),
     }
 
 
@@ -94,7 +96,7 @@ def test_sort_orders(db, signed_in, make_user, library):
 
 def test_pagination_twelve_per_page(db, signed_in):
     for i in range(14):
-        build_course(db, f"Course {i:02d}", modules=())
+        make_course(db, f"Course {i:02d}", modules=())
     browser, me = signed_in()
     first = browser.get("/courses")
     assert len(titles(first)) == 12 and "14 courses" in text(first) and "Page 1 of 2" in text(first)
@@ -108,8 +110,10 @@ def test_pagination_twelve_per_page(db, signed_in):
 
 def test_cards_show_the_learners_own_status(db, signed_in, library):
     browser, me = signed_in()
-    started, lessons = build_course(db, "Started course", modules=(("a", "b", "c", "d", "e"),))
-    finished, finished_lessons = build_course(db, "Finished course", modules=(("only",),))
+    started = make_course(db, "Started course", modules=(("a", "b", "c", "d", "e"),))
+    lessons = lessons_of(db, started)
+    finished = make_course(db, "Finished course", modules=(("only",),))
+    finished_lessons = lessons_of(db, finished)
     browser.post(f"/courses/{library['sheets'].id}/enrol")
     browser.post(lesson_url(lessons[0]) + "/complete")
     browser.post(lesson_url(lessons[1]) + "/complete")

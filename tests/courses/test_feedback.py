@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from courses.models import CourseFeedback
-from tests.courses.test_learning import build_course, lesson_url
+from tests.courses.factories import lessons_of, make_course
+from tests.courses.test_learning import TWO_LESSONS, lesson_url
 from tests.lms.competences.test_skills_pages import text
 
 
@@ -20,7 +21,8 @@ def _rows(db, course):
 
 
 def test_feedback_only_after_completion(db, signed_in):
-    course, lessons = build_course(db)
+    course = make_course(db, "Handling personal data", modules=TWO_LESSONS)
+    lessons = lessons_of(db, course)
     browser, me = signed_in()
     browser.post(lesson_url(lessons[0]) + "/complete")
     assert "Rate this course" not in text(browser.get(f"/courses/{course.id}"))
@@ -30,7 +32,8 @@ def test_feedback_only_after_completion(db, signed_in):
 
 
 def test_feedback_is_validated(db, signed_in):
-    course, lessons = build_course(db)
+    course = make_course(db, "Handling personal data", modules=TWO_LESSONS)
+    lessons = lessons_of(db, course)
     browser, me = signed_in()
     _complete(browser, lessons)
     for data, message in (({}, "Choose a rating."), ({"rating": "6"}, "Choose a rating from 1 to 5."),
@@ -47,7 +50,8 @@ def test_feedback_is_validated(db, signed_in):
 
 
 def test_rating_and_re_rating_update_the_learners_own_row(db, signed_in, make_user):
-    course, lessons = build_course(db)
+    course = make_course(db, "Handling personal data", modules=TWO_LESSONS)
+    lessons = lessons_of(db, course)
     other = make_user()
     db.add(CourseFeedback(course_id=course.id, user_id=other.id, rating=1, comment="Not for me"))
     db.commit()

@@ -6,28 +6,16 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
-from courses.models import Assignment, Course, Enrolment, Lesson, LessonProgress
+from courses.models import Assignment, Enrolment, Lesson, LessonProgress
 from lms.clock import utcnow
 from lms.competences.models import Evidence
-from tests.courses.factories import competence, lessons_of, load_digcomp, make_course
+from tests.courses.factories import lessons_of, make_course
+from tests.lms.competences.factories import load_digcomp
 from tests.lms.competences.test_skills_pages import row_text, text
 
 
-def build_course(db, title: str = "Handling personal data", *, status: str = "published", summary: str = "",
-                 audience: str = "", minutes: int = 30, develops: dict[str, int] | None = None,
-                 modules=(("What counts as personal data", "Keeping it safe"),),
-                 published_at=None) -> tuple[Course, list[Lesson]]:
-    """make_course plus what the catalogue needs (audience, publication date); ``develops`` maps
-    DigComp codes to levels. Returns the course and its lessons in outline order."""
-    course = make_course(db, title=title, status=status, summary=summary, estimated_minutes=minutes,
-                         modules=[list(titles) for titles in modules],
-                         competences={competence(db, code).id: level for code, level in (develops or {}).items()})
-    course.audience = audience
-    if published_at is not None:
-        course.published_at = published_at
-    db.add(course)
-    db.commit()
-    return course, lessons_of(db, course)
+# What most of these tests take: one module of two lessons.
+TWO_LESSONS = (("What counts as personal data", "Keeping it safe"),)
 
 
 def lesson_url(lesson: Lesson) -> str:
@@ -40,7 +28,8 @@ def enrolment_of(db, course, user) -> Enrolment | None:
 
 
 def test_drafts_are_not_found_for_learners(db, signed_in):
-    draft, lessons = build_course(db, "Secret draft", status="draft")
+    draft = make_course(db, "Secret draft", status="draft", modules=TWO_LESSONS)
+    lessons = lessons_of(db, draft)
     browser, me = signed_in()
     assert browser.get(f"/courses/{draft.id}").status_code == 404
     assert browser.get(lesson_url(lessons[0])).status_code == 404
@@ -50,14 +39,8 @@ def test_drafts_are_not_found_for_learners(db, signed_in):
     assert enrolment_of(db, draft, me) is None
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(db, client):
-    course, lessons = build_course(db)
-    response = client.get(f"/courses/{course.id}")
-    assert response.status_code == 303 and response.headers["location"].startswith("/login")
-
-
 def test_enrol_is_idempotent_then_start(db, signed_in):
-    course, lessons = build_course(db)
+    course = make_course(db, "Handling personal data", modules=TWO_LESSONS)
     browser, me = signed_in()
     page = browser.get(f"/courses/{course.id}")
     assert page.status_code == 200 and "Enrol" in page.text and "Course outline" in page.text
@@ -70,7 +53,8 @@ def test_enrol_is_idempotent_then_start(db, signed_in):
 
 
 def test_opening_a_lesson_changes_nothing_until_the_page_records_the_view(db, signed_in):
-    course, lessons = build_course(db, modules=(("First", "Second"), ("Third",)))
+    course = make_course(db, "Handling personal data", modules=(("First", "Second"), ("Third",)))
+    lessons = lessons_of(db, course)
     browser, me = signed_in()
     browser.post(f"/courses/{course.id}/enrol")
     page = browser.get(lesson_url(lessons[1]))
@@ -98,7 +82,8 @@ def test_opening_a_lesson_changes_nothing_until_the_page_records_the_view(db, si
 
 
 def test_reading_without_enrolling_records_nothing_and_says_how_to_keep_progress(db, signed_in):
-    course, lessons = build_course(db, modules=(("First", "Second"),))
+    course = make_course(db, "Handling personal data", modules=(("First", "Second"),))
+    lessons = lessons_of(db, course)
     browser, me = signed_in()
     page = browser.get(lesson_url(lessons[0]))
     assert "You are not enrolled in this course, so your progress is not kept." in text(page)
@@ -113,7 +98,8 @@ def test_reading_without_enrolling_records_nothing_and_says_how_to_keep_progress
 
 
 def test_mark_complete_without_javascript_goes_to_the_next_lesson(db, signed_in):
-    course, lessons = build_course(db, modules=(("First", "Second"),))
+    course = make_course(db, "Handling personal data", modules=(("First", "Second"),))
+    lessons = lessons_of(db, course)
     browser, me = signed_in()
     response = browser.post(lesson_url(lessons[0]) + "/complete")
     assert response.status_code == 303 and response.headers["location"] == lesson_url(lessons[1])
@@ -124,7 +110,8 @@ def test_mark_complete_without_javascript_goes_to_the_next_lesson(db, signed_in)
 
 
 def test_mark_complete_with_htmx_answers_the_progress_fragment(db, signed_in):
-    course, lessons = build_course(db, modules=(("First", "Second", "Third", "Fourth"),))
+    course = make_course(db, "Handling personal data", modules=(("First", "Second", "Third", "Fourth"),))
+    lessons = lessons_of(db, course)
     browser, me = signed_in()
     browser.get(lesson_url(lessons[0]))
     response = browser.post(lesson_url(lessons[0]) + "/complete", headers={"HX-Request": "true"})
@@ -138,7 +125,8 @@ def test_mark_complete_with_htmx_answers_the_progress_fragment(db, signed_in):
 
 def test_completing_every_lesson_completes_the_course_and_records_evidence(db, signed_in):
     load_digcomp(db)
-    course, lessons = build_course(db, develops={"4.2": 4, "1.1": 3})
+    course = make_course(db, "Handling personal data", develops={"4.2": 4, "1.1": 3}, modules=TWO_LESSONS)
+    lessons = lessons_of(db, course)
     browser, me = signed_in()
     first = browser.post(lesson_url(lessons[0]) + "/complete", headers={"HX-Request": "true"})
     assert "You completed this course" not in first.text
@@ -159,7 +147,8 @@ def test_completing_every_lesson_completes_the_course_and_records_evidence(db, s
 
 
 def test_htmx_completion_of_the_last_lesson_says_so(db, signed_in):
-    course, lessons = build_course(db, modules=(("Only lesson",),))
+    course = make_course(db, "Handling personal data", modules=(("Only lesson",),))
+    lessons = lessons_of(db, course)
     browser, me = signed_in()
     response = browser.post(lesson_url(lessons[0]) + "/complete", headers={"HX-Request": "true"})
     body = text(response)
@@ -167,7 +156,8 @@ def test_htmx_completion_of_the_last_lesson_says_so(db, signed_in):
 
 
 def test_hidden_lessons_are_not_found_and_not_counted(db, signed_in):
-    course, lessons = build_course(db, modules=(("Shown", "Hidden one", "Also shown"),))
+    course = make_course(db, "Handling personal data", modules=(("Shown", "Hidden one", "Also shown"),))
+    lessons = lessons_of(db, course)
     lessons[1].hidden = True
     db.add(lessons[1])
     db.commit()
@@ -182,7 +172,8 @@ def test_hidden_lessons_are_not_found_and_not_counted(db, signed_in):
 
 
 def test_quiz_lessons_show_a_placeholder(db, signed_in):
-    course, lessons = build_course(db)
+    course = make_course(db, "Handling personal data", modules=TWO_LESSONS)
+    lessons = lessons_of(db, course)
     lessons[1].kind = "quiz"
     db.add(lessons[1])
     db.commit()
@@ -193,7 +184,7 @@ def test_quiz_lessons_show_a_placeholder(db, signed_in):
 
 
 def test_assigned_course_shows_due_date_and_who_assigned_it(db, signed_in, make_user):
-    course, lessons = build_course(db)
+    course = make_course(db, "Handling personal data", modules=TWO_LESSONS)
     manager = make_user("manager", name="Mona Manager")
     browser, me = signed_in()
     due = utcnow() - timedelta(days=2)
@@ -208,7 +199,8 @@ def test_assigned_course_shows_due_date_and_who_assigned_it(db, signed_in, make_
 
 
 def test_lesson_bodies_are_sanitised_when_shown(db, signed_in):
-    course, lessons = build_course(db)
+    course = make_course(db, "Handling personal data", modules=TWO_LESSONS)
+    lessons = lessons_of(db, course)
     lessons[0].body_html = '<p>Safe</p><script>alert(1)</script><img src="x" onerror="alert(2)">'
     db.add(lessons[0])
     db.commit()
@@ -218,8 +210,9 @@ def test_lesson_bodies_are_sanitised_when_shown(db, signed_in):
 
 
 def test_lesson_from_another_course_is_not_found(db, signed_in):
-    course, lessons = build_course(db)
-    other, other_lessons = build_course(db, "Other")
+    course = make_course(db, "Handling personal data", modules=TWO_LESSONS)
+    other = make_course(db, "Other", modules=TWO_LESSONS)
+    other_lessons = lessons_of(db, other)
     browser, me = signed_in()
     assert browser.get(f"/courses/{course.id}/lessons/{other_lessons[0].id}").status_code == 404
     assert db.exec(select(func.count()).select_from(LessonProgress)).one() == 0

@@ -10,8 +10,9 @@ from courses.models import Assignment, AssignmentRule, Enrolment
 from lms.clock import utcnow
 from lms.people.models import OrgUnit
 from tests.conftest import sign_in
-from tests.courses.test_assign_pages import make_course
-from tests.lms.competences.test_team_pages import load_digcomp, make_profile, record, text
+from tests.courses.factories import make_course
+from tests.lms.competences.factories import load_digcomp, make_profile, record
+from tests.lms.competences.test_team_pages import text
 from tests.support.queries import counting
 
 

@@ -6,8 +6,10 @@ import re
 
 from courses.catalogue.recommend import suggestions
 from lms.hooks import gap_suggestions
-from tests.courses.test_assign_pages import follow, line, make_course  # noqa: F401  (fixture)
-from tests.lms.competences.test_team_pages import comp, load_digcomp, make_profile, record, text
+from tests.courses.factories import make_course
+from tests.courses.test_assign_pages import follow, line  # noqa: F401  (fixture)
+from tests.lms.competences.factories import competence as comp, load_digcomp, make_profile, record
+from tests.lms.competences.test_team_pages import text
 
 
 def _catalogue(db):

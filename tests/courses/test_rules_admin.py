@@ -9,8 +9,10 @@ from courses.models import Assignment, AssignmentRule, Enrolment
 from lms.audit.models import AuditEvent
 from lms.people.models import OrgUnit
 from lms.people.service import user_create, user_update
-from tests.courses.test_assign_pages import follow, make_course
-from tests.lms.competences.test_team_pages import load_digcomp, make_profile, text
+from tests.courses.factories import make_course
+from tests.courses.test_assign_pages import follow
+from tests.lms.competences.factories import load_digcomp, make_profile
+from tests.lms.competences.test_team_pages import text
 
 
 @pytest.fixture

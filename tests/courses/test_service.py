@@ -1,7 +1,6 @@
 """The shared course writes: enrolment, assignment, rules for later joiners, progress and completion."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -9,55 +8,34 @@ from sqlmodel import select
 from courses.models import (
     Assignment,
     AssignmentRule,
-    Course,
-    CourseCompetence,
     Enrolment,
     Lesson,
     LessonProgress,
-    Module,
 )
 from courses.errors import CourseError
 from courses.assignment.service import assign, rule_apply
 from courses.learning.service import enrol, lesson_complete
-from lms.app import load_features
 from lms.clock import utcnow
-from lms.competences.framework_io import framework_import, parse
 from lms.competences.models import CompetenceStatus, Evidence
 from lms.competences.selectors import competence_by_code
 from lms.people.models import OrgUnit
 from lms.people.service import user_create
-
-load_features()
-DIGCOMP = Path(__file__).resolve().parents[2] / "lms" / "competences" / "data" / "digcomp-2.2.json"
-
-
-def _course(db, *, status="published", lessons=2, competences=None) -> tuple[Course, list[Lesson]]:
-    course = Course(title="Spotting phishing", status=status)
-    db.add(course)
-    db.flush()
-    module = Module(course_id=course.id, title="Basics")
-    db.add(module)
-    db.flush()
-    items = [Lesson(course_id=course.id, module_id=module.id, title=f"Lesson {i}", position=i) for i in range(lessons)]
-    db.add_all(items)
-    for competence_id, level in (competences or {}).items():
-        db.add(CourseCompetence(course_id=course.id, competence_id=competence_id, level=level))
-    db.commit()
-    return course, items
+from tests.courses.factories import lessons_of, make_course
+from tests.lms.competences.factories import load_digcomp
 
 
 def test_enrol_is_idempotent_and_needs_a_published_course(db, make_user):
     learner = make_user()
-    course, _ = _course(db)
+    course = make_course(db, modules=[["Lesson 0", "Lesson 1"]])
     assert enrol(db, course=course, user=learner).id == enrol(db, course=course, user=learner).id
-    draft, _ = _course(db, status="draft")
+    draft = make_course(db, status="draft", modules=[["Lesson 0", "Lesson 1"]])
     with pytest.raises(CourseError):
         enrol(db, course=draft, user=learner)
 
 
 def test_assignment_is_idempotent_keeps_history_and_earliest_due_date(db, make_user):
     manager, learner = make_user("manager"), make_user()
-    course, _ = _course(db)
+    course = make_course(db, modules=[["Lesson 0", "Lesson 1"]])
     later, sooner = utcnow() + timedelta(days=30), utcnow() + timedelta(days=7)
     assign(db, course=course, users=[learner], by=manager, due_at=later, message="For the audit")
     assign(db, course=course, users=[learner], by=manager, due_at=sooner, message="Sooner please")
@@ -76,7 +54,7 @@ def test_rule_assigns_current_members_and_people_who_join_later(db, make_user):
     db.commit()
     current = make_user(org_unit_id=unit.id)
     make_user()  # elsewhere: not covered
-    course, _ = _course(db)
+    course = make_course(db, modules=[["Lesson 0", "Lesson 1"]])
     rule = AssignmentRule(course_id=course.id, org_unit_id=unit.id, due_days=30, message="Required for IG")
     db.add(rule)
     db.flush()
@@ -92,10 +70,11 @@ def test_rule_assigns_current_members_and_people_who_join_later(db, make_user):
 
 
 def test_completing_the_last_lesson_completes_the_course_and_records_evidence(db, make_user):
-    framework_import(db, doc=parse(DIGCOMP.read_bytes(), "json"))
+    load_digcomp(db)
     competence = competence_by_code(db, "4.2")
     learner = make_user()
-    course, lessons = _course(db, competences={competence.id: 4})
+    course = make_course(db, modules=[["Lesson 0", "Lesson 1"]], competences={competence.id: 4})
+    lessons = lessons_of(db, course)
     first = lesson_complete(db, user=learner, lesson=lessons[0])
     db.commit()
     assert first.progress_percent == 50 and first.completed_at is None
@@ -115,7 +94,8 @@ def test_hidden_lessons_do_not_count_and_completed_lessons_cannot_be_deleted(db,
     from sqlalchemy.exc import IntegrityError
 
     learner = make_user()
-    course, lessons = _course(db, lessons=3)
+    course = make_course(db, modules=[["Lesson 0", "Lesson 1", "Lesson 2"]])
+    lessons = lessons_of(db, course)
     lessons[2].hidden = True
     db.add(lessons[2])
     db.commit()

@@ -142,7 +142,7 @@ def test_manager_exports_only_their_reporting_line_as_csv(page: Page):
 
     header, *body = list(csv.reader(io.StringIO(text)))
     assert header == CSV_COLUMNS
-    rows = [dict(zip(header, row)) for row in body]
+    rows = [dict(zip(header, row, strict=True)) for row in body]
     assert rows, "the demo manager's export should have rows"
 
     people = {p["name"]: p for p in shown["people"]}

@@ -18,6 +18,37 @@ def test_every_route_declares_a_policy(app):
     assert len(api_routes(app)) > 5
 
 
+# The policy each area of the site must declare. The test below checks every route against what it
+# declares; this pins the declarations themselves, so a route that declares too little fails here.
+AREAS = {
+    "/admin": {Access.ADMIN},
+    "/author": {Access.AUTHOR},
+    "/reports": {Access.REPORTS},
+    "/team": {Access.MANAGER},
+    "/account": {Access.SIGNED_IN},
+    "/attempts": {Access.SIGNED_IN},
+    "/courses": {Access.SIGNED_IN},  # course files check their editors themselves (tests/courses)
+    "/learning": {Access.SIGNED_IN},
+    "/quizzes": {Access.SIGNED_IN},
+    "/skills": {Access.SIGNED_IN},
+    "/api/v1": {Access.API_TOKEN, Access.PUBLIC},  # PUBLIC: only the OpenAPI document
+}
+
+
+def test_each_area_declares_the_policy_it_needs(app):
+    wrong, seen = [], set()
+    for route in api_routes(app):
+        area = next((a for a in AREAS if route.path == a or route.path.startswith(a + "/")), None)
+        if area is None:
+            continue
+        seen.add(area)
+        level = route_access(route)
+        if level not in AREAS[area] or (level is Access.PUBLIC and route.path != "/api/v1/openapi.json"):
+            wrong.append(f"{sorted(route.methods)} {route.path}: {level}")
+    assert not wrong, f"Routes declaring another policy than their area's: {wrong}"
+    assert seen == set(AREAS)
+
+
 def allowed(persona: str, level: Access) -> bool:
     if level in {Access.PUBLIC, Access.OPEN}:
         return True

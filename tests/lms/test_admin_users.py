@@ -10,8 +10,9 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from lms.audit.models import AuditEvent
-from lms.people.models import OrgUnit, RoleGrant, User
+from lms.people.models import RoleGrant, User
 from tests.conftest import TEST_PASSWORD, sign_in
+from tests.lms.factories import make_unit
 from tests.support.queries import counting
 
 NEW_PASSWORD = "lantern orbit meadow 7319 quilt"
@@ -25,13 +26,6 @@ def row_names(response) -> list[str]:
     return re.findall(r'<th scope="row"><a href="/admin/users/\d+">([^<]+)</a></th>', text_of(response))
 
 
-def unit(db, name: str, parent: OrgUnit | None = None) -> OrgUnit:
-    u = OrgUnit(name=name, parent_id=parent.id if parent else None)
-    db.add(u)
-    db.commit()
-    return u
-
-
 def actions_for(db, user_id: int) -> list[tuple[str, str]]:
     db.expire_all()
     rows = db.exec(select(AuditEvent).where(AuditEvent.target_id == str(user_id)).order_by(AuditEvent.id)).all()
@@ -41,7 +35,7 @@ def actions_for(db, user_id: int) -> list[tuple[str, str]]:
 USER_PAGES = ["/admin/users", "/admin/users/new", "/admin/users/{id}"]
 
 
-@pytest.mark.parametrize("path, heading", list(zip(USER_PAGES, ["Users", "Add a user", "Grace Hopper"])))
+@pytest.mark.parametrize("path, heading", list(zip(USER_PAGES, ["Users", "Add a user", "Grace Hopper"], strict=True)))
 def test_user_pages_render_for_admin(signed_in, make_user, path, heading):
     browser, _ = signed_in("admin")
     other = make_user(name="Grace Hopper")
@@ -50,29 +44,10 @@ def test_user_pages_render_for_admin(signed_in, make_user, path, heading):
     assert f"<h1>{heading}" in r.text
 
 
-@pytest.mark.parametrize("role", ["trainer", "manager", None])
-def test_user_pages_refuse_non_admins(signed_in, make_user, role):
-    browser, _ = signed_in(*([role] if role else []))
-    other = make_user()
-    for path in USER_PAGES:
-        assert browser.get(path.format(id=other.id)).status_code == 403, path
-    for path in ["/admin/users/new", f"/admin/users/{other.id}", f"/admin/users/{other.id}/password",
-                 f"/admin/users/{other.id}/deactivate", f"/admin/users/{other.id}/activate"]:
-        assert browser.post(path, {"name": "X", "email": "x@example.gov"}).status_code == 403, path
-    assert other.is_active
-
-
-def test_user_pages_send_anonymous_to_login(client, make_user):
-    other = make_user()
-    for path in USER_PAGES:
-        r = client.get(path.format(id=other.id))
-        assert r.status_code == 303 and r.headers["location"].startswith("/login?next=%2Fadmin%2Fusers")
-
-
 def test_list_shows_unit_path_manager_roles_and_status(signed_in, make_user, db):
     browser, _ = signed_in("admin", name="Alice Admin")
-    digital = unit(db, "Digital")
-    data = unit(db, "Data team", digital)
+    digital = make_unit(db, "Digital")
+    data = make_unit(db, "Data team", digital)
     boss = make_user("manager", name="Bob Boss", org_unit_id=digital.id)
     make_user("trainer", name="Cleo Coach", org_unit_id=data.id, manager_id=boss.id, is_active=False)
     r = browser.get("/admin/users")
@@ -87,9 +62,9 @@ def test_list_shows_unit_path_manager_roles_and_status(signed_in, make_user, db)
 
 def test_search_filters_and_pagination(signed_in, make_user, db):
     browser, _ = signed_in("admin", name="Zed Admin", email="zed@example.gov")
-    digital = unit(db, "Digital")
-    data = unit(db, "Data", digital)
-    finance = unit(db, "Finance")
+    digital = make_unit(db, "Digital")
+    data = make_unit(db, "Data", digital)
+    finance = make_unit(db, "Finance")
     for i in range(30):
         make_user(
             *(["trainer"] if i % 10 == 0 else []),
@@ -147,7 +122,7 @@ def count_statements(app, browser, url) -> int:
 
 def test_users_list_query_count_does_not_grow_with_rows(app, signed_in, make_user, db):
     browser, _ = signed_in("admin")
-    team = unit(db, "Team")
+    team = make_unit(db, "Team")
     boss = make_user("manager", org_unit_id=team.id)
 
     def add(n):
@@ -164,7 +139,7 @@ def test_users_list_query_count_does_not_grow_with_rows(app, signed_in, make_use
 
 def test_create_user_with_roles_manager_and_password(signed_in, make_user, db, app):
     browser, admin = signed_in("admin")
-    team = unit(db, "Team")
+    team = make_unit(db, "Team")
     boss = make_user("manager", email="boss@example.gov")
     r = browser.post("/admin/users/new", {
         "name": "  Grace Hopper ", "email": "Grace@Example.gov", "org_unit_id": str(team.id),
@@ -204,7 +179,7 @@ def test_create_user_validation_errors(signed_in, make_user, db):
 
 def test_edit_user_and_grant_and_revoke_roles(signed_in, make_user, db):
     browser, admin = signed_in("admin")
-    team = unit(db, "Team")
+    team = make_unit(db, "Team")
     boss = make_user(email="boss@example.gov")
     person = make_user("trainer", name="Old Name", email="p@example.gov")
     form = browser.get(f"/admin/users/{person.id}").text

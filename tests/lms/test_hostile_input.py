@@ -22,11 +22,13 @@ from starlette.testclient import TestClient
 from assessments.models import Attempt
 from lms.api.service import api_token_create
 from courses.models import Lesson, Module
-from lms.competences.models import Competence, JobProfile
-from lms.people.models import OrgUnit, Role
+from lms.competences.models import Competence
+from lms.people.models import Role
 from tests.assessments.factories import make_category, make_question, make_quiz, single_choice
 from tests.conftest import Browser, csrf_from, sign_in
-from tests.courses.factories import load_digcomp, make_course
+from tests.courses.factories import make_course
+from tests.lms.competences.factories import load_digcomp, make_profile
+from tests.lms.factories import make_unit
 from tests.lms.routes_util import UNSAFE, api_routes
 
 INVALID_UTF8 = b"\xff\xfe\xc3("
@@ -74,13 +76,9 @@ def world(app, db, make_user, client):
     me = make_user(Role.ADMIN.value, Role.TRAINER.value, Role.MANAGER.value, Role.SKILLS_LEAD.value)
     framework = load_digcomp(db)
     competence = db.exec(select(Competence).where(Competence.framework_id == framework.id)).first()
-    unit = OrgUnit(name="Benefits")
-    db.add(unit)
-    db.commit()
+    unit = make_unit(db, "Benefits")
     report = make_user(manager_id=me.id, org_unit_id=unit.id)
-    profile = JobProfile(name="Caseworker")
-    db.add(profile)
-    db.commit()
+    profile = make_profile(db, "Caseworker", {})
     course = make_course(db, editors=[me], modules=[["Read me", "Check yourself"]],
                          competences={competence.id: 2})
     category = make_category(db)

@@ -171,9 +171,3 @@ def test_admin_sees_who_waits_and_clearing_is_audited(app, db, make_user, settin
     signed_in = service.login(db, email=person.email, password=TEST_PASSWORD, client_ip="198.51.100.99",
                               settings=settings)
     assert signed_in.user.id == person.id
-
-
-def test_throttling_pages_are_for_admins_only(signed_in):
-    browser, _me = signed_in("manager")
-    assert browser.get("/admin/sign-in-throttles").status_code == 403
-    assert browser.post("/admin/sign-in-throttles/clear", data={"account": "x@example.gov"}).status_code == 403

@@ -7,13 +7,9 @@ from datetime import datetime
 import pytest
 
 from lms.api.service import api_token_create
-from lms.competences.framework_io import framework_import, parse
-from lms.competences.models import JobProfile, JobProfileRequirement
-from lms.competences.selectors import competence_by_code
-from lms.config import PROJECT_ROOT
 from lms.people.models import OrgUnit
+from tests.lms.competences.factories import load_digcomp
 
-DIGCOMP = PROJECT_ROOT / "lms" / "competences" / "data" / "digcomp-2.2.json"
 ALL_SCOPES = ["frameworks:read", "profiles:read", "reports:read", "people:read"]
 
 
@@ -39,29 +35,4 @@ def issue(db, make_user):
 
 @pytest.fixture
 def digcomp(db):
-    counts = framework_import(db, doc=parse(DIGCOMP.read_bytes(), "json"))
-    db.commit()
-    return counts.framework
-
-
-def competence(db, code: str):
-    found = competence_by_code(db, code)
-    assert found is not None, code
-    return found
-
-
-def make_profile(db, name: str, requirements: dict[str, int]) -> JobProfile:
-    profile = JobProfile(name=name)
-    db.add(profile)
-    db.flush()
-    for code, level in requirements.items():
-        db.add(JobProfileRequirement(job_profile_id=profile.id, competence_id=competence(db, code).id, level=level))
-    db.commit()
-    return profile
-
-
-def make_unit(db, name: str, parent: OrgUnit | None = None) -> OrgUnit:
-    unit = OrgUnit(name=name, parent_id=parent.id if parent else None)
-    db.add(unit)
-    db.commit()
-    return unit
+    return load_digcomp(db)

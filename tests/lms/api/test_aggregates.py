@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.lms.api.conftest import bearer
-from tests.lms.reports.org_builder import make_org
+from tests.lms.reports.factories import make_org
 from tests.lms.reports.test_report_pages import row
 
 NUMBERS = ["people", "requirements", "meeting", "share_meeting", "average_gap", "average_verified", "self_assessed",

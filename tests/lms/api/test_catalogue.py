@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from lms.api.routes import PREFIX
-from tests.lms.api.conftest import ALL_SCOPES, bearer, make_profile, make_unit
+from tests.lms.api.conftest import ALL_SCOPES, bearer
+from tests.lms.competences.factories import make_profile
+from tests.lms.factories import make_unit
 from tests.lms.routes_util import api_routes
 
 

@@ -11,7 +11,9 @@ from sqlmodel import select
 from lms.clock import utcnow
 from lms.competences.models import CompetenceStatus
 from lms.competences.service import evidence_record
-from tests.lms.api.conftest import bearer, competence, make_profile, make_unit
+from tests.lms.api.conftest import bearer
+from tests.lms.competences.factories import competence, make_profile
+from tests.lms.factories import make_unit
 from tests.support.queries import counting
 
 

@@ -13,7 +13,9 @@ from lms.api.models import ApiToken
 from lms.api.service import ApiTokenError, api_token_create, api_token_revoke
 from lms.audit.models import AuditEvent
 from lms.clock import utcnow
-from tests.lms.api.conftest import bearer, make_profile, make_unit
+from tests.lms.api.conftest import bearer
+from tests.lms.competences.factories import make_profile
+from tests.lms.factories import make_unit
 
 # One path per endpoint and the scope it needs ({profile}, {unit}, {person} are filled in by the tests).
 ENDPOINTS = [

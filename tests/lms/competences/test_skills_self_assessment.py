@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from lms.competences.models import CompetenceStatus, Evidence
 from tests.conftest import csrf_from
-from tests.lms.competences.test_skills_pages import comp, load_digcomp, make_profile, record, text
+from tests.lms.competences.factories import competence as comp, load_digcomp, make_profile, record
+from tests.lms.competences.test_skills_pages import text
 
 HTMX = {"HX-Request": "true"}
 

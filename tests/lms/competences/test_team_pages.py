@@ -14,40 +14,10 @@ from sqlmodel import select
 
 from lms.audit.models import AuditEvent
 from lms.clock import utcnow
-from lms.config import PROJECT_ROOT
-from lms.competences.framework_io import framework_import, parse
-from lms.competences.models import JobProfile, JobProfileRequirement
-from lms.competences.selectors import competence_by_code
-from lms.competences.service import evidence_record, status_refresh
+from lms.competences.models import JobProfile
+from lms.competences.service import status_refresh
 from lms.people.models import User
-
-DIGCOMP = PROJECT_ROOT / "lms" / "competences" / "data" / "digcomp-2.2.json"
-REQUIRED = {"1.1": 3, "2.1": 2, "4.2": 4}
-
-
-def load_digcomp(db):
-    framework_import(db, doc=parse(DIGCOMP.read_bytes(), "json"))
-    db.commit()
-
-
-def comp(db, code):
-    return competence_by_code(db, code)
-
-
-def make_profile(db, name="Caseworker", requirements=None) -> JobProfile:
-    profile = JobProfile(name=name)
-    db.add(profile)
-    db.flush()
-    for code, level in (requirements or REQUIRED).items():
-        db.add(JobProfileRequirement(job_profile_id=profile.id, competence_id=comp(db, code).id, level=level))
-    db.commit()
-    return profile
-
-
-def record(db, user, code, level, source="course", by=None, **kw):
-    evidence = evidence_record(db, user=user, competence=comp(db, code), level=level, source=source, by=by, **kw)
-    db.commit()
-    return evidence
+from tests.lms.competences.factories import REQUIRED, competence as comp, load_digcomp, make_profile, record
 
 
 def text(response) -> str:

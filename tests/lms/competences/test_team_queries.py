@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 from lms.competences.models import CompetenceStatus
 from lms.people.models import RoleGrant, User
 from tests.conftest import sign_in
-from tests.lms.competences.test_team_pages import REQUIRED, comp, load_digcomp, make_profile, record
+from tests.lms.competences.factories import REQUIRED, competence as comp, load_digcomp, make_profile, record
 from tests.support.queries import counting
 
 

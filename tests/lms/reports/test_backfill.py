@@ -12,7 +12,7 @@ from lms.competences.service import evidence_record
 from lms.reports.backfill import snapshot_backfill
 from lms.reports.models import ReportSnapshotCell
 from lms.reports.snapshot import SnapshotError, snapshot_take
-from tests.lms.reports.org_builder import make_org
+from tests.lms.reports.factories import make_org
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 

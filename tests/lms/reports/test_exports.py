@@ -41,7 +41,7 @@ def test_unit_export_has_exactly_the_rows_and_figures_of_the_page(db, org, lead,
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
         assert "attachment" in response.headers["content-disposition"]
         expected = [[row.label, column.code, *map(_as_text, cell_values(cell))]
-                    for row in (page.total, *page.parts) for column, cell in zip(page.columns, row.cells)]
+                    for row in (page.total, *page.parts) for column, cell in zip(page.columns, row.cells, strict=True)]
         got = [[r["group"], r["column_code"], *(r[f] for f in FIGURES), r["suppressed"]] for r in csv_rows(response)]
         assert got == expected
 
@@ -136,14 +136,6 @@ def test_formula_in_a_unit_name_is_neutralised(org, lead):
     workbook = load_workbook(io.BytesIO(response.content))
     cells = [c for row in workbook.active.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK")]
     assert cells and all(c.data_type == "s" for c in cells)
-
-
-@pytest.mark.parametrize("url", ["/reports/units/-1/export.csv", "/reports/units/-1/export.xlsx",
-                                 "/reports/export/all.csv", "/reports/export/all.xlsx"])
-@pytest.mark.parametrize("role", ["manager", "trainer", None])
-def test_only_reports_users_can_export(org, signed_in, url, role):
-    browser, _user = signed_in(*([role] if role else []))
-    assert browser.get(url).status_code == 403
 
 
 def test_admins_can_export_and_unknown_formats_units_and_frameworks_are_not_found(org, signed_in):

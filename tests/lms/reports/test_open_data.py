@@ -108,11 +108,3 @@ def test_dictionary_describes_every_field(org, lead):
     assert all(r["type"] in {"string", "integer", "number", "boolean"} and r["description"] for r in rows)
     as_json = lead.get("/reports/open-data/dictionary.json").json()
     assert [f["field"] for f in as_json["fields"]] == FIELDS
-
-
-@pytest.mark.parametrize("url", ["/reports/open-data", "/reports/open-data.csv", "/reports/open-data.json",
-                                 "/reports/open-data/dictionary.csv", "/reports/open-data/dictionary.json"])
-def test_only_reports_users_get_open_data(signed_in, client, url):
-    assert client.get(url).status_code in (303, 307)  # signed out: to the sign-in page
-    browser, _user = signed_in("manager")
-    assert browser.get(url).status_code == 403

@@ -9,7 +9,7 @@ from lms.jobs.registry import registry
 from lms.reports.aggregate import direct_cells
 from lms.reports.models import ReportSnapshot, ReportSnapshotCell
 from lms.reports.snapshot import SnapshotError, snapshot_cells, snapshot_job, snapshot_take
-from tests.lms.reports.org_builder import make_org
+from tests.lms.reports.factories import make_org
 from tests.lms.test_cli import fresh_settings, lms  # noqa: F401 - the CLI test needs fresh settings
 
 
