@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from assessments.models import Attempt, Question, Quiz, QuizSlot
 from courses.models import Course, Lesson
 from lms.competences.models import Competence, Evidence
 from lms.competences.service import statuses_rebuild
-from lms.demo import demo_load
 from lms.people.selectors import user_by_email
 
 
+@pytest.mark.demo
 def test_demo_quizzes_questions_and_attempts(db):
-    demo_load(db)
-    db.commit()
-
     quizzes = {q.lesson_id: q for q in db.exec(select(Quiz)).all()}
     lessons = {lesson.id: lesson for lesson in db.exec(select(Lesson).where(Lesson.id.in_(quizzes))).all()}
     by_course: dict[int, list[Quiz]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import func, select
 
 from courses.models import (
@@ -20,7 +21,6 @@ from courses.models import (
 from lms.clock import utcnow
 from lms.competences.models import Evidence
 from lms.competences.service import statuses_rebuild
-from lms.demo import demo_load
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.people.selectors import user_by_email
 from tests.conftest import sign_in
@@ -58,9 +58,8 @@ def _check_catalogue(db, trainer):
     return published, drafts[0]
 
 
+@pytest.mark.demo
 def test_demo_has_courses_activity_and_a_consistent_skills_picture(db, client):
-    demo_load(db)
-    db.commit()
     trainer = user_by_email(db, "trainer@example.gov")
     employee = user_by_email(db, "employee@example.gov")
     published, draft = _check_catalogue(db, trainer)

@@ -55,3 +55,24 @@ def test_valid_token_is_accepted_as_form_field_or_header(client, make_user, via)
     else:
         response = client.post("/login", data=data, headers={"X-CSRF-Token": token})
     assert response.status_code == 303
+
+
+def test_the_test_browser_keeps_the_token_of_each_session(client, make_user):
+    """tests.conftest.Browser reads the token once per session, and again after signing in as someone else."""
+    from tests.conftest import sign_in
+
+    alice, bob = make_user(), make_user()
+    pages: list[str] = []
+    client.event_hooks["request"].append(lambda request: pages.append(request.url.path))
+    browser = Browser(client)
+    assert sign_in(client, alice.email).status_code == 303
+    alices = browser.token()
+    for _ in range(3):
+        assert browser.post("/account/password", {"current_password": "wrong"}).status_code == 422
+    assert pages.count("/account") == 1 and browser.token() == alices
+    assert sign_in(client, bob.email).status_code == 303
+    bobs = browser.token()
+    assert bobs != alices and pages.count("/account") == 2
+    assert browser.post("/account/password", {"current_password": "wrong"}).status_code == 422
+    assert browser.post("/logout").status_code == 303
+    assert browser.token() not in (alices, bobs)

@@ -13,10 +13,9 @@ from lms.people.models import OrgUnit, RoleGrant, User
 from lms.people.selectors import direct_reports, reporting_line_ids, user_by_email, user_roles
 
 
-def test_demo_builds_a_department_with_the_four_accounts(db):
-    summary = demo_load(db)
-    db.commit()
-
+@pytest.mark.demo
+def test_demo_builds_a_department_with_the_four_accounts(db, demo_summary):
+    summary = demo_summary
     users = db.exec(select(User)).all()
     assert 100 <= len(users) == summary.users <= 140
     assert len({u.name for u in users}) == len(users), "names should be varied"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from sqlalchemy import event, func, select as sa_select
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -25,7 +26,6 @@ from courses.files.service import attachment_store
 from courses.models import Course, CourseStatus, Lesson, LessonKind
 from lms.api.service import api_token_create
 from lms.competences.models import Framework, JobProfileRequirement
-from lms.demo import demo_load
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.people.models import OrgUnit, User
 from tests.conftest import sign_in
@@ -110,9 +110,8 @@ def concrete_paths(path: str, values: dict[str, list]) -> list[str]:
     return found
 
 
+@pytest.mark.demo
 def test_no_get_route_writes_for_any_persona(app, db):
-    demo_load(db)
-    db.commit()
     values = candidates(db, app)
     get_routes = sorted({r.path for r in api_routes(app) if "GET" in r.methods})
 

@@ -1,11 +1,11 @@
 """The demo data gives the demo manager a heatmap worth looking at."""
 
+import pytest
 from sqlmodel import select
 
 from lms.competences.models import CompetenceStatus, Evidence, Framework
 from lms.competences.service import statuses_rebuild
 from lms.competences.team import team_heatmap
-from lms.demo import demo_load
 from lms.people.models import User
 
 
@@ -13,9 +13,8 @@ def _user(db, email):
     return db.exec(select(User).where(User.email == email)).one()
 
 
+@pytest.mark.demo
 def test_demo_loads_digcomp_profiles_and_a_spread_of_evidence(db):
-    demo_load(db)
-    db.commit()
     assert db.exec(select(Framework.code)).all() == ["DigComp"]
     employee, manager = _user(db, "employee@example.gov"), _user(db, "manager@example.gov")
     assert employee.job_profile_id and manager.job_profile_id
