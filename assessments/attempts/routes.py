@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlmodel import Session
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from assessments.attempts.views import answer_from_form, question_view, review_view
@@ -177,7 +177,7 @@ def slot_save(request: Request, db: DbSession, user: SignedInUser, found: OwnAtt
     return redirect(request, _after_save(attempt, quiz, slot, form.get("action")))
 
 
-def _after_save(attempt: Attempt, quiz: Quiz, slot: int, action) -> str:
+def _after_save(attempt: Attempt, quiz: Quiz, slot: int, action: str | UploadFile | None) -> str:
     base = f"/attempts/{attempt.id}"
     last = slot + 1 >= len(attempt.layout)
     if not one_per_page(attempt, quiz):

@@ -35,7 +35,7 @@ from assessments.bank.service import (
     BankError, category_create, category_rename, question_archive, question_create, question_duplicate, question_update,
 )
 from assessments.interchange.gift import export_gift
-from assessments.grading import grade
+from assessments.grading import Grade, grade
 from assessments.models import Question, QuestionCategory
 from assessments.interchange.moodle_xml import export_moodle_xml
 from assessments.questions import KINDS, QuestionData
@@ -207,7 +207,7 @@ def question_edit_post(request: Request, db: DbSession, user: AuthorUser, questi
 
 
 def _preview(request: Request, db: Session, question: Question, *, answer: dict | None = None,
-             result=None) -> Response:
+             result: Grade | None = None) -> Response:
     data = QuestionData.from_dict(question.data)
     answers = sorted({p.answer for p in data.pairs}, key=str.casefold)
     return render(request, "assessments/bank/preview.html", {

@@ -12,7 +12,7 @@ import base64
 import secrets
 import time
 import zlib
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from sqlmodel import Session
@@ -47,7 +47,7 @@ PARSERS = {"gift": parse_gift, "xml": parse_moodle_xml}
 EXTENSIONS = {".gift": "gift", ".txt": "gift", ".xml": "xml"}
 
 
-def _page(request: Request, db: Session, *, status_code: int = 200, **context) -> Response:
+def _page(request: Request, db: Session, *, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("target", "")
     return render(request, "assessments/interchange/import.html", {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -11,6 +12,7 @@ from starlette.responses import Response
 from lms.web.paging import SHORT_ROWS, Page, clamp_page, page_size, url_with
 from lms.clock import utcnow
 from lms.db import known
+from lms.people.models import User
 from lms.web.access import ManagerUser, SignedInUser
 from lms.web.deps import DbSession
 from lms.web.params import parse_id
@@ -30,7 +32,7 @@ Param = Annotated[str, Query(max_length=100)]
 PageNo = Annotated[int, Query(ge=1, le=1_000_000)]
 
 
-def _recommended(db: Session, user, now, enrolled: set[int]) -> list[dict]:
+def _recommended(db: Session, user: User, now: datetime, enrolled: set[int]) -> list[dict]:
     """Courses that close the user's gaps, each listed once with the gaps it closes, best fit first."""
     gaps = user_gaps(db, user, now)
     found = suggestions(db, [(known(c.id), required) for c, required, _v in gaps], exclude_course_ids=enrolled)

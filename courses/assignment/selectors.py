@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, select as sa_select
+from sqlalchemy import ColumnElement, Label, Row, Select, Subquery, and_, case, func, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -32,7 +32,7 @@ CATEGORY_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", IN_PROGRESS: "In pr
 ASSIGNED_SOURCES = (EnrolmentSource.ASSIGNED.value, EnrolmentSource.RULE.value)
 
 
-def category_expr(now: datetime):
+def category_expr(now: datetime) -> ColumnElement[int]:
     return case(
         (Enrolment.status == "completed", COMPLETED),
         (and_(Enrolment.due_at.is_not(None), col(Enrolment.due_at) < now), OVERDUE),
@@ -89,7 +89,7 @@ class LearningItem:
         return "You enrolled yourself"
 
 
-def _assigners(enrolment_ids):
+def _assigners(enrolment_ids: Select[int]) -> Subquery:
     """Per enrolment: the latest assignment made by a person, and whether a rule assigned it."""
     person_aid = func.max(case((Assignment.assigned_by_id.is_not(None), Assignment.id)))
     return (sa_select(Assignment.enrolment_id.label("enrolment_id"), person_aid.label("person_aid"),
@@ -98,8 +98,10 @@ def _assigners(enrolment_ids):
             .group_by(Assignment.enrolment_id).subquery("assigners"))
 
 
-def _items_stmt(now: datetime, enrolment_ids, *, with_learner: bool = False):
-    """Enrolment, course, category and who assigned it, in one statement."""
+def _items_stmt(now: datetime, enrolment_ids: Select[int], *,
+                with_learner: bool = False) -> tuple[Select, Label[int], type[User]]:
+    """Enrolment, course, category and who assigned it (and the learner), in one statement; with the category
+    column and the learner's alias to order by."""
     latest = _assigners(enrolment_ids)
     by_assignment = aliased(Assignment)
     assigner = aliased(User)
@@ -120,7 +122,7 @@ def _items_stmt(now: datetime, enrolment_ids, *, with_learner: bool = False):
     return stmt, category, learner
 
 
-def _item(row, with_learner: bool = False) -> LearningItem:
+def _item(row: Row, with_learner: bool = False) -> LearningItem:
     enrolment, course, category, assigned_by, rule_id, message = row[:6]
     return LearningItem(enrolment, course, category, assigned_by, rule_id is not None, message or "",
                         row[6] if with_learner else None)
@@ -254,7 +256,7 @@ class AssignmentFilters(ListFilters):
     q: str = ""
 
 
-def _line_enrolments(manager_id: int, filters: AssignmentFilters, now: datetime):
+def _line_enrolments(manager_id: int, filters: AssignmentFilters, now: datetime) -> Select[int]:
     line = reporting_line_cte(manager_id)
     stmt = (sa_select(Enrolment.id).join(User, User.id == Enrolment.user_id)
             .where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id)),

@@ -7,6 +7,7 @@ an id from another course is a 404 like any other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -50,7 +51,8 @@ def _outline_done(request: Request, db: Session, course: Course, message: str, *
     return redirect(request, f"/author/courses/{course.id}#{anchor}")
 
 
-def _outline_change(request: Request, db: Session, course: Course, change, message: str, anchor: str) -> Response:
+def _outline_change(request: Request, db: Session, course: Course, change: Callable[[], object], message: str,
+                    anchor: str) -> Response:
     try:
         change()
         db.commit()

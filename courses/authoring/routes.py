@@ -71,7 +71,8 @@ def course_new(request: Request, db: DbSession, user: AuthorUser) -> Response:
     return _form_page(request, db, CourseForm())
 
 
-def _posted_form(title, summary, audience, estimated_minutes, competence_id, level) -> CourseForm:
+def _posted_form(title: str, summary: str, audience: str, estimated_minutes: str, competence_id: list[str],
+                 level: list[str]) -> CourseForm:
     return CourseForm.from_lists(title=title, summary=summary, audience=audience,
                                  estimated_minutes=estimated_minutes, competence_ids=competence_id, levels=level)
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import Float, case, cast, func, select as sa_select
+from sqlalchemy import ColumnElement, Float, case, cast, func, select as sa_select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, select
 
 from lms.competences.models import Competence, CompetenceArea, Framework
@@ -106,8 +109,9 @@ class CourseStats:
         return round(100 * self.completed / self.enrolments) if self.enrolments else None
 
 
-def _seconds_between(session: Session, start, end):
-    """Average of end - start in seconds, in SQL on either engine."""
+def _seconds_between(session: Session, start: InstrumentedAttribute[datetime | None],
+                     end: InstrumentedAttribute[datetime | None]) -> ColumnElement[float | Decimal | None]:
+    """Average of end - start in seconds, in SQL on either engine (NULL without rows; numeric on PostgreSQL)."""
     if session.get_bind().dialect.name == "sqlite":
         return func.avg((func.julianday(end) - func.julianday(start)) * 86400.0)
     return func.avg(func.extract("epoch", end - start))

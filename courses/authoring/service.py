@@ -6,7 +6,10 @@ progress on can only be hidden.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select as sa_select
+from typing import Protocol, TypeVar
+
+from sqlalchemy import ColumnElement, func, select as sa_select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, select
 
 from lms.audit.service import audit_record
@@ -145,7 +148,7 @@ def editor_remove(session: Session, *, course: Course, user_id: int, by: User) -
                  detail={"user_id": user_id})
 
 
-def _next_position(session: Session, column, *where) -> int:
+def _next_position(session: Session, column: InstrumentedAttribute[int], *where: ColumnElement[bool]) -> int:
     top = session.exec(sa_select(func.max(column)).where(*where)).scalar_one()
     return 0 if top is None else top + 1
 
@@ -164,7 +167,19 @@ def module_update(session: Session, *, module: Module, title: str) -> None:
     session.add(module)
 
 
-def position_move(session: Session, siblings: list, item, direction: str) -> bool:
+class Positioned(Protocol):
+    """A row kept in order among its siblings: a module, a lesson, a quiz slot."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    position: int
+
+
+PositionedT = TypeVar("PositionedT", bound=Positioned)
+
+
+def position_move(session: Session, siblings: list[PositionedT], item: PositionedT, direction: str) -> bool:
     """Swap ``item`` with its neighbour; positions are renumbered first so duplicates cannot stick."""
     index = next(i for i, s in enumerate(siblings) if s.id == item.id)
     other = index - 1 if direction == "up" else index + 1
@@ -189,7 +204,7 @@ def module_hide(session: Session, *, module: Module, hidden: bool) -> None:
     session.add(module)
 
 
-def _progress_exists(session: Session, *where) -> bool:
+def _progress_exists(session: Session, *where: ColumnElement[bool]) -> bool:
     return session.exec(sa_select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id)
                         .where(*where).limit(1)).first() is not None
 

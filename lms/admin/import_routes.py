@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import Response
@@ -30,7 +30,7 @@ COLUMNS = [
 ]
 
 
-def _page(request: Request, status_code: int = 200, **context) -> Response:
+def _page(request: Request, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("dry_run", False)
     return render(request, "admin/import.html", {"columns": COLUMNS, **context}, status_code=status_code)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
@@ -27,7 +27,7 @@ Name = Annotated[str, Form(max_length=200)]
 ParentId = Annotated[str, Form(max_length=20)]
 
 
-def _tree_page(request: Request, db: Session, status_code: int = 200, **context) -> Response:
+def _tree_page(request: Request, db: Session, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("form", {"name": "", "parent_id": ""})
     context["tree"] = org_unit_tree(db)
@@ -71,7 +71,7 @@ def _unit(db: Session, unit_id: int) -> OrgUnit:
     return unit
 
 
-def _edit_page(request: Request, db: Session, unit: OrgUnit, status_code: int = 200, **context) -> Response:
+def _edit_page(request: Request, db: Session, unit: OrgUnit, status_code: int = 200, **context: Any) -> Response:
     # A unit cannot move under itself or its own sub-units, so those are not offered.
     excluded = org_unit_subtree_ids(db, unit.id)
     context.setdefault("errors", {})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session
@@ -107,7 +107,7 @@ def user_create(
     return redirect(request, f"/admin/users/{person.id}")
 
 
-def _edit_page(request: Request, db: Session, person: User, status_code: int = 200, **context) -> Response:
+def _edit_page(request: Request, db: Session, person: User, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("form", UserForm.of(db, person))
     context["person"] = person
     return _form_page(request, db, "admin/user_edit.html", context, status_code=status_code)

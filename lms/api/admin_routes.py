@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/admin/api-tokens")
 Short = Annotated[str, Form(max_length=300)]
 
 
-def _list_page(request: Request, db: Session, status_code: int = 200, **context) -> Response:
+def _list_page(request: Request, db: Session, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("form", {"name": "", "scopes": [], "org_unit_id": "", "expires_on": ""})
     context.update(tokens=api_tokens(db), now=utcnow(), scope_options=list(SCOPES.items()),

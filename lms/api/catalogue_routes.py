@@ -16,7 +16,7 @@ router = APIRouter()
 
 
 @router.get("/frameworks", response_model=list[schemas.FrameworkSummary], tags=["frameworks"])
-def frameworks(db: DbSession, caller: FrameworksCaller):
+def frameworks(db: DbSession, caller: FrameworksCaller) -> list[schemas.FrameworkSummary]:
     """Every competence framework, with how many areas and competences it has."""
     return [
         schemas.FrameworkSummary(code=s.framework.code, name=s.framework.name, version=s.framework.version,
@@ -28,7 +28,7 @@ def frameworks(db: DbSession, caller: FrameworksCaller):
 
 @router.get("/frameworks/{code}", response_model=schemas.FrameworkDetail, tags=["frameworks"],
             responses={404: {"model": schemas.Error}})
-def framework(code: str, db: DbSession, caller: FrameworksCaller):
+def framework(code: str, db: DbSession, caller: FrameworksCaller) -> schemas.FrameworkDetail:
     """One framework: its proficiency levels, and its areas with their competences, in order."""
     found = framework_by_code(db, code)
     if found is None:
@@ -50,7 +50,7 @@ def framework(code: str, db: DbSession, caller: FrameworksCaller):
 
 
 @router.get("/job-profiles", response_model=list[schemas.JobProfileSummary], tags=["job profiles"])
-def job_profiles(db: DbSession, caller: ProfilesCaller):
+def job_profiles(db: DbSession, caller: ProfilesCaller) -> list[schemas.JobProfileSummary]:
     """Every job profile, with how many competences it requires."""
     return [schemas.JobProfileSummary(id=p.id, name=p.name, description=p.description, requirements=n)
             for p, n in profile_summaries(db)]
@@ -58,7 +58,7 @@ def job_profiles(db: DbSession, caller: ProfilesCaller):
 
 @router.get("/job-profiles/{profile_id}", response_model=schemas.JobProfileDetail, tags=["job profiles"],
             responses={404: {"model": schemas.Error}})
-def job_profile(profile_id: Id, db: DbSession, caller: ProfilesCaller):
+def job_profile(profile_id: Id, db: DbSession, caller: ProfilesCaller) -> schemas.JobProfileDetail:
     """One job profile and the level it requires for each competence."""
     profile = db.get(JobProfile, profile_id)
     if profile is None:

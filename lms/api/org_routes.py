@@ -24,7 +24,7 @@ class By(StrEnum):
 
 
 @router.get("/org-units", response_model=list[schemas.OrgUnitOut])
-def org_units(db: DbSession, caller: ReportsCaller):
+def org_units(db: DbSession, caller: ReportsCaller) -> list[schemas.OrgUnitOut]:
     """The token's unit and every unit below it (the whole organisation for an unlimited token), in path order.
     The top unit of a limited token keeps its real parent_id, which lies outside what the token can see."""
     units = units_in_scope(db, caller.org_unit_id)
@@ -61,7 +61,7 @@ def org_unit_aggregates(
     caller: ReportsCaller,
     by: By = By.area,
     framework: Annotated[str | None, Query(max_length=64, description="Framework code; default: the first loaded")] = None,
-):
+) -> schemas.OrgUnitAggregates:
     """The same figures as the organisation report for this unit and the units it is made of. Groups smaller
     than `min_group`, and any figure that would let one be worked out by subtraction, are suppressed."""
     unit = unit_in_scope(db, unit_id=unit_id, scope_unit_id=caller.org_unit_id)

@@ -45,7 +45,7 @@ def people(
                                           description="Only people in this unit and the units below it")] = None,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
-):
+) -> schemas.PeoplePage:
     """Active people the token may see, by name, one page at a time. Follow `next` for the rest."""
     if org_unit is not None and unit_in_scope(db, unit_id=org_unit, scope_unit_id=caller.org_unit_id) is None:
         raise HTTPException(status_code=404, detail="There is no such unit, or this API token may not see it.")
@@ -60,7 +60,7 @@ def people(
 
 @router.get("/people/{person_id}/competences", response_model=schemas.PersonCompetences,
             responses={404: {"model": schemas.Error}})
-def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller):
+def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller) -> schemas.PersonCompetences:
     """Required, verified (expired evidence counts as 0) and self-assessed levels for each competence the
     person's job profile requires. The self-assessment is reported apart: it never counts as verified."""
     row = person_in_scope(db, person_id=person_id, scope_unit_id=caller.org_unit_id)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.competences.admin_selectors import framework_summaries, framework_trees
-from lms.competences.framework_io import MAX_BYTES, FrameworkFileError, export_csv, export_json
+from lms.competences.framework_io import MAX_BYTES, FrameworkFileError, ImportCounts, export_csv, export_json
 from lms.competences.framework_service import (
     FORMATS,
     competence_set_validity,
@@ -34,12 +34,12 @@ router = APIRouter(prefix="/frameworks")
 FORMAT_CHOICES = [("auto", "Work it out from the file"), ("json", "JSON"), ("csv", "CSV")]
 
 
-def _counts_text(counts) -> str:
+def _counts_text(counts: ImportCounts) -> str:
     return (f"{counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged "
             "(framework, levels, areas and competences).")
 
 
-def _list_page(request: Request, db: Session, status_code: int = 200, **context) -> Response:
+def _list_page(request: Request, db: Session, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("fmt", "auto")
     return render(request, "competences/frameworks.html", {
@@ -113,7 +113,7 @@ def framework_export_csv(db: DbSession, user: AdminUser, framework_id: Id) -> Re
     return _download(framework, export_csv(db, framework), "csv", "text/csv; charset=utf-8")
 
 
-def _detail_page(request: Request, db: Session, framework: Framework, status_code: int = 200, **context) -> Response:
+def _detail_page(request: Request, db: Session, framework: Framework, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("values", {})
     tree = framework_trees(db, framework.id)[0]

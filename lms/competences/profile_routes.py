@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from sqlmodel import Session
@@ -33,7 +33,7 @@ Description = Annotated[str, Form(max_length=4000)]
 LEVEL_PREFIX = "level-"
 
 
-def _list_page(request: Request, db: Session, page: int = 1, status_code: int = 200, **context) -> Response:
+def _list_page(request: Request, db: Session, page: int = 1, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("form", {"name": "", "description": ""})
     return render(request, "competences/job_profiles.html", {
@@ -71,7 +71,7 @@ def _profile(db: Session, profile_id: int) -> JobProfile:
     return profile
 
 
-def _detail_page(request: Request, db: Session, profile: JobProfile, status_code: int = 200, **context) -> Response:
+def _detail_page(request: Request, db: Session, profile: JobProfile, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("grid_errors", {})
     context.setdefault("delete_errors", {})

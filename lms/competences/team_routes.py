@@ -7,6 +7,7 @@ answered with 404 on every route here, so nothing reveals who exists elsewhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -16,9 +17,9 @@ from starlette.responses import Response
 from lms.web.forms import field_errors
 from lms.web.paging import SHORT_ROWS, ListFilters, Page, clamp_page, page_size
 from lms.clock import utcnow
-from lms.competences.models import MAX_LEVEL, Competence, JobProfile
+from lms.competences.models import MAX_LEVEL, Competence, Evidence, JobProfile
 from lms.competences.selectors import (
-    area_options, evidence_by_competence, job_profiles, levels_by_framework, skill_rows,
+    EvidenceView, Heatmap, SkillRow, area_options, evidence_by_competence, job_profiles, levels_by_framework, skill_rows,
 )
 from lms.competences.service import CompetenceError, manager_rate
 from lms.competences.team import person_gaps, team_heatmap, team_summary
@@ -54,7 +55,7 @@ def _filters(area: str, direct: str, profile: str, sort: str, page: int = 1) -> 
                        sort=sort if sort in SORTS else "name", page=page)
 
 
-def _heatmap(db: Session, manager: User, filters: TeamFilters):
+def _heatmap(db: Session, manager: User, filters: TeamFilters) -> tuple[Heatmap, list[JobProfile]]:
     heatmap = team_heatmap(db, manager_id=manager.id, direct_only=filters.direct, area_id=filters.area,
                            profile_id=filters.profile, sort=filters.sort)
     profiles = job_profiles(db)
@@ -62,7 +63,7 @@ def _heatmap(db: Session, manager: User, filters: TeamFilters):
     return heatmap, profiles
 
 
-def _gap_actions(db: Session, heatmap) -> list[tuple[Competence, int, list]]:
+def _gap_actions(db: Session, heatmap: Heatmap) -> list[tuple[Competence, int, list]]:
     """(competence, people below, courses) for each column with a gap, in column order; the courses
     reach the highest level anyone below needs. One hook call, whatever the number of columns."""
     needed: dict[int, int] = {}
@@ -126,7 +127,7 @@ def _person_in_line(db: Session, manager: User, user_id: int) -> User:
     return person
 
 
-def _latest_verified(history, row, now):
+def _latest_verified(history: list[EvidenceView], row: SkillRow, now: datetime) -> Evidence | None:
     """The evidence that gave the verified level, for its source and date."""
     for view in history:
         e = view.evidence

@@ -6,6 +6,8 @@ file too. The database is read before the response starts; the rows are then wri
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -33,7 +35,7 @@ def _format(fmt: str, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
-def _spreadsheet(fmt: str, stem: str, rows) -> Response:
+def _spreadsheet(fmt: str, stem: str, rows: Iterable[Sequence]) -> Response:
     filename = f"{stem}-{utcnow().date().isoformat()}.{fmt}"
     if fmt == "csv":
         return csv_response(filename, REPORT_HEADER, rows)

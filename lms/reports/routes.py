@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.reports.aggregate import Figures
 from lms.reports.cube import AREA, COMPETENCE, UNIT
 from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of
 from lms.reports.selectors import Columns, level_bands
@@ -32,7 +33,7 @@ def _context(request: Request, db: Session, columns: Columns, view: str) -> dict
     settings = request.app.state.settings
     bands = level_bands(db, columns)
 
-    def band_counts(figures) -> list[int]:
+    def band_counts(figures: Figures) -> list[int]:
         return [sum(figures.levels[level] for level in levels) for _, levels in bands]
 
     return {"view": view, "view_options": VIEW_OPTIONS, "min_group": settings.report_min_group,

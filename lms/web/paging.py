@@ -7,6 +7,7 @@ A list route builds its filters (a ``ListFilters`` subclass) from the query stri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import ClassVar
@@ -60,7 +61,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def url_with(base: str, params: dict, **changes) -> str:
+def url_with(base: str, params: Mapping[str, str | int | None], **changes: str | int | None) -> str:
     """``base`` with the current filters (empty ones dropped) and some of them changed."""
     merged = {**params, **changes}
     query = urlencode({k: v for k, v in merged.items() if v not in (None, "") and not (k == "page" and v == 1)})
@@ -100,6 +101,6 @@ class ListFilters:
         """Nothing is chosen: no filter and the default order."""
         return not self.params()
 
-    def url(self, base: str, **changes) -> str:
+    def url(self, base: str, **changes: str | int | None) -> str:
         """``base`` with these filters and some of them changed, e.g. ``url("/admin/users", page=2)``."""
         return url_with(base, self.params(), **changes)
