@@ -34,7 +34,13 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from assessments.questions import (
-    ALL_OR_NOTHING, EPSILON, MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, QuestionData,
+    ALL_OR_NOTHING,
+    EPSILON,
+    MATCHING,
+    MULTIPLE_CHOICE,
+    NUMERIC,
+    SHORT_TEXT,
+    QuestionData,
 )
 
 
@@ -179,8 +185,9 @@ def grade_attempt(questions_and_responses: Iterable[tuple[QuestionData, Mapping[
     return AttemptScore(round(score, 7), round(max_score, 7), round(percent, 7))
 
 
-def diagnostic_levels(subscores_by_competence: Mapping[Any, tuple[float, float]],
-                      bands: Iterable[tuple[float, Any]]) -> dict[Any, Any]:
+def diagnostic_levels(
+    subscores_by_competence: Mapping[Any, tuple[float, float]], bands: Iterable[tuple[float, Any]]
+) -> dict[Any, Any]:
     """Map each competence's sub-score to the level of the highest band its percent reaches.
 
     ``bands`` is ``[(min_percent, level), ...]`` in any order. A competence with no questions

@@ -44,8 +44,7 @@ class QuestionCategory(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True,
-                                                                   ondelete="SET NULL", index=False))
+    created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
 
 
@@ -58,13 +57,11 @@ class Question(SQLModel, table=True):
     name: str = Field(max_length=255)
     # assessments.questions.QuestionData.to_dict(): stem, choices, answers, feedback, points.
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    competence_id: int | None = Field(default=None, sa_column=_fk("competence.id", nullable=True,
-                                                                   ondelete="SET NULL"))
+    competence_id: int | None = Field(default=None, sa_column=_fk("competence.id", nullable=True, ondelete="SET NULL"))
     level: int | None = None
     version: int = 1
     archived: bool = False
-    created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True,
-                                                                   ondelete="SET NULL", index=False))
+    created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
 
@@ -76,8 +73,7 @@ class Quiz(SQLModel, table=True):
     __table_args__ = (CheckConstraint("pass_percent BETWEEN 0 AND 100", name="pass_percent_range"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    lesson_id: int = Field(sa_column=Column(Integer, ForeignKey("lesson.id", ondelete="RESTRICT"), unique=True,
-                                            nullable=False))
+    lesson_id: int = Field(sa_column=Column(Integer, ForeignKey("lesson.id", ondelete="RESTRICT"), unique=True, nullable=False))
     pass_percent: int = 70
     time_limit_minutes: int | None = None
     attempts_allowed: int | None = None  # None: unlimited
@@ -85,8 +81,9 @@ class Quiz(SQLModel, table=True):
     shuffle_choices: bool = True
     one_per_page: bool = True
     review_policy: str = Field(default=ReviewPolicy.AFTER_SUBMIT.value, max_length=16)
-    proves_competence_id: int | None = Field(default=None, sa_column=_fk("competence.id", nullable=True,
-                                                                          ondelete="SET NULL", index=False))
+    proves_competence_id: int | None = Field(
+        default=None, sa_column=_fk("competence.id", nullable=True, ondelete="SET NULL", index=False)
+    )
     proves_level: int | None = None
     # A diagnostic quiz maps each competence's sub-score to a level: [[min_percent, level], ...].
     diagnostic: bool = False
@@ -97,16 +94,13 @@ class QuizSlot(SQLModel, table=True):
     """A fixed question, or ``draw_count`` questions drawn at random from a category."""
 
     __tablename__ = "quiz_slot"
-    __table_args__ = (
-        CheckConstraint("question_id IS NOT NULL OR category_id IS NOT NULL", name="has_source"),
-    )
+    __table_args__ = (CheckConstraint("question_id IS NOT NULL OR category_id IS NOT NULL", name="has_source"),)
 
     id: int | None = Field(default=None, primary_key=True)
     quiz_id: int = Field(sa_column=_fk("quiz.id"))
     position: int = 0
     question_id: int | None = Field(default=None, sa_column=_fk("question.id", nullable=True, ondelete="RESTRICT"))
-    category_id: int | None = Field(default=None, sa_column=_fk("question_category.id", nullable=True,
-                                                                 ondelete="RESTRICT"))
+    category_id: int | None = Field(default=None, sa_column=_fk("question_category.id", nullable=True, ondelete="RESTRICT"))
     draw_count: int = 1
 
 
@@ -114,8 +108,14 @@ class Attempt(SQLModel, table=True):
     __tablename__ = "attempt"
     __table_args__ = (
         # At most one attempt in progress per learner and quiz, enforced by the database.
-        Index("uq_attempt_one_in_progress", "quiz_id", "user_id", unique=True,
-              sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
+        Index(
+            "uq_attempt_one_in_progress",
+            "quiz_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("state = 'in_progress'"),
+            postgresql_where=text("state = 'in_progress'"),
+        ),
         Index("ix_attempt_user_quiz", "user_id", "quiz_id"),
     )
 

@@ -113,17 +113,21 @@ class QuestionData:
         return cls(**known)
 
 
-_FIELDS = {"kind", "name", "stem_markdown", "points", "general_feedback", "choices", "accepted",
-           "numeric", "pairs", "multiple_rule"}
+_FIELDS = {"kind", "name", "stem_markdown", "points", "general_feedback", "choices", "accepted", "numeric", "pairs", "multiple_rule"}
 
 
-def true_false(name: str, stem: str, correct: bool, *, feedback_true: str = "", feedback_false: str = "",
-               **kwargs: Any) -> QuestionData:
+def true_false(
+    name: str, stem: str, correct: bool, *, feedback_true: str = "", feedback_false: str = "", **kwargs: Any
+) -> QuestionData:
     """True/false is two choices with the fixed ids ``"true"`` and ``"false"``."""
     return QuestionData(
-        TRUE_FALSE, name, stem,
-        choices=[Choice("true", "True", 1.0 if correct else 0.0, feedback_true),
-                 Choice("false", "False", 0.0 if correct else 1.0, feedback_false)],
+        TRUE_FALSE,
+        name,
+        stem,
+        choices=[
+            Choice("true", "True", 1.0 if correct else 0.0, feedback_true),
+            Choice("false", "False", 0.0 if correct else 1.0, feedback_false),
+        ],
         **kwargs,
     )
 

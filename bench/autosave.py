@@ -29,7 +29,9 @@ def learners(session: Session, count: int) -> list[tuple[str, int, int, int]]:
         .join(slot0, (slot0.c.attempt_id == Attempt.id) & (slot0.c.slot == 0))
         .join(slot1, (slot1.c.attempt_id == Attempt.id) & (slot1.c.slot == 1))
         .where(Attempt.state == "in_progress", Attempt.deadline_at.is_(None))
-        .order_by(Attempt.id).limit(count)).all()
+        .order_by(Attempt.id)
+        .limit(count)
+    ).all()
     if len(rows) < count:
         raise RuntimeError(f"Only {len(rows)} open attempts; the autosave benchmark needs {count}.")
     return [tuple(r) for r in rows]
@@ -52,12 +54,13 @@ async def autosave_load(base: str, people, *, bare: bool, duration: float, warmu
         async def step(http, index) -> bool:
             attempt_id = people[index][1]
             if bare:
-                answer = await http.post(f"/autosave/{attempt_id}/1",
-                                         data={"sequence": sequences[index], "choice": "true"})
+                answer = await http.post(f"/autosave/{attempt_id}/1", data={"sequence": sequences[index], "choice": "true"})
             else:
-                answer = await http.post(f"/attempts/{attempt_id}/slots/0",
-                                         data={"sequence": sequences[index], "choice": "a",
-                                               "csrf_token": tokens[index]}, headers={"HX-Request": "true"})
+                answer = await http.post(
+                    f"/attempts/{attempt_id}/slots/0",
+                    data={"sequence": sequences[index], "choice": "a", "csrf_token": tokens[index]},
+                    headers={"HX-Request": "true"},
+                )
             following = _next_sequence(answer.text) if answer.status_code == 200 else None
             if following is None:
                 return False

@@ -22,9 +22,10 @@ from lms.db import make_engine
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 FORTUNES = text("SELECT id, name, description FROM job_profile")
-SAVE = text("UPDATE attempt_response SET answer = :answer, saved_at = :saved_at, sequence = sequence + 1 "
-            "WHERE attempt_id = :attempt_id AND slot = :slot AND sequence = :sequence").bindparams(
-    bindparam("answer", type_=JSON()), bindparam("saved_at", type_=UTCDateTime()))
+SAVE = text(
+    "UPDATE attempt_response SET answer = :answer, saved_at = :saved_at, sequence = sequence + 1 "
+    "WHERE attempt_id = :attempt_id AND slot = :slot AND sequence = :sequence"
+).bindparams(bindparam("answer", type_=JSON()), bindparam("saved_at", type_=UTCDateTime()))
 
 
 def create_app() -> FastAPI:
@@ -45,9 +46,10 @@ def create_app() -> FastAPI:
     @app.post("/autosave/{attempt_id}/{slot}")
     def autosave(attempt_id: int, slot: int, sequence: int = Form(0), choice: str = Form("")) -> HTMLResponse:
         with engine.begin() as conn:
-            conn.execute(SAVE, {"answer": {"choice": choice[:8]}, "saved_at": utcnow(),
-                                "attempt_id": attempt_id, "slot": slot, "sequence": sequence})
-        return HTMLResponse(f'<p class="save-status">Saved</p><input type="hidden" name="sequence" '
-                            f'value="{sequence + 1}">')
+            conn.execute(
+                SAVE,
+                {"answer": {"choice": choice[:8]}, "saved_at": utcnow(), "attempt_id": attempt_id, "slot": slot, "sequence": sequence},
+            )
+        return HTMLResponse(f'<p class="save-status">Saved</p><input type="hidden" name="sequence" value="{sequence + 1}">')
 
     return app

@@ -30,15 +30,14 @@ class BulkLoader:
             self._copy(table, rows)
         else:
             for start in range(0, len(rows), BATCH):
-                self.conn.execute(table.insert(), rows[start:start + BATCH])
+                self.conn.execute(table.insert(), rows[start : start + BATCH])
         self.rows[table.name] += len(rows)
         self.seconds[table.name] += time.perf_counter() - started
 
     def _copy(self, table: Table, rows: list[dict]) -> None:
         columns = list(rows[0])
         # COPY bypasses SQLAlchemy's bind processing, so JSON is serialised here; datetimes are aware UTC.
-        convert: list[Callable] = [json.dumps if isinstance(table.c[name].type, JSON) else _same
-                                   for name in columns]
+        convert: list[Callable] = [json.dumps if isinstance(table.c[name].type, JSON) else _same for name in columns]
         names = ", ".join(f'"{name}"' for name in columns)
         cursor = self.conn.connection.driver_connection.cursor()
         with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
@@ -51,9 +50,12 @@ class BulkLoader:
         if not self.postgres:
             return
         for table in tables:
-            self.conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                f"COALESCE((SELECT max(id) FROM \"{table.name}\"), 0) + 1, false)"))
+            self.conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'COALESCE((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'
+                )
+            )
 
 
 def _same(value):

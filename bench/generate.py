@@ -37,10 +37,30 @@ from lms.people.models import User
 SIZES = {"T": 200, "S": 1_000, "M": 10_000, "L": 100_000, "XL": 250_000}
 CHUNK = 5_000  # people whose activity is built and inserted together (bounds memory at XL)
 # Parents before children, so foreign keys hold at every insert.
-ORDER = ["org_unit", "job_profile", "job_profile_requirement", "user_account", "role_grant", "course",
-         "course_editor", "course_competence", "course_module", "lesson", "question_category", "question", "quiz",
-         "quiz_slot", "assignment_rule", "enrolment", "assignment", "lesson_progress", "attempt",
-         "attempt_response", "evidence", "competence_status"]
+ORDER = [
+    "org_unit",
+    "job_profile",
+    "job_profile_requirement",
+    "user_account",
+    "role_grant",
+    "course",
+    "course_editor",
+    "course_competence",
+    "course_module",
+    "lesson",
+    "question_category",
+    "question",
+    "quiz",
+    "quiz_slot",
+    "assignment_rule",
+    "enrolment",
+    "assignment",
+    "lesson_progress",
+    "attempt",
+    "attempt_response",
+    "evidence",
+    "competence_status",
+]
 
 
 class GenerateError(RuntimeError):
@@ -58,8 +78,7 @@ class Summary:
     password: str = DEMO_PASSWORD
 
 
-def generate(url_or_engine: str | Engine, *, size: str = "S", seed: int = 1, replace: bool = False,
-             log=print) -> Summary:
+def generate(url_or_engine: str | Engine, *, size: str = "S", seed: int = 1, replace: bool = False, log=print) -> Summary:
     """Build the organisation; refuses a database that already has people unless ``replace``."""
     if size not in SIZES:
         raise GenerateError(f"Unknown size {size!r}; choose one of {', '.join(SIZES)}.")
@@ -88,15 +107,13 @@ def _generate(engine: Engine, *, size: str, seed: int, replace: bool, log) -> Su
             conn.execute(update(Competence).where(Competence.id == comps[code]).values(evidence_valid_months=months))
         loader = BulkLoader(conn)
         _fill(loader, summary, comps, seed, log)
-        loader.reset_sequences(SQLModel.metadata.tables[name] for name in ORDER
-                               if "id" in SQLModel.metadata.tables[name].c)
+        loader.reset_sequences(SQLModel.metadata.tables[name] for name in ORDER if "id" in SQLModel.metadata.tables[name].c)
         conn.commit()
         if loader.postgres:
             conn.execute(text("ANALYZE"))
             conn.commit()
         summary.rows = dict(loader.rows)
-        ids = conn.execute(select(User.email, User.id).where(
-            User.email.in_([ADMIN, TRAINER, MANAGER, LEAD, EMPLOYEE]))).all()
+        ids = conn.execute(select(User.email, User.id).where(User.email.in_([ADMIN, TRAINER, MANAGER, LEAD, EMPLOYEE]))).all()
         summary.accounts = dict(sorted(ids))
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary
@@ -140,22 +157,35 @@ def _fill(loader: BulkLoader, summary: Summary, comps: dict[str, int], seed: int
     rng = random.Random(f"{seed}:profiles")
     profile_of = {}
     for p in org.people:
-        key = {"chief": "executive", "director": "executive", "head": "executive", "leader": "leader"}.get(
-            p.kind, p.function)
+        key = {"chief": "executive", "director": "executive", "head": "executive", "leader": "leader"}.get(p.kind, p.function)
         # A few people have no profile yet (new starters, unusual roles); the known employee always has one.
         profile_of[p.id] = None if rng.random() < 0.04 and p.email != EMPLOYEE else profile_ids[key]
     joined = now - timedelta(days=1500)
-    timed.insert(tables["user_account"], ({
-        "id": p.id, "email": p.email, "name": p.name, "password_hash": password_hash, "is_active": True,
-        "org_unit_id": p.unit_id, "manager_id": p.manager_id, "job_profile_id": profile_of[p.id],
-        "created_at": joined} for p in org.people))
-    timed.insert(tables["role_grant"], ({"user_id": p.id, "role": role, "granted_at": joined}
-                                        for p in org.people for role in sorted(p.roles)))
+    timed.insert(
+        tables["user_account"],
+        (
+            {
+                "id": p.id,
+                "email": p.email,
+                "name": p.name,
+                "password_hash": password_hash,
+                "is_active": True,
+                "org_unit_id": p.unit_id,
+                "manager_id": p.manager_id,
+                "job_profile_id": profile_of[p.id],
+                "created_at": joined,
+            }
+            for p in org.people
+        ),
+    )
+    timed.insert(
+        tables["role_grant"], ({"user_id": p.id, "role": role, "granted_at": joined} for p in org.people for role in sorted(p.roles))
+    )
 
     trainers = [p.id for p in org.people if "trainer" in p.roles]
     n_courses = max(20, min(500, summary.people // 330))
     content = courses_build(n_courses, comps, trainers, random.Random(f"{seed}:courses"), now)
-    for name in ORDER[ORDER.index("course"):ORDER.index("assignment_rule")]:
+    for name in ORDER[ORDER.index("course") : ORDER.index("assignment_rule")]:
         timed.insert(tables[name], content.tables.get(name, []))
     quizzes = _quizzes(content)
     rules = _rules(content, profile_ids, random.Random(f"{seed}:rules"), trainers[0], now)
@@ -164,19 +194,24 @@ def _fill(loader: BulkLoader, summary: Summary, comps: dict[str, int], seed: int
     by_id = {v: k for k, v in profile_ids.items()}
     levels = {pid: {comps[c]: lv for c, lv in PROFILES[key].items()} for pid, key in by_id.items()}
     validity = {comps[c]: m for c, m in VALIDITY_MONTHS.items()}
-    activity = Activity(content.courses, quizzes, {pid: [(r["course_id"], r["id"]) for r in rows]
-                                                   for pid, rows in rules.items()},
-                        validity, now, random.Random(f"{seed}:activity"))
+    activity = Activity(
+        content.courses,
+        quizzes,
+        {pid: [(r["course_id"], r["id"]) for r in rows] for pid, rows in rules.items()},
+        validity,
+        now,
+        random.Random(f"{seed}:activity"),
+    )
     all_competences = sorted(comps.values())
     for start in range(0, len(org.people), CHUNK):
-        for p in org.people[start:start + CHUNK]:
+        for p in org.people[start : start + CHUNK]:
             pid = profile_of[p.id]
             activity.person(p.id, p.manager_id, levels.get(pid, {}), pid, all_competences)
         chunk = activity.take_tables()
-        for name in ORDER[ORDER.index("enrolment"):]:
+        for name in ORDER[ORDER.index("enrolment") :]:
             loader.insert(tables[name], chunk.get(name, []))
         log(f"  activity: {min(start + CHUNK, len(org.people)):>7} of {len(org.people)} people")
-    for name in ORDER[ORDER.index("enrolment"):]:
+    for name in ORDER[ORDER.index("enrolment") :]:
         timed.report(name)
 
 
@@ -184,11 +219,21 @@ def _quizzes(content) -> dict[int, dict]:
     specs = {c.quiz_id: c for c in content.courses if c.quiz_id}
     out = {}
     for row in content.tables.get("quiz", []):
-        settings = {k: row[k] for k in ("pass_percent", "review_policy", "time_limit_minutes",
-                                        "proves_competence_id", "proves_level", "diagnostic",
-                                        "diagnostic_bands", "lesson_id", "one_per_page")}
-        out[row["id"]] = {**settings, "id": row["id"], "settings": settings,
-                          "questions": specs[row["id"]].questions}
+        settings = {
+            k: row[k]
+            for k in (
+                "pass_percent",
+                "review_policy",
+                "time_limit_minutes",
+                "proves_competence_id",
+                "proves_level",
+                "diagnostic",
+                "diagnostic_bands",
+                "lesson_id",
+                "one_per_page",
+            )
+        }
+        out[row["id"]] = {**settings, "id": row["id"], "settings": settings, "questions": specs[row["id"]].questions}
     return out
 
 
@@ -200,9 +245,19 @@ def _rules(content, profile_ids: dict[str, int], rng: random.Random, author: int
         out[pid] = []
         for course in rng.sample(published, min(len(published), rng.randint(1, 2))):
             rule_id += 1
-            out[pid].append({"id": rule_id, "course_id": course.id, "org_unit_id": None, "job_profile_id": pid,
-                             "due_days": 30, "message": "Required for your role.", "created_by_id": author,
-                             "created_at": now - timedelta(days=800), "active": True})
+            out[pid].append(
+                {
+                    "id": rule_id,
+                    "course_id": course.id,
+                    "org_unit_id": None,
+                    "job_profile_id": pid,
+                    "due_days": 30,
+                    "message": "Required for your role.",
+                    "created_by_id": author,
+                    "created_at": now - timedelta(days=800),
+                    "active": True,
+                }
+            )
     return out
 
 

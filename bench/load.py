@@ -30,8 +30,14 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def as_dict(self) -> dict:
-        return {"requests": self.requests, "errors": self.errors, "seconds": round(self.seconds, 2),
-                "rps": round(self.rps, 1), "p50_ms": round(self.p50_ms, 1), "p95_ms": round(self.p95_ms, 1)}
+        return {
+            "requests": self.requests,
+            "errors": self.errors,
+            "seconds": round(self.seconds, 2),
+            "rps": round(self.rps, 1),
+            "p50_ms": round(self.p50_ms, 1),
+            "p95_ms": round(self.p95_ms, 1),
+        }
 
 
 # One request by one virtual user: returns True when the answer was the expected one.
@@ -39,16 +45,16 @@ Step = Callable[[httpx.AsyncClient, int], Awaitable[bool]]
 
 
 def client(base_url: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base_url, timeout=60, follow_redirects=False,
-                             limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
+    return httpx.AsyncClient(
+        base_url=base_url, timeout=60, follow_redirects=False, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    )
 
 
 async def sign_in(http: httpx.AsyncClient, email: str, password: str) -> str:
     """Sign in through the login form like a browser; returns the session's CSRF token."""
     page = await http.get("/login")
     token = CSRF.search(page.text).group(1)
-    answer = await http.post("/login", data={"email": email, "password": password, "csrf_token": token,
-                                             "next": "/"})
+    answer = await http.post("/login", data={"email": email, "password": password, "csrf_token": token, "next": "/"})
     if answer.status_code != 303:
         raise RuntimeError(f"Sign-in as {email} answered {answer.status_code}")
     home = await http.get("/account")

@@ -41,8 +41,18 @@ from lms.web.signing import sign
 from tests.support.live_server import open_sessions
 
 # Share of the people at any instant on each kind of page (sums to 1).
-KINDS = {"sign-in": 0.05, "home": 0.15, "my learning": 0.15, "my skills": 0.15, "course": 0.10,
-         "lesson": 0.10, "quiz autosave": 0.12, "quiz submit": 0.03, "team heatmap": 0.08, "org report": 0.07}
+KINDS = {
+    "sign-in": 0.05,
+    "home": 0.15,
+    "my learning": 0.15,
+    "my skills": 0.15,
+    "course": 0.10,
+    "lesson": 0.10,
+    "quiz autosave": 0.12,
+    "quiz submit": 0.03,
+    "team heatmap": 0.08,
+    "org report": 0.07,
+}
 LUA = Path(__file__).with_name("mixed.lua")
 
 
@@ -92,20 +102,28 @@ def prepare(database_url: str, people: int) -> dict[str, list[Request]]:
 
 def _requests(db: Session, database_url: str, people: int) -> dict[str, list[Request]]:
     # Learners with an enrolment in a published course, each with a page lesson of that course.
-    lesson = (select(Enrolment.user_id, Enrolment.course_id, func.min(Lesson.id))
-              .join(Course, Course.id == Enrolment.course_id).join(Lesson, Lesson.course_id == Course.id)
-              .where(Course.status == "published", Lesson.kind == "page")
-              .group_by(Enrolment.user_id, Enrolment.course_id).order_by(Enrolment.user_id).limit(people * 3))
+    lesson = (
+        select(Enrolment.user_id, Enrolment.course_id, func.min(Lesson.id))
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(Lesson, Lesson.course_id == Course.id)
+        .where(Course.status == "published", Lesson.kind == "page")
+        .group_by(Enrolment.user_id, Enrolment.course_id)
+        .order_by(Enrolment.user_id)
+        .limit(people * 3)
+    )
     learners = {}
     for user_id, course_id, lesson_id in db.exec(lesson):
         learners.setdefault(user_id, (course_id, lesson_id))
     learners = dict(list(learners.items())[:people])
     # Open, untimed attempts with an answer in slot 0: autosave resends that answer (accepted as
     # the same save), submit closes the others (later submits of the same attempt show the result).
-    attempts = db.exec(select(Attempt.id, Attempt.user_id, Response.sequence)
-                       .join(Response, (Response.attempt_id == Attempt.id) & (Response.slot == 0))
-                       .where(Attempt.state == "in_progress", Attempt.deadline_at.is_(None))
-                       .order_by(Attempt.id).limit(people * 2)).all()
+    attempts = db.exec(
+        select(Attempt.id, Attempt.user_id, Response.sequence)
+        .join(Response, (Response.attempt_id == Attempt.id) & (Response.slot == 0))
+        .where(Attempt.state == "in_progress", Attempt.deadline_at.is_(None))
+        .order_by(Attempt.id)
+        .limit(people * 2)
+    ).all()
     special = dict(db.exec(select(User.email, User.id).where(User.email.in_([MANAGER, LEAD, EMPLOYEE]))).all())
     everyone = sorted({*learners, *(a[1] for a in attempts), *special.values()})
     tokens = open_sessions(database_url, everyone)
@@ -121,18 +139,33 @@ def _requests(db: Session, database_url: str, people: int) -> dict[str, list[Req
     emails = db.exec(select(User.email).where(User.id.in_(list(learners))).order_by(User.id)).scalars().all()
     anon = [f"load{i}" for i in range(max(1, len(emails)))]
     out = {
-        "sign-in": [Request("POST", "/login", f"{ANON_COOKIE}={a}", urlencode(
-            {"email": e, "password": DEMO_PASSWORD, "csrf_token": _csrf("a:" + a), "next": "/"}))
-            for a, e in zip(anon, emails, strict=False)],
+        "sign-in": [
+            Request(
+                "POST",
+                "/login",
+                f"{ANON_COOKIE}={a}",
+                urlencode({"email": e, "password": DEMO_PASSWORD, "csrf_token": _csrf("a:" + a), "next": "/"}),
+            )
+            for a, e in zip(anon, emails, strict=False)
+        ],
         "home": [Request("GET", "/", cookie(u)) for u in learners],
         "my learning": [Request("GET", "/learning", cookie(u)) for u in learners],
         "my skills": [Request("GET", "/skills", cookie(u)) for u in learners],
         "course": [Request("GET", f"/courses/{c}", cookie(u)) for u, (c, _) in learners.items()],
         "lesson": [Request("GET", f"/courses/{c}/lessons/{le}", cookie(u)) for u, (c, le) in learners.items()],
-        "quiz autosave": [Request("POST", f"/attempts/{a}/slots/0", cookie(u), urlencode(
-            {"sequence": s, "choice": "a", "csrf_token": csrf(u)}), htmx=True) for a, u, s in saving],
-        "quiz submit": [Request("POST", f"/attempts/{a}/submit", cookie(u), urlencode({"csrf_token": csrf(u)}))
-                        for a, u, _ in submitting],
+        "quiz autosave": [
+            Request(
+                "POST",
+                f"/attempts/{a}/slots/0",
+                cookie(u),
+                urlencode({"sequence": s, "choice": "a", "csrf_token": csrf(u)}),
+                htmx=True,
+            )
+            for a, u, s in saving
+        ],
+        "quiz submit": [
+            Request("POST", f"/attempts/{a}/submit", cookie(u), urlencode({"csrf_token": csrf(u)})) for a, u, _ in submitting
+        ],
         "team heatmap": [Request("GET", "/team", cookie(special[MANAGER]))],
         "org report": [Request("GET", "/reports", cookie(special[LEAD]))],
     }
@@ -154,19 +187,24 @@ def shares(total: int) -> dict[str, int]:
 def _script(requests: list[Request], folder: Path, kind: str) -> Path:
     """A Lua table of the kind's requests for mixed.lua to cycle through (all values are ASCII:
     paths, cookies and URL-encoded bodies, so Lua's long strings hold them as they are)."""
+
     def lua(value: str) -> str:
         assert value.isascii() and "]==]" not in value
         return f"[==[{value}]==]"
 
-    rows = ",\n".join(f"{{method={lua(r.method)}, path={lua(r.path)}, cookie={lua(r.cookie)}, body={lua(r.body)}, "
-                      f"htmx={'true' if r.htmx else 'false'}}}" for r in requests)
+    rows = ",\n".join(
+        f"{{method={lua(r.method)}, path={lua(r.path)}, cookie={lua(r.cookie)}, body={lua(r.body)}, "
+        f"htmx={'true' if r.htmx else 'false'}}}"
+        for r in requests
+    )
     data = folder / f"{kind.replace(' ', '-')}.lua"
     data.write_text(f"return {{\n{rows}\n}}\n")
     return data
 
 
-def load(base_url: str, requests: dict[str, list[Request]], *, connections: int, duration: float,
-         timeout: float = 60) -> list[KindResult]:
+def load(
+    base_url: str, requests: dict[str, list[Request]], *, connections: int, duration: float, timeout: float = 60
+) -> list[KindResult]:
     """Every kind at once, each from its own wrk process; returns per-kind results."""
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -192,9 +230,18 @@ def _parse(kind: str, count: int, output: str, duration: float) -> KindResult:
     line = next((ln for ln in output.splitlines() if ln.startswith("MIXED ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no result for {kind}:\n{output}")
-    data = json.loads(line[len("MIXED "):])
-    return KindResult(kind, count, data["requests"], duration, data["p50"] / 1000, data["p95"] / 1000,
-                      data["p99"] / 1000, {str(k): v for k, v in data["statuses"].items()}, data["socket_errors"])
+    data = json.loads(line[len("MIXED ") :])
+    return KindResult(
+        kind,
+        count,
+        data["requests"],
+        duration,
+        data["p50"] / 1000,
+        data["p95"] / 1000,
+        data["p99"] / 1000,
+        {str(k): v for k, v in data["statuses"].items()},
+        data["socket_errors"],
+    )
 
 
 def process_cpu_seconds(proc: subprocess.Popen) -> dict[int, float]:
@@ -223,18 +270,22 @@ def cpu_shares(before: dict[int, float], after: dict[int, float]) -> list[float]
 
 
 def table(rows: list[tuple[int, int, list[KindResult]]], title: str) -> str:
-    lines = [f"### {title}", "",
-             "| workers | people | kind | requests | req/s | p50 ms | p95 ms | p99 ms | statuses | 5xx + socket errors |",
-             "|---:|---:|---|---:|---:|---:|---:|---:|---|---:|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| workers | people | kind | requests | req/s | p50 ms | p95 ms | p99 ms | statuses | 5xx + socket errors |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---|---:|",
+    ]
     for workers, people, results in rows:
         for r in results:
             statuses = " ".join(f"{k}:{v}" for k, v in sorted(r.statuses.items()))
-            lines.append(f"| {workers} | {people} | {r.kind} | {r.requests} | {r.rps:.0f} | {r.p50_ms:.0f} | "
-                         f"{r.p95_ms:.0f} | {r.p99_ms:.0f} | {statuses} | {r.server_errors + r.socket_errors} |")
+            lines.append(
+                f"| {workers} | {people} | {r.kind} | {r.requests} | {r.rps:.0f} | {r.p50_ms:.0f} | "
+                f"{r.p95_ms:.0f} | {r.p99_ms:.0f} | {statuses} | {r.server_errors + r.socket_errors} |"
+            )
         total = sum(r.requests for r in results)
         errors = sum(r.server_errors + r.socket_errors for r in results)
-        lines.append(f"| {workers} | {people} | **all** | **{total}** | **{total / results[0].seconds:.0f}** | | | | "
-                     f"| **{errors}** |")
+        lines.append(f"| {workers} | {people} | **all** | **{total}** | **{total / results[0].seconds:.0f}** | | | | | **{errors}** |")
     return "\n".join(lines)
 
 
@@ -250,16 +301,18 @@ def main(argv: list[str] | None = None) -> int:
     requests = prepare(args.database_url, max(levels))
     rows = []
     for workers in (int(x) for x in args.workers.split(",")):
-        with lms_served(args.database_url, Path("var/bench/logs") / f"mixed-w{workers}.log",
-                        workers=workers) as (base, proc):
+        with lms_served(args.database_url, Path("var/bench/logs") / f"mixed-w{workers}.log", workers=workers) as (base, proc):
             for people in levels:
                 before = process_cpu_seconds(proc)
                 results = load(base, requests, connections=people, duration=args.duration)
                 shares_seen = cpu_shares(before, process_cpu_seconds(proc))
                 rows.append((workers, people, results))
                 errors = sum(r.server_errors + r.socket_errors for r in results)
-                print(f"workers={workers} people={people}: {sum(r.requests for r in results)} requests, "
-                      f"{errors} errors, CPU share per process {shares_seen}", flush=True)
+                print(
+                    f"workers={workers} people={people}: {sum(r.requests for r in results)} requests, "
+                    f"{errors} errors, CPU share per process {shares_seen}",
+                    flush=True,
+                )
                 time.sleep(1)
     engine = make_engine(args.database_url).url.get_backend_name()
     text = table(rows, f"Mixed load on {engine}, {args.duration:g} s per level")

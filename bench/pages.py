@@ -29,14 +29,23 @@ class Page:
 def pages(session: Session) -> list[Page]:
     """My learning, My skills, the employee's most popular course, and the 50-person heatmap."""
     course_id = session.exec(_popular_course()).scalar_one()
-    return [Page("My learning", "/learning", EMPLOYEE), Page("My skills", "/skills", EMPLOYEE),
-            Page("Course page", f"/courses/{course_id}", EMPLOYEE), Page("Team heatmap (50)", "/team", MANAGER)]
+    return [
+        Page("My learning", "/learning", EMPLOYEE),
+        Page("My skills", "/skills", EMPLOYEE),
+        Page("Course page", f"/courses/{course_id}", EMPLOYEE),
+        Page("Team heatmap (50)", "/team", MANAGER),
+    ]
 
 
 def _popular_course():
-    return (select(Enrolment.course_id).join(Course, Course.id == Enrolment.course_id)
-            .where(Course.status == "published").group_by(Enrolment.course_id)
-            .order_by(func.count().desc(), Enrolment.course_id).limit(1))
+    return (
+        select(Enrolment.course_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .where(Course.status == "published")
+        .group_by(Enrolment.course_id)
+        .order_by(func.count().desc(), Enrolment.course_id)
+        .limit(1)
+    )
 
 
 async def page_load(base: str, page: Page, *, concurrency: int, duration: float, warmup: float):
@@ -57,6 +66,7 @@ async def page_load(base: str, page: Page, *, concurrency: int, duration: float,
 async def bare_page_load(base: str, *, concurrency: int, duration: float, warmup: float):
     clients = [client(base) for _ in range(concurrency)]
     try:
+
         async def step(http, _index) -> bool:
             return (await http.get("/fortunes")).status_code == 200
 
@@ -97,8 +107,7 @@ def _measured(http: TestClient, engine, path: str, rounds: int = 5) -> Statement
             event.remove(engine, "before_cursor_execute", before)
             event.remove(engine, "after_cursor_execute", after)
         samples.append((len(timings), sum(timings) * 1000, total * 1000))
-    return Statements(samples[-1][0], statistics.median(s[1] for s in samples),
-                      statistics.median(s[2] for s in samples))
+    return Statements(samples[-1][0], statistics.median(s[1] for s in samples), statistics.median(s[2] for s in samples))
 
 
 def statements_per_page(database_url: str, page_list: list[Page]) -> dict[str, Statements]:
@@ -113,8 +122,9 @@ def statements_per_page(database_url: str, page_list: list[Page]) -> dict[str, S
                 if signed_in != page.email:
                     http.cookies.clear()
                     token = CSRF.search(http.get("/login").text).group(1)
-                    answer = http.post("/login", data={"email": page.email, "password": DEMO_PASSWORD,
-                                                       "csrf_token": token}, follow_redirects=False)
+                    answer = http.post(
+                        "/login", data={"email": page.email, "password": DEMO_PASSWORD, "csrf_token": token}, follow_redirects=False
+                    )
                     assert answer.status_code == 303, answer.status_code
                     signed_in = page.email
                 http.get(page.path)
@@ -122,4 +132,3 @@ def statements_per_page(database_url: str, page_list: list[Page]) -> dict[str, S
     finally:
         engine.dispose()
     return counts
-

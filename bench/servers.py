@@ -28,9 +28,27 @@ def _free_port() -> int:
 def served(factory: str, database_url: str, log_path: Path):
     """Yields (base_url, pid) of one uvicorn process serving ``factory``; it stops when the block ends."""
     port = _free_port()
-    with _running([sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
-                   "--port", str(port), "--workers", "1", "--no-access-log", "--log-level", "warning"],
-                  port, database_url, log_path) as (base, proc):
+    with _running(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            factory,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        port,
+        database_url,
+        log_path,
+    ) as (base, proc):
         yield base, proc.pid
 
 
@@ -39,15 +57,15 @@ def lms_served(database_url: str, log_path: Path, *, workers: int = 1, **env: st
     """Yields (base_url, process) of `lms serve --workers N`, as an operator runs it."""
     port = _free_port()
     lms = str(Path(sys.executable).parent / "lms")
-    with _running([lms, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-                  port, database_url, log_path, **env) as running:
+    with _running(
+        [lms, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)], port, database_url, log_path, **env
+    ) as running:
         yield running
 
 
 @contextmanager
 def _running(command: list[str], port: int, database_url: str, log_path: Path, **env: str):
-    environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "PROFICIO_ENV": "development",
-                   **env}
+    environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "PROFICIO_ENV": "development", **env}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
         proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)

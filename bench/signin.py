@@ -38,8 +38,9 @@ async def signin_load(base: str, *, concurrency: int, duration: float, warmup: f
             tokens.append(CSRF.search((await http.get("/login")).text).group(1))
 
         async def step(http, index) -> bool:
-            answer = await http.post("/login", data={"email": EMPLOYEE, "password": DEMO_PASSWORD,
-                                                     "csrf_token": tokens[index], "next": "/"})
+            answer = await http.post(
+                "/login", data={"email": EMPLOYEE, "password": DEMO_PASSWORD, "csrf_token": tokens[index], "next": "/"}
+            )
             # Back to a signed-out visitor, so the next form post is checked against the same token.
             http.cookies.delete(SESSION_COOKIE)
             return answer.status_code == 303

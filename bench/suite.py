@@ -1,6 +1,6 @@
 """`make bench`: generate a size on SQLite and on a throwaway PostgreSQL cluster, run every benchmark on both.
 
-    python -m bench.suite --size S [--duration 10]
+python -m bench.suite --size S [--duration 10]
 """
 
 from __future__ import annotations

@@ -17,12 +17,22 @@ from lms.people.models import Role
 
 HEATMAP_LINE = 50
 # The known accounts (they share the demo password, like every generated person).
-ADMIN, TRAINER, MANAGER, LEAD, EMPLOYEE = (f"{who}@example.gov" for who in
-                                          ("admin", "trainer", "manager", "lead", "employee"))
-FUNCTIONS = ["Casework", "Policy", "Data", "Digital", "Design", "Finance", "People", "Communications",
-             "Projects", "Information"]
-DIRECTORATES = ["Operations", "Policy and Strategy", "Digital and Data", "Corporate Services", "Regions",
-                "Customer Services", "Finance", "Enforcement", "Research", "Legal", "Estates", "Commercial"]
+ADMIN, TRAINER, MANAGER, LEAD, EMPLOYEE = (f"{who}@example.gov" for who in ("admin", "trainer", "manager", "lead", "employee"))
+FUNCTIONS = ["Casework", "Policy", "Data", "Digital", "Design", "Finance", "People", "Communications", "Projects", "Information"]
+DIRECTORATES = [
+    "Operations",
+    "Policy and Strategy",
+    "Digital and Data",
+    "Corporate Services",
+    "Regions",
+    "Customer Services",
+    "Finance",
+    "Enforcement",
+    "Research",
+    "Legal",
+    "Estates",
+    "Commercial",
+]
 
 
 @dataclass(slots=True)
@@ -59,14 +69,12 @@ def organisation_build(size: int, rng: random.Random) -> Organisation:
     n_directorates = max(3, min(len(DIRECTORATES) * 2, size // 4000))
     directors = []
     for index in range(n_directorates):
-        name = DIRECTORATES[index % len(DIRECTORATES)] + (f" {index // len(DIRECTORATES) + 1}"
-                                                          if index >= len(DIRECTORATES) else "")
+        name = DIRECTORATES[index % len(DIRECTORATES)] + (f" {index // len(DIRECTORATES) + 1}" if index >= len(DIRECTORATES) else "")
         unit = org.unit(f"{name} Directorate", root)
         directors.append((unit, _add(org, names, unit, chief.id, rng.choice(FUNCTIONS), "director")))
 
     unit, director = directors[0]
-    _division(org, names, rng, unit, director, number=1, teams=[HEATMAP_LINE // 5] * 5,
-              head_email=MANAGER)
+    _division(org, names, rng, unit, director, number=1, teams=[HEATMAP_LINE // 5] * 5, head_email=MANAGER)
     remaining = size - len(org.people)
     number = 1
     while remaining > 0:
@@ -94,8 +102,17 @@ def organisation_build(size: int, rng: random.Random) -> Organisation:
     return org
 
 
-def _division(org: Organisation, names: _Names, rng: random.Random, directorate: int, director: Person, *,
-              number: int, teams: list[int], head_email: str | None = None) -> None:
+def _division(
+    org: Organisation,
+    names: _Names,
+    rng: random.Random,
+    directorate: int,
+    director: Person,
+    *,
+    number: int,
+    teams: list[int],
+    head_email: str | None = None,
+) -> None:
     function = rng.choice(FUNCTIONS)
     unit = org.unit(f"{function} Division {number}", directorate)
     head = _add(org, names, unit, director.id, function, "head", email=head_email)
@@ -106,8 +123,9 @@ def _division(org: Organisation, names: _Names, rng: random.Random, directorate:
             _add(org, names, team_unit, leader.id, function, "member")
 
 
-def _add(org: Organisation, names: _Names, unit_id: int, manager_id: int | None, function: str, kind: str,
-         *, email: str | None = None) -> Person:
+def _add(
+    org: Organisation, names: _Names, unit_id: int, manager_id: int | None, function: str, kind: str, *, email: str | None = None
+) -> Person:
     person_id = len(org.people) + 1
     name, generated = names.next(person_id)
     person = Person(person_id, name, email or generated, unit_id, manager_id, function, kind)
@@ -126,8 +144,12 @@ def _grant_roles(org: Organisation, rng: random.Random) -> None:
     others = [p for p in members if p is not employee]
     picked = rng.sample(others, 3 + len(members) // 800 + len(members) // 20_000 + len(members) // 50_000)
     admin, trainer, lead, *extra = picked
-    for person, email, role in ((admin, ADMIN, Role.ADMIN), (trainer, TRAINER, Role.TRAINER),
-                                (lead, LEAD, Role.SKILLS_LEAD), (employee, EMPLOYEE, None)):
+    for person, email, role in (
+        (admin, ADMIN, Role.ADMIN),
+        (trainer, TRAINER, Role.TRAINER),
+        (lead, LEAD, Role.SKILLS_LEAD),
+        (employee, EMPLOYEE, None),
+    ):
         person.email = email
         if role:
             person.roles.add(role.value)

@@ -35,6 +35,8 @@ def can_view(session: Session, user: User | None, course: Course, roles: Collect
     if can_edit(session, user, course, roles):
         return True
     if course.status == CourseStatus.ARCHIVED.value:
-        return session.exec(select(Enrolment.id).where(Enrolment.course_id == course.id,
-                                                       Enrolment.user_id == user.id)).first() is not None
+        return (
+            session.exec(select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)).first()
+            is not None
+        )
     return False

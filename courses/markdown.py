@@ -22,8 +22,33 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 TAGS = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "s", "del", "code", "pre",
-    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "img", "hr", "br",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "em",
+    "strong",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "img",
+    "hr",
+    "br",
 }
 ATTRIBUTES = {
     "a": {"href", "title"},
@@ -34,16 +59,16 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 MAX_MARKDOWN = 100_000
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
-    ["table", "strikethrough"]
-)
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(["table", "strikethrough"])
 
 
 FILE_URL = re.compile(r"/courses/([0-9]{1,19})/files/([0-9]{1,19})", re.ASCII)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 IMAGE_RULE = "Images can only come from this course's files: upload the image under Files and copy its Markdown."
-LINK_RULE = ("Links can go to other websites, e-mail addresses or course files, not to pages of "
-             "Proficio itself: name the course or lesson instead.")
+LINK_RULE = (
+    "Links can go to other websites, e-mail addresses or course files, not to pages of "
+    "Proficio itself: name the course or lesson instead."
+)
 
 
 def _course_file(url: str, course_id: int | None) -> bool:
@@ -71,6 +96,7 @@ def _url_filter(course_id: int | None) -> Callable[[str, str, str], str | None]:
         if tag == "a" and attribute == "href":
             return value if link_allowed(value) else None
         return value
+
     return keep
 
 

@@ -46,8 +46,7 @@ class Course(SQLModel, table=True):
     audience: str = Field(default="", max_length=500)
     estimated_minutes: int = 30
     status: str = Field(default=CourseStatus.DRAFT.value, sa_column=Column(String(16), nullable=False, index=True))
-    created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True,
-                                                                   ondelete="SET NULL", index=False))
+    created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     published_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
@@ -57,9 +56,7 @@ class CourseEditor(SQLModel, table=True):
     __tablename__ = "course_editor"
 
     course_id: int = Field(sa_column=Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), primary_key=True))
-    user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
-    )
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True))
 
 
 class CourseCompetence(SQLModel, table=True):
@@ -112,8 +109,7 @@ class Attachment(SQLModel, table=True):
     size: int
     # Name of the file in the attachment store (outside the web root); random, never user-chosen.
     storage_key: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
-    uploaded_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True,
-                                                                    ondelete="SET NULL", index=False))
+    uploaded_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     uploaded_at: datetime = Field(default_factory=utcnow, sa_column=_when())
 
 
@@ -135,8 +131,7 @@ class Enrolment(SQLModel, table=True):
     enrolled_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     started_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     completed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
-    last_lesson_id: int | None = Field(default=None, sa_column=_fk("lesson.id", nullable=True,
-                                                                    ondelete="SET NULL", index=False))
+    last_lesson_id: int | None = Field(default=None, sa_column=_fk("lesson.id", nullable=True, ondelete="SET NULL", index=False))
     progress_percent: int = 0
 
 
@@ -147,10 +142,8 @@ class Assignment(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     enrolment_id: int = Field(sa_column=_fk("enrolment.id"))
-    assigned_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True,
-                                                                    ondelete="SET NULL", index=False))
-    rule_id: int | None = Field(default=None, sa_column=_fk("assignment_rule.id", nullable=True,
-                                                             ondelete="SET NULL", index=False))
+    assigned_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
+    rule_id: int | None = Field(default=None, sa_column=_fk("assignment_rule.id", nullable=True, ondelete="SET NULL", index=False))
     due_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
     message: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     assigned_at: datetime = Field(default_factory=utcnow, sa_column=_when())
@@ -169,8 +162,7 @@ class AssignmentRule(SQLModel, table=True):
     # Due this many days after someone is assigned by the rule (None: no due date).
     due_days: int | None = None
     message: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True,
-                                                                   ondelete="SET NULL", index=False))
+    created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     active: bool = True
 
@@ -181,9 +173,7 @@ class LessonProgress(SQLModel, table=True):
     __table_args__ = (Index("ix_lesson_progress_user_course", "user_id", "course_id"),)
 
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True))
-    lesson_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("lesson.id", ondelete="RESTRICT"), primary_key=True, index=True)
-    )
+    lesson_id: int = Field(sa_column=Column(Integer, ForeignKey("lesson.id", ondelete="RESTRICT"), primary_key=True, index=True))
     course_id: int = Field(sa_column=_fk("course.id"))
     first_viewed_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     completed_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
@@ -194,9 +184,7 @@ class CourseFeedback(SQLModel, table=True):
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
 
     course_id: int = Field(sa_column=Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), primary_key=True))
-    user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    )
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True))
     rating: int
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())

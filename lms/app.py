@@ -45,9 +45,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()
-    app.state.engine = make_engine(settings.database_url, pool_size=settings.db_pool_size,
-                                   pool_timeout=settings.db_pool_timeout,
-                                   sqlite_synchronous=settings.sqlite_synchronous)
+    app.state.engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout,
+        sqlite_synchronous=settings.sqlite_synchronous,
+    )
     app.state.db_gate = ConnectionGate(settings.db_pool_size, settings.db_pool_timeout)
     # The health check's own connections: it must answer while every pooled one is busy, and see
     # the database as a newly opened connection would.
@@ -77,11 +80,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.reports.export_routes import router as report_exports_router
     from lms.reports.routes import router as reports_router
 
-    platform = (home_router, auth_router, admin_router, audit_router, skills_router, team_router,
-                competences_admin_router, api_router, api_tokens_router, reports_router,
-                report_exports_router)
-    courses = (author_router, author_lesson_router, author_file_router, catalogue_router, learn_router,
-               learning_router, assign_router, assignment_rules_router)
+    platform = (
+        home_router,
+        auth_router,
+        admin_router,
+        audit_router,
+        skills_router,
+        team_router,
+        competences_admin_router,
+        api_router,
+        api_tokens_router,
+        reports_router,
+        report_exports_router,
+    )
+    courses = (
+        author_router,
+        author_lesson_router,
+        author_file_router,
+        catalogue_router,
+        learn_router,
+        learning_router,
+        assign_router,
+        assignment_rules_router,
+    )
     # The bank's import pages first, so that /author/questions/import is not taken for a question id.
     assessments = (quiz_author_router, attempt_router, bank_import_router, bank_router, quiz_results_router)
     for router in (*platform, *courses, *assessments):

@@ -25,9 +25,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     proficio_env: str = Field("development", description="development or production")
-    database_url: str = Field(
-        f"sqlite:///{VAR_DIR / 'proficio.db'}", description="SQLAlchemy URL (sqlite or postgresql+psycopg)"
-    )
+    database_url: str = Field(f"sqlite:///{VAR_DIR / 'proficio.db'}", description="SQLAlchemy URL (sqlite or postgresql+psycopg)")
     secret_key: str = Field("", description="Signs CSRF tokens; generated under var/ in development")
     cookie_secure: bool = Field(False, description="Send cookies over HTTPS only")
     session_idle_minutes: int = Field(30, ge=1)
@@ -35,8 +33,7 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="Failures before delays start")
     login_window_minutes: int = Field(15, ge=1, description="How long failures are remembered")
     login_max_delay_seconds: int = Field(900, ge=1, description="Longest enforced wait after failures")
-    attachments_dir: Path = Field(VAR_DIR / "attachments",
-                                  description="Course files, outside the web root (relative: to the project)")
+    attachments_dir: Path = Field(VAR_DIR / "attachments", description="Course files, outside the web root (relative: to the project)")
     attachment_max_mb: int = Field(10, ge=1, description="Largest course file an author may upload")
     # Below three, a published count can single out a person; five is the common statistical-office rule.
     report_min_group: int = Field(5, ge=3, description="Smallest group an organisation report shows figures for")
@@ -45,20 +42,29 @@ class Settings(BaseSettings):
     # than this do database work at once in one process, so none can wait for a connection that a
     # request waiting for a thread holds (see docs/operations.md).
     db_pool_size: int = Field(10, ge=1, le=200, description="Database connections per server process")
-    db_pool_timeout: float = Field(20.0, gt=0, le=300,
-                                   description="Seconds a request waits for a connection before a 503")
+    db_pool_timeout: float = Field(20.0, gt=0, le=300, description="Seconds a request waits for a connection before a 503")
     sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
-        "NORMAL", description="SQLite durability: FULL also keeps the last commits through a power cut")
-    worker_boot_timeout: int = Field(60, ge=5, le=600,
-                                     description="Seconds a new server process may take to start before it is replaced")
+        "NORMAL", description="SQLite durability: FULL also keeps the last commits through a power cut"
+    )
+    worker_boot_timeout: int = Field(
+        60, ge=5, le=600, description="Seconds a new server process may take to start before it is replaced"
+    )
     login_account_max_failures: int = Field(
-        100, ge=1, description="Failures on one account from anywhere before sign-ins from unknown devices wait")
+        100, ge=1, description="Failures on one account from anywhere before sign-ins from unknown devices wait"
+    )
     login_device_days: int = Field(90, ge=1, description="How long a device that signed in is remembered")
     form_max_kb: int = Field(1024, ge=16, description="Largest body of an ordinary form, refused before it is read")
-    page_size: int = Field(25, ge=4, le=500, description="Rows on one page of a list; tables of short rows show "
-                                                         "twice as many, the course catalogue half as many")
-    base_url: str = Field("", description="Address clients reach Proficio at (https://lms.example.gov); "
-                                          "the API's next-page links start with it, relative when empty")
+    page_size: int = Field(
+        25,
+        ge=4,
+        le=500,
+        description="Rows on one page of a list; tables of short rows show twice as many, the course catalogue half as many",
+    )
+    base_url: str = Field(
+        "",
+        description="Address clients reach Proficio at (https://lms.example.gov); "
+        "the API's next-page links start with it, relative when empty",
+    )
 
     @property
     def attachments_path(self) -> Path:

@@ -35,8 +35,15 @@ class DatabaseNotWritable(Exception):
     """The database (or the folder SQLite keeps its journal in) cannot be written."""
 
 
-def make_engine(database_url: str, *, pool_size: int | None = None, pool_timeout: float | None = None,
-                sqlite_synchronous: str = "NORMAL", probe: bool = False, **kwargs: Any) -> Engine:
+def make_engine(
+    database_url: str,
+    *,
+    pool_size: int | None = None,
+    pool_timeout: float | None = None,
+    sqlite_synchronous: str = "NORMAL",
+    probe: bool = False,
+    **kwargs: Any,
+) -> Engine:
     """An engine for the web app (pool_size set: a fixed pool, no overflow), the CLI, or a probe.
 
     A probe engine opens a fresh connection for every use, so a health check sees the database as
@@ -59,8 +66,7 @@ def make_engine(database_url: str, *, pool_size: int | None = None, pool_timeout
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
-def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry, *, synchronous: str,
-                    busy_ms: int) -> None:
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry, *, synchronous: str, busy_ms: int) -> None:
     # WAL lets readers and one writer work at once; foreign keys are off by default in SQLite.
     # synchronous=NORMAL in WAL mode never corrupts the file; a power cut can lose the last commits
     # (FULL syncs the WAL on every commit instead; README "Power loss").

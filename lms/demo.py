@@ -99,9 +99,13 @@ def demo_load(session: Session) -> DemoSummary:
     for depth in sorted({p.depth for p in people}):
         level = [p for p in people if p.depth == depth]
         for person in level:
-            person.user = User(name=person.name, email=person.email, org_unit_id=person.unit.id,
-                               manager_id=person.manager.user.id if person.manager else None,
-                               password_hash=password_hash)
+            person.user = User(
+                name=person.name,
+                email=person.email,
+                org_unit_id=person.unit.id,
+                manager_id=person.manager.user.id if person.manager else None,
+                password_hash=password_hash,
+            )
         session.add_all([p.user for p in level])
         session.flush()
     for person in people:
@@ -115,9 +119,7 @@ def demo_load(session: Session) -> DemoSummary:
         trainers=sum(Role.TRAINER.value in p.roles for p in people),
         admins=sum(Role.ADMIN.value in p.roles for p in people),
     )
-    competences_demo_load(
-        session, [(known(p.user), p.unit.name, Role.MANAGER.value in p.roles) for p in people]
-    )
+    competences_demo_load(session, [(known(p.user), p.unit.name, Role.MANAGER.value in p.roles) for p in people])
     for loader in hooks.demo_loaders:  # courses and the rest, which lms may not import
         loader(session)
     audit_record(session, action="demo.load", detail={"users": summary.users, "org_units": summary.org_units})
@@ -136,8 +138,11 @@ def _units(session: Session) -> dict[str, OrgUnit]:
     session.flush()
     # Teams first, then sub-teams, so every parent has its id before its children are added.
     for with_parent in (False, True):
-        batch = {team: OrgUnit(name=team, parent_id=units[parent or directorate].id)
-                 for directorate, team, parent, _ in TEAMS if (parent is not None) == with_parent}
+        batch = {
+            team: OrgUnit(name=team, parent_id=units[parent or directorate].id)
+            for directorate, team, parent, _ in TEAMS
+            if (parent is not None) == with_parent
+        }
         units.update(batch)
         session.add_all(batch.values())
         session.flush()

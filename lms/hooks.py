@@ -20,9 +20,7 @@ class Hooks:
     users_changed: list[Callable[[Session, list[int]], None]] = field(default_factory=list)
     # Given [(competence_id, required_level)], return {competence_id: [suggestion, ...]}, best first.
     # A suggestion has course_id, title, level, estimated_minutes and url (what the pages show).
-    gap_suggestions: list[Callable[[Session, list[tuple[int, int]]], dict[int, list[Any]]]] = field(
-        default_factory=list
-    )
+    gap_suggestions: list[Callable[[Session, list[tuple[int, int]]], dict[int, list[Any]]]] = field(default_factory=list)
     # Extra demo data, called by `lms demo` after the people and competences exist.
     demo_loaders: list[Callable[[Session], None]] = field(default_factory=list)
     # Extra `lms` subcommands: each is called once with the root Typer app and adds its own.

@@ -35,4 +35,10 @@ __all__ = [
     "JobProfile",
     "JobProfileRequirement",
     "ProficiencyLevel",
-    "LoginThrottle", "OrgUnit", "RoleGrant", "User", "UserSession", "metadata"]
+    "LoginThrottle",
+    "OrgUnit",
+    "RoleGrant",
+    "User",
+    "UserSession",
+    "metadata",
+]

@@ -29,9 +29,16 @@ def _visible(db: Session, request: Request, user: User, quiz: Quiz | None) -> Qu
     lesson = db.get(Lesson, quiz.lesson_id) if quiz else None
     module = db.get(Module, lesson.module_id) if lesson else None
     course = db.get(Course, lesson.course_id) if lesson else None
-    if (quiz is None or lesson is None or course is None or module is None
-            or lesson.kind != LessonKind.QUIZ.value or lesson.hidden or module.hidden
-            or not can_view(db, user, course, request.state.roles)):
+    if (
+        quiz is None
+        or lesson is None
+        or course is None
+        or module is None
+        or lesson.kind != LessonKind.QUIZ.value
+        or lesson.hidden
+        or module.hidden
+        or not can_view(db, user, course, request.state.roles)
+    ):
         raise HTTPException(status_code=404)
     return QuizInCourse(quiz, lesson, course)
 

@@ -18,11 +18,21 @@ from starlette.responses import Response
 
 from assessments.attempts.views import answer_from_form, question_view, review_view
 from assessments.attempts.service import (
-    AttemptClosed, AttemptError, StaleAnswer, attempt_close_if_overdue, attempt_start, attempt_submit, response_save,
+    AttemptClosed,
+    AttemptError,
+    StaleAnswer,
+    attempt_close_if_overdue,
+    attempt_start,
+    attempt_submit,
+    response_save,
 )
 from assessments.attempts.deps import OwnAttempt, VisibleQuiz, VisibleQuizOfLesson
 from assessments.attempts.selectors import (
-    attempts_used, in_progress, responses_by_slot, review_rights, submitted_attempts,
+    attempts_used,
+    in_progress,
+    responses_by_slot,
+    review_rights,
+    submitted_attempts,
 )
 from assessments.models import Attempt, AttemptState, Quiz, ReviewPolicy
 from courses.models import CourseStatus, Lesson
@@ -41,7 +51,7 @@ POLICY_WORDS = {
     ReviewPolicy.SCORE_ONLY.value: "After you submit, you see your score.",
     ReviewPolicy.AFTER_SUBMIT.value: "After you submit, you see your score, the right answers and feedback.",
     ReviewPolicy.AFTER_PASSING.value: "After you submit, you see your score; once you pass, you also see the "
-                                      "right answers and feedback.",
+    "right answers and feedback.",
     ReviewPolicy.NEVER.value: "Your score is not shown after you submit; your trainer sees it.",
 }
 
@@ -82,13 +92,21 @@ def quiz_intro(request: Request, db: DbSession, user: SignedInUser, found: Visib
         current = None
     attempts = submitted_attempts(db, quiz=quiz, user=user)
     used = attempts_used(db, quiz=quiz, user=user)
-    return render(request, "assessments/attempts/intro.html", {
-        "quiz": quiz, "lesson": lesson, "course": course, "current": current, "used": used,
-        "attempts": [(a, review_rights(a)) for a in attempts],
-        "policy_words": POLICY_WORDS.get(quiz.review_policy, ""),
-        "open": course.status == CourseStatus.PUBLISHED.value,
-        "exhausted": current is None and quiz.attempts_allowed is not None and used >= quiz.attempts_allowed,
-    })
+    return render(
+        request,
+        "assessments/attempts/intro.html",
+        {
+            "quiz": quiz,
+            "lesson": lesson,
+            "course": course,
+            "current": current,
+            "used": used,
+            "attempts": [(a, review_rights(a)) for a in attempts],
+            "policy_words": POLICY_WORDS.get(quiz.review_policy, ""),
+            "open": course.status == CourseStatus.PUBLISHED.value,
+            "exhausted": current is None and quiz.attempts_allowed is not None and used >= quiz.attempts_allowed,
+        },
+    )
 
 
 @router.post("/quizzes/{quiz_id}/start")
@@ -116,24 +134,45 @@ def _closed_redirect(request: Request, db: Session, attempt: Attempt) -> Respons
     return None
 
 
-def _attempt_page(request: Request, db: Session, attempt: Attempt, quiz: Quiz, lesson: Lesson, page: int, *,
-                  errors: dict | None = None, status_code: int = 200) -> Response:
+def _attempt_page(
+    request: Request,
+    db: Session,
+    attempt: Attempt,
+    quiz: Quiz,
+    lesson: Lesson,
+    page: int,
+    *,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> Response:
     responses = responses_by_slot(db, attempt)
     paged = one_per_page(attempt, quiz)
     count = len(attempt.layout)
     pages = count if paged else 1
     page = min(max(page, 1), pages)
     slots = [page - 1] if paged else list(range(count))
-    return render(request, "assessments/attempts/attempt.html", {
-        "attempt": attempt, "lesson": lesson, "page": page, "pages": pages, "paged": paged, "count": count,
-        "questions": [question_view(attempt, s, responses.get(s)) for s in slots],
-        "time_left": time_left(attempt), "errors": errors or {},
-    }, status_code=status_code)
+    return render(
+        request,
+        "assessments/attempts/attempt.html",
+        {
+            "attempt": attempt,
+            "lesson": lesson,
+            "page": page,
+            "pages": pages,
+            "paged": paged,
+            "count": count,
+            "questions": [question_view(attempt, s, responses.get(s)) for s in slots],
+            "time_left": time_left(attempt),
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/attempts/{attempt_id}")
-def attempt_page(request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt,
-                 page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Response:
+def attempt_page(
+    request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt, page: Annotated[int, Query(ge=1, le=10_000)] = 1
+) -> Response:
     attempt, quiz, lesson = found
     return _closed_redirect(request, db, attempt) or _attempt_page(request, db, attempt, quiz, lesson, page)
 
@@ -147,8 +186,7 @@ def _closed(request: Request, attempt: Attempt, message: str, slot: int) -> Resp
 
 
 @router.post("/attempts/{attempt_id}/slots/{slot}")
-def slot_save(request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt, slot: SlotNo,
-              form: PostedForm) -> Response:
+def slot_save(request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt, slot: SlotNo, form: PostedForm) -> Response:
     attempt, quiz, lesson = found
     if not 0 <= slot < len(attempt.layout):
         raise HTTPException(status_code=404)
@@ -156,8 +194,9 @@ def slot_save(request: Request, db: DbSession, user: SignedInUser, found: OwnAtt
     sequence = parse_int(raw_sequence, 0, MAX_ID) or 0
     flagged = form.get("flagged") == "1" if form.get("flag_field") == "1" else None
     try:
-        response = response_save(db, attempt=attempt, slot=slot, answer=answer_from_form(attempt, slot, form),
-                                 sequence=sequence, flagged=flagged)
+        response = response_save(
+            db, attempt=attempt, slot=slot, answer=answer_from_form(attempt, slot, form), sequence=sequence, flagged=flagged
+        )
         db.commit()
     except AttemptClosed as exc:
         db.commit()  # a deadline that passed just now has submitted the attempt: keep that
@@ -165,8 +204,12 @@ def slot_save(request: Request, db: DbSession, user: SignedInUser, found: OwnAtt
     except StaleAnswer as exc:
         db.rollback()
         if is_partial(request):
-            return render(request, "assessments/attempts/_save_status.html",
-                          {"attempt": attempt, "slot": slot, "error": str(exc)}, status_code=409)
+            return render(
+                request,
+                "assessments/attempts/_save_status.html",
+                {"attempt": attempt, "slot": slot, "error": str(exc)},
+                status_code=409,
+            )
         page = slot + 1 if one_per_page(attempt, quiz) else 1
         return _attempt_page(request, db, attempt, quiz, lesson, page, errors={slot: str(exc)}, status_code=409)
     except AttemptError as exc:
@@ -197,10 +240,18 @@ def attempt_summary(request: Request, db: DbSession, user: SignedInUser, found: 
         return closed
     responses = responses_by_slot(db, attempt)
     questions = [question_view(attempt, s, responses.get(s)) for s in range(len(attempt.layout))]
-    return render(request, "assessments/attempts/summary.html", {
-        "attempt": attempt, "lesson": lesson, "questions": questions, "paged": one_per_page(attempt, quiz),
-        "unanswered": sum(1 for q in questions if not q.answered), "time_left": time_left(attempt),
-    })
+    return render(
+        request,
+        "assessments/attempts/summary.html",
+        {
+            "attempt": attempt,
+            "lesson": lesson,
+            "questions": questions,
+            "paged": one_per_page(attempt, quiz),
+            "unanswered": sum(1 for q in questions if not q.answered),
+            "time_left": time_left(attempt),
+        },
+    )
 
 
 @router.post("/attempts/{attempt_id}/submit")
@@ -223,7 +274,15 @@ def attempt_result(request: Request, db: DbSession, user: SignedInUser, found: O
     if rights.answers:
         responses = responses_by_slot(db, attempt)
         reviews = [review_view(attempt, s, responses.get(s)) for s in range(len(attempt.layout))]
-    return render(request, "assessments/attempts/result.html", {
-        "attempt": attempt, "quiz": quiz, "lesson": lesson, "rights": rights, "reviews": reviews,
-        "diagnostic": attempt.settings.get("diagnostic", False),
-    })
+    return render(
+        request,
+        "assessments/attempts/result.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "lesson": lesson,
+            "rights": rights,
+            "reviews": reviews,
+            "diagnostic": attempt.settings.get("diagnostic", False),
+        },
+    )

@@ -13,13 +13,15 @@ from lms.people.models import User
 
 
 def attempts_used(session: Session, *, quiz: Quiz, user: User) -> int:
-    return session.exec(sa_select(func.count()).select_from(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)).scalar_one()
+    return session.exec(
+        sa_select(func.count()).select_from(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id)
+    ).scalar_one()
 
 
 def in_progress(session: Session, *, quiz: Quiz, user: User) -> Attempt | None:
-    return session.exec(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
-                                              Attempt.state == AttemptState.IN_PROGRESS.value)).first()
+    return session.exec(
+        select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.state == AttemptState.IN_PROGRESS.value)
+    ).first()
 
 
 def attempt_for(session: Session, *, attempt_id: int, user: User) -> Attempt | None:
@@ -50,9 +52,13 @@ def review_rights(attempt: Attempt) -> ReviewRights:
 
 def submitted_attempts(session: Session, *, quiz: Quiz, user: User) -> list[Attempt]:
     """The learner's submitted attempts at the quiz, first first."""
-    return list(session.exec(select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id,
-                                                   Attempt.state == AttemptState.SUBMITTED.value)
-                             .order_by(Attempt.number)).all())
+    return list(
+        session.exec(
+            select(Attempt)
+            .where(Attempt.quiz_id == quiz.id, Attempt.user_id == user.id, Attempt.state == AttemptState.SUBMITTED.value)
+            .order_by(Attempt.number)
+        ).all()
+    )
 
 
 def responses_by_slot(session: Session, attempt: Attempt) -> dict[int, Response]:

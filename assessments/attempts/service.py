@@ -46,23 +46,28 @@ class AttemptClosed(AttemptError):
 class StaleAnswer(AttemptError):
     def __init__(self, current_sequence: int):
         self.current_sequence = current_sequence
-        super().__init__("This answer was changed in another tab or window since this page was loaded. "
-                         "Reload the page to see the latest answer before changing it.")
+        super().__init__(
+            "This answer was changed in another tab or window since this page was loaded. "
+            "Reload the page to see the latest answer before changing it."
+        )
 
 
 def _settings(quiz: Quiz) -> dict:
     return {
-        "pass_percent": quiz.pass_percent, "review_policy": quiz.review_policy,
-        "time_limit_minutes": quiz.time_limit_minutes, "proves_competence_id": quiz.proves_competence_id,
-        "proves_level": quiz.proves_level, "diagnostic": quiz.diagnostic,
-        "diagnostic_bands": list(quiz.diagnostic_bands or []), "lesson_id": quiz.lesson_id,
+        "pass_percent": quiz.pass_percent,
+        "review_policy": quiz.review_policy,
+        "time_limit_minutes": quiz.time_limit_minutes,
+        "proves_competence_id": quiz.proves_competence_id,
+        "proves_level": quiz.proves_level,
+        "diagnostic": quiz.diagnostic,
+        "diagnostic_bands": list(quiz.diagnostic_bands or []),
+        "lesson_id": quiz.lesson_id,
         "one_per_page": quiz.one_per_page,
     }
 
 
 def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
-    slots = session.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id)
-                         .order_by(QuizSlot.position, QuizSlot.id)).all()
+    slots = session.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id).order_by(QuizSlot.position, QuizSlot.id)).all()
     fixed_ids = [s.question_id for s in slots if s.question_id]
     fixed = {q.id: q for q in session.exec(select(Question).where(Question.id.in_(fixed_ids)))} if fixed_ids else {}
     chosen: list[Question] = []
@@ -72,10 +77,13 @@ def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
             chosen.append(fixed[slot.question_id])
             continue
         # Ordered, so that a seeded rng draws the same questions on every engine.
-        pool = [q for q in session.exec(select(Question).where(Question.category_id == slot.category_id,
-                                                               Question.archived == false())
-                                        .order_by(Question.id))
-                if q.id not in used]
+        pool = [
+            q
+            for q in session.exec(
+                select(Question).where(Question.category_id == slot.category_id, Question.archived == false()).order_by(Question.id)
+            )
+            if q.id not in used
+        ]
         if len(pool) < slot.draw_count:
             raise AttemptError("This quiz is not ready yet: a question category has too few questions.")
         for question in rng.sample(pool, slot.draw_count):
@@ -91,8 +99,9 @@ def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
         order = [c.id for c in data.choices]
         if quiz.shuffle_choices and question.kind in CHOICE_KINDS:
             rng.shuffle(order)
-        layout.append({"question_id": question.id, "question": question.data, "choice_order": order,
-                       "competence_id": question.competence_id})
+        layout.append(
+            {"question_id": question.id, "question": question.data, "choice_order": order, "competence_id": question.competence_id}
+        )
     return layout
 
 
@@ -108,9 +117,13 @@ def attempt_start(session: Session, *, quiz: Quiz, user: User, rng: random.Rando
         raise AttemptError("You have used all the attempts this quiz allows.")
     now = utcnow()
     attempt = Attempt(
-        quiz_id=quiz.id, user_id=user.id, number=used + 1, started_at=now,
+        quiz_id=quiz.id,
+        user_id=user.id,
+        number=used + 1,
+        started_at=now,
         deadline_at=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
-        layout=_layout(session, quiz, rng or random.Random()), settings=_settings(quiz),
+        layout=_layout(session, quiz, rng or random.Random()),
+        settings=_settings(quiz),
     )
     try:
         with session.begin_nested():
@@ -125,7 +138,13 @@ def attempt_start(session: Session, *, quiz: Quiz, user: User, rng: random.Rando
 
 
 def response_save(
-    session: Session, *, attempt: Attempt, slot: int, answer: dict, sequence: int, flagged: bool | None = None,
+    session: Session,
+    *,
+    attempt: Attempt,
+    slot: int,
+    answer: dict,
+    sequence: int,
+    flagged: bool | None = None,
 ) -> Response:
     """Save one answer. ``sequence`` is the number the page showed; a mismatch means a stale tab."""
     if attempt.state != AttemptState.IN_PROGRESS.value:
@@ -137,9 +156,17 @@ def response_save(
     # Claim the attempt's row before touching the answer: a submit running at this moment either
     # commits first (and this save is refused) or waits for this save and grades it. Checking the
     # state in Python alone let a save land after grading, acknowledged but never graded.
-    claimed = session.exec(update(Attempt).where(
-        Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS.value,
-    ).values(state=AttemptState.IN_PROGRESS.value)).rowcount == 1
+    claimed = (
+        session.exec(
+            update(Attempt)
+            .where(
+                Attempt.id == attempt.id,
+                Attempt.state == AttemptState.IN_PROGRESS.value,
+            )
+            .values(state=AttemptState.IN_PROGRESS.value)
+        ).rowcount
+        == 1
+    )
     if not claimed:
         session.refresh(attempt)
         raise AttemptClosed("This attempt has been submitted; answers can no longer be changed.")
@@ -148,9 +175,21 @@ def response_save(
         values["flagged"] = flagged
     # Compare-and-set: only the save that saw the current sequence number wins. Tried first, since
     # nearly every autosave updates an answer already there; RETURNING spares reading it back.
-    saved = session.execute(update(Response).where(
-        Response.attempt_id == attempt.id, Response.slot == slot, Response.sequence == sequence,
-    ).values(**values).returning(Response), execution_options={"synchronize_session": "fetch"}).scalars().first()
+    saved = (
+        session.execute(
+            update(Response)
+            .where(
+                Response.attempt_id == attempt.id,
+                Response.slot == slot,
+                Response.sequence == sequence,
+            )
+            .values(**values)
+            .returning(Response),
+            execution_options={"synchronize_session": "fetch"},
+        )
+        .scalars()
+        .first()
+    )
     if saved is not None:
         return saved
     existing = session.get(Response, (attempt.id, slot))
@@ -169,8 +208,9 @@ def response_save(
             session.add(response)
     except IntegrityError:
         # Another tab saved this slot first; tell the learner how far it has got.
-        current = session.exec(sa_select(Response.sequence).where(
-            Response.attempt_id == attempt.id, Response.slot == slot)).scalar_one_or_none()
+        current = session.exec(
+            sa_select(Response.sequence).where(Response.attempt_id == attempt.id, Response.slot == slot)
+        ).scalar_one_or_none()
         raise StaleAnswer(current or 1) from None
     return response
 
@@ -186,9 +226,17 @@ def attempt_close_if_overdue(session: Session, *, attempt: Attempt, now: datetim
 def attempt_submit(session: Session, *, attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Grade and close the attempt exactly once; a second call returns the graded attempt."""
     now = now or utcnow()
-    won = session.exec(update(Attempt).where(
-        Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS.value,
-    ).values(state=AttemptState.SUBMITTED.value, submitted_at=now)).rowcount == 1
+    won = (
+        session.exec(
+            update(Attempt)
+            .where(
+                Attempt.id == attempt.id,
+                Attempt.state == AttemptState.IN_PROGRESS.value,
+            )
+            .values(state=AttemptState.SUBMITTED.value, submitted_at=now)
+        ).rowcount
+        == 1
+    )
     session.refresh(attempt)
     if not won:
         return attempt
@@ -198,8 +246,7 @@ def attempt_submit(session: Session, *, attempt: Attempt, now: datetime | None =
         with session.begin_nested():
             _grade(session, attempt)
     except Exception:
-        session.exec(update(Attempt).where(Attempt.id == attempt.id).values(
-            state=AttemptState.IN_PROGRESS.value, submitted_at=None))
+        session.exec(update(Attempt).where(Attempt.id == attempt.id).values(state=AttemptState.IN_PROGRESS.value, submitted_at=None))
         session.expire(attempt)
         raise
     return attempt
@@ -247,22 +294,40 @@ def _record_evidence(session: Session, attempt: Attempt, user: User, by_competen
         for competence_id, level in sorted(levels.items()):
             competence = session.get(Competence, competence_id)
             if competence is not None and level > 0:
-                evidence_record(session, user=user, competence=competence, level=level, source="quiz",
-                                by=None, reference=reference, note="Diagnostic quiz result.")
+                evidence_record(
+                    session,
+                    user=user,
+                    competence=competence,
+                    level=level,
+                    source="quiz",
+                    by=None,
+                    reference=reference,
+                    note="Diagnostic quiz result.",
+                )
         return
     if attempt.passed and settings.get("proves_competence_id") and settings.get("proves_level"):
         competence = session.get(Competence, settings["proves_competence_id"])
         if competence is not None:
-            evidence_record(session, user=user, competence=competence, level=settings["proves_level"],
-                            source="quiz", by=None, reference=reference,
-                            note=f"Passed with {attempt.percent:g}%.")
+            evidence_record(
+                session,
+                user=user,
+                competence=competence,
+                level=settings["proves_level"],
+                source="quiz",
+                by=None,
+                reference=reference,
+                note=f"Passed with {attempt.percent:g}%.",
+            )
 
 
 def attempts_sweep(session: Session, *, now: datetime | None = None) -> int:
     """Submit every attempt whose deadline has passed (the worker runs this periodically)."""
     now = now or utcnow()
-    overdue = session.exec(select(Attempt).where(Attempt.state == AttemptState.IN_PROGRESS.value,
-                                                 Attempt.deadline_at.is_not(None), col(Attempt.deadline_at) < now)).all()
+    overdue = session.exec(
+        select(Attempt).where(
+            Attempt.state == AttemptState.IN_PROGRESS.value, Attempt.deadline_at.is_not(None), col(Attempt.deadline_at) < now
+        )
+    ).all()
     submitted = 0
     for attempt in overdue:
         try:

@@ -56,8 +56,13 @@ class QuestionView:
     @property
     def answered(self) -> bool:
         a = self.answer
-        return bool(a.get("choice") or a.get("choices") or str(a.get("text") or "").strip()
-                    or str(a.get("value") or "").strip() or any((a.get("matches") or {}).values()))
+        return bool(
+            a.get("choice")
+            or a.get("choices")
+            or str(a.get("text") or "").strip()
+            or str(a.get("value") or "").strip()
+            or any((a.get("matches") or {}).values())
+        )
 
     def chosen(self, choice_id: str) -> bool:
         return choice_id == self.answer.get("choice") or choice_id in (self.answer.get("choices") or [])
@@ -71,8 +76,14 @@ def question_view(attempt: Attempt, slot: int, response: Response | None) -> Que
     q = QuestionData.from_dict(entry["question"])
     by_id = {c.id: c for c in q.choices}
     order = [i for i in entry.get("choice_order") or [] if i in by_id] or list(by_id)
-    view = QuestionView(slot=slot, number=slot + 1, kind=q.kind, stem=rich(q.stem_markdown), points=q.points,
-                        choices=[(i, inline(by_id[i].text)) for i in order])
+    view = QuestionView(
+        slot=slot,
+        number=slot + 1,
+        kind=q.kind,
+        stem=rich(q.stem_markdown),
+        points=q.points,
+        choices=[(i, inline(by_id[i].text)) for i in order],
+    )
     if q.kind == MATCHING:
         view.prompts = [(p.id, inline(p.prompt)) for p in q.real_pairs]
         # Sorted first so the list never reflects the pairs' order, then shuffled the same way for
@@ -124,9 +135,13 @@ def review_view(attempt: Attempt, slot: int, response: Response | None) -> Revie
     q = QuestionData.from_dict(attempt.layout[slot]["question"])
     fraction = response.fraction if response and response.fraction is not None else 0.0
     outcome = "correct" if fraction >= 1 else "incorrect" if fraction <= 0 else "partial"
-    review = ReviewView(question=view, outcome=outcome, points=response.points if response and response.points else 0,
-                        feedback=rich(response.feedback if response else ""),
-                        right_choices={c.id for c in q.choices if c.fraction > 0})
+    review = ReviewView(
+        question=view,
+        outcome=outcome,
+        points=response.points if response and response.points else 0,
+        feedback=rich(response.feedback if response else ""),
+        right_choices={c.id for c in q.choices if c.fraction > 0},
+    )
     if q.kind == SHORT_TEXT:
         best = max(q.accepted, key=lambda a: a.fraction, default=None)
         review.right_answer = best.text if best else ""

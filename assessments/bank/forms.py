@@ -21,8 +21,23 @@ from assessments.grading import parse_number
 from assessments.interchange.common import MAX_TEXT, number
 from assessments.models import Question
 from assessments.questions import (
-    ALL_OR_NOTHING, EPSILON, KINDS, MATCHING, MULTIPLE_CHOICE, MULTIPLE_RULES, NUMERIC, PARTIAL, SHORT_TEXT,
-    SINGLE_CHOICE, TRUE_FALSE, AcceptedAnswer, Choice, MatchPair, NumericAnswer, QuestionData, question_problems,
+    ALL_OR_NOTHING,
+    EPSILON,
+    KINDS,
+    MATCHING,
+    MULTIPLE_CHOICE,
+    MULTIPLE_RULES,
+    NUMERIC,
+    PARTIAL,
+    SHORT_TEXT,
+    SINGLE_CHOICE,
+    TRUE_FALSE,
+    AcceptedAnswer,
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    QuestionData,
+    question_problems,
     true_false,
 )
 
@@ -41,8 +56,17 @@ RULE_LABELS = {
     ALL_OR_NOTHING: "All or nothing: full marks only when exactly the right choices are ticked, otherwise 0",
 }
 # The grades a trainer picks from; an imported question's other grades are kept as an extra option.
-FRACTIONS = [(1.0, "100%"), (0.5, "50%"), (1 / 3, "33.33%"), (0.25, "25%"), (0.2, "20%"), (0.0, "0"),
-             (-0.25, "−25%"), (-0.5, "−50%"), (-1.0, "−100%")]
+FRACTIONS = [
+    (1.0, "100%"),
+    (0.5, "50%"),
+    (1 / 3, "33.33%"),
+    (0.25, "25%"),
+    (0.2, "20%"),
+    (0.0, "0"),
+    (-0.25, "−25%"),
+    (-0.5, "−50%"),
+    (-1.0, "−100%"),
+]
 # Which question_problems sentences belong next to which field; the rest go with the answers.
 _PROBLEM_FIELDS = {"needs a name": "name", "needs a question text": "stem_markdown", "Points must": "points"}
 
@@ -98,33 +122,58 @@ class QuestionForm:
             value = form.get(name, "")
             return value if isinstance(value, str) else ""
 
-        columns = [form.getlist(f"row_{name}")[:MAX_ROWS] for name in ("text", "fraction", "feedback",
-                                                                         "tolerance", "answer")]
-        rows = [Row(*(v if isinstance(v, str) else "" for v in values))
-                for values in zip_longest(*columns, fillvalue="")]
-        return cls(kind=kind, rows=rows, **{name: one(name) for name in (
-            "category_id", "name", "stem_markdown", "general_feedback", "points", "competence_id", "level",
-            "multiple_rule", "tf_correct", "tf_feedback_true", "tf_feedback_false")})
+        columns = [form.getlist(f"row_{name}")[:MAX_ROWS] for name in ("text", "fraction", "feedback", "tolerance", "answer")]
+        rows = [Row(*(v if isinstance(v, str) else "" for v in values)) for values in zip_longest(*columns, fillvalue="")]
+        return cls(
+            kind=kind,
+            rows=rows,
+            **{
+                name: one(name)
+                for name in (
+                    "category_id",
+                    "name",
+                    "stem_markdown",
+                    "general_feedback",
+                    "points",
+                    "competence_id",
+                    "level",
+                    "multiple_rule",
+                    "tf_correct",
+                    "tf_feedback_true",
+                    "tf_feedback_false",
+                )
+            },
+        )
 
     @classmethod
     def from_question(cls, question: Question) -> QuestionForm:
         data = QuestionData.from_dict(question.data)
-        form = cls(kind=data.kind, category_id=str(question.category_id), name=data.name,
-                   stem_markdown=data.stem_markdown, general_feedback=data.general_feedback,
-                   points=number(data.points), competence_id=str(question.competence_id or ""),
-                   level=str(question.level or ""), multiple_rule=data.multiple_rule)
+        form = cls(
+            kind=data.kind,
+            category_id=str(question.category_id),
+            name=data.name,
+            stem_markdown=data.stem_markdown,
+            general_feedback=data.general_feedback,
+            points=number(data.points),
+            competence_id=str(question.competence_id or ""),
+            level=str(question.level or ""),
+            multiple_rule=data.multiple_rule,
+        )
         if data.kind == TRUE_FALSE:
             by_id = {c.id: c for c in data.choices}
             form.tf_correct = "true" if by_id["true"].fraction > 0 else "false"
             form.tf_feedback_true, form.tf_feedback_false = by_id["true"].feedback, by_id["false"].feedback
         form.rows = (
-            [Row(c.text, repr(c.fraction), c.feedback) for c in data.choices] if data.kind in (SINGLE_CHOICE,
-                                                                                              MULTIPLE_CHOICE)
-            else [Row(a.text, repr(a.fraction), a.feedback) for a in data.accepted] if data.kind == SHORT_TEXT
-            else [Row(number(a.value), repr(a.fraction), a.feedback, number(a.tolerance))
-                  for a in data.numeric] if data.kind == NUMERIC
-            else [Row(p.prompt, answer=p.answer) for p in data.pairs] if data.kind == MATCHING
-            else [])
+            [Row(c.text, repr(c.fraction), c.feedback) for c in data.choices]
+            if data.kind in (SINGLE_CHOICE, MULTIPLE_CHOICE)
+            else [Row(a.text, repr(a.fraction), a.feedback) for a in data.accepted]
+            if data.kind == SHORT_TEXT
+            else [Row(number(a.value), repr(a.fraction), a.feedback, number(a.tolerance)) for a in data.numeric]
+            if data.kind == NUMERIC
+            else [Row(p.prompt, answer=p.answer) for p in data.pairs]
+            if data.kind == MATCHING
+            else []
+        )
         return form
 
     def with_blank_rows(self) -> QuestionForm:
@@ -144,8 +193,12 @@ class QuestionForm:
                 errors[name] = f"Keep this to {MAX_TEXT:,} characters or fewer."
         if any(len(v) > MAX_TEXT for r in self.rows for v in (r.text, r.feedback, r.answer)):
             errors["answers"] = f"Keep each answer and its feedback to {MAX_TEXT:,} characters or fewer."
-        values: dict[str, Any] = {"category_id": parse_id(self.category_id), "competence_id": parse_id(self.competence_id),
-                  "level": parse_int(self.level, 1, MAX_LEVEL), "data": None}
+        values: dict[str, Any] = {
+            "category_id": parse_id(self.category_id),
+            "competence_id": parse_id(self.competence_id),
+            "level": parse_int(self.level, 1, MAX_LEVEL),
+            "data": None,
+        }
         if values["category_id"] is None:
             errors["category_id"] = "Choose a category for the question."
         if self.competence_id and values["competence_id"] is None:
@@ -169,8 +222,14 @@ class QuestionForm:
         stem = self.stem_markdown.replace("\r\n", "\n").strip()
         name = " ".join(self.name.split())
         if self.kind == TRUE_FALSE:
-            return true_false(name, stem, self.tf_correct != "false", feedback_true=self.tf_feedback_true.strip(),
-                              feedback_false=self.tf_feedback_false.strip(), **common)
+            return true_false(
+                name,
+                stem,
+                self.tf_correct != "false",
+                feedback_true=self.tf_feedback_true.strip(),
+                feedback_false=self.tf_feedback_false.strip(),
+                **common,
+            )
         rows = [(n, r) for n, r in enumerate(self.rows, start=1) if not r.blank()]
         if self.kind == MATCHING:
             pairs = [MatchPair(f"p{i}", r.text.strip(), r.answer.strip()) for i, (_n, r) in enumerate(rows, 1)]
@@ -189,8 +248,7 @@ class QuestionForm:
                 numeric.append(NumericAnswer(value, tolerance, fractions[n], r.feedback.strip()))
             return QuestionData(NUMERIC, name, stem, numeric=numeric, **common)
         rule = self.multiple_rule if self.multiple_rule in MULTIPLE_RULES else PARTIAL
-        choices = [Choice(f"c{i}", r.text.strip(), fractions[n], r.feedback.strip())
-                   for i, (n, r) in enumerate(rows, 1)]
+        choices = [Choice(f"c{i}", r.text.strip(), fractions[n], r.feedback.strip()) for i, (n, r) in enumerate(rows, 1)]
         kind = self.kind if self.kind in KINDS else SINGLE_CHOICE
         return QuestionData(kind, name, stem, choices=choices, multiple_rule=rule, **common)
 
@@ -209,11 +267,12 @@ def _fraction(raw: str, row: int, errors: dict) -> float:
 def excerpt(markdown: str, length: int = 120) -> str:
     """The start of a Markdown text as plain words, for lists and import previews."""
     words = " ".join(markdown.replace("\\", "").replace("**", "").replace("`", "").split())
-    return words if len(words) <= length else words[:length - 1].rstrip() + "…"
+    return words if len(words) <= length else words[: length - 1].rstrip() + "…"
 
 
 def preview_answer(q: QuestionData, form: FormData) -> dict:
     """A response in grading's shape (see assessments.grading) from the preview form."""
+
     def text(name: str) -> str:
         value = form.get(name, "")
         return value[:1000] if isinstance(value, str) else ""

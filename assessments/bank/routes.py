@@ -32,7 +32,13 @@ from assessments.bank import selectors as sel
 from assessments.bank.deps import BankCategory, BankQuestion
 from assessments.bank.forms import KIND_LABELS, RULE_LABELS, QuestionForm, fraction_options, preview_answer
 from assessments.bank.service import (
-    BankError, category_create, category_rename, question_archive, question_create, question_duplicate, question_update,
+    BankError,
+    category_create,
+    category_rename,
+    question_archive,
+    question_create,
+    question_duplicate,
+    question_update,
 )
 from assessments.interchange.gift import export_gift
 from assessments.grading import Grade, grade
@@ -67,26 +73,54 @@ def md_inline(text: str) -> Markup:
 
 
 @router.get("")
-def question_list(request: Request, db: DbSession, user: AuthorUser,
-                  q: Annotated[str, Query(max_length=200)] = "", category: Annotated[str, Query(max_length=12)] = "",
-                  kind: Annotated[str, Query(max_length=32)] = "", competence: Annotated[str, Query(max_length=12)] = "",
-                  archived: Annotated[str, Query(max_length=1)] = "",
-                  page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
-    filters = sel.Filters(q=" ".join(q.split()), category=parse_id(category), kind=kind if kind in KINDS else "",
-                          competence=parse_id(competence), archived=archived == "1", page=page)
+def question_list(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    q: Annotated[str, Query(max_length=200)] = "",
+    category: Annotated[str, Query(max_length=12)] = "",
+    kind: Annotated[str, Query(max_length=32)] = "",
+    competence: Annotated[str, Query(max_length=12)] = "",
+    archived: Annotated[str, Query(max_length=1)] = "",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    filters = sel.Filters(
+        q=" ".join(q.split()),
+        category=parse_id(category),
+        kind=kind if kind in KINDS else "",
+        competence=parse_id(competence),
+        archived=archived == "1",
+        page=page,
+    )
     result = sel.question_page(db, filters=filters, per_page=page_size(request))
-    return render(request, "assessments/bank/questions.html", {
-        "result": result, "filters": filters, "categories": sel.categories_with_counts(db),
-        "groups": competence_groups(db), "kind_labels": KIND_LABELS,
-        "page_url": lambda n: filters.url("/author/questions", page=n),
-    }, block="results")
+    return render(
+        request,
+        "assessments/bank/questions.html",
+        {
+            "result": result,
+            "filters": filters,
+            "categories": sel.categories_with_counts(db),
+            "groups": competence_groups(db),
+            "kind_labels": KIND_LABELS,
+            "page_url": lambda n: filters.url("/author/questions", page=n),
+        },
+        block="results",
+    )
 
 
-def _categories_page(request: Request, db: Session, *, errors: dict | None = None, new_name: str = "",
-                     status_code: int = 200) -> Response:
-    return render(request, "assessments/bank/categories.html", {
-        "rows": sel.categories_with_counts(db), "errors": errors or {}, "new_name": new_name,
-    }, status_code=status_code)
+def _categories_page(
+    request: Request, db: Session, *, errors: dict | None = None, new_name: str = "", status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "assessments/bank/categories.html",
+        {
+            "rows": sel.categories_with_counts(db),
+            "errors": errors or {},
+            "new_name": new_name,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/categories")
@@ -95,8 +129,9 @@ def categories(request: Request, db: DbSession, user: AuthorUser) -> Response:
 
 
 @router.post("/categories")
-def category_create_post(request: Request, db: DbSession, user: AuthorUser, name: Name = "",
-                         description: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def category_create_post(
+    request: Request, db: DbSession, user: AuthorUser, name: Name = "", description: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
     try:
         category = category_create(db, name=name, description=description, by=user)
         db.commit()
@@ -108,8 +143,7 @@ def category_create_post(request: Request, db: DbSession, user: AuthorUser, name
 
 
 @router.post("/categories/{category_id}")
-def category_rename_post(request: Request, db: DbSession, user: AuthorUser, category: BankCategory,
-                         name: Name = "") -> Response:
+def category_rename_post(request: Request, db: DbSession, user: AuthorUser, category: BankCategory, name: Name = "") -> Response:
     category_id = category.id  # read before a rollback expires the object
     try:
         category_rename(db, category=category, name=name, by=user)
@@ -128,29 +162,58 @@ def _filename(name: str, ext: str) -> str:
 @router.get("/categories/{category_id}/export.gift")
 def export_category_gift(db: DbSession, user: AuthorUser, category: BankCategory) -> Response:
     body = export_gift(sel.category_questions(db, category.id), category=category.name)
-    return Response(body, media_type="text/plain; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(category.name, ".gift")}"'})
+    return Response(
+        body,
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(category.name, ".gift")}"'},
+    )
 
 
 @router.get("/categories/{category_id}/export.xml")
 def export_category_xml(db: DbSession, user: AuthorUser, category: BankCategory) -> Response:
     body = export_moodle_xml(sel.category_questions(db, category.id), category=category.name)
-    return Response(body, media_type="application/xml; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(category.name, ".xml")}"'})
+    return Response(
+        body,
+        media_type="application/xml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(category.name, ".xml")}"'},
+    )
 
 
-def _form_page(request: Request, db: Session, form: QuestionForm, *, question: Question | None = None,
-               errors: dict | None = None, status_code: int = 200) -> Response:
-    return render(request, "assessments/bank/question_form.html", {
-        "form": form.with_blank_rows(), "question": question, "errors": errors or {},
-        "categories": sel.categories_with_counts(db), "groups": competence_groups(db), "levels": range(1, 9),
-        "kind_label": KIND_LABELS[form.kind], "rule_labels": RULE_LABELS, "fraction_options": fraction_options,
-    }, status_code=status_code)
+def _form_page(
+    request: Request,
+    db: Session,
+    form: QuestionForm,
+    *,
+    question: Question | None = None,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "assessments/bank/question_form.html",
+        {
+            "form": form.with_blank_rows(),
+            "question": question,
+            "errors": errors or {},
+            "categories": sel.categories_with_counts(db),
+            "groups": competence_groups(db),
+            "levels": range(1, 9),
+            "kind_label": KIND_LABELS[form.kind],
+            "rule_labels": RULE_LABELS,
+            "fraction_options": fraction_options,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/new")
-def question_new(request: Request, db: DbSession, user: AuthorUser, kind: Annotated[str, Query(max_length=32)] = "",
-                 category: Annotated[str, Query(max_length=12)] = "") -> Response:
+def question_new(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    kind: Annotated[str, Query(max_length=32)] = "",
+    category: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
     if kind not in KINDS:
         return render(request, "assessments/bank/choose_kind.html", {"kind_labels": KIND_LABELS, "category": parse_id(category)})
     return _form_page(request, db, QuestionForm(kind=kind, category_id=str(parse_id(category) or "")))
@@ -168,8 +231,7 @@ def _save(db: Session, form: QuestionForm, user: User, question: Question | None
         if question is None:
             question = question_create(db, category=category, data=values["data"], by=user, **tags)
         else:
-            question = question_update(db, question=question, data=values["data"], category=category, by=user,
-                                       **tags)
+            question = question_update(db, question=question, data=values["data"], category=category, by=user, **tags)
         db.commit()
     except BankError as exc:
         db.rollback()
@@ -196,8 +258,7 @@ def question_edit(request: Request, db: DbSession, user: AuthorUser, question: B
 
 
 @router.post("/{question_id}")
-def question_edit_post(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion,
-                       posted: PostedForm) -> Response:
+def question_edit_post(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion, posted: PostedForm) -> Response:
     form = QuestionForm.from_post(posted, question.kind)
     errors, saved = _save(db, form, user, question)
     if errors:
@@ -206,15 +267,26 @@ def question_edit_post(request: Request, db: DbSession, user: AuthorUser, questi
     return redirect(request, f"/author/questions/{saved.id}")
 
 
-def _preview(request: Request, db: Session, question: Question, *, answer: dict | None = None,
-             result: Grade | None = None) -> Response:
+def _preview(
+    request: Request, db: Session, question: Question, *, answer: dict | None = None, result: Grade | None = None
+) -> Response:
     data = QuestionData.from_dict(question.data)
     answers = sorted({p.answer for p in data.pairs}, key=str.casefold)
-    return render(request, "assessments/bank/preview.html", {
-        "question": question, "q": data, "md": md, "md_inline": md_inline, "answer": answer or {}, "result": result,
-        "match_answers": answers, "kind_label": KIND_LABELS[data.kind],
-        "category": db.get(QuestionCategory, question.category_id),
-    })
+    return render(
+        request,
+        "assessments/bank/preview.html",
+        {
+            "question": question,
+            "q": data,
+            "md": md,
+            "md_inline": md_inline,
+            "answer": answer or {},
+            "result": result,
+            "match_answers": answers,
+            "kind_label": KIND_LABELS[data.kind],
+            "category": db.get(QuestionCategory, question.category_id),
+        },
+    )
 
 
 @router.get("/{question_id}/preview")
@@ -223,8 +295,7 @@ def question_preview(request: Request, db: DbSession, user: AuthorUser, question
 
 
 @router.post("/{question_id}/preview")
-def question_preview_check(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion,
-                           posted: PostedForm) -> Response:
+def question_preview_check(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion, posted: PostedForm) -> Response:
     """The trainer's own check: grade the preview answer and show the feedback a learner would get."""
     data = QuestionData.from_dict(question.data)
     answer = preview_answer(data, posted)
@@ -240,13 +311,17 @@ def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, q
 
 
 @router.post("/{question_id}/archive")
-def question_archive_post(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion,
-                          action: Annotated[str, Form(max_length=10)] = "archive") -> Response:
+def question_archive_post(
+    request: Request, db: DbSession, user: AuthorUser, question: BankQuestion, action: Annotated[str, Form(max_length=10)] = "archive"
+) -> Response:
     if action not in ("archive", "restore"):
         raise HTTPException(status_code=400, detail="Choose archive or restore.")
     question_archive(db, question=question, archived=action == "archive", by=user)
     db.commit()
-    flash(request, "Question archived: random draws skip it; quizzes and attempts that use it keep it."
-          if action == "archive" else "Question restored to the bank.")
+    flash(
+        request,
+        "Question archived: random draws skip it; quizzes and attempts that use it keep it."
+        if action == "archive"
+        else "Question restored to the bank.",
+    )
     return redirect(request, f"/author/questions/{question.id}")
-

@@ -41,14 +41,20 @@ class Filters(ListFilters):
 
 
 def categories_with_counts(session: Session) -> list[CategoryRow]:
-    counts = (sa_select(Question.category_id,
-                        func.sum(case((Question.archived.is_(False), 1), else_=0)).label("active"),
-                        func.sum(case((Question.archived.is_(True), 1), else_=0)).label("archived"))
-              .group_by(Question.category_id).subquery())
-    rows = session.exec(sa_select(QuestionCategory, func.coalesce(counts.c.active, 0),
-                                  func.coalesce(counts.c.archived, 0))
-                        .outerjoin(counts, counts.c.category_id == QuestionCategory.id)
-                        .order_by(func.lower(QuestionCategory.name), QuestionCategory.id)).all()
+    counts = (
+        sa_select(
+            Question.category_id,
+            func.sum(case((Question.archived.is_(False), 1), else_=0)).label("active"),
+            func.sum(case((Question.archived.is_(True), 1), else_=0)).label("archived"),
+        )
+        .group_by(Question.category_id)
+        .subquery()
+    )
+    rows = session.exec(
+        sa_select(QuestionCategory, func.coalesce(counts.c.active, 0), func.coalesce(counts.c.archived, 0))
+        .outerjoin(counts, counts.c.category_id == QuestionCategory.id)
+        .order_by(func.lower(QuestionCategory.name), QuestionCategory.id)
+    ).all()
     return [CategoryRow(c, int(a), int(r)) for c, a, r in rows]
 
 
@@ -76,16 +82,20 @@ def question_page(session: Session, *, filters: Filters, per_page: int) -> Page:
         sa_select(Question, QuestionCategory.name, Competence.code, Competence.name)
         .join(QuestionCategory, QuestionCategory.id == Question.category_id)
         .outerjoin(Competence, Competence.id == Question.competence_id)
-        .where(*where).order_by(Question.updated_at.desc(), Question.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)).all()
+        .where(*where)
+        .order_by(Question.updated_at.desc(), Question.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     items = [QuestionRow(q, cat, f"{code} {name}" if code else "") for q, cat, code, name in rows]
     return Page(items, total, page, per_page)
 
 
 def category_questions(session: Session, category_id: int) -> list[QuestionData]:
     """The category's active questions, oldest first, as plain data (for export)."""
-    rows = session.exec(select(Question).where(Question.category_id == category_id, Question.archived.is_(False))
-                        .order_by(Question.id)).all()
+    rows = session.exec(
+        select(Question).where(Question.category_id == category_id, Question.archived.is_(False)).order_by(Question.id)
+    ).all()
     return [QuestionData.from_dict(q.data) for q in rows]
 
 
@@ -99,9 +109,14 @@ def import_done(session: Session, import_id: str) -> bool:
     if not import_id:
         return False
     pattern = like_pattern(f'"import_id": "{import_id}"')
-    return session.exec(sa_select(AuditEvent.id).where(
-        AuditEvent.action == "questions.import", func.lower(AuditEvent.detail).like(pattern, escape="\\"))
-    ).first() is not None
+    return (
+        session.exec(
+            sa_select(AuditEvent.id).where(
+                AuditEvent.action == "questions.import", func.lower(AuditEvent.detail).like(pattern, escape="\\")
+            )
+        ).first()
+        is not None
+    )
 
 
 def category_names_lower(session: Session) -> set[str]:

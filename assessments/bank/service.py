@@ -40,16 +40,18 @@ def _category_name(session: Session, name: str, *, except_id: int | None = None)
         raise BankError("Enter a name for the category.", "name")
     if len(name) > MAX_CATEGORY_NAME:
         raise BankError(f"Keep the name to {MAX_CATEGORY_NAME} characters or fewer.", "name")
-    clash = session.exec(select(QuestionCategory.id).where(
-        func.lower(QuestionCategory.name) == name.lower(), QuestionCategory.id != (except_id or 0))).first()
+    clash = session.exec(
+        select(QuestionCategory.id).where(func.lower(QuestionCategory.name) == name.lower(), QuestionCategory.id != (except_id or 0))
+    ).first()
     if clash is not None:
         raise BankError(f"A category called “{name}” already exists.", "name")
     return name
 
 
 def category_create(session: Session, *, name: str, description: str = "", by: User | None) -> QuestionCategory:
-    category = QuestionCategory(name=_category_name(session, name), description=(description or "").strip(),
-                                created_by_id=getattr(by, "id", None))
+    category = QuestionCategory(
+        name=_category_name(session, name), description=(description or "").strip(), created_by_id=getattr(by, "id", None)
+    )
     session.add(category)
     session.flush()
     return category
@@ -91,19 +93,41 @@ def _check_data(data: QuestionData) -> QuestionData:
     return data
 
 
-def question_create(session: Session, *, category: QuestionCategory, data: QuestionData, by: User | None,
-                    competence_id: int | None = None, level: int | None = None) -> Question:
+def question_create(
+    session: Session,
+    *,
+    category: QuestionCategory,
+    data: QuestionData,
+    by: User | None,
+    competence_id: int | None = None,
+    level: int | None = None,
+) -> Question:
     data = _check_data(data)
     _check_tag(session, competence_id, level)
-    question = Question(category_id=category.id, kind=data.kind, name=data.name, data=data.to_dict(),
-                        competence_id=competence_id, level=level, created_by_id=getattr(by, "id", None))
+    question = Question(
+        category_id=category.id,
+        kind=data.kind,
+        name=data.name,
+        data=data.to_dict(),
+        competence_id=competence_id,
+        level=level,
+        created_by_id=getattr(by, "id", None),
+    )
     session.add(question)
     session.flush()
     return question
 
 
-def question_update(session: Session, *, question: Question, data: QuestionData, category: QuestionCategory,
-                    by: User | None, competence_id: int | None = None, level: int | None = None) -> Question:
+def question_update(
+    session: Session,
+    *,
+    question: Question,
+    data: QuestionData,
+    category: QuestionCategory,
+    by: User | None,
+    competence_id: int | None = None,
+    level: int | None = None,
+) -> Question:
     """Replace the question's content; attempts already hold their own copy of the old one."""
     if data.kind != question.kind:
         raise BankError("A question cannot change kind; create a new question instead.", "kind")
@@ -123,10 +147,15 @@ def question_update(session: Session, *, question: Question, data: QuestionData,
 def question_duplicate(session: Session, *, question: Question, by: User | None) -> Question:
     data = QuestionData.from_dict(question.data)
     suffix = " (copy)"
-    name = data.name[:MAX_QUESTION_NAME - len(suffix)] + suffix
-    return question_create(session, category=session.get(QuestionCategory, question.category_id),
-                           data=replace(data, name=name), by=by,
-                           competence_id=question.competence_id, level=question.level)
+    name = data.name[: MAX_QUESTION_NAME - len(suffix)] + suffix
+    return question_create(
+        session,
+        category=session.get(QuestionCategory, question.category_id),
+        data=replace(data, name=name),
+        by=by,
+        competence_id=question.competence_id,
+        level=question.level,
+    )
 
 
 def question_archive(session: Session, *, question: Question, archived: bool = True, by: User | None) -> Question:
@@ -138,8 +167,16 @@ def question_archive(session: Session, *, question: Question, archived: bool = T
     return question
 
 
-def questions_import(session: Session, *, result: ParseResult, target: QuestionCategory | None, by: User | None,
-                     filename: str = "", import_id: str = "", client_ip: str | None = None) -> list[Question]:
+def questions_import(
+    session: Session,
+    *,
+    result: ParseResult,
+    target: QuestionCategory | None,
+    by: User | None,
+    filename: str = "",
+    import_id: str = "",
+    client_ip: str | None = None,
+) -> list[Question]:
     """Save every importable question of ``result``: into ``target``, or (None) the file's own categories."""
     saved = []
     by_path: dict[str, QuestionCategory] = {}
@@ -149,8 +186,13 @@ def questions_import(session: Session, *, result: ParseResult, target: QuestionC
             category = by_path[path] = category_for_path(session, path=path or UNFILED, by=by)
         data = replace(data, name=" ".join(data.name.split())[:MAX_QUESTION_NAME])
         saved.append(question_create(session, category=category, data=data, by=by))
-    audit_record(session, action="questions.import", actor=by, client_ip=client_ip,
-                 target_type="question_category", target_id=target.id if target else None,
-                 detail={"file": filename, "imported": len(saved), "skipped": len(result.problems),
-                         "import_id": import_id})
+    audit_record(
+        session,
+        action="questions.import",
+        actor=by,
+        client_ip=client_ip,
+        target_type="question_category",
+        target_id=target.id if target else None,
+        detail={"file": filename, "imported": len(saved), "skipped": len(result.problems), "import_id": import_id},
+    )
     return saved

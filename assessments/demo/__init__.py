@@ -74,10 +74,10 @@ def assessments_demo_load(session: Session, *, seed: int = 2026) -> int:
 
 
 def _quiz_build(session: Session, demo: DemoQuiz, course: Course, trainer: User, *, levels: dict) -> Quiz:
-    category = category_create(session, name=demo.category, by=trainer,
-                               description=f"Questions for “{course.title}”.")
-    module = session.exec(select(Module).where(Module.course_id == course.id)
-                          .order_by(Module.position.desc(), Module.id.desc())).first()
+    category = category_create(session, name=demo.category, by=trainer, description=f"Questions for “{course.title}”.")
+    module = session.exec(
+        select(Module).where(Module.course_id == course.id).order_by(Module.position.desc(), Module.id.desc())
+    ).first()
     quiz = quiz_create(session, module=module, title=demo.title, by=trainer)
     quiz.pass_percent, quiz.review_policy = demo.pass_percent, demo.review_policy
     quiz.time_limit_minutes, quiz.attempts_allowed = demo.time_limit_minutes, ATTEMPTS_ALLOWED
@@ -88,8 +88,9 @@ def _quiz_build(session: Session, demo: DemoQuiz, course: Course, trainer: User,
     session.add_all([quiz, lesson, course])
     for code, data in demo.questions:
         competence = competence_by_code(session, code, "DigComp")
-        question = question_create(session, category=category, data=data, by=trainer,
-                                   competence_id=competence.id, level=levels.get(code))
+        question = question_create(
+            session, category=category, data=data, by=trainer, competence_id=competence.id, level=levels.get(code)
+        )
         slot_add_question(session, quiz=quiz, question_id=question.id)
     return quiz
 
@@ -97,8 +98,7 @@ def _quiz_build(session: Session, demo: DemoQuiz, course: Course, trainer: User,
 def _refresh_open_enrolments(session: Session, course: Course) -> None:
     """A new required lesson lowers the percentage of everyone still working through the course;
     courses already completed stay completed (they were finished before the quiz existed)."""
-    for enrolment in session.exec(select(Enrolment).where(Enrolment.course_id == course.id,
-                                                          Enrolment.completed_at.is_(None))).all():
+    for enrolment in session.exec(select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.completed_at.is_(None))).all():
         progress_refresh(session, enrolment=enrolment, user=session.get(User, enrolment.user_id))
 
 
@@ -122,12 +122,14 @@ def answer_for(data: QuestionData, right: bool) -> dict:
     return {"choice": (best if right else worst).id}
 
 
-def _take(session: Session, quiz: Quiz, user: User, rng: random.Random, *, rights: list[bool],
-          submit: bool, days_ago: float | None) -> Attempt:
+def _take(
+    session: Session, quiz: Quiz, user: User, rng: random.Random, *, rights: list[bool], submit: bool, days_ago: float | None
+) -> Attempt:
     attempt = attempt_start(session, quiz=quiz, user=user, rng=rng)
     for slot, (entry, right) in enumerate(zip(attempt.layout, rights, strict=False)):
-        response_save(session, attempt=attempt, slot=slot, sequence=0,
-                      answer=answer_for(QuestionData.from_dict(entry["question"]), right))
+        response_save(
+            session, attempt=attempt, slot=slot, sequence=0, answer=answer_for(QuestionData.from_dict(entry["question"]), right)
+        )
     if submit:
         attempt_submit(session, attempt=attempt)
         if days_ago is not None:
@@ -150,8 +152,7 @@ def _attempts(session: Session, quizzes: dict[str, Quiz], diagnostic: Quiz | Non
             rights = [True] * size if outcome == "pass" else [i < 2 for i in range(size)]
             if outcome == "in_progress":
                 rights = rights[:2]
-            _take(session, quiz, user, rng, rights=rights, submit=outcome != "in_progress",
-                  days_ago=rng.uniform(0.3, 4))
+            _take(session, quiz, user, rng, rights=rights, submit=outcome != "in_progress", days_ago=rng.uniform(0.3, 4))
     if diagnostic is not None:
         for user in _learners(session, diagnostic)[:4]:
             skill = rng.uniform(0.4, 1.0)
@@ -162,9 +163,12 @@ def _attempts(session: Session, quizzes: dict[str, Quiz], diagnostic: Quiz | Non
 def _learners(session: Session, quiz: Quiz) -> list[User]:
     """People (not the demo accounts) who have started the quiz's course, oldest account first."""
     lesson = session.get(Lesson, quiz.lesson_id)
-    users = session.exec(select(User).join(Enrolment, Enrolment.user_id == User.id)
-                         .where(Enrolment.course_id == lesson.course_id, Enrolment.started_at.is_not(None))
-                         .order_by(User.id)).all()
+    users = session.exec(
+        select(User)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.course_id == lesson.course_id, Enrolment.started_at.is_not(None))
+        .order_by(User.id)
+    ).all()
     return [u for u in users if u.email not in NAMED]
 
 
@@ -183,8 +187,9 @@ def _backdate(session: Session, attempt: Attempt, when: datetime, *, minutes: in
         progress.first_viewed_at = min(progress.first_viewed_at, when)
         progress.completed_at = attempt.submitted_at
         session.add(progress)
-    rows = session.exec(select(Evidence).where(Evidence.user_id == attempt.user_id,
-                                               Evidence.reference == f"attempt:{attempt.id}")).all()
+    rows = session.exec(
+        select(Evidence).where(Evidence.user_id == attempt.user_id, Evidence.reference == f"attempt:{attempt.id}")
+    ).all()
     for row in rows:
         months = session.get(Competence, row.competence_id).evidence_valid_months
         row.recorded_at = attempt.submitted_at

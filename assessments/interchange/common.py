@@ -119,14 +119,47 @@ def looks_like_html(text: str) -> bool:
     return bool(_TAG.search(text)) or "&" in text and bool(re.search(r"&#?\w+;", text))
 
 
-_KEEP_TAGS = {"p", "br", "div", "strong", "b", "em", "i", "code", "pre", "ul", "ol", "li", "a",
-              "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "sub", "sup", "img", "table", "tr", "td", "th"}
+_KEEP_TAGS = {
+    "p",
+    "br",
+    "div",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "sub",
+    "sup",
+    "img",
+    "table",
+    "tr",
+    "td",
+    "th",
+}
 
 
 def html_to_markdown(html: str) -> tuple[str, bool]:
     """Safe Markdown for an HTML fragment, and whether something (an image, an embed) was dropped."""
-    clean = nh3.clean(html, tags=_KEEP_TAGS, attributes={"a": {"href"}, "img": {"alt", "src"}},
-                      url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True)
+    clean = nh3.clean(
+        html,
+        tags=_KEEP_TAGS,
+        attributes={"a": {"href"}, "img": {"alt", "src"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
     writer = _MarkdownWriter()
     writer.feed(clean)
     writer.close()
@@ -203,8 +236,7 @@ class _MarkdownWriter(HTMLParser):
     def result(self) -> str:
         text = "".join(self.out)
         # Trailing spaces go, except the two that make a Markdown hard line break.
-        lines = [line.rstrip() + ("  " if line.endswith("  ") and line.strip() else "")
-                 for line in text.split("\n")]
+        lines = [line.rstrip() + ("  " if line.endswith("  ") and line.strip() else "") for line in text.split("\n")]
         text = "\n".join(lines)
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 

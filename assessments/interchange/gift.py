@@ -16,16 +16,34 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 
 from assessments.interchange.common import (
-    ParseResult, Problem, TextTooLong, foreign_text, name_from_stem, normalise_category, number, percent, too_big,
+    ParseResult,
+    Problem,
+    TextTooLong,
+    foreign_text,
+    name_from_stem,
+    normalise_category,
+    number,
+    percent,
+    too_big,
 )
 from assessments.questions import (
-    EPSILON, MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, SINGLE_CHOICE, TRUE_FALSE, AcceptedAnswer, Choice,
-    MatchPair, NumericAnswer, QuestionData, true_false,
+    EPSILON,
+    MATCHING,
+    MULTIPLE_CHOICE,
+    NUMERIC,
+    SHORT_TEXT,
+    SINGLE_CHOICE,
+    TRUE_FALSE,
+    AcceptedAnswer,
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    QuestionData,
+    true_false,
 )
 
 # Escaped control characters become private-use placeholders while the structure is parsed.
-_PLACEHOLDER = {":": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005",
-                "\\": "\ue006"}
+_PLACEHOLDER = {":": "\ue000", "~": "\ue001", "=": "\ue002", "#": "\ue003", "{": "\ue004", "}": "\ue005", "\\": "\ue006"}
 _LITERAL = {v: k for k, v in _PLACEHOLDER.items()}
 _FORMATS = {"html": "html", "moodle": "moodle_auto_format", "plain": "plain_text", "markdown": "markdown"}
 _WEIGHT = re.compile(r"\s*%(-?[0-9]{1,3}(?:\.[0-9]+)?)%")
@@ -39,8 +57,7 @@ class GiftError(ValueError):
 
 def _protect(text: str) -> str:
     text = re.sub("[\ue000-\ue006]", "", text)
-    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else _PLACEHOLDER.get(m.group(1), m.group(0)),
-                  text)
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else _PLACEHOLDER.get(m.group(1), m.group(0)), text)
 
 
 _UNPROTECT = str.maketrans(_LITERAL)
@@ -117,11 +134,11 @@ def _title(block: str) -> str:
 def _question(block: str) -> tuple[QuestionData, bool]:
     name = _title(block)
     if name or block.startswith("::"):
-        block = block[block.find("::", 2) + 2:]
+        block = block[block.find("::", 2) + 2 :]
     block = block.lstrip()
     fmt = "moodle_auto_format"
     if m := re.match(r"\[(html|moodle|plain|markdown)\]", block, re.I):
-        fmt, block = _FORMATS[m.group(1).lower()], block[m.end():]
+        fmt, block = _FORMATS[m.group(1).lower()], block[m.end() :]
     opening, closing = block.find("{"), block.find("}")
     if opening < 0 and closing < 0:
         raise GiftError("There is no answer block {...}; descriptions are not imported.")
@@ -129,8 +146,8 @@ def _question(block: str) -> tuple[QuestionData, bool]:
         raise GiftError("There is more than one answer block {...}: separate questions with a blank line.")
     if block.count("{") != 1 or block.count("}") != 1 or closing < opening:
         raise GiftError("The braces { } are unbalanced; write a literal brace as \\{ or \\}.")
-    before, after = block[:opening].strip(), block[closing + 1:].strip()
-    answers = block[opening + 1:closing].strip()
+    before, after = block[:opening].strip(), block[closing + 1 :].strip()
+    answers = block[opening + 1 : closing].strip()
     dropped = False
 
     def md(raw: str) -> str:
@@ -152,8 +169,14 @@ def _question(block: str) -> tuple[QuestionData, bool]:
         wrong, _, right = (m.group(2) or "#")[1:].partition("#")
         right, wrong = md(right), md(wrong)
         correct = m.group(1).upper().startswith("T")
-        question = true_false(name, stem, correct, feedback_true=right if correct else wrong,
-                              feedback_false=wrong if correct else right, general_feedback=common["general_feedback"])
+        question = true_false(
+            name,
+            stem,
+            correct,
+            feedback_true=right if correct else wrong,
+            feedback_false=wrong if correct else right,
+            general_feedback=common["general_feedback"],
+        )
         return question, dropped
     parts = re.split(r"(?=[=~])", answers)
     if parts[0].strip():
@@ -187,7 +210,7 @@ def _question(block: str) -> tuple[QuestionData, bool]:
 
 def _weight(body: str, default: float) -> tuple[float, str]:
     if m := _WEIGHT.match(body):
-        return float(m.group(1)) / 100, body[m.end():]
+        return float(m.group(1)) / 100, body[m.end() :]
     return default, body
 
 
@@ -213,6 +236,7 @@ def _numeric(spec: str, md: Callable[[str], str]) -> list[NumericAnswer]:
 
 
 # Export ------------------------------------------------------------------------------------------
+
 
 def _esc(text: str) -> str:
     text = text.replace("\\", "\\\\")
@@ -247,11 +271,11 @@ def _answers(q: QuestionData) -> str:
                 out.append(f"~{_w(c.fraction, c.text, c.fraction != 0)}{_esc(c.text)}{_fb(c.feedback)}")
         return "\n\t" + "\n\t".join(out) + "\n"
     if q.kind == SHORT_TEXT:
-        return " ".join(f"={_w(a.fraction, a.text, a.fraction != 1)}{_esc(a.text)}{_fb(a.feedback)}"
-                        for a in q.accepted)
+        return " ".join(f"={_w(a.fraction, a.text, a.fraction != 1)}{_esc(a.text)}{_fb(a.feedback)}" for a in q.accepted)
     if q.kind == NUMERIC:
-        return "#" + " ".join(f"={_w(n.fraction, '', n.fraction != 1)}{number(n.value)}:{number(n.tolerance)}"
-                              f"{_fb(n.feedback)}" for n in q.numeric)
+        return "#" + " ".join(
+            f"={_w(n.fraction, '', n.fraction != 1)}{number(n.value)}:{number(n.tolerance)}{_fb(n.feedback)}" for n in q.numeric
+        )
     if q.kind == MATCHING:
         return "\n\t" + "\n\t".join(f"={_esc(p.prompt)} -> {_esc(p.answer)}" for p in q.pairs) + "\n"
     raise ValueError(f"Cannot export question kind {q.kind!r} to GIFT.")

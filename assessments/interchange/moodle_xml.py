@@ -19,11 +19,31 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from assessments.interchange.common import (
-    ParseResult, Problem, TextTooLong, foreign_text, name_from_stem, normalise_category, number, percent, too_big,
+    ParseResult,
+    Problem,
+    TextTooLong,
+    foreign_text,
+    name_from_stem,
+    normalise_category,
+    number,
+    percent,
+    too_big,
 )
 from assessments.questions import (
-    ALL_OR_NOTHING, MATCHING, MULTIPLE_CHOICE, NUMERIC, PARTIAL, SHORT_TEXT, SINGLE_CHOICE, TRUE_FALSE,
-    AcceptedAnswer, Choice, MatchPair, NumericAnswer, QuestionData, true_false,
+    ALL_OR_NOTHING,
+    MATCHING,
+    MULTIPLE_CHOICE,
+    NUMERIC,
+    PARTIAL,
+    SHORT_TEXT,
+    SINGLE_CHOICE,
+    TRUE_FALSE,
+    AcceptedAnswer,
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    QuestionData,
+    true_false,
 )
 
 _UNSUPPORTED = {
@@ -146,12 +166,15 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
     read, warnings = _Reader(), []
     stem = read.md(el.find("questiontext"), "html")
     points = _float(el.find("defaultgrade"), "default grade", 1.0)
-    common = {"name": name or name_from_stem(stem), "stem_markdown": stem, "points": points,
-              "general_feedback": read.md(el.find("generalfeedback"), "html")}
+    common = {
+        "name": name or name_from_stem(stem),
+        "stem_markdown": stem,
+        "points": points,
+        "general_feedback": read.md(el.find("generalfeedback"), "html"),
+    }
     answers = el.findall("answer")
     if qtype in ("multichoice", "multichoiceset"):
-        choices = [Choice(f"c{i}", read.md(a), _fraction(a), read.md(a.find("feedback")))
-                   for i, a in enumerate(answers, start=1)]
+        choices = [Choice(f"c{i}", read.md(a), _fraction(a), read.md(a.find("feedback"))) for i, a in enumerate(answers, start=1)]
         if qtype == "multichoiceset":
             question = QuestionData(MULTIPLE_CHOICE, choices=choices, multiple_rule=ALL_OR_NOTHING, **common)
         else:
@@ -163,13 +186,18 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
             raise _Skip("A true/false question needs one 'true' and one 'false' answer.")
         correct = _fraction(by_text["true"]) > 0
         feedback = {k: read.md(a.find("feedback")) for k, a in by_text.items()}
-        question = true_false(common.pop("name"), common.pop("stem_markdown"), correct,
-                              feedback_true=feedback["true"], feedback_false=feedback["false"], **common)
+        question = true_false(
+            common.pop("name"),
+            common.pop("stem_markdown"),
+            correct,
+            feedback_true=feedback["true"],
+            feedback_false=feedback["false"],
+            **common,
+        )
     elif qtype == "shortanswer":
         if _flag(el.find("usecase")):
             warnings.append("Answers were case-sensitive in Moodle; here they are compared ignoring case.")
-        accepted = [AcceptedAnswer(_text(a).strip(), _fraction(a), read.md(a.find("feedback")))
-                    for a in answers if _fraction(a) > 0]
+        accepted = [AcceptedAnswer(_text(a).strip(), _fraction(a), read.md(a.find("feedback"))) for a in answers if _fraction(a) > 0]
         if any("*" in a.text for a in accepted):
             warnings.append("The wildcard * is not supported; it now matches only a literal *.")
         if len(accepted) < len(answers):
@@ -178,14 +206,22 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
     elif qtype == "numerical":
         if el.find("units/unit") is not None:
             warnings.append("Units were ignored; learners answer with the number only.")
-        numeric = [NumericAnswer(_float(a.find("text"), "answer"),
-                                 abs(_float(a.find("tolerance"), "tolerance", 0.0)),
-                                 _fraction(a), read.md(a.find("feedback")))
-                   for a in answers if _text(a).strip() != "*"]
+        numeric = [
+            NumericAnswer(
+                _float(a.find("text"), "answer"),
+                abs(_float(a.find("tolerance"), "tolerance", 0.0)),
+                _fraction(a),
+                read.md(a.find("feedback")),
+            )
+            for a in answers
+            if _text(a).strip() != "*"
+        ]
         question = QuestionData(NUMERIC, numeric=numeric, **common)
     else:
-        pairs = [MatchPair(f"p{i}", read.md(sub, "html"), _text(sub.find("answer")).strip())
-                 for i, sub in enumerate(el.findall("subquestion"), start=1)]
+        pairs = [
+            MatchPair(f"p{i}", read.md(sub, "html"), _text(sub.find("answer")).strip())
+            for i, sub in enumerate(el.findall("subquestion"), start=1)
+        ]
         question = QuestionData(MATCHING, pairs=pairs, **common)
     if read.dropped:
         warnings.append("Images or embedded media were removed.")
@@ -193,6 +229,7 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
 
 
 # Export ------------------------------------------------------------------------------------------
+
 
 def _xml_safe(text: str) -> str:
     # XML 1.0 cannot hold most control characters, even in CDATA; drop them rather than emit a broken file.
@@ -209,8 +246,10 @@ def _md(tag: str, text: str, indent: str = "    ") -> str:
 
 def _answer(fraction: float, text: str, feedback: str, fmt: str = "markdown", extra: str = "") -> str:
     body = f"<text>{_cdata(text)}</text>" if fmt == "markdown" else f"<text>{escape(_xml_safe(text))}</text>"
-    return (f'    <answer fraction="{percent(fraction)}" format="{fmt}">\n      {body}\n'
-            f'{_md("feedback", feedback, "      ")}{extra}\n    </answer>')
+    return (
+        f'    <answer fraction="{percent(fraction)}" format="{fmt}">\n      {body}\n'
+        f"{_md('feedback', feedback, '      ')}{extra}\n    </answer>"
+    )
 
 
 def _body(q: QuestionData) -> tuple[str, list[str]]:
@@ -218,25 +257,34 @@ def _body(q: QuestionData) -> tuple[str, list[str]]:
         all_or_nothing = q.kind == MULTIPLE_CHOICE and q.multiple_rule == ALL_OR_NOTHING
         qtype = "multichoiceset" if all_or_nothing else "multichoice"
         single = "true" if q.kind == SINGLE_CHOICE else "false"
-        lines = [f"    <single>{single}</single>", "    <shuffleanswers>true</shuffleanswers>",
-                 "    <answernumbering>abc</answernumbering>"]
+        lines = [
+            f"    <single>{single}</single>",
+            "    <shuffleanswers>true</shuffleanswers>",
+            "    <answernumbering>abc</answernumbering>",
+        ]
         return qtype, lines + [_answer(c.fraction, c.text, c.feedback) for c in q.choices]
     if q.kind == TRUE_FALSE:
         by_id = {c.id: c for c in q.choices}
-        return "truefalse", [_answer(by_id[k].fraction, k, by_id[k].feedback, "moodle_auto_format")
-                             for k in ("true", "false") if k in by_id]
+        return "truefalse", [
+            _answer(by_id[k].fraction, k, by_id[k].feedback, "moodle_auto_format") for k in ("true", "false") if k in by_id
+        ]
     if q.kind == SHORT_TEXT:
         return "shortanswer", ["    <usecase>0</usecase>"] + [
-            _answer(a.fraction, a.text, a.feedback, "moodle_auto_format") for a in q.accepted]
+            _answer(a.fraction, a.text, a.feedback, "moodle_auto_format") for a in q.accepted
+        ]
     if q.kind == NUMERIC:
         return "numerical", [
-            _answer(n.fraction, number(n.value), n.feedback, "moodle_auto_format",
-                    f"\n      <tolerance>{number(n.tolerance)}</tolerance>") for n in q.numeric]
+            _answer(
+                n.fraction, number(n.value), n.feedback, "moodle_auto_format", f"\n      <tolerance>{number(n.tolerance)}</tolerance>"
+            )
+            for n in q.numeric
+        ]
     if q.kind == MATCHING:
         return "matching", ["    <shuffleanswers>true</shuffleanswers>"] + [
             f'    <subquestion format="markdown">\n      <text>{_cdata(p.prompt)}</text>\n'
             f"      <answer><text>{escape(_xml_safe(p.answer))}</text></answer>\n    </subquestion>"
-            for p in q.pairs]
+            for p in q.pairs
+        ]
     raise ValueError(f"Cannot export question kind {q.kind!r} to Moodle XML.")
 
 
@@ -244,14 +292,21 @@ def export_moodle_xml(questions: Iterable[QuestionData], category: str | None = 
     """A Moodle XML document; with ``category``, a category pseudo-question first."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
     if category:
-        out += ['  <question type="category">',
-                f"    <category><text>{escape(_xml_safe('$course$/top/' + category))}</text></category>",
-                "  </question>"]
+        out += [
+            '  <question type="category">',
+            f"    <category><text>{escape(_xml_safe('$course$/top/' + category))}</text></category>",
+            "  </question>",
+        ]
     for q in questions:
         qtype, lines = _body(q)
-        out += [f"  <question type={quoteattr(qtype)}>",
-                f"    <name><text>{escape(_xml_safe(q.name))}</text></name>",
-                _md("questiontext", q.stem_markdown), _md("generalfeedback", q.general_feedback),
-                f"    <defaultgrade>{number(q.points)}</defaultgrade>", *lines, "  </question>"]
+        out += [
+            f"  <question type={quoteattr(qtype)}>",
+            f"    <name><text>{escape(_xml_safe(q.name))}</text></name>",
+            _md("questiontext", q.stem_markdown),
+            _md("generalfeedback", q.general_feedback),
+            f"    <defaultgrade>{number(q.points)}</defaultgrade>",
+            *lines,
+            "  </question>",
+        ]
     out.append("</quiz>")
     return "\n".join(out) + "\n"

@@ -50,9 +50,12 @@ EXTENSIONS = {".gift": "gift", ".txt": "gift", ".xml": "xml"}
 def _page(request: Request, db: Session, *, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("target", "")
-    return render(request, "assessments/interchange/import.html", {
-        "categories": sel.categories_with_counts(db), "from_file": FROM_FILE,
-        "max_mb": MAX_IMPORT_BYTES // (1024 * 1024), **context}, status_code=status_code)
+    return render(
+        request,
+        "assessments/interchange/import.html",
+        {"categories": sel.categories_with_counts(db), "from_file": FROM_FILE, "max_mb": MAX_IMPORT_BYTES // (1024 * 1024), **context},
+        status_code=status_code,
+    )
 
 
 @router.get("")
@@ -77,9 +80,13 @@ def _destinations(db: Session, result: ParseResult, target: QuestionCategory | s
 
 @router.post("")
 @body_limit(MAX_IMPORT_BYTES)
-def import_preview(request: Request, db: DbSession, user: AuthorUser,
-                   file: Annotated[UploadFile | None, File()] = None,
-                   target: Annotated[str, Form(max_length=12)] = "") -> Response:
+def import_preview(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    file: Annotated[UploadFile | None, File()] = None,
+    target: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
     data = file.file.read(MAX_IMPORT_BYTES + 1) if file is not None else b""
     filename = (file.filename or "") if file is not None else ""
     fmt = next((f for ext, f in EXTENSIONS.items() if filename.lower().endswith(ext)), None)
@@ -88,8 +95,9 @@ def import_preview(request: Request, db: DbSession, user: AuthorUser,
     if not data:
         errors["file"] = "Choose a GIFT (.gift or .txt) or Moodle XML (.xml) file to import."
     elif len(data) > MAX_IMPORT_BYTES:
-        errors["file"] = (f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. "
-                          "Split it into smaller files and import them one by one.")
+        errors["file"] = (
+            f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Split it into smaller files and import them one by one."
+        )
     elif fmt is None:
         errors["file"] = "Choose a file ending in .gift or .txt (GIFT) or .xml (Moodle XML)."
     if destination is None:
@@ -98,30 +106,52 @@ def import_preview(request: Request, db: DbSession, user: AuthorUser,
         status = 413 if len(data) > MAX_IMPORT_BYTES else 422
         return _page(request, db, errors=errors, target=target, status_code=status)
     result = PARSERS[fmt](data)
-    payload = signing.dumps(request.app.state.secret_key, PURPOSE, {
-        "user": user.id, "format": fmt, "filename": filename[:200], "target": target,
-        "id": secrets.token_hex(16), "at": int(time.time()),
-        "content": base64.b64encode(zlib.compress(data, 6)).decode(),
-    })
-    return _page(request, db, status_code=200 if result.questions else 422, result=result, filename=filename,
-                 target=target, kind_labels=KIND_LABELS, excerpt=excerpt,
-                 rows=list(zip(result.questions, _destinations(db, result, destination), strict=True)),
-                 chunks=[payload[i:i + CHUNK] for i in range(0, len(payload), CHUNK)])
+    payload = signing.dumps(
+        request.app.state.secret_key,
+        PURPOSE,
+        {
+            "user": user.id,
+            "format": fmt,
+            "filename": filename[:200],
+            "target": target,
+            "id": secrets.token_hex(16),
+            "at": int(time.time()),
+            "content": base64.b64encode(zlib.compress(data, 6)).decode(),
+        },
+    )
+    return _page(
+        request,
+        db,
+        status_code=200 if result.questions else 422,
+        result=result,
+        filename=filename,
+        target=target,
+        kind_labels=KIND_LABELS,
+        excerpt=excerpt,
+        rows=list(zip(result.questions, _destinations(db, result, destination), strict=True)),
+        chunks=[payload[i : i + CHUNK] for i in range(0, len(payload), CHUNK)],
+    )
 
 
 def _unpack(request: Request, user_id: int, chunks: list[str]) -> dict:
     data = signing.loads(request.app.state.secret_key, PURPOSE, "".join(chunks))
-    if (not isinstance(data, dict) or data.get("user") != user_id or data.get("format") not in PARSERS
-            or not isinstance(data.get("at"), int) or time.time() - data["at"] > MAX_AGE_SECONDS):
-        raise HTTPException(status_code=400, detail="This import could not be confirmed: the preview was changed "
-                                                    "or is more than a day old. Upload the file again.")
+    if (
+        not isinstance(data, dict)
+        or data.get("user") != user_id
+        or data.get("format") not in PARSERS
+        or not isinstance(data.get("at"), int)
+        or time.time() - data["at"] > MAX_AGE_SECONDS
+    ):
+        raise HTTPException(
+            status_code=400,
+            detail="This import could not be confirmed: the preview was changed or is more than a day old. Upload the file again.",
+        )
     return data
 
 
 @router.post("/confirm")
 @body_limit(2 * MAX_IMPORT_BYTES)  # the previewed file again, compressed and in base64
-def import_confirm(request: Request, db: DbSession, user: AuthorUser,
-                   payload: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
+def import_confirm(request: Request, db: DbSession, user: AuthorUser, payload: Annotated[list[str], Form()] = []) -> Response:
     data = _unpack(request, user.id, payload)
     if sel.import_done(db, data["id"]):
         flash(request, "These questions were already imported.")
@@ -132,9 +162,13 @@ def import_confirm(request: Request, db: DbSession, user: AuthorUser,
     if destination is None:
         raise HTTPException(status_code=422, detail="The chosen category no longer exists. Upload the file again.")
     target = None if destination == FROM_FILE else destination
-    saved = questions_import(db, result=result, target=target, by=user, filename=data["filename"],
-                             import_id=data["id"], client_ip=client_ip(request))
+    saved = questions_import(
+        db, result=result, target=target, by=user, filename=data["filename"], import_id=data["id"], client_ip=client_ip(request)
+    )
     db.commit()
-    flash(request, f"Imported {len(saved)} question{'' if len(saved) == 1 else 's'} from “{data['filename']}”."
-          + (f" {len(result.problems)} could not be imported." if result.problems else ""))
+    flash(
+        request,
+        f"Imported {len(saved)} question{'' if len(saved) == 1 else 's'} from “{data['filename']}”."
+        + (f" {len(result.problems)} could not be imported." if result.problems else ""),
+    )
     return redirect(request, f"/author/questions?category={target.id}" if target else "/author/questions")

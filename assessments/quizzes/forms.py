@@ -47,13 +47,21 @@ class QuizSettingsForm:
             return "" if value is None else str(value)
 
         bands = quiz.diagnostic_bands or []
-        return cls(title=lesson.title, pass_percent=str(quiz.pass_percent),
-                   time_limit_minutes=text(quiz.time_limit_minutes), attempts_allowed=text(quiz.attempts_allowed),
-                   shuffle_questions=quiz.shuffle_questions, shuffle_choices=quiz.shuffle_choices,
-                   one_per_page=quiz.one_per_page, review_policy=quiz.review_policy,
-                   mode="diagnostic" if quiz.diagnostic else "proves",
-                   proves_competence_id=text(quiz.proves_competence_id), proves_level=text(quiz.proves_level),
-                   band_min=[text(b[0]) for b in bands], band_level=[text(b[1]) for b in bands])
+        return cls(
+            title=lesson.title,
+            pass_percent=str(quiz.pass_percent),
+            time_limit_minutes=text(quiz.time_limit_minutes),
+            attempts_allowed=text(quiz.attempts_allowed),
+            shuffle_questions=quiz.shuffle_questions,
+            shuffle_choices=quiz.shuffle_choices,
+            one_per_page=quiz.one_per_page,
+            review_policy=quiz.review_policy,
+            mode="diagnostic" if quiz.diagnostic else "proves",
+            proves_competence_id=text(quiz.proves_competence_id),
+            proves_level=text(quiz.proves_level),
+            band_min=[text(b[0]) for b in bands],
+            band_level=[text(b[1]) for b in bands],
+        )
 
     def band_rows(self, blank: int = 3) -> list[tuple[str, str]]:
         rows = [(m, lv) for m, lv in zip(self.band_min, self.band_level + [""] * len(self.band_min), strict=False) if m or lv]
@@ -68,19 +76,33 @@ class QuizSettingsForm:
             errors["title"] = "Keep the title to 200 characters or fewer."
         values: dict[str, Any] = {
             "title": title,
-            "pass_percent": _whole(self.pass_percent, 0, 100, "pass_percent", errors,
-                                   "Enter the pass mark as a whole number from 0 to 100."),
-            "time_limit_minutes": _optional(self.time_limit_minutes, 1, MAX_TIME_LIMIT, "time_limit_minutes", errors,
-                                            f"Enter the time limit in minutes, from 1 to {MAX_TIME_LIMIT}, "
-                                            "or leave it blank for no limit."),
-            "attempts_allowed": _optional(self.attempts_allowed, 1, MAX_ATTEMPTS, "attempts_allowed", errors,
-                                          f"Enter the number of attempts, from 1 to {MAX_ATTEMPTS}, "
-                                          "or leave it blank for unlimited attempts."),
-            "shuffle_questions": self.shuffle_questions, "shuffle_choices": self.shuffle_choices,
+            "pass_percent": _whole(
+                self.pass_percent, 0, 100, "pass_percent", errors, "Enter the pass mark as a whole number from 0 to 100."
+            ),
+            "time_limit_minutes": _optional(
+                self.time_limit_minutes,
+                1,
+                MAX_TIME_LIMIT,
+                "time_limit_minutes",
+                errors,
+                f"Enter the time limit in minutes, from 1 to {MAX_TIME_LIMIT}, or leave it blank for no limit.",
+            ),
+            "attempts_allowed": _optional(
+                self.attempts_allowed,
+                1,
+                MAX_ATTEMPTS,
+                "attempts_allowed",
+                errors,
+                f"Enter the number of attempts, from 1 to {MAX_ATTEMPTS}, or leave it blank for unlimited attempts.",
+            ),
+            "shuffle_questions": self.shuffle_questions,
+            "shuffle_choices": self.shuffle_choices,
             "one_per_page": self.one_per_page,
             "review_policy": self.review_policy,
             "diagnostic": self.mode == "diagnostic",
-            "proves_competence_id": None, "proves_level": None, "diagnostic_bands": [],
+            "proves_competence_id": None,
+            "proves_level": None,
+            "diagnostic_bands": [],
         }
         if self.review_policy not in REVIEW_POLICY_LABELS:
             errors["review_policy"] = "Choose what learners see after submitting."
@@ -101,13 +123,13 @@ class QuizSettingsForm:
             errors["proves_competence_id"] = "Choose the competence a pass proves, or leave both blank."
             return
         values["proves_competence_id"] = competence_id
-        values["proves_level"] = _whole(level, 1, MAX_LEVEL, "proves_level", errors,
-                                        f"Choose the level a pass proves, from 1 to {MAX_LEVEL}.")
+        values["proves_level"] = _whole(
+            level, 1, MAX_LEVEL, "proves_level", errors, f"Choose the level a pass proves, from 1 to {MAX_LEVEL}."
+        )
 
     def _bands(self, errors: dict) -> list[list[int]]:
         bands: list[list[int]] = []
-        message = (f"Each band needs a minimum percent from 0 to 100 and a level from 1 to {MAX_LEVEL}; "
-                   "leave unused rows blank.")
+        message = f"Each band needs a minimum percent from 0 to 100 and a level from 1 to {MAX_LEVEL}; leave unused rows blank."
         for minimum, level in self.band_rows(blank=0):
             lo, lv = parse_int(minimum, 0, 100), parse_int(level, 1, MAX_LEVEL)
             if lo is None or lv is None:

@@ -16,7 +16,14 @@ from assessments.quizzes.deps import EditableQuiz, EditableQuizOfLesson, QuizInC
 from assessments.quizzes.forms import REVIEW_POLICY_LABELS, QuizSettingsForm
 from assessments.quizzes.selectors import categories_by_name, question_options, slot_rows
 from assessments.quizzes.service import (
-    MAX_DRAW, QuizError, quiz_create, quiz_update, slot_add_question, slot_add_random, slot_move, slot_remove,
+    MAX_DRAW,
+    QuizError,
+    quiz_create,
+    quiz_update,
+    slot_add_question,
+    slot_add_random,
+    slot_move,
+    slot_remove,
 )
 from courses.authoring.deps import EditableCourse, ModuleOf
 from courses.authoring.selectors import competence_groups
@@ -41,14 +48,19 @@ def quiz_new(request: Request, db: DbSession, user: AuthorUser, course: Editable
 
 
 @router.post("/courses/{course_id}/modules/{module_id}/quizzes")
-def quiz_create_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
-                     title: Short = "") -> Response:
+def quiz_create_post(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf, title: Short = ""
+) -> Response:
     try:
         quiz = quiz_create(db, module=module, title=title, by=user)
     except QuizError as exc:
         db.rollback()
-        return render(request, "assessments/quizzes/new.html", {"course": course, "module": module, "title": title,
-                                                 "errors": field_errors(exc)}, status_code=422)
+        return render(
+            request,
+            "assessments/quizzes/new.html",
+            {"course": course, "module": module, "title": title, "errors": field_errors(exc)},
+            status_code=422,
+        )
     db.commit()
     flash(request, "Quiz added. Choose its settings, then add questions.")
     return redirect(request, f"/author/quizzes/{quiz.id}")
@@ -59,41 +71,83 @@ def quiz_by_lesson(request: Request, user: AuthorUser, found: EditableQuizOfLess
     return redirect(request, f"/author/quizzes/{found.quiz.id}")
 
 
-def _page(request: Request, db: Session, found: QuizInCourse, *, form: QuizSettingsForm | None = None,
-          errors: dict | None = None, category: int | None = None, status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    db: Session,
+    found: QuizInCourse,
+    *,
+    form: QuizSettingsForm | None = None,
+    errors: dict | None = None,
+    category: int | None = None,
+    status_code: int = 200,
+) -> Response:
     quiz, lesson, course = found
     categories = categories_by_name(db)
     questions = question_options(db, category_id=category, limit=QUESTION_OPTIONS_LIMIT + 1)
-    return render(request, "assessments/quizzes/settings.html", {
-        "quiz": quiz, "lesson": lesson, "course": course,
-        "form": form or QuizSettingsForm.from_quiz(quiz, lesson), "errors": errors or {},
-        "policies": list(REVIEW_POLICY_LABELS.items()), "groups": competence_groups(db),
-        "levels": range(1, MAX_LEVEL + 1), "slots": slot_rows(db, quiz), "categories": categories,
-        "category": category, "questions": questions[:QUESTION_OPTIONS_LIMIT],
-        "more_questions": len(questions) > QUESTION_OPTIONS_LIMIT, "max_draw": MAX_DRAW,
-    }, status_code=status_code)
+    return render(
+        request,
+        "assessments/quizzes/settings.html",
+        {
+            "quiz": quiz,
+            "lesson": lesson,
+            "course": course,
+            "form": form or QuizSettingsForm.from_quiz(quiz, lesson),
+            "errors": errors or {},
+            "policies": list(REVIEW_POLICY_LABELS.items()),
+            "groups": competence_groups(db),
+            "levels": range(1, MAX_LEVEL + 1),
+            "slots": slot_rows(db, quiz),
+            "categories": categories,
+            "category": category,
+            "questions": questions[:QUESTION_OPTIONS_LIMIT],
+            "more_questions": len(questions) > QUESTION_OPTIONS_LIMIT,
+            "max_draw": MAX_DRAW,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/quizzes/{quiz_id}")
-def quiz_settings(request: Request, db: DbSession, user: AuthorUser, found: EditableQuiz,
-                  category: IdQuery = None) -> Response:
+def quiz_settings(request: Request, db: DbSession, user: AuthorUser, found: EditableQuiz, category: IdQuery = None) -> Response:
     return _page(request, db, found, category=category)
 
 
 @router.post("/quizzes/{quiz_id}")
-def quiz_settings_post(request: Request, db: DbSession, user: AuthorUser, found: EditableQuiz,
-                       title: Short = "", pass_percent: Short = "", time_limit_minutes: Short = "",
-                       attempts_allowed: Short = "", shuffle_questions: Short = "", shuffle_choices: Short = "",
-                       layout: Short = "one_per_page", review_policy: Short = "", mode: Short = "proves",
-                       proves_competence_id: Short = "", proves_level: Short = "",
-                       band_min: Many = [], band_level: Many = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
+def quiz_settings_post(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    found: EditableQuiz,
+    title: Short = "",
+    pass_percent: Short = "",
+    time_limit_minutes: Short = "",
+    attempts_allowed: Short = "",
+    shuffle_questions: Short = "",
+    shuffle_choices: Short = "",
+    layout: Short = "one_per_page",
+    review_policy: Short = "",
+    mode: Short = "proves",
+    proves_competence_id: Short = "",
+    proves_level: Short = "",
+    band_min: Many = [],
+    band_level: Many = [],
+) -> Response:
     quiz, lesson, _course = found
     form = QuizSettingsForm(
-        title=title, pass_percent=pass_percent, time_limit_minutes=time_limit_minutes,
-        attempts_allowed=attempts_allowed, shuffle_questions=shuffle_questions == "1",
-        shuffle_choices=shuffle_choices == "1", one_per_page=layout != "all", review_policy=review_policy,
-        mode=mode, proves_competence_id=proves_competence_id, proves_level=proves_level,
-        band_min=band_min[:20], band_level=band_level[:20])
+        title=title,
+        pass_percent=pass_percent,
+        time_limit_minutes=time_limit_minutes,
+        attempts_allowed=attempts_allowed,
+        shuffle_questions=shuffle_questions == "1",
+        shuffle_choices=shuffle_choices == "1",
+        one_per_page=layout != "all",
+        review_policy=review_policy,
+        mode=mode,
+        proves_competence_id=proves_competence_id,
+        proves_level=proves_level,
+        band_min=band_min[:20],
+        band_level=band_level[:20],
+    )
     errors, values = form.check(db)
     if errors:
         return _page(request, db, found, form=form, errors=errors, status_code=422)
@@ -104,13 +158,20 @@ def quiz_settings_post(request: Request, db: DbSession, user: AuthorUser, found:
 
 
 @router.post("/quizzes/{quiz_id}/slots")
-def slot_add_post(request: Request, db: DbSession, user: AuthorUser, found: EditableQuiz, source: Short = "fixed",
-                  question_id: Short = "", category_id: Short = "", draw_count: Short = "") -> Response:
+def slot_add_post(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    found: EditableQuiz,
+    source: Short = "fixed",
+    question_id: Short = "",
+    category_id: Short = "",
+    draw_count: Short = "",
+) -> Response:
     quiz = found.quiz
     try:
         if source == "random":
-            slot_add_random(db, quiz=quiz, category_id=parse_id(category_id),
-                                count=parse_int(draw_count, 1, MAX_DRAW))
+            slot_add_random(db, quiz=quiz, category_id=parse_id(category_id), count=parse_int(draw_count, 1, MAX_DRAW))
         else:
             slot_add_question(db, quiz=quiz, question_id=parse_id(question_id))
     except QuizError as exc:
@@ -134,8 +195,14 @@ def slot_delete_post(request: Request, db: DbSession, user: AuthorUser, found: E
 
 
 @router.post("/quizzes/{quiz_id}/slots/{slot_id}/move")
-def slot_move_post(request: Request, db: DbSession, user: AuthorUser, found: EditableQuiz, slot_id: Id,
-                   direction: Annotated[str, Form(max_length=4)] = "") -> Response:
+def slot_move_post(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    found: EditableQuiz,
+    slot_id: Id,
+    direction: Annotated[str, Form(max_length=4)] = "",
+) -> Response:
     quiz = found.quiz
     try:
         slot_move(db, quiz=quiz, slot_id=slot_id, direction=direction)

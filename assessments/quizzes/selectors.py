@@ -16,15 +16,17 @@ def quiz_for_lesson(session: Session, lesson_id: int) -> Quiz | None:
 
 
 def quiz_slots(session: Session, quiz: Quiz) -> list[QuizSlot]:
-    return list(session.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id)
-                             .order_by(QuizSlot.position, QuizSlot.id)).all())
+    return list(session.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id).order_by(QuizSlot.position, QuizSlot.id)).all())
 
 
 def slot_rows(session: Session, quiz: Quiz) -> list[tuple[QuizSlot, str]]:
     """The quiz's slots in order, each with what it holds: a named question or a random draw from a category."""
     slots = quiz_slots(session, quiz)
-    questions = {q.id: q for q in session.exec(select(Question).where(
-        Question.id.in_([s.question_id for s in slots if s.question_id])))} if slots else {}
+    questions = (
+        {q.id: q for q in session.exec(select(Question).where(Question.id.in_([s.question_id for s in slots if s.question_id])))}
+        if slots
+        else {}
+    )
     categories = {c.id: c for c in session.exec(select(QuestionCategory))}
     rows = []
     for slot in slots:
@@ -33,8 +35,7 @@ def slot_rows(session: Session, quiz: Quiz) -> list[tuple[QuizSlot, str]]:
             rows.append((slot, f"{q.name} ({q.kind.replace('_', ' ')})" if q else "Missing question"))
         else:
             name = categories[slot.category_id].name if slot.category_id in categories else "?"
-            rows.append((slot, f"{slot.draw_count} random question{'' if slot.draw_count == 1 else 's'} "
-                               f"from “{name}”"))
+            rows.append((slot, f"{slot.draw_count} random question{'' if slot.draw_count == 1 else 's'} from “{name}”"))
     return rows
 
 

@@ -37,8 +37,14 @@ def quiz_create(session: Session, *, module: Module, title: str, by: User) -> Qu
     quiz = Quiz(lesson_id=lesson.id)
     session.add(quiz)
     session.flush()
-    audit_record(session, action="quiz.create", actor=by, target_type="course", target_id=lesson.course_id,
-                 detail={"quiz_id": quiz.id, "lesson": title})
+    audit_record(
+        session,
+        action="quiz.create",
+        actor=by,
+        target_type="course",
+        target_id=lesson.course_id,
+        detail={"quiz_id": quiz.id, "lesson": title},
+    )
     return quiz
 
 
@@ -46,9 +52,19 @@ def quiz_update(session: Session, *, quiz: Quiz, lesson: Lesson, values: dict) -
     """Apply checked settings (from QuizSettingsForm.check, in quizzes/forms.py). Attempts already started keep theirs."""
     lesson.title = values["title"]
     session.add(lesson)
-    for name in ("pass_percent", "time_limit_minutes", "attempts_allowed", "shuffle_questions", "shuffle_choices",
-                 "one_per_page", "review_policy", "diagnostic", "proves_competence_id", "proves_level",
-                 "diagnostic_bands"):
+    for name in (
+        "pass_percent",
+        "time_limit_minutes",
+        "attempts_allowed",
+        "shuffle_questions",
+        "shuffle_choices",
+        "one_per_page",
+        "review_policy",
+        "diagnostic",
+        "proves_competence_id",
+        "proves_level",
+        "diagnostic_bands",
+    ):
         setattr(quiz, name, values[name])
     session.add(quiz)
     return quiz
@@ -77,13 +93,16 @@ def slot_add_random(session: Session, *, quiz: Quiz, category_id: int | None, co
         raise QuizError("Choose a category to draw questions from.", "category_id")
     if count is None or not 1 <= count <= MAX_DRAW:
         raise QuizError(f"Enter how many questions to draw, from 1 to {MAX_DRAW}.", "draw_count")
-    available = session.exec(sa_select(func.count()).select_from(Question).where(
-        Question.category_id == category.id, Question.archived == false())).scalar_one()
+    available = session.exec(
+        sa_select(func.count()).select_from(Question).where(Question.category_id == category.id, Question.archived == false())
+    ).scalar_one()
     if count > available:
-        raise QuizError(f"“{category.name}” has only {available} question{'' if available == 1 else 's'}; "
-                        "draw fewer or add questions to it first.", "draw_count")
-    slot = QuizSlot(quiz_id=quiz.id, position=_next_position(session, quiz), category_id=category.id,
-                    draw_count=count)
+        raise QuizError(
+            f"“{category.name}” has only {available} question{'' if available == 1 else 's'}; "
+            "draw fewer or add questions to it first.",
+            "draw_count",
+        )
+    slot = QuizSlot(quiz_id=quiz.id, position=_next_position(session, quiz), category_id=category.id, draw_count=count)
     session.add(slot)
     session.flush()
     return slot

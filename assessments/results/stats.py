@@ -94,12 +94,14 @@ def question_stats(attempts: list[ScoredAttempt], order: list[int]) -> list[Ques
     rows = []
     for question_id in order:
         taken = [a for a in attempts if question_id in a.points]
-        rows.append(QuestionStats(
-            question_id=question_id,
-            attempts=len(taken),
-            facility=facility([a.fractions.get(question_id, 0.0) for a in taken]),
-            discrimination=discrimination([a.points[question_id] for a in taken], [a.score for a in taken]),
-        ))
+        rows.append(
+            QuestionStats(
+                question_id=question_id,
+                attempts=len(taken),
+                facility=facility([a.fractions.get(question_id, 0.0) for a in taken]),
+                discrimination=discrimination([a.points[question_id] for a in taken], [a.score for a in taken]),
+            )
+        )
     return rows
 
 

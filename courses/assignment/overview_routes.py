@@ -20,8 +20,15 @@ from lms.web.templating import render
 
 from courses.assignment.export import assignments_csv
 from courses.assignment.selectors import (
-    CATEGORIES, CATEGORY_LABELS, AssignmentFilters, completed_count, completed_items, line_assignments,
-    line_course_options, my_learning, user_gaps,
+    CATEGORIES,
+    CATEGORY_LABELS,
+    AssignmentFilters,
+    completed_count,
+    completed_items,
+    line_assignments,
+    line_course_options,
+    my_learning,
+    user_gaps,
 )
 from courses.catalogue.recommend import suggestions
 
@@ -42,8 +49,7 @@ def _recommended(db: Session, user: User, now: datetime, enrolled: set[int]) -> 
             entry = courses.setdefault(s.course_id, {"course": s, "closes": [], "rank": rank})
             entry["closes"].append((competence, required, verified, s.level))
             entry["rank"] = min(entry["rank"], rank)
-    ordered = sorted(courses.values(), key=lambda e: (e["rank"], -len(e["closes"]), e["course"].estimated_minutes,
-                                                      e["course"].title))
+    ordered = sorted(courses.values(), key=lambda e: (e["rank"], -len(e["closes"]), e["course"].estimated_minutes, e["course"].title))
     return ordered[:RECOMMENDED_SHOWN]
 
 
@@ -53,11 +59,15 @@ def learning_home(request: Request, db: DbSession, user: SignedInUser) -> Respon
     learning = my_learning(db, user, now)
     enrolled = {item.course.id for _k, _h, items in learning.sections for item in items}
     # Completed courses beyond the ten shown still must not be recommended again.
-    return render(request, "courses/assignment/my_learning.html", {
-        "learning": learning,
-        "now": now,
-        "recommended": _recommended(db, user, now, enrolled | learning.completed_course_ids),
-    })
+    return render(
+        request,
+        "courses/assignment/my_learning.html",
+        {
+            "learning": learning,
+            "now": now,
+            "recommended": _recommended(db, user, now, enrolled | learning.completed_course_ids),
+        },
+    )
 
 
 @router.get("/learning/completed")
@@ -66,23 +76,32 @@ def learning_completed(request: Request, db: DbSession, user: SignedInUser, page
     per_page = page_size(request, SHORT_ROWS)
     total = completed_count(db, user)
     page = clamp_page(page, total, per_page)
-    return render(request, "courses/assignment/completed.html", {
-        "result": Page(items=completed_items(db, user, now, page=page, per_page=per_page), total=total, page=page,
-                       per_page=per_page),
-        "now": now,
-        "page_url": lambda n: url_with("/learning/completed", {}, page=n),
-    })
+    return render(
+        request,
+        "courses/assignment/completed.html",
+        {
+            "result": Page(
+                items=completed_items(db, user, now, page=page, per_page=per_page), total=total, page=page, per_page=per_page
+            ),
+            "now": now,
+            "page_url": lambda n: url_with("/learning/completed", {}, page=n),
+        },
+    )
 
 
 def _filters(status: str, course: str, q: str, page: int = 1) -> AssignmentFilters:
-    return AssignmentFilters(status=status if status in CATEGORIES else "", course=parse_id(course),
-                             q=q.strip()[:100], page=page)
+    return AssignmentFilters(status=status if status in CATEGORIES else "", course=parse_id(course), q=q.strip()[:100], page=page)
 
 
 @router.get("/team/assignments")
 def team_assignments(
-    request: Request, db: DbSession, user: ManagerUser,
-    status: Param = "", course: Param = "", q: Param = "", page: PageNo = 1,
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    status: Param = "",
+    course: Param = "",
+    q: Param = "",
+    page: PageNo = 1,
 ) -> Response:
     now = utcnow()
     filters = _filters(status, course, q, page)
@@ -91,23 +110,39 @@ def team_assignments(
     if not items and total and filters.page > 1:
         filters.page = clamp_page(filters.page, total, per_page)
         items, total = line_assignments(db, manager_id=user.id, filters=filters, now=now, per_page=per_page)
-    return render(request, "courses/assignment/team_assignments.html", {
-        "result": Page(items=items, total=total, page=filters.page, per_page=per_page),
-        "filters": filters, "now": now,
-        "page_url": lambda n: filters.url("/team/assignments", page=n),
-        "export_url": filters.url("/team/assignments.csv"),
-        "status_options": [(key, CATEGORY_LABELS[value]) for key, value in CATEGORIES.items()],
-        "course_options": line_course_options(db, user.id),
-    }, block="results")
+    return render(
+        request,
+        "courses/assignment/team_assignments.html",
+        {
+            "result": Page(items=items, total=total, page=filters.page, per_page=per_page),
+            "filters": filters,
+            "now": now,
+            "page_url": lambda n: filters.url("/team/assignments", page=n),
+            "export_url": filters.url("/team/assignments.csv"),
+            "status_options": [(key, CATEGORY_LABELS[value]) for key, value in CATEGORIES.items()],
+            "course_options": line_course_options(db, user.id),
+        },
+        block="results",
+    )
 
 
 @router.get("/team/assignments.csv")
 def team_assignments_csv(
-    request: Request, db: DbSession, user: ManagerUser, status: Param = "", course: Param = "", q: Param = "",
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    status: Param = "",
+    course: Param = "",
+    q: Param = "",
 ) -> Response:
     now = utcnow()
     items, _total = line_assignments(db, manager_id=user.id, filters=_filters(status, course, q), now=now)
     filename = f"team-assignments-{now.date().isoformat()}.csv"
-    return Response(assignments_csv(items, now), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-    })
+    return Response(
+        assignments_csv(items, now),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

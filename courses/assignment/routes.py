@@ -30,7 +30,11 @@ from lms.web.templating import redirect, render
 
 from courses.assignment.deps import RuleOf
 from courses.assignment.selectors import (
-    enrolled_count, line_gap_people, line_people, published_courses, rule_overview,
+    enrolled_count,
+    line_gap_people,
+    line_people,
+    published_courses,
+    rule_overview,
 )
 from courses.models import Course, CourseCompetence, CourseStatus
 from courses.catalogue.recommend import suggestions
@@ -48,9 +52,13 @@ Param = Annotated[str, Query(max_length=20)]
 
 def parse_due(raw: str, errors: dict[str, str]) -> datetime | None:
     """A date from a date input, due at the end of that day (UTC) so "due today" is not overdue yet."""
-    day = parse_day_from_today(raw, errors, "due_date",
-                               bad_format="Enter the due date as a date, for example 2030-03-31.",
-                               in_past="The due date cannot be in the past.")
+    day = parse_day_from_today(
+        raw,
+        errors,
+        "due_date",
+        bad_format="Enter the due date as a date, for example 2030-03-31.",
+        in_past="The due date cannot be in the past.",
+    )
     return datetime.combine(day, time(23, 59, 59), UTC) if day else None
 
 
@@ -64,29 +72,40 @@ def _confirmation(n: int, had: int) -> str:
     return f"Assigned to {people} ({had} already had it; the earliest due date is kept)."
 
 
-def _assign_page(request: Request, db: Session, manager: User, form: dict, *, errors: dict | None = None,
-                 status_code: int = 200) -> Response:
+def _assign_page(
+    request: Request, db: Session, manager: User, form: dict, *, errors: dict | None = None, status_code: int = 200
+) -> Response:
     competence = db.get(Competence, parse_id(str(form.get("competence", "")))) if form.get("competence") else None
     recommended = []
     if competence:
         # Enough for everyone in the line with the gap; without a gap, any course that develops it.
         needed = max((level for _p, level in line_gap_people(db, manager.id, competence.id, utcnow())), default=1)
         recommended = suggestions(db, [(known(competence.id), needed)]).get(competence.id, [])
-    return render(request, "courses/assignment/assign.html", {
-        "form": form,
-        "errors": errors or {},
-        "course_options": [(c.id, c.title) for c in published_courses(db)],
-        "people": line_people(db, manager.id),
-        "competence": competence,
-        "recommended": recommended,
-        "min_date": utcnow().date().isoformat(),
-    }, status_code=status_code)
+    return render(
+        request,
+        "courses/assignment/assign.html",
+        {
+            "form": form,
+            "errors": errors or {},
+            "course_options": [(c.id, c.title) for c in published_courses(db)],
+            "people": line_people(db, manager.id),
+            "competence": competence,
+            "recommended": recommended,
+            "min_date": utcnow().date().isoformat(),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/assign")
 def assign_form(
-    request: Request, db: DbSession, user: ManagerUser,
-    course: Param = "", competence: Param = "", gap: Param = "", person: Param = "",
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    course: Param = "",
+    competence: Param = "",
+    gap: Param = "",
+    person: Param = "",
 ) -> Response:
     selected: set[int] = set()
     competence_id = parse_id(competence)
@@ -94,16 +113,28 @@ def assign_form(
         selected = {known(p.id) for p, _level in line_gap_people(db, user.id, competence_id, utcnow())}
     if parse_id(person):
         selected.add(parse_id(person))  # only pre-ticks a box; people outside the line have none
-    form = {"course_id": parse_id(course), "competence": competence_id or "", "user_ids": selected,
-            "whole_line": False, "due_date": "", "message": ""}
+    form = {
+        "course_id": parse_id(course),
+        "competence": competence_id or "",
+        "user_ids": selected,
+        "whole_line": False,
+        "due_date": "",
+        "message": "",
+    }
     return _assign_page(request, db, user, form)
 
 
 @router.post("/assign")
 def assign_submit(
-    request: Request, db: DbSession, user: ManagerUser,
-    course_id: Text = "", user_ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies a default per request
-    whole_line: Text = "", due_date: Text = "", message: Message = "", competence: Text = "",
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    course_id: Text = "",
+    user_ids: Annotated[list[str], Form()] = [],
+    whole_line: Text = "",
+    due_date: Text = "",
+    message: Message = "",
+    competence: Text = "",
 ) -> Response:
     line = {p.id: p for p, _direct in line_people(db, user.id)}
     chosen = [parse_id(raw) for raw in user_ids]
@@ -118,13 +149,20 @@ def assign_submit(
     if not ids:
         errors["user_ids"] = "Choose at least one person, or the whole reporting line."
     due_at = parse_due(due_date, errors)
-    form = {"course_id": parse_id(course_id), "competence": parse_id(competence) or "", "user_ids": set(ids),
-            "whole_line": everyone, "due_date": due_date, "message": message}
+    form = {
+        "course_id": parse_id(course_id),
+        "competence": parse_id(competence) or "",
+        "user_ids": set(ids),
+        "whole_line": everyone,
+        "due_date": due_date,
+        "message": message,
+    }
     if not errors:
         try:
             had = enrolled_count(db, course.id, ids)
-            assign(db, course=course, users=[line[i] for i in ids], by=user, due_at=due_at, message=message,
-                   client_ip=client_ip(request))
+            assign(
+                db, course=course, users=[line[i] for i in ids], by=user, due_at=due_at, message=message, client_ip=client_ip(request)
+            )
             db.commit()
         except CourseError as exc:
             db.rollback()
@@ -137,8 +175,12 @@ def assign_submit(
 
 @router.post("/assign-gap")
 def assign_gap(
-    request: Request, db: DbSession, user: ManagerUser,
-    competence_id: Text = "", course_id: Text = "", due_date: Text = "",
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    competence_id: Text = "",
+    course_id: Text = "",
+    due_date: Text = "",
 ) -> Response:
     """Everyone in the line below their required level for one competence gets one course."""
     competence = db.get(Competence, parse_id(competence_id)) if parse_id(competence_id) else None
@@ -155,26 +197,39 @@ def assign_gap(
         flash(request, f"Nobody in your team is below the required level in {competence.code} {competence.name}.")
         return redirect(request, "/team")
     had = enrolled_count(db, course.id, [known(p.id) for p in people])
-    assign(db, course=course, users=people, by=user, due_at=due_at,
-           message=f"To close a gap in {competence.code} {competence.name}.", client_ip=client_ip(request))
+    assign(
+        db,
+        course=course,
+        users=people,
+        by=user,
+        due_at=due_at,
+        message=f"To close a gap in {competence.code} {competence.name}.",
+        client_ip=client_ip(request),
+    )
     db.commit()
-    flash(request, f"“{course.title}”, for the gap in {competence.code} {competence.name}: "
-                   + _confirmation(len(people), had))
+    flash(request, f"“{course.title}”, for the gap in {competence.code} {competence.name}: " + _confirmation(len(people), had))
     return redirect(request, f"/team/assignments?course={course.id}")
 
 
 # --- Administrator rules -----------------------------------------------------------------------
 
-def _rules_page(request: Request, db: Session, *, form: dict | None = None, errors: dict | None = None,
-                status_code: int = 200) -> Response:
-    return render(request, "courses/assignment/rules.html", {
-        "rules": rule_overview(db),
-        "form": form or {},
-        "errors": errors or {},
-        "course_options": [(c.id, c.title) for c in published_courses(db)],
-        "unit_options": [(u.id, path) for u, path in org_units_with_paths(db)],
-        "profile_options": [(p.id, p.name) for p in job_profiles(db)],
-    }, status_code=status_code)
+
+def _rules_page(
+    request: Request, db: Session, *, form: dict | None = None, errors: dict | None = None, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "courses/assignment/rules.html",
+        {
+            "rules": rule_overview(db),
+            "form": form or {},
+            "errors": errors or {},
+            "course_options": [(c.id, c.title) for c in published_courses(db)],
+            "unit_options": [(u.id, path) for u, path in org_units_with_paths(db)],
+            "profile_options": [(p.id, p.name) for p in job_profiles(db)],
+        },
+        status_code=status_code,
+    )
 
 
 @admin_router.get("")
@@ -184,30 +239,56 @@ def rules_list(request: Request, db: DbSession, user: AdminUser) -> Response:
 
 @admin_router.post("")
 def rules_create(
-    request: Request, db: DbSession, user: AdminUser,
-    course_id: Text = "", org_unit_id: Text = "", job_profile_id: Text = "", due_days: Text = "",
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    course_id: Text = "",
+    org_unit_id: Text = "",
+    job_profile_id: Text = "",
+    due_days: Text = "",
     message: Message = "",
 ) -> Response:
-    form = {"course_id": course_id, "org_unit_id": org_unit_id, "job_profile_id": job_profile_id,
-            "due_days": due_days, "message": message}
+    form = {
+        "course_id": course_id,
+        "org_unit_id": org_unit_id,
+        "job_profile_id": job_profile_id,
+        "due_days": due_days,
+        "message": message,
+    }
     errors: dict[str, str] = {}
     days = None
     if due_days.strip():
-        days = check_int(due_days, errors, "due_days", lo=1, hi=MAX_DUE_DAYS,
-                         message=f"Enter a whole number of days from 1 to {MAX_DUE_DAYS}, or leave it empty.")
+        days = check_int(
+            due_days,
+            errors,
+            "due_days",
+            lo=1,
+            hi=MAX_DUE_DAYS,
+            message=f"Enter a whole number of days from 1 to {MAX_DUE_DAYS}, or leave it empty.",
+        )
     if not errors:
         try:
-            rule, count = rule_create(db, course_id=parse_id(course_id), org_unit_id=parse_id(org_unit_id),
-                                      job_profile_id=parse_id(job_profile_id), due_days=days, message=message,
-                                      by=user, client_ip=client_ip(request))
+            rule, count = rule_create(
+                db,
+                course_id=parse_id(course_id),
+                org_unit_id=parse_id(org_unit_id),
+                job_profile_id=parse_id(job_profile_id),
+                due_days=days,
+                message=message,
+                by=user,
+                client_ip=client_ip(request),
+            )
             db.commit()
         except CourseError as exc:
             db.rollback()
             errors.update(field_errors(exc))
     if errors:
         return _rules_page(request, db, form=form, errors=errors, status_code=422)
-    flash(request, f"The rule is saved and assigned the course to {count} {'person' if count == 1 else 'people'} "
-                   "now; people who join later are assigned too.")
+    flash(
+        request,
+        f"The rule is saved and assigned the course to {count} {'person' if count == 1 else 'people'} "
+        "now; people who join later are assigned too.",
+    )
     return redirect(request, "/admin/assignment-rules")
 
 

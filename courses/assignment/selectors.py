@@ -25,10 +25,14 @@ DUE_SOON_DAYS = 14
 
 # One categorisation for My learning sections, the manager's filter and its sort order.
 OVERDUE, DUE_SOON, IN_PROGRESS, NOT_STARTED, COMPLETED = range(5)
-CATEGORIES = {"overdue": OVERDUE, "due_soon": DUE_SOON, "in_progress": IN_PROGRESS,
-              "not_started": NOT_STARTED, "completed": COMPLETED}
-CATEGORY_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon", IN_PROGRESS: "In progress",
-                   NOT_STARTED: "Not started", COMPLETED: "Completed"}
+CATEGORIES = {"overdue": OVERDUE, "due_soon": DUE_SOON, "in_progress": IN_PROGRESS, "not_started": NOT_STARTED, "completed": COMPLETED}
+CATEGORY_LABELS = {
+    OVERDUE: "Overdue",
+    DUE_SOON: "Due soon",
+    IN_PROGRESS: "In progress",
+    NOT_STARTED: "Not started",
+    COMPLETED: "Completed",
+}
 ASSIGNED_SOURCES = (EnrolmentSource.ASSIGNED.value, EnrolmentSource.RULE.value)
 
 
@@ -92,14 +96,19 @@ class LearningItem:
 def _assigners(enrolment_ids: Select[int]) -> Subquery:
     """Per enrolment: the latest assignment made by a person, and whether a rule assigned it."""
     person_aid = func.max(case((Assignment.assigned_by_id.is_not(None), Assignment.id)))
-    return (sa_select(Assignment.enrolment_id.label("enrolment_id"), person_aid.label("person_aid"),
-                      func.max(Assignment.rule_id).label("rule_id"))
-            .where(Assignment.enrolment_id.in_(enrolment_ids))
-            .group_by(Assignment.enrolment_id).subquery("assigners"))
+    return (
+        sa_select(
+            Assignment.enrolment_id.label("enrolment_id"),
+            person_aid.label("person_aid"),
+            func.max(Assignment.rule_id).label("rule_id"),
+        )
+        .where(Assignment.enrolment_id.in_(enrolment_ids))
+        .group_by(Assignment.enrolment_id)
+        .subquery("assigners")
+    )
 
 
-def _items_stmt(now: datetime, enrolment_ids: Select[int], *,
-                with_learner: bool = False) -> tuple[Select, Label[int], type[User]]:
+def _items_stmt(now: datetime, enrolment_ids: Select[int], *, with_learner: bool = False) -> tuple[Select, Label[int], type[User]]:
     """Enrolment, course, category and who assigned it (and the learner), in one statement; with the category
     column and the learner's alias to order by."""
     latest = _assigners(enrolment_ids)
@@ -111,7 +120,8 @@ def _items_stmt(now: datetime, enrolment_ids: Select[int], *,
     if with_learner:
         columns.append(learner)
     stmt = (
-        select(*columns).join(Course, Course.id == Enrolment.course_id)
+        select(*columns)
+        .join(Course, Course.id == Enrolment.course_id)
         .outerjoin(latest, latest.c.enrolment_id == Enrolment.id)
         .outerjoin(by_assignment, by_assignment.id == latest.c.person_aid)
         .outerjoin(assigner, assigner.id == by_assignment.assigned_by_id)
@@ -124,11 +134,11 @@ def _items_stmt(now: datetime, enrolment_ids: Select[int], *,
 
 def _item(row: Row, with_learner: bool = False) -> LearningItem:
     enrolment, course, category, assigned_by, rule_id, message = row[:6]
-    return LearningItem(enrolment, course, category, assigned_by, rule_id is not None, message or "",
-                        row[6] if with_learner else None)
+    return LearningItem(enrolment, course, category, assigned_by, rule_id is not None, message or "", row[6] if with_learner else None)
 
 
 # --- My learning -------------------------------------------------------------------------------
+
 
 @dataclass
 class MyLearning:
@@ -151,31 +161,43 @@ def my_learning(session: Session, user: User, now: datetime) -> MyLearning:
     mine = sa_select(Enrolment.id).where(Enrolment.user_id == user.id)
     stmt, category, _ = _items_stmt(now, mine)
     due_last = case((Enrolment.due_at.is_(None), 1), else_=0)
-    open_rows = session.exec(stmt.where(Enrolment.status != "completed")
-                             .order_by(category, due_last, Enrolment.due_at, Enrolment.enrolled_at, Course.title)).all()
-    done_rows = session.exec(stmt.where(Enrolment.status == "completed")
-                             .order_by(Enrolment.completed_at.desc(), Enrolment.id.desc()).limit(COMPLETED_SHOWN)).all()
-    completed_ids = set(session.exec(sa_select(Enrolment.course_id).where(
-        Enrolment.user_id == user.id, Enrolment.status == "completed")).scalars().all())
+    open_rows = session.exec(
+        stmt.where(Enrolment.status != "completed").order_by(category, due_last, Enrolment.due_at, Enrolment.enrolled_at, Course.title)
+    ).all()
+    done_rows = session.exec(
+        stmt.where(Enrolment.status == "completed").order_by(Enrolment.completed_at.desc(), Enrolment.id.desc()).limit(COMPLETED_SHOWN)
+    ).all()
+    completed_ids = set(
+        session.exec(sa_select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.status == "completed"))
+        .scalars()
+        .all()
+    )
     grouped: dict[int, list[LearningItem]] = {c: [] for c in CATEGORIES.values()}
     for row in open_rows:
         grouped[row[2]].append(_item(row))
     grouped[COMPLETED] = [_item(row) for row in done_rows]
-    headings = {OVERDUE: "Overdue", DUE_SOON: f"Due in the next {DUE_SOON_DAYS} days", IN_PROGRESS: "In progress",
-                NOT_STARTED: "Not started yet", COMPLETED: "Completed"}
+    headings = {
+        OVERDUE: "Overdue",
+        DUE_SOON: f"Due in the next {DUE_SOON_DAYS} days",
+        IN_PROGRESS: "In progress",
+        NOT_STARTED: "Not started yet",
+        COMPLETED: "Completed",
+    }
     return MyLearning([(key, headings[c], grouped[c]) for key, c in CATEGORIES.items()], completed_ids)
 
 
 def completed_count(session: Session, user: User) -> int:
-    return session.exec(sa_select(func.count()).select_from(Enrolment).where(
-        Enrolment.user_id == user.id, Enrolment.status == "completed")).scalar_one()
+    return session.exec(
+        sa_select(func.count()).select_from(Enrolment).where(Enrolment.user_id == user.id, Enrolment.status == "completed")
+    ).scalar_one()
 
 
 def completed_items(session: Session, user: User, now: datetime, *, page: int, per_page: int) -> list[LearningItem]:
     mine = sa_select(Enrolment.id).where(Enrolment.user_id == user.id, Enrolment.status == "completed")
     stmt, _category, _ = _items_stmt(now, mine)
-    rows = session.exec(stmt.order_by(Enrolment.completed_at.desc(), Enrolment.id.desc())
-                        .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(
+        stmt.order_by(Enrolment.completed_at.desc(), Enrolment.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
     return [_item(row) for row in rows]
 
 
@@ -186,8 +208,7 @@ def user_gaps(session: Session, user: User, now: datetime) -> list[tuple[Compete
     rows = session.exec(
         select(Competence, JobProfileRequirement.level, CompetenceStatus)
         .join(JobProfileRequirement, JobProfileRequirement.competence_id == Competence.id)
-        .outerjoin(CompetenceStatus, and_(CompetenceStatus.competence_id == Competence.id,
-                                          CompetenceStatus.user_id == user.id))
+        .outerjoin(CompetenceStatus, and_(CompetenceStatus.competence_id == Competence.id, CompetenceStatus.user_id == user.id))
         .where(JobProfileRequirement.job_profile_id == user.job_profile_id)
         .order_by(Competence.code)
     ).all()
@@ -201,11 +222,13 @@ def user_gaps(session: Session, user: User, now: datetime) -> list[tuple[Compete
 
 # --- The manager's line ------------------------------------------------------------------------
 
+
 def line_people(session: Session, manager_id: int) -> list[tuple[User, bool]]:
     """Active people in the reporting line (never the manager), with whether each is a direct report."""
     line = reporting_line_cte(manager_id)
-    people = session.exec(select(User).where(User.is_active, User.id != manager_id,
-                                             User.id.in_(sa_select(line.c.id))).order_by(User.name, User.id)).all()
+    people = session.exec(
+        select(User).where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id))).order_by(User.name, User.id)
+    ).all()
     return [(p, p.manager_id == manager_id) for p in people]
 
 
@@ -214,10 +237,11 @@ def line_gap_people(session: Session, manager_id: int, competence_id: int, now: 
     line = reporting_line_cte(manager_id)
     rows = session.exec(
         select(User, JobProfileRequirement.level, CompetenceStatus)
-        .join(JobProfileRequirement, and_(JobProfileRequirement.job_profile_id == User.job_profile_id,
-                                          JobProfileRequirement.competence_id == competence_id))
-        .outerjoin(CompetenceStatus, and_(CompetenceStatus.user_id == User.id,
-                                          CompetenceStatus.competence_id == competence_id))
+        .join(
+            JobProfileRequirement,
+            and_(JobProfileRequirement.job_profile_id == User.job_profile_id, JobProfileRequirement.competence_id == competence_id),
+        )
+        .outerjoin(CompetenceStatus, and_(CompetenceStatus.user_id == User.id, CompetenceStatus.competence_id == competence_id))
         .where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id)))
         .order_by(User.name, User.id)
     ).all()
@@ -237,16 +261,18 @@ def rule_targets(session: Session, rule: AssignmentRule, user_ids: list[int] | N
 
 
 def published_courses(session: Session) -> list[Course]:
-    return list(session.exec(select(Course).where(Course.status == CourseStatus.PUBLISHED.value)
-                             .order_by(Course.title, Course.id)).all())
+    return list(
+        session.exec(select(Course).where(Course.status == CourseStatus.PUBLISHED.value).order_by(Course.title, Course.id)).all()
+    )
 
 
 def enrolled_count(session: Session, course_id: int, user_ids: list[int]) -> int:
     """How many of ``user_ids`` are already enrolled on the course (one COUNT)."""
     if not user_ids:
         return 0
-    return session.exec(sa_select(func.count()).select_from(Enrolment).where(
-        Enrolment.course_id == course_id, Enrolment.user_id.in_(user_ids))).scalar_one()
+    return session.exec(
+        sa_select(func.count()).select_from(Enrolment).where(Enrolment.course_id == course_id, Enrolment.user_id.in_(user_ids))
+    ).scalar_one()
 
 
 @dataclass
@@ -258,9 +284,11 @@ class AssignmentFilters(ListFilters):
 
 def _line_enrolments(manager_id: int, filters: AssignmentFilters, now: datetime) -> Select[int]:
     line = reporting_line_cte(manager_id)
-    stmt = (sa_select(Enrolment.id).join(User, User.id == Enrolment.user_id)
-            .where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id)),
-                   Enrolment.source.in_(ASSIGNED_SOURCES)))
+    stmt = (
+        sa_select(Enrolment.id)
+        .join(User, User.id == Enrolment.user_id)
+        .where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id)), Enrolment.source.in_(ASSIGNED_SOURCES))
+    )
     if filters.status in CATEGORIES:
         stmt = stmt.where(category_expr(now) == CATEGORIES[filters.status])
     if filters.course:
@@ -270,8 +298,9 @@ def _line_enrolments(manager_id: int, filters: AssignmentFilters, now: datetime)
     return stmt
 
 
-def line_assignments(session: Session, *, manager_id: int, filters: AssignmentFilters, now: datetime,
-                     per_page: int | None = None) -> tuple[list[LearningItem], int]:
+def line_assignments(
+    session: Session, *, manager_id: int, filters: AssignmentFilters, now: datetime, per_page: int | None = None
+) -> tuple[list[LearningItem], int]:
     """The line's assigned enrolments, overdue first; one page of them (or all) and the total."""
     ids = _line_enrolments(manager_id, filters, now)
     total = session.exec(sa_select(func.count()).select_from(ids.subquery())).scalar_one()
@@ -286,14 +315,21 @@ def line_assignments(session: Session, *, manager_id: int, filters: AssignmentFi
 def line_course_options(session: Session, manager_id: int) -> list[tuple[int, str]]:
     line = reporting_line_cte(manager_id)
     rows = session.exec(
-        select(Course.id, Course.title).where(Course.id.in_(
-            sa_select(Enrolment.course_id).where(Enrolment.user_id.in_(sa_select(line.c.id)),
-                                                 Enrolment.source.in_(ASSIGNED_SOURCES))))
-        .order_by(Course.title, Course.id)).all()
+        select(Course.id, Course.title)
+        .where(
+            Course.id.in_(
+                sa_select(Enrolment.course_id).where(
+                    Enrolment.user_id.in_(sa_select(line.c.id)), Enrolment.source.in_(ASSIGNED_SOURCES)
+                )
+            )
+        )
+        .order_by(Course.title, Course.id)
+    ).all()
     return [(known(cid), title) for cid, title in rows]
 
 
 # --- Assignment rules (admin) ------------------------------------------------------------------
+
 
 @dataclass
 class RuleRow:
@@ -307,9 +343,11 @@ class RuleRow:
 def rule_overview(session: Session) -> list[RuleRow]:
     """Every rule with the number of active people it covers now. Three queries in all: the counts
     are summed from one (unit, profile) histogram rather than a subtree query per rule."""
-    rules = session.exec(select(AssignmentRule, Course.title).join(Course, Course.id == AssignmentRule.course_id)
-                         .order_by(AssignmentRule.active.desc(), AssignmentRule.created_at.desc(),
-                                   AssignmentRule.id.desc())).all()
+    rules = session.exec(
+        select(AssignmentRule, Course.title)
+        .join(Course, Course.id == AssignmentRule.course_id)
+        .order_by(AssignmentRule.active.desc(), AssignmentRule.created_at.desc(), AssignmentRule.id.desc())
+    ).all()
     if not rules:
         return []
     units = org_units_with_paths(session)
@@ -317,8 +355,11 @@ def rule_overview(session: Session) -> list[RuleRow]:
     for unit, _path in units:
         children.setdefault(unit.parent_id, []).append(unit.id)
     paths = {unit.id: path for unit, path in units}
-    histogram = session.exec(sa_select(User.org_unit_id, User.job_profile_id, func.count()).where(User.is_active)
-                             .group_by(User.org_unit_id, User.job_profile_id)).all()
+    histogram = session.exec(
+        sa_select(User.org_unit_id, User.job_profile_id, func.count())
+        .where(User.is_active)
+        .group_by(User.org_unit_id, User.job_profile_id)
+    ).all()
     profile_names = dict(session.exec(select(JobProfile.id, JobProfile.name)).all())
 
     def subtree(unit_id: int) -> set[int]:
@@ -333,9 +374,10 @@ def rule_overview(session: Session) -> list[RuleRow]:
     rows = []
     for rule, title in rules:
         units_in = subtree(rule.org_unit_id) if rule.org_unit_id is not None else None
-        covered = sum(n for unit_id, profile_id, n in histogram
-                      if (units_in is None or unit_id in units_in)
-                      and (rule.job_profile_id is None or profile_id == rule.job_profile_id))
-        rows.append(RuleRow(rule, title, paths.get(rule.org_unit_id), profile_names.get(rule.job_profile_id),
-                            covered))
+        covered = sum(
+            n
+            for unit_id, profile_id, n in histogram
+            if (units_in is None or unit_id in units_in) and (rule.job_profile_id is None or profile_id == rule.job_profile_id)
+        )
+        rows.append(RuleRow(rule, title, paths.get(rule.org_unit_id), profile_names.get(rule.job_profile_id), covered))
     return rows

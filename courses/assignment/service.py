@@ -36,8 +36,9 @@ def assign(
     if not users:
         return []
     ids = [u.id for u in users]
-    current = {e.user_id: e for e in session.exec(
-        select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id.in_(ids))).all()}
+    current = {
+        e.user_id: e for e in session.exec(select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id.in_(ids))).all()
+    }
     source = EnrolmentSource.RULE.value if rule else EnrolmentSource.ASSIGNED.value
     enrolments = []
     for user in users:
@@ -49,16 +50,28 @@ def assign(
         else:
             if enrolment.source == EnrolmentSource.SELF.value:
                 enrolment.source = source
-            if due_at is not None and enrolment.completed_at is None and (
-                    enrolment.due_at is None or due_at < enrolment.due_at):
+            if due_at is not None and enrolment.completed_at is None and (enrolment.due_at is None or due_at < enrolment.due_at):
                 enrolment.due_at = due_at
             session.add(enrolment)
-        session.add(Assignment(enrolment_id=enrolment.id, assigned_by_id=by.id if by else None,
-                               rule_id=rule.id if rule else None, due_at=due_at, message=message.strip()))
+        session.add(
+            Assignment(
+                enrolment_id=enrolment.id,
+                assigned_by_id=by.id if by else None,
+                rule_id=rule.id if rule else None,
+                due_at=due_at,
+                message=message.strip(),
+            )
+        )
         enrolments.append(enrolment)
-    audit_record(session, action="course.assign", actor=by, target_type="course", target_id=course.id,
-                 client_ip=client_ip, detail={"users": len(users), "rule": rule.id if rule else None,
-                                              "due_at": due_at.isoformat() if due_at else None})
+    audit_record(
+        session,
+        action="course.assign",
+        actor=by,
+        target_type="course",
+        target_id=course.id,
+        client_ip=client_ip,
+        detail={"users": len(users), "rule": rule.id if rule else None, "due_at": due_at.isoformat() if due_at else None},
+    )
     return enrolments
 
 
@@ -70,9 +83,13 @@ def rule_apply(session: Session, *, rule: AssignmentRule, user_ids: list[int] | 
     targets = rule_targets(session, rule, user_ids)
     if not targets:
         return 0
-    already = set(session.exec(
-        sa_select(Enrolment.user_id).join(Assignment, Assignment.enrolment_id == Enrolment.id)
-        .where(Assignment.rule_id == rule.id)).scalars().all())
+    already = set(
+        session.exec(
+            sa_select(Enrolment.user_id).join(Assignment, Assignment.enrolment_id == Enrolment.id).where(Assignment.rule_id == rule.id)
+        )
+        .scalars()
+        .all()
+    )
     new = [u for u in targets if u.id not in already]
     if not new:
         return 0
@@ -113,14 +130,25 @@ def rule_create(
         raise CourseError("Choose a job profile from the list.", "job_profile_id")
     if due_days is not None and not 1 <= due_days <= MAX_DUE_DAYS:
         raise CourseError(f"Enter a number of days from 1 to {MAX_DUE_DAYS}, or leave it empty.", "due_days")
-    rule = AssignmentRule(course_id=course.id, org_unit_id=org_unit_id, job_profile_id=job_profile_id,
-                          due_days=due_days, message=message.strip(), created_by_id=by.id)
+    rule = AssignmentRule(
+        course_id=course.id,
+        org_unit_id=org_unit_id,
+        job_profile_id=job_profile_id,
+        due_days=due_days,
+        message=message.strip(),
+        created_by_id=by.id,
+    )
     session.add(rule)
     session.flush()
-    audit_record(session, action="assignment_rule.create", actor=by, target_type="assignment_rule",
-                 target_id=rule.id, client_ip=client_ip,
-                 detail={"course": course.id, "org_unit": org_unit_id, "job_profile": job_profile_id,
-                         "due_days": due_days})
+    audit_record(
+        session,
+        action="assignment_rule.create",
+        actor=by,
+        target_type="assignment_rule",
+        target_id=rule.id,
+        client_ip=client_ip,
+        detail={"course": course.id, "org_unit": org_unit_id, "job_profile": job_profile_id, "due_days": due_days},
+    )
     return rule, rule_apply(session, rule=rule)
 
 
@@ -130,5 +158,6 @@ def rule_deactivate(session: Session, *, rule: AssignmentRule, by: User, client_
         return
     rule.active = False
     session.add(rule)
-    audit_record(session, action="assignment_rule.deactivate", actor=by, target_type="assignment_rule",
-                 target_id=rule.id, client_ip=client_ip)
+    audit_record(
+        session, action="assignment_rule.deactivate", actor=by, target_type="assignment_rule", target_id=rule.id, client_ip=client_ip
+    )

@@ -14,8 +14,9 @@ MAX_MINUTES = 100_000
 
 
 def _minutes(raw: str, name: str, errors: dict, *, label: str) -> int:
-    minutes = check_int(raw, errors, name, lo=1, hi=MAX_MINUTES,
-                        message=f"Enter {label} as a whole number of minutes, from 1 to {MAX_MINUTES}.")
+    minutes = check_int(
+        raw, errors, name, lo=1, hi=MAX_MINUTES, message=f"Enter {label} as a whole number of minutes, from 1 to {MAX_MINUTES}."
+    )
     return minutes or 0
 
 
@@ -58,8 +59,7 @@ class CourseForm:
             "title": _title(self.title, errors, what="course"),
             "summary": (self.summary or "").strip(),
             "audience": " ".join((self.audience or "").split()),
-            "estimated_minutes": _minutes(self.estimated_minutes, "estimated_minutes", errors,
-                                          label="the estimated time"),
+            "estimated_minutes": _minutes(self.estimated_minutes, "estimated_minutes", errors, label="the estimated time"),
         }
         if len(values["summary"]) > 5000:
             errors["summary"] = "Keep the summary to 5,000 characters or fewer."
@@ -95,8 +95,7 @@ class LessonForm:
         body = (self.body_markdown or "").replace("\r\n", "\n")
         values = {
             "title": _title(self.title, errors, what="lesson"),
-            "estimated_minutes": _minutes(self.estimated_minutes, "estimated_minutes", errors,
-                                          label="the estimated time"),
+            "estimated_minutes": _minutes(self.estimated_minutes, "estimated_minutes", errors, label="the estimated time"),
             "body_markdown": body,
         }
         if len(body) > MAX_MARKDOWN:

@@ -28,8 +28,16 @@ from courses.files.service import markdown_snippet
 from courses.authoring.forms import LessonForm, module_title
 from courses.authoring.pages import course_page_response, outline_context
 from courses.authoring.service import (
-    lesson_add, lesson_delete, lesson_hide, lesson_move, lesson_update, module_add, module_delete,
-    module_hide, module_move, module_update,
+    lesson_add,
+    lesson_delete,
+    lesson_hide,
+    lesson_move,
+    lesson_update,
+    module_add,
+    module_delete,
+    module_hide,
+    module_move,
+    module_update,
 )
 from courses.markdown import MAX_MARKDOWN, markdown_to_html, render_lesson_html
 from courses.models import Course, Lesson, Module
@@ -41,18 +49,24 @@ Short = Annotated[str, Form(max_length=500)]
 Body = Annotated[str, Form(max_length=MAX_MARKDOWN + 10_000)]
 
 
-def _outline_done(request: Request, db: Session, course: Course, message: str, *, error: bool = False,
-                  anchor: str = "outline") -> Response:
+def _outline_done(
+    request: Request, db: Session, course: Course, message: str, *, error: bool = False, anchor: str = "outline"
+) -> Response:
     """After an outline change: the outline fragment for htmx, else back to the course page."""
     if is_partial(request):  # not render(block=...): a plain POST is redirected, not answered with the page
-        return render(request, "courses/authoring/course.html",
-                      outline_context(db, course, outline_message=message, outline_error=error), block="outline")
+        return render(
+            request,
+            "courses/authoring/course.html",
+            outline_context(db, course, outline_message=message, outline_error=error),
+            block="outline",
+        )
     flash(request, message, "error" if error else "success")
     return redirect(request, f"/author/courses/{course.id}#{anchor}")
 
 
-def _outline_change(request: Request, db: Session, course: Course, change: Callable[[], object], message: str,
-                    anchor: str) -> Response:
+def _outline_change(
+    request: Request, db: Session, course: Course, change: Callable[[], object], message: str, anchor: str
+) -> Response:
     try:
         change()
         db.commit()
@@ -63,12 +77,12 @@ def _outline_change(request: Request, db: Session, course: Course, change: Calla
 
 
 @router.post("/modules")
-def module_add_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
-                    title: Short = "") -> Response:
+def module_add_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, title: Short = "") -> Response:
     errors, clean = module_title(title)
     if errors:
-        return course_page_response(request, db, user, course, errors={"module_title": errors["title"]},
-                                    module_title=title, status_code=422)
+        return course_page_response(
+            request, db, user, course, errors={"module_title": errors["title"]}, module_title=title, status_code=422
+        )
     module = module_add(db, course=course, title=clean)
     db.commit()
     flash(request, f"Module “{clean}” added. Add its first lesson.")
@@ -77,17 +91,23 @@ def module_add_post(request: Request, db: DbSession, user: AuthorUser, course: E
 
 @router.get("/modules/{module_id}/edit")
 def module_edit(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf) -> Response:
-    return render(request, "courses/authoring/module_form.html", {"course": course, "module": module, "title": module.title,
-                                                       "errors": {}})
+    return render(
+        request, "courses/authoring/module_form.html", {"course": course, "module": module, "title": module.title, "errors": {}}
+    )
 
 
 @router.post("/modules/{module_id}/edit")
-def module_edit_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
-                     title: Short = "") -> Response:
+def module_edit_post(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf, title: Short = ""
+) -> Response:
     errors, clean = module_title(title)
     if errors:
-        return render(request, "courses/authoring/module_form.html", {"course": course, "module": module, "title": title,
-                                                           "errors": errors}, status_code=422)
+        return render(
+            request,
+            "courses/authoring/module_form.html",
+            {"course": course, "module": module, "title": title, "errors": errors},
+            status_code=422,
+        )
     module_update(db, module=module, title=clean)
     db.commit()
     flash(request, "Module renamed.")
@@ -99,72 +119,128 @@ Flag = Annotated[str, Form(max_length=5)]
 
 
 @router.post("/modules/{module_id}/move")
-def module_move_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
-                     direction: Direction = "") -> Response:
-    return _outline_change(request, db, course, lambda: module_move(db, module=module, direction=direction),
-                           f"Moved “{module.title}” {direction}.", f"module-{module.id}")
+def module_move_post(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf, direction: Direction = ""
+) -> Response:
+    return _outline_change(
+        request,
+        db,
+        course,
+        lambda: module_move(db, module=module, direction=direction),
+        f"Moved “{module.title}” {direction}.",
+        f"module-{module.id}",
+    )
 
 
 @router.post("/modules/{module_id}/visibility")
-def module_visibility(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
-                      hidden: Flag = "1") -> Response:
+def module_visibility(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf, hidden: Flag = "1"
+) -> Response:
     hide = hidden == "1"
-    return _outline_change(request, db, course, lambda: module_hide(db, module=module, hidden=hide),
-                           f"“{module.title}” is now {'hidden from' if hide else 'shown to'} learners.",
-                           f"module-{module.id}")
+    return _outline_change(
+        request,
+        db,
+        course,
+        lambda: module_hide(db, module=module, hidden=hide),
+        f"“{module.title}” is now {'hidden from' if hide else 'shown to'} learners.",
+        f"module-{module.id}",
+    )
 
 
 @router.post("/modules/{module_id}/delete")
-def module_delete_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
-                       module: ModuleOf) -> Response:
-    return _outline_change(request, db, course, lambda: module_delete(db, module=module, by=user),
-                           f"Module “{module.title}” deleted.", f"module-{module.id}")
+def module_delete_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf) -> Response:
+    return _outline_change(
+        request,
+        db,
+        course,
+        lambda: module_delete(db, module=module, by=user),
+        f"Module “{module.title}” deleted.",
+        f"module-{module.id}",
+    )
 
 
 @router.post("/lessons/{lesson_id}/move")
-def lesson_move_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf,
-                     direction: Direction = "") -> Response:
-    return _outline_change(request, db, course, lambda: lesson_move(db, lesson=lesson, direction=direction),
-                           f"Moved “{lesson.title}” {direction}.", f"lesson-{lesson.id}")
+def lesson_move_post(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf, direction: Direction = ""
+) -> Response:
+    return _outline_change(
+        request,
+        db,
+        course,
+        lambda: lesson_move(db, lesson=lesson, direction=direction),
+        f"Moved “{lesson.title}” {direction}.",
+        f"lesson-{lesson.id}",
+    )
 
 
 @router.post("/lessons/{lesson_id}/visibility")
-def lesson_visibility(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf,
-                      hidden: Flag = "1") -> Response:
+def lesson_visibility(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf, hidden: Flag = "1"
+) -> Response:
     hide = hidden == "1"
-    return _outline_change(request, db, course, lambda: lesson_hide(db, lesson=lesson, hidden=hide),
-                           f"“{lesson.title}” is now {'hidden from' if hide else 'shown to'} learners.",
-                           f"lesson-{lesson.id}")
+    return _outline_change(
+        request,
+        db,
+        course,
+        lambda: lesson_hide(db, lesson=lesson, hidden=hide),
+        f"“{lesson.title}” is now {'hidden from' if hide else 'shown to'} learners.",
+        f"lesson-{lesson.id}",
+    )
 
 
 @router.post("/lessons/{lesson_id}/delete")
-def lesson_delete_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
-                       lesson: LessonOf) -> Response:
-    return _outline_change(request, db, course, lambda: lesson_delete(db, lesson=lesson, by=user),
-                           f"Lesson “{lesson.title}” deleted.", f"lesson-{lesson.id}")
+def lesson_delete_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf) -> Response:
+    return _outline_change(
+        request,
+        db,
+        course,
+        lambda: lesson_delete(db, lesson=lesson, by=user),
+        f"Lesson “{lesson.title}” deleted.",
+        f"lesson-{lesson.id}",
+    )
 
 
-def _lesson_page(request: Request, db: Session, course: Course, module: Module, form: LessonForm, *,
-                 lesson: Lesson | None = None, errors: dict | None = None, preview: str | None = None,
-                 status_code: int = 200) -> Response:
+def _lesson_page(
+    request: Request,
+    db: Session,
+    course: Course,
+    module: Module,
+    form: LessonForm,
+    *,
+    lesson: Lesson | None = None,
+    errors: dict | None = None,
+    preview: str | None = None,
+    status_code: int = 200,
+) -> Response:
     outline = sel.course_outline(db, course.id)
     if preview is None and lesson is not None:
         preview = lesson.body_html
-    return render(request, "courses/authoring/lesson_form.html", {
-        "course": course, "module": module, "lesson": lesson, "form": form, "errors": errors or {},
-        "html": render_lesson_html(preview or ""),
-        "modules": [(m.module.id, m.module.title) for m in outline.modules],
-        "snippets": [(a, markdown_snippet(a)) for a in sel.course_attachments(db, course.id)],
-    }, status_code=status_code)
+    return render(
+        request,
+        "courses/authoring/lesson_form.html",
+        {
+            "course": course,
+            "module": module,
+            "lesson": lesson,
+            "form": form,
+            "errors": errors or {},
+            "html": render_lesson_html(preview or ""),
+            "modules": [(m.module.id, m.module.title) for m in outline.modules],
+            "snippets": [(a, markdown_snippet(a)) for a in sel.course_attachments(db, course.id)],
+        },
+        status_code=status_code,
+    )
 
 
-def _save_lesson(request: Request, db: Session, user: User, course: Course, module: Module, form: LessonForm,
-                 action: str, lesson: Lesson | None) -> Response:
+def _save_lesson(
+    request: Request, db: Session, user: User, course: Course, module: Module, form: LessonForm, action: str, lesson: Lesson | None
+) -> Response:
     errors, values = form.check()
     if action == "preview":
         # Without JavaScript, "Preview" re-renders the form with the rendered body; nothing is saved.
-        return _lesson_page(request, db, course, module, form, lesson=lesson, errors=errors,
-                            preview=markdown_to_html(values["body_markdown"]))
+        return _lesson_page(
+            request, db, course, module, form, lesson=lesson, errors=errors, preview=markdown_to_html(values["body_markdown"])
+        )
     target: Module | None = module
     if lesson is not None and form.module_id.strip():
         target = db.get(Module, parse_id(form.module_id)) if parse_id(form.module_id) else None
@@ -181,8 +257,9 @@ def _save_lesson(request: Request, db: Session, user: User, course: Course, modu
             message = "Lesson saved."
     except CourseError as exc:  # e.g. an image that is not one of this course's files
         db.rollback()
-        return _lesson_page(request, db, course, module, form, lesson=lesson,
-                            errors=field_errors(exc, default="body_markdown"), status_code=422)
+        return _lesson_page(
+            request, db, course, module, form, lesson=lesson, errors=field_errors(exc, default="body_markdown"), status_code=422
+        )
     db.commit()
     flash(request, message)
     return redirect(request, f"/author/courses/{course.id}#lesson-{lesson.id}")
@@ -194,27 +271,46 @@ def lesson_new(request: Request, db: DbSession, user: AuthorUser, course: Editab
 
 
 @router.post("/modules/{module_id}/lessons/new")
-def lesson_new_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, module: ModuleOf,
-                    title: Short = "", estimated_minutes: Short = "", body_markdown: Body = "",
-                    action: Short = "save") -> Response:
-    form = LessonForm(title=title, estimated_minutes=estimated_minutes, body_markdown=body_markdown,
-                      module_id=str(module.id))
+def lesson_new_post(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    course: EditableCourse,
+    module: ModuleOf,
+    title: Short = "",
+    estimated_minutes: Short = "",
+    body_markdown: Body = "",
+    action: Short = "save",
+) -> Response:
+    form = LessonForm(title=title, estimated_minutes=estimated_minutes, body_markdown=body_markdown, module_id=str(module.id))
     return _save_lesson(request, db, user, course, module, form, action, None)
 
 
 @router.get("/lessons/{lesson_id}/edit")
 def lesson_edit(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf) -> Response:
     module = module_in(db, course, lesson.module_id)
-    form = LessonForm(title=lesson.title, estimated_minutes=str(lesson.estimated_minutes),
-                      body_markdown=lesson.body_markdown, module_id=str(lesson.module_id))
+    form = LessonForm(
+        title=lesson.title,
+        estimated_minutes=str(lesson.estimated_minutes),
+        body_markdown=lesson.body_markdown,
+        module_id=str(lesson.module_id),
+    )
     return _lesson_page(request, db, course, module, form, lesson=lesson)
 
 
 @router.post("/lessons/{lesson_id}/edit")
-def lesson_edit_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, lesson: LessonOf,
-                     title: Short = "", estimated_minutes: Short = "", body_markdown: Body = "",
-                     module_id: Short = "", action: Short = "save") -> Response:
+def lesson_edit_post(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    course: EditableCourse,
+    lesson: LessonOf,
+    title: Short = "",
+    estimated_minutes: Short = "",
+    body_markdown: Body = "",
+    module_id: Short = "",
+    action: Short = "save",
+) -> Response:
     module = module_in(db, course, lesson.module_id)
-    form = LessonForm(title=title, estimated_minutes=estimated_minutes, body_markdown=body_markdown,
-                      module_id=module_id)
+    form = LessonForm(title=title, estimated_minutes=estimated_minutes, body_markdown=body_markdown, module_id=module_id)
     return _save_lesson(request, db, user, course, module, form, action, lesson)

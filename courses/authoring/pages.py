@@ -31,19 +31,34 @@ def outline_context(db: Session, course: Course, **extra: object) -> dict:
     return {"course": course, "outline": sel.course_outline(db, course.id), "outline_message": "", **extra}
 
 
-def course_page_response(request: Request, db: Session, user: User, course: Course, *,
-                         errors: dict | None = None, module_title: str = "", status_code: int = 200) -> Response:
+def course_page_response(
+    request: Request,
+    db: Session,
+    user: User,
+    course: Course,
+    *,
+    errors: dict | None = None,
+    module_title: str = "",
+    status_code: int = 200,
+) -> Response:
     attachments = sel.course_attachments(db, course.id)
-    return render(request, "courses/authoring/course.html", outline_context(
-        db, course,
-        stats=sel.course_stats(db, course.id),
-        editors=sel.course_editors(db, course.id),
-        competences=sel.course_competences(db, course.id),
-        attachments=[(a, markdown_snippet(a)) for a in attachments],
-        allowed_files=ALLOWED_TEXT,
-        max_mb=request.app.state.settings.attachment_max_mb,
-        duration_text=duration_text,
-        user_id=user.id,
-        errors=errors or {},
-        module_title=module_title,
-    ), block="outline", status_code=status_code)
+    return render(
+        request,
+        "courses/authoring/course.html",
+        outline_context(
+            db,
+            course,
+            stats=sel.course_stats(db, course.id),
+            editors=sel.course_editors(db, course.id),
+            competences=sel.course_competences(db, course.id),
+            attachments=[(a, markdown_snippet(a)) for a in attachments],
+            allowed_files=ALLOWED_TEXT,
+            max_mb=request.app.state.settings.attachment_max_mb,
+            duration_text=duration_text,
+            user_id=user.id,
+            errors=errors or {},
+            module_title=module_title,
+        ),
+        block="outline",
+        status_code=status_code,
+    )

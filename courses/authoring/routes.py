@@ -27,7 +27,13 @@ from courses.authoring.deps import EditableCourse
 from courses.authoring.forms import CompetenceRow, CourseForm
 from courses.authoring.pages import course_page_response
 from courses.authoring.service import (
-    course_archive, course_create, course_publish, course_to_draft, course_update, editor_add, editor_remove,
+    course_archive,
+    course_create,
+    course_publish,
+    course_to_draft,
+    course_update,
+    editor_add,
+    editor_remove,
 )
 from courses.markdown import MAX_MARKDOWN, markdown_to_html, render_lesson_html
 from courses.models import Course
@@ -44,26 +50,44 @@ def is_admin(request: Request) -> bool:
 
 
 @router.get("")
-def my_courses(request: Request, db: DbSession, user: AuthorUser,
-               page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
+def my_courses(request: Request, db: DbSession, user: AuthorUser, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     per_page = page_size(request)
     rows, total = sel.author_courses(db, user=user, is_admin=is_admin(request), page=page, per_page=per_page)
     clamped = clamp_page(page, total, per_page)
     if clamped != page:
-        rows, total = sel.author_courses(db, user=user, is_admin=is_admin(request), page=clamped,
-                                         per_page=per_page)
-    return render(request, "courses/authoring/courses.html", {
-        "result": Page(items=rows, total=total, page=clamped, per_page=per_page),
-        "page_url": lambda n: f"/author?page={n}" if n > 1 else "/author", "is_admin": is_admin(request),
-    })
+        rows, total = sel.author_courses(db, user=user, is_admin=is_admin(request), page=clamped, per_page=per_page)
+    return render(
+        request,
+        "courses/authoring/courses.html",
+        {
+            "result": Page(items=rows, total=total, page=clamped, per_page=per_page),
+            "page_url": lambda n: f"/author?page={n}" if n > 1 else "/author",
+            "is_admin": is_admin(request),
+        },
+    )
 
 
-def _form_page(request: Request, db: Session, form: CourseForm, *, course: Course | None = None,
-               errors: dict | None = None, status_code: int = 200) -> Response:
-    return render(request, "courses/authoring/course_form.html", {
-        "form": form.with_blank_rows(), "course": course, "errors": errors or {},
-        "groups": sel.competence_groups(db), "levels": range(1, 9),
-    }, status_code=status_code)
+def _form_page(
+    request: Request,
+    db: Session,
+    form: CourseForm,
+    *,
+    course: Course | None = None,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "courses/authoring/course_form.html",
+        {
+            "form": form.with_blank_rows(),
+            "course": course,
+            "errors": errors or {},
+            "groups": sel.competence_groups(db),
+            "levels": range(1, 9),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/courses/new")
@@ -71,17 +95,31 @@ def course_new(request: Request, db: DbSession, user: AuthorUser) -> Response:
     return _form_page(request, db, CourseForm())
 
 
-def _posted_form(title: str, summary: str, audience: str, estimated_minutes: str, competence_id: list[str],
-                 level: list[str]) -> CourseForm:
-    return CourseForm.from_lists(title=title, summary=summary, audience=audience,
-                                 estimated_minutes=estimated_minutes, competence_ids=competence_id, levels=level)
+def _posted_form(
+    title: str, summary: str, audience: str, estimated_minutes: str, competence_id: list[str], level: list[str]
+) -> CourseForm:
+    return CourseForm.from_lists(
+        title=title,
+        summary=summary,
+        audience=audience,
+        estimated_minutes=estimated_minutes,
+        competence_ids=competence_id,
+        levels=level,
+    )
 
 
 @router.post("/courses/new")
-def course_create_post(request: Request, db: DbSession, user: AuthorUser, title: Short = "", summary: Text = "",
-                       audience: Short = "", estimated_minutes: Short = "",
-                       competence_id: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies a default per request
-                       level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
+def course_create_post(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    title: Short = "",
+    summary: Text = "",
+    audience: Short = "",
+    estimated_minutes: Short = "",
+    competence_id: Annotated[list[str], Form()] = [],
+    level: Annotated[list[str], Form()] = [],
+) -> Response:
     form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
     errors, values = form.check()
     if not errors:
@@ -104,18 +142,30 @@ def course_page(request: Request, db: DbSession, user: AuthorUser, course: Edita
 
 @router.get("/courses/{course_id}/edit")
 def course_edit(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse) -> Response:
-    rows = [CompetenceRow(str(link.competence.id), str(link.level))
-            for link in sel.course_competences(db, course.id)]
-    form = CourseForm(title=course.title, summary=course.summary, audience=course.audience,
-                      estimated_minutes=str(course.estimated_minutes), rows=rows)
+    rows = [CompetenceRow(str(link.competence.id), str(link.level)) for link in sel.course_competences(db, course.id)]
+    form = CourseForm(
+        title=course.title,
+        summary=course.summary,
+        audience=course.audience,
+        estimated_minutes=str(course.estimated_minutes),
+        rows=rows,
+    )
     return _form_page(request, db, form, course=course)
 
 
 @router.post("/courses/{course_id}/edit")
-def course_edit_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, title: Short = "",
-                     summary: Text = "", audience: Short = "", estimated_minutes: Short = "",
-                     competence_id: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies a default per request
-                     level: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
+def course_edit_post(
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    course: EditableCourse,
+    title: Short = "",
+    summary: Text = "",
+    audience: Short = "",
+    estimated_minutes: Short = "",
+    competence_id: Annotated[list[str], Form()] = [],
+    level: Annotated[list[str], Form()] = [],
+) -> Response:
     form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
     errors, values = form.check()
     if not errors:
@@ -139,8 +189,9 @@ STATUS_ACTIONS = {
 
 
 @router.post("/courses/{course_id}/status")
-def course_status(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
-                  action: Annotated[str, Form(max_length=20)] = "") -> Response:
+def course_status(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, action: Annotated[str, Form(max_length=20)] = ""
+) -> Response:
     if action not in STATUS_ACTIONS:
         raise HTTPException(status_code=400, detail="Choose publish, archive or draft.")
     change, message = STATUS_ACTIONS[action]
@@ -155,8 +206,7 @@ def course_status(request: Request, db: DbSession, user: AuthorUser, course: Edi
 
 
 @router.post("/courses/{course_id}/editors")
-def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
-                    email: Short = "") -> Response:
+def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, email: Short = "") -> Response:
     try:
         added = editor_add(db, course=course, email=email, by=user)
         db.commit()
@@ -168,8 +218,7 @@ def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course: E
 
 
 @router.post("/courses/{course_id}/editors/{user_id}/remove")
-def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
-                       user_id: Id) -> Response:
+def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, user_id: Id) -> Response:
     try:
         editor_remove(db, course=course, user_id=user_id, by=user)
         db.commit()
@@ -183,6 +232,5 @@ def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course
 
 
 @router.post("/preview")
-def preview(request: Request, user: AuthorUser,
-            body_markdown: Annotated[str, Form(max_length=MAX_MARKDOWN)] = "") -> Response:
+def preview(request: Request, user: AuthorUser, body_markdown: Annotated[str, Form(max_length=MAX_MARKDOWN)] = "") -> Response:
     return render(request, "courses/authoring/_preview.html", {"html": render_lesson_html(markdown_to_html(body_markdown))})

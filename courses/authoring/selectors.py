@@ -27,8 +27,7 @@ from courses.models import (
 
 
 def enrolment_count(session: Session, course_id: int) -> int:
-    return session.exec(sa_select(func.count()).select_from(Enrolment)
-                        .where(Enrolment.course_id == course_id)).scalar_one()
+    return session.exec(sa_select(func.count()).select_from(Enrolment).where(Enrolment.course_id == course_id)).scalar_one()
 
 
 @dataclass
@@ -39,24 +38,22 @@ class CourseRow:
     enrolments: int
 
 
-def author_courses(session: Session, *, user: User, is_admin: bool, page: int, per_page: int
-                   ) -> tuple[list[CourseRow], int]:
+def author_courses(session: Session, *, user: User, is_admin: bool, page: int, per_page: int) -> tuple[list[CourseRow], int]:
     """The courses this person edits (admins: all), newest change first, with counts."""
-    modules = (sa_select(Module.course_id, func.count().label("n")).group_by(Module.course_id).subquery())
-    lessons = (sa_select(Lesson.course_id, func.count().label("n")).group_by(Lesson.course_id).subquery())
-    enrolments = (sa_select(Enrolment.course_id, func.count().label("n")).group_by(Enrolment.course_id)
-                  .subquery())
-    where = [] if is_admin else [Course.id.in_(sa_select(CourseEditor.course_id)
-                                               .where(CourseEditor.user_id == user.id))]
+    modules = sa_select(Module.course_id, func.count().label("n")).group_by(Module.course_id).subquery()
+    lessons = sa_select(Lesson.course_id, func.count().label("n")).group_by(Lesson.course_id).subquery()
+    enrolments = sa_select(Enrolment.course_id, func.count().label("n")).group_by(Enrolment.course_id).subquery()
+    where = [] if is_admin else [Course.id.in_(sa_select(CourseEditor.course_id).where(CourseEditor.user_id == user.id))]
     total = session.exec(sa_select(func.count()).select_from(Course).where(*where)).scalar_one()
     rows = session.exec(
-        sa_select(Course, func.coalesce(modules.c.n, 0), func.coalesce(lessons.c.n, 0),
-                  func.coalesce(enrolments.c.n, 0))
+        sa_select(Course, func.coalesce(modules.c.n, 0), func.coalesce(lessons.c.n, 0), func.coalesce(enrolments.c.n, 0))
         .outerjoin(modules, modules.c.course_id == Course.id)
         .outerjoin(lessons, lessons.c.course_id == Course.id)
         .outerjoin(enrolments, enrolments.c.course_id == Course.id)
-        .where(*where).order_by(Course.updated_at.desc(), Course.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .where(*where)
+        .order_by(Course.updated_at.desc(), Course.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return [CourseRow(c, m, le, e) for c, m, le, e in rows], total
 
@@ -80,12 +77,11 @@ class Outline:
 
 
 def course_outline(session: Session, course_id: int) -> Outline:
-    modules = session.exec(select(Module).where(Module.course_id == course_id)
-                           .order_by(Module.position, Module.id)).all()
-    lessons = session.exec(select(Lesson).where(Lesson.course_id == course_id)
-                           .order_by(Lesson.position, Lesson.id)).all()
-    with_progress = set(session.exec(sa_select(LessonProgress.lesson_id).where(LessonProgress.course_id == course_id)
-                                     .distinct()).scalars().all())
+    modules = session.exec(select(Module).where(Module.course_id == course_id).order_by(Module.position, Module.id)).all()
+    lessons = session.exec(select(Lesson).where(Lesson.course_id == course_id).order_by(Lesson.position, Lesson.id)).all()
+    with_progress = set(
+        session.exec(sa_select(LessonProgress.lesson_id).where(LessonProgress.course_id == course_id).distinct()).scalars().all()
+    )
     by_id = {m.id: OutlineModule(m) for m in modules}
     for lesson in lessons:
         entry = by_id.get(lesson.module_id)
@@ -109,8 +105,9 @@ class CourseStats:
         return round(100 * self.completed / self.enrolments) if self.enrolments else None
 
 
-def _seconds_between(session: Session, start: InstrumentedAttribute[datetime | None],
-                     end: InstrumentedAttribute[datetime | None]) -> ColumnElement[float | Decimal | None]:
+def _seconds_between(
+    session: Session, start: InstrumentedAttribute[datetime | None], end: InstrumentedAttribute[datetime | None]
+) -> ColumnElement[float | Decimal | None]:
     """Average of end - start in seconds, in SQL on either engine (NULL without rows; numeric on PostgreSQL)."""
     if session.get_bind().dialect.name == "sqlite":
         return func.avg((func.julianday(end) - func.julianday(start)) * 86400.0)
@@ -120,24 +117,40 @@ def _seconds_between(session: Session, start: InstrumentedAttribute[datetime | N
 def course_stats(session: Session, course_id: int, *, comments: int = 20) -> CourseStats:
     done = Enrolment.completed_at.is_not(None)
     enrolled, completed, seconds = session.exec(
-        sa_select(func.count(), func.coalesce(func.sum(case((done, 1), else_=0)), 0),
-                  _seconds_between(session, Enrolment.started_at, Enrolment.completed_at)
-                  .filter(done, Enrolment.started_at.is_not(None)))
-        .where(Enrolment.course_id == course_id)
+        sa_select(
+            func.count(),
+            func.coalesce(func.sum(case((done, 1), else_=0)), 0),
+            _seconds_between(session, Enrolment.started_at, Enrolment.completed_at).filter(done, Enrolment.started_at.is_not(None)),
+        ).where(Enrolment.course_id == course_id)
     ).one()
     ratings, average = session.exec(
-        sa_select(func.count(), func.avg(cast(CourseFeedback.rating, Float)))
-        .where(CourseFeedback.course_id == course_id)).one()
-    recent = session.exec(select(CourseFeedback).where(CourseFeedback.course_id == course_id,
-                                                       CourseFeedback.comment != "")
-                          .order_by(CourseFeedback.created_at.desc()).limit(comments)).all()
-    return CourseStats(enrolled, int(completed), None if seconds is None else float(seconds), ratings,
-                       None if average is None else round(float(average), 1), list(recent))
+        sa_select(func.count(), func.avg(cast(CourseFeedback.rating, Float))).where(CourseFeedback.course_id == course_id)
+    ).one()
+    recent = session.exec(
+        select(CourseFeedback)
+        .where(CourseFeedback.course_id == course_id, CourseFeedback.comment != "")
+        .order_by(CourseFeedback.created_at.desc())
+        .limit(comments)
+    ).all()
+    return CourseStats(
+        enrolled,
+        int(completed),
+        None if seconds is None else float(seconds),
+        ratings,
+        None if average is None else round(float(average), 1),
+        list(recent),
+    )
 
 
 def course_editors(session: Session, course_id: int) -> list[User]:
-    return list(session.exec(select(User).join(CourseEditor, CourseEditor.user_id == User.id)
-                             .where(CourseEditor.course_id == course_id).order_by(User.name)).all())
+    return list(
+        session.exec(
+            select(User)
+            .join(CourseEditor, CourseEditor.user_id == User.id)
+            .where(CourseEditor.course_id == course_id)
+            .order_by(User.name)
+        ).all()
+    )
 
 
 @dataclass
@@ -153,7 +166,8 @@ def course_competences(session: Session, course_id: int) -> list[CompetenceLink]
         .join(Competence, Competence.id == CourseCompetence.competence_id)
         .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
         .where(CourseCompetence.course_id == course_id)
-        .order_by(CompetenceArea.position, Competence.position, Competence.code)).all()
+        .order_by(CompetenceArea.position, Competence.position, Competence.code)
+    ).all()
     return [CompetenceLink(c, a, link.level) for link, c, a in rows]
 
 
@@ -163,8 +177,8 @@ def competence_groups(session: Session) -> list[tuple[str, list[tuple[int, str]]
         select(Competence, CompetenceArea, Framework.code)
         .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
         .join(Framework, Framework.id == Competence.framework_id)
-        .order_by(Framework.code, CompetenceArea.position, CompetenceArea.code, Competence.position,
-                  Competence.code)).all()
+        .order_by(Framework.code, CompetenceArea.position, CompetenceArea.code, Competence.position, Competence.code)
+    ).all()
     several = len({fw for _c, _a, fw in rows}) > 1
     groups: dict[int, tuple[str, list]] = {}
     for comp, area, fw in rows:
@@ -174,5 +188,8 @@ def competence_groups(session: Session) -> list[tuple[str, list[tuple[int, str]]
 
 
 def course_attachments(session: Session, course_id: int) -> list[Attachment]:
-    return list(session.exec(select(Attachment).where(Attachment.course_id == course_id)
-                             .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())).all())
+    return list(
+        session.exec(
+            select(Attachment).where(Attachment.course_id == course_id).order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())
+        ).all()
+    )

@@ -34,11 +34,9 @@ from courses.errors import CourseError
 from courses.authoring.selectors import enrolment_count
 from courses.learning.selectors import required_lessons
 
-QUIZ_NOT_DELETABLE = ("Quizzes cannot be deleted, because their attempts and results must be kept. "
-                      "Hide the quiz instead.")
+QUIZ_NOT_DELETABLE = "Quizzes cannot be deleted, because their attempts and results must be kept. Hide the quiz instead."
 HAS_PROGRESS = "Learners have progress on this lesson, so it cannot be deleted. Hide it instead."
-MODULE_HAS_PROGRESS = ("Learners have progress on lessons in this module, so it cannot be deleted. "
-                       "Hide it instead.")
+MODULE_HAS_PROGRESS = "Learners have progress on lessons in this module, so it cannot be deleted. Hide it instead."
 
 
 def _touch(course: Course) -> None:
@@ -54,23 +52,28 @@ def competences_set(session: Session, *, course: Course, levels: dict[int, int])
         found = set(session.exec(select(Competence.id).where(Competence.id.in_(list(levels)))).all())
         if found != set(levels):
             raise CourseError("Choose competences from the list.", "competences")
-    current = {c.competence_id: c for c in session.exec(
-        select(CourseCompetence).where(CourseCompetence.course_id == course.id)).all()}
+    current = {c.competence_id: c for c in session.exec(select(CourseCompetence).where(CourseCompetence.course_id == course.id)).all()}
     for competence_id, row in current.items():
         if competence_id not in levels:
             session.delete(row)
     for competence_id, level in levels.items():
-        row = current.get(competence_id) or CourseCompetence(course_id=course.id, competence_id=competence_id,
-                                                             level=level)
+        row = current.get(competence_id) or CourseCompetence(course_id=course.id, competence_id=competence_id, level=level)
         row.level = level
         session.add(row)
 
 
-def course_create(session: Session, *, by: User, title: str, summary: str = "", audience: str = "",
-                  estimated_minutes: int = 30, competences: dict[int, int] | None = None) -> Course:
+def course_create(
+    session: Session,
+    *,
+    by: User,
+    title: str,
+    summary: str = "",
+    audience: str = "",
+    estimated_minutes: int = 30,
+    competences: dict[int, int] | None = None,
+) -> Course:
     """A new draft; its creator becomes its first editor."""
-    course = Course(title=title, summary=summary, audience=audience, estimated_minutes=estimated_minutes,
-                    created_by_id=by.id)
+    course = Course(title=title, summary=summary, audience=audience, estimated_minutes=estimated_minutes, created_by_id=by.id)
     session.add(course)
     session.flush()
     session.add(CourseEditor(course_id=course.id, user_id=by.id))
@@ -79,8 +82,17 @@ def course_create(session: Session, *, by: User, title: str, summary: str = "", 
     return course
 
 
-def course_update(session: Session, *, course: Course, by: User, title: str, summary: str, audience: str,
-                  estimated_minutes: int, competences: dict[int, int]) -> Course:
+def course_update(
+    session: Session,
+    *,
+    course: Course,
+    by: User,
+    title: str,
+    summary: str,
+    audience: str,
+    estimated_minutes: int,
+    competences: dict[int, int],
+) -> Course:
     course.title, course.summary, course.audience = title, summary, audience
     course.estimated_minutes = estimated_minutes
     _touch(course)
@@ -116,8 +128,7 @@ def course_to_draft(session: Session, *, course: Course, by: User) -> None:
     if course.status == CourseStatus.DRAFT.value:
         return
     if enrolment_count(session, course.id):
-        raise CourseError("People are enrolled on this course, so it cannot go back to draft. "
-                          "Archive it instead.", "status")
+        raise CourseError("People are enrolled on this course, so it cannot go back to draft. Archive it instead.", "status")
     course.status = CourseStatus.DRAFT.value
     _touch(course)
     session.add(course)
@@ -131,8 +142,9 @@ def editor_add(session: Session, *, course: Course, email: str, by: User) -> Use
         raise CourseError("There is no active trainer with that email address.", "email")
     if session.get(CourseEditor, (course.id, user.id)) is None:
         session.add(CourseEditor(course_id=course.id, user_id=user.id))
-        audit_record(session, action="course.editor_add", actor=by, target_type="course", target_id=course.id,
-                     detail={"user_id": user.id})
+        audit_record(
+            session, action="course.editor_add", actor=by, target_type="course", target_id=course.id, detail={"user_id": user.id}
+        )
     return user
 
 
@@ -144,8 +156,9 @@ def editor_remove(session: Session, *, course: Course, user_id: int, by: User) -
     if len(editors) == 1:
         raise CourseError("A course needs at least one editor. Add another editor first.", "editors")
     session.delete(row)
-    audit_record(session, action="course.editor_remove", actor=by, target_type="course", target_id=course.id,
-                 detail={"user_id": user_id})
+    audit_record(
+        session, action="course.editor_remove", actor=by, target_type="course", target_id=course.id, detail={"user_id": user_id}
+    )
 
 
 def _next_position(session: Session, column: InstrumentedAttribute[int], *where: ColumnElement[bool]) -> int:
@@ -154,8 +167,7 @@ def _next_position(session: Session, column: InstrumentedAttribute[int], *where:
 
 
 def module_add(session: Session, *, course: Course, title: str) -> Module:
-    module = Module(course_id=course.id, title=title,
-                    position=_next_position(session, Module.position, Module.course_id == course.id))
+    module = Module(course_id=course.id, title=title, position=_next_position(session, Module.position, Module.course_id == course.id))
     session.add(module)
     _touch(course)
     session.flush()
@@ -194,8 +206,9 @@ def position_move(session: Session, siblings: list[PositionedT], item: Positione
 
 
 def module_move(session: Session, *, module: Module, direction: str) -> bool:
-    siblings = list(session.exec(select(Module).where(Module.course_id == module.course_id)
-                                 .order_by(Module.position, Module.id)).all())
+    siblings = list(
+        session.exec(select(Module).where(Module.course_id == module.course_id).order_by(Module.position, Module.id)).all()
+    )
     return position_move(session, siblings, module, direction)
 
 
@@ -205,21 +218,30 @@ def module_hide(session: Session, *, module: Module, hidden: bool) -> None:
 
 
 def _progress_exists(session: Session, *where: ColumnElement[bool]) -> bool:
-    return session.exec(sa_select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id)
-                        .where(*where).limit(1)).first() is not None
+    return (
+        session.exec(
+            sa_select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id).where(*where).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def module_delete(session: Session, *, module: Module, by: User) -> None:
     if _progress_exists(session, Lesson.module_id == module.id):
         raise CourseError(MODULE_HAS_PROGRESS, "module")
-    if session.exec(select(Lesson.id).where(Lesson.module_id == module.id,
-                                           Lesson.kind == LessonKind.QUIZ.value)).first() is not None:
+    if session.exec(select(Lesson.id).where(Lesson.module_id == module.id, Lesson.kind == LessonKind.QUIZ.value)).first() is not None:
         raise CourseError(QUIZ_NOT_DELETABLE, "module")
     for lesson in session.exec(select(Lesson).where(Lesson.module_id == module.id)).all():
         session.delete(lesson)
     session.delete(module)
-    audit_record(session, action="course.module_delete", actor=by, target_type="course",
-                 target_id=module.course_id, detail={"module": module.title})
+    audit_record(
+        session,
+        action="course.module_delete",
+        actor=by,
+        target_type="course",
+        target_id=module.course_id,
+        detail={"module": module.title},
+    )
 
 
 def lesson_body_check(session: Session, *, course_id: int, body_markdown: str) -> None:
@@ -230,20 +252,25 @@ def lesson_body_check(session: Session, *, course_id: int, body_markdown: str) -
         raise CourseError(" ".join(problems[:3]), "body_markdown")
 
 
-def lesson_add(session: Session, *, module: Module, title: str, estimated_minutes: int,
-               body_markdown: str) -> Lesson:
+def lesson_add(session: Session, *, module: Module, title: str, estimated_minutes: int, body_markdown: str) -> Lesson:
     lesson_body_check(session, course_id=module.course_id, body_markdown=body_markdown)
-    lesson = Lesson(course_id=module.course_id, module_id=module.id, title=title,
-                    estimated_minutes=estimated_minutes, body_markdown=body_markdown,
-                    body_html=markdown_to_html(body_markdown),
-                    position=_next_position(session, Lesson.position, Lesson.module_id == module.id))
+    lesson = Lesson(
+        course_id=module.course_id,
+        module_id=module.id,
+        title=title,
+        estimated_minutes=estimated_minutes,
+        body_markdown=body_markdown,
+        body_html=markdown_to_html(body_markdown),
+        position=_next_position(session, Lesson.position, Lesson.module_id == module.id),
+    )
     session.add(lesson)
     session.flush()
     return lesson
 
 
-def lesson_update(session: Session, *, lesson: Lesson, title: str, estimated_minutes: int, body_markdown: str,
-                  module: Module | None = None) -> None:
+def lesson_update(
+    session: Session, *, lesson: Lesson, title: str, estimated_minutes: int, body_markdown: str, module: Module | None = None
+) -> None:
     """Edit in place (progress rows keep pointing at the same lesson); optionally move it to another
     module of the same course, at the end."""
     lesson_body_check(session, course_id=lesson.course_id, body_markdown=body_markdown)
@@ -258,8 +285,9 @@ def lesson_update(session: Session, *, lesson: Lesson, title: str, estimated_min
 
 
 def lesson_move(session: Session, *, lesson: Lesson, direction: str) -> bool:
-    siblings = list(session.exec(select(Lesson).where(Lesson.module_id == lesson.module_id)
-                                 .order_by(Lesson.position, Lesson.id)).all())
+    siblings = list(
+        session.exec(select(Lesson).where(Lesson.module_id == lesson.module_id).order_by(Lesson.position, Lesson.id)).all()
+    )
     return position_move(session, siblings, lesson, direction)
 
 
@@ -274,5 +302,11 @@ def lesson_delete(session: Session, *, lesson: Lesson, by: User) -> None:
     if _progress_exists(session, LessonProgress.lesson_id == lesson.id):
         raise CourseError(HAS_PROGRESS, "lesson")
     session.delete(lesson)
-    audit_record(session, action="course.lesson_delete", actor=by, target_type="course",
-                 target_id=lesson.course_id, detail={"lesson": lesson.title})
+    audit_record(
+        session,
+        action="course.lesson_delete",
+        actor=by,
+        target_type="course",
+        target_id=lesson.course_id,
+        detail={"lesson": lesson.title},
+    )

@@ -32,12 +32,13 @@ def suggestions(
     if not required:
         return {}
     rows = session.exec(
-        select(CourseCompetence.competence_id, CourseCompetence.level, Course.id, Course.title,
-               Course.estimated_minutes)
+        select(CourseCompetence.competence_id, CourseCompetence.level, Course.id, Course.title, Course.estimated_minutes)
         .join(Course, Course.id == CourseCompetence.course_id)
-        .where(Course.status == CourseStatus.PUBLISHED.value,
-               CourseCompetence.competence_id.in_(required),
-               CourseCompetence.level >= min(required.values()))
+        .where(
+            Course.status == CourseStatus.PUBLISHED.value,
+            CourseCompetence.competence_id.in_(required),
+            CourseCompetence.level >= min(required.values()),
+        )
         .order_by(CourseCompetence.level, Course.estimated_minutes, Course.title, Course.id)
     ).all()
     found: dict[int, list[CourseSuggestion]] = {}

@@ -24,15 +24,20 @@ def _int_or_none(raw: str) -> int | None:
 
 
 @router.get("")
-def catalogue(request: Request, db: DbSession, user: SignedInUser,
-              q: Annotated[str, Query(max_length=200)] = "",
-              area: Annotated[str, Query(max_length=12)] = "",
-              competence: Annotated[str, Query(max_length=12)] = "",
-              level: Annotated[str, Query(max_length=2)] = "",
-              sort: Annotated[str, Query(max_length=16)] = "title",
-              page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
-    filters = CatalogueFilters(q=q, area=_int_or_none(area), competence=_int_or_none(competence),
-                               level=_int_or_none(level), sort=sort, page=page)
+def catalogue(
+    request: Request,
+    db: DbSession,
+    user: SignedInUser,
+    q: Annotated[str, Query(max_length=200)] = "",
+    area: Annotated[str, Query(max_length=12)] = "",
+    competence: Annotated[str, Query(max_length=12)] = "",
+    level: Annotated[str, Query(max_length=2)] = "",
+    sort: Annotated[str, Query(max_length=16)] = "title",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    filters = CatalogueFilters(
+        q=q, area=_int_or_none(area), competence=_int_or_none(competence), level=_int_or_none(level), sort=sort, page=page
+    )
     result = catalogue_page(db, user_id=user.id, filters=filters, per_page=page_size(request, CARDS))
     areas, competences = catalogue_options(db)
     context = {

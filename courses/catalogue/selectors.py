@@ -126,13 +126,11 @@ def _catalogue_conditions(f: CatalogueFilters) -> list:
     conds = [Course.status == CourseStatus.PUBLISHED.value]
     for word in f.q.split():
         pattern = like_pattern(word)
-        conds.append(or_(*(func.lower(col).like(pattern, escape="\\")
-                           for col in (Course.title, Course.summary, Course.audience))))
+        conds.append(or_(*(func.lower(col).like(pattern, escape="\\") for col in (Course.title, Course.summary, Course.audience))))
     if f.area or f.competence or f.level:
         develops = [CourseCompetence.course_id == Course.id]
         if f.area:
-            develops.append(exists().where(Competence.id == CourseCompetence.competence_id,
-                                           Competence.area_id == f.area))
+            develops.append(exists().where(Competence.id == CourseCompetence.competence_id, Competence.area_id == f.area))
         if f.competence:
             develops.append(CourseCompetence.competence_id == f.competence)
         if f.level:
@@ -147,15 +145,16 @@ def catalogue_page(session: Session, *, user_id: int, filters: CatalogueFilters,
     conds = _catalogue_conditions(filters)
     total = session.exec(sa_select(func.count()).select_from(Course).where(*conds)).scalar_one()
     page = clamp_page(filters.page, total, per_page)
-    ratings = (sa_select(CourseFeedback.course_id, func.avg(CourseFeedback.rating).label("avg"),
-                         func.count().label("n"))
-               .group_by(CourseFeedback.course_id).subquery())
+    ratings = (
+        sa_select(CourseFeedback.course_id, func.avg(CourseFeedback.rating).label("avg"), func.count().label("n"))
+        .group_by(CourseFeedback.course_id)
+        .subquery()
+    )
     orderings: dict[str, list[Any]] = {
         "title": [func.lower(Course.title)],
         "shortest": [Course.estimated_minutes, func.lower(Course.title)],
         "newest": [func.coalesce(Course.published_at, Course.created_at).desc()],
-        "rated": [func.coalesce(ratings.c.avg, 0).desc(), func.coalesce(ratings.c.n, 0).desc(),
-                  func.lower(Course.title)],
+        "rated": [func.coalesce(ratings.c.avg, 0).desc(), func.coalesce(ratings.c.n, 0).desc(), func.lower(Course.title)],
     }
     order = orderings[filters.sort]
     rows = session.exec(
@@ -171,8 +170,14 @@ def catalogue_page(session: Session, *, user_id: int, filters: CatalogueFilters,
     develops = develops_of(session, ids)
     percents = _percentages(session, user_id, ids)
     cards = [
-        CourseCard(course, develops.get(course.id, []), float(avg) if avg is not None else None, n or 0,
-                   enrolment, 100 if enrolment and enrolment.completed_at else percents.get(course.id, 0))
+        CourseCard(
+            course,
+            develops.get(course.id, []),
+            float(avg) if avg is not None else None,
+            n or 0,
+            enrolment,
+            100 if enrolment and enrolment.completed_at else percents.get(course.id, 0),
+        )
         for course, enrolment, avg, n in rows
     ]
     return Page(items=cards, total=total, page=page, per_page=per_page)
@@ -180,12 +185,13 @@ def catalogue_page(session: Session, *, user_id: int, filters: CatalogueFilters,
 
 def catalogue_options(session: Session) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(areas, competences) that published courses develop: filters that can match something."""
-    published = (sa_select(CourseCompetence.competence_id)
-                 .join(Course, Course.id == CourseCompetence.course_id)
-                 .where(Course.status == CourseStatus.PUBLISHED.value))
+    published = (
+        sa_select(CourseCompetence.competence_id)
+        .join(Course, Course.id == CourseCompetence.course_id)
+        .where(Course.status == CourseStatus.PUBLISHED.value)
+    )
     comps = session.exec(
-        sa_select(Competence.id, Competence.code, Competence.name, CompetenceArea.id, CompetenceArea.code,
-                  CompetenceArea.name)
+        sa_select(Competence.id, Competence.code, Competence.name, CompetenceArea.id, CompetenceArea.code, CompetenceArea.name)
         .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
         .where(Competence.id.in_(published))
         .order_by(Competence.framework_id, CompetenceArea.position, Competence.position, Competence.code)

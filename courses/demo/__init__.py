@@ -59,18 +59,26 @@ def _course_build(session: Session, spec: CourseSpec, trainer: User) -> Course:
         competence = competence_by_code(session, code, "DigComp")
         if competence is not None:
             levels[competence.id] = level
-    course = course_create(session, by=trainer, title=spec.title, summary=spec.summary, audience=spec.audience,
-                           estimated_minutes=spec.minutes, competences=levels)
+    course = course_create(
+        session,
+        by=trainer,
+        title=spec.title,
+        summary=spec.summary,
+        audience=spec.audience,
+        estimated_minutes=spec.minutes,
+        competences=levels,
+    )
     for module_spec in spec.modules:
         module = module_add(session, course=course, title=module_spec.title)
         for lesson in module_spec.lessons:
-            lesson_add(session, module=module, title=lesson.title, estimated_minutes=lesson.minutes,
-                       body_markdown=lesson.body)
+            lesson_add(session, module=module, title=lesson.title, estimated_minutes=lesson.minutes, body_markdown=lesson.body)
     return course
 
 
 def _another_trainer(session: Session, trainer: User) -> User | None:
     return session.exec(
-        select(User).join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.role == Role.TRAINER.value, User.id != trainer.id).order_by(User.id)
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.TRAINER.value, User.id != trainer.id)
+        .order_by(User.id)
     ).first()

@@ -59,8 +59,7 @@ class _Activity:
     def ago(self, days: float) -> datetime:
         return self.now - timedelta(days=days)
 
-    def assign(self, key: str, users: list[User], by: User | None, *, due_days: float | None, days_ago: float,
-               message: str) -> None:
+    def assign(self, key: str, users: list[User], by: User | None, *, due_days: float | None, days_ago: float, message: str) -> None:
         course = self.courses[key]
         due = self.now + timedelta(days=due_days) if due_days is not None else None
         enrolments = assign(self.session, course=course, users=users, by=by, due_at=due, message=message)
@@ -74,8 +73,9 @@ class _Activity:
                 enrolment.enrolled_at = when
                 self.session.add(enrolment)
         ids = [e.id for e in enrolments]
-        for row in self.session.exec(select(Assignment).where(Assignment.enrolment_id.in_(ids),
-                                                              Assignment.assigned_at > self.now)).all():
+        for row in self.session.exec(
+            select(Assignment).where(Assignment.enrolment_id.in_(ids), Assignment.assigned_at > self.now)
+        ).all():
             row.assigned_at = when
             self.session.add(row)
 
@@ -105,10 +105,13 @@ class _Activity:
         self.session.add(enrolment)
         return enrolment
 
-    def _backdate_progress(self, user: User, lessons: list[Lesson], done: int, start: datetime,
-                           end: datetime) -> None:
-        rows = {p.lesson_id: p for p in self.session.exec(select(LessonProgress).where(
-            LessonProgress.user_id == user.id, LessonProgress.course_id == lessons[0].course_id)).all()}
+    def _backdate_progress(self, user: User, lessons: list[Lesson], done: int, start: datetime, end: datetime) -> None:
+        rows = {
+            p.lesson_id: p
+            for p in self.session.exec(
+                select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.course_id == lessons[0].course_id)
+            ).all()
+        }
         touched = lessons[: done + 1]
         step = (end - start) / max(1, len(touched) - 1)
         for index, lesson in enumerate(touched):
@@ -121,8 +124,9 @@ class _Activity:
             self.session.add(row)
 
     def _backdate_evidence(self, user: User, course: Course, when: datetime) -> None:
-        rows = self.session.exec(select(Evidence).where(Evidence.user_id == user.id,
-                                                        Evidence.reference == f"course:{course.id}")).all()
+        rows = self.session.exec(
+            select(Evidence).where(Evidence.user_id == user.id, Evidence.reference == f"course:{course.id}")
+        ).all()
         for row in rows:
             months = self.session.get(Competence, row.competence_id).evidence_valid_months
             row.recorded_at = when
@@ -132,8 +136,7 @@ class _Activity:
         for row in rows:
             status_refresh(self.session, user_id=user.id, competence_id=row.competence_id)
 
-    def some_progress(self, key: str, user: User, since_days: float, *, complete: float = 0.3,
-                      partial: float = 0.3) -> None:
+    def some_progress(self, key: str, user: User, since_days: float, *, complete: float = 0.3, partial: float = 0.3) -> None:
         """A plausible amount of progress for someone enrolled ``since_days`` ago: finished (share
         ``complete``), a few lessons in (share ``partial``), only opened it, or not started."""
         lessons = len(self.lessons[self.courses[key].id])
@@ -150,22 +153,24 @@ class _Activity:
         else:
             self.learn(key, user, 0, start, start)
 
-    def feedback(self, key: str, user: User, when: datetime, *, rating: int | None = None,
-                 comment: str | None = None) -> None:
+    def feedback(self, key: str, user: User, when: datetime, *, rating: int | None = None, comment: str | None = None) -> None:
         if rating is None and self.rng.random() < 0.3:
             return  # not everyone rates a course
-        self.session.add(CourseFeedback(
-            course_id=self.courses[key].id, user_id=user.id,
-            rating=rating or self.rng.choice([5, 5, 4, 4, 4, 4, 3, 3, 2]),
-            comment=comment if comment is not None else self.rng.choice(COMMENTS),
-            created_at=when + timedelta(minutes=self.rng.randint(2, 600))))
+        self.session.add(
+            CourseFeedback(
+                course_id=self.courses[key].id,
+                user_id=user.id,
+                rating=rating or self.rng.choice([5, 5, 4, 4, 4, 4, 3, 3, 2]),
+                comment=comment if comment is not None else self.rng.choice(COMMENTS),
+                created_at=when + timedelta(minutes=self.rng.randint(2, 600)),
+            )
+        )
 
 
 def activity_demo_load(session: Session, courses: dict[str, Course], *, now: datetime, seed: int = 2026) -> None:
     """``courses``: the published demo courses by key. The caller commits."""
     act = _Activity(session, now, courses, seed)
-    admin, manager, employee = (user_by_email(session, f"{who}@example.gov")
-                                for who in ("admin", "manager", "employee"))
+    admin, manager, employee = (user_by_email(session, f"{who}@example.gov") for who in ("admin", "manager", "employee"))
     if manager is not None and employee is not None:
         _demo_employee_and_line(act, manager, employee)
     for team, key, due_days, days_ago, complete, message in TEAM_ASSIGNMENTS:
@@ -191,26 +196,49 @@ def _demo_employee_and_line(act: _Activity, manager: User, employee: User) -> No
     others = [u for u in line if u.id != employee.id]
 
     # Overdue, not started.
-    act.assign("phishing", line, manager, due_days=-4, days_ago=35,
-               message="Everyone in the team, please: we've had several convincing phishing emails lately.")
+    act.assign(
+        "phishing",
+        line,
+        manager,
+        due_days=-4,
+        days_ago=35,
+        message="Everyone in the team, please: we've had several convincing phishing emails lately.",
+    )
     for person in others:
         act.some_progress("phishing", person, 35, complete=0.45, partial=0.35)
     # Due soon (within the "due soon" window), not started.
-    act.assign("data_protection", [employee, *others[:2]], manager, due_days=5, days_ago=25,
-               message="You'll be handling case extracts from next month; this covers what you need.")
+    act.assign(
+        "data_protection",
+        [employee, *others[:2]],
+        manager,
+        due_days=5,
+        days_ago=25,
+        message="You'll be handling case extracts from next month; this covers what you need.",
+    )
     for person in others[:2]:
         act.some_progress("data_protection", person, 25)
     # Due later, not started: the whole direct team.
-    act.assign("accessible_documents", reports, manager, due_days=60, days_ago=3,
-               message="Ahead of the new publishing rules for our service guidance.")
+    act.assign(
+        "accessible_documents",
+        reports,
+        manager,
+        due_days=60,
+        days_ago=3,
+        message="Ahead of the new publishing rules for our service guidance.",
+    )
     # In progress, self-enrolled: two lessons done, resumes at the third.
     act.self_enrol("web_writing", employee, 10)
     act.learn("web_writing", employee, 2, act.ago(9), act.ago(2))
     # Completed, self-enrolled, rated.
     act.self_enrol("spreadsheets", employee, 45)
     act.learn("spreadsheets", employee, 99, act.ago(44), act.ago(30))
-    act.feedback("spreadsheets", employee, act.ago(30), rating=4,
-                 comment="The tidy-table rules fixed our team tracker. More on pivot tables, please.")
+    act.feedback(
+        "spreadsheets",
+        employee,
+        act.ago(30),
+        rating=4,
+        comment="The tidy-table rules fixed our team tracker. More on pivot tables, please.",
+    )
 
 
 def _team(session: Session, team: str) -> tuple[User | None, list[User]]:
@@ -230,15 +258,25 @@ def _rule(act: _Activity, admin: User) -> None:
     if unit is None or RULE_COURSE not in act.courses:
         return
     rule, _count = rule_create(
-        act.session, course_id=act.courses[RULE_COURSE].id, org_unit_id=unit.id, job_profile_id=None,
-        due_days=RULE_DUE_DAYS, message="Everyone in Information Governance completes this within 30 days.",
-        by=admin)
+        act.session,
+        course_id=act.courses[RULE_COURSE].id,
+        org_unit_id=unit.id,
+        job_profile_id=None,
+        due_days=RULE_DUE_DAYS,
+        message="Everyone in Information Governance completes this within 30 days.",
+        by=admin,
+    )
     created = act.ago(RULE_AGE_DAYS)
     rule.created_at = created
     act.session.add(rule)
-    enrolments = list(act.session.exec(
-        select(Enrolment).join(Assignment, Assignment.enrolment_id == Enrolment.id)
-        .where(Assignment.rule_id == rule.id).order_by(Enrolment.id)).all())
+    enrolments = list(
+        act.session.exec(
+            select(Enrolment)
+            .join(Assignment, Assignment.enrolment_id == Enrolment.id)
+            .where(Assignment.rule_id == rule.id)
+            .order_by(Enrolment.id)
+        ).all()
+    )
     act.backdate_enrolments(enrolments, created)
     users = {u.id: u for u in act.session.exec(select(User).where(User.id.in_([e.user_id for e in enrolments])))}
     # The rule was made a while ago, so its people are now part-way to the due date.
@@ -254,8 +292,7 @@ def _rule(act: _Activity, admin: User) -> None:
 
 def _self_enrolments(act: _Activity) -> None:
     trainers = set(act.session.exec(select(RoleGrant.user_id).where(RoleGrant.role == Role.TRAINER.value)).all())
-    people = [u for u in act.session.exec(select(User).order_by(User.id)).all()
-              if u.email not in NAMED and u.id not in trainers]
+    people = [u for u in act.session.exec(select(User).order_by(User.id)).all() if u.email not in NAMED and u.id not in trainers]
     keys = sorted(act.courses)
     for person in act.rng.sample(people, min(SELF_ENROLMENTS, len(people))):
         key = act.rng.choice(keys)

@@ -30,12 +30,15 @@ def attachment_of(db: DbSession, course: EditableCourse, attachment_id: Id) -> A
 AttachmentOf = Annotated[Attachment, Depends(attachment_of)]
 
 
-def visible_attachment(request: Request, db: DbSession, user: SignedInUser, course_id: Id,
-                       attachment_id: Id) -> Attachment:
+def visible_attachment(request: Request, db: DbSession, user: SignedInUser, course_id: Id, attachment_id: Id) -> Attachment:
     course = db.get(Course, course_id)
     attachment = db.get(Attachment, attachment_id)
-    if (course is None or attachment is None or attachment.course_id != course.id
-            or not can_view(db, user, course, request.state.roles)):
+    if (
+        course is None
+        or attachment is None
+        or attachment.course_id != course.id
+        or not can_view(db, user, course, request.state.roles)
+    ):
         raise HTTPException(status_code=404)
     return attachment
 

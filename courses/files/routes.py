@@ -26,8 +26,9 @@ router = APIRouter()
 
 @router.post("/author/courses/{course_id}/attachments")
 @body_limit(max_bytes)
-async def attachment_upload(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
-                            file: UploadFile | None = File(None)) -> Response:
+async def attachment_upload(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, file: UploadFile | None = File(None)
+) -> Response:
     settings = request.app.state.settings
     limit = max_bytes(settings)
     data = await file.read(limit + 1) if file is not None else b""
@@ -49,8 +50,9 @@ async def attachment_upload(request: Request, db: DbSession, user: AuthorUser, c
 
 
 @router.post("/author/courses/{course_id}/attachments/{attachment_id}/delete")
-def attachment_delete_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse,
-                           attachment: AttachmentOf) -> Response:
+def attachment_delete_post(
+    request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, attachment: AttachmentOf
+) -> Response:
     attachment_delete(db, settings=request.app.state.settings, attachment=attachment, by=user)
     db.commit()
     flash(request, f"“{attachment.filename}” deleted. Lessons that link to it will show a broken link.")
@@ -62,9 +64,13 @@ def attachment_download(request: Request, user: SignedInUser, attachment: Visibl
     path = attachment_path(request.app.state.settings, attachment)
     if path is None:
         raise HTTPException(status_code=404, detail="This file is missing. Tell the course's trainer.")
-    return FileResponse(path, media_type=attachment.content_type, headers={
-        "Content-Disposition": content_disposition(attachment),
-        "X-Content-Type-Options": "nosniff",
-        # Private to the signed-in person: shared caches must not keep it.
-        "Cache-Control": "private, max-age=300",
-    })
+    return FileResponse(
+        path,
+        media_type=attachment.content_type,
+        headers={
+            "Content-Disposition": content_disposition(attachment),
+            "X-Content-Type-Options": "nosniff",
+            # Private to the signed-in person: shared caches must not keep it.
+            "Cache-Control": "private, max-age=300",
+        },
+    )

@@ -50,8 +50,7 @@ def clean_filename(name: str) -> str:
     return name[:200] or "file"
 
 
-def attachment_store(session: Session, *, settings: Settings, course: Course, by: User, filename: str,
-                     data: bytes) -> Attachment:
+def attachment_store(session: Session, *, settings: Settings, course: Course, by: User, filename: str, data: bytes) -> Attachment:
     if not data:
         raise CourseError("The file is empty.", "file")
     if len(data) > max_bytes(settings):
@@ -62,25 +61,41 @@ def attachment_store(session: Session, *, settings: Settings, course: Course, by
     if mime not in ALLOWED:
         raise CourseError(f"This type of file is not accepted. Upload {ALLOWED_TEXT}.", "file")
     if Path(name).suffix.lower() not in ALLOWED[mime]:
-        raise CourseError(f"The file's name does not match its content, which is {kind.extension.upper()}. "
-                          f"Rename it to end in {' or '.join(sorted(ALLOWED[mime]))}.", "file")
+        raise CourseError(
+            f"The file's name does not match its content, which is {kind.extension.upper()}. "
+            f"Rename it to end in {' or '.join(sorted(ALLOWED[mime]))}.",
+            "file",
+        )
     key = secrets.token_hex(24)
     folder = storage_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / key).write_bytes(data)
-    attachment = Attachment(course_id=course.id, filename=name, content_type=mime, size=len(data),
-                            storage_key=key, uploaded_by_id=by.id)
+    attachment = Attachment(
+        course_id=course.id, filename=name, content_type=mime, size=len(data), storage_key=key, uploaded_by_id=by.id
+    )
     session.add(attachment)
     session.flush()
-    audit_record(session, action="course.file_upload", actor=by, target_type="course", target_id=course.id,
-                 detail={"file": name, "size": len(data)})
+    audit_record(
+        session,
+        action="course.file_upload",
+        actor=by,
+        target_type="course",
+        target_id=course.id,
+        detail={"file": name, "size": len(data)},
+    )
     return attachment
 
 
 def attachment_delete(session: Session, *, settings: Settings, attachment: Attachment, by: User) -> None:
     session.delete(attachment)
-    audit_record(session, action="course.file_delete", actor=by, target_type="course",
-                 target_id=attachment.course_id, detail={"file": attachment.filename})
+    audit_record(
+        session,
+        action="course.file_delete",
+        actor=by,
+        target_type="course",
+        target_id=attachment.course_id,
+        detail={"file": attachment.filename},
+    )
     # The row goes with the caller's commit; a leftover file is harmless, a missing one is not.
     path = attachment_path(settings, attachment)
     if path is not None:
@@ -112,5 +127,5 @@ def content_disposition(attachment: Attachment) -> str:
     """inline for images, attachment otherwise; an ASCII fallback plus the RFC 5987 UTF-8 name."""
     disposition = "inline" if is_image(attachment) else "attachment"
     ascii_name = unicodedata.normalize("NFKD", attachment.filename).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r'[^A-Za-z0-9._ -]', "_", ascii_name).strip() or "file"
+    ascii_name = re.sub(r"[^A-Za-z0-9._ -]", "_", ascii_name).strip() or "file"
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(attachment.filename, safe='')}"

@@ -24,6 +24,5 @@ class FeedbackForm:
             errors["rating"] = "Choose a rating from 1 to 5." if raw else "Choose a rating."
         comment = self.comment.strip()
         if len(comment) > COMMENT_MAX:
-            errors["comment"] = (f"Keep your comment to {COMMENT_MAX:,} characters or fewer "
-                                 f"(it has {len(comment):,}).")
+            errors["comment"] = f"Keep your comment to {COMMENT_MAX:,} characters or fewer (it has {len(comment):,})."
         return errors, rating, comment

@@ -39,8 +39,16 @@ CLOSED = "This course is not open, so progress cannot be recorded."
 QUIZ_ONLY = "A quiz lesson is completed by passing its quiz."
 
 
-def _course_page(request: Request, db: Session, user: User, course: Course, *, status_code: int = 200,
-                 errors: dict | None = None, form: FeedbackForm | None = None) -> Response:
+def _course_page(
+    request: Request,
+    db: Session,
+    user: User,
+    course: Course,
+    *,
+    status_code: int = 200,
+    errors: dict | None = None,
+    form: FeedbackForm | None = None,
+) -> Response:
     view = course_view(db, course=course, user_id=user.id)
     if form is None:
         form = FeedbackForm(str(view.feedback.rating), view.feedback.comment) if view.feedback else FeedbackForm()
@@ -98,8 +106,11 @@ def _should_record_view(context: dict) -> bool:
     enrolling is the learner's own decision (Enrol, or Mark complete).
     """
     enrolment = context["view"].enrolment
-    return (context["published"] and enrolment is not None
-            and (enrolment.last_lesson_id != context["lesson"].id or enrolment.started_at is None))
+    return (
+        context["published"]
+        and enrolment is not None
+        and (enrolment.last_lesson_id != context["lesson"].id or enrolment.started_at is None)
+    )
 
 
 @router.get("/{course_id}/lessons/{lesson_id}")
@@ -113,8 +124,7 @@ def lesson_page(request: Request, db: DbSession, user: SignedInUser, course: Vis
 
 
 @router.post("/{course_id}/lessons/{lesson_id}/view")
-def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse,
-                       lesson_id: Id) -> Response:
+def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse, lesson_id: Id) -> Response:
     """Remember that an enrolled learner opened this lesson: starts the course, moves "Resume" here."""
     context = _lesson_context(db, user, course, lesson_id)
     if _should_record_view(context):
@@ -127,8 +137,7 @@ def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, cour
 
 
 @router.post("/{course_id}/lessons/{lesson_id}/complete")
-def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse,
-                         lesson_id: Id) -> Response:
+def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse, lesson_id: Id) -> Response:
     context = _lesson_context(db, user, course, lesson_id)
     if not context["published"]:
         raise HTTPException(status_code=403, detail=CLOSED)
@@ -152,9 +161,14 @@ def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, co
 
 
 @router.post("/{course_id}/feedback")
-def course_feedback(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse,
-                    rating: Annotated[str, Form(max_length=8)] = "",
-                    comment: Annotated[str, Form(max_length=COMMENT_MAX * 4)] = "") -> Response:
+def course_feedback(
+    request: Request,
+    db: DbSession,
+    user: SignedInUser,
+    course: VisibleCourse,
+    rating: Annotated[str, Form(max_length=8)] = "",
+    comment: Annotated[str, Form(max_length=COMMENT_MAX * 4)] = "",
+) -> Response:
     if not feedback_allowed(db, course=course, user=user):
         raise HTTPException(status_code=403, detail=NOT_COMPLETED)
     form = FeedbackForm(rating, comment)

@@ -22,10 +22,14 @@ from courses.models import Assignment, Course, CourseFeedback, Enrolment, Lesson
 
 def required_lessons(session: Session, course_id: int) -> list[Lesson]:
     """Visible lessons in visible modules, in course order: what completing a course means."""
-    return list(session.exec(
-        select(Lesson).join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.course_id == course_id, Lesson.hidden == false(), Module.hidden == false())
-        .order_by(Module.position, Module.id, Lesson.position, Lesson.id)).all())
+    return list(
+        session.exec(
+            select(Lesson)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(Lesson.course_id == course_id, Lesson.hidden == false(), Module.hidden == false())
+            .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
+        ).all()
+    )
 
 
 @dataclass
@@ -86,16 +90,18 @@ class CourseView:
 
     @property
     def first_incomplete(self) -> Lesson | None:
-        return next((lesson for lesson in self.lessons if lesson.id not in self.completed),
-                    self.lessons[0] if self.lessons else None)
+        return next((lesson for lesson in self.lessons if lesson.id not in self.completed), self.lessons[0] if self.lessons else None)
 
 
 def visible_lessons(session: Session, course_id: int) -> list[tuple[Lesson, Module]]:
-    return list(session.exec(
-        sa_select(Lesson, Module).join(Module, Module.id == Lesson.module_id)
-        .where(Lesson.course_id == course_id, Lesson.hidden.is_(False), Module.hidden.is_(False))
-        .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
-    ).all())
+    return list(
+        session.exec(
+            sa_select(Lesson, Module)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(Lesson.course_id == course_id, Lesson.hidden.is_(False), Module.hidden.is_(False))
+            .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
+        ).all()
+    )
 
 
 def latest_assignment(session: Session, enrolment_id: int) -> LatestAssignment | None:
@@ -118,23 +124,34 @@ def course_view(session: Session, *, course: Course, user_id: int, with_extras: 
     modules: dict[int, OutlineModule] = {}
     for lesson, module in pairs:
         modules.setdefault(module.id, OutlineModule(module)).lessons.append(lesson)
-    completed = set(session.exec(
-        sa_select(LessonProgress.lesson_id).where(LessonProgress.user_id == user_id,
-                                                  LessonProgress.course_id == course.id,
-                                                  LessonProgress.completed_at.is_not(None))
-    ).scalars().all())
-    enrolment = session.exec(
-        sa_select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user_id)
-    ).scalars().first()
+    completed = set(
+        session.exec(
+            sa_select(LessonProgress.lesson_id).where(
+                LessonProgress.user_id == user_id, LessonProgress.course_id == course.id, LessonProgress.completed_at.is_not(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    enrolment = (
+        session.exec(sa_select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user_id)).scalars().first()
+    )
     assignment = develops = feedback = None
     if with_extras:
         assignment = latest_assignment(session, enrolment.id) if enrolment else None
         develops = develops_of(session, [known(course.id)]).get(course.id, [])
         feedback = session.get(CourseFeedback, (course.id, user_id))
-    return CourseView(course, list(modules.values()), [lesson for lesson, _ in pairs], completed, enrolment,
-                      assignment, develops or [], feedback)
+    return CourseView(
+        course, list(modules.values()), [lesson for lesson, _ in pairs], completed, enrolment, assignment, develops or [], feedback
+    )
 
 
 def feedback_allowed(session: Session, *, course: Course, user: User) -> bool:
-    return session.exec(select(Enrolment.id).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id,
-                                                   Enrolment.completed_at.is_not(None))).first() is not None
+    return (
+        session.exec(
+            select(Enrolment.id).where(
+                Enrolment.course_id == course.id, Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None)
+            )
+        ).first()
+        is not None
+    )

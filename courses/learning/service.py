@@ -30,8 +30,7 @@ def enrol(session: Session, *, course: Course, user: User) -> Enrolment:
     """Self-enrolment; enrolling twice returns the existing enrolment."""
     if course.status != CourseStatus.PUBLISHED:
         raise CourseError("This course is not open for enrolment.")
-    existing = session.exec(select(Enrolment).where(Enrolment.course_id == course.id,
-                                                    Enrolment.user_id == user.id)).first()
+    existing = session.exec(select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)).first()
     if existing:
         return existing
     enrolment = Enrolment(course_id=course.id, user_id=user.id, source=EnrolmentSource.SELF.value)
@@ -43,8 +42,7 @@ def enrol(session: Session, *, course: Course, user: User) -> Enrolment:
 def lesson_viewed(session: Session, *, user: User, lesson: Lesson) -> Enrolment:
     """Opening a lesson enrols (if needed), starts the course and remembers where the learner is."""
     course = session.get(Course, lesson.course_id)
-    enrolment = session.exec(select(Enrolment).where(Enrolment.course_id == lesson.course_id,
-                                                     Enrolment.user_id == user.id)).first()
+    enrolment = session.exec(select(Enrolment).where(Enrolment.course_id == lesson.course_id, Enrolment.user_id == user.id)).first()
     if enrolment is None:
         enrolment = enrol(session, course=course, user=user)
     now = utcnow()
@@ -55,8 +53,7 @@ def lesson_viewed(session: Session, *, user: User, lesson: Lesson) -> Enrolment:
     enrolment.last_lesson_id = lesson.id
     session.add(enrolment)
     if session.get(LessonProgress, (user.id, lesson.id)) is None:
-        session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id,
-                                   first_viewed_at=now))
+        session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id, first_viewed_at=now))
     session.flush()
     return enrolment
 
@@ -77,11 +74,15 @@ def lesson_complete(session: Session, *, user: User, lesson: Lesson) -> Enrolmen
 def progress_refresh(session: Session, *, enrolment: Enrolment, user: User) -> None:
     required = required_lessons(session, enrolment.course_id)
     ids = [lesson.id for lesson in required]
-    done = session.exec(
-        sa_select(func.count()).select_from(LessonProgress).where(
-            LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(ids),
-            LessonProgress.completed_at.is_not(None))
-    ).scalar_one() if ids else 0
+    done = (
+        session.exec(
+            sa_select(func.count())
+            .select_from(LessonProgress)
+            .where(LessonProgress.user_id == user.id, LessonProgress.lesson_id.in_(ids), LessonProgress.completed_at.is_not(None))
+        ).scalar_one()
+        if ids
+        else 0
+    )
     enrolment.progress_percent = round(100 * done / len(ids)) if ids else 0
     if ids and done == len(ids) and enrolment.completed_at is None:
         _complete(session, enrolment=enrolment, user=user)
@@ -92,12 +93,22 @@ def _complete(session: Session, *, enrolment: Enrolment, user: User) -> None:
     now = utcnow()
     enrolment.completed_at, enrolment.status, enrolment.progress_percent = now, "completed", 100
     course = session.get(Course, enrolment.course_id)
-    rows = session.exec(select(CourseCompetence, Competence)
-                        .join(Competence, Competence.id == CourseCompetence.competence_id)
-                        .where(CourseCompetence.course_id == course.id)).all()
+    rows = session.exec(
+        select(CourseCompetence, Competence)
+        .join(Competence, Competence.id == CourseCompetence.competence_id)
+        .where(CourseCompetence.course_id == course.id)
+    ).all()
     for link, competence in rows:
-        evidence_record(session, user=user, competence=competence, level=link.level, source="course",
-                        by=None, reference=f"course:{course.id}", note=f"Completed the course “{course.title}”.")
+        evidence_record(
+            session,
+            user=user,
+            competence=competence,
+            level=link.level,
+            source="course",
+            by=None,
+            reference=f"course:{course.id}",
+            note=f"Completed the course “{course.title}”.",
+        )
     audit_record(session, action="course.complete", actor=user, target_type="course", target_id=course.id)
 
 
@@ -108,8 +119,7 @@ class FeedbackNotAllowed(CourseError):
     """Rating a course the learner has not completed."""
 
 
-def course_feedback_save(session: Session, *, course: Course, user: User, rating: int,
-                         comment: str = "") -> CourseFeedback:
+def course_feedback_save(session: Session, *, course: Course, user: User, rating: int, comment: str = "") -> CourseFeedback:
     """Record or update the learner's own rating. Callers commit."""
     if not feedback_allowed(session, course=course, user=user):
         raise FeedbackNotAllowed(NOT_COMPLETED)

@@ -12,8 +12,12 @@ from lms.people.selectors import user_by_email, user_roles
 from lms.people.service import PeopleError, clean_email
 from lms.web.params import parse_id
 
-GRANTABLE_ROLES = [(Role.TRAINER.value, "Trainer"), (Role.MANAGER.value, "Manager"),
-                   (Role.SKILLS_LEAD.value, "Skills lead"), (Role.ADMIN.value, "Administrator")]
+GRANTABLE_ROLES = [
+    (Role.TRAINER.value, "Trainer"),
+    (Role.MANAGER.value, "Manager"),
+    (Role.SKILLS_LEAD.value, "Skills lead"),
+    (Role.ADMIN.value, "Administrator"),
+]
 # The services name model fields; the forms show some of them under other names.
 FORM_FIELD = {"manager_id": "manager_email"}
 
@@ -31,8 +35,11 @@ class UserForm:
     def of(cls, session: Session, user: User) -> UserForm:
         manager = session.get(User, user.manager_id) if user.manager_id else None
         return cls(
-            name=user.name, email=user.email, org_unit_id=str(user.org_unit_id or ""),
-            manager_email=manager.email if manager else "", roles=sorted(user_roles(session, user.id)),
+            name=user.name,
+            email=user.email,
+            org_unit_id=str(user.org_unit_id or ""),
+            manager_email=manager.email if manager else "",
+            roles=sorted(user_roles(session, user.id)),
             job_profile_id=str(user.job_profile_id or ""),
         )
 

@@ -19,14 +19,25 @@ router = APIRouter(prefix="/users/import")
 COLUMNS = [
     ("email", "Required. The person's work email; re-importing updates the person with this email."),
     ("name", "Required. Full name as it should appear in Proficio."),
-    ("org_unit", "Organisation unit as a path, for example Digital Directorate / Data Team. "
-                 "Units that do not exist yet are created. Empty means no unit."),
-    ("manager_email", "Email of the line manager, who must already exist or be on another line of the file. "
-                      "Empty means no line manager."),
-    ("roles", "Extra roles separated by semicolons or spaces: trainer, manager, admin. Empty means employee "
-              "only; the roles in the file replace the person's current roles."),
-    ("job_profile", "Optional column. The name of an existing job profile (any capitalisation). Empty means no "
-                    "job profile; without this column people keep the profile they have."),
+    (
+        "org_unit",
+        "Organisation unit as a path, for example Digital Directorate / Data Team. "
+        "Units that do not exist yet are created. Empty means no unit.",
+    ),
+    (
+        "manager_email",
+        "Email of the line manager, who must already exist or be on another line of the file. Empty means no line manager.",
+    ),
+    (
+        "roles",
+        "Extra roles separated by semicolons or spaces: trainer, manager, admin. Empty means employee "
+        "only; the roles in the file replace the person's current roles.",
+    ),
+    (
+        "job_profile",
+        "Optional column. The name of an existing job profile (any capitalisation). Empty means no "
+        "job profile; without this column people keep the profile they have.",
+    ),
 ]
 
 
@@ -54,13 +65,16 @@ def import_submit(
     if not data:
         return _page(request, 422, dry_run=dry_run, errors={"file": "Choose a CSV file to upload."})
     if len(data) > MAX_BYTES:
-        return _page(request, 422, dry_run=dry_run,
-                     errors={"file": f"The file is larger than {MAX_BYTES // 2**20} MB. Split it into smaller files."})
+        return _page(
+            request,
+            422,
+            dry_run=dry_run,
+            errors={"file": f"The file is larger than {MAX_BYTES // 2**20} MB. Split it into smaller files."},
+        )
     result = users_import(db, data=data, by=user, client_ip=client_ip(request), dry_run=dry_run)
     if not result.ok:
         db.rollback()
-        return _page(request, 422, dry_run=dry_run, result=result, filename=file.filename,
-                     errors={"file": result.summary()})
+        return _page(request, 422, dry_run=dry_run, result=result, filename=file.filename, errors={"file": result.summary()})
     if dry_run:
         db.rollback()
         return _page(request, dry_run=True, result=result, filename=file.filename)

@@ -8,5 +8,6 @@ from lms.web.access import AdminUser
 from lms.web.deps import DbSession
 from lms.web.templating import render
 
+
 def admin_index(request: Request, db: DbSession, user: AdminUser) -> Response:
     return render(request, "admin/index.html", {"figures": admin_figures(db)})

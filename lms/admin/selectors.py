@@ -43,8 +43,7 @@ def _user_conditions(session: Session, f: UserFilters) -> list:
     conds = []
     if f.q.strip():
         pattern = like_pattern(f.q.strip())
-        conds.append(or_(func.lower(User.name).like(pattern, escape="\\"),
-                         func.lower(User.email).like(pattern, escape="\\")))
+        conds.append(or_(func.lower(User.name).like(pattern, escape="\\"), func.lower(User.email).like(pattern, escape="\\")))
     if f.unit:
         conds.append(User.org_unit_id.in_(org_unit_subtree_ids(session, f.unit)))
     if f.role == "employee":

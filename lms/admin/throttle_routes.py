@@ -23,16 +23,22 @@ PAGE = "/admin/sign-in-throttles"
 def throttles(request: Request, db: DbSession, user: AdminUser) -> Response:
     settings = request.app.state.settings
     now = utcnow()
-    return render(request, "admin/throttles.html", {
-        "rows": throttles_active(db, settings=settings, now=now),
-        "now": now,
-        "settings": settings,
-    })
+    return render(
+        request,
+        "admin/throttles.html",
+        {
+            "rows": throttles_active(db, settings=settings, now=now),
+            "now": now,
+            "settings": settings,
+        },
+    )
 
 
 @router.post("/clear")
 def throttles_clear(
-    request: Request, db: DbSession, user: AdminUser,
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
     key: Annotated[str, Form(max_length=400)] = "",
     account: Annotated[str, Form(max_length=320)] = "",
 ) -> Response:

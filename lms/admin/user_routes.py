@@ -50,19 +50,27 @@ def users_list(
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     filters = UserFilters(
-        q=q.strip(), unit=parse_id(unit), role=role if role in ROLE_FILTERS else "",
-        status=status if status in STATUS_FILTERS else "all", page=page,
+        q=q.strip(),
+        unit=parse_id(unit),
+        role=role if role in ROLE_FILTERS else "",
+        status=status if status in STATUS_FILTERS else "all",
+        page=page,
     )
     units = org_units_with_paths(db)
     result = users_page(db, filters, page_size(request))
-    return render(request, "admin/users.html", {
-        "filters": filters,
-        "result": result,
-        "unit_options": [(u.id, path) for u, path in units],
-        "unit_paths": {u.id: path for u, path in units},
-        "profile_names": profile_names_of(db, [row.id for row in result.items]),
-        "page_url": lambda n: filters.url("/admin/users", page=n),
-    }, block="results")
+    return render(
+        request,
+        "admin/users.html",
+        {
+            "filters": filters,
+            "result": result,
+            "unit_options": [(u.id, path) for u, path in units],
+            "unit_paths": {u.id: path for u, path in units},
+            "profile_names": profile_names_of(db, [row.id for row in result.items]),
+            "page_url": lambda n: filters.url("/admin/users", page=n),
+        },
+        block="results",
+    )
 
 
 def _form_page(request: Request, db: Session, template: str, context: dict, status_code: int = 200) -> Response:
@@ -80,20 +88,34 @@ def user_new(request: Request, db: DbSession, user: AdminUser) -> Response:
 
 @router.post("/new")
 def user_create(
-    request: Request, db: DbSession, user: AdminUser,
-    name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "",
-    roles: Roles = [],  # noqa: B006 - FastAPI copies a default per request
-    password: Annotated[str, Form(max_length=1024)] = "", job_profile_id: Text = "",
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    name: Text = "",
+    email: Text = "",
+    org_unit_id: Text = "",
+    manager_email: Text = "",
+    roles: Roles = [],
+    password: Annotated[str, Form(max_length=1024)] = "",
+    job_profile_id: Text = "",
 ) -> Response:
-    form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles,
-                    job_profile_id=job_profile_id)
+    form = UserForm(
+        name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles, job_profile_id=job_profile_id
+    )
     errors, unit_id, manager_id = form.check(db)
     profile_id = form.job_profile(db, errors)
     if not errors:
         try:
             person = service.user_create(
-                db, email=email, name=name, by=user, password=password or None, org_unit_id=unit_id,
-                manager_id=manager_id, roles=set(roles), client_ip=client_ip(request),
+                db,
+                email=email,
+                name=name,
+                by=user,
+                password=password or None,
+                org_unit_id=unit_id,
+                manager_id=manager_id,
+                roles=set(roles),
+                client_ip=client_ip(request),
             )
             # The people service knows nothing of job profiles; the profile is set here, audited.
             user_job_profile_set(db, user=person, job_profile_id=profile_id, by=user, client_ip=client_ip(request))
@@ -120,20 +142,35 @@ def user_edit(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> 
 
 @router.post("/{user_id:id}")
 def user_update(
-    request: Request, db: DbSession, user: AdminUser, user_id: Id,
-    name: Text = "", email: Text = "", org_unit_id: Text = "", manager_email: Text = "",
-    roles: Roles = [],  # noqa: B006 - FastAPI copies a default per request
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    user_id: Id,
+    name: Text = "",
+    email: Text = "",
+    org_unit_id: Text = "",
+    manager_email: Text = "",
+    roles: Roles = [],
     job_profile_id: Text = "",
 ) -> Response:
     person = _person(db, user_id)
-    form = UserForm(name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles,
-                    job_profile_id=job_profile_id)
+    form = UserForm(
+        name=name, email=email, org_unit_id=org_unit_id, manager_email=manager_email, roles=roles, job_profile_id=job_profile_id
+    )
     errors, unit_id, manager_id = form.check(db)
     profile_id = form.job_profile(db, errors)
     if not errors:
         try:
-            service.user_update(db, user=person, by=user, name=name, email=email, org_unit_id=unit_id,
-                                manager_id=manager_id, client_ip=client_ip(request))
+            service.user_update(
+                db,
+                user=person,
+                by=user,
+                name=name,
+                email=email,
+                org_unit_id=unit_id,
+                manager_id=manager_id,
+                client_ip=client_ip(request),
+            )
             service.roles_set(db, user=person, roles=set(roles), by=user, client_ip=client_ip(request))
             user_job_profile_set(db, user=person, job_profile_id=profile_id, by=user, client_ip=client_ip(request))
             db.commit()
@@ -148,7 +185,10 @@ def user_update(
 
 @router.post("/{user_id:id}/password")
 def user_password(
-    request: Request, db: DbSession, user: AdminUser, user_id: Id,
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    user_id: Id,
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     person = _person(db, user_id)

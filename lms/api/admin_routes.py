@@ -30,8 +30,12 @@ Short = Annotated[str, Form(max_length=300)]
 def _list_page(request: Request, db: Session, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("form", {"name": "", "scopes": [], "org_unit_id": "", "expires_on": ""})
-    context.update(tokens=api_tokens(db), now=utcnow(), scope_options=list(SCOPES.items()),
-                   unit_options=[(u.id, path) for u, path in org_units_with_paths(db)])
+    context.update(
+        tokens=api_tokens(db),
+        now=utcnow(),
+        scope_options=list(SCOPES.items()),
+        unit_options=[(u.id, path) for u, path in org_units_with_paths(db)],
+    )
     return render(request, "admin/api_tokens.html", context, status_code=status_code)
 
 
@@ -43,9 +47,12 @@ def tokens(request: Request, db: DbSession, user: AdminUser) -> Response:
 def _expiry(raw: str, errors: dict) -> datetime | None:
     """A token with an expiry date works until the end of that day (UTC)."""
     day = parse_day_from_today(
-        raw, errors, "expires_on",
+        raw,
+        errors,
+        "expires_on",
         bad_format="Enter the expiry date as YYYY-MM-DD, for example 2026-12-31, or leave it empty.",
-        in_past="Choose an expiry date from today onwards, or leave it empty.")
+        in_past="Choose an expiry date from today onwards, or leave it empty.",
+    )
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC) if day else None
 
 
@@ -55,7 +62,7 @@ def token_create(
     db: DbSession,
     user: AdminUser,
     name: Short = "",
-    scopes: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies a default per request
+    scopes: Annotated[list[str], Form()] = [],
     org_unit_id: Annotated[str, Form(max_length=20)] = "",
     expires_on: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
@@ -71,8 +78,9 @@ def token_create(
         errors["scopes"] = "Choose at least one thing this token may read."
     if not errors:
         try:
-            token, secret = api_token_create(db, name=name, scopes=scopes, org_unit_id=unit_id,
-                                             expires_at=expires_at, by=user, client_ip=client_ip(request))
+            token, secret = api_token_create(
+                db, name=name, scopes=scopes, org_unit_id=unit_id, expires_at=expires_at, by=user, client_ip=client_ip(request)
+            )
             db.commit()
         except ApiTokenError as exc:
             db.rollback()

@@ -17,8 +17,9 @@ from lms.web.access import Access
 from lms.web.deps import DbSession
 
 # auto_error=False: every failure answers the same JSON 401 below; the scheme also documents the API.
-bearer = HTTPBearer(auto_error=False, scheme_name="ApiToken",
-                    description="An API token created by an administrator under Administration → API tokens.")
+bearer = HTTPBearer(
+    auto_error=False, scheme_name="ApiToken", description="An API token created by an administrator under Administration → API tokens."
+)
 
 
 def _unauthorized(message: str) -> HTTPException:

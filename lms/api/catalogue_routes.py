@@ -19,15 +19,22 @@ router = APIRouter()
 def frameworks(db: DbSession, caller: FrameworksCaller) -> list[schemas.FrameworkSummary]:
     """Every competence framework, with how many areas and competences it has."""
     return [
-        schemas.FrameworkSummary(code=s.framework.code, name=s.framework.name, version=s.framework.version,
-                                 publisher=s.framework.publisher, licence=s.framework.licence,
-                                 areas=s.areas, competences=s.competences)
+        schemas.FrameworkSummary(
+            code=s.framework.code,
+            name=s.framework.name,
+            version=s.framework.version,
+            publisher=s.framework.publisher,
+            licence=s.framework.licence,
+            areas=s.areas,
+            competences=s.competences,
+        )
         for s in framework_summaries(db)
     ]
 
 
-@router.get("/frameworks/{code}", response_model=schemas.FrameworkDetail, tags=["frameworks"],
-            responses={404: {"model": schemas.Error}})
+@router.get(
+    "/frameworks/{code}", response_model=schemas.FrameworkDetail, tags=["frameworks"], responses={404: {"model": schemas.Error}}
+)
 def framework(code: str, db: DbSession, caller: FrameworksCaller) -> schemas.FrameworkDetail:
     """One framework: its proficiency levels, and its areas with their competences, in order."""
     found = framework_by_code(db, code)
@@ -36,14 +43,23 @@ def framework(code: str, db: DbSession, caller: FrameworksCaller) -> schemas.Fra
     [tree] = framework_trees(db, found.id)
     levels = framework_levels(db, found.id)
     return schemas.FrameworkDetail(
-        code=found.code, name=found.name, version=found.version, publisher=found.publisher, licence=found.licence,
+        code=found.code,
+        name=found.name,
+        version=found.version,
+        publisher=found.publisher,
+        licence=found.licence,
         levels=[schemas.Level(level=lv.level, band=lv.band, summary=lv.summary) for lv in levels],
         areas=[
-            schemas.AreaOut(code=block.area.code, name=block.area.name, competences=[
-                schemas.CompetenceOut(code=c.code, name=c.name, description=c.description,
-                                      evidence_valid_months=c.evidence_valid_months)
-                for c in block.competences
-            ])
+            schemas.AreaOut(
+                code=block.area.code,
+                name=block.area.name,
+                competences=[
+                    schemas.CompetenceOut(
+                        code=c.code, name=c.name, description=c.description, evidence_valid_months=c.evidence_valid_months
+                    )
+                    for c in block.competences
+                ],
+            )
             for block in tree.areas
         ],
     )
@@ -52,19 +68,28 @@ def framework(code: str, db: DbSession, caller: FrameworksCaller) -> schemas.Fra
 @router.get("/job-profiles", response_model=list[schemas.JobProfileSummary], tags=["job profiles"])
 def job_profiles(db: DbSession, caller: ProfilesCaller) -> list[schemas.JobProfileSummary]:
     """Every job profile, with how many competences it requires."""
-    return [schemas.JobProfileSummary(id=p.id, name=p.name, description=p.description, requirements=n)
-            for p, n in profile_summaries(db)]
+    return [
+        schemas.JobProfileSummary(id=p.id, name=p.name, description=p.description, requirements=n) for p, n in profile_summaries(db)
+    ]
 
 
-@router.get("/job-profiles/{profile_id}", response_model=schemas.JobProfileDetail, tags=["job profiles"],
-            responses={404: {"model": schemas.Error}})
+@router.get(
+    "/job-profiles/{profile_id}",
+    response_model=schemas.JobProfileDetail,
+    tags=["job profiles"],
+    responses={404: {"model": schemas.Error}},
+)
 def job_profile(profile_id: Id, db: DbSession, caller: ProfilesCaller) -> schemas.JobProfileDetail:
     """One job profile and the level it requires for each competence."""
     profile = db.get(JobProfile, profile_id)
     if profile is None:
         raise HTTPException(status_code=404, detail="There is no job profile with that id.")
     return schemas.JobProfileDetail(
-        id=profile.id, name=profile.name, description=profile.description,
-        requirements=[schemas.Requirement(framework=fw, competence=c.code, name=c.name, level=level)
-                      for fw, c, level in profile_requirements(db, profile.id)],
+        id=profile.id,
+        name=profile.name,
+        description=profile.description,
+        requirements=[
+            schemas.Requirement(framework=fw, competence=c.code, name=c.name, level=level)
+            for fw, c, level in profile_requirements(db, profile.id)
+        ],
     )

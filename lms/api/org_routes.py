@@ -28,8 +28,9 @@ def org_units(db: DbSession, caller: ReportsCaller) -> list[schemas.OrgUnitOut]:
     """The token's unit and every unit below it (the whole organisation for an unlimited token), in path order.
     The top unit of a limited token keeps its real parent_id, which lies outside what the token can see."""
     units = units_in_scope(db, caller.org_unit_id)
-    return [schemas.OrgUnitOut(id=u.id, name=u.name, parent_id=u.parent_id, path=path)
-            for u, path in with_paths(units, unit_names(db))]
+    return [
+        schemas.OrgUnitOut(id=u.id, name=u.name, parent_id=u.parent_id, path=path) for u, path in with_paths(units, unit_names(db))
+    ]
 
 
 def _cell(column: str, cell: Cell) -> schemas.AggregateCell:
@@ -39,21 +40,29 @@ def _cell(column: str, cell: Cell) -> schemas.AggregateCell:
     if f is None:  # nobody in this group needs it
         return schemas.AggregateCell(column=column, suppressed=False, people=cell.people or 0)
     return schemas.AggregateCell(
-        column=column, suppressed=False, people=cell.people, requirements=f.requirements, meeting=f.meeting,
-        share_meeting=f.share_meeting, average_gap=f.average_gap, average_verified=f.average_verified,
-        self_assessed=f.self_count, average_self=f.average_self,
-        average_verified_of_self_assessed=f.average_verified_of_self_assessed, levels=list(f.levels),
+        column=column,
+        suppressed=False,
+        people=cell.people,
+        requirements=f.requirements,
+        meeting=f.meeting,
+        share_meeting=f.share_meeting,
+        average_gap=f.average_gap,
+        average_verified=f.average_verified,
+        self_assessed=f.self_count,
+        average_self=f.average_self,
+        average_verified_of_self_assessed=f.average_verified_of_self_assessed,
+        levels=list(f.levels),
     )
 
 
 def _row(row: Row, codes: list[str]) -> schemas.AggregateRow:
     kind, unit_id = row.node
-    return schemas.AggregateRow(kind=kind, unit_id=unit_id, label=row.label,
-                                cells=[_cell(code, cell) for code, cell in zip(codes, row.cells, strict=True)])
+    return schemas.AggregateRow(
+        kind=kind, unit_id=unit_id, label=row.label, cells=[_cell(code, cell) for code, cell in zip(codes, row.cells, strict=True)]
+    )
 
 
-@router.get("/org-units/{unit_id}/aggregates", response_model=schemas.OrgUnitAggregates,
-            responses={404: {"model": schemas.Error}})
+@router.get("/org-units/{unit_id}/aggregates", response_model=schemas.OrgUnitAggregates, responses={404: {"model": schemas.Error}})
 def org_unit_aggregates(
     request: Request,
     unit_id: Id,
@@ -73,13 +82,15 @@ def org_unit_aggregates(
         if found is None:
             raise HTTPException(status_code=404, detail=f"There is no framework with the code {framework}.")
         framework_id = found.id
-    report = org_report(db, unit_id=unit.id, by=by.value, framework_id=framework_id,
-                        min_group=request.app.state.settings.report_min_group)
+    report = org_report(
+        db, unit_id=unit.id, by=by.value, framework_id=framework_id, min_group=request.app.state.settings.report_min_group
+    )
     codes = [c.code for c in report.columns]
     return schemas.OrgUnitAggregates(
         unit=schemas.UnitRef(id=unit.id, name=unit.name),
         framework=report.framework.code if report.framework else None,
-        by=report.view, min_group=report.min_group,
+        by=report.view,
+        min_group=report.min_group,
         columns=[schemas.AggregateColumn(code=c.code, name=c.name) for c in report.columns],
         total=_row(report.total, codes),
         parts=[_row(part, codes) for part in report.parts],

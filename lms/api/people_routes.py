@@ -29,7 +29,9 @@ def next_page_url(request: Request, *, page: int) -> str:
 def person_out(row: PersonRow) -> schemas.PersonOut:
     user = row.user
     return schemas.PersonOut(
-        id=user.id, name=user.name, email=user.email,
+        id=user.id,
+        name=user.name,
+        email=user.email,
         org_unit=schemas.UnitRef(id=user.org_unit_id, name=row.unit_name) if user.org_unit_id else None,
         job_profile=schemas.UnitRef(id=user.job_profile_id, name=row.profile_name) if user.job_profile_id else None,
         manager_id=user.manager_id,
@@ -41,25 +43,25 @@ def people(
     request: Request,
     db: DbSession,
     caller: PeopleCaller,
-    org_unit: Annotated[int | None, Query(ge=1, le=MAX_ID,
-                                          description="Only people in this unit and the units below it")] = None,
+    org_unit: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only people in this unit and the units below it")] = None,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 50,
 ) -> schemas.PeoplePage:
     """Active people the token may see, by name, one page at a time. Follow `next` for the rest."""
     if org_unit is not None and unit_in_scope(db, unit_id=org_unit, scope_unit_id=caller.org_unit_id) is None:
         raise HTTPException(status_code=404, detail="There is no such unit, or this API token may not see it.")
-    rows, total = people_page(db, scope_unit_id=caller.org_unit_id, filter_unit_id=org_unit,
-                              page=page, per_page=per_page)
+    rows, total = people_page(db, scope_unit_id=caller.org_unit_id, filter_unit_id=org_unit, page=page, per_page=per_page)
     more = page * per_page < total
     return schemas.PeoplePage(
-        items=[person_out(row) for row in rows], total=total, page=page, per_page=per_page,
+        items=[person_out(row) for row in rows],
+        total=total,
+        page=page,
+        per_page=per_page,
         next=next_page_url(request, page=page + 1) if more else None,
     )
 
 
-@router.get("/people/{person_id}/competences", response_model=schemas.PersonCompetences,
-            responses={404: {"model": schemas.Error}})
+@router.get("/people/{person_id}/competences", response_model=schemas.PersonCompetences, responses={404: {"model": schemas.Error}})
 def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller) -> schemas.PersonCompetences:
     """Required, verified (expired evidence counts as 0) and self-assessed levels for each competence the
     person's job profile requires. The self-assessment is reported apart: it never counts as verified."""
@@ -70,13 +72,21 @@ def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller) -> sc
         person=person_out(row),
         competences=[
             schemas.CompetenceStatusOut(
-                framework=s.framework, competence=s.competence.code, name=s.competence.name, area=s.area,
-                required=s.required, verified=s.verified, lapsed=s.lapsed, gap=max(s.required - s.verified, 0),
+                framework=s.framework,
+                competence=s.competence.code,
+                name=s.competence.name,
+                area=s.area,
+                required=s.required,
+                verified=s.verified,
+                lapsed=s.lapsed,
+                gap=max(s.required - s.verified, 0),
                 verified_source=s.status.verified_source if s.status else None,
                 verified_until=s.status.verified_until if s.status else None,
-                self_assessment=(schemas.SelfAssessment(level=s.status.self_level,
-                                                        assessed_at=s.status.self_assessed_at)
-                                 if s.status and s.status.self_level is not None else None),
+                self_assessment=(
+                    schemas.SelfAssessment(level=s.status.self_level, assessed_at=s.status.self_assessed_at)
+                    if s.status and s.status.self_level is not None
+                    else None
+                ),
             )
             for s in required_statuses(db, row.user)
         ],

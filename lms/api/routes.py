@@ -18,10 +18,13 @@ DESCRIPTION = (
     "limited to an organisation unit sees only that unit's subtree. Small groups in aggregates are suppressed."
 )
 
-router = APIRouter(prefix=PREFIX, responses={
-    401: {"model": schemas.Error, "description": "No token, or an unknown, revoked or expired one"},
-    403: {"model": schemas.Error, "description": "The token lacks this operation's scope"},
-})
+router = APIRouter(
+    prefix=PREFIX,
+    responses={
+        401: {"model": schemas.Error, "description": "No token, or an unknown, revoked or expired one"},
+        403: {"model": schemas.Error, "description": "The token lacks this operation's scope"},
+    },
+)
 for sub in (catalogue_routes.router, org_routes.router, people_routes.router):
     router.include_router(sub)
 

@@ -116,9 +116,7 @@ class CompetenceStatusOut(BaseModel):
     gap: int = Field(description="required - verified, never below 0")
     verified_source: str | None = Field(description="What the verified level rests on: quiz, course, manager, ...")
     verified_until: datetime | None
-    self_assessment: SelfAssessment | None = Field(
-        description="The person's own rating; it never counts as verified"
-    )
+    self_assessment: SelfAssessment | None = Field(description="The person's own rating; it never counts as verified")
 
 
 class PersonCompetences(BaseModel):

@@ -128,8 +128,7 @@ def required_statuses(session: Session, user: User, now: datetime | None = None)
         .join(JobProfileRequirement, JobProfileRequirement.competence_id == Competence.id)
         .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
         .join(Framework, Framework.id == Competence.framework_id)
-        .outerjoin(CompetenceStatus, (CompetenceStatus.competence_id == Competence.id)
-                   & (CompetenceStatus.user_id == user.id))
+        .outerjoin(CompetenceStatus, (CompetenceStatus.competence_id == Competence.id) & (CompetenceStatus.user_id == user.id))
         .where(JobProfileRequirement.job_profile_id == user.job_profile_id)
         .order_by(Framework.code, CompetenceArea.position, Competence.position, Competence.code)
     )
@@ -145,13 +144,21 @@ def framework_by_code(session: Session, code: str) -> Framework | None:
 
 
 def framework_levels(session: Session, framework_id: int) -> list[ProficiencyLevel]:
-    return list(session.exec(select(ProficiencyLevel).where(ProficiencyLevel.framework_id == framework_id)
-                             .order_by(ProficiencyLevel.level)).all())
+    return list(
+        session.exec(
+            select(ProficiencyLevel).where(ProficiencyLevel.framework_id == framework_id).order_by(ProficiencyLevel.level)
+        ).all()
+    )
 
 
 def profile_summaries(session: Session) -> list[tuple[JobProfile, int]]:
-    reqs = (select(func.count()).select_from(JobProfileRequirement)
-            .where(JobProfileRequirement.job_profile_id == JobProfile.id).correlate(JobProfile).scalar_subquery())
+    reqs = (
+        select(func.count())
+        .select_from(JobProfileRequirement)
+        .where(JobProfileRequirement.job_profile_id == JobProfile.id)
+        .correlate(JobProfile)
+        .scalar_subquery()
+    )
     return list(session.exec(select(JobProfile, reqs).order_by(func.lower(JobProfile.name), JobProfile.id)).all())
 
 

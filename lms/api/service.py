@@ -71,9 +71,15 @@ def api_token_create(
     )
     session.add(token)
     session.flush()
-    audit_record(session, action="api_token.create", actor=by, target_type="api_token", target_id=token.id,
-                 client_ip=client_ip, detail={"name": name, "prefix": token.prefix, "scopes": token.scopes,
-                                              "org_unit_id": org_unit_id, "expires_at": expires_at})
+    audit_record(
+        session,
+        action="api_token.create",
+        actor=by,
+        target_type="api_token",
+        target_id=token.id,
+        client_ip=client_ip,
+        detail={"name": name, "prefix": token.prefix, "scopes": token.scopes, "org_unit_id": org_unit_id, "expires_at": expires_at},
+    )
     return token, secret
 
 
@@ -82,8 +88,15 @@ def api_token_revoke(session: Session, *, token: ApiToken, by: User, client_ip: 
         raise ApiTokenError("This token was already revoked.")
     token.revoked_at = utcnow()
     session.add(token)
-    audit_record(session, action="api_token.revoke", actor=by, target_type="api_token", target_id=token.id,
-                 client_ip=client_ip, detail={"name": token.name, "prefix": token.prefix})
+    audit_record(
+        session,
+        action="api_token.revoke",
+        actor=by,
+        target_type="api_token",
+        target_id=token.id,
+        client_ip=client_ip,
+        detail={"name": token.name, "prefix": token.prefix},
+    )
 
 
 def api_token_touch(session: Session, *, token: ApiToken, now: datetime) -> bool:

@@ -45,18 +45,28 @@ def audit_log(
 ) -> Response:
     errors: dict[str, str] = {}
     filters = AuditFilters(
-        action=action.strip(), actor=actor.strip(), target_type=target_type.strip(), target_id=target_id.strip(),
+        action=action.strip(),
+        actor=actor.strip(),
+        target_type=target_type.strip(),
+        target_id=target_id.strip(),
         date_from=_parse_date(date_from, "date_from", "from", errors),
-        date_to=_parse_date(date_to, "date_to", "to", errors), page=page,
+        date_to=_parse_date(date_to, "date_to", "to", errors),
+        page=page,
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         errors["date_to"] = "The 'to' date must be the same as or after the 'from' date."
-    return render(request, "admin/audit.html", {
-        "filters": filters,
-        "raw_dates": {"date_from": date_from, "date_to": date_to},
-        "errors": errors,
-        "result": audit_page(db, filters, page_size(request, SHORT_ROWS)),
-        "action_options": [(a, a) for a in audit_actions(db)],
-        "target_options": [(t, t) for t in audit_target_types(db)],
-        "page_url": lambda n: filters.url("/admin/audit", page=n),
-    }, block="results", status_code=422 if errors else 200)
+    return render(
+        request,
+        "admin/audit.html",
+        {
+            "filters": filters,
+            "raw_dates": {"date_from": date_from, "date_to": date_to},
+            "errors": errors,
+            "result": audit_page(db, filters, page_size(request, SHORT_ROWS)),
+            "action_options": [(a, a) for a in audit_actions(db)],
+            "target_options": [(t, t) for t in audit_target_types(db)],
+            "page_url": lambda n: filters.url("/admin/audit", page=n),
+        },
+        block="results",
+        status_code=422 if errors else 200,
+    )

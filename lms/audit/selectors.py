@@ -49,8 +49,11 @@ def audit_page(session: Session, f: AuditFilters, per_page: int) -> Page:
     total = session.exec(sa_select(func.count()).select_from(AuditEvent).where(*conds)).scalar_one()
     page = clamp_page(f.page, total, per_page)
     events = session.exec(
-        select(AuditEvent).where(*conds).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        select(AuditEvent)
+        .where(*conds)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return Page(items=list(events), total=total, page=page, per_page=per_page)
 
@@ -60,7 +63,8 @@ def audit_actions(session: Session) -> list[str]:
 
 
 def audit_target_types(session: Session) -> list[str]:
-    return list(session.exec(
-        select(AuditEvent.target_type).where(AuditEvent.target_type.is_not(None)).distinct()
-        .order_by(AuditEvent.target_type)
-    ).all())
+    return list(
+        session.exec(
+            select(AuditEvent.target_type).where(AuditEvent.target_type.is_not(None)).distinct().order_by(AuditEvent.target_type)
+        ).all()
+    )

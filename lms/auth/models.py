@@ -16,9 +16,7 @@ class UserSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # Only a SHA-256 of the cookie token is stored, so a database leak does not leak live sessions.
     token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
-    user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), index=True, nullable=False)
-    )
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), index=True, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
     client_ip: str | None = Field(default=None, max_length=64)

@@ -15,8 +15,9 @@ from zxcvbn import zxcvbn
 # a single lane keeps one hash on one core, so sign-ins scale with cores, and 19 MiB a hash keeps a
 # burst of sign-ins from taking hundreds of megabytes. deprecated="auto" makes verify_and_update()
 # report hashes made with other parameters, so they are upgraded at the next sign-in.
-pwd_context = CryptContext(schemes=["argon2"], deprecated="auto", argon2__type="ID", argon2__memory_cost=19456,
-                           argon2__time_cost=2, argon2__parallelism=1)
+pwd_context = CryptContext(
+    schemes=["argon2"], deprecated="auto", argon2__type="ID", argon2__memory_cost=19456, argon2__time_cost=2, argon2__parallelism=1
+)
 # Hashing runs on its own few threads. It is CPU-bound, so more at once than there are cores only
 # adds latency; and glibc keeps a freed 19 MiB block in the arena of the thread that used it, so
 # hashing on any of the web server's forty threads would leave up to forty such blocks resident.

@@ -49,11 +49,13 @@ async def login_submit(
         account = service.normalise_email(email)[:320]
         device = throttle.device_from_cookie(secret, request.cookies.get(DEVICE_COOKIE), account=account)
         try:
-            attempt = await in_database(request, lambda db: service.login_begin(
-                db, email=email, client_ip=client_ip(request), device=device))
+            attempt = await in_database(
+                request, lambda db: service.login_begin(db, email=email, client_ip=client_ip(request), device=device)
+            )
             ok, new_hash = await verify_password_async(password, attempt.password_hash)
-            signed_in = await in_database(request, lambda db: service.login_finish(
-                db, attempt=attempt, ok=ok, new_hash=new_hash, settings=settings))
+            signed_in = await in_database(
+                request, lambda db: service.login_finish(db, attempt=attempt, ok=ok, new_hash=new_hash, settings=settings)
+            )
         except ThrottledError as exc:
             errors["form"] = str(exc)
             headers["Retry-After"] = str(exc.retry_after)
@@ -64,15 +66,20 @@ async def login_submit(
         else:
             response = redirect(request, safe_next(next))
             set_cookie(response, request, SESSION_COOKIE, signed_in.token)
-            set_cookie(response, request, DEVICE_COOKIE,
-                       throttle.device_cookie(secret, account=account, device=signed_in.device),
-                       max_age=settings.login_device_days * 86400)
+            set_cookie(
+                response,
+                request,
+                DEVICE_COOKIE,
+                throttle.device_cookie(secret, account=account, device=signed_in.device),
+                max_age=settings.login_device_days * 86400,
+            )
             return response
     else:
         status = 422
     demo = await in_database(request, demo_accounts_shown)
     response = render(
-        request, "auth/login.html",
+        request,
+        "auth/login.html",
         {"next": safe_next(next), "errors": errors, "email": email, "demo": demo},
         status_code=status,
     )
@@ -112,8 +119,12 @@ def account_password(
     else:
         try:
             service.password_change(
-                db, user=user, current=current_password, new=new_password,
-                keep_token_hash=request.state.session_token_hash, client_ip=client_ip(request),
+                db,
+                user=user,
+                current=current_password,
+                new=new_password,
+                keep_token_hash=request.state.session_token_hash,
+                client_ip=client_ip(request),
             )
         except AuthError as exc:
             field = "current_password" if "current" in str(exc) else "new_password"
@@ -122,6 +133,3 @@ def account_password(
         return render(request, "account/account.html", {"errors": errors}, block="password", status_code=422)
     flash(request, "Your password has been changed. Other sessions have been signed out.")
     return redirect(request, "/account")
-
-
-

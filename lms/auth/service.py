@@ -25,16 +25,14 @@ class AuthError(Exception):
 class ThrottledError(AuthError):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
-        super().__init__(
-            f"Too many failed sign-in attempts. Try again in {_humanise(retry_after)}. "
-            f"{FORGOTTEN_PASSWORD}"
-        )
+        super().__init__(f"Too many failed sign-in attempts. Try again in {_humanise(retry_after)}. {FORGOTTEN_PASSWORD}")
 
 
 BAD_CREDENTIALS = "The email address or password is not correct."
 # There is no self-service reset: administrators set new passwords (and can lift a wait at once).
-FORGOTTEN_PASSWORD = ("If you have forgotten your password, ask your administrator to reset it; "
-                      "they can also let you try again straight away.")
+FORGOTTEN_PASSWORD = (
+    "If you have forgotten your password, ask your administrator to reset it; they can also let you try again straight away."
+)
 # Sessions are touched at most this often, so a page view is not a write every time.
 TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -91,18 +89,21 @@ def login_begin(session: Session, *, email: str, client_ip: str | None, device: 
     keys = throttle.keys_for(account, client_ip, device)
     wait = throttle.blocked_for(session, keys, now)
     if wait:
-        audit_record(session, action="login.throttled", actor_email=account, client_ip=client_ip,
-                     detail={"wait_seconds": wait, "known_device": bool(device)})
+        audit_record(
+            session,
+            action="login.throttled",
+            actor_email=account,
+            client_ip=client_ip,
+            detail={"wait_seconds": wait, "known_device": bool(device)},
+        )
         session.commit()
         raise ThrottledError(wait)
     user = session.exec(select(User).where(User.email == account)).first()
     session.rollback()  # hands the connection back before the slow password check
-    return LoginAttempt(account, keys, user.id if user else None, user.password_hash if user else None, device,
-                        client_ip)
+    return LoginAttempt(account, keys, user.id if user else None, user.password_hash if user else None, device, client_ip)
 
 
-def login_finish(session: Session, *, attempt: LoginAttempt, ok: bool, new_hash: str | None,
-                 settings: Settings) -> SignIn:
+def login_finish(session: Session, *, attempt: LoginAttempt, ok: bool, new_hash: str | None, settings: Settings) -> SignIn:
     """Record the outcome of the password check and open a session, or raise AuthError. Commits."""
     now = utcnow()
     # Read again: the account may have been deactivated while its password was being checked.
@@ -111,7 +112,10 @@ def login_finish(session: Session, *, attempt: LoginAttempt, ok: bool, new_hash:
         throttle.failure_record(session, keys=attempt.keys, settings=settings, now=now)
         reason = "unknown" if user is None else ("inactive" if not user.is_active else "password")
         audit_record(
-            session, action="login.failure", actor=user, actor_email=attempt.account,
+            session,
+            action="login.failure",
+            actor=user,
+            actor_email=attempt.account,
             client_ip=attempt.client_ip,
             detail={"reason": reason, **({"known_device": True} if attempt.device else {})},
         )
@@ -129,7 +133,12 @@ def login_finish(session: Session, *, attempt: LoginAttempt, ok: bool, new_hash:
 
 
 def login(
-    session: Session, *, email: str, password: str, client_ip: str | None, settings: Settings,
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client_ip: str | None,
+    settings: Settings,
     device: str | None = None,
 ) -> SignIn:
     """Check credentials, apply throttling and open a new server-side session, in one go. Commits.
@@ -160,9 +169,7 @@ def resolve_session(session: Session, *, token: str, settings: Settings) -> tupl
     """The signed-in user for a cookie token, or None when unknown, expired or deactivated."""
     now = utcnow()
     row = session.exec(
-        select(UserSession, User).join(User, User.id == UserSession.user_id).where(
-            UserSession.token_hash == hash_token(token)
-        )
+        select(UserSession, User).join(User, User.id == UserSession.user_id).where(UserSession.token_hash == hash_token(token))
     ).first()
     if row is None:
         return None
@@ -193,6 +200,5 @@ def password_change(
     user.password_hash = hash_password(new)
     session.add(user)
     sessions_end_all(session, user_id=user.id, except_token_hash=keep_token_hash)
-    audit_record(session, action="password.change", actor=user, target_type="user", target_id=user.id,
-                 client_ip=client_ip)
+    audit_record(session, action="password.change", actor=user, target_type="user", target_id=user.id, client_ip=client_ip)
     session.commit()

@@ -84,9 +84,7 @@ def keys_for(account: str, client_ip: str | None, device: str | None) -> list[Ke
 
 def blocked_for(session: Session, keys: list[Key], now: datetime) -> int:
     """Whole seconds until every key allows another attempt (0: go ahead)."""
-    rows = session.exec(
-        sa_select(LoginThrottle.blocked_until).where(LoginThrottle.key.in_([k.key for k in keys]))
-    ).scalars().all()
+    rows = session.exec(sa_select(LoginThrottle.blocked_until).where(LoginThrottle.key.in_([k.key for k in keys]))).scalars().all()
     waits = [(until - now).total_seconds() for until in rows if until and until > now]
     return int(max(waits)) + 1 if waits else 0
 
@@ -94,15 +92,16 @@ def blocked_for(session: Session, keys: list[Key], now: datetime) -> int:
 def failure_record(session: Session, *, keys: list[Key], settings: Settings, now: datetime) -> None:
     window = timedelta(minutes=settings.login_window_minutes)
     # Counters that have expired and no longer hold anyone back are dropped, so the table stays small.
-    session.exec(delete(LoginThrottle).where(
-        LoginThrottle.last_failure_at < now - window,
-        or_(LoginThrottle.blocked_until.is_(None), col(LoginThrottle.blocked_until) < now),
-    ))
+    session.exec(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < now - window,
+            or_(LoginThrottle.blocked_until.is_(None), col(LoginThrottle.blocked_until) < now),
+        )
+    )
     for k in keys:
         row = session.get(LoginThrottle, k.key)
         if row is None:
-            row = LoginThrottle(key=k.key, kind=k.kind, account=k.account, client_ip=k.client_ip,
-                                failures=0, last_failure_at=now)
+            row = LoginThrottle(key=k.key, kind=k.kind, account=k.account, client_ip=k.client_ip, failures=0, last_failure_at=now)
         elif now - row.last_failure_at > window:
             row.failures = 0
             row.blocked_until = None
@@ -127,6 +126,7 @@ def success_record(session: Session, *, keys: list[Key]) -> None:
 
 # --- The device cookie -------------------------------------------------------------------------------
 
+
 def device_new() -> str:
     return secrets.token_urlsafe(24)
 
@@ -145,6 +145,7 @@ def device_from_cookie(secret: str, raw: str | None, *, account: str) -> str | N
 
 
 # --- What admins see and clear -----------------------------------------------------------------------
+
 
 @dataclass
 class ThrottleRow:
@@ -166,9 +167,18 @@ class ThrottleRow:
 def throttles_active(session: Session, *, settings: Settings, now: datetime) -> list[ThrottleRow]:
     """Counters that hold someone back now or will at the next failure, the longest wait first."""
     window = timedelta(minutes=settings.login_window_minutes)
-    rows = session.exec(sa_select(LoginThrottle).where(or_(
-        col(LoginThrottle.blocked_until) > now, col(LoginThrottle.last_failure_at) >= now - window,
-    ))).scalars().all()
+    rows = (
+        session.exec(
+            sa_select(LoginThrottle).where(
+                or_(
+                    col(LoginThrottle.blocked_until) > now,
+                    col(LoginThrottle.last_failure_at) >= now - window,
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     found = []
     for row in rows:
         allowed = allowance(row.kind, settings)
@@ -176,12 +186,21 @@ def throttles_active(session: Session, *, settings: Settings, now: datetime) -> 
         in_window = now - row.last_failure_at <= window
         if blocked is None and not (in_window and row.failures >= allowed):
             continue
-        found.append(ThrottleRow(key=row.key, kind=row.kind, label=KIND_LABELS.get(row.kind, row.kind),
-                                 account=row.account, client_ip=row.client_ip, failures=row.failures,
-                                 allowed=allowed, last_failure_at=row.last_failure_at, blocked_until=blocked))
+        found.append(
+            ThrottleRow(
+                key=row.key,
+                kind=row.kind,
+                label=KIND_LABELS.get(row.kind, row.kind),
+                account=row.account,
+                client_ip=row.client_ip,
+                failures=row.failures,
+                allowed=allowed,
+                last_failure_at=row.last_failure_at,
+                blocked_until=blocked,
+            )
+        )
     far = datetime.max.replace(tzinfo=now.tzinfo)
-    found.sort(key=lambda r: (r.blocked_until is None, -(r.blocked_until or far).timestamp(),
-                              r.account or "", r.client_ip or ""))
+    found.sort(key=lambda r: (r.blocked_until is None, -(r.blocked_until or far).timestamp(), r.account or "", r.client_ip or ""))
     return found
 
 
@@ -194,9 +213,13 @@ def throttle_clear(session: Session, *, key: str, by: User, client_ip: str | Non
     row = session.get(LoginThrottle, key)
     if row is None:
         raise ThrottleNotFound(key)
-    audit_record(session, action="login.throttle_clear", actor=by, client_ip=client_ip,
-                 detail={"kind": row.kind, "account": row.account, "address": row.client_ip,
-                         "failures": row.failures})
+    audit_record(
+        session,
+        action="login.throttle_clear",
+        actor=by,
+        client_ip=client_ip,
+        detail={"kind": row.kind, "account": row.account, "address": row.client_ip, "failures": row.failures},
+    )
     session.delete(row)
     return row
 
@@ -207,9 +230,15 @@ def throttle_clear_account(session: Session, *, account: str, by: User, client_i
     if not rows:
         raise ThrottleNotFound(account)
     user_id = session.exec(sa_select(User.id).where(User.email == account)).scalars().first()
-    audit_record(session, action="login.throttle_clear", actor=by, client_ip=client_ip,
-                 target_type="user" if user_id else None, target_id=user_id,
-                 detail={"account": account, "counters": len(rows), "failures": sum(r.failures for r in rows)})
+    audit_record(
+        session,
+        action="login.throttle_clear",
+        actor=by,
+        client_ip=client_ip,
+        target_type="user" if user_id else None,
+        target_id=user_id,
+        detail={"account": account, "counters": len(rows), "failures": sum(r.failures for r in rows)},
+    )
     for row in rows:
         session.delete(row)
     return len(rows)

@@ -26,8 +26,10 @@ def demo(
             fail("the database already has users; `lms demo` only loads into an empty database.")
         summary = demo_load(session)
         session.commit()
-    typer.echo(f"Loaded demo data: {summary.users} people, {summary.org_units} organisation units, "
-               f"{summary.managers} managers, {summary.trainers} trainers, {summary.admins} admin.")
+    typer.echo(
+        f"Loaded demo data: {summary.users} people, {summary.org_units} organisation units, "
+        f"{summary.managers} managers, {summary.trainers} trainers, {summary.admins} admin."
+    )
     print_demo_accounts([email for email, _ in summary.accounts])
 
 

@@ -22,8 +22,10 @@ class Format(StrEnum):
 
 
 def _counts(counts: ImportCounts) -> str:
-    return (f"{counts.framework.code}: {counts.created} created, {counts.updated} updated, "
-            f"{counts.unchanged} unchanged (framework, levels, areas and competences).")
+    return (
+        f"{counts.framework.code}: {counts.created} created, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged (framework, levels, areas and competences)."
+    )
 
 
 @app.command()
@@ -39,8 +41,7 @@ def load() -> None:
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="A framework as JSON (the shape `export` writes) or CSV."),
-    format: Format | None = typer.Option(None, "--format", help="json or csv; by default from the file's "
-                                         "extension or content."),
+    format: Format | None = typer.Option(None, "--format", help="json or csv; by default from the file's extension or content."),
 ) -> None:
     """Import a framework, matched by code. A bad file is rejected whole, with every problem listed."""
     if not file.is_file():
@@ -66,8 +67,7 @@ def import_(
 def export(
     code: str = typer.Argument(..., help="The framework's code, for example DigComp."),
     format: Format = typer.Option(Format.JSON, "--format", help="json (the default) or csv."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard "
-                                       "output."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
 ) -> None:
     """Write a framework as JSON or CSV, in the shape `import` reads."""
     with database() as (settings, engine, session):

@@ -18,8 +18,9 @@ ERROR_SHOWN = 60
 
 def worker(
     once: bool = typer.Option(False, "--once", help="Run the jobs that are due now, then exit (for cron and tests)."),
-    poll: float = typer.Option(5.0, "--poll", min=0.1, metavar="SECONDS",
-                               help="How long to wait before looking again when no job is due."),
+    poll: float = typer.Option(
+        5.0, "--poll", min=0.1, metavar="SECONDS", help="How long to wait before looking again when no job is due."
+    ),
 ) -> None:
     """Run background jobs (quiz deadlines, report snapshots, ...) from the queue in the database.
 
@@ -53,8 +54,10 @@ def list_jobs(
         return
     typer.echo(f"{'ID':>7}  {'KIND':<24} {'STATE':<8} {'TRIES':>5}  {'RUN AFTER (UTC)':<19}  LAST ERROR")
     for job in jobs:
-        typer.echo(f"{job.id:>7}  {job.kind:<24} {job.state:<8} {f'{job.attempts}/{job.max_attempts}':>5}  "
-                   f"{job.run_after:%Y-%m-%d %H:%M:%S}  {_error_line(job.last_error)}".rstrip())
+        typer.echo(
+            f"{job.id:>7}  {job.kind:<24} {job.state:<8} {f'{job.attempts}/{job.max_attempts}':>5}  "
+            f"{job.run_after:%Y-%m-%d %H:%M:%S}  {_error_line(job.last_error)}".rstrip()
+        )
 
 
 @app.command()

@@ -16,9 +16,11 @@ def snapshot(
     period: str = typer.Option("", "--period", help="Month to file it under, as 2026-11 (default: this month)."),
     replace: bool = typer.Option(False, "--replace", help="Take it again if that month already has one."),
     from_evidence: bool = typer.Option(
-        False, "--from-evidence",
+        False,
+        "--from-evidence",
         help="Rebuild a past month from the evidence log (levels as they stood at its end; org units and job "
-             "profiles as they are today). Needs --period."),
+        "profiles as they are today). Needs --period.",
+    ),
 ) -> None:
     """Store today's competence figures for every org unit (the worker does this monthly by itself)."""
     if from_evidence and not period:

@@ -28,13 +28,14 @@ def _read_password(from_stdin: bool) -> str:
 def create(
     email: str = typer.Option(..., help="Sign-in email address."),
     name: str = typer.Option(..., help="Full name, as colleagues see it."),
-    role: list[str] = typer.Option([], "--role", help="trainer, manager or admin; repeat for several. "
-                                   "Everyone is an employee."),
-    org_unit: str | None = typer.Option(None, "--org-unit", help="Existing unit, by name or path "
-                                        "('Digital Directorate / Data Team')."),
+    role: list[str] = typer.Option([], "--role", help="trainer, manager or admin; repeat for several. Everyone is an employee."),
+    org_unit: str | None = typer.Option(
+        None, "--org-unit", help="Existing unit, by name or path ('Digital Directorate / Data Team')."
+    ),
     manager_email: str | None = typer.Option(None, "--manager-email", help="Email of the line manager."),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard "
-                                        "input instead of asking (for scripts)."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input instead of asking (for scripts)."
+    ),
 ) -> None:
     """Create a user with a password (asked twice, not echoed)."""
     with database() as (settings, engine, session):
@@ -55,8 +56,9 @@ def create(
         password = _read_password(password_stdin)
         roles = {r.strip().lower() for r in role} - {"employee"}
         try:
-            user = user_create(session, email=email, name=name, by=None, password=password,
-                               org_unit_id=unit_id, manager_id=manager_id, roles=roles)
+            user = user_create(
+                session, email=email, name=name, by=None, password=password, org_unit_id=unit_id, manager_id=manager_id, roles=roles
+            )
         except PeopleError as exc:
             fail(str(exc))
         session.commit()

@@ -28,10 +28,20 @@ class FrameworkSummary:
 
 
 def framework_summaries(session: Session) -> list[FrameworkSummary]:
-    areas = (select(func.count()).select_from(CompetenceArea)
-             .where(CompetenceArea.framework_id == Framework.id).correlate(Framework).scalar_subquery())
-    comps = (select(func.count()).select_from(Competence)
-             .where(Competence.framework_id == Framework.id).correlate(Framework).scalar_subquery())
+    areas = (
+        select(func.count())
+        .select_from(CompetenceArea)
+        .where(CompetenceArea.framework_id == Framework.id)
+        .correlate(Framework)
+        .scalar_subquery()
+    )
+    comps = (
+        select(func.count())
+        .select_from(Competence)
+        .where(Competence.framework_id == Framework.id)
+        .correlate(Framework)
+        .scalar_subquery()
+    )
     rows = session.exec(select(Framework, areas, comps).order_by(Framework.code)).all()
     return [FrameworkSummary(fw, a, c) for fw, a, c in rows]
 
@@ -76,8 +86,7 @@ def framework_trees(session: Session, framework_id: int | None = None) -> list[F
     labels: dict[int, dict[int, str]] = {}
     for lv in session.exec(level_stmt).all():
         labels.setdefault(lv.framework_id, {})[lv.level] = f"{lv.level} · {lv.band}" if lv.band else str(lv.level)
-    return [FrameworkTree(fw, by_framework.get(fw.id, []), labels.get(fw.id, {}))
-            for fw in session.exec(fw_stmt).all()]
+    return [FrameworkTree(fw, by_framework.get(fw.id, []), labels.get(fw.id, {})) for fw in session.exec(fw_stmt).all()]
 
 
 @dataclass
@@ -90,28 +99,46 @@ class ProfileSummary:
 def profiles_page(session: Session, page: int, per_page: int) -> Page:
     total = session.exec(select(func.count()).select_from(JobProfile)).one()
     page = clamp_page(page, total, per_page)
-    reqs = (select(func.count()).select_from(JobProfileRequirement)
-            .where(JobProfileRequirement.job_profile_id == JobProfile.id).correlate(JobProfile).scalar_subquery())
-    people = (select(func.count()).select_from(User)
-              .where(User.job_profile_id == JobProfile.id).correlate(JobProfile).scalar_subquery())
-    rows = session.exec(select(JobProfile, reqs, people).order_by(func.lower(JobProfile.name), JobProfile.id)
-                        .offset((page - 1) * per_page).limit(per_page)).all()
+    reqs = (
+        select(func.count())
+        .select_from(JobProfileRequirement)
+        .where(JobProfileRequirement.job_profile_id == JobProfile.id)
+        .correlate(JobProfile)
+        .scalar_subquery()
+    )
+    people = select(func.count()).select_from(User).where(User.job_profile_id == JobProfile.id).correlate(JobProfile).scalar_subquery()
+    rows = session.exec(
+        select(JobProfile, reqs, people)
+        .order_by(func.lower(JobProfile.name), JobProfile.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     return Page(items=[ProfileSummary(p, r, n) for p, r, n in rows], total=total, page=page, per_page=per_page)
 
 
 def required_levels(session: Session, profile_id: int) -> dict[int, int]:
-    return dict(session.exec(select(JobProfileRequirement.competence_id, JobProfileRequirement.level)
-                             .where(JobProfileRequirement.job_profile_id == profile_id)).all())
+    return dict(
+        session.exec(
+            select(JobProfileRequirement.competence_id, JobProfileRequirement.level).where(
+                JobProfileRequirement.job_profile_id == profile_id
+            )
+        ).all()
+    )
 
 
 def profile_options(session: Session) -> list[tuple[int, str]]:
-    return [(known(pid), name) for pid, name in session.exec(select(JobProfile.id, JobProfile.name)
-                                                      .order_by(func.lower(JobProfile.name))).all()]
+    return [
+        (known(pid), name)
+        for pid, name in session.exec(select(JobProfile.id, JobProfile.name).order_by(func.lower(JobProfile.name))).all()
+    ]
 
 
 def profile_names_of(session: Session, user_ids: list[int]) -> dict[int, str]:
     """user id -> job profile name, for a page of the users list (one query)."""
     if not user_ids:
         return {}
-    return dict(session.exec(select(User.id, JobProfile.name).join(JobProfile, JobProfile.id == User.job_profile_id)
-                             .where(User.id.in_(user_ids))).all())
+    return dict(
+        session.exec(
+            select(User.id, JobProfile.name).join(JobProfile, JobProfile.id == User.job_profile_id).where(User.id.in_(user_ids))
+        ).all()
+    )

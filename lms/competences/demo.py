@@ -21,18 +21,30 @@ from lms.people.models import User
 VALIDITY_MONTHS = {"4.1": 12, "4.2": 24, "2.6": 24}
 
 PROFILES = {
-    "Caseworker": ("Handles cases and personal data for the public, mostly in line-of-business systems.",
-                   {"1.1": 3, "2.1": 3, "2.2": 3, "3.1": 2, "4.1": 3, "4.2": 4}),
-    "Policy adviser": ("Researches, analyses and writes policy; works with evidence and shared documents.",
-                       {"1.1": 4, "1.2": 4, "1.3": 3, "2.2": 3, "2.4": 3, "4.2": 3}),
-    "Data analyst": ("Collects, cleans and analyses data; publishes statistics and dashboards.",
-                     {"1.1": 4, "1.2": 5, "1.3": 5, "3.4": 3, "4.2": 4, "5.3": 3}),
-    "Team leader": ("Leads a team; responsible for how it works with data, tools and the public.",
-                    {"2.1": 4, "2.4": 4, "2.5": 3, "4.1": 3, "4.2": 4, "5.4": 4}),
-    "Service designer": ("Designs public services around users' needs, online and offline.",
-                         {"1.2": 3, "2.3": 4, "2.5": 4, "3.1": 5, "3.2": 4, "5.3": 4}),
-    "Digital specialist": ("Builds and runs the department's digital services and infrastructure.",
-                           {"2.2": 4, "3.4": 5, "4.1": 5, "4.2": 4, "5.1": 5, "5.2": 4}),
+    "Caseworker": (
+        "Handles cases and personal data for the public, mostly in line-of-business systems.",
+        {"1.1": 3, "2.1": 3, "2.2": 3, "3.1": 2, "4.1": 3, "4.2": 4},
+    ),
+    "Policy adviser": (
+        "Researches, analyses and writes policy; works with evidence and shared documents.",
+        {"1.1": 4, "1.2": 4, "1.3": 3, "2.2": 3, "2.4": 3, "4.2": 3},
+    ),
+    "Data analyst": (
+        "Collects, cleans and analyses data; publishes statistics and dashboards.",
+        {"1.1": 4, "1.2": 5, "1.3": 5, "3.4": 3, "4.2": 4, "5.3": 3},
+    ),
+    "Team leader": (
+        "Leads a team; responsible for how it works with data, tools and the public.",
+        {"2.1": 4, "2.4": 4, "2.5": 3, "4.1": 3, "4.2": 4, "5.4": 4},
+    ),
+    "Service designer": (
+        "Designs public services around users' needs, online and offline.",
+        {"1.2": 3, "2.3": 4, "2.5": 4, "3.1": 5, "3.2": 4, "5.3": 4},
+    ),
+    "Digital specialist": (
+        "Builds and runs the department's digital services and infrastructure.",
+        {"2.2": 4, "3.4": 5, "4.1": 5, "4.2": 4, "5.1": 5, "5.2": 4},
+    ),
 }
 TEAM_PROFILES = {
     "Service Design": "Service designer",
@@ -60,8 +72,9 @@ def competences_demo_load(session: Session, people: list[tuple[User, str, bool]]
         profile = JobProfile(name=name, description=description)
         session.add(profile)
         session.flush()
-        session.add_all(JobProfileRequirement(job_profile_id=profile.id, competence_id=comps[c].id, level=lv)
-                        for c, lv in levels.items())
+        session.add_all(
+            JobProfileRequirement(job_profile_id=profile.id, competence_id=comps[c].id, level=lv) for c, lv in levels.items()
+        )
         profiles[name] = (profile, levels)
 
     rng = random.Random(seed)
@@ -82,8 +95,7 @@ def competences_demo_load(session: Session, people: list[tuple[User, str, bool]]
     return len(evidence)
 
 
-def _evidence_for(rng: random.Random, user: User, comp: Competence, required: int,
-                  now: datetime) -> list[Evidence]:
+def _evidence_for(rng: random.Random, user: User, comp: Competence, required: int, now: datetime) -> list[Evidence]:
     out = []
     # Where people really are: mostly near the requirement, some well below.
     true_level = max(0, min(8, required + rng.choice([-3, -2, -1, -1, 0, 0, 0, 1, 1])))
@@ -93,15 +105,24 @@ def _evidence_for(rng: random.Random, user: User, comp: Competence, required: in
         expires = None
         if comp.evidence_valid_months and source != EvidenceSource.SELF:
             expires = add_months(at, comp.evidence_valid_months)
-        out.append(Evidence(user_id=user.id, competence_id=comp.id, level=max(0, min(8, level)), source=source,
-                            recorded_at=at, expires_at=expires, note=note, recorded_by_id=by,
-                            reference="demo" if source == EvidenceSource.IMPORT else ""))
+        out.append(
+            Evidence(
+                user_id=user.id,
+                competence_id=comp.id,
+                level=max(0, min(8, level)),
+                source=source,
+                recorded_at=at,
+                expires_at=expires,
+                note=note,
+                recorded_by_id=by,
+                reference="demo" if source == EvidenceSource.IMPORT else "",
+            )
+        )
 
     if rng.random() < 0.45:
         add(EvidenceSource.IMPORT, true_level, rng.randint(60, 600), "Carried over from the previous training record.")
     if rng.random() < 0.4 and user.manager_id:
-        add(EvidenceSource.MANAGER, true_level, rng.randint(5, 300), "Observed in day-to-day work.",
-            by=user.manager_id)
+        add(EvidenceSource.MANAGER, true_level, rng.randint(5, 300), "Observed in day-to-day work.", by=user.manager_id)
     if rng.random() < 0.7:
         # People tend to rate themselves a little higher than they are verified.
         add(EvidenceSource.SELF, true_level + rng.choice([0, 0, 1, 1, 2, -1]), rng.randint(1, 120), by=user.id)

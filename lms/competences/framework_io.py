@@ -22,8 +22,7 @@ from lms.competences.models import MAX_LEVEL, Competence, CompetenceArea, Framew
 from lms.web.params import MAX_DIGITS, MAX_ID, parse_int
 
 MAX_BYTES = 5 * 1024 * 1024
-CSV_COLUMNS = ["kind", "code", "name", "summary", "area", "band", "evidence_valid_months", "version",
-               "publisher", "licence"]
+CSV_COLUMNS = ["kind", "code", "name", "summary", "area", "band", "evidence_valid_months", "version", "publisher", "licence"]
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 
 M = TypeVar("M", bound=SQLModel)
@@ -102,8 +101,7 @@ def _validate_json(text: str) -> dict:
 
 
 # Longest text each field may hold (the column sizes); versions may also be written as numbers.
-_TEXT_LIMITS = {"code": 64, "name": 300, "version": 32, "publisher": 300, "licence": 500, "band": 64,
-                "summary": 20_000}
+_TEXT_LIMITS = {"code": 64, "name": 300, "version": 32, "publisher": 300, "licence": 500, "band": 64, "summary": 20_000}
 
 
 def _check_text(obj: dict, keys: Iterable[str], path: str, errors: list[str]) -> None:
@@ -208,8 +206,7 @@ def _parse_csv(text: str) -> dict:
         raise FrameworkFileError([f"line 1: the header cannot be read ({exc})."]) from None
     missing = {"kind", "code", "name"} - set(fieldnames or [])
     if missing:
-        raise FrameworkFileError([f"line 1: missing column(s) {', '.join(sorted(missing))}; expected "
-                                  f"{', '.join(CSV_COLUMNS)}."])
+        raise FrameworkFileError([f"line 1: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(CSV_COLUMNS)}."])
     errors: list[str] = []
     doc: dict = {"levels": [], "areas": []}
     areas: dict[str, dict] = {}
@@ -225,13 +222,17 @@ def _parse_csv(text: str) -> dict:
         if kind == "framework":
             framework_rows += 1
             line_of["framework"] = line
-            doc.update(code=row["code"], name=row["name"], version=row.get("version", ""),
-                       publisher=row.get("publisher", ""), licence=row.get("licence", ""))
+            doc.update(
+                code=row["code"],
+                name=row["name"],
+                version=row.get("version", ""),
+                publisher=row.get("publisher", ""),
+                licence=row.get("licence", ""),
+            )
         elif kind == "level":
             level = parse_int(row["code"], 1, MAX_LEVEL)
             if level is None:
-                errors.append(f"line {line}: level code must be a number from 1 to {MAX_LEVEL}, "
-                              f"not '{row['code'][:40]}'.")
+                errors.append(f"line {line}: level code must be a number from 1 to {MAX_LEVEL}, not '{row['code'][:40]}'.")
                 continue
             line_of[f"levels[{len(doc['levels'])}]"] = line
             doc["levels"].append({"level": level, "band": row.get("band", ""), "summary": row.get("summary", "")})
@@ -244,12 +245,21 @@ def _parse_csv(text: str) -> dict:
         elif kind == "competence":
             owner = areas.get(row.get("area", ""))
             if owner is None:
-                errors.append(f"line {line}: competence {row['code']} names area '{row.get('area', '')}', "
-                              "which is not defined above it.")
+                errors.append(
+                    f"line {line}: competence {row['code']} names area '{row.get('area', '')}', which is not defined above it."
+                )
                 continue
             months = _months(row.get("evidence_valid_months"), f"line {line}", errors)
-            owner["competences"].append({"code": row["code"], "name": row["name"], "summary": row.get("summary", ""),
-                                        "evidence_valid_months": months, "_line": line, "_months_error": True})
+            owner["competences"].append(
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "summary": row.get("summary", ""),
+                    "evidence_valid_months": months,
+                    "_line": line,
+                    "_months_error": True,
+                }
+            )
         else:
             errors.append(f"line {line}: kind must be framework, level, area or competence, not '{kind}'.")
     if framework_rows != 1:
@@ -283,41 +293,78 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
         session.flush()
         return row
 
-    fw = upsert(Framework, {"code": doc["code"]}, {
-        "name": doc["name"], "version": str(doc.get("version") or ""), "publisher": doc.get("publisher") or "",
-        "licence": doc.get("licence") or ""})
+    fw = upsert(
+        Framework,
+        {"code": doc["code"]},
+        {
+            "name": doc["name"],
+            "version": str(doc.get("version") or ""),
+            "publisher": doc.get("publisher") or "",
+            "licence": doc.get("licence") or "",
+        },
+    )
     counts.framework = fw
     for lv in doc.get("levels") or []:
-        upsert(ProficiencyLevel, {"framework_id": fw.id, "level": lv["level"]},
-               {"band": lv.get("band") or "", "summary": lv.get("summary") or ""})
+        upsert(
+            ProficiencyLevel,
+            {"framework_id": fw.id, "level": lv["level"]},
+            {"band": lv.get("band") or "", "summary": lv.get("summary") or ""},
+        )
     for a_pos, area in enumerate(doc["areas"]):
-        area_row = upsert(CompetenceArea, {"framework_id": fw.id, "code": area["code"]},
-                          {"name": area["name"], "position": a_pos})
+        area_row = upsert(CompetenceArea, {"framework_id": fw.id, "code": area["code"]}, {"name": area["name"], "position": a_pos})
         for c_pos, comp in enumerate(area.get("competences") or []):
-            upsert(Competence, {"framework_id": fw.id, "code": comp["code"]}, {
-                "area_id": area_row.id, "name": comp["name"], "description": comp.get("summary") or "",
-                "position": c_pos, "evidence_valid_months": comp.get("evidence_valid_months")})
+            upsert(
+                Competence,
+                {"framework_id": fw.id, "code": comp["code"]},
+                {
+                    "area_id": area_row.id,
+                    "name": comp["name"],
+                    "description": comp.get("summary") or "",
+                    "position": c_pos,
+                    "evidence_valid_months": comp.get("evidence_valid_months"),
+                },
+            )
     return counts
 
 
 def framework_document(session: Session, framework: Framework) -> dict:
-    levels = session.exec(select(ProficiencyLevel).where(ProficiencyLevel.framework_id == framework.id)
-                          .order_by(ProficiencyLevel.level)).all()
-    areas = session.exec(select(CompetenceArea).where(CompetenceArea.framework_id == framework.id)
-                         .order_by(CompetenceArea.position, CompetenceArea.code)).all()
-    comps = session.exec(select(Competence).where(Competence.framework_id == framework.id)
-                         .order_by(Competence.position, Competence.code)).all()
+    levels = session.exec(
+        select(ProficiencyLevel).where(ProficiencyLevel.framework_id == framework.id).order_by(ProficiencyLevel.level)
+    ).all()
+    areas = session.exec(
+        select(CompetenceArea)
+        .where(CompetenceArea.framework_id == framework.id)
+        .order_by(CompetenceArea.position, CompetenceArea.code)
+    ).all()
+    comps = session.exec(
+        select(Competence).where(Competence.framework_id == framework.id).order_by(Competence.position, Competence.code)
+    ).all()
     by_area: dict[int, list[Competence]] = {}
     for c in comps:
         by_area.setdefault(c.area_id, []).append(c)
     return {
-        "code": framework.code, "name": framework.name, "version": framework.version,
-        "publisher": framework.publisher, "licence": framework.licence,
+        "code": framework.code,
+        "name": framework.name,
+        "version": framework.version,
+        "publisher": framework.publisher,
+        "licence": framework.licence,
         "levels": [{"level": lv.level, "band": lv.band, "summary": lv.summary} for lv in levels],
-        "areas": [{"code": a.code, "name": a.name, "competences": [
-            {"code": c.code, "name": c.name, "summary": c.description,
-             **({"evidence_valid_months": c.evidence_valid_months} if c.evidence_valid_months else {})}
-            for c in by_area.get(a.id, [])]} for a in areas],
+        "areas": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "competences": [
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "summary": c.description,
+                        **({"evidence_valid_months": c.evidence_valid_months} if c.evidence_valid_months else {}),
+                    }
+                    for c in by_area.get(a.id, [])
+                ],
+            }
+            for a in areas
+        ],
     }
 
 
@@ -330,13 +377,29 @@ def export_csv(session: Session, framework: Framework) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerow({"kind": "framework", "code": doc["code"], "name": doc["name"], "version": doc["version"],
-                     "publisher": doc["publisher"], "licence": doc["licence"]})
+    writer.writerow(
+        {
+            "kind": "framework",
+            "code": doc["code"],
+            "name": doc["name"],
+            "version": doc["version"],
+            "publisher": doc["publisher"],
+            "licence": doc["licence"],
+        }
+    )
     for lv in doc["levels"]:
         writer.writerow({"kind": "level", "code": lv["level"], "band": lv["band"], "summary": lv["summary"]})
     for area in doc["areas"]:
         writer.writerow({"kind": "area", "code": area["code"], "name": area["name"]})
         for c in area["competences"]:
-            writer.writerow({"kind": "competence", "code": c["code"], "name": c["name"], "summary": c["summary"],
-                             "area": area["code"], "evidence_valid_months": c.get("evidence_valid_months") or ""})
+            writer.writerow(
+                {
+                    "kind": "competence",
+                    "code": c["code"],
+                    "name": c["name"],
+                    "summary": c["summary"],
+                    "area": area["code"],
+                    "evidence_valid_months": c.get("evidence_valid_months") or "",
+                }
+            )
     return out.getvalue()

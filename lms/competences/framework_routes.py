@@ -35,17 +35,25 @@ FORMAT_CHOICES = [("auto", "Work it out from the file"), ("json", "JSON"), ("csv
 
 
 def _counts_text(counts: ImportCounts) -> str:
-    return (f"{counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged "
-            "(framework, levels, areas and competences).")
+    return (
+        f"{counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged (framework, levels, areas and competences)."
+    )
 
 
 def _list_page(request: Request, db: Session, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("fmt", "auto")
-    return render(request, "competences/frameworks.html", {
-        "frameworks": framework_summaries(db), "digcomp_loaded": digcomp_loaded(db),
-        "format_choices": FORMAT_CHOICES, **context,
-    }, status_code=status_code)
+    return render(
+        request,
+        "competences/frameworks.html",
+        {
+            "frameworks": framework_summaries(db),
+            "digcomp_loaded": digcomp_loaded(db),
+            "format_choices": FORMAT_CHOICES,
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("")
@@ -64,7 +72,9 @@ def frameworks_load_digcomp(request: Request, db: DbSession, user: AdminUser) ->
 @router.post("/import")
 @body_limit(MAX_BYTES)
 def frameworks_import(
-    request: Request, db: DbSession, user: AdminUser,
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
     file: Annotated[UploadFile | None, File()] = None,
     fmt: Annotated[str, Form(max_length=10)] = "auto",
 ) -> Response:
@@ -76,13 +86,18 @@ def frameworks_import(
         return _list_page(request, db, 422, fmt=fmt, errors={"file": "Choose a JSON or CSV file to upload."})
     chosen = detect_format(filename, data) if fmt == "auto" else fmt
     try:
-        counts = framework_file_import(db, data=data, fmt=chosen, by=user, source=filename,
-                                       client_ip=client_ip(request))
+        counts = framework_file_import(db, data=data, fmt=chosen, by=user, source=filename, client_ip=client_ip(request))
     except FrameworkFileError as exc:
         db.rollback()
-        return _list_page(request, db, 422, fmt=fmt, filename=filename, problems=exc.errors,
-                          errors={"file": f"{filename} was rejected: {len(exc.errors)} problem(s) found. "
-                                          "Nothing was imported."})
+        return _list_page(
+            request,
+            db,
+            422,
+            fmt=fmt,
+            filename=filename,
+            problems=exc.errors,
+            errors={"file": f"{filename} was rejected: {len(exc.errors)} problem(s) found. Nothing was imported."},
+        )
     db.commit()
     flash(request, f"{filename} was imported ({chosen.upper()}): {_counts_text(counts)}")
     return redirect(request, f"/admin/frameworks/{counts.framework.id}")
@@ -97,8 +112,7 @@ def _framework(db: Session, framework_id: int) -> Framework:
 
 def _download(framework: Framework, body: str, ext: str, media_type: str) -> Response:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{framework.code}-{framework.version}".strip("-")) or "framework"
-    return Response(body, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.{ext}"'})
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{stem}.{ext}"'})
 
 
 @router.get("/{framework_id:id}/export.json")
@@ -127,7 +141,11 @@ def framework_detail(request: Request, db: DbSession, user: AdminUser, framework
 
 @router.post("/{framework_id:id}/competences/{competence_id:id}/validity")
 def competence_validity(
-    request: Request, db: DbSession, user: AdminUser, framework_id: Id, competence_id: Id,
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    framework_id: Id,
+    competence_id: Id,
     evidence_valid_months: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     framework = _framework(db, framework_id)
@@ -136,14 +154,19 @@ def competence_validity(
         raise HTTPException(status_code=404, detail="We could not find that competence in this framework.")
     try:
         months = parse_months(evidence_valid_months)
-        changed = competence_set_validity(db, competence=competence, months=months, by=user,
-                                          client_ip=client_ip(request))
+        changed = competence_set_validity(db, competence=competence, months=months, by=user, client_ip=client_ip(request))
         db.commit()
     except CompetenceError as exc:
         db.rollback()
         field = f"months-{competence.id}"
-        return _detail_page(request, db, framework, 422, errors={field: f"{competence.code} {competence.name}: {exc}"},
-                            values={competence.id: evidence_valid_months})
+        return _detail_page(
+            request,
+            db,
+            framework,
+            422,
+            errors={field: f"{competence.code} {competence.name}: {exc}"},
+            values={competence.id: evidence_valid_months},
+        )
     if changed:
         period = f"stays valid for {months} month{'s' if months != 1 else ''}" if months else "never expires"
         flash(request, f"New evidence for {competence.code} {competence.name} {period}.")

@@ -33,7 +33,13 @@ def detect_format(filename: str | None, data: bytes) -> str:
 
 
 def framework_file_import(
-    session: Session, *, data: bytes, fmt: str, by: User | None, source: str = "", client_ip: str | None = None,
+    session: Session,
+    *,
+    data: bytes,
+    fmt: str,
+    by: User | None,
+    source: str = "",
+    client_ip: str | None = None,
 ) -> ImportCounts:
     """Validate the whole file (FrameworkFileError lists every problem), then import it."""
     counts = framework_import(session, doc=parse(data, fmt))
@@ -54,8 +60,11 @@ def digcomp_load(session: Session, *, by: User | None = None, client_ip: str | N
     doc = parse(DIGCOMP_PATH.read_bytes(), "json")
     framework = session.exec(select(Framework).where(Framework.code == doc["code"])).first()
     if framework is not None:
-        months = dict(session.exec(select(Competence.code, Competence.evidence_valid_months)
-                                   .where(Competence.framework_id == framework.id)).all())
+        months = dict(
+            session.exec(
+                select(Competence.code, Competence.evidence_valid_months).where(Competence.framework_id == framework.id)
+            ).all()
+        )
         for area in doc["areas"]:
             for comp in area.get("competences") or []:
                 if comp.get("evidence_valid_months") is None:
@@ -65,14 +74,24 @@ def digcomp_load(session: Session, *, by: User | None = None, client_ip: str | N
     return counts
 
 
-def _audit_import(session: Session, counts: ImportCounts, *, by: User | None, source: str,
-                  client_ip: str | None) -> None:
+def _audit_import(session: Session, counts: ImportCounts, *, by: User | None, source: str, client_ip: str | None) -> None:
     # The log records changes; re-importing an identical file is not one.
     if counts.created or counts.updated:
-        audit_record(session, action="framework.import", actor=by, target_type="framework",
-                     target_id=counts.framework.id, client_ip=client_ip,
-                     detail={"code": counts.framework.code, "source": source, "created": counts.created,
-                             "updated": counts.updated, "unchanged": counts.unchanged})
+        audit_record(
+            session,
+            action="framework.import",
+            actor=by,
+            target_type="framework",
+            target_id=counts.framework.id,
+            client_ip=client_ip,
+            detail={
+                "code": counts.framework.code,
+                "source": source,
+                "created": counts.created,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged,
+            },
+        )
 
 
 def parse_months(raw: str) -> int | None:
@@ -82,29 +101,49 @@ def parse_months(raw: str) -> int | None:
         return None
     months = parse_int(raw, 1, MAX_VALID_MONTHS)
     if months is None:
-        raise CompetenceError(f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}, or leave it blank "
-                              "if evidence never expires.", "evidence_valid_months")
+        raise CompetenceError(
+            f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}, or leave it blank if evidence never expires.",
+            "evidence_valid_months",
+        )
     return months
 
 
 def competence_set_validity(
-    session: Session, *, competence: Competence, months: int | None, by: User | None, client_ip: str | None = None,
+    session: Session,
+    *,
+    competence: Competence,
+    months: int | None,
+    by: User | None,
+    client_ip: str | None = None,
 ) -> bool:
     """Set how long new evidence stays valid. Evidence already recorded keeps its expiry (it is
     append-only). Returns whether anything changed."""
     if months is not None and not 1 <= months <= MAX_VALID_MONTHS:
-        raise CompetenceError(f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}.",
-                              "evidence_valid_months")
+        raise CompetenceError(f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}.", "evidence_valid_months")
     before = competence.evidence_valid_months
     if before == months:
         return False
     competence.evidence_valid_months = months
     session.add(competence)
-    audit_record(session, action="competence.validity", actor=by, target_type="competence",
-                 target_id=competence.id, client_ip=client_ip,
-                 detail={"code": competence.code, "from": before, "to": months})
+    audit_record(
+        session,
+        action="competence.validity",
+        actor=by,
+        target_type="competence",
+        target_id=competence.id,
+        client_ip=client_ip,
+        detail={"code": competence.code, "from": before, "to": months},
+    )
     return True
 
 
-__all__ = ["FrameworkFileError", "DIGCOMP_CODE", "competence_set_validity", "detect_format", "digcomp_load",
-           "digcomp_loaded", "framework_file_import", "parse_months"]
+__all__ = [
+    "FrameworkFileError",
+    "DIGCOMP_CODE",
+    "competence_set_validity",
+    "detect_format",
+    "digcomp_load",
+    "digcomp_loaded",
+    "framework_file_import",
+    "parse_months",
+]

@@ -88,9 +88,7 @@ class JobProfileRequirement(SQLModel, table=True):
     __tablename__ = "job_profile_requirement"
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 8", name="level_range"),)
 
-    job_profile_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("job_profile.id", ondelete="CASCADE"), primary_key=True)
-    )
+    job_profile_id: int = Field(sa_column=Column(Integer, ForeignKey("job_profile.id", ondelete="CASCADE"), primary_key=True))
     competence_id: int = Field(
         sa_column=Column(Integer, ForeignKey("competence.id", ondelete="CASCADE"), primary_key=True, index=True)
     )
@@ -112,8 +110,7 @@ class Evidence(SQLModel, table=True):
     level: int
     source: str = Field(sa_column=Column(String(16), nullable=False))
     reference: str = Field(default="", max_length=200)
-    recorded_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True,
-                                                                    ondelete="SET NULL", index=False))
+    recorded_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     recorded_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
@@ -124,9 +121,7 @@ class CompetenceStatus(SQLModel, table=True):
 
     __tablename__ = "competence_status"
 
-    user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    )
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True))
     competence_id: int = Field(
         sa_column=Column(Integer, ForeignKey("competence.id", ondelete="CASCADE"), primary_key=True, index=True)
     )

@@ -36,30 +36,42 @@ LEVEL_PREFIX = "level-"
 def _list_page(request: Request, db: Session, page: int = 1, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("form", {"name": "", "description": ""})
-    return render(request, "competences/job_profiles.html", {
-        "result": profiles_page(db, page, page_size(request, SHORT_ROWS)),
-        "page_url": lambda n: url_with("/admin/job-profiles", {}, page=n), **context,
-    }, status_code=status_code)
+    return render(
+        request,
+        "competences/job_profiles.html",
+        {
+            "result": profiles_page(db, page, page_size(request, SHORT_ROWS)),
+            "page_url": lambda n: url_with("/admin/job-profiles", {}, page=n),
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("")
 def job_profiles_list(
-    request: Request, db: DbSession, user: AdminUser, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     return _list_page(request, db, page)
 
 
 @router.post("")
 def job_profiles_create(
-    request: Request, db: DbSession, user: AdminUser, name: Name = "", description: Description = "",
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    name: Name = "",
+    description: Description = "",
 ) -> Response:
     try:
         profile = job_profile_create(db, name=name, description=description, by=user, client_ip=client_ip(request))
         db.commit()
     except CompetenceError as exc:
         db.rollback()
-        return _list_page(request, db, status_code=422, errors=field_errors(exc),
-                          form={"name": name, "description": description})
+        return _list_page(request, db, status_code=422, errors=field_errors(exc), form={"name": name, "description": description})
     flash(request, f"The job profile {profile.name} has been created. Now set the levels it requires.")
     return redirect(request, f"/admin/job-profiles/{profile.id}")
 
@@ -77,10 +89,18 @@ def _detail_page(request: Request, db: Session, profile: JobProfile, status_code
     context.setdefault("delete_errors", {})
     context.setdefault("form", {"name": profile.name, "description": profile.description})
     context.setdefault("levels", required_levels(db, profile.id))
-    return render(request, "competences/job_profile_detail.html", {
-        "profile": profile, "trees": framework_trees(db), "holders": job_profile_holders(db, profile.id),
-        "max_level": MAX_LEVEL, **context,
-    }, status_code=status_code)
+    return render(
+        request,
+        "competences/job_profile_detail.html",
+        {
+            "profile": profile,
+            "trees": framework_trees(db),
+            "holders": job_profile_holders(db, profile.id),
+            "max_level": MAX_LEVEL,
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/{profile_id:id}")
@@ -90,19 +110,21 @@ def job_profile_detail(request: Request, db: DbSession, user: AdminUser, profile
 
 @router.post("/{profile_id:id}")
 def job_profile_edit(
-    request: Request, db: DbSession, user: AdminUser, profile_id: Id, name: Name = "",
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    profile_id: Id,
+    name: Name = "",
     description: Description = "",
 ) -> Response:
     profile = _profile(db, profile_id)
     try:
-        job_profile_update(db, profile=profile, name=name, description=description, by=user,
-                           client_ip=client_ip(request))
+        job_profile_update(db, profile=profile, name=name, description=description, by=user, client_ip=client_ip(request))
         db.commit()
     except CompetenceError as exc:
         db.rollback()
         db.refresh(profile)
-        return _detail_page(request, db, profile, 422, errors=field_errors(exc),
-                            form={"name": name, "description": description})
+        return _detail_page(request, db, profile, 422, errors=field_errors(exc), form={"name": name, "description": description})
     flash(request, f"The details of {profile.name} have been saved.")
     return redirect(request, f"/admin/job-profiles/{profile.id}")
 
@@ -134,7 +156,10 @@ def parse_grid(fields: list[tuple[str, str]]) -> tuple[dict[int, int], dict[str,
 
 @router.post("/{profile_id:id}/requirements")
 def job_profile_requirements(
-    request: Request, db: DbSession, user: AdminUser, profile_id: Id,
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    profile_id: Id,
     fields: Annotated[list[tuple[str, str]], Depends(grid_fields)],
 ) -> Response:
     profile = _profile(db, profile_id)
@@ -155,8 +180,12 @@ def job_profile_requirements(
         # Show what was sent, so a slip in one row does not undo the others.
         shown = {**required_levels(db, profile.id), **levels}
         return _detail_page(request, db, profile, 422, grid_errors=errors, levels=shown)
-    flash(request, f"Required levels for {profile.name} saved: {changed} change{'s' if changed != 1 else ''}."
-          if changed else f"No levels changed for {profile.name}.")
+    flash(
+        request,
+        f"Required levels for {profile.name} saved: {changed} change{'s' if changed != 1 else ''}."
+        if changed
+        else f"No levels changed for {profile.name}.",
+    )
     return redirect(request, f"/admin/job-profiles/{profile.id}")
 
 

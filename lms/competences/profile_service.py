@@ -37,19 +37,36 @@ def job_profile_by_name(session: Session, name: str) -> JobProfile | None:
 
 
 def job_profile_create(
-    session: Session, *, name: str, description: str = "", by: User | None, client_ip: str | None = None,
+    session: Session,
+    *,
+    name: str,
+    description: str = "",
+    by: User | None,
+    client_ip: str | None = None,
 ) -> JobProfile:
     name, description = _clean(session, name, description)
     profile = JobProfile(name=name, description=description)
     session.add(profile)
     session.flush()
-    audit_record(session, action="job_profile.create", actor=by, target_type="job_profile", target_id=profile.id,
-                 client_ip=client_ip, detail={"name": name})
+    audit_record(
+        session,
+        action="job_profile.create",
+        actor=by,
+        target_type="job_profile",
+        target_id=profile.id,
+        client_ip=client_ip,
+        detail={"name": name},
+    )
     return profile
 
 
 def job_profile_update(
-    session: Session, *, profile: JobProfile, name: str, description: str, by: User | None,
+    session: Session,
+    *,
+    profile: JobProfile,
+    name: str,
+    description: str,
+    by: User | None,
     client_ip: str | None = None,
 ) -> None:
     name, description = _clean(session, name, description, profile_id=profile.id)
@@ -58,8 +75,15 @@ def job_profile_update(
         setattr(profile, key, value)
     session.add(profile)
     if changes:
-        audit_record(session, action="job_profile.update", actor=by, target_type="job_profile",
-                     target_id=profile.id, client_ip=client_ip, detail=changes)
+        audit_record(
+            session,
+            action="job_profile.update",
+            actor=by,
+            target_type="job_profile",
+            target_id=profile.id,
+            client_ip=client_ip,
+            detail=changes,
+        )
 
 
 def job_profile_holders(session: Session, profile_id: int) -> int:
@@ -71,29 +95,45 @@ def job_profile_delete(session: Session, *, profile: JobProfile, by: User | None
     holders = job_profile_holders(session, profile.id)
     if holders:
         people = "1 person has" if holders == 1 else f"{holders} people have"
-        raise CompetenceError(f"{profile.name} cannot be deleted: {people} this job profile. Give them another "
-                              "profile (or none) on their user page or by CSV import first.", "form")
-    audit_record(session, action="job_profile.delete", actor=by, target_type="job_profile", target_id=profile.id,
-                 client_ip=client_ip, detail={"name": profile.name})
+        raise CompetenceError(
+            f"{profile.name} cannot be deleted: {people} this job profile. Give them another "
+            "profile (or none) on their user page or by CSV import first.",
+            "form",
+        )
+    audit_record(
+        session,
+        action="job_profile.delete",
+        actor=by,
+        target_type="job_profile",
+        target_id=profile.id,
+        client_ip=client_ip,
+        detail={"name": profile.name},
+    )
     session.exec(delete(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == profile.id))
     session.delete(profile)
 
 
 def requirements_set(
-    session: Session, *, profile: JobProfile, levels: dict[int, int], by: User | None, client_ip: str | None = None,
+    session: Session,
+    *,
+    profile: JobProfile,
+    levels: dict[int, int],
+    by: User | None,
+    client_ip: str | None = None,
 ) -> int:
     """Set required levels by competence id; level 0 removes the requirement. Competences not
     named keep their level. Returns how many requirements changed."""
     bad = sorted(cid for cid, level in levels.items() if not 0 <= level <= MAX_LEVEL)
     if bad:
         raise CompetenceError(f"Required levels must be from 0 to {MAX_LEVEL}.", "form")
-    codes = dict(session.exec(select(Competence.id, Competence.code).where(Competence.id.in_(list(levels)))).all()) \
-        if levels else {}
+    codes = dict(session.exec(select(Competence.id, Competence.code).where(Competence.id.in_(list(levels)))).all()) if levels else {}
     unknown = sorted(set(levels) - set(codes))
     if unknown:
         raise CompetenceError(f"Unknown competence id(s): {', '.join(map(str, unknown))}.", "form")
-    current = {r.competence_id: r for r in session.exec(
-        select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == profile.id)).all()}
+    current = {
+        r.competence_id: r
+        for r in session.exec(select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == profile.id)).all()
+    }
     changes: dict[str, list[int]] = {}
     for cid, level in levels.items():
         row = current.get(cid)
@@ -109,13 +149,25 @@ def requirements_set(
             row.level = level
             session.add(row)
     if changes:
-        audit_record(session, action="job_profile.requirements", actor=by, target_type="job_profile",
-                     target_id=profile.id, client_ip=client_ip, detail=changes)
+        audit_record(
+            session,
+            action="job_profile.requirements",
+            actor=by,
+            target_type="job_profile",
+            target_id=profile.id,
+            client_ip=client_ip,
+            detail=changes,
+        )
     return len(changes)
 
 
 def user_job_profile_set(
-    session: Session, *, user: User, job_profile_id: int | None, by: User | None, client_ip: str | None = None,
+    session: Session,
+    *,
+    user: User,
+    job_profile_id: int | None,
+    by: User | None,
+    client_ip: str | None = None,
 ) -> bool:
     """Give a person a job profile (None: no profile). Returns whether it changed."""
     profile = session.get(JobProfile, job_profile_id) if job_profile_id is not None else None
@@ -126,9 +178,15 @@ def user_job_profile_set(
     before = session.get(JobProfile, user.job_profile_id) if user.job_profile_id else None
     user.job_profile_id = job_profile_id
     session.add(user)
-    audit_record(session, action="user.job_profile", actor=by, target_type="user", target_id=user.id,
-                 client_ip=client_ip, detail={"from": before.name if before else None,
-                                              "to": profile.name if profile else None})
+    audit_record(
+        session,
+        action="user.job_profile",
+        actor=by,
+        target_type="user",
+        target_id=user.id,
+        client_ip=client_ip,
+        detail={"from": before.name if before else None, "to": profile.name if profile else None},
+    )
     session.flush()
     users_changed(session, [known(user.id)])
     return True

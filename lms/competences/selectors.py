@@ -61,22 +61,30 @@ def skill_rows(session: Session, user: User, now: datetime | None = None) -> lis
         select(Competence, CompetenceArea, Framework, JobProfileRequirement.level, CompetenceStatus)
         .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
         .join(Framework, Framework.id == Competence.framework_id)
-        .outerjoin(JobProfileRequirement, and_(JobProfileRequirement.competence_id == Competence.id,
-                                               JobProfileRequirement.job_profile_id == user.job_profile_id))
-        .outerjoin(CompetenceStatus, and_(CompetenceStatus.competence_id == Competence.id,
-                                          CompetenceStatus.user_id == user.id))
+        .outerjoin(
+            JobProfileRequirement,
+            and_(JobProfileRequirement.competence_id == Competence.id, JobProfileRequirement.job_profile_id == user.job_profile_id),
+        )
+        .outerjoin(CompetenceStatus, and_(CompetenceStatus.competence_id == Competence.id, CompetenceStatus.user_id == user.id))
         .order_by(Framework.code, CompetenceArea.position, Competence.position, Competence.code)
     )
     rows = []
     for comp, area, fw, required, status in session.exec(stmt).all():
         verified, lapsed = effective_level(status, now)
-        rows.append(SkillRow(
-            competence=comp, area=area, framework=fw, required=required or 0, verified=verified, lapsed=lapsed,
-            verified_source=status.verified_source if status else None,
-            verified_until=status.verified_until if status else None,
-            self_level=status.self_level if status else None,
-            self_assessed_at=status.self_assessed_at if status else None,
-        ))
+        rows.append(
+            SkillRow(
+                competence=comp,
+                area=area,
+                framework=fw,
+                required=required or 0,
+                verified=verified,
+                lapsed=lapsed,
+                verified_source=status.verified_source if status else None,
+                verified_until=status.verified_until if status else None,
+                self_level=status.self_level if status else None,
+                self_assessed_at=status.self_assessed_at if status else None,
+            )
+        )
     return rows
 
 
@@ -155,7 +163,8 @@ def area_options(session: Session) -> list[tuple[int, str]]:
     """(id, label) of every competence area, by framework and position; the framework's code leads the
     label only when there are several frameworks."""
     rows = session.exec(
-        sa_select(CompetenceArea, Framework.code).join(Framework, Framework.id == CompetenceArea.framework_id)
+        sa_select(CompetenceArea, Framework.code)
+        .join(Framework, Framework.id == CompetenceArea.framework_id)
         .order_by(Framework.code, CompetenceArea.position, CompetenceArea.code)
     ).all()
     several = len({fw for _a, fw in rows}) > 1

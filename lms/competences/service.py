@@ -34,9 +34,7 @@ def add_months(moment: datetime, months: int) -> datetime:
 def status_refresh(session: Session, *, user_id: int, competence_id: int, now: datetime | None = None) -> Levels:
     """Recompute one status row from all its evidence (the rule is the only source of truth)."""
     now = now or utcnow()
-    evidence = session.exec(
-        select(Evidence).where(Evidence.user_id == user_id, Evidence.competence_id == competence_id)
-    ).all()
+    evidence = session.exec(select(Evidence).where(Evidence.user_id == user_id, Evidence.competence_id == competence_id)).all()
     levels = derive_levels(evidence, now)
     row = session.get(CompetenceStatus, (user_id, competence_id))
     session.add(_apply(row or CompetenceStatus(user_id=user_id, competence_id=competence_id), levels, now))
@@ -71,8 +69,15 @@ def evidence_record(
     if expires_at is None and competence.evidence_valid_months and source is not EvidenceSource.SELF:
         expires_at = add_months(recorded_at, competence.evidence_valid_months)
     evidence = Evidence(
-        user_id=user.id, competence_id=competence.id, level=level, source=source.value, reference=reference,
-        recorded_by_id=by.id if by else None, recorded_at=recorded_at, note=note.strip(), expires_at=expires_at,
+        user_id=user.id,
+        competence_id=competence.id,
+        level=level,
+        source=source.value,
+        reference=reference,
+        recorded_by_id=by.id if by else None,
+        recorded_at=recorded_at,
+        note=note.strip(),
+        expires_at=expires_at,
     )
     session.add(evidence)
     session.flush()
@@ -81,12 +86,17 @@ def evidence_record(
 
 
 def self_assess(session: Session, *, user: User, competence: Competence, level: int) -> Evidence:
-    return evidence_record(session, user=user, competence=competence, level=level,
-                           source=EvidenceSource.SELF, by=user)
+    return evidence_record(session, user=user, competence=competence, level=level, source=EvidenceSource.SELF, by=user)
 
 
 def manager_rate(
-    session: Session, *, manager: User, person: User, competence: Competence, level: int, note: str,
+    session: Session,
+    *,
+    manager: User,
+    person: User,
+    competence: Competence,
+    level: int,
+    note: str,
     client_ip: str | None = None,
 ) -> Evidence:
     """A line manager's rating. Lowering a verified level needs a reason, which is kept as the note.
@@ -96,10 +106,18 @@ def manager_rate(
     current = session.get(CompetenceStatus, (person.id, competence.id))
     if current and level < current.verified_level and not note.strip():
         raise CompetenceError("Give a reason when you rate below the current verified level.", "note")
-    evidence = evidence_record(session, user=person, competence=competence, level=level,
-                               source=EvidenceSource.MANAGER, by=manager, note=note)
-    audit_record(session, action="competence.rate", actor=manager, target_type="user", target_id=person.id,
-                 client_ip=client_ip, detail={"competence": competence.code, "level": level})
+    evidence = evidence_record(
+        session, user=person, competence=competence, level=level, source=EvidenceSource.MANAGER, by=manager, note=note
+    )
+    audit_record(
+        session,
+        action="competence.rate",
+        actor=manager,
+        target_type="user",
+        target_id=person.id,
+        client_ip=client_ip,
+        detail={"competence": competence.code, "level": level},
+    )
     return evidence
 
 

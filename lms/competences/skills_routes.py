@@ -76,19 +76,14 @@ def _holder(row: SkillRow, history: list[EvidenceView]) -> Evidence | None:
         return None
     for view in history:  # newest first
         e = view.evidence
-        if e.source == row.verified_source and e.expires_at == row.verified_until and (
-            row.lapsed or e.level == row.verified
-        ):
+        if e.source == row.verified_source and e.expires_at == row.verified_until and (row.lapsed or e.level == row.verified):
             return e
     return None
 
 
 def _lines(db: Session, user: User, history: dict[int, list[EvidenceView]]) -> list[SkillLine]:
     rows = skill_rows(db, user)
-    return [
-        SkillLine(row, _holder(row, history.get(row.competence.id, [])), len(history.get(row.competence.id, [])))
-        for row in rows
-    ]
+    return [SkillLine(row, _holder(row, history.get(row.competence.id, [])), len(history.get(row.competence.id, []))) for row in rows]
 
 
 def _bands(db: Session) -> dict[int, dict[int, ProficiencyLevel]]:
@@ -120,8 +115,7 @@ def my_skills(request: Request, db: DbSession, user: SignedInUser) -> Response:
         "total_gap": sum(line.row.gap for line in required),
         "several_frameworks": len({line.row.framework.id for line in lines}) > 1,
         # Courses that close each gap, from whatever feature registered the hook (courses).
-        "suggestions": gap_suggestions(db, [(known(line.row.competence.id), line.row.required)
-                                            for line in required if line.row.gap]),
+        "suggestions": gap_suggestions(db, [(known(line.row.competence.id), line.row.required) for line in required if line.row.gap]),
     }
     return render(request, "skills/my_skills.html", {**_common(request, db), **context})
 
@@ -136,8 +130,16 @@ def _sequence(rows: list[SkillRow]) -> list[SkillRow]:
     return [r for r in rows if r.in_profile] + [r for r in rows if not r.in_profile]
 
 
-def _step_page(request: Request, db: Session, user: User, competence_id: int | None, *,
-               status_code: int = 200, errors: dict | None = None, chosen: str | None = None) -> Response:
+def _step_page(
+    request: Request,
+    db: Session,
+    user: User,
+    competence_id: int | None,
+    *,
+    status_code: int = 200,
+    errors: dict | None = None,
+    chosen: str | None = None,
+) -> Response:
     steps = _sequence(skill_rows(db, user))
     context: dict = {"steps": steps, "errors": errors or {}}
     if steps:
@@ -150,25 +152,33 @@ def _step_page(request: Request, db: Session, user: User, competence_id: int | N
         following = steps[index + 1] if index + 1 < len(steps) else None
         levels = levels_by_framework(db).get(row.framework.id, [])
         selected = chosen if chosen is not None else ("" if row.self_level is None else str(row.self_level))
-        context.update({
-            "row": row, "position": index + 1, "levels": levels, "selected": selected,
-            "in_profile_count": sum(1 for r in steps if r.in_profile),
-            "skip_url": f"/skills/self-assessment?competence={following.competence.id}" if following else "/skills",
-        })
+        context.update(
+            {
+                "row": row,
+                "position": index + 1,
+                "levels": levels,
+                "selected": selected,
+                "in_profile_count": sum(1 for r in steps if r.in_profile),
+                "skip_url": f"/skills/self-assessment?competence={following.competence.id}" if following else "/skills",
+            }
+        )
     return render(request, "skills/self_assessment.html", context, status_code=status_code)
 
 
 @router.get("/self-assessment")
-def self_assessment(request: Request, db: DbSession, user: SignedInUser,
-                    competence: IdQuery = None) -> Response:
+def self_assessment(request: Request, db: DbSession, user: SignedInUser, competence: IdQuery = None) -> Response:
     return _step_page(request, db, user, competence)
 
 
 @router.post("/self-assessment")
-def self_assessment_save(request: Request, db: DbSession, user: SignedInUser,
-                         competence_id: Annotated[str, Form()] = "",
-                         level: Annotated[str, Form(max_length=8)] = "",
-                         saved_level: Annotated[str, Form(max_length=8)] = "") -> Response:
+def self_assessment_save(
+    request: Request,
+    db: DbSession,
+    user: SignedInUser,
+    competence_id: Annotated[str, Form()] = "",
+    level: Annotated[str, Form(max_length=8)] = "",
+    saved_level: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
     competence = db.get(Competence, parse_id(competence_id)) if parse_id(competence_id) else None
     if competence is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
@@ -188,8 +198,7 @@ def self_assessment_save(request: Request, db: DbSession, user: SignedInUser,
     if partial:
         # Save-as-you-go: confirm in place and let the person move on when they choose.
         band = _bands(db).get(competence.framework_id, {}).get(value)
-        return render(request, "skills/_saved.html", {"errors": {}, "level": value, "band": band,
-                                                       "competence": competence})
+        return render(request, "skills/_saved.html", {"errors": {}, "level": value, "band": band, "competence": competence})
     steps = _sequence(skill_rows(db, user))
     ids = [r.competence.id for r in steps]
     index = ids.index(competence.id) if competence.id in ids else len(ids)

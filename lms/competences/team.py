@@ -41,17 +41,21 @@ def team_heatmap(
     people = list(session.exec(stmt.order_by(User.name)).all())
 
     profile_ids = {p.job_profile_id for p in people if p.job_profile_id}
-    requirements = session.exec(
-        select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id.in_(profile_ids))
-    ).all() if profile_ids else []
+    requirements = (
+        session.exec(select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id.in_(profile_ids))).all()
+        if profile_ids
+        else []
+    )
     required: dict[int, dict[int, int]] = {}
     for req in requirements:
         required.setdefault(req.job_profile_id, {})[req.competence_id] = req.level
 
     comp_ids = {r.competence_id for r in requirements}
     comp_stmt = (
-        select(Competence, CompetenceArea).join(CompetenceArea, CompetenceArea.id == Competence.area_id)
-        .where(Competence.id.in_(comp_ids)).order_by(CompetenceArea.position, Competence.position, Competence.code)
+        select(Competence, CompetenceArea)
+        .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
+        .where(Competence.id.in_(comp_ids))
+        .order_by(CompetenceArea.position, Competence.position, Competence.code)
     )
     if area_id:
         comp_stmt = comp_stmt.where(Competence.area_id == area_id)
@@ -60,11 +64,19 @@ def team_heatmap(
 
     person_ids = [p.id for p in people]
     # Plain rows, not ORM objects: a 50-person team has hundreds of statuses and only five columns matter.
-    statuses = session.execute(
-        sa_select(CompetenceStatus.user_id, CompetenceStatus.competence_id, CompetenceStatus.verified_level,
-                  CompetenceStatus.verified_until, CompetenceStatus.self_level)
-        .where(CompetenceStatus.user_id.in_(person_ids), CompetenceStatus.competence_id.in_(shown))
-    ).all() if person_ids and shown else []
+    statuses = (
+        session.execute(
+            sa_select(
+                CompetenceStatus.user_id,
+                CompetenceStatus.competence_id,
+                CompetenceStatus.verified_level,
+                CompetenceStatus.verified_until,
+                CompetenceStatus.self_level,
+            ).where(CompetenceStatus.user_id.in_(person_ids), CompetenceStatus.competence_id.in_(shown))
+        ).all()
+        if person_ids and shown
+        else []
+    )
     by_key = {(s.user_id, s.competence_id): s for s in statuses}
 
     heatmap = Heatmap(people=people, competences=competences)
@@ -119,7 +131,8 @@ def team_summary(heatmap: Heatmap, top: int = 5) -> TeamSummary:
     per_person = person_gaps(heatmap)
     gaps = sorted(((p, per_person.get(p.id, 0)) for p in heatmap.people), key=lambda pg: (-pg[1], pg[0].name))
     return TeamSummary(
-        requirements=total, met=met,
+        requirements=total,
+        met=met,
         most_below=[(comps[cid], n) for cid, n in below.most_common(top)],
         largest_gaps=[pg for pg in gaps if pg[1] > 0][:top],
         self_vs_verified=round(sum(diffs) / len(diffs), 1) if diffs else None,

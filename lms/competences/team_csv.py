@@ -8,8 +8,18 @@ from typing import TypeVar
 
 from lms.competences.selectors import Heatmap
 
-COLUMNS = ["person", "email", "job_profile", "competence_code", "competence_name", "required", "verified", "gap",
-           "self_assessed", "lapsed"]
+COLUMNS = [
+    "person",
+    "email",
+    "job_profile",
+    "competence_code",
+    "competence_name",
+    "required",
+    "verified",
+    "gap",
+    "self_assessed",
+    "lapsed",
+]
 
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,9 +44,21 @@ def heatmap_csv(heatmap: Heatmap) -> str:
             if cell is None:
                 continue
             required, verified, self_level, lapsed = cell
-            writer.writerow([safe_cell(v) for v in (
-                person.name, person.email, profile.name if profile else "", competence.code, competence.name,
-                required, verified, max(required - verified, 0), "" if self_level is None else self_level,
-                "yes" if lapsed else "no",
-            )])
+            writer.writerow(
+                [
+                    safe_cell(v)
+                    for v in (
+                        person.name,
+                        person.email,
+                        profile.name if profile else "",
+                        competence.code,
+                        competence.name,
+                        required,
+                        verified,
+                        max(required - verified, 0),
+                        "" if self_level is None else self_level,
+                        "yes" if lapsed else "no",
+                    )
+                ]
+            )
     return out.getvalue()

@@ -19,7 +19,14 @@ from lms.web.paging import SHORT_ROWS, ListFilters, Page, clamp_page, page_size
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence, Evidence, JobProfile
 from lms.competences.selectors import (
-    EvidenceView, Heatmap, SkillRow, area_options, evidence_by_competence, job_profiles, levels_by_framework, skill_rows,
+    EvidenceView,
+    Heatmap,
+    SkillRow,
+    area_options,
+    evidence_by_competence,
+    job_profiles,
+    levels_by_framework,
+    skill_rows,
 )
 from lms.competences.service import CompetenceError, manager_rate
 from lms.competences.team import person_gaps, team_heatmap, team_summary
@@ -37,8 +44,7 @@ from lms.web.templating import redirect, render
 router = APIRouter(prefix="/team")
 
 SORTS = {"name": "Name", "gap": "Largest gap first"}
-SOURCES = {"self": "self-assessment", "manager": "manager rating", "course": "course", "quiz": "quiz",
-           "import": "import"}
+SOURCES = {"self": "self-assessment", "manager": "manager rating", "course": "course", "quiz": "quiz", "import": "import"}
 Param = Annotated[str, Query(max_length=20)]
 
 
@@ -51,13 +57,19 @@ class TeamFilters(ListFilters):
 
 
 def _filters(area: str, direct: str, profile: str, sort: str, page: int = 1) -> TeamFilters:
-    return TeamFilters(area=parse_id(area), direct=direct in {"1", "on", "true", "yes"}, profile=parse_id(profile),
-                       sort=sort if sort in SORTS else "name", page=page)
+    return TeamFilters(
+        area=parse_id(area),
+        direct=direct in {"1", "on", "true", "yes"},
+        profile=parse_id(profile),
+        sort=sort if sort in SORTS else "name",
+        page=page,
+    )
 
 
 def _heatmap(db: Session, manager: User, filters: TeamFilters) -> tuple[Heatmap, list[JobProfile]]:
-    heatmap = team_heatmap(db, manager_id=manager.id, direct_only=filters.direct, area_id=filters.area,
-                           profile_id=filters.profile, sort=filters.sort)
+    heatmap = team_heatmap(
+        db, manager_id=manager.id, direct_only=filters.direct, area_id=filters.area, profile_id=filters.profile, sort=filters.sort
+    )
     profiles = job_profiles(db)
     heatmap.profiles = {known(p.id): p for p in profiles}
     return heatmap, profiles
@@ -73,14 +85,18 @@ def _gap_actions(db: Session, heatmap: Heatmap) -> list[tuple[Competence, int, l
             needed[comp_id] = max(required, needed.get(comp_id, 0))
             below[comp_id] = below.get(comp_id, 0) + 1
     courses = gap_suggestions(db, list(needed.items()))
-    return [(comp, below[comp.id], courses.get(comp.id, [])) for comp, _area in heatmap.competences
-            if comp.id in below]
+    return [(comp, below[comp.id], courses.get(comp.id, [])) for comp, _area in heatmap.competences if comp.id in below]
 
 
 @router.get("")
 def team_page(
-    request: Request, db: DbSession, user: ManagerUser,
-    area: Param = "", direct: Param = "", profile: Param = "", sort: Param = "name",
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    area: Param = "",
+    direct: Param = "",
+    profile: Param = "",
+    sort: Param = "name",
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     filters = _filters(area, direct, profile, sort, page)
@@ -88,33 +104,49 @@ def team_page(
     per_page = page_size(request, SHORT_ROWS)
     filters.page = clamp_page(filters.page, len(heatmap.people), per_page)
     start = (filters.page - 1) * per_page
-    return render(request, "team/team.html", {
-        "filters": filters,
-        "heatmap": heatmap,
-        "summary": team_summary(heatmap),
-        "gap_actions": _gap_actions(db, heatmap),
-        "gaps": person_gaps(heatmap),
-        "result": Page(items=heatmap.people[start:start + per_page], total=len(heatmap.people), page=filters.page,
-                       per_page=per_page),
-        "page_url": lambda n: filters.url("/team", page=n),
-        "export_url": filters.url("/team/export.csv"),
-        "area_options": area_options(db),
-        "profile_options": [(p.id, p.name) for p in profiles],
-        "sort_options": list(SORTS.items()),
-        "has_profiles": any(p.job_profile_id for p in heatmap.people),
-    }, block="results")
+    return render(
+        request,
+        "team/team.html",
+        {
+            "filters": filters,
+            "heatmap": heatmap,
+            "summary": team_summary(heatmap),
+            "gap_actions": _gap_actions(db, heatmap),
+            "gaps": person_gaps(heatmap),
+            "result": Page(
+                items=heatmap.people[start : start + per_page], total=len(heatmap.people), page=filters.page, per_page=per_page
+            ),
+            "page_url": lambda n: filters.url("/team", page=n),
+            "export_url": filters.url("/team/export.csv"),
+            "area_options": area_options(db),
+            "profile_options": [(p.id, p.name) for p in profiles],
+            "sort_options": list(SORTS.items()),
+            "has_profiles": any(p.job_profile_id for p in heatmap.people),
+        },
+        block="results",
+    )
 
 
 @router.get("/export.csv")
 def team_export(
-    request: Request, db: DbSession, user: ManagerUser,
-    area: Param = "", direct: Param = "", profile: Param = "", sort: Param = "name",
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    area: Param = "",
+    direct: Param = "",
+    profile: Param = "",
+    sort: Param = "name",
 ) -> Response:
     heatmap, _profiles = _heatmap(db, user, _filters(area, direct, profile, sort))
     filename = f"team-skills-{utcnow().date().isoformat()}.csv"
-    return Response(heatmap_csv(heatmap), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-    })
+    return Response(
+        heatmap_csv(heatmap),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _person_in_line(db: Session, manager: User, user_id: int) -> User:
@@ -136,8 +168,9 @@ def _latest_verified(history: list[EvidenceView], row: SkillRow, now: datetime) 
     return None
 
 
-def _person_page(request: Request, db: Session, person: User, *, form: dict | None = None,
-                 errors: dict | None = None, status_code: int = 200) -> Response:
+def _person_page(
+    request: Request, db: Session, person: User, *, form: dict | None = None, errors: dict | None = None, status_code: int = 200
+) -> Response:
     now = utcnow()
     rows = skill_rows(db, person, now)
     evidence = evidence_by_competence(db, person.id)
@@ -150,30 +183,40 @@ def _person_page(request: Request, db: Session, person: User, *, form: dict | No
         chosen = next((r.competence.id for r in rows if r.in_profile), rows[0].competence.id if rows else None)
     framework_id = by_id[chosen].framework.id if chosen else None
     bands = {lv.level: lv.band for lv in levels.get(framework_id, [])}
-    return render(request, "team/person.html", {
-        "person": person,
-        "profile": profile,
-        "profile_rows": [r for r in rows if r.in_profile],
-        "other_rows": [r for r in rows if not r.in_profile and (r.competence.id in evidence or r.verified
-                                                                 or r.self_level is not None)],
-        "all_rows": rows,
-        "evidence": evidence,
-        "verified_by": {r.competence.id: _latest_verified(evidence.get(r.competence.id, []), r, now)
-                        for r in rows if r.verified},
-        "bands": bands,
-        "level_options": [(n, f"{n} · {bands[n]}" if bands.get(n) else str(n)) for n in range(MAX_LEVEL + 1)],
-        "sources": SOURCES,
-        "gap_courses": gap_suggestions(db, [(known(r.competence.id), r.required) for r in rows if r.in_profile and r.gap]),
-        "chosen": chosen,
-        "form": form,
-        "errors": errors or {},
-        "now": now,
-    }, block="rating_form" if errors else None, status_code=status_code)
+    return render(
+        request,
+        "team/person.html",
+        {
+            "person": person,
+            "profile": profile,
+            "profile_rows": [r for r in rows if r.in_profile],
+            "other_rows": [
+                r for r in rows if not r.in_profile and (r.competence.id in evidence or r.verified or r.self_level is not None)
+            ],
+            "all_rows": rows,
+            "evidence": evidence,
+            "verified_by": {r.competence.id: _latest_verified(evidence.get(r.competence.id, []), r, now) for r in rows if r.verified},
+            "bands": bands,
+            "level_options": [(n, f"{n} · {bands[n]}" if bands.get(n) else str(n)) for n in range(MAX_LEVEL + 1)],
+            "sources": SOURCES,
+            "gap_courses": gap_suggestions(db, [(known(r.competence.id), r.required) for r in rows if r.in_profile and r.gap]),
+            "chosen": chosen,
+            "form": form,
+            "errors": errors or {},
+            "now": now,
+        },
+        block="rating_form" if errors else None,
+        status_code=status_code,
+    )
 
 
 @router.get("/people/{user_id:id}")
 def team_person(
-    request: Request, db: DbSession, user: ManagerUser, user_id: Id, competence_id: Param = "",
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    user_id: Id,
+    competence_id: Param = "",
 ) -> Response:
     person = _person_in_line(db, user, user_id)
     return _person_page(request, db, person, form={"competence_id": competence_id})
@@ -181,7 +224,10 @@ def team_person(
 
 @router.post("/people/{user_id:id}/ratings")
 def team_rate(
-    request: Request, db: DbSession, user: ManagerUser, user_id: Id,
+    request: Request,
+    db: DbSession,
+    user: ManagerUser,
+    user_id: Id,
     competence_id: Annotated[str, Form(max_length=20)] = "",
     level: Annotated[str, Form(max_length=4)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
@@ -195,14 +241,14 @@ def team_rate(
     level_value = check_int(level, errors, "level", lo=0, hi=MAX_LEVEL, message=f"Choose a level from 0 to {MAX_LEVEL}.")
     if not errors:
         try:
-            manager_rate(db, manager=user, person=person, competence=competence, level=level_value, note=note,
-                         client_ip=client_ip(request))
+            manager_rate(
+                db, manager=user, person=person, competence=competence, level=level_value, note=note, client_ip=client_ip(request)
+            )
             db.commit()
         except CompetenceError as exc:
             db.rollback()
             errors.update(field_errors(exc))
     if errors:
         return _person_page(request, db, person, form=form, errors=errors, status_code=422)
-    flash(request, f"Rating recorded: {person.name} is at level {level_value} in {competence.code} "
-                   f"{competence.name}.")
+    flash(request, f"Rating recorded: {person.name} is at level {level_value} in {competence.code} {competence.name}.")
     return redirect(request, f"/team/people/{person.id}")

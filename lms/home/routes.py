@@ -45,5 +45,4 @@ def healthz(request: Request) -> JSONResponse:
 
 
 def _unhealthy(*, database: str) -> JSONResponse:
-    return JSONResponse({"status": "error", "database": database}, status_code=503,
-                        headers={"Retry-After": "30"})
+    return JSONResponse({"status": "error", "database": database}, status_code=503, headers={"Retry-After": "30"})

@@ -56,9 +56,17 @@ def job_enqueue(
     if max_attempts < 1:
         raise JobError("max_attempts must be at least 1")
     now = utcnow()
-    values = dict(kind=kind, payload=payload or {}, state=JobState.QUEUED.value, dedupe_key=dedupe_key,
-                  run_after=run_after or now, attempts=0, max_attempts=max_attempts, last_error="",
-                  created_at=now)
+    values = dict(
+        kind=kind,
+        payload=payload or {},
+        state=JobState.QUEUED.value,
+        dedupe_key=dedupe_key,
+        run_after=run_after or now,
+        attempts=0,
+        max_attempts=max_attempts,
+        last_error="",
+        created_at=now,
+    )
     if dedupe_key is None:
         job = Job(**values)
         session.add(job)
@@ -99,28 +107,42 @@ def job_claim(session: Session, *, worker_id: str, now: datetime | None = None) 
         job_id, state, attempts, max_attempts = candidate
         still_claimable = and_(Job.id == job_id, _claimable(now))
         if state == JobState.RUNNING.value and attempts >= max_attempts:
-            session.exec(update(Job).where(still_claimable).values(
-                state=JobState.FAILED.value, finished_at=now,
-                last_error=f"The worker running it stopped answering (no result within {JOB_LEASE})."))
+            session.exec(
+                update(Job)
+                .where(still_claimable)
+                .values(
+                    state=JobState.FAILED.value,
+                    finished_at=now,
+                    last_error=f"The worker running it stopped answering (no result within {JOB_LEASE}).",
+                )
+            )
             session.commit()
             continue
-        won = session.exec(update(Job).where(still_claimable).values(
-            state=JobState.RUNNING.value, locked_by=worker_id, locked_at=now, attempts=Job.attempts + 1,
-        )).rowcount == 1
+        won = (
+            session.exec(
+                update(Job)
+                .where(still_claimable)
+                .values(
+                    state=JobState.RUNNING.value,
+                    locked_by=worker_id,
+                    locked_at=now,
+                    attempts=Job.attempts + 1,
+                )
+            ).rowcount
+            == 1
+        )
         session.commit()
         if won:
             return session.get(Job, job_id, populate_existing=True)
 
 
 def _owned(job: Job) -> ColumnElement[bool]:
-    return and_(Job.id == job.id, Job.state == JobState.RUNNING.value,
-                Job.locked_by == job.locked_by, Job.attempts == job.attempts)
+    return and_(Job.id == job.id, Job.state == JobState.RUNNING.value, Job.locked_by == job.locked_by, Job.attempts == job.attempts)
 
 
 def job_succeed(session: Session, *, job: Job, now: datetime | None = None) -> None:
     """Mark the claimed job done, in the transaction holding the handler's writes; the caller commits."""
-    done = session.exec(update(Job).where(_owned(job)).values(
-        state=JobState.DONE.value, finished_at=now or utcnow())).rowcount == 1
+    done = session.exec(update(Job).where(_owned(job)).values(state=JobState.DONE.value, finished_at=now or utcnow())).rowcount == 1
     if not done:
         raise LeaseLost(f"job {job.id} was taken over by another worker")
 
@@ -155,16 +177,22 @@ def job_retry(session: Session, *, job_id: int, by: User | None = None, client_i
     job.state, job.attempts, job.run_after = JobState.QUEUED.value, 0, utcnow()
     job.locked_by = job.locked_at = job.finished_at = None
     session.add(job)
-    audit_record(session, action="job.retried", actor=by, target_type="job", target_id=job.id,
-                 client_ip=client_ip, detail={"kind": job.kind, "last_error": job.last_error[:200]})
+    audit_record(
+        session,
+        action="job.retried",
+        actor=by,
+        target_type="job",
+        target_id=job.id,
+        client_ip=client_ip,
+        detail={"kind": job.kind, "last_error": job.last_error[:200]},
+    )
     session.flush()
     return job
 
 
 def job_purge(session: Session, *, finished_before: datetime) -> int:
     """Delete done jobs finished before the given time (failed ones stay for an operator to see)."""
-    return session.exec(delete(Job).where(
-        Job.state == JobState.DONE.value, col(Job.finished_at) < finished_before)).rowcount
+    return session.exec(delete(Job).where(Job.state == JobState.DONE.value, col(Job.finished_at) < finished_before)).rowcount
 
 
 def periodic_jobs_enqueue(session: Session, *, periodic: dict[str, Every], now: datetime | None = None) -> list[Job]:
@@ -174,6 +202,9 @@ def periodic_jobs_enqueue(session: Session, *, periodic: dict[str, Every], now: 
     jobs = []
     for kind, every in periodic.items():
         period = period_of(every, now)
-        jobs.append(job_enqueue(session, kind=kind, payload={"period": period.label}, run_after=period.start,
-                                dedupe_key=f"{kind}:{period.label}"))
+        jobs.append(
+            job_enqueue(
+                session, kind=kind, payload={"period": period.label}, run_after=period.start, dedupe_key=f"{kind}:{period.label}"
+            )
+        )
     return jobs

@@ -37,13 +37,19 @@ def jobs(
         state = ""
     result = jobs_page(db, state=state or None, page=page, per_page=page_size(request, SHORT_ROWS))
     counts = result.extra["counts"]
-    return render(request, "admin/jobs.html", {
-        "state": state,
-        "errors": errors,
-        "result": result,
-        "state_options": [(s, f"{s.capitalize()} ({counts.get(s, 0)})") for s in STATES],
-        "page_url": lambda n: url_with("/admin/jobs", {"state": state}, page=n),
-    }, block="results", status_code=422 if errors else 200)
+    return render(
+        request,
+        "admin/jobs.html",
+        {
+            "state": state,
+            "errors": errors,
+            "result": result,
+            "state_options": [(s, f"{s.capitalize()} ({counts.get(s, 0)})") for s in STATES],
+            "page_url": lambda n: url_with("/admin/jobs", {"state": state}, page=n),
+        },
+        block="results",
+        status_code=422 if errors else 200,
+    )
 
 
 @router.post("/{job_id:id}/retry")

@@ -25,5 +25,4 @@ def jobs_page(session: Session, *, state: str | None = None, page: int = 1, per_
     query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).offset((page - 1) * per_page).limit(per_page)
     if state:
         query = query.where(Job.state == state)
-    return Page(items=list(session.exec(query)), total=total, page=page, per_page=per_page,
-                extra={"counts": counts})
+    return Page(items=list(session.exec(query)), total=total, page=page, per_page=per_page, extra={"counts": counts})

@@ -48,8 +48,9 @@ class Worker:
         self.next_purge: datetime | None = None
 
     def housekeeping(self, session: Session, now: datetime) -> None:
-        due = {kind: every for kind, every in self.registry.periodic.items()
-               if self.scheduled.get(kind) != period_of(every, now).label}
+        due = {
+            kind: every for kind, every in self.registry.periodic.items() if self.scheduled.get(kind) != period_of(every, now).label
+        }
         if due:
             periodic_jobs_enqueue(session, periodic=due, now=now)
             session.commit()
@@ -79,12 +80,10 @@ class Worker:
             log.info("Job %s (%s) done", job.id, job.kind)
         except LeaseLost:
             session.rollback()
-            log.warning("Job %s (%s) ran past its lease and was taken over; its result is discarded",
-                        job.id, job.kind)
+            log.warning("Job %s (%s) ran past its lease and was taken over; its result is discarded", job.id, job.kind)
         except Exception as exc:  # one bad job must not stop the worker
             session.rollback()
-            log.exception("Job %s (%s) failed on attempt %s of %s", job.id, job.kind, job.attempts,
-                          job.max_attempts)
+            log.exception("Job %s (%s) failed on attempt %s of %s", job.id, job.kind, job.attempts, job.max_attempts)
             try:
                 state = job_fail(session, job=job, error=f"{type(exc).__name__}: {exc}")
                 session.commit()

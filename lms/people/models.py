@@ -59,8 +59,6 @@ class User(SQLModel, table=True):
 class RoleGrant(SQLModel, table=True):
     __tablename__ = "role_grant"
 
-    user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    )
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True))
     role: str = Field(sa_column=Column(String(32), primary_key=True))
     granted_at: datetime = Field(default_factory=utcnow)

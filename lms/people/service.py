@@ -72,7 +72,10 @@ def user_create(
         if problems:
             raise PeopleError(problems[0], "password")
     user = User(
-        email=email, name=name.strip(), org_unit_id=org_unit_id, manager_id=manager_id,
+        email=email,
+        name=name.strip(),
+        org_unit_id=org_unit_id,
+        manager_id=manager_id,
         password_hash=hash_password(password) if password else None,
     )
     session.add(user)
@@ -80,8 +83,15 @@ def user_create(
     roles = clean_roles(roles)
     for role in sorted(roles):
         session.add(RoleGrant(user_id=user.id, role=role))
-    audit_record(session, action="user.create", actor=by, target_type="user", target_id=user.id,
-                 client_ip=client_ip, detail={"email": email, "roles": sorted(roles)})
+    audit_record(
+        session,
+        action="user.create",
+        actor=by,
+        target_type="user",
+        target_id=user.id,
+        client_ip=client_ip,
+        detail={"email": email, "roles": sorted(roles)},
+    )
     users_changed(session, [known(user.id)])
     return user
 
@@ -107,15 +117,17 @@ def user_update(
         raise PeopleError("That organisation unit does not exist.", "org_unit_id")
     check_manager(session, user=user, manager_id=manager_id)
     changes = {
-        k: v for k, v in {"name": name.strip(), "email": email, "org_unit_id": org_unit_id,
-                          "manager_id": manager_id}.items() if getattr(user, k) != v
+        k: v
+        for k, v in {"name": name.strip(), "email": email, "org_unit_id": org_unit_id, "manager_id": manager_id}.items()
+        if getattr(user, k) != v
     }
     for key, value in changes.items():
         setattr(user, key, value)
     session.add(user)
     if changes:
-        audit_record(session, action="user.update", actor=by, target_type="user", target_id=user.id,
-                     client_ip=client_ip, detail=changes)
+        audit_record(
+            session, action="user.update", actor=by, target_type="user", target_id=user.id, client_ip=client_ip, detail=changes
+        )
         session.flush()
         users_changed(session, [known(user.id)])
     return user
@@ -128,12 +140,14 @@ def roles_set(session: Session, *, user: User, roles: set[str], by: User | None,
         raise PeopleError("You cannot remove your own admin role; ask another admin.", "roles")
     for role in sorted(roles - current):
         session.add(RoleGrant(user_id=user.id, role=role))
-        audit_record(session, action="role.grant", actor=by, target_type="user", target_id=user.id,
-                     client_ip=client_ip, detail={"role": role})
+        audit_record(
+            session, action="role.grant", actor=by, target_type="user", target_id=user.id, client_ip=client_ip, detail={"role": role}
+        )
     for role in sorted(current - roles):
         session.exec(delete(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role))
-        audit_record(session, action="role.revoke", actor=by, target_type="user", target_id=user.id,
-                     client_ip=client_ip, detail={"role": role})
+        audit_record(
+            session, action="role.revoke", actor=by, target_type="user", target_id=user.id, client_ip=client_ip, detail={"role": role}
+        )
 
 
 def user_set_active(session: Session, *, user: User, active: bool, by: User | None, client_ip: str | None = None) -> None:
@@ -145,8 +159,14 @@ def user_set_active(session: Session, *, user: User, active: bool, by: User | No
     session.add(user)
     if not active:
         sessions_end_all(session, user_id=user.id)
-    audit_record(session, action="user.activate" if active else "user.deactivate", actor=by,
-                 target_type="user", target_id=user.id, client_ip=client_ip)
+    audit_record(
+        session,
+        action="user.activate" if active else "user.deactivate",
+        actor=by,
+        target_type="user",
+        target_id=user.id,
+        client_ip=client_ip,
+    )
 
 
 def user_set_password(session: Session, *, user: User, password: str, by: User | None, client_ip: str | None = None) -> None:
@@ -169,8 +189,15 @@ def org_unit_create(session: Session, *, name: str, parent_id: int | None, by: U
     unit = OrgUnit(name=name, parent_id=parent_id)
     session.add(unit)
     session.flush()
-    audit_record(session, action="org_unit.create", actor=by, target_type="org_unit", target_id=unit.id,
-                 client_ip=client_ip, detail={"name": name, "parent_id": parent_id})
+    audit_record(
+        session,
+        action="org_unit.create",
+        actor=by,
+        target_type="org_unit",
+        target_id=unit.id,
+        client_ip=client_ip,
+        detail={"name": name, "parent_id": parent_id},
+    )
     return unit
 
 
@@ -192,8 +219,9 @@ def org_unit_update(
         setattr(unit, key, value)
     session.add(unit)
     if changes:
-        audit_record(session, action="org_unit.update", actor=by, target_type="org_unit", target_id=unit.id,
-                     client_ip=client_ip, detail=changes)
+        audit_record(
+            session, action="org_unit.update", actor=by, target_type="org_unit", target_id=unit.id, client_ip=client_ip, detail=changes
+        )
     return unit
 
 

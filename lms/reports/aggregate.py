@@ -21,8 +21,16 @@ from lms.people.models import User
 NO_UNIT = 0  # people in no org unit are counted under this key
 LEVELS = range(9)
 # The order of the counters in every aggregate row after the two keys; additive, so sums of rows are valid.
-COUNTERS = ("people", "meeting", "gap_sum", "verified_sum", "self_count", "self_sum", "verified_self_sum",
-            *(f"level_{n}" for n in LEVELS))
+COUNTERS = (
+    "people",
+    "meeting",
+    "gap_sum",
+    "verified_sum",
+    "self_count",
+    "self_sum",
+    "verified_self_sum",
+    *(f"level_{n}" for n in LEVELS),
+)
 FIRST_LEVEL = COUNTERS.index("level_0")  # counters before it are sums; from it on, people per level
 
 
@@ -47,10 +55,10 @@ class Figures:
 
     @classmethod
     def from_counters(cls, values: Iterable[int | None], *, people: int | None = None) -> Figures:
-        pairs, meeting, gap_sum, verified_sum, self_count, self_sum, verified_self, *levels = (
-            int(v or 0) for v in values)
-        return cls(pairs if people is None else people, pairs, meeting, gap_sum, verified_sum, self_count,
-                   self_sum, verified_self, levels)
+        pairs, meeting, gap_sum, verified_sum, self_count, self_sum, verified_self, *levels = (int(v or 0) for v in values)
+        return cls(
+            pairs if people is None else people, pairs, meeting, gap_sum, verified_sum, self_count, self_sum, verified_self, levels
+        )
 
     @property
     def share_meeting(self) -> float | None:
@@ -104,8 +112,10 @@ def direct_cells_statement(now: datetime | None = None) -> Select:
         )
         .select_from(User)
         .join(JobProfileRequirement, JobProfileRequirement.job_profile_id == User.job_profile_id)
-        .outerjoin(CompetenceStatus, and_(CompetenceStatus.user_id == User.id,
-                                          CompetenceStatus.competence_id == JobProfileRequirement.competence_id))
+        .outerjoin(
+            CompetenceStatus,
+            and_(CompetenceStatus.user_id == User.id, CompetenceStatus.competence_id == JobProfileRequirement.competence_id),
+        )
         .where(User.is_active)
         .group_by(unit, JobProfileRequirement.competence_id)
     )
@@ -137,7 +147,8 @@ def area_people(session: Session) -> dict[tuple[int, int], int]:
     """
     areas_of: dict[int, set[int]] = {}
     for profile, area in session.execute(
-        select(JobProfileRequirement.job_profile_id, Competence.area_id).distinct()
+        select(JobProfileRequirement.job_profile_id, Competence.area_id)
+        .distinct()
         .join(Competence, Competence.id == JobProfileRequirement.competence_id)
     ):
         areas_of.setdefault(profile, set()).add(area)

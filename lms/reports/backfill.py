@@ -39,11 +39,16 @@ def snapshot_backfill(session: Session, *, period: str, now: datetime | None = N
         raise SnapshotError(f"There is already a snapshot for {period}.")
 
     required: dict[int, dict[int, int]] = defaultdict(dict)
-    for profile, comp, level in session.execute(select(
-            JobProfileRequirement.job_profile_id, JobProfileRequirement.competence_id, JobProfileRequirement.level)):
+    for profile, comp, level in session.execute(
+        select(JobProfileRequirement.job_profile_id, JobProfileRequirement.competence_id, JobProfileRequirement.level)
+    ):
         required[profile][comp] = level
-    people = {uid: (unit or NO_UNIT, profile) for uid, unit, profile in session.execute(
-        select(User.id, User.org_unit_id, User.job_profile_id).where(User.is_active, User.job_profile_id.is_not(None)))}
+    people = {
+        uid: (unit or NO_UNIT, profile)
+        for uid, unit, profile in session.execute(
+            select(User.id, User.org_unit_id, User.job_profile_id).where(User.is_active, User.job_profile_id.is_not(None))
+        )
+    }
     evidence: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
     for item in session.execute(select(Evidence).where(Evidence.recorded_at < end)).scalars():
         if item.user_id in people:
@@ -56,9 +61,17 @@ def snapshot_backfill(session: Session, *, period: str, now: datetime | None = N
             verified = levels.verified_level
             counters = cells.setdefault((unit, comp), [0] * len(COUNTERS))
             self_level = levels.self_level
-            for i, value in enumerate((1, int(verified >= level_required), max(level_required - verified, 0), verified,
-                                       int(self_level is not None), self_level or 0,
-                                       verified if self_level is not None else 0)):
+            for i, value in enumerate(
+                (
+                    1,
+                    int(verified >= level_required),
+                    max(level_required - verified, 0),
+                    verified,
+                    int(self_level is not None),
+                    self_level or 0,
+                    verified if self_level is not None else 0,
+                )
+            ):
                 counters[i] += value
             counters[FIRST_LEVEL + verified] += 1
 

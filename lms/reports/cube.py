@@ -58,8 +58,7 @@ class Cube:
         """The same as cells((UNIT, unit), kind, keys), from the unit's entry in subtree_counters()."""
         return self._row(UNIT, unit, kind, keys, counters)
 
-    def _row(self, group: str, unit: int, kind: str, keys: list[int],
-             counters: dict[int, tuple[int, ...]]) -> list[Cell]:
+    def _row(self, group: str, unit: int, kind: str, keys: list[int], counters: dict[int, tuple[int, ...]]) -> list[Cell]:
         cells = []
         for key in keys:
             people = self.counts.get((group, unit, kind, key), 0)
@@ -91,8 +90,13 @@ def _rollup(tree: OrgTree, direct: dict[int, dict[int, int]]) -> dict[int, dict[
     return totals
 
 
-def build_cube(tree: OrgTree, area_of: dict[int, int], cells: dict[tuple[int, int], tuple[int, ...]],
-               area_people: dict[tuple[int, int], int] | None, min_group: int) -> Cube:
+def build_cube(
+    tree: OrgTree,
+    area_of: dict[int, int],
+    cells: dict[tuple[int, int], tuple[int, ...]],
+    area_people: dict[tuple[int, int], int] | None,
+    min_group: int,
+) -> Cube:
     """`area_people` None (snapshots) estimates an area's people as its largest competence group:
     never more than the truth, so suppression stays on the safe side."""
     direct: dict[int, dict[int, tuple[int, ...]]] = defaultdict(dict)
@@ -140,8 +144,7 @@ def _decide(cube: Cube) -> None:
         parts: list[list[tuple]] = []
         children = tree.children.get(unit)
         if group == UNIT and children:
-            parts.append([(UNIT, child, kind, key) for child in children]
-                         + ([(DIRECT, unit, kind, key)] if unit != ORG else []))
+            parts.append([(UNIT, child, kind, key) for child in children] + ([(DIRECT, unit, kind, key)] if unit != ORG else []))
         if kind == AREA:
             parts.append([(group, unit, COMPETENCE, c) for c in comps_in.get(key, ())])
         return parts

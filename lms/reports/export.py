@@ -27,10 +27,17 @@ CHUNK_BYTES = 64 * 1024
 XLSX_MAX_ROWS = 1_048_576  # a worksheet's limit, header included; more rows continue on another sheet
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FIGURE_FIELDS = ["people", "share_meeting_pct", "average_gap", "average_verified_level",
-                 "average_self_assessed_level"]
-REPORT_HEADER = ["unit_path", "group", "column_kind", "column_code", "column_name", *FIGURE_FIELDS,
-                 *(f"level_{n}" for n in LEVELS), "suppressed"]
+FIGURE_FIELDS = ["people", "share_meeting_pct", "average_gap", "average_verified_level", "average_self_assessed_level"]
+REPORT_HEADER = [
+    "unit_path",
+    "group",
+    "column_kind",
+    "column_code",
+    "column_name",
+    *FIGURE_FIELDS,
+    *(f"level_{n}" for n in LEVELS),
+    "suppressed",
+]
 
 
 def _headers(filename: str) -> dict[str, str]:
@@ -53,15 +60,15 @@ def _csv_chunks(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingResponse:
     """Rows (None as an empty field) sent as they are written; text that a spreadsheet would run as a
     formula is prefixed with an apostrophe."""
-    return StreamingResponse(_csv_chunks(header, rows), media_type="text/csv; charset=utf-8",
-                             headers=_headers(filename))
+    return StreamingResponse(_csv_chunks(header, rows), media_type="text/csv; charset=utf-8", headers=_headers(filename))
 
 
 def _xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
     with tempfile.TemporaryFile() as file:
         # Strings stay strings: "=..." is never turned into a formula, nor "http..." into a link.
-        workbook = xlsxwriter.Workbook(file, {"constant_memory": True, "strings_to_formulas": False,
-                                              "strings_to_urls": False, "strings_to_numbers": False})
+        workbook = xlsxwriter.Workbook(
+            file, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        )
         bold = workbook.add_format({"bold": True})
         sheets = 0
 
@@ -102,8 +109,15 @@ def cell_values(cell: Cell) -> list:
     if f is None:
         return [cell.people, None, None, None, None, *([None] * len(LEVELS)), "no"]
     share = None if f.share_meeting is None else f.share_meeting * 100
-    return [cell.people, _rounded(share, 1), _rounded(f.average_gap, 2), _rounded(f.average_verified, 2),
-            _rounded(f.average_self, 2), *f.levels, "no"]
+    return [
+        cell.people,
+        _rounded(share, 1),
+        _rounded(f.average_gap, 2),
+        _rounded(f.average_verified, 2),
+        _rounded(f.average_self, 2),
+        *f.levels,
+        "no",
+    ]
 
 
 def unit_report_rows(report: UnitReport, tree: OrgTree) -> Iterator[list]:

@@ -16,8 +16,17 @@ from lms.clock import utcnow
 from lms.reports.cube import AREA
 from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of
 from lms.reports.export import REPORT_HEADER, all_units_rows, csv_response, unit_report_rows, xlsx_response
-from lms.reports.open_data import (DICTIONARY_HEADER, FIELDS, TITLE, csv_rows, dictionary_rows, json_chunks,
-                                   metadata, open_data_rows, suppression_rule)
+from lms.reports.open_data import (
+    DICTIONARY_HEADER,
+    FIELDS,
+    TITLE,
+    csv_rows,
+    dictionary_rows,
+    json_chunks,
+    metadata,
+    open_data_rows,
+    suppression_rule,
+)
 from lms.reports.tree import ORG
 from lms.web.access import ReportsUser
 from lms.web.deps import DbSession
@@ -43,8 +52,9 @@ def _spreadsheet(fmt: str, stem: str, rows: Iterable[Sequence]) -> Response:
 
 
 @router.get("/units/{unit_id}/export.{fmt}")
-def unit_export(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, fmt: str,
-                by: Param = AREA, framework: Param = "") -> Response:
+def unit_export(
+    request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, fmt: str, by: Param = AREA, framework: Param = ""
+) -> Response:
     """The table of the unit's report page (unit -1: the whole organisation), one line per row × column."""
     fmt = _format(fmt, SPREADSHEETS)
     columns = columns_or_404(db, framework)
@@ -56,8 +66,9 @@ def unit_export(request: Request, db: DbSession, user: ReportsUser, unit_id: Uni
 
 
 @router.get("/export/all.{fmt}")
-def all_units_export(request: Request, db: DbSession, user: ReportsUser, fmt: str, by: Param = AREA,
-                     framework: Param = "") -> Response:
+def all_units_export(
+    request: Request, db: DbSession, user: ReportsUser, fmt: str, by: Param = AREA, framework: Param = ""
+) -> Response:
     """Every unit with people in scope × every column: each unit's total row as on its own page."""
     fmt = _format(fmt, SPREADSHEETS)
     columns = columns_or_404(db, framework)
@@ -71,17 +82,25 @@ def open_data_page(request: Request, db: DbSession, user: ReportsUser, framework
     columns = columns_or_404(db, framework)
     min_group = request.app.state.settings.report_min_group
     params = {"framework": framework if parse_id(framework) else ""}
-    return render(request, "reports/open_data.html", {
-        "title": TITLE, "framework": columns.framework, "min_group": min_group,
-        "rule": suppression_rule(min_group), "dictionary": dictionary_rows(),
-        "links": {name: url_with(f"/reports/{name}", params) for name in (
-            "open-data.csv", "open-data.json", "open-data/dictionary.csv", "open-data/dictionary.json")},
-    })
+    return render(
+        request,
+        "reports/open_data.html",
+        {
+            "title": TITLE,
+            "framework": columns.framework,
+            "min_group": min_group,
+            "rule": suppression_rule(min_group),
+            "dictionary": dictionary_rows(),
+            "links": {
+                name: url_with(f"/reports/{name}", params)
+                for name in ("open-data.csv", "open-data.json", "open-data/dictionary.csv", "open-data/dictionary.json")
+            },
+        },
+    )
 
 
 @router.get("/open-data.{fmt}")
-def open_data_export(request: Request, db: DbSession, user: ReportsUser, fmt: str,
-                     framework: Param = "") -> Response:
+def open_data_export(request: Request, db: DbSession, user: ReportsUser, fmt: str, framework: Param = "") -> Response:
     fmt = _format(fmt, ("csv", "json"))
     columns = columns_or_404(db, framework)
     cube = request_cube(request, db, columns)
@@ -91,8 +110,11 @@ def open_data_export(request: Request, db: DbSession, user: ReportsUser, fmt: st
     if fmt == "csv":
         return csv_response(filename, FIELDS, csv_rows(rows))
     meta = metadata(columns, min_group=cube.min_group, generated_at=now)
-    return StreamingResponse(json_chunks(meta, rows), media_type="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return StreamingResponse(
+        json_chunks(meta, rows),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
 
 
 @router.get("/open-data/dictionary.{fmt}")
@@ -100,6 +122,7 @@ def open_data_dictionary(user: ReportsUser, fmt: str) -> Response:
     fmt = _format(fmt, ("csv", "json"))
     if fmt == "csv":
         return csv_response("open-data-dictionary.csv", DICTIONARY_HEADER, dictionary_rows())
-    return JSONResponse({"title": TITLE, "fields": [dict(zip(DICTIONARY_HEADER, row, strict=True))
-                                                    for row in dictionary_rows()]},
-                        headers={"Content-Disposition": 'attachment; filename="open-data-dictionary.json"'})
+    return JSONResponse(
+        {"title": TITLE, "fields": [dict(zip(DICTIONARY_HEADER, row, strict=True)) for row in dictionary_rows()]},
+        headers={"Content-Disposition": 'attachment; filename="open-data-dictionary.json"'},
+    )

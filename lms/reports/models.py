@@ -28,9 +28,7 @@ class ReportSnapshotCell(SQLModel, table=True):
 
     __tablename__ = "report_snapshot_cell"
 
-    snapshot_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("report_snapshot.id", ondelete="CASCADE"), primary_key=True)
-    )
+    snapshot_id: int = Field(sa_column=Column(Integer, ForeignKey("report_snapshot.id", ondelete="CASCADE"), primary_key=True))
     # Not a foreign key: history outlives reorganisations.
     org_unit_id: int = Field(sa_column=Column(Integer, primary_key=True))
     competence_id: int = Field(

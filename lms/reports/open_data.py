@@ -18,24 +18,51 @@ TITLE = "Digital competences by organisational unit"
 
 # (field, type, unit, description): the data dictionary, in column order.
 DICTIONARY = [
-    ("unit_path", "string", "", "The organisational unit, with its parent units, separated by \" / \". "
-     "\"Whole organisation\" is everyone; \"Not in any unit\" is people not placed in a unit."),
+    (
+        "unit_path",
+        "string",
+        "",
+        'The organisational unit, with its parent units, separated by " / ". '
+        '"Whole organisation" is everyone; "Not in any unit" is people not placed in a unit.',
+    ),
     ("area_code", "string", "", "Code of the competence area in the framework."),
     ("area_name", "string", "", "Name of the competence area."),
     ("competence_code", "string", "", "Code of the competence in the framework."),
     ("competence_name", "string", "", "Name of the competence."),
-    ("people", "integer", "people", "Active staff in the unit and its subunits whose job profile requires the "
-     "competence. Empty when suppressed."),
-    ("share_meeting_pct", "number", "percent", "Share of those people whose verified level meets the required "
-     "level, rounded to one decimal. Empty when suppressed or when nobody is in scope."),
-    ("average_gap", "number", "levels", "Average number of levels by which verified levels fall short of the "
-     "required level (0 for people who meet it), rounded to two decimals."),
-    ("average_verified_level", "number", "level", "Average verified level (0 when nothing is verified), "
-     "rounded to two decimals."),
-    ("average_self_assessed_level", "number", "level", "Average self-assessed level of the people who rated "
-     "themselves, rounded to two decimals; empty when nobody did."),
-    ("suppressed", "boolean", "", "True when the figures are withheld because the group is too small, or "
-     "because they would let a withheld group be worked out from other published figures."),
+    (
+        "people",
+        "integer",
+        "people",
+        "Active staff in the unit and its subunits whose job profile requires the competence. Empty when suppressed.",
+    ),
+    (
+        "share_meeting_pct",
+        "number",
+        "percent",
+        "Share of those people whose verified level meets the required "
+        "level, rounded to one decimal. Empty when suppressed or when nobody is in scope.",
+    ),
+    (
+        "average_gap",
+        "number",
+        "levels",
+        "Average number of levels by which verified levels fall short of the "
+        "required level (0 for people who meet it), rounded to two decimals.",
+    ),
+    ("average_verified_level", "number", "level", "Average verified level (0 when nothing is verified), rounded to two decimals."),
+    (
+        "average_self_assessed_level",
+        "number",
+        "level",
+        "Average self-assessed level of the people who rated themselves, rounded to two decimals; empty when nobody did.",
+    ),
+    (
+        "suppressed",
+        "boolean",
+        "",
+        "True when the figures are withheld because the group is too small, or "
+        "because they would let a withheld group be worked out from other published figures.",
+    ),
 ]
 FIELDS = [name for name, *_ in DICTIONARY]
 DICTIONARY_HEADER = ["field", "type", "unit", "description"]
@@ -43,8 +70,10 @@ _SUPPRESSED = FIELDS.index("suppressed")
 
 
 def suppression_rule(min_group: int) -> str:
-    return (f"Figures about fewer than {min_group} people are withheld, together with any other figure that "
-            "would let them be worked out by subtraction (for example a unit's total minus its other parts).")
+    return (
+        f"Figures about fewer than {min_group} people are withheld, together with any other figure that "
+        "would let them be worked out by subtraction (for example a unit's total minus its other parts)."
+    )
 
 
 def dictionary_rows() -> list[list[str]]:
@@ -61,14 +90,13 @@ def open_data_rows(cube: Cube, columns: Columns) -> Iterator[list]:
         for comp, cell in zip(comps, cells, strict=True):
             area = areas[comp.area_id]
             people, share, gap, verified, self_level, *_levels, suppressed = cell_values(cell)
-            yield [path, area.code, area.name, comp.code, comp.name, people, share, gap, verified, self_level,
-                   suppressed == "yes"]
+            yield [path, area.code, area.name, comp.code, comp.name, people, share, gap, verified, self_level, suppressed == "yes"]
 
 
 def csv_rows(rows: Iterator[list]) -> Iterator[list]:
     """Booleans as true/false, the way the dictionary describes them."""
     for row in rows:
-        yield [*row[:_SUPPRESSED], "true" if row[_SUPPRESSED] else "false", *row[_SUPPRESSED + 1:]]
+        yield [*row[:_SUPPRESSED], "true" if row[_SUPPRESSED] else "false", *row[_SUPPRESSED + 1 :]]
 
 
 def metadata(columns: Columns, *, min_group: int, generated_at: datetime) -> dict:
@@ -76,9 +104,14 @@ def metadata(columns: Columns, *, min_group: int, generated_at: datetime) -> dic
     return {
         "title": TITLE,
         "generated_at": generated_at.isoformat(),
-        "framework": None if framework is None else {
-            "code": framework.code, "name": framework.name, "version": framework.version,
-            "publisher": framework.publisher, "licence": framework.licence,
+        "framework": None
+        if framework is None
+        else {
+            "code": framework.code,
+            "name": framework.name,
+            "version": framework.version,
+            "publisher": framework.publisher,
+            "licence": framework.licence,
         },
         "min_group": min_group,
         "suppression": suppression_rule(min_group),

@@ -36,8 +36,15 @@ def _context(request: Request, db: Session, columns: Columns, view: str) -> dict
     def band_counts(figures: Figures) -> list[int]:
         return [sum(figures.levels[level] for level in levels) for _, levels in bands]
 
-    return {"view": view, "view_options": VIEW_OPTIONS, "min_group": settings.report_min_group,
-            "framework": columns.framework, "bands": bands, "band_counts": band_counts, "ORG": ORG}
+    return {
+        "view": view,
+        "view_options": VIEW_OPTIONS,
+        "min_group": settings.report_min_group,
+        "framework": columns.framework,
+        "bands": bands,
+        "band_counts": band_counts,
+        "ORG": ORG,
+    }
 
 
 def _unit_page(request: Request, db: Session, unit_id: int, by: str, framework: str) -> Response:
@@ -56,14 +63,19 @@ def organisation(request: Request, db: DbSession, user: ReportsUser, by: Param =
 
 
 @router.get("/units/{unit_id}")
-def unit(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, by: Param = AREA,
-         framework: Param = "") -> Response:
+def unit(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, by: Param = AREA, framework: Param = "") -> Response:
     return _unit_page(request, db, unit_id, by, framework)
 
 
 @router.get("/compare")
-def compare(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA, framework: Param = "",
-            unit: Annotated[list[str], Query()] = []) -> Response:  # noqa: B006 - FastAPI copies a default per request
+def compare(
+    request: Request,
+    db: DbSession,
+    user: ReportsUser,
+    by: Param = AREA,
+    framework: Param = "",
+    unit: Annotated[list[str], Query()] = [],
+) -> Response:
     columns = columns_or_404(db, framework)
     view = view_of(by)
     cube = request_cube(request, db, columns)
@@ -79,16 +91,13 @@ def compare(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA
         error = f"Compare at most {MAX_COMPARE} units at a time."
         chosen = chosen[:MAX_COMPARE]
     keys = [c.key for c in columns.of(view)]
-    units = [(u, cube.tree.names[u] if u == ORG else cube.tree.path(u), cube.cells((UNIT, u), view, keys))
-             for u in chosen]
-    context = _context(request, db, columns, view) | {"units": units, "columns": columns.of(view), "error": error,
-                                                      "chosen": chosen}
+    units = [(u, cube.tree.names[u] if u == ORG else cube.tree.path(u), cube.cells((UNIT, u), view, keys)) for u in chosen]
+    context = _context(request, db, columns, view) | {"units": units, "columns": columns.of(view), "error": error, "chosen": chosen}
     return render(request, "reports/compare.html", context, status_code=422 if error and unit else 200)
 
 
 @router.get("/units/{unit_id}/trend")
-def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, by: Param = AREA,
-          framework: Param = "") -> Response:
+def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, by: Param = AREA, framework: Param = "") -> Response:
     columns = columns_or_404(db, framework)
     view = view_of(by)
     cube = request_cube(request, db, columns)
@@ -96,7 +105,9 @@ def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, b
         raise HTTPException(status_code=404, detail="No such org unit.")
     data = unit_trend(db, columns, cube, unit_id=unit_id, view=view)
     context = _context(request, db, columns, view) | {
-        "trend": data, "unit_id": unit_id, "unit_name": cube.tree.names[unit_id],
+        "trend": data,
+        "unit_id": unit_id,
+        "unit_name": cube.tree.names[unit_id],
         "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD},
         "breadcrumbs": cube.tree.breadcrumbs(unit_id) + ([(unit_id, cube.tree.names[unit_id])] if unit_id != ORG else []),
     }

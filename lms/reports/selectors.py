@@ -70,14 +70,16 @@ class UnitReport:
 def report_columns(session: Session, framework_id: int | None = None) -> Columns:
     """The framework (the given one, else the first loaded) with its areas and competences in order."""
     frameworks = session.execute(select(Framework).order_by(Framework.id)).scalars().all()
-    framework = next((f for f in frameworks if f.id == framework_id), None) if framework_id else (
-        frameworks[0] if frameworks else None)
+    framework = (
+        next((f for f in frameworks if f.id == framework_id), None) if framework_id else (frameworks[0] if frameworks else None)
+    )
     if framework_id and framework is None:
         raise ReportNotFound("No such framework.")
     if framework is None:
         return Columns(None, [], [])
     rows = session.execute(
-        select(Competence, CompetenceArea).join(CompetenceArea, CompetenceArea.id == Competence.area_id)
+        select(Competence, CompetenceArea)
+        .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
         .where(Competence.framework_id == framework.id)
         .order_by(CompetenceArea.position, CompetenceArea.code, Competence.position, Competence.code)
     ).all()
@@ -102,19 +104,29 @@ def unit_report(cube: Cube, columns: Columns, *, unit_id: int = ORG, view: str =
     keys = [c.key for c in cols]
     children = tree.children.get(unit_id, [])
     total = Row((UNIT, unit_id), tree.names[unit_id], None, cube.cells((UNIT, unit_id), view, keys))
-    parts = [Row((UNIT, child), tree.names[child], child if child != NO_UNIT else None,
-                 cube.cells((UNIT, child), view, keys)) for child in children]
+    parts = [
+        Row((UNIT, child), tree.names[child], child if child != NO_UNIT else None, cube.cells((UNIT, child), view, keys))
+        for child in children
+    ]
     if children and unit_id != ORG:
         label = f"Directly in {tree.names[unit_id]}"
         parts.append(Row((DIRECT, unit_id), label, None, cube.cells((DIRECT, unit_id), view, keys)))
     # Units nobody is in (and that have no staff below them) add nothing but noise.
     parts = [r for r in parts if any(c.suppressed or c.people for c in r.cells)]
-    return UnitReport(unit_id, tree.names[unit_id], tree.breadcrumbs(unit_id), view, cols, total, parts, cube.min_group,
-                      columns.framework)
+    return UnitReport(
+        unit_id, tree.names[unit_id], tree.breadcrumbs(unit_id), view, cols, total, parts, cube.min_group, columns.framework
+    )
 
 
-def org_report(session: Session, *, unit_id: int | None = None, by: str = AREA, framework_id: int | None = None,
-               min_group: int = 5, now: datetime | None = None) -> UnitReport:
+def org_report(
+    session: Session,
+    *,
+    unit_id: int | None = None,
+    by: str = AREA,
+    framework_id: int | None = None,
+    min_group: int = 5,
+    now: datetime | None = None,
+) -> UnitReport:
     """The report for one unit (None: the whole organisation), small groups already suppressed."""
     if by not in VIEWS:
         raise ValueError(f"by must be one of {VIEWS}")
@@ -127,9 +139,11 @@ def level_bands(session: Session, columns: Columns) -> list[tuple[str, list[int]
     """Level groups for the distribution columns: the framework's bands (DigComp: Foundation 1–2, ...)."""
     if columns.framework is None:
         return []
-    levels = session.execute(select(ProficiencyLevel.level, ProficiencyLevel.band)
-                             .where(ProficiencyLevel.framework_id == columns.framework.id)
-                             .order_by(ProficiencyLevel.level)).all()
+    levels = session.execute(
+        select(ProficiencyLevel.level, ProficiencyLevel.band)
+        .where(ProficiencyLevel.framework_id == columns.framework.id)
+        .order_by(ProficiencyLevel.level)
+    ).all()
     bands: list[tuple[str, list[int]]] = [("No verified level", [0])]
     for level, band in levels:
         label = band or f"Level {level}"

@@ -22,8 +22,9 @@ class SnapshotError(Exception):
     pass
 
 
-def snapshot_take(session: Session, *, period: str | None = None, replace: bool = False,
-                  now: datetime | None = None) -> ReportSnapshot:
+def snapshot_take(
+    session: Session, *, period: str | None = None, replace: bool = False, now: datetime | None = None
+) -> ReportSnapshot:
     """Store today's counters under `period` (default: the current month). Caller commits."""
     now = now or utcnow()
     period = period or f"{now:%Y-%m}"
@@ -43,15 +44,21 @@ def snapshot_take(session: Session, *, period: str | None = None, replace: bool 
     return snapshot
 
 
-def snapshot_cells_store(session: Session, *, snapshot_id: int,
-                         cells: Mapping[tuple[int, int], Sequence[int]]) -> None:
+def snapshot_cells_store(session: Session, *, snapshot_id: int, cells: Mapping[tuple[int, int], Sequence[int]]) -> None:
     """Insert {(unit, competence): counters in COUNTERS order} as the snapshot's cells, in batches."""
     sums = COUNTERS[:FIRST_LEVEL]
-    rows = [{"snapshot_id": snapshot_id, "org_unit_id": unit, "competence_id": comp,
-             **dict(zip(sums, c[:FIRST_LEVEL], strict=True)), "levels": list(c[FIRST_LEVEL:])}
-            for (unit, comp), c in cells.items()]
+    rows = [
+        {
+            "snapshot_id": snapshot_id,
+            "org_unit_id": unit,
+            "competence_id": comp,
+            **dict(zip(sums, c[:FIRST_LEVEL], strict=True)),
+            "levels": list(c[FIRST_LEVEL:]),
+        }
+        for (unit, comp), c in cells.items()
+    ]
     for start in range(0, len(rows), BATCH):
-        session.execute(insert(ReportSnapshotCell), rows[start:start + BATCH])
+        session.execute(insert(ReportSnapshotCell), rows[start : start + BATCH])
 
 
 def snapshot_job(session: Session, payload: dict[str, Any]) -> None:
@@ -65,11 +72,18 @@ def snapshot_job(session: Session, payload: dict[str, Any]) -> None:
 def snapshot_cells(session: Session, snapshot_id: int) -> dict[tuple[int, int], tuple[int, ...]]:
     """The stored counters in the same shape as lms.reports.aggregate.direct_cells."""
     rows = session.execute(
-        select(ReportSnapshotCell.org_unit_id, ReportSnapshotCell.competence_id, ReportSnapshotCell.people,
-               ReportSnapshotCell.meeting, ReportSnapshotCell.gap_sum, ReportSnapshotCell.verified_sum,
-               ReportSnapshotCell.self_count, ReportSnapshotCell.self_sum, ReportSnapshotCell.verified_self_sum,
-               ReportSnapshotCell.levels)
-        .where(ReportSnapshotCell.snapshot_id == snapshot_id)
+        select(
+            ReportSnapshotCell.org_unit_id,
+            ReportSnapshotCell.competence_id,
+            ReportSnapshotCell.people,
+            ReportSnapshotCell.meeting,
+            ReportSnapshotCell.gap_sum,
+            ReportSnapshotCell.verified_sum,
+            ReportSnapshotCell.self_count,
+            ReportSnapshotCell.self_sum,
+            ReportSnapshotCell.verified_self_sum,
+            ReportSnapshotCell.levels,
+        ).where(ReportSnapshotCell.snapshot_id == snapshot_id)
     )
     return {(r[0], r[1]): (*r[2:9], *r[9]) for r in rows}
 

@@ -32,8 +32,7 @@ def suppressed_keys(
     for whole, parts in partitions.items():
         for part in parts:
             wholes.setdefault(part, []).append(whole)
-    return suppress(counts, lambda key: [partitions[key]] if key in partitions else [],
-                    lambda key: wholes.get(key, ()), min_group)
+    return suppress(counts, lambda key: [partitions[key]] if key in partitions else [], lambda key: wholes.get(key, ()), min_group)
 
 
 def suppress(

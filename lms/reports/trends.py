@@ -55,8 +55,7 @@ class Trend:
         return [(round(CHART_PAD + n * step, 1), p.label) for n, p in enumerate(self.points)]
 
 
-def unit_trend(session: Session, columns: Columns, live: Cube, *, unit_id: int, view: str,
-               limit: int = 12) -> Trend:
+def unit_trend(session: Session, columns: Columns, live: Cube, *, unit_id: int, view: str, limit: int = 12) -> Trend:
     """One query per snapshot (at most `limit`), then the live figures as the last point."""
     cols = columns.of(view)
     keys = [c.key for c in cols]

@@ -65,8 +65,7 @@ def _open() -> None:
 
 _open.access = Access.OPEN
 
-_POLICIES: dict[Access, Callable] = {level: _make(level) for level in Access
-                                     if level not in {Access.API_TOKEN, Access.OPEN}}
+_POLICIES: dict[Access, Callable] = {level: _make(level) for level in Access if level not in {Access.API_TOKEN, Access.OPEN}}
 _POLICIES[Access.OPEN] = _open
 
 

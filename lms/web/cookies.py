@@ -15,9 +15,7 @@ DEVICE_COOKIE = "proficio_device"
 
 def set_cookie(response: Response, request: Request, name: str, value: str, *, max_age: int | None = None) -> None:
     settings = request.app.state.settings
-    response.set_cookie(
-        name, value, max_age=max_age, httponly=True, samesite="lax", secure=settings.cookie_secure, path="/"
-    )
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", secure=settings.cookie_secure, path="/")
 
 
 def clear_cookie(response: Response, request: Request, name: str) -> None:

@@ -46,5 +46,6 @@ async def csrf_protect(request: Request) -> None:
             sent = field if isinstance(field, str) else None
     has_binding = request.cookies.get(SESSION_COOKIE) or request.cookies.get(ANON_COOKIE)
     if not sent or not has_binding or not hmac.compare_digest(str(sent), csrf_token(request)):
-        raise HTTPException(status_code=403, detail="The form has expired or was not sent from Proficio. "
-                                                    "Go back, reload the page and try again.")
+        raise HTTPException(
+            status_code=403, detail="The form has expired or was not sent from Proficio. Go back, reload the page and try again."
+        )

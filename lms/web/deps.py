@@ -35,6 +35,7 @@ async def in_database(request: Request, work: Callable[[Session], T]) -> T:
     check), so that work does not keep one of the process's few connections.
     """
     async with request.app.state.db_gate.slot():
+
         def run() -> T:
             with Session(request.app.state.engine, expire_on_commit=False) as session:
                 return work(session)
@@ -55,9 +56,7 @@ def load_user(request: Request, db: Session) -> User | None:
             user, user_session = found
             request.state.user = user
             request.state.session_token_hash = user_session.token_hash
-            request.state.roles = frozenset(
-                db.exec(select(RoleGrant.role).where(RoleGrant.user_id == user.id)).all()
-            )
+            request.state.roles = frozenset(db.exec(select(RoleGrant.role).where(RoleGrant.user_id == user.id)).all())
     return request.state.user
 
 

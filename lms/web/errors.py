@@ -65,6 +65,7 @@ async def _load_user_for_navigation(request: Request) -> None:
     try:
         # A slot of its own, briefly: the page is still useful without a name in the header.
         async with request.app.state.db_gate.slot(timeout=0.1):
+
             def load() -> None:
                 with Session(request.app.state.engine) as db:
                     load_user(request, db)
@@ -110,8 +111,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e["loc"][:1] == ("path",) for e in exc.errors()):
             # A page's id outside lms.web.params.Id names nothing: not found, like a missing id. (The
             # API keeps its documented 422, whose schema states the bounds.)
-            return await _error_page(request, 404, "We could not find that page. It may have moved, or you "
-                                                   "may not have access to it.")
+            return await _error_page(request, 404, "We could not find that page. It may have moved, or you may not have access to it.")
         fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
         return await _error_page(request, 422, f"Some values were missing or not valid: {fields}.")
 
@@ -158,6 +158,5 @@ class ServerErrorPage:
                 raise
             request = Request(scope, receive)
             log.exception("Unhandled error on %s %s", request.method, request.url.path)
-            response = await _error_page(
-                request, 500, "An unexpected error occurred. It has been logged; please try again.")
+            response = await _error_page(request, 500, "An unexpected error occurred. It has been logged; please try again.")
             await response(scope, receive, send)

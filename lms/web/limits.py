@@ -118,8 +118,7 @@ async def _too_large(scope: Scope, send: Send, limit: int, *, status: int = 413)
     if status == 400:
         message = "The request's Content-Length is not a number."
     else:
-        message = (f"Too much data was sent: at most {_mb(limit)} is accepted here. "
-                   "If you were uploading a file, choose a smaller one.")
+        message = f"Too much data was sent: at most {_mb(limit)} is accepted here. If you were uploading a file, choose a smaller one."
     request = Request(scope)
     if scope["path"].startswith("/api/"):
         response: Response = JSONResponse({"detail": message}, status_code=status)
@@ -128,8 +127,9 @@ async def _too_large(scope: Scope, send: Send, limit: int, *, status: int = 413)
 
         request.state.user, request.state.roles = None, frozenset()
         title = "Too much data sent" if status == 413 else "Bad request"
-        response = render(request, "errors/error.html", {"status": status, "title": title, "message": message},
-                          block="content", status_code=status)
+        response = render(
+            request, "errors/error.html", {"status": status, "title": title, "message": message}, block="content", status_code=status
+        )
     # The unread body may still be arriving: ask the client not to reuse the connection.
     response.headers["Connection"] = "close"
     await response(scope, _no_body, send)

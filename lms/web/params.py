@@ -98,12 +98,12 @@ async def refuse_nul(request: Request) -> None:
             values.append(key)
             values.append(value if isinstance(value, str) else (value.filename or ""))
     if any("\x00" in v for v in values):
-        raise HTTPException(status_code=400, detail="The request contained a NUL character, which Proficio cannot "
-                                                    "store. Remove it and try again.")
+        raise HTTPException(
+            status_code=400, detail="The request contained a NUL character, which Proficio cannot store. Remove it and try again."
+        )
 
 
-def parse_day_from_today(raw: str, errors: dict[str, str], field: str, *, bad_format: str,
-                         in_past: str) -> date | None:
+def parse_day_from_today(raw: str, errors: dict[str, str], field: str, *, bad_format: str, in_past: str) -> date | None:
     """An optional date input that may not lie in the past (UTC); problems go into `errors[field]`."""
     raw = raw.strip()
     if not raw:

@@ -27,9 +27,7 @@ def is_partial(request: Request) -> bool:
     or a different template.
     """
     h = request.headers
-    return h.get("HX-Request") == "true" and h.get("HX-Boosted") != "true" and h.get(
-        "HX-History-Restore-Request"
-    ) != "true"
+    return h.get("HX-Request") == "true" and h.get("HX-Boosted") != "true" and h.get("HX-History-Restore-Request") != "true"
 
 
 def finish(request: Request, response: Response) -> Response:

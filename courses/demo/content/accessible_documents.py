@@ -13,8 +13,13 @@ COURSE = CourseSpec(
     audience="Anyone who writes documents, letters, slides or forms that others will read or fill in.",
     competences={"3.1": 4, "2.5": 3},
     modules=(
-        ModuleSpec("Why accessibility matters", (
-            LessonSpec("Who we write for", 7, """\
+        ModuleSpec(
+            "Why accessibility matters",
+            (
+                LessonSpec(
+                    "Who we write for",
+                    7,
+                    """\
 ## Accessibility is about people
 
 More than one in five people in the UK report a disability, and many more have a temporary or situational
@@ -44,8 +49,12 @@ Accessible documents are also better documents for everyone:
 
 Accessibility is much cheaper to build in than to fix later. Use the tool's built-in **styles** from the
 first line you type, and check as you go rather than at the end.
-"""),
-            LessonSpec("The legal baseline", 6, """\
+""",
+                ),
+                LessonSpec(
+                    "The legal baseline",
+                    6,
+                    """\
 ## What the law expects
 
 In the UK, the **Equality Act 2010** requires organisations to make reasonable adjustments so that disabled
@@ -75,10 +84,17 @@ WCAG is organised around four principles. Content must be:
 
 This lesson is a summary, not legal advice; your digital or accessibility team can tell you which
 standard your organisation tests against.
-"""),
-        )),
-        ModuleSpec("Structure and formatting", (
-            LessonSpec("Headings, lists and styles", 8, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Structure and formatting",
+            (
+                LessonSpec(
+                    "Headings, lists and styles",
+                    8,
+                    """\
 ## Structure you can't see
 
 A screen reader user can't glance at a page to see which text is a heading. They can only find headings
@@ -113,8 +129,12 @@ Keep list items parallel: all start with a verb, or all are nouns.
 
 Turn on the navigation pane. Can you understand what the document covers from the headings alone? If not,
 your readers using screen readers won't either.
-"""),
-            LessonSpec("Links, images and alternative text", 8, """\
+""",
+                ),
+                LessonSpec(
+                    "Links, images and alternative text",
+                    8,
+                    """\
 ## Descriptive links
 
 Screen reader users often list all the links on a page. "Click here", "read more" and bare web addresses
@@ -148,8 +168,12 @@ Text in an image can't be resized, searched, translated or read by many tools. T
 - Don't use colour as the only way to show meaning ("items in red are overdue"). Add a word or symbol.
 - Make sure text has enough contrast with its background: WCAG AA asks for at least **4.5:1** for normal
   text and 3:1 for large text. Pale grey text on white usually fails.
-"""),
-            LessonSpec("Tables and forms", 7, """\
+""",
+                ),
+                LessonSpec(
+                    "Tables and forms",
+                    7,
+                    """\
 ## Tables are for data
 
 Use tables only to present data in rows and columns — never to lay out a page. Screen readers announce
@@ -178,10 +202,17 @@ an online form instead. If you must use a document form:
 - explain the format you need (*"Date of birth, for example 27 3 1985"*);
 - make sure the reading and tab order follow the visual order;
 - don't rely on colour or position alone for instructions.
-"""),
-        )),
-        ModuleSpec("Checking and publishing", (
-            LessonSpec("Checking your document", 7, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Checking and publishing",
+            (
+                LessonSpec(
+                    "Checking your document",
+                    7,
+                    """\
 ## Use the built-in checker
 
 Most office tools include an **accessibility checker**. It catches missing alt text, missing table
@@ -210,8 +241,12 @@ any checklist.
 
 Set the document **title** in its properties — screen readers and browsers announce it — and set the
 document language so text is pronounced correctly.
-"""),
-            LessonSpec("HTML first, PDF last", 6, """\
+""",
+                ),
+                LessonSpec(
+                    "HTML first, PDF last",
+                    6,
+                    """\
 ## Why web pages beat attachments
 
 For content people need to read online, a web page is almost always more accessible than a PDF:
@@ -244,7 +279,9 @@ For content people need to read online, a web page is almost always more accessi
 - Accessibility checker run with no errors.
 - Headings, links, images and tables checked by hand.
 - Alternative formats available on request.
-"""),
-        )),
+""",
+                ),
+            ),
+        ),
     ),
 )

@@ -13,8 +13,13 @@ COURSE = CourseSpec(
     competences={"2.4": 3},
     published=False,
     modules=(
-        ModuleSpec("Meetings that work", (
-            LessonSpec("Before, during and after an online meeting", 7, """\
+        ModuleSpec(
+            "Meetings that work",
+            (
+                LessonSpec(
+                    "Before, during and after an online meeting",
+                    7,
+                    """\
 ## Does this need a meeting?
 
 Many meetings could be a short message or a comment on a shared document. Meet when you need discussion,
@@ -49,8 +54,12 @@ Share a short note within a day:
 - Mute when not speaking; use headphones to avoid echo.
 - Camera on is a courtesy, not a rule — some people have good reasons not to.
 - Don't record without telling everyone, and follow your organisation's rules on recordings.
-"""),
-            LessonSpec("Chat without chaos", 6, """\
+""",
+                ),
+                LessonSpec(
+                    "Chat without chaos",
+                    6,
+                    """\
 ## Chat is for quick, informal exchanges
 
 Team chat is great for quick questions and coordination. It is poor for decisions, records and anything
@@ -77,10 +86,17 @@ people need to find later.
 
 Chat messages are records too and can be disclosed in response to requests for information. Don't share
 personal data in chat unless your organisation allows it for that purpose, and never in public channels.
-"""),
-        )),
-        ModuleSpec("Shared workspaces", (
-            LessonSpec("One version of the truth", 7, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Shared workspaces",
+            (
+                LessonSpec(
+                    "One version of the truth",
+                    7,
+                    """\
 ## Stop emailing attachments
 
 Every emailed copy of a document is a new version that can drift from the others. Share a **link to one
@@ -104,8 +120,12 @@ document** in a shared workspace instead, and edit it together.
 
 Share with **groups**, not individuals, so access follows people as they join or leave the team. Check who
 has access before adding sensitive content.
-"""),
-            LessonSpec("Working across teams and organisations", 6, """\
+""",
+                ),
+                LessonSpec(
+                    "Working across teams and organisations",
+                    6,
+                    """\
 ## Collaboration across boundaries
 
 Cross-team and multi-agency work is where online collaboration pays off most, and where it goes wrong most.
@@ -131,7 +151,9 @@ Cross-team and multi-agency work is where online collaboration pays off most, an
 
 When the work ends, hold a short review: what helped the partnership, what got in the way, and what
 you would set up differently next time. Archive the shared space according to the agreed retention rules.
-"""),
-        )),
+""",
+                ),
+            ),
+        ),
     ),
 )

@@ -13,8 +13,13 @@ COURSE = CourseSpec(
     audience="Policy advisers, analysts' customers and anyone who briefs senior leaders using figures.",
     competences={"1.2": 4, "1.3": 3},
     modules=(
-        ModuleSpec("Understanding data", (
-            LessonSpec("Where data comes from", 8, """\
+        ModuleSpec(
+            "Understanding data",
+            (
+                LessonSpec(
+                    "Where data comes from",
+                    8,
+                    """\
 ## Every number has a history
 
 Before you use a figure, find out how it was produced. The same word — "unemployment", "waiting time",
@@ -48,8 +53,12 @@ publisher, title, date and the specific table.
 
 Analysts know the quirks of the data. A ten-minute conversation at the start of a piece of work can save
 weeks and prevent a misleading briefing.
-"""),
-            LessonSpec("Averages and spread", 8, """\
+""",
+                ),
+                LessonSpec(
+                    "Averages and spread",
+                    8,
+                    """\
 ## The mean, the median and the mode
 
 An "average" can mean different things, and choosing the wrong one can tell the wrong story.
@@ -87,10 +96,17 @@ from 3 to 5 weeks and the other from 1 to 30. Report spread as well:
 
 Counts grow with population. Compare areas or years using **rates** (per 1,000 people, per 100 applications)
 and say what the denominator is.
-"""),
-        )),
-        ModuleSpec("Evaluating evidence", (
-            LessonSpec("Samples and uncertainty", 8, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Evaluating evidence",
+            (
+                LessonSpec(
+                    "Samples and uncertainty",
+                    8,
+                    """\
 ## Most figures are estimates
 
 Surveys ask a sample, not everyone, so their results are **estimates** with a margin of uncertainty. Even
@@ -126,8 +142,12 @@ might estimate that 62% of residents are satisfied, with a 95% confidence interv
 | "62% of residents are satisfied." | "About 6 in 10 residents are satisfied." |
 | "Satisfaction has increased." | "Satisfaction is similar to last year." |
 | "Region X is the worst performing." | "Region X has one of the lowest rates, though the difference from most regions is small." |
-"""),
-            LessonSpec("Correlation, causation and misleading comparisons", 8, """\
+""",
+                ),
+                LessonSpec(
+                    "Correlation, causation and misleading comparisons",
+                    8,
+                    """\
 ## Correlation is not causation
 
 Two things that move together are **correlated**. That doesn't mean one causes the other. Common reasons:
@@ -158,10 +178,17 @@ alone usually can't.
 2. What is it being compared with?
 3. Could anything else explain it?
 4. Who produced it, and do they have an interest in the answer?
-"""),
-        )),
-        ModuleSpec("Presenting data", (
-            LessonSpec("Choosing the right chart", 7, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Presenting data",
+            (
+                LessonSpec(
+                    "Choosing the right chart",
+                    7,
+                    """\
 ## Start from the message
 
 Decide what you want the reader to see, then choose the chart that shows it most directly. Put the message
@@ -191,8 +218,12 @@ Pie charts are hard to read with more than two or three slices; a bar chart is a
 - Don't rely on colour alone — label lines directly rather than using a legend.
 - Use enough contrast, and patterns or markers as well as colour.
 - Give a text summary or alt text with the key message, and the data in a table nearby.
-"""),
-            LessonSpec("Writing about numbers", 6, """\
+""",
+                ),
+                LessonSpec(
+                    "Writing about numbers",
+                    6,
+                    """\
 ## Numbers in words that people remember
 
 Senior readers and the public often remember one number from a briefing. Make it the right one and make it
@@ -224,7 +255,9 @@ easy to grasp.
 | Fairness | Would someone who disagrees with the conclusion accept the figures as fair? |
 | Clarity | Could a non-specialist explain the headline back to you? |
 | Disclosure | Could any small numbers identify individuals? |
-"""),
-        )),
+""",
+                ),
+            ),
+        ),
     ),
 )

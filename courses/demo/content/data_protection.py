@@ -13,8 +13,13 @@ COURSE = CourseSpec(
     audience="Anyone who sees, stores or shares information about members of the public or colleagues.",
     competences={"4.2": 4},
     modules=(
-        ModuleSpec("The principles", (
-            LessonSpec("What counts as personal data", 8, """\
+        ModuleSpec(
+            "The principles",
+            (
+                LessonSpec(
+                    "What counts as personal data",
+                    8,
+                    """\
 ## Personal data
 
 **Personal data** is any information relating to an identified or identifiable living person. That person
@@ -51,8 +56,12 @@ Personal data about criminal convictions and offences has its own, similar safeg
 Only truly **anonymised** data, where nobody could reasonably re-identify a person, falls outside
 data-protection law. Small numbers in a table can make anonymised data identifiable again — be careful
 with counts below about ten.
-"""),
-            LessonSpec("The seven principles", 9, """\
+""",
+                ),
+                LessonSpec(
+                    "The seven principles",
+                    9,
+                    """\
 ## The principles behind every rule
 
 The UK GDPR and the EU GDPR share the same seven principles. If you remember these, you can reason
@@ -88,8 +97,12 @@ Before you collect, use or share personal data, ask:
 
 If you are unsure, ask your data protection officer or information governance team — that is what they
 are there for, and asking early is always cheaper than fixing a breach.
-"""),
-            LessonSpec("People's rights", 8, """\
+""",
+                ),
+                LessonSpec(
+                    "People's rights",
+                    8,
+                    """\
 ## Rights the public (and colleagues) have
 
 Data-protection law gives people rights over their personal data. You don't need to know every detail,
@@ -122,10 +135,17 @@ extended by up to two further months for complex or numerous requests. It is usu
 2. Forward it straight away to the team that handles requests, following local guidance.
 3. Don't delete, edit or "tidy" records once a request has been made.
 4. Be careful what you write in notes and emails: the person may one day read them.
-"""),
-        )),
-        ModuleSpec("Everyday handling", (
-            LessonSpec("Sharing personal data safely", 8, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Everyday handling",
+            (
+                LessonSpec(
+                    "Sharing personal data safely",
+                    8,
+                    """\
 ## Most incidents are everyday mistakes
 
 The most common data-protection incidents in public bodies are not hacks. They are emails sent to the
@@ -160,8 +180,12 @@ for printouts.
 - share your login so a colleague can look something up;
 - put personal data into public online tools (including AI chat tools) unless your organisation has
   approved that tool for that use.
-"""),
-            LessonSpec("Keeping and disposing of records", 7, """\
+""",
+                ),
+                LessonSpec(
+                    "Keeping and disposing of records",
+                    7,
+                    """\
 ## Storage limitation in practice
 
 Keeping personal data "just in case" breaks the storage limitation principle and increases the harm if
@@ -196,10 +220,17 @@ Do this once a quarter for the places you control:
 
 A legal hold, an open complaint or a pending access request means records must be kept even if their
 retention period has ended. If in doubt, ask before deleting.
-"""),
-        )),
-        ModuleSpec("When things go wrong", (
-            LessonSpec("Recognising and reporting a breach", 8, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "When things go wrong",
+            (
+                LessonSpec(
+                    "Recognising and reporting a breach",
+                    8,
+                    """\
 ## What a personal data breach is
 
 A **personal data breach** is a breach of security leading to the accidental or unlawful destruction,
@@ -233,8 +264,12 @@ is why internal reporting must be immediate.
 
 People who report their own mistakes quickly are helping the organisation meet its legal duties. Hiding a
 breach is far more serious than making one.
-"""),
-            LessonSpec("Case studies", 7, """\
+""",
+                ),
+                LessonSpec(
+                    "Case studies",
+                    7,
+                    """\
 ## Learning from realistic scenarios
 
 These scenarios are invented but typical. For each, think about what went wrong and which principle applies.
@@ -278,7 +313,9 @@ A caller says they are a resident's daughter and asks for their mother's appoint
 | Report incidents immediately | Wait to see if anyone notices |
 | Pass on requests for information quickly | Decide alone whether someone is entitled to their data |
 | Delete on schedule | Keep data "just in case" |
-"""),
-        )),
+""",
+                ),
+            ),
+        ),
     ),
 )

@@ -13,8 +13,13 @@ COURSE = CourseSpec(
     audience="Everyone who uses a work email account or phone; no technical knowledge needed.",
     competences={"4.1": 3, "4.2": 3},
     modules=(
-        ModuleSpec("Recognising phishing", (
-            LessonSpec("What phishing looks like", 8, """\
+        ModuleSpec(
+            "Recognising phishing",
+            (
+                LessonSpec(
+                    "What phishing looks like",
+                    8,
+                    """\
 ## What phishing is
 
 Phishing is a message that pretends to come from someone you trust so that you do something
@@ -48,8 +53,12 @@ Before you act on any message that asks you to click, pay, log in or share, ask 
 3. **Can I check it another way** — by phone, in person or by going to the service directly?
 
 If any answer makes you hesitate, stop and check. A genuine sender will not mind waiting.
-"""),
-            LessonSpec("Checking links and attachments", 8, """\
+""",
+                ),
+                LessonSpec(
+                    "Checking links and attachments",
+                    8,
+                    """\
 ## Links: look before you click
 
 The text of a link can say anything. What matters is where it really goes.
@@ -85,10 +94,17 @@ with the same suspicion: check the address your phone shows before opening it.
 - Nothing asks me to enable macros or sign in again
 
 If any of these is not true, report the message instead of opening it.
-"""),
-        )),
-        ModuleSpec("Social engineering beyond email", (
-            LessonSpec("Phone calls, texts and messaging apps", 7, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Social engineering beyond email",
+            (
+                LessonSpec(
+                    "Phone calls, texts and messaging apps",
+                    7,
+                    """\
 ## The same tricks, different channels
 
 Social engineering is any attempt to manipulate people rather than computers. Email is only one route.
@@ -123,8 +139,12 @@ organisation's reporting route for anything that mentions work systems or collea
 | Phone | "I'm from IT, we've seen a virus on your laptop" | Hang up, call the service desk |
 | Text | "Your parcel is held, pay £1.99" | Delete; check the courier's site directly |
 | Messaging app | "Hi, it's your manager on a new number" | Confirm on the old number or in person |
-"""),
-            LessonSpec("Impersonation and invoice fraud", 8, """\
+""",
+                ),
+                LessonSpec(
+                    "Impersonation and invoice fraud",
+                    8,
+                    """\
 ## When the attacker pretends to be someone you know
 
 Some of the costliest attacks involve no malware at all. The attacker simply asks, convincingly,
@@ -156,10 +176,17 @@ Good processes protect you, so you never have to rely on instinct alone.
 Tailgating through secure doors, "engineers" who turn up unannounced, and visitors asking to plug a
 memory stick into your laptop are the offline versions of the same trick. It is polite — and expected —
 to ask for ID and to check with reception.
-"""),
-        )),
-        ModuleSpec("Reporting and recovering", (
-            LessonSpec("What to do if you think you clicked", 7, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Reporting and recovering",
+            (
+                LessonSpec(
+                    "What to do if you think you clicked",
+                    7,
+                    """\
 ## Act quickly, and without embarrassment
 
 Anyone can be caught out, including security professionals. What matters is how fast you report it.
@@ -191,8 +218,12 @@ sender, remove the message from other inboxes and warn colleagues — often with
 
 Personal devices and accounts: suspicious emails can also be forwarded to the UK's national reporting
 service at `report@phishing.gov.uk`.
-"""),
-            LessonSpec("Building habits that last", 6, """\
+""",
+                ),
+                LessonSpec(
+                    "Building habits that last",
+                    6,
+                    """\
 ## Security is a routine, not a test
 
 Attacks change, but a small set of habits catches most of them. Aim to make these automatic.
@@ -227,7 +258,9 @@ Take a minute to answer honestly:
 4. Do I know who to tell if I make a payment by mistake?
 
 If any answer is "no", fix it today. That is the most useful outcome of this course.
-"""),
-        )),
+""",
+                ),
+            ),
+        ),
     ),
 )

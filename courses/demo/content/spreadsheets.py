@@ -13,8 +13,13 @@ COURSE = CourseSpec(
     audience="Staff who keep trackers, registers or returns in spreadsheets shared with colleagues.",
     competences={"1.3": 3, "2.4": 3},
     modules=(
-        ModuleSpec("Structuring data", (
-            LessonSpec("Tidy tables", 8, """\
+        ModuleSpec(
+            "Structuring data",
+            (
+                LessonSpec(
+                    "Tidy tables",
+                    8,
+                    """\
 ## One table, one job
 
 Most spreadsheet problems start with layout. A "tidy" table is easy to sort, filter, total and turn into a
@@ -57,8 +62,12 @@ The tidy version is longer, but a pivot table or chart can now answer any questi
 
 Highlighting a row red to mean "overdue" is invisible to filters, formulas and screen-reader users. Add a
 *Status* column instead, and use conditional formatting to colour it if you like.
-"""),
-            LessonSpec("Consistent values and validation", 7, """\
+""",
+                ),
+                LessonSpec(
+                    "Consistent values and validation",
+                    7,
+                    """\
 ## Why consistency matters
 
 "Complete", "complete ", "Done" and "C" look similar to a person and completely different to a filter or
@@ -94,10 +103,17 @@ Keep the allowed values on a separate, protected *Lists* sheet so they can be up
 - **Trim** removes stray spaces; **Find and replace** fixes spelling variants.
 - **Remove duplicates** — but copy the sheet first and check what was removed.
 - **Filter each column** and scan the distinct values: typos stand out immediately.
-"""),
-        )),
-        ModuleSpec("Working together", (
-            LessonSpec("Co-editing, comments and version history", 8, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Working together",
+            (
+                LessonSpec(
+                    "Co-editing, comments and version history",
+                    8,
+                    """\
 ## Editing at the same time
 
 Cloud spreadsheets let several people edit at once. That is powerful and also risky: one person sorting
@@ -132,8 +148,12 @@ Every change is recorded. If something goes wrong:
 | More than a handful of people update it daily | A form feeding the sheet, or a proper system |
 | It holds sensitive personal data | The case or HR system, or ask information governance |
 | Rows must be approved or audited | A workflow or list tool with permissions per item |
-"""),
-            LessonSpec("Permissions and sharing links", 7, """\
+""",
+                ),
+                LessonSpec(
+                    "Permissions and sharing links",
+                    7,
+                    """\
 ## Who can see your spreadsheet?
 
 Sharing settings are the most common cause of data leaks from cloud spreadsheets. Check them every time
@@ -170,10 +190,17 @@ data, an agreed data-sharing arrangement. Set an **expiry date** on external acc
 3. Downgrade editors who now only read.
 4. Replace any open links with named access.
 5. Check that hidden sheets don't contain data the viewers shouldn't see — hiding is not protection.
-"""),
-        )),
-        ModuleSpec("Checking your work", (
-            LessonSpec("Formulas you can trust", 8, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Checking your work",
+            (
+                LessonSpec(
+                    "Formulas you can trust",
+                    8,
+                    """\
 ## Spreadsheet errors are common
 
 Studies of real spreadsheets repeatedly find errors in a large share of them. Most come from a few simple
@@ -204,8 +231,12 @@ causes, which makes them preventable.
 2. Recalculate a total another way — a pivot table, or a quick manual sum of a sample.
 3. Try an extreme value (zero, a very large number) and see if results still make sense.
 4. Ask a colleague to review anything that feeds a decision, a payment or a publication.
-"""),
-            LessonSpec("Before you share: a checklist", 6, """\
+""",
+                ),
+                LessonSpec(
+                    "Before you share: a checklist",
+                    6,
+                    """\
 ## Five minutes that save embarrassment
 
 Run through this checklist before sending a spreadsheet, publishing figures from it or giving someone
@@ -241,7 +272,9 @@ new access.
 | Errors in a shared file | Fix, and tell the people who used the figures |
 | Personal data that shouldn't be there | Remove it and tell your information governance team |
 | You can't explain a formula | Don't publish until someone can |
-"""),
-        )),
+""",
+                ),
+            ),
+        ),
     ),
 )

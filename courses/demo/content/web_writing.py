@@ -13,8 +13,13 @@ COURSE = CourseSpec(
     audience="Staff who write or update web pages, intranet articles, service guidance or newsletters.",
     competences={"3.1": 3, "2.5": 3},
     modules=(
-        ModuleSpec("How people read online", (
-            LessonSpec("People scan, they don't read", 7, """\
+        ModuleSpec(
+            "How people read online",
+            (
+                LessonSpec(
+                    "People scan, they don't read",
+                    7,
+                    """\
 ## Reading behaviour on screens
 
 People visiting a public service page usually want to *do* something: check if they are eligible, find a
@@ -49,8 +54,12 @@ Before writing, find out:
 |---|---|
 | "The Department is committed to delivering…" | "You can apply online. It takes about 15 minutes." |
 | "Applications will be processed in due course" | "We'll reply within 10 working days." |
-"""),
-            LessonSpec("Front-loading and the inverted pyramid", 6, """\
+""",
+                ),
+                LessonSpec(
+                    "Front-loading and the inverted pyramid",
+                    6,
+                    """\
 ## Put the point first
 
 Journalists write in an **inverted pyramid**: the most important information first, then supporting
@@ -83,10 +92,17 @@ often hear only the first few words before moving on.
 
 Read only your title, summary and headings. If a user stopped there, would they know whether this page is
 for them and what to do next? If not, move the important information up.
-"""),
-        )),
-        ModuleSpec("Plain English", (
-            LessonSpec("Short sentences, common words", 8, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Plain English",
+            (
+                LessonSpec(
+                    "Short sentences, common words",
+                    8,
+                    """\
 ## Plain English is not dumbing down
 
 Plain English is clear, direct writing that readers understand the first time. Specialists prefer it too:
@@ -128,8 +144,12 @@ Spell out abbreviations the first time you use them, unless they are better know
 
 Take a paragraph you wrote recently. Count the words in each sentence, circle every word you wouldn't say
 out loud to a friend, and rewrite it. Most paragraphs shrink by a third.
-"""),
-            LessonSpec("Active voice and talking to the user", 7, """\
+""",
+                ),
+                LessonSpec(
+                    "Active voice and talking to the user",
+                    7,
+                    """\
 ## Say who does what
 
 In the **active voice**, the subject does the action: *"We will send you a letter."*
@@ -166,10 +186,17 @@ Be polite, calm and direct. Avoid:
 Write about people respectfully and specifically: *"disabled people"*, *"people with a learning
 disability"*, *"older people"* rather than labels. When unsure, ask the people concerned or follow
 your organisation's style guide.
-"""),
-        )),
-        ModuleSpec("Structuring pages", (
-            LessonSpec("Titles, summaries and search", 6, """\
+""",
+                ),
+            ),
+        ),
+        ModuleSpec(
+            "Structuring pages",
+            (
+                LessonSpec(
+                    "Titles, summaries and search",
+                    6,
+                    """\
 ## Most visits start with a search
 
 Whether on a search engine or the site's own search box, users decide whether to click from the title and
@@ -197,8 +224,12 @@ helps them do. Keep it under about 160 characters and end with a full stop.
 - Check your site's search logs monthly; the top searches tell you what users need and the words they use.
 - If people search for a term your pages don't use, add it to the page naturally.
 - Remove or redirect out-of-date pages so they don't compete with current ones.
-"""),
-            LessonSpec("Headings, lists and links", 7, """\
+""",
+                ),
+                LessonSpec(
+                    "Headings, lists and links",
+                    7,
+                    """\
 ## Headings
 
 Headings are signposts. A good set of headings works as a table of contents.
@@ -232,7 +263,9 @@ Use a bulleted list when you have three or more parallel items; a numbered list 
 | Language | Short sentences, active voice, no unexplained jargon |
 | Links | Descriptive and specific |
 | Accuracy | Facts, dates and fees checked; owner and review date recorded |
-"""),
-        )),
+""",
+                ),
+            ),
+        ),
     ),
 )

@@ -14,6 +14,11 @@ from lms.people.csv_import.service import users_import
 from lms.people.csv_import.units import org_unit_id_by_path
 
 __all__ = [
-    "MAX_BYTES", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "ImportLineError", "ImportResult",
-    "org_unit_id_by_path", "users_import",
+    "MAX_BYTES",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ImportLineError",
+    "ImportResult",
+    "org_unit_id_by_path",
+    "users_import",
 ]

@@ -35,8 +35,9 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], s
     """The valid rows (None when nothing more can be checked), every error, and emails on bad lines."""
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > MAX_BYTES:
-        return _rejected(0, f"The file is too large ({size // 1024} KB); the limit is "
-                            f"{MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files.")
+        return _rejected(
+            0, f"The file is too large ({size // 1024} KB); the limit is {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files."
+        )
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
@@ -53,8 +54,7 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], s
     except csv.Error as exc:
         return _rejected(1, f"The header cannot be read: {exc}.")
     if not header or not any(h.strip() for h in header):
-        return _rejected(0, "The file is empty. The first line must name the columns: "
-                            + ", ".join(REQUIRED_COLUMNS) + ".")
+        return _rejected(0, "The file is empty. The first line must name the columns: " + ", ".join(REQUIRED_COLUMNS) + ".")
     columns = [h.strip().lower().replace(" ", "_") for h in header]
     header_errors = _check_header(columns)
     if header_errors:
@@ -71,8 +71,7 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], s
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) > len(columns):
-                errors.append(ImportLineError(
-                    line, f"Has {len(fields)} values but the header has {len(columns)} columns."))
+                errors.append(ImportLineError(line, f"Has {len(fields)} values but the header has {len(columns)} columns."))
                 continue
             record = dict(zip(columns, [f.strip() for f in fields] + [""] * (len(columns) - len(fields)), strict=True))
             row, problems = _row(line, record)
@@ -81,8 +80,7 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], s
                 bad_line_emails.add(record["email"].lower())
                 continue
             if row.email in first_seen:
-                errors.append(ImportLineError(
-                    line, f"Duplicate email {row.email} (first on line {first_seen[row.email]})."))
+                errors.append(ImportLineError(line, f"Duplicate email {row.email} (first on line {first_seen[row.email]})."))
                 continue
             first_seen[row.email] = line
             rows.append(row)
@@ -101,12 +99,21 @@ def _check_header(columns: list[str]) -> list[ImportLineError]:
     errors = []
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        errors.append(ImportLineError(1, f"Missing column(s): {', '.join(missing)}. The first line must be: "
-                                         + ",".join(REQUIRED_COLUMNS) + " (job_profile is optional)."))
+        errors.append(
+            ImportLineError(
+                1,
+                f"Missing column(s): {', '.join(missing)}. The first line must be: "
+                + ",".join(REQUIRED_COLUMNS)
+                + " (job_profile is optional).",
+            )
+        )
     unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
-        errors.append(ImportLineError(1, f"Unknown column(s): {', '.join(unknown)}. Accepted: "
-                                         + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "."))
+        errors.append(
+            ImportLineError(
+                1, f"Unknown column(s): {', '.join(unknown)}. Accepted: " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "."
+            )
+        )
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if duplicated:
         errors.append(ImportLineError(1, f"Column(s) appear twice: {', '.join(duplicated)}."))
@@ -130,8 +137,9 @@ def _row(line: int, record: dict[str, str]) -> tuple[Row | None, list[str]]:
         problems.append(f"Name is longer than {MAX_NAME} characters.")
     path = tuple(p.strip() for p in record["org_unit"].split("/")) if record["org_unit"] else ()
     if any(not p for p in path):
-        problems.append(f"Organisation unit '{record['org_unit']}' has an empty part; write it like "
-                        "'Digital Directorate / Data Team'.")
+        problems.append(
+            f"Organisation unit '{record['org_unit']}' has an empty part; write it like 'Digital Directorate / Data Team'."
+        )
     elif any(len(p) > MAX_NAME for p in path):
         problems.append(f"An organisation unit name is longer than {MAX_NAME} characters.")
     manager_email = None
@@ -144,8 +152,7 @@ def _row(line: int, record: dict[str, str]) -> tuple[Row | None, list[str]]:
     roles = {r.lower() for r in _ROLE_SPLIT.split(record["roles"]) if r} - {"employee"}
     unknown = sorted(roles - _VALID_ROLES)
     if unknown:
-        problems.append(f"Unknown role(s): {', '.join(unknown)}. Use {', '.join(sorted(_VALID_ROLES))} "
-                        "(separated by ';' or spaces).")
+        problems.append(f"Unknown role(s): {', '.join(unknown)}. Use {', '.join(sorted(_VALID_ROLES))} (separated by ';' or spaces).")
     job_profile = " ".join(record["job_profile"].split()) if "job_profile" in record else None
     if job_profile and len(job_profile) > MAX_NAME:
         problems.append(f"Job profile is longer than {MAX_NAME} characters.")

@@ -31,8 +31,7 @@ class ImportResult:
         if not self.ok:
             return f"The file was rejected: {len(self.errors)} problem(s) found. Nothing was imported."
         if self.dry_run:
-            text = (f"Would create {self.created}, update {self.updated} and leave {self.unchanged} "
-                    "user(s) unchanged")
+            text = f"Would create {self.created}, update {self.updated} and leave {self.unchanged} user(s) unchanged"
         else:
             text = f"Created {self.created}, updated {self.updated}, unchanged {self.unchanged} user(s)"
         if self.units_created:
@@ -42,6 +41,8 @@ class ImportResult:
         if self.dry_run:
             text += " Dry run: nothing was saved."
         if self.created:
-            text += (f" New users get no password: {'they' if self.dry_run else f'the {self.created} created'} "
-                     "cannot sign in until an administrator sets one.")
+            text += (
+                f" New users get no password: {'they' if self.dry_run else f'the {self.created} created'} "
+                "cannot sign in until an administrator sets one."
+            )
         return text

@@ -76,15 +76,33 @@ def users_import(
     _apply_profiles(session, rows, existing, profile_ids, by=by, client_ip=client_ip)
     session.flush()
     users_changed(session, [known(existing[r.email].id) for r in rows if r.email in existing])
-    audit_record(session, action="users.import", actor=by, client_ip=client_ip, target_type="user",
-                 detail={"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                         "units_created": result.units_created})
+    audit_record(
+        session,
+        action="users.import",
+        actor=by,
+        client_ip=client_ip,
+        target_type="user",
+        detail={
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "units_created": result.units_created,
+        },
+    )
     session.flush()
     return result
 
 
-def _apply(session: Session, rows: list[Row], existing: dict[str, User], grants: dict[int, set[str]],
-           units: UnitResolver, *, by: User | None, client_ip: str | None) -> None:
+def _apply(
+    session: Session,
+    rows: list[Row],
+    existing: dict[str, User],
+    grants: dict[int, set[str]],
+    units: UnitResolver,
+    *,
+    by: User | None,
+    client_ip: str | None,
+) -> None:
     for row in rows:
         unit_id = units.resolve_or_create(row.unit_path)
         user = existing.get(row.email)
@@ -110,8 +128,15 @@ def _apply(session: Session, rows: list[Row], existing: dict[str, User], grants:
             session.exec(delete(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role))
         for action, changed in (("role.grant", row.roles - current), ("role.revoke", current - row.roles)):
             for role in sorted(changed):
-                audit_record(session, action=action, actor=by, target_type="user", target_id=user.id,
-                             client_ip=client_ip, detail={"role": role, "via": "import"})
+                audit_record(
+                    session,
+                    action=action,
+                    actor=by,
+                    target_type="user",
+                    target_id=user.id,
+                    client_ip=client_ip,
+                    detail={"role": role, "via": "import"},
+                )
 
 
 def _profile_ids(session: Session, rows: list[Row]) -> tuple[dict[int, int | None], list[ImportLineError]]:
@@ -119,44 +144,69 @@ def _profile_ids(session: Session, rows: list[Row]) -> tuple[dict[int, int | Non
     named = {r.job_profile.lower() for r in rows if r.job_profile}
     by_name = {}
     for chunk in _chunks(sorted(named)):
-        by_name.update({name.lower(): pid for pid, name in session.exec(
-            select(JobProfile.id, JobProfile.name).where(func.lower(JobProfile.name).in_(chunk)))})
+        by_name.update(
+            {
+                name.lower(): pid
+                for pid, name in session.exec(select(JobProfile.id, JobProfile.name).where(func.lower(JobProfile.name).in_(chunk)))
+            }
+        )
     ids: dict[int, int | None] = {}
     errors = []
     for row in rows:
         if row.job_profile is None:
             continue
         if row.job_profile and row.job_profile.lower() not in by_name:
-            errors.append(ImportLineError(row.line, f"Unknown job profile '{row.job_profile}'. Create it under "
-                                                    "Job profiles first, or leave the column empty."))
+            errors.append(
+                ImportLineError(
+                    row.line,
+                    f"Unknown job profile '{row.job_profile}'. Create it under Job profiles first, or leave the column empty.",
+                )
+            )
             continue
         ids[row.line] = by_name[row.job_profile.lower()] if row.job_profile else None
     return ids, errors
 
 
-def _apply_profiles(session: Session, rows: list[Row], existing: dict[str, User], profile_ids: dict[int, int | None],
-                    *, by: User | None, client_ip: str | None) -> None:
+def _apply_profiles(
+    session: Session,
+    rows: list[Row],
+    existing: dict[str, User],
+    profile_ids: dict[int, int | None],
+    *,
+    by: User | None,
+    client_ip: str | None,
+) -> None:
     for row in rows:
         user = existing[row.email]
         if row.job_profile is None or user.job_profile_id == profile_ids[row.line]:
             continue
         user.job_profile_id = profile_ids[row.line]
         session.add(user)
-        audit_record(session, action="user.job_profile", actor=by, target_type="user", target_id=user.id,
-                     client_ip=client_ip, detail={"to": row.job_profile or None, "via": "import"})
+        audit_record(
+            session,
+            action="user.job_profile",
+            actor=by,
+            target_type="user",
+            target_id=user.id,
+            client_ip=client_ip,
+            detail={"to": row.job_profile or None, "via": "import"},
+        )
 
 
-def _check_managers(
-    rows: list[Row], db_manager_of: dict[str, str | None], bad_line_emails: set[str]
-) -> list[ImportLineError]:
+def _check_managers(rows: list[Row], db_manager_of: dict[str, str | None], bad_line_emails: set[str]) -> list[ImportLineError]:
     """Unknown managers, and cycles in the line management that file and database would form together."""
     errors = []
     in_file = {r.email: r for r in rows}
     for row in rows:
-        if row.manager_email and row.manager_email not in in_file and row.manager_email not in db_manager_of \
-                and row.manager_email not in bad_line_emails:
-            errors.append(ImportLineError(row.line, f"Unknown manager {row.manager_email}: not in this file "
-                                                    "and not an existing user."))
+        if (
+            row.manager_email
+            and row.manager_email not in in_file
+            and row.manager_email not in db_manager_of
+            and row.manager_email not in bad_line_emails
+        ):
+            errors.append(
+                ImportLineError(row.line, f"Unknown manager {row.manager_email}: not in this file and not an existing user.")
+            )
     manager_of = dict(db_manager_of)
     manager_of.update({r.email: r.manager_email for r in rows})
     settled: set[str] = set()
@@ -171,7 +221,7 @@ def _check_managers(
         settled.update(path)
         if node is None or node not in position:
             continue
-        cycle = path[position[node]:]
+        cycle = path[position[node] :]
         if len(cycle) == 1:
             errors.append(ImportLineError(in_file[node].line, "A person cannot be their own manager."))
             continue
@@ -187,8 +237,7 @@ def _check_own_admin(session: Session, rows: list[Row], by: User | None) -> list
         return []
     for row in rows:
         if row.email == by.email and Role.ADMIN.value not in row.roles:
-            held = session.exec(select(RoleGrant).where(RoleGrant.user_id == by.id,
-                                                        RoleGrant.role == Role.ADMIN.value)).first()
+            held = session.exec(select(RoleGrant).where(RoleGrant.user_id == by.id, RoleGrant.role == Role.ADMIN.value)).first()
             if held is not None:
                 return [ImportLineError(row.line, "This line removes your own admin role; ask another admin.")]
     return []
@@ -196,7 +245,7 @@ def _check_own_admin(session: Session, rows: list[Row], by: User | None) -> list
 
 def _chunks(items: list[T]) -> Iterator[list[T]]:
     for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+        yield items[start : start + _CHUNK]
 
 
 def _users_by_email(session: Session, emails: list[str]) -> dict[str, User]:

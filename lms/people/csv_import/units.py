@@ -88,7 +88,6 @@ def org_unit_id_by_path(session: Session, path: str) -> int | None:
     resolver = UnitResolver(session)
     found = resolver.resolve(parts)
     if found is None and len(parts) == 1:
-        named = [uid for names in resolver.children.values() for n, uid in names.items()
-                 if n.casefold() == parts[0].casefold()]
+        named = [uid for names in resolver.children.values() for n, uid in names.items() if n.casefold() == parts[0].casefold()]
         found = named[0] if len(named) == 1 else None
     return found
