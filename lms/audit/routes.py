@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from lms.web.paging import SHORT_ROWS, page_size
-from lms.audit.selectors import AuditFilters, audit_actions, audit_page, audit_target_types
+from lms.audit.selectors import AuditFilters, audit_actions, audit_page, audit_target_types, detail_view
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession
 from lms.web.templating import render
@@ -66,6 +66,7 @@ def audit_log(
             "action_options": [(a, a) for a in audit_actions(db)],
             "target_options": [(t, t) for t in audit_target_types(db)],
             "page_url": lambda n: filters.url("/admin/audit", page=n),
+            "detail_view": detail_view,
         },
         block="results",
         status_code=422 if errors else 200,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -68,3 +69,63 @@ def audit_target_types(session: Session) -> list[str]:
             select(AuditEvent.target_type).where(AuditEvent.target_type.is_not(None)).distinct().order_by(AuditEvent.target_type)
         ).all()
     )
+
+
+# How much of an event's detail the one-line summary shows: enough to tell events apart at a
+# glance while keeping a 50-row page short; the full detail is one click away.
+SUMMARY_VALUE_MAX = 32
+SUMMARY_MAX = 120
+
+
+@dataclass
+class DetailView:
+    """An event's detail as a short summary line plus every field in full, for the page."""
+
+    summary: str
+    fields: list[tuple[str, str]]
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _full(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(str(k))}: {_full(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_full(v) for v in value) or "none"
+    return str(value)
+
+
+def _short(key: str, value: object) -> str:
+    # Long values (free text, big lists) give only their name: the summary stays one line and
+    # never echoes a long value, which the expansion shows in full.
+    if isinstance(value, dict):
+        return f"{key}: {len(value)} fields"
+    if isinstance(value, list | tuple) and any(isinstance(v, dict | list) for v in value):
+        return f"{key}: {len(value)} items"
+    text = _full(value)
+    if len(text) > SUMMARY_VALUE_MAX or "\n" in text:
+        return key
+    return f"{key}: {text}"
+
+
+def detail_view(raw: str) -> DetailView:
+    """Parse an event's stored JSON detail; older or hand-written non-JSON text is shown as is."""
+    if not raw:
+        return DetailView(summary="", fields=[])
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = {"detail": raw}
+    if not isinstance(data, dict):
+        data = {"detail": data}
+    fields = [(_label(str(k)), _full(v)) for k, v in data.items()]
+    summary = ", ".join(_short(_label(str(k)), v) for k, v in data.items())
+    if len(summary) > SUMMARY_MAX:
+        summary = summary[: SUMMARY_MAX - 1].rstrip(", ") + "…"
+    return DetailView(summary=summary, fields=fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +19,7 @@ def text_of(response) -> str:
 
 
 def listed_actions(response) -> list[str]:
-    body = response.text[response.text.index("<tbody>"):] if "<tbody>" in response.text else ""
+    body = response.text[response.text.index("<tbody>") :] if "<tbody>" in response.text else ""
     return re.findall(r"</time></td>\s*<td>([^<]+)</td>", body)
 
 
@@ -41,7 +42,7 @@ def test_audit_log_lists_newest_first_with_details(signed_in):
     assert r.status_code == 200
     assert listed_actions(r) == ["org_unit.create", "login.success"]
     page = text_of(r)
-    assert "boss@example.gov" in page and '{"name": "Digital", "parent_id": null}' in page
+    assert "boss@example.gov" in page and "<summary>name: Digital, parent id: —" in page
     assert "testclient" in page  # the client address
 
 
@@ -49,16 +50,26 @@ def test_audit_filters(signed_in, db):
     browser, _ = signed_in("admin", email="root@example.gov")
     add_events(
         db,
-        {"action": "role.grant", "actor_email": "ann.admin@example.gov", "target_type": "user", "target_id": "7",
-         "at": BASE - timedelta(days=2), "detail": '{"role": "trainer"}'},
-        {"action": "role.revoke", "actor_email": "ann.admin@example.gov", "target_type": "user", "target_id": "8",
-         "at": BASE - timedelta(days=1)},
-        {"action": "org_unit.create", "actor_email": "bob@example.gov", "target_type": "org_unit", "target_id": "7",
-         "at": BASE},
+        {
+            "action": "role.grant",
+            "actor_email": "ann.admin@example.gov",
+            "target_type": "user",
+            "target_id": "7",
+            "at": BASE - timedelta(days=2),
+            "detail": '{"role": "trainer"}',
+        },
+        {
+            "action": "role.revoke",
+            "actor_email": "ann.admin@example.gov",
+            "target_type": "user",
+            "target_id": "8",
+            "at": BASE - timedelta(days=1),
+        },
+        {"action": "org_unit.create", "actor_email": "bob@example.gov", "target_type": "org_unit", "target_id": "7", "at": BASE},
         {"action": "login.failure", "actor_email": "mallory@example.gov", "at": BASE + timedelta(days=1)},
     )
     all_events = browser.get("/admin/audit")
-    options = re.findall(r'<option value="([^"]+)"', all_events.text[all_events.text.index('id="action"'):])
+    options = re.findall(r'<option value="([^"]+)"', all_events.text[all_events.text.index('id="action"') :])
     assert options[:5] == ["login.failure", "login.success", "org_unit.create", "role.grant", "role.revoke"]
 
     def actions(query: str) -> list[str]:
@@ -84,8 +95,10 @@ def test_audit_filters(signed_in, db):
 
 def test_audit_pagination_keeps_filters(signed_in, db):
     browser, _ = signed_in("admin")
-    add_events(db, *({"action": "user.update", "target_type": "user", "target_id": str(i),
-                      "at": BASE + timedelta(minutes=i)} for i in range(60)))
+    add_events(
+        db,
+        *({"action": "user.update", "target_type": "user", "target_id": str(i), "at": BASE + timedelta(minutes=i)} for i in range(60)),
+    )
     first = browser.get("/admin/audit?action=user.update")
     assert len(listed_actions(first)) == 50 and "Showing 1–50 of 60 events" in first.text
     assert 'href="/admin/audit?action=user.update&amp;page=2"' in first.text
@@ -99,3 +112,31 @@ def test_htmx_filter_gets_only_the_results(signed_in):
     browser, _ = signed_in("admin")
     r = browser.get("/admin/audit?action=login.success", headers={"HX-Request": "true"})
     assert r.status_code == 200 and "<html" not in r.text and listed_actions(r) == ["login.success"]
+
+
+def test_audit_details_are_summarised_with_the_full_detail_expandable(signed_in, db):
+    browser, _ = signed_in("admin")
+    long_value = "A very long explanation " * 10
+    add_events(
+        db,
+        {
+            "action": "user.update",
+            "actor_email": "ann.admin@example.gov",
+            "target_type": "user",
+            "target_id": "7",
+            "at": BASE,
+            "detail": json.dumps({"name": "Ann Other", "note": long_value, "roles": ["manager"]}),
+        },
+    )
+    r = browser.get("/admin/audit?action=user.update")
+    assert r.status_code == 200
+    cell = r.text[r.text.index('<details class="audit-detail">') :]
+    cell = cell[: cell.index("</details>")]
+    summary = html.unescape(cell[cell.index("<summary>") + 9 : cell.index("</summary>")])
+    # Short values in the summary, a long one by name only; everything in full inside <details>.
+    assert summary.startswith("name: Ann Other, note, roles: manager")
+    assert long_value.strip() not in summary and "A very long" not in summary
+    expanded = html.unescape(cell[cell.index("</summary>") :])
+    assert "<dt>note</dt><dd>" + long_value + "</dd>" in expanded
+    assert "<dt>roles</dt><dd>manager</dd>" in expanded
+    assert '{"name"' not in html.unescape(r.text)  # no raw JSON blob on the page
