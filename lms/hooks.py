@@ -25,6 +25,9 @@ class Hooks:
     demo_loaders: list[Callable[[Session], None]] = field(default_factory=list)
     # Extra `lms` subcommands: each is called once with the root Typer app and adds its own.
     cli_commands: list[Callable[[Any], None]] = field(default_factory=list)
+    # Given a course id, why a learner could not complete it as it stands, one sentence each (e.g. a quiz
+    # lesson whose quiz has no questions). Publishing is refused while any provider returns something.
+    publish_blockers: list[Callable[[Session, int], list[str]]] = field(default_factory=list)
 
 
 hooks = Hooks()
@@ -43,3 +46,7 @@ def gap_suggestions(session: Session, gaps: list[tuple[int, int]]) -> dict[int, 
             for competence_id, items in provider(session, gaps).items():
                 merged.setdefault(competence_id, []).extend(items)
     return merged
+
+
+def publish_blockers(session: Session, course_id: int) -> list[str]:
+    return [blocker for provider in hooks.publish_blockers for blocker in provider(session, course_id)]

@@ -39,6 +39,7 @@ def course_page_response(
     *,
     errors: dict | None = None,
     module_title: str = "",
+    publish_blockers: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
     attachments = sel.course_attachments(db, course.id)
@@ -58,6 +59,7 @@ def course_page_response(
             user_id=user.id,
             errors=errors or {},
             module_title=module_title,
+            publish_blockers=publish_blockers or [],
         ),
         block="outline",
         status_code=status_code,

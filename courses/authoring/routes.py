@@ -37,7 +37,7 @@ from courses.authoring.service import (
 )
 from courses.markdown import MAX_MARKDOWN, markdown_to_html, render_lesson_html
 from courses.models import Course
-from courses.errors import CourseError
+from courses.errors import CourseError, PublishBlocked
 
 router = APIRouter(prefix="/author")
 
@@ -199,6 +199,12 @@ def course_status(
         change(db, course=course, by=user)
         db.commit()
         flash(request, message)
+    except PublishBlocked as exc:
+        # The list is too long for a flash message, so the page answers with it in place.
+        db.rollback()
+        return course_page_response(
+            request, db, user, course, errors={"publish-blockers": str(exc)}, publish_blockers=exc.blockers, status_code=422
+        )
     except CourseError as exc:
         db.rollback()
         flash(request, str(exc), "error")

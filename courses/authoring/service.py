@@ -16,6 +16,7 @@ from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence
 from lms.db import known
+from lms.hooks import publish_blockers
 from lms.people.models import Role, RoleGrant, User
 
 from courses.markdown import markdown_to_html, url_problems
@@ -30,7 +31,7 @@ from courses.models import (
     LessonProgress,
     Module,
 )
-from courses.errors import CourseError
+from courses.errors import CourseError, PublishBlocked
 from courses.authoring.selectors import enrolment_count
 from courses.learning.selectors import required_lessons
 
@@ -106,6 +107,9 @@ def course_publish(session: Session, *, course: Course, by: User) -> None:
         return
     if not required_lessons(session, course.id):
         raise CourseError("Add at least one visible lesson before publishing.", "status")
+    blockers = publish_blockers(session, course.id)
+    if blockers:
+        raise PublishBlocked(blockers)
     course.status = CourseStatus.PUBLISHED.value
     course.published_at = course.published_at or utcnow()
     _touch(course)
