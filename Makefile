@@ -24,10 +24,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@ $(VENV)/.installed-app
 
+# --with-worker runs the background jobs (quiz deadlines, report snapshots) in a child process, so the
+# demo has them without a second terminal; production runs `lms worker` separately (README.md).
 run: $(VENV)/.installed-app
 	$(VENV)/bin/lms db upgrade
 	$(VENV)/bin/lms demo --if-empty
-	$(VENV)/bin/lms serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/lms serve --host $(HOST) --port $(PORT) --with-worker
 
 # Coverage of lms, courses and assessments is reported and held at its floor (pyproject.toml).
 test: check

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 
 import typer
 
@@ -21,6 +23,9 @@ def worker(
     poll: float = typer.Option(
         5.0, "--poll", min=0.1, metavar="SECONDS", help="How long to wait before looking again when no job is due."
     ),
+    stop_with_parent: bool = typer.Option(
+        False, "--stop-with-parent", hidden=True, help="Stop when standard input closes (used by `lms serve --with-worker`)."
+    ),
 ) -> None:
     """Run background jobs (quiz deadlines, report snapshots, ...) from the queue in the database.
 
@@ -31,8 +36,22 @@ def worker(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with database() as (settings, engine, _session):
         require_schema(settings, engine)
-        ran = run_worker(engine, worker_id=default_worker_id(), once=once, poll_seconds=poll)
+        stop = threading.Event()
+        if stop_with_parent:
+            _stop_at_end_of_input(stop)
+        ran = run_worker(engine, worker_id=default_worker_id(), once=once, poll_seconds=poll, stop=stop)
     typer.echo(f"Ran {ran} job{'' if ran == 1 else 's'}.")
+
+
+def _stop_at_end_of_input(stop: threading.Event) -> None:
+    """Set `stop` once standard input closes: `lms serve --with-worker` holds the other end of the
+    pipe, so this happens when the server process ends, however it ends (even SIGKILL)."""
+
+    def wait_for_end() -> None:
+        sys.stdin.buffer.read()
+        stop.set()
+
+    threading.Thread(target=wait_for_end, name="stop-with-parent", daemon=True).start()
 
 
 def _error_line(error: str) -> str:

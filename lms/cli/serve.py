@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import typer
 import uvicorn
@@ -19,6 +25,12 @@ def serve(
     port: int = typer.Option(8000, envvar="PORT", min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, help="Worker processes; sessions live in the database, so any number works."),
     reload: bool = typer.Option(False, "--reload", help="Restart on code changes (development; one worker)."),
+    with_worker: bool = typer.Option(
+        False,
+        "--with-worker",
+        help="Also run `lms worker` (background jobs) as a child process that stops with the server. "
+        "For the demo and small single-machine installs; production runs `lms worker` separately.",
+    ),
 ) -> None:
     """Serve Proficio over HTTP. Refuses to start until the database is at the latest migration."""
     if reload and workers > 1:
@@ -37,20 +49,74 @@ def serve(
     typer.echo(f"Proficio: http://{shown_host}:{port}")
     if demo:
         print_demo_accounts(demo)
-    uvicorn.run(
-        "lms.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=None if reload else workers,
-        reload=reload,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        server_header=False,
-        # uvicorn replaces a new process that does not answer its supervisor within this time; on a
-        # busy host importing the app alone can take longer than uvicorn's 5 s default.
-        timeout_worker_healthcheck=settings.worker_boot_timeout,
+    with _worker_process(with_worker):
+        uvicorn.run(
+            "lms.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=None if reload else workers,
+            reload=reload,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            server_header=False,
+            # uvicorn replaces a new process that does not answer its supervisor within this time; on a
+            # busy host importing the app alone can take longer than uvicorn's 5 s default.
+            timeout_worker_healthcheck=settings.worker_boot_timeout,
+        )
+
+
+# How long the worker may take to finish its current job once the server has stopped.
+WORKER_STOP_SECONDS = 30
+
+
+class _Terminated(Exception):
+    """SIGTERM reached `lms serve --with-worker`; raised to stop the worker before we go."""
+
+
+def _on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise _Terminated
+
+
+@contextmanager
+def _worker_process(enabled: bool) -> Iterator[None]:
+    """`lms worker` as a child process for as long as the server runs.
+
+    A child process rather than a thread: a thread would share the server's GIL, so a long report
+    snapshot would stall requests, and with --workers or --reload uvicorn serves from other processes
+    anyway. The child's stdin is a pipe from us and closing it asks the worker to finish its current
+    job and stop. We close it when uvicorn returns and wait for the worker, and the kernel closes it
+    should this process die without cleaning up (SIGKILL), so the worker never runs on as an orphan.
+    Closing a pipe rather than sending SIGTERM: Ctrl-C already reached the worker (same process group)
+    and started its graceful stop, after which a SIGTERM would cut its current job short.
+    """
+    if not enabled:
+        yield
+        return
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from lms.cli import main; sys.exit(main())", "worker", "--stop-with-parent"],
+        stdin=subprocess.PIPE,
     )
+    # uvicorn shuts down on SIGTERM and then raises it again with our handler back in place, which
+    # by default would end this process before it waits for the worker; so we turn it into an
+    # exception, wait, and then die of SIGTERM as a supervisor expects.
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    terminated = False
+    try:
+        yield
+    except _Terminated:
+        terminated = True
+    finally:
+        assert child.stdin is not None
+        child.stdin.close()
+        try:
+            child.wait(timeout=WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        signal.signal(signal.SIGTERM, previous)
+    if terminated:
+        signal.raise_signal(signal.SIGTERM)
 
 
 def _require_writable_folder(folder: Path, setting: str) -> None:

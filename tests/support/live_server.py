@@ -35,17 +35,22 @@ def free_port() -> int:
 class LiveServer:
     def __init__(self, database_url: str, workdir: Path, **env: str):
         self.workdir = workdir
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "live-secret-" + "x" * 40,
-                    "PROFICIO_ENV": "development", "PYTHONUNBUFFERED": "1",
-                    "ATTACHMENTS_DIR": str(workdir / "attachments"), **env}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "live-secret-" + "x" * 40,
+            "PROFICIO_ENV": "development",
+            "PYTHONUNBUFFERED": "1",
+            "ATTACHMENTS_DIR": str(workdir / "attachments"),
+            **env,
+        }
         self.process: subprocess.Popen | None = None
         self.port = 0
         self.url = ""
         self._log = None
 
     def lms(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([LMS, *args], env=self.env, cwd=self.workdir, capture_output=True, text=True,
-                              timeout=timeout)
+        return subprocess.run([LMS, *args], env=self.env, cwd=self.workdir, capture_output=True, text=True, timeout=timeout)
 
     def start(self, *serve_args: str, timeout: float = 90) -> None:
         self.port = free_port()
@@ -53,7 +58,11 @@ class LiveServer:
         self._log = (self.workdir / f"server-{self.port}.log").open("wb")
         self.process = subprocess.Popen(
             [LMS, "serve", "--host", "127.0.0.1", "--port", str(self.port), *serve_args],
-            env=self.env, cwd=self.workdir, stdout=self._log, stderr=subprocess.STDOUT)
+            env=self.env,
+            cwd=self.workdir,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -83,6 +92,19 @@ class LiveServer:
                 self.process.wait()
         if self._log and not self._log.closed:
             self._log.close()
+
+    def child_pids(self) -> list[int]:
+        """The processes `lms serve` started itself (uvicorn's, `--with-worker`'s), read from /proc."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                # The fields after the command name (which may hold spaces): state, then the parent's pid.
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            if int(fields[1]) == self.process.pid:
+                found.append(int(stat.parent.name))
+        return found
 
     def output(self) -> str:
         return "".join(p.read_text(errors="replace")[-4000:] for p in sorted(self.workdir.glob("server-*.log")))
