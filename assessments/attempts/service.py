@@ -24,6 +24,7 @@ from assessments.models import Attempt, AttemptState, Question, Quiz, QuizSlot, 
 from assessments.questions import QuestionData
 from courses.learning.service import lesson_complete
 from courses.models import Lesson
+from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import Competence
 from lms.competences.service import evidence_record
@@ -278,6 +279,21 @@ def _grade(session: Session, attempt: Attempt) -> None:
     session.add(attempt)
     session.flush()
     user = session.get(User, attempt.user_id)
+    # The outcome only, never the answers; inside the grading savepoint, so it lands with the result.
+    audit_record(
+        session,
+        action="quiz.submit",
+        actor=user,
+        target_type="quiz",
+        target_id=attempt.quiz_id,
+        detail={
+            "attempt_id": attempt.id,
+            "score": attempt.score,
+            "max_score": attempt.max_score,
+            "percent": attempt.percent,
+            "passed": attempt.passed,
+        },
+    )
     _record_evidence(session, attempt, user, by_competence)
     if attempt.passed:
         lesson = session.get(Lesson, settings["lesson_id"])

@@ -101,6 +101,7 @@ def question_create(
     by: User | None,
     competence_id: int | None = None,
     level: int | None = None,
+    audited: bool = True,
 ) -> Question:
     data = _check_data(data)
     _check_tag(session, competence_id, level)
@@ -115,7 +116,15 @@ def question_create(
     )
     session.add(question)
     session.flush()
+    if audited:  # an import or a duplicate records one event of its own instead
+        _audit(session, "question.create", question, by)
     return question
+
+
+def _audit(session: Session, action: str, question: Question, by: User | None, **extra: object) -> None:
+    # Who did what to which question; never the question's content or its answers.
+    detail = {"category_id": question.category_id, "kind": question.kind, "version": question.version, **extra}
+    audit_record(session, action=action, actor=by, target_type="question", target_id=question.id, detail=detail)
 
 
 def question_update(
@@ -141,6 +150,7 @@ def question_update(
     question.updated_at = utcnow()
     session.add(question)
     session.flush()
+    _audit(session, "question.update", question, by)
     return question
 
 
@@ -148,14 +158,17 @@ def question_duplicate(session: Session, *, question: Question, by: User | None)
     data = QuestionData.from_dict(question.data)
     suffix = " (copy)"
     name = data.name[: MAX_QUESTION_NAME - len(suffix)] + suffix
-    return question_create(
+    copy = question_create(
         session,
         category=session.get(QuestionCategory, question.category_id),
         data=replace(data, name=name),
         by=by,
         competence_id=question.competence_id,
         level=question.level,
+        audited=False,
     )
+    _audit(session, "question.duplicate", copy, by, copied_from=question.id)
+    return copy
 
 
 def question_archive(session: Session, *, question: Question, archived: bool = True, by: User | None) -> Question:
@@ -164,6 +177,7 @@ def question_archive(session: Session, *, question: Question, archived: bool = T
     question.updated_at = utcnow()
     session.add(question)
     session.flush()
+    _audit(session, "question.archive" if archived else "question.restore", question, by)
     return question
 
 
@@ -185,7 +199,7 @@ def questions_import(
         if category is None:
             category = by_path[path] = category_for_path(session, path=path or UNFILED, by=by)
         data = replace(data, name=" ".join(data.name.split())[:MAX_QUESTION_NAME])
-        saved.append(question_create(session, category=category, data=data, by=by))
+        saved.append(question_create(session, category=category, data=data, by=by, audited=False))
     audit_record(
         session,
         action="questions.import",

@@ -36,6 +36,9 @@ def enrol(session: Session, *, course: Course, user: User) -> Enrolment:
     enrolment = Enrolment(course_id=course.id, user_id=user.id, source=EnrolmentSource.SELF.value)
     session.add(enrolment)
     session.flush()
+    audit_record(
+        session, action="course.enrol", actor=user, target_type="course", target_id=course.id, detail={"source": enrolment.source}
+    )
     return enrolment
 
 
@@ -136,4 +139,6 @@ def course_feedback_save(session: Session, *, course: Course, user: User, rating
         feedback.rating, feedback.comment, feedback.created_at = rating, comment, utcnow()
     session.add(feedback)
     session.flush()
+    # The rating only: the comment is the learner's own words, read where feedback is shown.
+    audit_record(session, action="course.rate", actor=user, target_type="course", target_id=course.id, detail={"rating": rating})
     return feedback

@@ -86,7 +86,16 @@ def evidence_record(
 
 
 def self_assess(session: Session, *, user: User, competence: Competence, level: int) -> Evidence:
-    return evidence_record(session, user=user, competence=competence, level=level, source=EvidenceSource.SELF, by=user)
+    evidence = evidence_record(session, user=user, competence=competence, level=level, source=EvidenceSource.SELF, by=user)
+    audit_record(
+        session,
+        action="competence.self_assess",
+        actor=user,
+        target_type="user",
+        target_id=user.id,
+        detail={"competence": competence.code, "level": level},
+    )
+    return evidence
 
 
 def manager_rate(
