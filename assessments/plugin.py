@@ -10,6 +10,7 @@ from sqlmodel import Session
 import assessments.models  # noqa: F401 - registers the tables
 from assessments.attempts.service import attempts_sweep
 from assessments.demo import assessments_demo_load
+from assessments.panels import quiz_home_panels
 from assessments.quizzes.selectors import publish_blockers
 from courses.plugin import register as register_courses
 from lms.hooks import hooks
@@ -41,6 +42,7 @@ def register() -> None:
     register_courses()
     hooks.cli_commands.append(_add_commands)
     hooks.demo_loaders.append(assessments_demo_load)
+    hooks.home_panels.append(quiz_home_panels)
     # A course whose quiz cannot be taken could never be completed, so it may not be published.
     hooks.publish_blockers.append(publish_blockers)
     # Timed attempts close within a minute of their deadline even if the learner never comes back.

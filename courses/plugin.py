@@ -6,6 +6,7 @@ import courses.models  # noqa: F401 - registers the tables
 from courses.demo import courses_demo_load
 from courses.catalogue.recommend import suggestions
 from courses.assignment.service import rules_apply_for_users
+from courses.panels import course_home_panels
 from lms.hooks import hooks
 
 _registered = False
@@ -19,3 +20,4 @@ def register() -> None:
     hooks.users_changed.append(rules_apply_for_users)
     hooks.gap_suggestions.append(suggestions)
     hooks.demo_loaders.append(courses_demo_load)
+    hooks.home_panels.append(course_home_panels)

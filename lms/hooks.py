@@ -8,9 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from lms.people.models import User
+
+# The section of the home page a panel belongs in: everyone is an employee; the others are Role values.
+EMPLOYEE = "employee"
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """One box on the home page, drawn by a feature's own template with its own context."""
+
+    role: str  # EMPLOYEE or a Role value: the section it is shown in
+    title: str
+    template: str  # included by templates/home/dashboard.html with `panel` in scope
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 50  # lower first within the section; the platform's own panels use 10, 30, 70...
 
 
 @dataclass
@@ -25,6 +43,9 @@ class Hooks:
     demo_loaders: list[Callable[[Session], None]] = field(default_factory=list)
     # Extra `lms` subcommands: each is called once with the root Typer app and adds its own.
     cli_commands: list[Callable[[Any], None]] = field(default_factory=list)
+    # Panels for the home page, given the person, their roles and the time; each provider returns only
+    # the panels for roles the person has, in a fixed number of queries (the home page is every visit).
+    home_panels: list[Callable[[Session, User, frozenset[str], datetime], list[HomePanel]]] = field(default_factory=list)
     # Given a course id, why a learner could not complete it as it stands, one sentence each (e.g. a quiz
     # lesson whose quiz has no questions). Publishing is refused while any provider returns something.
     publish_blockers: list[Callable[[Session, int], list[str]]] = field(default_factory=list)
@@ -50,3 +71,10 @@ def gap_suggestions(session: Session, gaps: list[tuple[int, int]]) -> dict[int, 
 
 def publish_blockers(session: Session, course_id: int) -> list[str]:
     return [blocker for provider in hooks.publish_blockers for blocker in provider(session, course_id)]
+
+
+def home_panels(session: Session, user: User, roles: frozenset[str], now: datetime) -> list[HomePanel]:
+    panels: list[HomePanel] = []
+    for provider in hooks.home_panels:
+        panels.extend(provider(session, user, roles, now))
+    return panels

@@ -9,7 +9,8 @@ from sqlalchemy import func, select as sa_select
 from sqlmodel import Session
 
 from assessments.models import Attempt, AttemptState, Question, Quiz, Response
-from assessments.results.stats import QuizStats, ScoredAttempt, quiz_stats
+from assessments.results.stats import QuizStats, ScoredAttempt, facility, quiz_stats
+from courses.models import Course, CourseEditor, Lesson
 from lms.web.paging import Page, clamp_page
 from lms.people.models import User
 
@@ -124,3 +125,89 @@ def attempts_page(session: Session, *, quiz: Quiz, total: int, page: int, per_pa
         .limit(per_page)
     ).all()
     return Page(items=[AttemptRow(*row) for row in found], total=total, page=page, per_page=per_page)
+
+
+# --- Home page ---------------------------------------------------------------------------------
+
+FLAG_MIN_ATTEMPTS = 5  # below this a facility is chance, not a signal
+TOO_HARD = 0.2  # facility under this: almost nobody gets it right (a wrong key, or an unclear question)
+TOO_EASY = 0.95  # over this: it tells nobody apart
+FLAGS_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class QuizFlag:
+    quiz_id: int
+    course_title: str
+    lesson_title: str
+    question_id: int
+    question_name: str
+    facility: float
+    attempts: int
+
+    @property
+    def too_hard(self) -> bool:
+        return self.facility < TOO_HARD
+
+
+@dataclass(frozen=True)
+class QuizFlags:
+    quizzes: int  # quizzes in the person's courses
+    submitted: int  # submitted attempts over them
+    flags: list[QuizFlag]  # the most extreme first, at most FLAGS_SHOWN
+    flagged_total: int
+
+
+def quiz_flags(session: Session, *, user: User) -> QuizFlags:
+    """Questions in the quizzes of the courses this person edits whose facility needs a look.
+
+    Four queries whatever the number of quizzes and attempts: quizzes, attempts, responses, question names.
+    Facility as on the results page: per question, the mean fraction over the attempts that included it.
+    """
+    mine = sa_select(CourseEditor.course_id).where(CourseEditor.user_id == user.id)
+    quizzes = {
+        qid: (course_title, lesson_title)
+        for qid, course_title, lesson_title in session.execute(
+            sa_select(Quiz.id, Course.title, Lesson.title)
+            .join(Lesson, Lesson.id == Quiz.lesson_id)
+            .join(Course, Course.id == Lesson.course_id)
+            .where(Course.id.in_(mine))
+        ).all()
+    }
+    if not quizzes:
+        return QuizFlags(0, 0, [], 0)
+    submitted = (Attempt.quiz_id.in_(list(quizzes)), Attempt.state == AttemptState.SUBMITTED.value)
+    attempts = session.execute(sa_select(Attempt.id, Attempt.quiz_id, Attempt.layout).where(*submitted)).all()
+    fractions: dict[tuple[int, int], float] = {}
+    for attempt_id, slot, fraction in session.execute(
+        sa_select(Response.attempt_id, Response.slot, Response.fraction)
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .where(*submitted)
+    ):
+        fractions[(attempt_id, slot)] = fraction or 0.0
+    # (quiz, question) -> the attempt's mean fraction on that question, one per attempt
+    per_question: dict[tuple[int, int], list[float]] = {}
+    for attempt_id, quiz_id, layout in attempts:
+        got: dict[int, list[float]] = {}
+        for slot, entry in enumerate(layout or []):
+            qid = entry.get("question_id")
+            if qid is not None:
+                got.setdefault(qid, []).append(fractions.get((attempt_id, slot), 0.0))
+        for qid, values in got.items():
+            per_question.setdefault((quiz_id, qid), []).append(sum(values) / len(values))
+    extreme = []
+    for (quiz_id, qid), values in per_question.items():
+        value = facility(values)
+        if len(values) >= FLAG_MIN_ATTEMPTS and value is not None and (value < TOO_HARD or value > TOO_EASY):
+            extreme.append((quiz_id, qid, value, len(values)))
+    # Too hard before too easy (a wrong key hurts learners), then the furthest from the middle.
+    extreme.sort(key=lambda f: (f[2] >= TOO_HARD, -abs(f[2] - 0.5), f[0], f[1]))
+    shown = extreme[:FLAGS_SHOWN]
+    ids = {qid for _quiz, qid, _v, _n in shown}
+    names: dict[int, str] = (
+        dict(session.execute(sa_select(Question.id, Question.name).where(Question.id.in_(ids))).all()) if ids else {}
+    )
+    flags = [
+        QuizFlag(quiz_id, *quizzes[quiz_id], qid, names.get(qid) or f"Question {qid}", value, n) for quiz_id, qid, value, n in shown
+    ]
+    return QuizFlags(len(quizzes), len(attempts), flags, len(extreme))

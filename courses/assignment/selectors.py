@@ -381,3 +381,39 @@ def rule_overview(session: Session) -> list[RuleRow]:
         )
         rows.append(RuleRow(rule, title, paths.get(rule.org_unit_id), profile_names.get(rule.job_profile_id), covered))
     return rows
+
+
+# --- Home page ---------------------------------------------------------------------------------
+
+OVERDUE_PEOPLE_SHOWN = 5
+
+
+@dataclass
+class LineOverdue:
+    people: list[tuple[User, int]]  # (person, overdue courses), most overdue first, at most OVERDUE_PEOPLE_SHOWN
+    total_people: int
+    total_enrolments: int
+
+
+def line_overdue(session: Session, manager_id: int, now: datetime) -> LineOverdue:
+    """Who in the reporting line has overdue courses (two queries, whatever the line's size)."""
+    line = reporting_line_cte(manager_id)
+    overdue = and_(
+        Enrolment.user_id.in_(sa_select(line.c.id)),
+        Enrolment.status != "completed",
+        Enrolment.due_at.is_not(None),
+        col(Enrolment.due_at) < now,
+    )
+    people_n, enrolments_n = session.exec(
+        sa_select(func.count(func.distinct(Enrolment.user_id)), func.count()).select_from(Enrolment).where(overdue)
+    ).one()
+    n = func.count(Enrolment.id).label("n")
+    rows = session.exec(
+        select(User, n)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(overdue, User.is_active, User.id != manager_id)
+        .group_by(User.id)
+        .order_by(n.desc(), User.name)
+        .limit(OVERDUE_PEOPLE_SHOWN)
+    ).all()
+    return LineOverdue([(u, c) for u, c in rows], people_n, enrolments_n)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.clock import utcnow
 from lms.db import DatabaseNotWritable, check_writable
 from lms.home import selectors
-from lms.people.models import Role
+from lms.hooks import EMPLOYEE, HomePanel, home_panels
+from lms.people.models import Role, User
 from lms.web.access import Access, SignedInUser, policy
 from lms.web.deps import DbSession
 from lms.web.templating import render
@@ -16,15 +22,78 @@ from lms.web.templating import render
 router = APIRouter()
 
 
+# The sections of the home page in the order a person with several roles sees them: employee first.
+SECTIONS = (
+    (EMPLOYEE, "Your learning and skills"),
+    (Role.MANAGER.value, "Your team"),
+    (Role.TRAINER.value, "Your courses and quizzes"),
+    (Role.SKILLS_LEAD.value, "Your organisation"),
+    (Role.ADMIN.value, "Administration"),
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    panels: list[HomePanel]
+
+
+def _platform_panels(db: Session, user: User, roles: frozenset[str], now: datetime) -> list[HomePanel]:
+    """The platform's own panels; the courses and quizzes ones come through lms.hooks.home_panels."""
+    me = selectors.employee_home(db, user, now)
+    panels = [
+        HomePanel(EMPLOYEE, "Your skill gaps", "home/_gaps.html", {"me": me}, order=30),
+        HomePanel(EMPLOYEE, "Recent evidence", "home/_evidence.html", {"me": me, "now": now}, order=40),
+        HomePanel(EMPLOYEE, "You", "home/_you.html", {"me": selectors.employee_figures(db, user)}, order=70),
+    ]
+    if Role.MANAGER in roles:
+        team = selectors.manager_home(db, user, now)
+        panels += [
+            HomePanel(Role.MANAGER.value, "Your team at a glance", "home/_team.html", {"team": team}, order=10),
+            HomePanel(Role.MANAGER.value, "Worth doing now", "home/_team_actions.html", {"team": team}, order=30),
+            HomePanel(
+                Role.MANAGER.value,
+                "Your reporting line",
+                "home/_team_line.html",
+                {"line": selectors.manager_figures(db, user.id)},
+                order=70,
+            ),
+        ]
+    if Role.SKILLS_LEAD in roles or Role.ADMIN in roles:
+        panels.append(
+            HomePanel(Role.SKILLS_LEAD.value, "Organisation skills", "home/_org.html", {"org": selectors.org_home(db, now)}, order=10)
+        )
+    if Role.ADMIN in roles:
+        panels += [
+            HomePanel(
+                Role.ADMIN.value,
+                "Needs attention",
+                "home/_attention.html",
+                {"attention": selectors.admin_attention(db, now)},
+                order=10,
+            ),
+            HomePanel(Role.ADMIN.value, "Recent activity", "home/_activity.html", {"admin": selectors.admin_figures(db)}, order=30),
+        ]
+    return panels
+
+
+def home_sections(db: Session, user: User, roles: frozenset[str], now: datetime) -> list[Section]:
+    shown = {EMPLOYEE, *roles}
+    if Role.ADMIN in roles:
+        shown.add(Role.SKILLS_LEAD.value)  # administrators see the organisation's figures too
+    panels = _platform_panels(db, user, roles, now) + home_panels(db, user, roles, now)
+    sections = []
+    for key, heading in SECTIONS:
+        mine = sorted((p for p in panels if p.role == key), key=lambda p: p.order)
+        if key in shown and mine:
+            sections.append(Section(key, heading, mine))
+    return sections
+
+
 @router.get("/")
 def home(request: Request, db: DbSession, user: SignedInUser) -> Response:
-    roles = request.state.roles
-    context = {"me": selectors.employee_figures(db, user)}
-    if Role.MANAGER in roles:
-        context["team"] = selectors.manager_figures(db, user.id)
-    if Role.ADMIN in roles:
-        context["admin"] = selectors.admin_figures(db)
-    return render(request, "home/dashboard.html", context)
+    return render(request, "home/dashboard.html", {"sections": home_sections(db, user, request.state.roles, utcnow())})
 
 
 @router.get("/healthz", dependencies=[policy(Access.OPEN)], include_in_schema=False)
