@@ -30,7 +30,7 @@ from lms.web.templating import redirect, render
 
 from courses.assignment.deps import RuleOf
 from courses.assignment.selectors import (
-    enrolled_count,
+    enrolment_due_dates,
     line_gap_people,
     line_people,
     published_courses,
@@ -67,9 +67,48 @@ def _published(db: Session, course_id: int | None) -> Course | None:
     return course if course is not None and course.status == CourseStatus.PUBLISHED.value else None
 
 
-def _confirmation(n: int, had: int) -> str:
+def _assign_and_confirm(
+    db: Session,
+    request: Request,
+    *,
+    course: Course,
+    people: list[User],
+    by: User,
+    due_at: datetime | None,
+    message: str,
+    own_message: bool = True,
+) -> str:
+    """Assign, and say what happened to whom: who is new, and for those who already had the course
+    whether their due date changed (assign keeps the earliest, and leaves finished courses alone)."""
+    before = enrolment_due_dates(db, known(course.id), [known(p.id) for p in people])
+    enrolments = assign(db, course=course, users=people, by=by, due_at=due_at, message=message, client_ip=client_ip(request))
+    moved = sum(1 for e in enrolments if e.user_id in before and e.due_at != before[e.user_id])
+    return _confirmation(
+        len(people), len(before), due_given=due_at is not None, due_moved=moved, message=own_message and bool(message.strip())
+    )
+
+
+def _confirmation(n: int, had: int, *, due_given: bool, due_moved: int, message: bool) -> str:
     people = f"{n} {'person' if n == 1 else 'people'}"
-    return f"Assigned to {people} ({had} already had it; the earliest due date is kept)."
+    if not due_given:
+        due = "their due date is unchanged"
+    elif due_moved == had:
+        due = "their due date was updated"
+    elif due_moved == 0:
+        due = "their due date is unchanged (it was already this date or earlier, or they have finished)"
+    else:
+        due = f"the due date was updated for {due_moved} (the others' was already this date or earlier, or they have finished)"
+    if had == 0:
+        text = f"Assigned to {people}."
+    elif had == n == 1:
+        text = f"Assigned to 1 person, who already had this course; {due}."
+    elif had == n:
+        text = f"Assigned to {people}. All {n} already had this course; {due}."
+    else:
+        text = f"Assigned to {people}: {n - had} new, {had} already had it ({due})."
+    if message:
+        text += " They will see your message on the course page."
+    return text
 
 
 def _assign_page(
@@ -159,9 +198,8 @@ def assign_submit(
     }
     if not errors:
         try:
-            had = enrolled_count(db, course.id, ids)
-            assign(
-                db, course=course, users=[line[i] for i in ids], by=user, due_at=due_at, message=message, client_ip=client_ip(request)
+            done = _assign_and_confirm(
+                db, request, course=course, people=[line[i] for i in ids], by=user, due_at=due_at, message=message
             )
             db.commit()
         except CourseError as exc:
@@ -169,7 +207,7 @@ def assign_submit(
             errors.update(field_errors(exc))
     if errors:
         return _assign_page(request, db, user, form, errors=errors, status_code=422)
-    flash(request, _confirmation(len(ids), had))
+    flash(request, done)
     return redirect(request, f"/team/assignments?course={course.id}")
 
 
@@ -196,18 +234,18 @@ def assign_gap(
     if not people:
         flash(request, f"Nobody in your team is below the required level in {competence.code} {competence.name}.")
         return redirect(request, "/team")
-    had = enrolled_count(db, course.id, [known(p.id) for p in people])
-    assign(
+    done = _assign_and_confirm(
         db,
+        request,
         course=course,
-        users=people,
+        people=people,
         by=user,
         due_at=due_at,
         message=f"To close a gap in {competence.code} {competence.name}.",
-        client_ip=client_ip(request),
+        own_message=False,  # written for them, not by the manager
     )
     db.commit()
-    flash(request, f"“{course.title}”, for the gap in {competence.code} {competence.name}: " + _confirmation(len(people), had))
+    flash(request, f"“{course.title}”, for the gap in {competence.code} {competence.name}: " + done)
     return redirect(request, f"/team/assignments?course={course.id}")
 
 

@@ -266,13 +266,14 @@ def published_courses(session: Session) -> list[Course]:
     )
 
 
-def enrolled_count(session: Session, course_id: int, user_ids: list[int]) -> int:
-    """How many of ``user_ids`` are already enrolled on the course (one COUNT)."""
+def enrolment_due_dates(session: Session, course_id: int, user_ids: list[int]) -> dict[int, datetime | None]:
+    """{user id: due date} for those of ``user_ids`` already enrolled on the course (one query)."""
     if not user_ids:
-        return 0
-    return session.exec(
-        sa_select(func.count()).select_from(Enrolment).where(Enrolment.course_id == course_id, Enrolment.user_id.in_(user_ids))
-    ).scalar_one()
+        return {}
+    rows = session.exec(
+        sa_select(Enrolment.user_id, Enrolment.due_at).where(Enrolment.course_id == course_id, Enrolment.user_id.in_(user_ids))
+    ).all()
+    return {user_id: due_at for user_id, due_at in rows}
 
 
 @dataclass

@@ -39,7 +39,7 @@ class OutlineModule:
 
 
 @dataclass
-class LatestAssignment:
+class AssignmentEntry:
     due_at: datetime | None
     assigned_at: datetime
     by_name: str | None
@@ -54,7 +54,7 @@ class CourseView:
     lessons: list[Lesson]  # visible lessons in course order
     completed: set[int]
     enrolment: Enrolment | None
-    assignment: LatestAssignment | None
+    assignments: list[AssignmentEntry]  # every time the course was assigned to the learner, newest first
     develops: list[Develops]
     feedback: CourseFeedback | None
 
@@ -104,18 +104,19 @@ def visible_lessons(session: Session, course_id: int) -> list[tuple[Lesson, Modu
     )
 
 
-def latest_assignment(session: Session, enrolment_id: int) -> LatestAssignment | None:
-    row = session.exec(
+def assignments_of(session: Session, enrolment_id: int) -> list[AssignmentEntry]:
+    """Every assignment of the enrolment, newest first: a re-assignment without a message must not
+    hide what an earlier one said."""
+    rows = session.exec(
         sa_select(Assignment.due_at, Assignment.assigned_at, User.name, Assignment.rule_id, Assignment.message)
         .outerjoin(User, User.id == Assignment.assigned_by_id)
         .where(Assignment.enrolment_id == enrolment_id)
         .order_by(Assignment.assigned_at.desc(), Assignment.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    due_at, assigned_at, by_name, rule_id, message = row
-    return LatestAssignment(due_at, assigned_at, by_name, rule_id is not None, message)
+    ).all()
+    return [
+        AssignmentEntry(due_at, assigned_at, by_name, rule_id is not None, message)
+        for due_at, assigned_at, by_name, rule_id, message in rows
+    ]
 
 
 def course_view(session: Session, *, course: Course, user_id: int, with_extras: bool = True) -> CourseView:
@@ -136,13 +137,14 @@ def course_view(session: Session, *, course: Course, user_id: int, with_extras: 
     enrolment = (
         session.exec(sa_select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user_id)).scalars().first()
     )
-    assignment = develops = feedback = None
+    develops = feedback = None
+    assignments: list[AssignmentEntry] = []
     if with_extras:
-        assignment = latest_assignment(session, enrolment.id) if enrolment else None
+        assignments = assignments_of(session, enrolment.id) if enrolment else []
         develops = develops_of(session, [known(course.id)]).get(course.id, [])
         feedback = session.get(CourseFeedback, (course.id, user_id))
     return CourseView(
-        course, list(modules.values()), [lesson for lesson, _ in pairs], completed, enrolment, assignment, develops or [], feedback
+        course, list(modules.values()), [lesson for lesson, _ in pairs], completed, enrolment, assignments, develops or [], feedback
     )
 
 

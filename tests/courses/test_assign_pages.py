@@ -12,6 +12,7 @@ from courses.models import Assignment, Course, Enrolment
 from lms.audit.models import AuditEvent
 from lms.clock import utcnow
 from lms.people.models import User
+from tests.conftest import Browser, sign_in
 from tests.courses.factories import make_course
 from tests.lms.competences.factories import competence as comp, load_digcomp, make_profile, record
 from tests.lms.competences.test_team_pages import text
@@ -76,12 +77,15 @@ def test_assigning_twice_keeps_one_enrolment_and_the_earliest_due_date(line, db)
     people = [str(line.alice.id), str(line.carol.id)]
     first = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": people, "due_date": later,
                                                "message": "Before the audit"})
-    assert "Assigned to 2 people (0 already had it; the earliest due date is kept)" in text(follow(line.browser, first))
+    assert ("Assigned to 2 people. They will see your message on the course page."
+            in text(follow(line.browser, first)))
     again = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": people, "due_date": sooner})
-    assert "Assigned to 2 people (2 already had it; the earliest due date is kept)" in text(follow(line.browser, again))
+    assert ("Assigned to 2 people. All 2 already had this course; their due date was updated."
+            in text(follow(line.browser, again)))
     third = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(line.alice.id)],
                                                "due_date": later})
-    assert "Assigned to 1 person (1 already had it" in text(follow(line.browser, third))
+    assert ("Assigned to 1 person, who already had this course; their due date is unchanged (it was already this "
+            "date or earlier, or they have finished)." in text(follow(line.browser, third)))
 
     found = enrolments(db)
     assert set(found) == {line.alice.id, line.carol.id}
@@ -90,6 +94,42 @@ def test_assigning_twice_keeps_one_enrolment_and_the_earliest_due_date(line, db)
     log = db.exec(select(Assignment).order_by(Assignment.id)).all()
     assert len(log) == 5 and {a.assigned_by_id for a in log} == {line.manager.id}
     assert log[0].message == "Before the audit"
+
+
+def test_the_confirmation_says_who_was_new_and_whose_due_date_changed(line, db):
+    sooner, later = (date.today() + timedelta(days=10)).isoformat(), (date.today() + timedelta(days=40)).isoformat()
+    line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(line.alice.id)]})
+    everyone = [str(line.alice.id), str(line.bob.id), str(line.carol.id)]
+    mixed = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone, "due_date": later})
+    assert ("Assigned to 3 people: 2 new, 1 already had it (their due date was updated)."
+            in text(follow(line.browser, mixed)))
+    line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(line.bob.id)], "due_date": sooner})
+    some = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone, "due_date": later,
+                                              "message": "Please"})
+    assert ("Assigned to 3 people. All 3 already had this course; their due date is unchanged (it was already this "
+            "date or earlier, or they have finished). They will see your message" in text(follow(line.browser, some)))
+    # Bob already has the sooner date; Alice and Carol move to it.
+    again = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone, "due_date": sooner})
+    assert ("Assigned to 3 people. All 3 already had this course; the due date was updated for 2 (the others' was "
+            "already this date or earlier, or they have finished)." in text(follow(line.browser, again)))
+    undated = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone,
+                                                 "message": "A reminder"})
+    assert ("Assigned to 3 people. All 3 already had this course; their due date is unchanged. They will see your "
+            "message on the course page." in text(follow(line.browser, undated)))
+
+
+def test_the_learner_sees_every_assignment_message_newest_first(line, db, client):
+    sooner, later = date.today() + timedelta(days=10), date.today() + timedelta(days=40)
+    for due, message in ((later, "Before the audit"), (sooner, ""), (None, "Now for the spring review")):
+        form = {"course_id": line.course.id, "user_ids": [str(line.alice.id)], "message": message}
+        if due:
+            form["due_date"] = due.isoformat()
+        assert line.browser.post("/team/assign", form).status_code == 303
+    assert sign_in(client, line.alice.email).status_code == 303
+    page = text(Browser(client).get(f"/courses/{line.course.id}"))
+    assert page.count("By Mona Manager") == 3
+    assert page.index("Now for the spring review") < page.index("Before the audit")
+    assert f"Due {sooner.strftime('%d %b %Y')}" in page  # the earliest due date of them all
 
 
 def test_the_whole_line_option_assigns_everyone_below_the_manager(line, db):
@@ -142,7 +182,7 @@ def test_assign_gap_reaches_everyone_below_the_requirement_in_one_action(line, d
     response = line.browser.post("/team/assign-gap", {"competence_id": competence.id, "course_id": line.course.id,
                                                       "due_date": due})
     words = text(follow(line.browser, response))
-    assert "Assigned to 2 people (0 already had it" in words and "for the gap in 1.1" in words
+    assert "for the gap in 1.1" in words and "Assigned to 2 people." in words and "your message" not in words
     found = enrolments(db)
     assert set(found) == {line.bob.id, line.carol.id}  # not Alice (met), never the outsider (gap too)
     assert all(e.due_at.date().isoformat() == due for e in found.values())
