@@ -28,6 +28,7 @@ from assessments.attempts.service import (
 )
 from assessments.attempts.deps import OwnAttempt, VisibleQuiz, VisibleQuizOfLesson
 from assessments.attempts.selectors import (
+    after_result,
     attempts_used,
     in_progress,
     responses_by_slot,
@@ -284,5 +285,6 @@ def attempt_result(request: Request, db: DbSession, user: SignedInUser, found: O
             "rights": rights,
             "reviews": reviews,
             "diagnostic": attempt.settings.get("diagnostic", False),
+            "after": after_result(db, attempt=attempt, lesson=lesson, user=user),
         },
     )

@@ -9,6 +9,10 @@ from sqlalchemy import func, select as sa_select
 from sqlmodel import Session, select
 
 from assessments.models import Attempt, AttemptState, Quiz, Response, ReviewPolicy
+from courses.learning.selectors import course_view
+from courses.models import Course, Lesson
+from lms.competences.models import Competence, Evidence
+from lms.db import known
 from lms.people.models import User
 
 
@@ -64,3 +68,48 @@ def submitted_attempts(session: Session, *, quiz: Quiz, user: User) -> list[Atte
 def responses_by_slot(session: Session, attempt: Attempt) -> dict[int, Response]:
     """The attempt's saved answers, by slot."""
     return {r.slot: r for r in session.exec(select(Response).where(Response.attempt_id == attempt.id))}
+
+
+@dataclass
+class Proved:
+    code: str
+    name: str
+    level: int
+
+
+@dataclass
+class AfterResult:
+    """Where a learner can go from a quiz result: their course and its next lesson, and what the attempt proved."""
+
+    course: Course
+    enrolment_status: str | None  # None: not enrolled (a trainer previewing, say)
+    done_count: int
+    lesson_count: int
+    next_lesson: Lesson | None
+    proved: list[Proved]
+
+    @property
+    def course_complete(self) -> bool:
+        return self.enrolment_status == "completed"
+
+
+def after_result(session: Session, *, attempt: Attempt, lesson: Lesson, user: User) -> AfterResult:
+    course = session.get(Course, lesson.course_id)
+    assert course is not None  # the lesson's foreign key
+    view = course_view(session, course=course, user_id=user.id, with_extras=False)
+    _, following = view.neighbours(known(lesson.id))
+    # The evidence _record_evidence wrote for this attempt (a pass that proves a level, or a diagnostic's levels).
+    rows = session.exec(
+        sa_select(Competence.code, Competence.name, Evidence.level)
+        .join(Competence, Competence.id == Evidence.competence_id)
+        .where(Evidence.user_id == user.id, Evidence.reference == f"attempt:{attempt.id}")
+        .order_by(Competence.position, Competence.id)
+    ).all()
+    return AfterResult(
+        course=course,
+        enrolment_status=view.enrolment.status if view.enrolment else None,
+        done_count=view.done_count,
+        lesson_count=len(view.lessons),
+        next_lesson=following,
+        proved=[Proved(code, name, level) for code, name, level in rows],
+    )
