@@ -109,6 +109,7 @@ def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, b
         "unit_id": unit_id,
         "unit_name": cube.tree.names[unit_id],
         "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD},
-        "breadcrumbs": cube.tree.breadcrumbs(unit_id) + ([(unit_id, cube.tree.names[unit_id])] if unit_id != ORG else []),
+        # Ends with the report this page came from, the organisation's too, so there is always a way back.
+        "breadcrumbs": cube.tree.breadcrumbs(unit_id) + [(unit_id, cube.tree.names[unit_id])],
     }
     return render(request, "reports/trend.html", context, block={"trend-results": "results"})

@@ -12,6 +12,10 @@ from lms.reports.snapshot import snapshot_cells, snapshots_recent
 
 CHART_WIDTH, CHART_HEIGHT, CHART_PAD = 640, 240, 40
 SERIES_STYLES = 6  # app.css has .trend-series-0 … -5; more columns reuse them with a different marker
+# Lines that share a value lie on top of each other on a 0–100 % axis, so colour alone cannot tell them
+# apart: each series also has its own marker shape and dash pattern (app.css .trend-dash-0 … -2).
+MARKERS = ("circle", "square", "triangle", "diamond")
+DASHES = 3
 
 
 @dataclass
@@ -25,6 +29,8 @@ class Series:
     column: Column
     style: int
     points: list[tuple[float, float]]  # (x, y) in chart coordinates for the periods that have a figure
+    marker: str = "circle"
+    dash: int = 0
 
 
 @dataclass
@@ -45,7 +51,8 @@ class Trend:
                 if figures is not None and figures.share_meeting is not None:
                     y = CHART_HEIGHT - CHART_PAD - figures.share_meeting * (CHART_HEIGHT - 2 * CHART_PAD)
                     coords.append((round(CHART_PAD + n * step, 1), round(y, 1)))
-            series.append(Series(column, i % SERIES_STYLES, coords))
+            # Colour, marker and dash cycle at different lengths, so no two of the first 12 series look alike.
+            series.append(Series(column, i % SERIES_STYLES, coords, MARKERS[i % len(MARKERS)], i % DASHES))
         return series
 
     def x_labels(self) -> list[tuple[float, str]]:

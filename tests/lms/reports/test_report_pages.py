@@ -37,8 +37,7 @@ def org(db, make_user):
     org.unit("Policy team", "Policy")
     org.people("Small team", [{"1.1": 3, "4.2": 2}] * 3)
     org.people("Large team", [{"1.1": 1, "4.2": 2}] * 8)
-    org.people("Policy team", [{"1.1": lv, "4.2": 1} for lv in POLICY_LEVELS],
-               self_levels=[{"1.1": 4}] * 10)
+    org.people("Policy team", [{"1.1": lv, "4.2": 1} for lv in POLICY_LEVELS], self_levels=[{"1.1": 4}] * 10)
     return org
 
 
@@ -151,6 +150,29 @@ def test_trend_has_the_snapshot_and_now_with_the_same_suppression(org, lead, db,
     assert "<svg" in area and "trend-series-0" in area
 
 
+def test_trend_breadcrumb_links_back_to_the_report_it_came_from(org, lead):
+    policy = org.units["Policy team"]
+    crumbs = re.search(
+        r'<nav aria-label="Breadcrumbs".*?</nav>', lead.get(f"/reports/units/{policy.id}/trend?by=competence").text, re.S
+    )
+    assert crumbs and f'href="/reports/units/{policy.id}?by=competence"' in crumbs.group(0)
+    organisation = re.search(r'<nav aria-label="Breadcrumbs".*?</nav>', lead.get("/reports/units/-1/trend").text, re.S)
+    assert organisation and 'href="/reports"' in organisation.group(0) and "Whole organisation" in organisation.group(0)
+
+
+def test_trend_by_competence_has_a_chart_with_a_marker_and_dash_per_line(org, lead, db):
+    snapshot_take(db, period="2026-10")
+    db.commit()
+    page = lead.get(f"/reports/units/{org.units['Policy team'].id}/trend?by=competence").text
+    chart = page[page.index('<svg class="trend-chart"') : page.index("</figure>")]
+    assert "A line per competence," in chart
+    # Two competences, two lines told apart by more than colour, each named in the legend.
+    assert "trend-series-0 trend-dash-0" in chart and "trend-series-1 trend-dash-1" in chart
+    assert '<circle class="trend-marker trend-series-0"' in chart and '<rect class="trend-marker trend-series-1"' in chart
+    legend = _text(chart[chart.index('<ul class="trend-legend">') :])
+    assert "1.1" in legend and "4.2" in legend
+
+
 def test_trend_without_snapshots_says_what_happens_next(org, lead):
     page = lead.get("/reports/units/-1/trend").text
     assert "No snapshots yet" in page
@@ -167,8 +189,11 @@ def test_unknown_unit_is_404(org, lead):
 
 
 def test_reports_never_name_a_person(org, lead):
-    for url in ["/reports", f"/reports/units/{org.units['Policy team'].id}?by=competence",
-                f"/reports/units/{org.units['Operations'].id}"]:
+    for url in [
+        "/reports",
+        f"/reports/units/{org.units['Policy team'].id}?by=competence",
+        f"/reports/units/{org.units['Operations'].id}",
+    ]:
         assert "Person 0" not in lead.get(url).text
 
 
