@@ -156,8 +156,23 @@ def test_employee_takes_a_timed_quiz_with_the_keyboard_and_sees_the_verified_lev
     expect(page.locator("section.quiz-review")).to_have_count(count)
     expect(page.get_by_role("heading", level=3, name=re.compile(r"^Question 1: Correct"))).to_be_visible()
 
-    link = tab_to(page, lambda f: f["tag"] == "a" and f["text"] == "My skills" and
-                  page.evaluate("() => !!document.activeElement.closest('main')"))
+    # The result is no dead end: it names what the pass proved and leads on to the course (issue 20).
+    after = page.locator("section.quiz-next")
+    expect(after.get_by_role("heading", level=2)).to_have_text("What next")
+    expect(after.get_by_role("listitem").filter(has_text=re.compile(rf"^{re.escape(CODE)} .*: level {LEVEL}$"))).to_have_count(1)
+    expect(after).to_contain_text(re.compile(rf"You have completed the course “{re.escape(COURSE.title)}”|is not complete yet"))
+    with page.expect_navigation():
+        after.get_by_role("link", name=re.compile(r"^Back to the course")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(COURSE.title)
+    check_page(page)
+    with page.expect_navigation():
+        page.go_back()
+    check_page(page)
+
+    link = tab_to(
+        page,
+        lambda f: f["tag"] == "a" and f["text"] == "My skills" and page.evaluate("() => !!document.activeElement.closest('main')"),
+    )
     assert link["text"] == "My skills"
     with page.expect_navigation():
         page.keyboard.press("Enter")
