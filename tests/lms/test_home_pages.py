@@ -6,11 +6,14 @@ from datetime import timedelta
 
 import pytest
 
+from assessments.models import Attempt, AttemptState, Response
+from assessments.results.selectors import FLAG_MIN_ATTEMPTS
 from courses.models import Enrolment
 from lms.api.models import ApiToken
 from lms.clock import utcnow
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.jobs.models import Job, JobState
+from tests.assessments.factories import quiz_of, single_choice
 from tests.conftest import sign_in
 from tests.courses.factories import make_course
 from tests.lms.competences.factories import load_digcomp, make_profile, record
@@ -148,4 +151,84 @@ def test_the_employee_home_query_count_does_not_grow(app, db, signed_in):
         record(db, me, code, 1, "self", me)
     with counting(app.state.engine) as many:
         assert browser.get("/").status_code == 200
+    assert len(few) == len(many)
+
+
+def submitted_attempts(db, quiz, learner, questions, fractions: list[float], times: int) -> None:
+    """``times`` submitted attempts in which question i earned fractions[i]."""
+    layout = [{"question_id": q.id} for q in questions]
+    for n in range(times):
+        attempt = Attempt(
+            quiz_id=quiz.id,
+            user_id=learner.id,
+            number=n + 1,
+            state=AttemptState.SUBMITTED.value,
+            submitted_at=utcnow(),
+            layout=layout,
+            score=sum(fractions),
+            max_score=len(fractions),
+            percent=100 * sum(fractions) / len(fractions),
+            passed=True,
+        )
+        db.add(attempt)
+        db.flush()
+        for slot, fraction in enumerate(fractions):
+            db.add(Response(attempt_id=attempt.id, slot=slot, fraction=fraction, points=fraction))
+    db.commit()
+
+
+def test_the_trainer_is_shown_questions_too_hard_first_then_too_easy_in_a_fixed_number_of_queries(app, db, signed_in, make_user):
+    browser, me = signed_in("trainer")
+    learner = make_user()
+    quiz, questions = quiz_of(
+        db, [single_choice("Everyone gets this"), single_choice("Nobody gets this"), single_choice("Some get this")], editors=[me]
+    )
+    submitted_attempts(db, quiz, learner, questions, [1.0, 0.0, 0.5], FLAG_MIN_ATTEMPTS)
+    browser.get("/")  # warm up
+    with counting(app.state.engine) as few:
+        response = browser.get("/")
+    page = text(response)
+    assert in_order(page, "Quiz questions to review", "Nobody gets this", "too hard", "Everyone gets this", "too easy")
+    assert "Some get this" not in page
+    assert f'href="/quizzes/{quiz.id}/results"' in response.text
+
+    more, more_questions = quiz_of(db, [single_choice("Another easy one")], editors=[me])
+    submitted_attempts(db, more, learner, more_questions, [1.0], FLAG_MIN_ATTEMPTS + 3)
+    with counting(app.state.engine) as many:
+        assert "Another easy one" in text(browser.get("/"))
+    assert len(few) == len(many)
+
+
+def test_a_question_with_too_few_attempts_is_not_flagged(db, signed_in, make_user):
+    browser, me = signed_in("trainer")
+    quiz, questions = quiz_of(db, [single_choice("Nobody gets this")], editors=[me])
+    submitted_attempts(db, quiz, make_user(), questions, [0.0], FLAG_MIN_ATTEMPTS - 1)
+    page = text(browser.get("/"))
+    assert "Nobody gets this" not in page and "No question stands out" in page
+
+
+def test_the_manager_home_names_overdue_people_in_a_fixed_number_of_queries(app, db, signed_in, make_user):
+    load_digcomp(db)
+    profile = make_profile(db)
+    browser, me = signed_in("manager")
+    course = make_course(db, "Spotting phishing", develops={"1.1": 3, "4.1": 3})
+    now = utcnow()
+
+    def report(name: str) -> None:
+        person = make_user(name=name, manager_id=me.id, job_profile_id=profile.id)
+        db.add(Enrolment(course_id=course.id, user_id=person.id, source="assigned", due_at=now - timedelta(days=2)))
+        db.commit()
+
+    report("Olu Overdue")
+    browser.get("/")  # warm up
+    with counting(app.state.engine) as few:
+        response = browser.get("/")
+    page = text(response)
+    assert "1 person has 1 overdue course" in page and "Olu Overdue: 1 overdue" in page
+    assert "Olu Overdue" in page and 'href="/team/people/' in response.text
+    assert f'href="/team/assign?course={course.id}&amp;competence=' in response.text
+    for n in range(4):
+        report(f"Late Person {n}")
+    with counting(app.state.engine) as many:
+        assert "5 people have 5 overdue courses" in text(browser.get("/"))
     assert len(few) == len(many)
