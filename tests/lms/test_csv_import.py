@@ -129,6 +129,32 @@ def test_every_bad_line_is_reported_at_once(db):
     assert "Nothing was imported" in result.summary()
 
 
+def test_every_problem_of_a_line_is_reported_in_one_go(db):
+    data = HEADER.rstrip("\n") + ",job_profile\n" + (
+        "not-an-email,,Digital,ghost@example.gov,wizard,No Such Profile\n"
+        "b@example.gov,Bo,Digital,,,\n"
+        "b@example.gov,,Digital,,,\n"
+    )
+    found = messages(users_import(db, data=data, by=None))
+    line2 = [m for n, m in found if n == 2]
+    # Its own problems first, in column order, then those found against the file and the database.
+    assert len(line2) == 5, found
+    assert "'not-an-email' is not a valid email address" in line2[0]
+    assert line2[1] == "Name is missing."
+    assert "Unknown role(s): wizard" in line2[2]
+    assert "Unknown manager ghost@example.gov" in line2[3]
+    assert "Unknown job profile 'No Such Profile'" in line2[4]
+    line4 = [m for n, m in found if n == 4]
+    assert line4 == ["Name is missing.", "Duplicate email b@example.gov (first on line 3)."]
+    assert [n for n, _ in found if n not in (2, 4)] == []
+    assert user_count(db) == 0
+
+
+def test_a_manager_on_a_bad_line_is_not_also_unknown(db):
+    data = HEADER + "boss@example.gov,,,,\nworker@example.gov,Wyn,,boss@example.gov,\n"
+    assert messages(users_import(db, data=data, by=None)) == [(2, "Name is missing.")]
+
+
 def test_cycle_through_existing_managers_is_refused(db, make_user):
     top = make_user(email="top@example.gov")
     make_user(email="middle@example.gov", manager_id=top.id)

@@ -29,10 +29,14 @@ class Row:
     roles: set[str]
     # None when the file has no job_profile column (profiles are left as they are); "" clears it.
     job_profile: str | None = None
+    # The line has problems of its own: it is still checked against the others and the database, so
+    # one upload reports everything wrong with it, but it is never imported. Its fields hold what
+    # could be read ("" email when missing, the raw text when invalid; None manager when invalid).
+    bad: bool = False
 
 
-def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], set[str]]:
-    """The valid rows (None when nothing more can be checked), every error, and emails on bad lines."""
+def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError]]:
+    """Every line as a row, bad ones marked (None when the file itself cannot be read), and every error."""
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > MAX_BYTES:
         return _rejected(
@@ -58,12 +62,11 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], s
     columns = [h.strip().lower().replace(" ", "_") for h in header]
     header_errors = _check_header(columns)
     if header_errors:
-        return None, header_errors, set()
+        return None, header_errors
 
     rows: list[Row] = []
     errors: list[ImportLineError] = []
     first_seen: dict[str, int] = {}
-    bad_line_emails: set[str] = set()
     previous_end = reader.line_num
     try:
         for fields in reader:
@@ -75,24 +78,22 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError], s
                 continue
             record = dict(zip(columns, [f.strip() for f in fields] + [""] * (len(columns) - len(fields)), strict=True))
             row, problems = _row(line, record)
-            errors += [ImportLineError(line, p) for p in problems]
-            if row is None:
-                bad_line_emails.add(record["email"].lower())
-                continue
             if row.email in first_seen:
-                errors.append(ImportLineError(line, f"Duplicate email {row.email} (first on line {first_seen[row.email]})."))
-                continue
-            first_seen[row.email] = line
+                problems.append(f"Duplicate email {row.email} (first on line {first_seen[row.email]}).")
+            elif row.email:
+                first_seen[row.email] = line
+            errors += [ImportLineError(line, p) for p in problems]
+            row.bad = bool(problems)
             rows.append(row)
     except csv.Error as exc:
         errors.append(ImportLineError(reader.line_num, f"This line cannot be read: {exc}."))
     if not rows and not errors:
         errors.append(ImportLineError(0, "The file has a header but no users."))
-    return (None if errors and not rows else rows), errors, bad_line_emails
+    return (None if errors and not rows else rows), errors
 
 
-def _rejected(line: int, message: str) -> tuple[None, list[ImportLineError], set[str]]:
-    return None, [ImportLineError(line, message)], set()
+def _rejected(line: int, message: str) -> tuple[None, list[ImportLineError]]:
+    return None, [ImportLineError(line, message)]
 
 
 def _check_header(columns: list[str]) -> list[ImportLineError]:
@@ -120,10 +121,11 @@ def _check_header(columns: list[str]) -> list[ImportLineError]:
     return errors
 
 
-def _row(line: int, record: dict[str, str]) -> tuple[Row | None, list[str]]:
+def _row(line: int, record: dict[str, str]) -> tuple[Row, list[str]]:
+    """The line as far as it can be read, and every problem with it (all of them, not the first)."""
     problems = []
-    email = None
-    if not record["email"]:
+    email = record["email"].lower()
+    if not email:
         problems.append("Email is missing.")
     else:
         try:
@@ -156,6 +158,6 @@ def _row(line: int, record: dict[str, str]) -> tuple[Row | None, list[str]]:
     job_profile = " ".join(record["job_profile"].split()) if "job_profile" in record else None
     if job_profile and len(job_profile) > MAX_NAME:
         problems.append(f"Job profile is longer than {MAX_NAME} characters.")
-    if problems or email is None:
-        return None, problems
-    return Row(line, email, name, path, manager_email, roles, job_profile), []
+    if any(not p for p in path) or any(len(p) > MAX_NAME for p in path):
+        path = ()
+    return Row(line, email, name, path, manager_email, roles & _VALID_ROLES, job_profile), problems

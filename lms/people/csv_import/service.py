@@ -34,20 +34,23 @@ def users_import(
 
     A rejected file (``ok`` False) lists every bad line and leaves the database untouched.
     """
-    rows, errors, bad_line_emails = parse(data)
+    rows, errors = parse(data)
     if rows is None:
         return ImportResult(ok=False, errors=errors, dry_run=dry_run)
 
-    existing = _users_by_email(session, [r.email for r in rows])
+    # Bad lines are checked too, so the file's every problem is reported at once.
+    existing = _users_by_email(session, [r.email for r in rows if not r.bad])
     all_users = session.exec(select(User.id, User.email, User.manager_id)).all()
     email_of = {uid: email for uid, email, _ in all_users}
     db_manager_of = {email: email_of.get(manager_id) for _, email, manager_id in all_users}
-    errors += _check_managers(rows, db_manager_of, bad_line_emails)
+    errors += _check_managers(rows, db_manager_of)
     errors += _check_own_admin(session, rows, by)
     profile_ids, profile_errors = _profile_ids(session, rows)
     errors += profile_errors
     if errors:
-        return ImportResult(ok=False, errors=sorted(errors, key=lambda e: (e.line, e.message)), dry_run=dry_run)
+        # By line; within a line, in the order of its columns (a stable sort keeps parse's order first).
+        return ImportResult(ok=False, errors=sorted(errors, key=lambda e: e.line), dry_run=dry_run)
+    # No error means no bad line: everything below imports only valid rows.
 
     units = UnitResolver(session)
     grants = _grants_of(session, [known(u.id) for u in existing.values()])
@@ -193,22 +196,20 @@ def _apply_profiles(
         )
 
 
-def _check_managers(rows: list[Row], db_manager_of: dict[str, str | None], bad_line_emails: set[str]) -> list[ImportLineError]:
+def _check_managers(rows: list[Row], db_manager_of: dict[str, str | None]) -> list[ImportLineError]:
     """Unknown managers, and cycles in the line management that file and database would form together."""
     errors = []
-    in_file = {r.email: r for r in rows}
+    in_file: dict[str, Row] = {}
     for row in rows:
-        if (
-            row.manager_email
-            and row.manager_email not in in_file
-            and row.manager_email not in db_manager_of
-            and row.manager_email not in bad_line_emails
-        ):
+        if row.email:
+            in_file.setdefault(row.email, row)  # a duplicate line is reported as such already
+    for row in rows:
+        if row.manager_email and row.manager_email not in in_file and row.manager_email not in db_manager_of:
             errors.append(
                 ImportLineError(row.line, f"Unknown manager {row.manager_email}: not in this file and not an existing user.")
             )
     manager_of = dict(db_manager_of)
-    manager_of.update({r.email: r.manager_email for r in rows})
+    manager_of.update({email: r.manager_email for email, r in in_file.items()})
     settled: set[str] = set()
     for start in in_file:
         path: list[str] = []
