@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.home.routes import router as home_router
     from lms.reports.export_routes import router as report_exports_router
     from lms.reports.routes import router as reports_router
+    from lms.web.theme_routes import router as theme_router
 
     platform = (
         home_router,
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_tokens_router,
         reports_router,
         report_exports_router,
+        theme_router,
     )
     courses = (
         author_router,
@@ -113,5 +115,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added first, so it sits inside the security headers and its 500 page carries them too.
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(ServerErrorPage)
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure, img_origin=settings.org_logo_origin)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from functools import lru_cache
 from typing import Literal
@@ -19,6 +20,27 @@ class ConfigError(Exception):
 
     Not a ValueError, so pydantic passes it through unwrapped and the CLI can print it as one line.
     """
+
+
+_HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+# WCAG 2 level AA for normal text: the primary colour carries white text (buttons, the header band)
+# and is itself text on white (links), and both pairs have the same ratio.
+MIN_CONTRAST = 4.5
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2 contrast ratio between a #rgb/#rrggbb colour and white (1 to 21)."""
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(digits[i : i + 2], 16)) for i in (0, 2, 4))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
 
 
 class Settings(BaseSettings):
@@ -66,6 +88,23 @@ class Settings(BaseSettings):
         "the API's next-page links start with it, relative when empty",
     )
 
+    # The organisation's own look: shown in the header, the page title and the footer.
+    org_name: str = Field("Proficio", min_length=1, max_length=80, description="Name in the header and every page title")
+    org_logo_url: str = Field("", description="Logo beside the name: a path under /static/ or an https:// address; none when empty")
+    org_primary_colour: str = Field(
+        "#005ea2", description="Hex colour of buttons, links and the header band; must reach 4.5:1 against white"
+    )
+    org_support_email: str = Field("", description="Address the footer offers for help; none when empty")
+    org_support_text: str = Field("", max_length=300, description="A line of help in the footer (opening hours, a phone number)")
+
+    @property
+    def org_logo_origin(self) -> str:
+        """The logo's origin when it is hosted elsewhere, for the CSP's img-src; empty for a local file."""
+        if not self.org_logo_url.startswith("https://"):
+            return ""
+        host = self.org_logo_url.removeprefix("https://").split("/", 1)[0]
+        return f"https://{host}"
+
     @property
     def attachments_path(self) -> Path:
         return self.attachments_dir if self.attachments_dir.is_absolute() else PROJECT_ROOT / self.attachments_dir
@@ -78,6 +117,40 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("org_primary_colour")
+    @classmethod
+    def _readable_colour(cls, value: str) -> str:
+        # ConfigError, not ValueError: the operator reads this one line when the app refuses to start.
+        if not _HEX_COLOUR.fullmatch(value):
+            raise ConfigError(f"ORG_PRIMARY_COLOUR must be a hex colour such as #005ea2, not {value!r}")
+        ratio = contrast_with_white(value)
+        if ratio < MIN_CONTRAST:
+            raise ConfigError(
+                f"ORG_PRIMARY_COLOUR {value} has a contrast of {ratio:.2f}:1 with white text; "
+                f"at least {MIN_CONTRAST}:1 is needed to be readable (choose a darker shade)"
+            )
+        return value.lower()
+
+    @field_validator("org_logo_url")
+    @classmethod
+    def _safe_logo(cls, value: str) -> str:
+        # Only our own static files or an https address: no other schemes (javascript:, data:), no
+        # path climbing out of /static/, no quotes or spaces that could leave the attribute.
+        if not value:
+            return value
+        ok_local = value.startswith("/static/") and ".." not in value and "//" not in value
+        ok_remote = re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\"'<>]*)?", value) is not None
+        if not (ok_local and re.fullmatch(r"[^\s\"'<>]+", value) or ok_remote):
+            raise ConfigError(f"ORG_LOGO_URL must be a path under /static/ or an https:// address, not {value!r}")
+        return value
+
+    @field_validator("org_support_email")
+    @classmethod
+    def _plain_email(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[^@\s\"'<>]+@[^@\s\"'<>]+\.[^@\s\"'<>]+", value):
+            raise ConfigError(f"ORG_SUPPORT_EMAIL must be an email address, not {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _check_production(self) -> "Settings":

@@ -12,12 +12,7 @@ from lms.people.selectors import user_by_email, user_roles
 from lms.people.service import PeopleError, clean_email
 from lms.web.params import parse_id
 
-GRANTABLE_ROLES = [
-    (Role.TRAINER.value, "Trainer"),
-    (Role.MANAGER.value, "Manager"),
-    (Role.SKILLS_LEAD.value, "Skills lead"),
-    (Role.ADMIN.value, "Administrator"),
-]
+GRANTABLE_ROLES = [(role.value, role.label) for role in (Role.TRAINER, Role.MANAGER, Role.SKILLS_LEAD, Role.ADMIN)]
 # The services name model fields; the forms show some of them under other names.
 FORM_FIELD = {"manager_id": "manager_email"}
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import Response
 
 from lms.people.csv_import import MAX_BYTES, users_import
+from lms.people.models import ROLE_LABELS
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -30,8 +31,9 @@ COLUMNS = [
     ),
     (
         "roles",
-        "Extra roles separated by semicolons or spaces: trainer, manager, admin. Empty means employee "
-        "only; the roles in the file replace the person's current roles.",
+        "Extra roles separated by semicolons or spaces, written as their codes: "
+        + ", ".join(f"{code} ({label})" for code, label in ROLE_LABELS.items())
+        + ". Empty means employee only; the roles in the file replace the person's current roles.",
     ),
     (
         "job_profile",

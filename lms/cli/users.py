@@ -9,6 +9,7 @@ import typer
 
 from lms.cli._common import database, fail, require_schema
 from lms.people.csv_import import MAX_BYTES, REQUIRED_COLUMNS, org_unit_id_by_path, users_import
+from lms.people.models import ROLE_LABELS
 from lms.people.selectors import user_by_email
 from lms.people.service import PeopleError, user_create
 
@@ -24,11 +25,22 @@ def _read_password(from_stdin: bool) -> str:
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
+ROLE_HELP = (
+    "A role code: "
+    + ", ".join(f"{code} ({label})" for code, label in ROLE_LABELS.items())
+    + "; repeat for several. Everyone is an employee."
+)
+
+
 @app.command()
 def create(
     email: str = typer.Option(..., help="Sign-in email address."),
     name: str = typer.Option(..., help="Full name, as colleagues see it."),
-    role: list[str] = typer.Option([], "--role", help="trainer, manager or admin; repeat for several. Everyone is an employee."),
+    role: list[str] = typer.Option(
+        [],
+        "--role",
+        help=ROLE_HELP,
+    ),
     org_unit: str | None = typer.Option(
         None, "--org-unit", help="Existing unit, by name or path ('Digital Directorate / Data Team')."
     ),

@@ -20,6 +20,27 @@ class Role(StrEnum):
     # Sees organisation-wide aggregates (/reports), never individual people.
     SKILLS_LEAD = "skills_lead"
 
+    @property
+    def label(self) -> str:
+        """The name people read; the value is a code kept in the database, CSV files and the API."""
+        return ROLE_LABELS[self.value]
+
+
+# The one place a role's visible name is written: pages, forms and the import help read it from here
+# (templates through the ``role_label`` filter).
+ROLE_LABELS: dict[str, str] = {
+    "trainer": "Trainer",
+    "manager": "Manager",
+    "skills_lead": "Skills lead",
+    "admin": "Administrator",
+}
+EMPLOYEE_LABEL = "Employee"
+
+
+def role_label(code: str) -> str:
+    """A role's visible name; an unknown code (a role removed from the code, still in old data) as written."""
+    return ROLE_LABELS.get(code, code)
+
 
 class OrgUnit(SQLModel, table=True):
     __tablename__ = "org_unit"

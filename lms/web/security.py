@@ -23,9 +23,13 @@ HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 class SecurityHeadersMiddleware:
     """Pure ASGI so it adds headers without buffering streamed bodies."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False, img_origin: str = "") -> None:
         self.app = app
-        self.headers = [*HEADERS.items(), HSTS] if hsts else list(HEADERS.items())
+        headers = dict(HEADERS)
+        if img_origin:
+            # The organisation's logo may live on its own https site (ORG_LOGO_URL); only that origin is added.
+            headers[b"content-security-policy"] = CSP.replace("img-src 'self' data:", f"img-src 'self' data: {img_origin}").encode()
+        self.headers = [*headers.items(), HSTS] if hsts else list(headers.items())
         self.names = {k for k, _ in self.headers}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -11,12 +11,17 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import RedirectResponse, Response
 
 from lms.config import PROJECT_ROOT
+from lms.people.models import ROLE_LABELS, role_label
 from lms.web.cookies import ANON_COOKIE, set_cookie
 from lms.web.csrf import csrf_token
 from lms.web.flash import pop_flashes, write_flashes
+from lms.web.theme import theme_version
 
 TEMPLATES_DIR = Path(PROJECT_ROOT) / "templates"
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
+# Role codes are shown by their names from lms/people/models.py, never raw or capitalised.
+templates.env.filters["role_label"] = role_label
+templates.env.globals["role_labels"] = list(ROLE_LABELS.items())
 
 
 def is_partial(request: Request) -> bool:
@@ -63,6 +68,9 @@ def render(
         "roles": getattr(request.state, "roles", frozenset()),
         "csrf_token": getattr(request.state, "csrf_override", None) or csrf_token(request),
         "flashes": pop_flashes(request),
+        # The organisation's name, logo, colour and support contact (ORG_* settings) for the layout.
+        "org": request.app.state.settings,
+        "theme_version": theme_version(request.app.state.settings),
     }
     ctx.update(context or {})
     name_of_block = _block_for(request, block)

@@ -60,6 +60,21 @@ def test_list_shows_unit_path_manager_roles_and_status(signed_in, make_user, db)
     assert "Showing 1–3 of 3 users" in page
 
 
+def test_roles_are_shown_by_their_names_not_their_codes(signed_in, make_user):
+    browser, _ = signed_in("admin", name="Alice Admin")
+    lead = make_user("skills_lead", "manager", name="Lena Lead")
+    page = text_of(browser.get("/admin/users"))
+    lead_row = page[page.index("Lena Lead"):]
+    lead_row = lead_row[: lead_row.index("</tr>")]
+    assert "Manager, Skills lead" in lead_row
+    assert "Skills_lead" not in page
+    assert '<option value="skills_lead">Skills lead</option>' in page
+    edit = text_of(browser.get(f"/admin/users/{lead.id}"))
+    assert '<label class="usa-checkbox__label" for="role-skills_lead">Skills lead</label>' in edit
+    assert "skills_lead (Skills lead)" in text_of(browser.get("/admin/users/import"))
+    assert "<dd>Employee, Administrator</dd>" in text_of(browser.get("/account"))
+
+
 def test_search_filters_and_pagination(signed_in, make_user, db):
     browser, _ = signed_in("admin", name="Zed Admin", email="zed@example.gov")
     digital = make_unit(db, "Digital")
