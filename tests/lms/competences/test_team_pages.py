@@ -79,7 +79,7 @@ def test_heatmap_shows_each_cell_in_words_and_the_summary(team):
     assert row_of(response, "Alice Able") == "Alice Able Caseworker 3 / 3 met 0 / 2 gap 2 lapsed 2 / 4 gap 2 4"
     assert row_of(response, "Bob Baker") == "Bob Baker Caseworker 2 / 3 gap 1 0 / 2 gap 2 0 / 4 gap 4 7"
     assert row_of(response, "Carol Clark").startswith("Carol Clark Caseworker 0 / 3 gap 3")
-    assert 'class="heat heat-met"' in page and 'class="heat heat-gap1"' in page and 'heat-gap2' in page
+    assert 'class="heat heat-met"' in page and 'class="heat heat-gap1"' in page and "heat-gap2" in page
     assert f'href="/team/people/{team.alice.id}"' in page
     assert "Oscar Outside" not in page
     words = text(response)
@@ -88,6 +88,15 @@ def test_heatmap_shows_each_cell_in_words_and_the_summary(team):
     assert "Carol Clark: 9 levels" in words
     # Alice rates herself 3 above (5 vs 2), Bob 1 above (3 vs 2): 2.0 on average.
     assert "On average people rate themselves 2.0 levels above their verified level." in words
+
+
+def test_heatmap_names_its_column_codes_under_the_table(team):
+    page = team.browser.get("/team").text
+    after_table = page[page.index("</table>") :]
+    legend = after_table[after_table.index('<ul class="usa-list usa-list--unstyled heat-legend"') :]
+    legend = legend[: legend.index("</ul>")]
+    assert "Competences in the columns" in after_table
+    assert '<span class="report-code">4.2</span> Protecting personal data and privacy</li>' in legend
 
 
 def test_filters_and_sort_work_without_javascript(team, db):
@@ -112,6 +121,7 @@ def test_htmx_filter_request_gets_only_the_results_block(team):
 
 def test_empty_states_say_what_to_do(client, db, make_user):
     from tests.conftest import sign_in
+
     load_digcomp(db)
     lonely = make_user("manager")
     sign_in(client, lonely.email)
@@ -138,8 +148,9 @@ def test_drill_down_shows_required_verified_self_and_evidence(team):
 
 def test_a_rating_is_recorded_audited_and_changes_the_heatmap_cell(team, db):
     cid = comp(db, "4.2").id
-    response = team.browser.post(f"/team/people/{team.alice.id}/ratings",
-                                 data={"competence_id": cid, "level": "4", "note": "Led the privacy review"})
+    response = team.browser.post(
+        f"/team/people/{team.alice.id}/ratings", data={"competence_id": cid, "level": "4", "note": "Led the privacy review"}
+    )
     assert response.status_code == 303
     assert response.headers["location"] == f"/team/people/{team.alice.id}"
     page = team.browser.get(response.headers["location"])
@@ -151,8 +162,9 @@ def test_a_rating_is_recorded_audited_and_changes_the_heatmap_cell(team, db):
 
 
 def test_htmx_rating_redirects_the_whole_page(team, db):
-    response = team.browser.post(f"/team/people/{team.bob.id}/ratings", headers={"HX-Request": "true"},
-                                 data={"competence_id": comp(db, "1.1").id, "level": "3"})
+    response = team.browser.post(
+        f"/team/people/{team.bob.id}/ratings", headers={"HX-Request": "true"}, data={"competence_id": comp(db, "1.1").id, "level": "3"}
+    )
     assert response.status_code == 200
     assert response.headers["HX-Redirect"] == f"/team/people/{team.bob.id}"
 
@@ -172,8 +184,9 @@ def test_rating_below_verified_needs_a_reason(team, db):
     assert row_of(team.browser.get("/team"), "Alice Able").startswith("Alice Able Caseworker 1 / 3 gap 2")
 
 
-@pytest.mark.parametrize("data, field", [({"level": "9"}, "level"), ({"level": ""}, "level"),
-                                         ({"competence_id": "999999", "level": "3"}, "competence_id")])
+@pytest.mark.parametrize(
+    "data, field", [({"level": "9"}, "level"), ({"level": ""}, "level"), ({"competence_id": "999999", "level": "3"}, "competence_id")]
+)
 def test_rating_rejects_bad_input_next_to_the_field(team, db, data, field):
     data = {"competence_id": comp(db, "1.1").id, **data}
     response = team.browser.post(f"/team/people/{team.bob.id}/ratings", data=data)
@@ -190,16 +203,24 @@ def test_export_is_the_heatmap_as_csv(team, db):
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 2 * len(REQUIRED)
     alice_42 = next(r for r in rows if r["email"] == team.alice.email and r["competence_code"] == "4.2")
-    assert alice_42 == {"person": "Alice Able", "email": team.alice.email, "job_profile": "Caseworker",
-                        "competence_code": "4.2", "competence_name": "Protecting personal data and privacy",
-                        "required": "4", "verified": "2", "gap": "2", "self_assessed": "5", "lapsed": "no"}
+    assert alice_42 == {
+        "person": "Alice Able",
+        "email": team.alice.email,
+        "job_profile": "Caseworker",
+        "competence_code": "4.2",
+        "competence_name": "Protecting personal data and privacy",
+        "required": "4",
+        "verified": "2",
+        "gap": "2",
+        "self_assessed": "5",
+        "lapsed": "no",
+    }
     assert next(r for r in rows if r["email"] == team.alice.email and r["competence_code"] == "2.1")["lapsed"] == "yes"
 
 
 def test_export_guards_against_formula_injection(team, make_user):
-    make_user(name="=HYPERLINK(\"http://evil\")", email="evil@example.gov", manager_id=team.manager.id,
-              job_profile_id=team.profile.id)
+    make_user(name='=HYPERLINK("http://evil")', email="evil@example.gov", manager_id=team.manager.id, job_profile_id=team.profile.id)
     rows = list(csv.reader(io.StringIO(team.browser.get("/team/export.csv").text)))
     names = {r[0] for r in rows[1:]}
-    assert "'=HYPERLINK(\"http://evil\")" in names
+    assert '\'=HYPERLINK("http://evil")' in names
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
