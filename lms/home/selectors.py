@@ -115,15 +115,18 @@ class OrgHome:
     active_users: int
     org_units: int
     figures: Figures
+    unmeasured: int  # active people without a job profile: the figures cannot include them
 
 
 def org_home(session: Session, now: datetime) -> OrgHome:
     """Headline figures: the report's own per-unit aggregate, summed (one query, no suppression needed
     for an organisation-wide total)."""
-    active = session.exec(sa_select(func.count()).select_from(User).where(User.is_active)).scalar_one()
+    active, unmeasured = session.exec(
+        sa_select(func.count(), func.coalesce(func.sum(case((User.job_profile_id.is_(None), 1), else_=0)), 0)).where(User.is_active)
+    ).one()
     units = session.exec(sa_select(func.count()).select_from(OrgUnit)).scalar_one()
     totals = sum_counters(list(direct_cells(session, now=now).values()))
-    return OrgHome(active, units, Figures.from_counters(totals))
+    return OrgHome(active, units, Figures.from_counters(totals), int(unmeasured))
 
 
 @dataclass

@@ -68,6 +68,7 @@ def test_the_trainer_sees_their_courses_and_quiz_questions_to_review(client):
 def test_the_skills_lead_sees_the_organisation_figures(client):
     _html, page = demo_home(client, "lead")
     assert "Organisation skills" in page and "required competence levels are met" in page
+    assert "have no job profile, so the figures leave them out; an administrator can set their profiles" in page
     assert "Open the skills report" in page
     assert "Needs attention" not in page
 
