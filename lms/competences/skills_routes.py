@@ -199,12 +199,16 @@ def self_assessment_save(
         # Save-as-you-go: confirm in place and let the person move on when they choose.
         band = _bands(db).get(competence.framework_id, {}).get(value)
         return render(request, "skills/_saved.html", {"errors": {}, "level": value, "band": band, "competence": competence})
+    # Said on the next page, with or without JavaScript (the htmx save has only confirmed in place on
+    # this one), so moving on never leaves the person wondering whether the answer stuck.
+    saved = f"Saved your answer for {competence.code} {competence.name}."
     steps = _sequence(skill_rows(db, user))
     ids = [r.competence.id for r in steps]
     index = ids.index(competence.id) if competence.id in ids else len(ids)
     if index + 1 < len(ids):
+        flash(request, saved)
         return redirect(request, f"/skills/self-assessment?competence={ids[index + 1]}")
-    flash(request, "Your self-assessment is saved. You can change your answers at any time.")
+    flash(request, f"{saved} That was the last one: your self-assessment is saved. You can change your answers at any time.")
     return redirect(request, "/skills")
 
 

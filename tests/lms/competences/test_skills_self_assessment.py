@@ -77,6 +77,30 @@ def test_plain_form_saves_evidence_and_goes_to_the_next_competence(db, signed_in
     assert "You said: 5 · Advanced (not verified)" in text(browser.get("/skills"))
 
 
+def test_save_and_continue_confirms_the_save_on_the_next_page(db, signed_in, setup):
+    profile, _ = setup
+    browser, me = signed_in(job_profile_id=profile.id)
+    response = browser.post("/skills/self-assessment", {"competence_id": comp(db, "1.2").id, "level": "3"})
+    following = text(browser.get(response.headers["location"]))
+    assert "Saved your answer for 1.2 Evaluating data, information and digital content." in following and "3.1" in following
+    # Said once: the page after that says nothing of it.
+    assert "Saved your answer" not in text(browser.get(response.headers["location"]))
+
+
+def test_with_htmx_the_answer_is_confirmed_in_place_and_again_after_continuing(db, signed_in, setup):
+    profile, _ = setup
+    browser, me = signed_in(job_profile_id=profile.id)
+    change = browser.post("/skills/self-assessment", {"competence_id": comp(db, "1.2").id, "level": "4"}, headers=HTMX)
+    assert "Saved: you said 4" in text(change) and "1.2 Evaluating data" in text(change)
+    # "Save and continue" is a plain submit carrying the level htmx already saved: it moves on, says so,
+    # and does not record the same answer twice.
+    response = browser.post("/skills/self-assessment",
+                            {"competence_id": comp(db, "1.2").id, "level": "4", "saved_level": "4"})
+    assert response.status_code == 303
+    assert "Saved your answer for 1.2 Evaluating data, information and digital content." in text(browser.get(response.headers["location"]))
+    assert [e.level for e in evidence_of(db, me, "1.2")] == [4]
+
+
 def test_htmx_change_saves_in_place_without_moving_on(db, signed_in, setup):
     profile, _ = setup
     browser, me = signed_in(job_profile_id=profile.id)
@@ -107,7 +131,8 @@ def test_last_competence_returns_to_my_skills_with_a_message(db, signed_in, setu
     assert 'href="/skills"' in last.text and "Skip" in text(last)
     response = browser.post("/skills/self-assessment", {"competence_id": comp(db, "5.4").id, "level": "1"})
     assert response.status_code == 303 and response.headers["location"] == "/skills"
-    assert "Your self-assessment is saved" in text(browser.get("/skills"))
+    page = text(browser.get("/skills"))
+    assert "Saved your answer for 5.4" in page and "your self-assessment is saved" in page
 
 
 @pytest.mark.parametrize("level", ["", "9", "-1", "abc"])
