@@ -60,6 +60,19 @@ def test_import_page_documents_the_columns(signed_in):
     for column in ["email", "name", "org_unit", "manager_email", "roles", "job_profile"]:
         assert f"<code>{column}</code>" in r.text
     assert "Check only (dry run)" in r.text
+    roles_help = text_of(r).split("<code>roles</code>", 1)[1].split("</tr>", 1)[0]
+    for role in ["trainer", "manager", "skills_lead", "admin"]:
+        assert role in roles_help, roles_help
+
+
+def test_a_line_with_three_problems_shows_all_three_at_once(signed_in, db):
+    browser, _ = signed_in("admin")
+    r = upload(browser, HEADER + "not-an-email,,Digital,,wizard,\n")
+    assert r.status_code == 422
+    problems = problem_lines(r)
+    assert [line for line, _ in problems] == ["2", "2", "2"]
+    reasons = [message for _, message in problems]
+    assert "not-an-email" in reasons[0] and reasons[1] == "Name is missing." and "wizard" in reasons[2]
 
 
 def test_bad_file_is_rejected_whole_with_every_bad_line(signed_in, db):
