@@ -399,8 +399,10 @@ class LineOverdue:
 def line_overdue(session: Session, manager_id: int, now: datetime) -> LineOverdue:
     """Who in the reporting line has overdue courses (two queries, whatever the line's size)."""
     line = reporting_line_cte(manager_id)
+    # Active people only (a leaver's old courses are nobody's to chase), never the manager themselves.
+    active = sa_select(User.id).where(User.id.in_(sa_select(line.c.id)), User.is_active, User.id != manager_id)
     overdue = and_(
-        Enrolment.user_id.in_(sa_select(line.c.id)),
+        Enrolment.user_id.in_(active),
         Enrolment.status != "completed",
         Enrolment.due_at.is_not(None),
         col(Enrolment.due_at) < now,
@@ -412,7 +414,7 @@ def line_overdue(session: Session, manager_id: int, now: datetime) -> LineOverdu
     rows = session.exec(
         select(User, n)
         .join(Enrolment, Enrolment.user_id == User.id)
-        .where(overdue, User.is_active, User.id != manager_id)
+        .where(overdue)
         .group_by(User.id)
         .order_by(n.desc(), User.name)
         .limit(OVERDUE_PEOPLE_SHOWN)

@@ -215,8 +215,8 @@ def test_the_manager_home_names_overdue_people_in_a_fixed_number_of_queries(app,
     course = make_course(db, "Spotting phishing", develops={"1.1": 3, "4.1": 3})
     now = utcnow()
 
-    def report(name: str) -> None:
-        person = make_user(name=name, manager_id=me.id, job_profile_id=profile.id)
+    def report(name: str, *, is_active: bool = True) -> None:
+        person = make_user(name=name, manager_id=me.id, job_profile_id=profile.id, is_active=is_active)
         db.add(Enrolment(course_id=course.id, user_id=person.id, source="assigned", due_at=now - timedelta(days=2)))
         db.commit()
 
@@ -230,6 +230,7 @@ def test_the_manager_home_names_overdue_people_in_a_fixed_number_of_queries(app,
     assert f'href="/team/assign?course={course.id}&amp;competence=' in response.text
     for n in range(4):
         report(f"Late Person {n}")
+    report("Lee Leaver", is_active=False)  # nobody chases a leaver
     with counting(app.state.engine) as many:
         assert "5 people have 5 overdue courses" in text(browser.get("/"))
     assert len(few) == len(many)
