@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import sys
+import os
 import threading
 
 import typer
@@ -48,7 +48,10 @@ def _stop_at_end_of_input(stop: threading.Event) -> None:
     pipe, so this happens when the server process ends, however it ends (even SIGKILL)."""
 
     def wait_for_end() -> None:
-        sys.stdin.buffer.read()
+        # os.read rather than sys.stdin: a daemon thread blocked inside the buffered reader holds its
+        # lock, and Python aborts at exit when it finds that lock taken (after Ctrl-C, say).
+        while os.read(0, 4096):
+            pass
         stop.set()
 
     threading.Thread(target=wait_for_end, name="stop-with-parent", daemon=True).start()
