@@ -87,9 +87,11 @@ def test_skills_lead_drills_from_organisation_to_team_and_exports(page: Page):
     months = page.locator("#trend-results thead th").all_inner_texts()[1:]
     assert len(months) >= 3 and months[-1] == "Now", months
     check_page(page)
-    # The chart draws areas; the table beside it has the same figures.
-    field(page, "Show figures by").select_option(label="Competence area")
+    # Both views draw a chart (competences too); switching waits for the areas' one to be swapped in.
     expect(page.locator("svg.trend-chart")).to_be_visible()
+    field(page, "Show figures by").select_option(label="Competence area")
+    expect(page.locator("#trend-results thead th").first).to_have_text("Competence area")
+    expect(page.locator("svg.trend-chart desc")).to_contain_text("A line per competence area")
     check_page(page)
 
     visit(page, "/reports/open-data")
