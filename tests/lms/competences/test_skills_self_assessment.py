@@ -97,7 +97,8 @@ def test_with_htmx_the_answer_is_confirmed_in_place_and_again_after_continuing(d
     response = browser.post("/skills/self-assessment",
                             {"competence_id": comp(db, "1.2").id, "level": "4", "saved_level": "4"})
     assert response.status_code == 303
-    assert "Saved your answer for 1.2 Evaluating data, information and digital content." in text(browser.get(response.headers["location"]))
+    after = text(browser.get(response.headers["location"]))
+    assert "Saved your answer for 1.2 Evaluating data, information and digital content." in after
     assert [e.level for e in evidence_of(db, me, "1.2")] == [4]
 
 
