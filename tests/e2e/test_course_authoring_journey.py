@@ -62,6 +62,9 @@ def test_trainer_builds_and_publishes_a_course_with_two_lessons(page: Page):
     expect(preview.locator("strong")).to_have_text("full")
     body.press_sequentially("\n\n- Hover over links before you open them")
     expect(preview.get_by_role("listitem")).to_have_text("Hover over links before you open them")
+    # Pasted text arrives without a key press (an input event only): the preview follows it too.
+    page.keyboard.insert_text("\n\nPasted from the policy: report a suspicious message.")
+    expect(preview).to_contain_text("Pasted from the policy: report a suspicious message.")
     assert_not_reloaded(page)
     check_page(page)
     submit_lesson(page, first)
