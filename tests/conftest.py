@@ -143,8 +143,7 @@ def db_url(request, tmp_path) -> str:
     """A migrated database on each engine: empty, or holding the demo data for tests marked demo."""
     demo = request.node.get_closest_marker("demo") is not None
     if request.param == "sqlite":
-        template = request.getfixturevalue("sqlite_demo_template")[0] if demo else (
-            request.getfixturevalue("sqlite_template"))
+        template = request.getfixturevalue("sqlite_demo_template")[0] if demo else (request.getfixturevalue("sqlite_template"))
         target = tmp_path / "proficio.db"
         shutil.copy(template, target)
         return f"sqlite:///{target}"
@@ -170,8 +169,12 @@ def empty_db_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def settings(db_url, tmp_path) -> Settings:
-    return Settings(database_url=db_url, secret_key="test-secret-key-" + "x" * 32, proficio_env="development",
-                    attachments_dir=tmp_path / "attachments")
+    return Settings(
+        database_url=db_url,
+        secret_key="test-secret-key-" + "x" * 32,
+        proficio_env="development",
+        attachments_dir=tmp_path / "attachments",
+    )
 
 
 @pytest.fixture
@@ -238,8 +241,7 @@ def _csrf_binding(client: TestClient) -> tuple[str, str] | None:
     return None
 
 
-_csrf_tokens: weakref.WeakKeyDictionary[TestClient, tuple[tuple[str, str] | None, str]] = (
-    weakref.WeakKeyDictionary())
+_csrf_tokens: weakref.WeakKeyDictionary[TestClient, tuple[tuple[str, str] | None, str]] = weakref.WeakKeyDictionary()
 
 
 def csrf_token(client: TestClient) -> str:

@@ -53,8 +53,10 @@ def scan() -> tuple[Graph, Graph]:
                 names = [(alias.name, False) for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
                 base = _resolve(module, path.name == "__init__.py", node)
-                names = [(f"{base}.{alias.name}", False) if f"{base}.{alias.name}" in files
-                         else (base, alias.name != ROUTER) for alias in node.names]
+                names = [
+                    (f"{base}.{alias.name}", False) if f"{base}.{alias.name}" in files else (base, alias.name != ROUTER)
+                    for alias in node.names
+                ]
             else:
                 continue
             for name, takes_a_name in names:
@@ -94,8 +96,9 @@ def violations(graph: Graph, names_from: Graph) -> list[str]:
             if _in(target, "lms.admin") and not _in(source, "lms.admin") and source != COMPOSER:
                 found.append(f"{edge}: only lms/admin imports lms.admin; shared helpers belong in lms/web")
             if _is_route_module(source) and _is_route_module(target) and target in names_from.get(source, ()):
-                found.append(f"{edge}: a route module may not import another; move the shared code to a "
-                             "selectors, deps or pages module")
+                found.append(
+                    f"{edge}: a route module may not import another; move the shared code to a selectors, deps or pages module"
+                )
     found += [f"import cycle: {' -> '.join(cycle)}" for cycle in cycles(graph)]
     return found
 
@@ -148,7 +151,7 @@ def _one_cycle(graph: Graph, component: Iterable[str]) -> list[str]:
         fresh = [t for t in nxt if t not in seen] or nxt
         node = fresh[0]
         if node in seen:
-            return path[path.index(node):] + [node]
+            return path[path.index(node) :] + [node]
         path.append(node)
         seen.add(node)
 

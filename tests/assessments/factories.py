@@ -14,8 +14,16 @@ from sqlmodel import Session, select
 from assessments.bank.service import category_create, question_create
 from assessments.models import Attempt, Question, QuestionCategory, Quiz, QuizSlot
 from assessments.questions import (
-    MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, SINGLE_CHOICE, AcceptedAnswer, Choice, MatchPair, NumericAnswer,
-    QuestionData, true_false,
+    MULTIPLE_CHOICE,
+    NUMERIC,
+    SHORT_TEXT,
+    SINGLE_CHOICE,
+    AcceptedAnswer,
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    QuestionData,
+    true_false,
 )
 from courses.models import Course, Lesson, LessonKind
 from lms.people.models import User
@@ -26,20 +34,29 @@ _names = itertools.count(1)
 
 # --- question data -------------------------------------------------------------------------------
 
+
 def single_choice(name: str | None = None, *, right: str = "b", points: float = 1.0) -> QuestionData:
     """Choices a, b, c, d; ``right`` is the correct one."""
     name = name or f"Question {next(_names)}"
-    return QuestionData(SINGLE_CHOICE, name, f"Which is right in *{name}*?", points=points,
-                        general_feedback="Think about the sender.",
-                        choices=[Choice(c, f"Option {c.upper()}", 1.0 if c == right else 0.0,
-                                        "Yes." if c == right else "No.") for c in "abcd"])
+    return QuestionData(
+        SINGLE_CHOICE,
+        name,
+        f"Which is right in *{name}*?",
+        points=points,
+        general_feedback="Think about the sender.",
+        choices=[Choice(c, f"Option {c.upper()}", 1.0 if c == right else 0.0, "Yes." if c == right else "No.") for c in "abcd"],
+    )
 
 
 def multiple_choice(name: str | None = None, *, right: tuple[str, ...] = ("a", "c")) -> QuestionData:
     name = name or f"Question {next(_names)}"
     share = 1.0 / len(right)
-    return QuestionData(MULTIPLE_CHOICE, name, "Tick every right option.",
-                        choices=[Choice(c, f"Option {c.upper()}", share if c in right else -0.5) for c in "abcd"])
+    return QuestionData(
+        MULTIPLE_CHOICE,
+        name,
+        "Tick every right option.",
+        choices=[Choice(c, f"Option {c.upper()}", share if c in right else -0.5) for c in "abcd"],
+    )
 
 
 def short_text(name: str | None = None, *, accepted: str = "phishing") -> QuestionData:
@@ -47,8 +64,7 @@ def short_text(name: str | None = None, *, accepted: str = "phishing") -> Questi
 
 
 def numeric(name: str | None = None, *, value: float = 42.0, tolerance: float = 0.5) -> QuestionData:
-    return QuestionData(NUMERIC, name or f"Question {next(_names)}", "How many?",
-                        numeric=[NumericAnswer(value, tolerance)])
+    return QuestionData(NUMERIC, name or f"Question {next(_names)}", "How many?", numeric=[NumericAnswer(value, tolerance)])
 
 
 def true_or_false(name: str | None = None, *, correct: bool = True) -> QuestionData:
@@ -88,30 +104,54 @@ def questions() -> list[QuestionData]:
     """One question of each kind, carrying SECRETS (the quiz page and no-leak tests)."""
     s = SECRETS
     return [
-        QuestionData("single_choice", "Capital", "Which city is the **capital**?",
-                     general_feedback=s["general_feedback"],
-                     choices=[Choice("a", "Paris", 1.0, s["single_feedback_right"]),
-                              Choice("b", "Lyon", 0.0, s["single_feedback_wrong"]),
-                              Choice("c", "Nice", 0.0, "")]),
-        QuestionData("multiple_choice", "Safe habits", "Which are safe habits?", multiple_rule="partial",
-                     choices=[Choice("m1", "Use a password manager", 0.5, s["multi_feedback"]),
-                              Choice("m2", "Turn on two-step sign-in", 0.5, ""),
-                              Choice("m3", "Reuse one password", -0.3333333, "")]),
+        QuestionData(
+            "single_choice",
+            "Capital",
+            "Which city is the **capital**?",
+            general_feedback=s["general_feedback"],
+            choices=[
+                Choice("a", "Paris", 1.0, s["single_feedback_right"]),
+                Choice("b", "Lyon", 0.0, s["single_feedback_wrong"]),
+                Choice("c", "Nice", 0.0, ""),
+            ],
+        ),
+        QuestionData(
+            "multiple_choice",
+            "Safe habits",
+            "Which are safe habits?",
+            multiple_rule="partial",
+            choices=[
+                Choice("m1", "Use a password manager", 0.5, s["multi_feedback"]),
+                Choice("m2", "Turn on two-step sign-in", 0.5, ""),
+                Choice("m3", "Reuse one password", -0.3333333, ""),
+            ],
+        ),
         true_false("Phish", "A bank will never ask for your PIN by email.", True, feedback_true=s["tf_feedback"]),
-        QuestionData("short_text", "Word", "Type the secret phrase.",
-                     accepted=[AcceptedAnswer(s["short_answer"], 1.0, s["short_feedback"])]),
-        QuestionData("numeric", "Number", "Give the number.",
-                     numeric=[NumericAnswer(float(s["numeric_value"]), float(s["numeric_tolerance"]), 1.0,
-                                            s["numeric_feedback"])]),
-        QuestionData("matching", "Pairs", "Match each tool to its use.",
-                     pairs=[MatchPair("p1", "Spreadsheet", "Tables of numbers"),
-                            MatchPair("p2", "Word processor", "Letters"),
-                            MatchPair("p3", "Browser", "Web pages"),
-                            MatchPair("d1", "", "Nothing at all")]),
+        QuestionData(
+            "short_text", "Word", "Type the secret phrase.", accepted=[AcceptedAnswer(s["short_answer"], 1.0, s["short_feedback"])]
+        ),
+        QuestionData(
+            "numeric",
+            "Number",
+            "Give the number.",
+            numeric=[NumericAnswer(float(s["numeric_value"]), float(s["numeric_tolerance"]), 1.0, s["numeric_feedback"])],
+        ),
+        QuestionData(
+            "matching",
+            "Pairs",
+            "Match each tool to its use.",
+            pairs=[
+                MatchPair("p1", "Spreadsheet", "Tables of numbers"),
+                MatchPair("p2", "Word processor", "Letters"),
+                MatchPair("p3", "Browser", "Web pages"),
+                MatchPair("d1", "", "Nothing at all"),
+            ],
+        ),
     ]
 
 
 # --- the bank and quizzes -------------------------------------------------------------------------
+
 
 def make_category(db: Session, name: str | None = None) -> QuestionCategory:
     """A new category through the bank service (names are unique); "Category <n>" without a name."""
@@ -132,8 +172,7 @@ def make_question(
 ) -> Question:
     """A question through the bank service (so ``data`` is checked), in a new category unless given one."""
     category = category or make_category(db)
-    question = question_create(db, category=category, data=data or single_choice(), by=None,
-                               competence_id=competence_id, level=level)
+    question = question_create(db, category=category, data=data or single_choice(), by=None, competence_id=competence_id, level=level)
     question.archived = archived
     db.add(question)
     db.commit()
@@ -163,8 +202,9 @@ def make_quiz(
     if data:
         questions = _in_new_category(db, data) + list(questions)
     if lesson is None:
-        course = course or make_course(db, title=f"Course {next(_names)}", editors=list(editors), status=status,
-                                       modules=(("Check yourself",),))
+        course = course or make_course(
+            db, title=f"Course {next(_names)}", editors=list(editors), status=status, modules=(("Check yourself",),)
+        )
         lesson = lessons_of(db, course)[-1]
     lesson.kind = LessonKind.QUIZ.value
     db.add(lesson)

@@ -29,16 +29,21 @@ def answer_all(browser, db, attempt_id: int, answers=RIGHT) -> None:
 
 
 def test_the_lesson_leads_to_the_quiz_intro_which_explains_the_rules(db, signed_in):
-    quiz = make_quiz(db, data=questions(), pass_percent=60, time_limit_minutes=15, attempts_allowed=2,
-                     review_policy="after_passing")
+    quiz = make_quiz(db, data=questions(), pass_percent=60, time_limit_minutes=15, attempts_allowed=2, review_policy="after_passing")
     lesson = db.get(Lesson, quiz.lesson_id)
     browser, _ = signed_in()
     lesson_page = browser.get(f"/courses/{lesson.course_id}/lessons/{lesson.id}").text
     assert f"/quizzes/by-lesson/{lesson.id}" in lesson_page
     assert browser.get(f"/quizzes/by-lesson/{lesson.id}").headers["location"] == f"/quizzes/{quiz.id}"
     intro = browser.get(f"/quizzes/{quiz.id}").text
-    for text in ("60%", "15 minutes", "0 used of 2 allowed", "once you pass, you also see the right answers",
-                 "Start the quiz", "You have not submitted an attempt yet."):
+    for text in (
+        "60%",
+        "15 minutes",
+        "0 used of 2 allowed",
+        "once you pass, you also see the right answers",
+        "Start the quiz",
+        "You have not submitted an attempt yet.",
+    ):
         assert text in intro
 
 
@@ -104,8 +109,7 @@ def test_save_and_next_without_javascript(db, signed_in):
     back = browser.post(f"/attempts/{attempt_id}/slots/1", {"sequence": "0", "choices": ["m1"], "action": "previous"})
     assert back.headers["location"] == f"/attempts/{attempt_id}?page=1"
     assert 'value="b" checked' in browser.get(back.headers["location"]).text
-    last = browser.post(f"/attempts/{attempt_id}/slots/1", {"sequence": "1", "choices": ["m1", "m2"],
-                                                             "action": "summary"})
+    last = browser.post(f"/attempts/{attempt_id}/slots/1", {"sequence": "1", "choices": ["m1", "m2"], "action": "summary"})
     assert last.headers["location"] == f"/attempts/{attempt_id}/summary"
     db.expire_all()
     assert db.get(Response, (attempt_id, 1)).answer == {"choices": ["m1", "m2"]}
@@ -144,8 +148,7 @@ def test_flags_show_on_the_summary(db, signed_in):
     browser, _ = signed_in()
     attempt_id = start(browser, quiz)
     browser.post(f"/attempts/{attempt_id}/slots/0", {"sequence": "0", "choice": "a"}, headers=HX)
-    flagged = browser.post(f"/attempts/{attempt_id}/slots/1", {"sequence": "0", "flag_field": "1", "flagged": "1"},
-                           headers=HX)
+    flagged = browser.post(f"/attempts/{attempt_id}/slots/1", {"sequence": "0", "flag_field": "1", "flagged": "1"}, headers=HX)
     assert "flagged for review" in flagged.text
     summary = browser.get(f"/attempts/{attempt_id}/summary").text
     assert summary.count("Not answered") == 2 and summary.count(">Answered<") == 1

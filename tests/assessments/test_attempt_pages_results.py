@@ -26,13 +26,16 @@ def _take(browser, quiz, *, right: bool) -> int:
     return attempt_id
 
 
-@pytest.mark.parametrize("policy, right, score, answers", [
-    ("score_only", True, True, False),
-    ("after_submit", False, True, True),
-    ("after_passing", False, True, False),
-    ("after_passing", True, True, True),
-    ("never", True, False, False),
-])
+@pytest.mark.parametrize(
+    "policy, right, score, answers",
+    [
+        ("score_only", True, True, False),
+        ("after_submit", False, True, True),
+        ("after_passing", False, True, False),
+        ("after_passing", True, True, True),
+        ("never", True, False, False),
+    ],
+)
 def test_the_result_shows_what_the_review_policy_allows(db, signed_in, policy, right, score, answers):
     quiz = make_quiz(db, data=TWO, review_policy=policy)
     browser, _ = signed_in()

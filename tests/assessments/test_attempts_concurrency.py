@@ -41,7 +41,7 @@ def race(db_url: str, prepare: Callable[[Session], Any], act: Callable[[Session,
                 except Exception as exc:  # noqa: BLE001 - reported to the test, which decides
                     session.rollback()
                     results[index] = exc
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - opening the session failed: reported to the test too
             results[index] = exc
         finally:
             engine.dispose()
@@ -63,8 +63,11 @@ def test_two_starts_at_once_make_one_attempt(db_url, db, make_user):
     quiz, _ = quiz_of(db, [single_choice(), single_choice(), single_choice()])
     for _ in range(ROUNDS):
         learner = make_user()
-        results = race(db_url, lambda s, learner_id=learner.id: (s.get(Quiz, quiz.id), s.get(User, learner_id)),
-                       lambda s, qu: attempt_start(s, quiz=qu[0], user=qu[1]).id)
+        results = race(
+            db_url,
+            lambda s, learner_id=learner.id: (s.get(Quiz, quiz.id), s.get(User, learner_id)),
+            lambda s, qu: attempt_start(s, quiz=qu[0], user=qu[1]).id,
+        )
         assert all(isinstance(r, int) for r in results), results
         assert results[0] == results[1], "both requests must land on the same attempt"
         assert count(db, sa_select(func.count()).select_from(Attempt).where(Attempt.user_id == learner.id)) == 1

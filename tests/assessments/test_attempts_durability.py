@@ -60,8 +60,12 @@ def sign_in_and_start(http: httpx2.Client, email: str, quiz_id: int) -> tuple[in
 
 def save(http: httpx2.Client, token: str, attempt_id: int, slot: int, text: str, sequence: int) -> httpx2.Response:
     # As the htmx autosave sends it: the answer, the sequence the page showed, the CSRF header.
-    return http.post(f"/attempts/{attempt_id}/slots/{slot}", data={"text": text, "sequence": str(sequence)},
-                     headers={"X-CSRF-Token": token, "HX-Request": "true"}, timeout=10)
+    return http.post(
+        f"/attempts/{attempt_id}/slots/{slot}",
+        data={"text": text, "sequence": str(sequence)},
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+        timeout=10,
+    )
 
 
 def test_every_acknowledged_autosave_survives_a_killed_server(db_url, tmp_path):

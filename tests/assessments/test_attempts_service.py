@@ -10,7 +10,13 @@ from sqlalchemy import func, select as sa_select, update
 from sqlmodel import Session, select
 
 from assessments.attempts.service import (
-    AttemptClosed, AttemptError, StaleAnswer, attempt_start, attempt_submit, attempts_sweep, response_save,
+    AttemptClosed,
+    AttemptError,
+    StaleAnswer,
+    attempt_start,
+    attempt_submit,
+    attempts_sweep,
+    response_save,
 )
 from assessments.attempts.selectors import attempt_for
 from assessments.models import Attempt, Question, Response
@@ -19,8 +25,17 @@ from lms.clock import utcnow
 from lms.competences.models import CompetenceStatus, Evidence
 from lms.competences.service import CompetenceError
 from tests.assessments.factories import (
-    answer, make_category, make_question, make_quiz, multiple_choice, numeric, quiz_lesson, quiz_of, short_text,
-    single_choice, true_or_false,
+    answer,
+    make_category,
+    make_question,
+    make_quiz,
+    multiple_choice,
+    numeric,
+    quiz_lesson,
+    quiz_of,
+    short_text,
+    single_choice,
+    true_or_false,
 )
 from tests.courses.factories import lessons_of, make_course
 from tests.lms.competences.factories import make_competences
@@ -44,6 +59,7 @@ def expire_deadline(db: Session, attempt: Attempt) -> None:
 
 
 # --- starting ---------------------------------------------------------------------------------------
+
 
 def test_start_is_idempotent_and_keeps_one_attempt_in_progress(db, make_user):
     learner, other = make_user(), make_user()
@@ -127,6 +143,7 @@ def test_editing_the_quiz_or_question_later_changes_nothing_in_the_attempt(db, m
 
 # --- saving ----------------------------------------------------------------------------------------
 
+
 def test_saves_compare_and_set_on_the_sequence_number(db, make_user):
     learner = make_user()
     quiz, _ = quiz_of(db, [single_choice(), single_choice()])
@@ -200,6 +217,7 @@ def test_after_the_deadline_saves_are_refused_and_the_attempt_is_submitted_with_
 
 # --- submitting and grading -------------------------------------------------------------------------
 
+
 def test_grading_totals_percent_and_pass_mark(db, make_user):
     learner = make_user()
     questions = [single_choice(points=2), multiple_choice(), short_text(), numeric(), true_or_false()]
@@ -263,8 +281,7 @@ def test_diagnostic_quiz_records_one_level_per_competence_by_bands(db, make_user
             data = single_choice()
             questions.append(make_question(db, data, category=bank, competence_id=competence.id))
             answers.append(answer(data, right=right))
-    quiz = make_quiz(db, questions=questions, diagnostic=True, pass_percent=0,
-                     diagnostic_bands=[[50, 2], [90, 5], [0.01, 1]])
+    quiz = make_quiz(db, questions=questions, diagnostic=True, pass_percent=0, diagnostic_bands=[[50, 2], [90, 5], [0.01, 1]])
     attempt = attempt_start(db, quiz=quiz, user=learner)
     for slot, response in enumerate(answers):
         response_save(db, attempt=attempt, slot=slot, answer=response, sequence=0)
@@ -299,6 +316,7 @@ def test_passing_completes_the_lesson_and_a_course_whose_last_required_lesson_it
     # Now the other way round: the quiz is the last required lesson left.
     other = make_user()
     from courses.learning.service import lesson_complete
+
     lesson_complete(db, user=other, lesson=db.get(Lesson, reading.id))
     db.commit()
     attempt = attempt_start(db, quiz=quiz, user=other)
@@ -353,8 +371,7 @@ def test_the_sweep_submits_only_overdue_attempts_and_survives_a_broken_one(db, m
     assert attempts_sweep(db) == 1
     db.commit()
     states = {a.id: fresh(db, Attempt, a.id).state for a in (overdue, running, forever, failing)}
-    assert states == {overdue.id: "submitted", running.id: "in_progress", forever.id: "in_progress",
-                      failing.id: "in_progress"}
+    assert states == {overdue.id: "submitted", running.id: "in_progress", forever.id: "in_progress", failing.id: "in_progress"}
     assert fresh(db, Attempt, overdue.id).score == 1
     assert attempts_sweep(db) == 0
 
@@ -384,8 +401,11 @@ def test_lms_quizzes_sweep_submits_overdue_attempts_and_says_how_many(db, db_url
         expire_deadline(db, attempt)
 
     def sweep():
-        result = CliRunner().invoke(lms_app, ["quizzes", "sweep"], env={
-            "DATABASE_URL": db_url, "SECRET_KEY": "cli-test-secret-" + "x" * 32, "PROFICIO_ENV": "development"})
+        result = CliRunner().invoke(
+            lms_app,
+            ["quizzes", "sweep"],
+            env={"DATABASE_URL": db_url, "SECRET_KEY": "cli-test-secret-" + "x" * 32, "PROFICIO_ENV": "development"},
+        )
         get_settings.cache_clear()
         assert result.exit_code == 0, result.output
         return result.stdout.strip()

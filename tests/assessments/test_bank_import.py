@@ -21,8 +21,9 @@ DATA = Path(__file__).parent / "data"
 
 
 def upload(browser, name: str, content: bytes, target: str = "file"):
-    return browser.post("/author/questions/import", data={"target": target},
-                        files={"file": (name, content, "application/octet-stream")})
+    return browser.post(
+        "/author/questions/import", data={"target": target}, files={"file": (name, content, "application/octet-stream")}
+    )
 
 
 def payload_of(page: str) -> list[str]:
@@ -45,8 +46,9 @@ def test_preview_lists_questions_and_problems_and_saves_nothing(signed_in, db):
     assert db.exec(select(Question)).all() == [] and db.exec(select(QuestionCategory)).all() == []
 
 
-@pytest.mark.parametrize(("filename", "category"), [("digcomp_safety.gift", "DigComp/Safety"),
-                                                    ("digcomp_safety.xml", "Default for Digital safety/Safety")])
+@pytest.mark.parametrize(
+    ("filename", "category"), [("digcomp_safety.gift", "DigComp/Safety"), ("digcomp_safety.xml", "Default for Digital safety/Safety")]
+)
 def test_confirm_saves_exactly_the_previewed_questions_once(signed_in, db, filename, category):
     browser, user = signed_in("trainer")
     page = upload(browser, filename, (DATA / filename).read_bytes()).text
@@ -108,21 +110,31 @@ def test_export_then_import_gives_equal_questions(signed_in, db):
         assert "Could not be imported" not in page
         assert browser.post("/author/questions/import/confirm", data={"payload": payload_of(page)}).status_code == 303
         back = db.exec(select(Question).where(Question.category_id == target.id).order_by(Question.id)).all()
-        assert [comparable(QuestionData.from_dict(q.data), **flags) for q in back] == \
-            [comparable(q, **flags) for q in originals]
+        assert [comparable(QuestionData.from_dict(q.data), **flags) for q in back] == [comparable(q, **flags) for q in originals]
 
 
-@pytest.mark.parametrize(("name", "content", "status", "message"), [
-    ("evil.xml", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><quiz>&e;</quiz>',
-     422, "refused for safety"),
-    ("lol.xml", b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><quiz>&b;</quiz>',
-     422, "refused for safety"),
-    ("broken.xml", b"<quiz><question", 422, "not well-formed XML"),
-    ("huge.gift", b"x" * (MAX_IMPORT_BYTES + 1), 413, "larger than 5 MB"),
-    ("binary.gift", b"\xff\xfe\x00\x01", 422, "UTF-8"),
-    ("empty.gift", b"", 422, "Choose a GIFT"),
-    ("bank.docx", b"::a:: b {T}", 422, "ending in .gift or .txt"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "status", "message"),
+    [
+        (
+            "evil.xml",
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><quiz>&e;</quiz>',
+            422,
+            "refused for safety",
+        ),
+        (
+            "lol.xml",
+            b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><quiz>&b;</quiz>',
+            422,
+            "refused for safety",
+        ),
+        ("broken.xml", b"<quiz><question", 422, "not well-formed XML"),
+        ("huge.gift", b"x" * (MAX_IMPORT_BYTES + 1), 413, "larger than 5 MB"),
+        ("binary.gift", b"\xff\xfe\x00\x01", 422, "UTF-8"),
+        ("empty.gift", b"", 422, "Choose a GIFT"),
+        ("bank.docx", b"::a:: b {T}", 422, "ending in .gift or .txt"),
+    ],
+)
 def test_hostile_or_wrong_files_get_a_clean_message(signed_in, db, name, content, status, message):
     browser, _ = signed_in("trainer")
     response = upload(browser, name, content)

@@ -29,8 +29,7 @@ def test_search_filter_and_pages(signed_in, db):
     tag = competence(db, "4.2").id
     for i in range(28):
         make_question(db, single(f"Safety {i:02}", "Spot the phishing email"), category=safety)
-    make_question(db, single("Passwords", "How long should a passphrase be?"), category=other, competence_id=tag,
-                  level=2)
+    make_question(db, single("Passwords", "How long should a passphrase be?"), category=other, competence_id=tag, level=2)
     make_question(db, QuestionData(NUMERIC, "Bits", "Bits in a byte? Café", numeric=[NumericAnswer(8)]), category=other)
 
     first = browser.get("/author/questions").text

@@ -40,8 +40,7 @@ def test_sample_file_imports_ten_questions_and_reports_two():
 def test_choices_weights_and_feedback():
     q = only("::Q:: Pick {=Right#yes! ~%-50%Bad#no ~%25%Meh ####Think.}")
     assert q.kind == SINGLE_CHOICE and q.general_feedback == "Think."
-    assert [(c.text, c.fraction, c.feedback) for c in q.choices] == [
-        ("Right", 1.0, "yes!"), ("Bad", -0.5, "no"), ("Meh", 0.25, "")]
+    assert [(c.text, c.fraction, c.feedback) for c in q.choices] == [("Right", 1.0, "yes!"), ("Bad", -0.5, "no"), ("Meh", 0.25, "")]
     multi = only("Pick {~%50%A ~%50%B ~C}")
     assert multi.kind == MULTIPLE_CHOICE and multi.name == "Pick"
 
@@ -80,41 +79,49 @@ def test_escapes_comments_missing_word_and_formats():
 
 
 def test_html_is_sanitised_never_passed_through():
-    q = only("[html]<p onclick='x()'>Hi <script>alert(1)</script><a href='javascript:alert(1)'>link</a>"
-             "<iframe src='https://evil'></iframe></p> {=a ~b#<img src=x onerror=alert(1)>}")
+    q = only(
+        "[html]<p onclick='x()'>Hi <script>alert(1)</script><a href='javascript:alert(1)'>link</a>"
+        "<iframe src='https://evil'></iframe></p> {=a ~b#<img src=x onerror=alert(1)>}"
+    )
     for text in (q.stem_markdown, q.choices[1].feedback):
         assert "<" not in text.replace("\\<", "") and "alert" not in text and "javascript" not in text
     assert q.stem_markdown == "Hi link"
 
 
-@pytest.mark.parametrize("text,reason", [
-    ("Write an essay {}", "Essay"),
-    ("Just a description", "no answer block"),
-    ("Unclosed {=a ~b", "unbalanced"),
-    ("Closed only =a ~b}", "unbalanced"),
-    ("Two {=a ~b} blocks {=c ~d}", "more than one"),
-    ("::Untitled no end {=a}", "title"),
-    ("Loose text {hello =a ~b}", "must start with"),
-    ("Mixed {=a -> b =c}", "matching pairs"),
-    ("Number {#abc}", "not a number"),
-    ("One pair {=a -> b}", "two pairs"),
-    ("All wrong {~a ~b}", "right"),
-])
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("Write an essay {}", "Essay"),
+        ("Just a description", "no answer block"),
+        ("Unclosed {=a ~b", "unbalanced"),
+        ("Closed only =a ~b}", "unbalanced"),
+        ("Two {=a ~b} blocks {=c ~d}", "more than one"),
+        ("::Untitled no end {=a}", "title"),
+        ("Loose text {hello =a ~b}", "must start with"),
+        ("Mixed {=a -> b =c}", "matching pairs"),
+        ("Number {#abc}", "not a number"),
+        ("One pair {=a -> b}", "two pairs"),
+        ("All wrong {~a ~b}", "right"),
+    ],
+)
 def test_unsupported_and_malformed_questions_are_problems(text, reason):
     result = parse(text)
     assert result.questions == [] and len(result.problems) == 1
     assert reason.lower() in result.problems[0].reason.lower()
 
 
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe",
-    bytes(range(256)) * 50,
-    "text with \x00 nul {=a ~b}",
-    "",
-    "{" * 100_000,
-    "}" * 10_000 + "{",
-    "::" * 50_000,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe",
+        bytes(range(256)) * 50,
+        "text with \x00 nul {=a ~b}",
+        "",
+        "{" * 100_000,
+        "}" * 10_000 + "{",
+        "::" * 50_000,
+    ],
+)
 def test_hostile_files_give_problems_not_exceptions(data):
     result = parse_gift(data)
     assert result.questions == [] and result.problems
@@ -142,7 +149,8 @@ def test_export_then_import_gives_equal_questions():
     result = parse_gift(text)
     assert result.problems == [] and result.categories == ["Safety/Passwords"] * len(questions)
     for original, imported in zip(questions, result.questions, strict=True):
-        assert comparable(imported, carries_points=False, carries_rule=False) == \
-            comparable(original, carries_points=False, carries_rule=False)
+        assert comparable(imported, carries_points=False, carries_rule=False) == comparable(
+            original, carries_points=False, carries_rule=False
+        )
     # And the ids come back as the exporter numbered them, so responses still grade the same.
     assert [c.id for c in result.questions[0].choices] == ["c1", "c2", "c3"]

@@ -6,27 +6,56 @@ import pytest
 
 from assessments.grading import diagnostic_levels, grade, grade_attempt, parse_number
 from assessments.questions import (
-    ALL_OR_NOTHING, MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, SINGLE_CHOICE, Choice, MatchPair,
-    NumericAnswer, QuestionData, question_problems, true_false,
+    ALL_OR_NOTHING,
+    MATCHING,
+    MULTIPLE_CHOICE,
+    NUMERIC,
+    SHORT_TEXT,
+    SINGLE_CHOICE,
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    QuestionData,
+    question_problems,
+    true_false,
 )
 
 
 def single(points=2):
-    return QuestionData(SINGLE_CHOICE, "Capital", "Capital of France?", points=points, choices=[
-        Choice("a", "Paris", 1.0, "Yes."), Choice("b", "Lyon", 0.0, "No."), Choice("c", "Paris-ish", 0.5),
-        Choice("d", "Mars", -0.5)])
+    return QuestionData(
+        SINGLE_CHOICE,
+        "Capital",
+        "Capital of France?",
+        points=points,
+        choices=[
+            Choice("a", "Paris", 1.0, "Yes."),
+            Choice("b", "Lyon", 0.0, "No."),
+            Choice("c", "Paris-ish", 0.5),
+            Choice("d", "Mars", -0.5),
+        ],
+    )
 
 
 def multiple(rule="partial"):
-    return QuestionData(MULTIPLE_CHOICE, "Primes", "Pick the primes", points=4, multiple_rule=rule, choices=[
-        Choice("a", "2", 0.5, "2 is prime"), Choice("b", "3", 0.5), Choice("c", "4", -0.5), Choice("d", "9", -1.0)])
+    return QuestionData(
+        MULTIPLE_CHOICE,
+        "Primes",
+        "Pick the primes",
+        points=4,
+        multiple_rule=rule,
+        choices=[Choice("a", "2", 0.5, "2 is prime"), Choice("b", "3", 0.5), Choice("c", "4", -0.5), Choice("d", "9", -1.0)],
+    )
 
 
 SHORT = QuestionData(SHORT_TEXT, "City", "Where?", accepted=["New  York", {"text": "NYC", "fraction": 0.5}])
 NUM = QuestionData(NUMERIC, "Pi", "Pi?", numeric=[NumericAnswer(3.5, 0.1), NumericAnswer(3.0, 0.0, 0.5, "Close")])
-MATCH = QuestionData(MATCHING, "Sounds", "Match", points=3, pairs=[
-    MatchPair("1", "cat", "meow"), MatchPair("2", "dog", "woof"), MatchPair("3", "cow", "moo"),
-    MatchPair("4", "", "quack")])
+MATCH = QuestionData(
+    MATCHING,
+    "Sounds",
+    "Match",
+    points=3,
+    pairs=[MatchPair("1", "cat", "meow"), MatchPair("2", "dog", "woof"), MatchPair("3", "cow", "moo"), MatchPair("4", "", "quack")],
+)
 
 
 def test_single_choice_right_partial_wrong_and_negative():
@@ -78,10 +107,18 @@ def test_multiple_all_or_nothing():
     assert grade(q, {"choices": "ab"}).fraction == 0
 
 
-@pytest.mark.parametrize("text,fraction", [
-    ("New York", 1.0), ("  new   york ", 1.0), ("NEW\tYORK", 1.0), ("nyc", 0.5), ("New Yorkshire", 0.0),
-    ("", 0.0), ("   ", 0.0),
-])
+@pytest.mark.parametrize(
+    "text,fraction",
+    [
+        ("New York", 1.0),
+        ("  new   york ", 1.0),
+        ("NEW\tYORK", 1.0),
+        ("nyc", 0.5),
+        ("New Yorkshire", 0.0),
+        ("", 0.0),
+        ("   ", 0.0),
+    ],
+)
 def test_short_text_ignores_case_and_spacing(text, fraction):
     assert grade(SHORT, {"text": text}).fraction == fraction
 
@@ -91,11 +128,30 @@ def test_short_text_missing_or_not_a_string():
     assert grade(SHORT, {"text": 42}).fraction == 0
 
 
-@pytest.mark.parametrize("value,fraction", [
-    ("3.5", 1.0), ("3,5", 1.0), (" 3.6 ", 1.0), ("3.4", 1.0), (3.6, 1.0), ("3.60001", 0.0), ("3", 0.5),
-    ("-3.5", 0.0), ("1,000.5", 0.0), ("abc", 0.0), ("nan", 0.0), ("inf", 0.0), ("3.5e0", 1.0),
-    ("1_0", 0.0), ("", 0.0), (None, 0.0), (True, 0.0), ("٣.٥", 0.0), ("9" * 500, 0.0),
-])
+@pytest.mark.parametrize(
+    "value,fraction",
+    [
+        ("3.5", 1.0),
+        ("3,5", 1.0),
+        (" 3.6 ", 1.0),
+        ("3.4", 1.0),
+        (3.6, 1.0),
+        ("3.60001", 0.0),
+        ("3", 0.5),
+        ("-3.5", 0.0),
+        ("1,000.5", 0.0),
+        ("abc", 0.0),
+        ("nan", 0.0),
+        ("inf", 0.0),
+        ("3.5e0", 1.0),
+        ("1_0", 0.0),
+        ("", 0.0),
+        (None, 0.0),
+        (True, 0.0),
+        ("٣.٥", 0.0),
+        ("9" * 500, 0.0),
+    ],
+)
 def test_numeric_tolerance_boundary_commas_and_garbage(value, fraction):
     assert grade(NUM, {"value": value}).fraction == fraction
 

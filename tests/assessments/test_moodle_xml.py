@@ -27,11 +27,18 @@ def only_problem(data) -> str:
 def test_sample_file_imports_eight_and_explains_three():
     result = parse_moodle_xml((DATA / "digcomp_safety.xml").read_bytes())
     names = [q.name for q in result.questions]
-    assert names == ["Strong password", "Phishing signs", "MFA", "Lock screen key", "Backup copies",
-                     "Screen distance", "Protective measures", "Hostile text"]
+    assert names == [
+        "Strong password",
+        "Phishing signs",
+        "MFA",
+        "Lock screen key",
+        "Backup copies",
+        "Screen distance",
+        "Protective measures",
+        "Hostile text",
+    ]
     assert result.category == "Default for Digital safety/Safety"
-    assert [(p.where, p.title) for p in result.problems] == [
-        (9, "Reflection"), (10, "Storage maths"), (11, "No right answer")]
+    assert [(p.where, p.title) for p in result.problems] == [(9, "Reflection"), (10, "Storage maths"), (11, "No right answer")]
     assert "Essay" in result.problems[0].reason and "Calculated" in result.problems[1].reason
     assert "100%" in result.problems[2].reason
     warned = {w.title: w.reason for w in result.warnings}
@@ -48,8 +55,7 @@ def test_sample_file_imports_eight_and_explains_three():
     assert phishing.kind == MULTIPLE_CHOICE and grade(phishing, {"choices": ["c1", "c2", "c3"]}).fraction == 0
     assert "PLUGINFILE" not in phishing.stem_markdown
     mfa = by_name["MFA"]
-    assert mfa.kind == TRUE_FALSE and grade(mfa, {"choice": "true"}).feedback == [
-        "Right: a second factor is still needed."]
+    assert mfa.kind == TRUE_FALSE and grade(mfa, {"choice": "true"}).feedback == ["Right: a second factor is still needed."]
     assert grade(by_name["Lock screen key"], {"text": "the l KEY"}).fraction == 0.5
     assert grade(by_name["Screen distance"], {"value": "70"}).correct is True
     matching = by_name["Protective measures"]
@@ -64,29 +70,37 @@ def test_html_is_cleaned_and_rewritten_as_markdown():
       <style>p{}</style><svg onload="alert(1)"></svg>]]></text></questiontext>
       <answer fraction="100"><text>ok</text></answer></question>""")
     stem = parse_moodle_xml(xml).questions[0].stem_markdown
-    assert stem == ("## Title\n\nRead [this](https://x.org/a%20b) *first*:\n\n- one\n- two\n\n"
-                    "a \\* b & c  \nnext")
+    assert stem == ("## Title\n\nRead [this](https://x.org/a%20b) *first*:\n\n- one\n- two\n\na \\* b & c  \nnext")
 
 
-@pytest.mark.parametrize("data,reason", [
-    ("""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">
+@pytest.mark.parametrize(
+    "data,reason",
+    [
+        (
+            """<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">
        <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]><quiz><question type="shortanswer"><name><text>&lol3;</text>
-       </name></question></quiz>""", "DTD"),
-    ("""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
-       <quiz><question type="shortanswer"><name><text>&e;</text></name></question></quiz>""", "DTD"),
-    ("""<?xml version="1.0"?><!DOCTYPE quiz SYSTEM "http://127.0.0.1:1/evil.dtd"><quiz/>""", "DTD"),
-    ("""<quiz><question type="multichoice"><name><text>x</text></name>""", "not well-formed"),
-    ("""<quiz><name>&undefined;</name></quiz>""", "not well-formed"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00", "not well-formed"),
-    (bytes(range(256)) * 20, "not well-formed"),
-    ("", "not well-formed"),
-    ("just some text", "not well-formed"),
-    (b'<?xml version="1.0" encoding="klingon"?><quiz/>', "not well-formed"),
-    ('<?xml version="1.0" encoding="klingon"?><quiz/>', "No questions"),  # str: already decoded
-    ("<html><body>hello</body></html>", "root element must be <quiz>"),
-    ("<quiz></quiz>", "No questions"),
-    ("<a>" * 100_000 + "</a>" * 100_000, "root element"),
-])
+       </name></question></quiz>""",
+            "DTD",
+        ),
+        (
+            """<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>
+       <quiz><question type="shortanswer"><name><text>&e;</text></name></question></quiz>""",
+            "DTD",
+        ),
+        ("""<?xml version="1.0"?><!DOCTYPE quiz SYSTEM "http://127.0.0.1:1/evil.dtd"><quiz/>""", "DTD"),
+        ("""<quiz><question type="multichoice"><name><text>x</text></name>""", "not well-formed"),
+        ("""<quiz><name>&undefined;</name></quiz>""", "not well-formed"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00", "not well-formed"),
+        (bytes(range(256)) * 20, "not well-formed"),
+        ("", "not well-formed"),
+        ("just some text", "not well-formed"),
+        (b'<?xml version="1.0" encoding="klingon"?><quiz/>', "not well-formed"),
+        ('<?xml version="1.0" encoding="klingon"?><quiz/>', "No questions"),  # str: already decoded
+        ("<html><body>hello</body></html>", "root element must be <quiz>"),
+        ("<quiz></quiz>", "No questions"),
+        ("<a>" * 100_000 + "</a>" * 100_000, "root element"),
+    ],
+)
 def test_hostile_and_malformed_files_are_one_clean_problem(data, reason):
     message = only_problem(data)
     assert reason in message
@@ -99,29 +113,49 @@ def test_oversized_file_is_refused_before_parsing():
     assert "larger than 5 MB" in only_problem(huge.encode())
 
 
-@pytest.mark.parametrize("body,reason", [
-    ('<question type="essay"><name><text>E</text></name></question>', "Essay"),
-    ('<question type="ddwtos"><name><text>D</text></name></question>', "Drag-and-drop"),
-    ('<question type="mystery"><name><text>M</text></name></question>', "'mystery' is not supported"),
-    ('<question><name><text>M</text></name></question>', "'' is not supported"),
-    ('<question type="truefalse"><name><text>T</text></name><questiontext><text>x</text></questiontext>'
-     '<answer fraction="100"><text>yes</text></answer></question>', "one 'true'"),
-    ('<question type="numerical"><name><text>N</text></name><questiontext><text>x</text></questiontext>'
-     '<answer fraction="100"><text>three</text></answer></question>', "not a number"),
-    ('<question type="multichoice"><name><text>F</text></name><questiontext><text>x</text></questiontext>'
-     '<answer fraction="lots"><text>a</text></answer></question>', "grade that is not a number"),
-    ('<question type="multichoice"><name><text>F</text></name><questiontext><text>x</text></questiontext>'
-     '<defaultgrade>inf</defaultgrade><answer fraction="100"><text>a</text></answer></question>', "finite"),
-    ('<question type="matching"><name><text>M</text></name><questiontext><text>x</text></questiontext>'
-     '<subquestion><text>a</text><answer><text>b</text></answer></subquestion></question>', "two pairs"),
-])
+@pytest.mark.parametrize(
+    "body,reason",
+    [
+        ('<question type="essay"><name><text>E</text></name></question>', "Essay"),
+        ('<question type="ddwtos"><name><text>D</text></name></question>', "Drag-and-drop"),
+        ('<question type="mystery"><name><text>M</text></name></question>', "'mystery' is not supported"),
+        ("<question><name><text>M</text></name></question>", "'' is not supported"),
+        (
+            '<question type="truefalse"><name><text>T</text></name><questiontext><text>x</text></questiontext>'
+            '<answer fraction="100"><text>yes</text></answer></question>',
+            "one 'true'",
+        ),
+        (
+            '<question type="numerical"><name><text>N</text></name><questiontext><text>x</text></questiontext>'
+            '<answer fraction="100"><text>three</text></answer></question>',
+            "not a number",
+        ),
+        (
+            '<question type="multichoice"><name><text>F</text></name><questiontext><text>x</text></questiontext>'
+            '<answer fraction="lots"><text>a</text></answer></question>',
+            "grade that is not a number",
+        ),
+        (
+            '<question type="multichoice"><name><text>F</text></name><questiontext><text>x</text></questiontext>'
+            '<defaultgrade>inf</defaultgrade><answer fraction="100"><text>a</text></answer></question>',
+            "finite",
+        ),
+        (
+            '<question type="matching"><name><text>M</text></name><questiontext><text>x</text></questiontext>'
+            "<subquestion><text>a</text><answer><text>b</text></answer></subquestion></question>",
+            "two pairs",
+        ),
+    ],
+)
 def test_unsupported_and_invalid_questions_are_listed(body, reason):
     assert reason in only_problem(wrap(body))
 
 
 def test_one_bad_question_does_not_spoil_the_others():
-    good = ('<question type="shortanswer"><name><text>Good</text></name><questiontext><text>Q?</text>'
-            '</questiontext><answer fraction="100"><text>yes</text></answer></question>')
+    good = (
+        '<question type="shortanswer"><name><text>Good</text></name><questiontext><text>Q?</text>'
+        '</questiontext><answer fraction="100"><text>yes</text></answer></question>'
+    )
     result = parse_moodle_xml(wrap(good + '<question type="essay"><name><text>E</text></name></question>' + good))
     assert [q.name for q in result.questions] == ["Good", "Good"] and [p.where for p in result.problems] == [2]
 
@@ -131,8 +165,17 @@ def test_export_is_valid_moodle_xml():
     root = DET.fromstring(xml.encode(), forbid_dtd=True)
     assert root.tag == "quiz"
     types = [q.get("type") for q in root.findall("question")]
-    assert types == ["category", "multichoice", "multichoice", "multichoiceset", "truefalse", "truefalse",
-                     "shortanswer", "numerical", "matching"]
+    assert types == [
+        "category",
+        "multichoice",
+        "multichoice",
+        "multichoiceset",
+        "truefalse",
+        "truefalse",
+        "shortanswer",
+        "numerical",
+        "matching",
+    ]
     assert root.find("question/category/text").text == "$course$/top/Safety"
     assert "<![CDATA[" in xml and "]]]]><![CDATA[>" in xml  # "]]>" in a text cannot end the CDATA early
     assert export_moodle_xml([]).strip().endswith("<quiz>\n</quiz>")

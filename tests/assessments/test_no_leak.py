@@ -56,13 +56,15 @@ def test_attempt_pages_and_fragments_never_show_answers(db, signed_in, one_per_p
             assert_matching_reveals_no_pairs(html)
     for kind, fields in WRONG.items():
         slot = slot_of(db, attempt_id, kind)
-        saved = browser.post(f"/attempts/{attempt_id}/slots/{slot}",
-                             {"sequence": "0", "flag_field": "1", "flagged": "1", **fields}, headers=HX)
+        saved = browser.post(
+            f"/attempts/{attempt_id}/slots/{slot}", {"sequence": "0", "flag_field": "1", "flagged": "1", **fields}, headers=HX
+        )
         assert saved.status_code == 200
         assert_clean(saved.text, f"save fragment for {kind}")
         # A stale tab that also unflags the question: a real conflict, answered with the 409 fragment.
-        stale = browser.post(f"/attempts/{attempt_id}/slots/{slot}",
-                             {"sequence": "0", "flag_field": "1", "flagged": "0", **fields}, headers=HX)
+        stale = browser.post(
+            f"/attempts/{attempt_id}/slots/{slot}", {"sequence": "0", "flag_field": "1", "flagged": "0", **fields}, headers=HX
+        )
         assert stale.status_code == 409
         assert_clean(stale.text, f"stale fragment for {kind}")
         plain_stale = browser.post(f"/attempts/{attempt_id}/slots/{slot}", {"sequence": "0", **fields})

@@ -11,9 +11,19 @@ from tests.assessments.factories import make_category, make_question, make_quiz,
 from tests.courses.factories import make_course
 from tests.lms.competences.factories import competence, load_digcomp
 
-SETTINGS = {"title": "Check your knowledge", "pass_percent": "80", "time_limit_minutes": "20",
-            "attempts_allowed": "3", "shuffle_questions": "1", "shuffle_choices": "1", "layout": "all",
-            "review_policy": "score_only", "mode": "proves", "proves_competence_id": "", "proves_level": ""}
+SETTINGS = {
+    "title": "Check your knowledge",
+    "pass_percent": "80",
+    "time_limit_minutes": "20",
+    "attempts_allowed": "3",
+    "shuffle_questions": "1",
+    "shuffle_choices": "1",
+    "layout": "all",
+    "review_policy": "score_only",
+    "mode": "proves",
+    "proves_competence_id": "",
+    "proves_level": "",
+}
 
 
 def _trainer_quiz(db, signed_in, data=None):
@@ -27,13 +37,18 @@ def test_only_editors_of_the_course_can_author_its_quiz(db, signed_in, client, m
     quiz = make_quiz(db, data=questions(), editors=[other])
     module = db.exec(select(Module)).first()
     slot = db.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id)).first()
-    gets = [f"/author/quizzes/{quiz.id}", f"/author/quizzes/by-lesson/{quiz.lesson_id}",
-            f"/author/courses/{module.course_id}/modules/{module.id}/quizzes/new"]
-    posts = [(f"/author/quizzes/{quiz.id}", SETTINGS),
-             (f"/author/courses/{module.course_id}/modules/{module.id}/quizzes", {"title": "Sneaky"}),
-             (f"/author/quizzes/{quiz.id}/slots", {"source": "random", "category_id": "1", "draw_count": "1"}),
-             (f"/author/quizzes/{quiz.id}/slots/{slot.id}/move", {"direction": "down"}),
-             (f"/author/quizzes/{quiz.id}/slots/{slot.id}/delete", {})]
+    gets = [
+        f"/author/quizzes/{quiz.id}",
+        f"/author/quizzes/by-lesson/{quiz.lesson_id}",
+        f"/author/courses/{module.course_id}/modules/{module.id}/quizzes/new",
+    ]
+    posts = [
+        (f"/author/quizzes/{quiz.id}", SETTINGS),
+        (f"/author/courses/{module.course_id}/modules/{module.id}/quizzes", {"title": "Sneaky"}),
+        (f"/author/quizzes/{quiz.id}/slots", {"source": "random", "category_id": "1", "draw_count": "1"}),
+        (f"/author/quizzes/{quiz.id}/slots/{slot.id}/move", {"direction": "down"}),
+        (f"/author/quizzes/{quiz.id}/slots/{slot.id}/delete", {}),
+    ]
     for roles, status in ((("trainer",), 404), ((), 403)):
         client.cookies.clear()
         browser, _ = signed_in(*roles)
@@ -76,24 +91,33 @@ def test_settings_are_validated_and_saved(db, signed_in):
     load_digcomp(db)
     safety = competence(db, "4.1")
 
-    bad = browser.post(f"/author/quizzes/{quiz.id}", {**SETTINGS, "pass_percent": "150", "time_limit_minutes": "0",
-                                                      "attempts_allowed": "many", "review_policy": "sometimes"})
+    bad = browser.post(
+        f"/author/quizzes/{quiz.id}",
+        {**SETTINGS, "pass_percent": "150", "time_limit_minutes": "0", "attempts_allowed": "many", "review_policy": "sometimes"},
+    )
     assert bad.status_code == 422
-    for message in ("Enter the pass mark as a whole number from 0 to 100.", "Enter the time limit in minutes",
-                    "Enter the number of attempts", "Choose what learners see after submitting."):
+    for message in (
+        "Enter the pass mark as a whole number from 0 to 100.",
+        "Enter the time limit in minutes",
+        "Enter the number of attempts",
+        "Choose what learners see after submitting.",
+    ):
         assert message in bad.text
     no_level = browser.post(f"/author/quizzes/{quiz.id}", {**SETTINGS, "proves_competence_id": str(safety.id)})
     assert no_level.status_code == 422 and "Choose the level a pass proves" in no_level.text
-    bad_bands = browser.post(f"/author/quizzes/{quiz.id}", {**SETTINGS, "mode": "diagnostic",
-                                                            "band_min": ["50", "x"], "band_level": ["2", "3"]})
+    bad_bands = browser.post(
+        f"/author/quizzes/{quiz.id}", {**SETTINGS, "mode": "diagnostic", "band_min": ["50", "x"], "band_level": ["2", "3"]}
+    )
     assert bad_bands.status_code == 422 and "Each band needs a minimum percent" in bad_bands.text
     no_bands = browser.post(f"/author/quizzes/{quiz.id}", {**SETTINGS, "mode": "diagnostic"})
     assert no_bands.status_code == 422 and "needs at least one band" in no_bands.text
     db.expire_all()
     assert db.get(Quiz, quiz.id).pass_percent == 70  # nothing saved
 
-    ok = browser.post(f"/author/quizzes/{quiz.id}", {**SETTINGS, "title": "Renamed quiz",
-                                                     "proves_competence_id": str(safety.id), "proves_level": "3"})
+    ok = browser.post(
+        f"/author/quizzes/{quiz.id}",
+        {**SETTINGS, "title": "Renamed quiz", "proves_competence_id": str(safety.id), "proves_level": "3"},
+    )
     assert ok.status_code == 303
     db.expire_all()
     saved = db.get(Quiz, quiz.id)
@@ -102,10 +126,17 @@ def test_settings_are_validated_and_saved(db, signed_in):
     assert (saved.review_policy, saved.proves_competence_id, saved.proves_level) == ("score_only", safety.id, 3)
     assert db.get(Lesson, quiz.lesson_id).title == "Renamed quiz"
 
-    blank_limits = browser.post(f"/author/quizzes/{quiz.id}", {**SETTINGS, "time_limit_minutes": "",
-                                                               "attempts_allowed": "", "mode": "diagnostic",
-                                                               "band_min": ["80", "50", ""],
-                                                               "band_level": ["4", "2", ""]})
+    blank_limits = browser.post(
+        f"/author/quizzes/{quiz.id}",
+        {
+            **SETTINGS,
+            "time_limit_minutes": "",
+            "attempts_allowed": "",
+            "mode": "diagnostic",
+            "band_min": ["80", "50", ""],
+            "band_level": ["4", "2", ""],
+        },
+    )
     assert blank_limits.status_code == 303
     db.expire_all()
     saved = db.get(Quiz, quiz.id)
@@ -117,8 +148,7 @@ def test_settings_are_validated_and_saved(db, signed_in):
 
 def _slots(db, quiz):
     db.expire_all()
-    return list(db.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id)
-                        .order_by(QuizSlot.position, QuizSlot.id)).all())
+    return list(db.exec(select(QuizSlot).where(QuizSlot.quiz_id == quiz.id).order_by(QuizSlot.position, QuizSlot.id)).all())
 
 
 def test_slots_fixed_and_random_can_be_added_moved_and_removed(db, signed_in):
@@ -138,11 +168,14 @@ def test_slots_fixed_and_random_can_be_added_moved_and_removed(db, signed_in):
     assert again.status_code == 422 and "already in this quiz" in again.text
     missing = browser.post(f"/author/quizzes/{quiz.id}/slots", {"source": "fixed", "question_id": "999999"})
     assert missing.status_code == 422
-    too_many = browser.post(f"/author/quizzes/{quiz.id}/slots", {"source": "random", "category_id": str(pool.id),
-                                                                 "draw_count": "3"})
+    too_many = browser.post(f"/author/quizzes/{quiz.id}/slots", {"source": "random", "category_id": str(pool.id), "draw_count": "3"})
     assert too_many.status_code == 422 and "has only 2 questions" in too_many.text
-    assert browser.post(f"/author/quizzes/{quiz.id}/slots", {"source": "random", "category_id": str(pool.id),
-                                                             "draw_count": "2"}).status_code == 303
+    assert (
+        browser.post(
+            f"/author/quizzes/{quiz.id}/slots", {"source": "random", "category_id": str(pool.id), "draw_count": "2"}
+        ).status_code
+        == 303
+    )
     slots = _slots(db, quiz)
     assert [(s.question_id, s.category_id, s.draw_count) for s in slots] == [(q1.id, None, 1), (None, pool.id, 2)]
     page = browser.get(f"/author/quizzes/{quiz.id}").text
@@ -171,8 +204,9 @@ def test_changing_settings_never_changes_a_started_attempt(db, client, make_user
     attempt_id = start(browser, quiz)
     browser.post(f"/attempts/{attempt_id}/slots/0", {"sequence": "0", "choice": "a"})
     become(trainer)
-    changed = browser.post(f"/author/quizzes/{quiz.id}", {**SETTINGS, "pass_percent": "100",
-                                                          "review_policy": "never", "layout": "one_per_page"})
+    changed = browser.post(
+        f"/author/quizzes/{quiz.id}", {**SETTINGS, "pass_percent": "100", "review_policy": "never", "layout": "one_per_page"}
+    )
     assert changed.status_code == 303
     db.expire_all()
     assert db.get(Quiz, quiz.id).pass_percent == 100

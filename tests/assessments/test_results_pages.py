@@ -43,8 +43,7 @@ PATTERNS = [(R, R, R), (R, W, R), (W, R, R), (W, W, R), (R, R, R)]
 
 
 def _class(db, make_user, quiz):
-    learners = [make_user(email=f"learner{i}-{next(_n)}@example.gov", name=f"Learner {i}")
-                for i in range(len(PATTERNS))]
+    learners = [make_user(email=f"learner{i}-{next(_n)}@example.gov", name=f"Learner {i}") for i in range(len(PATTERNS))]
     for learner, rights in zip(learners, PATTERNS, strict=True):
         _submit(db, quiz, learner, list(rights))
     _submit(db, quiz, make_user(email=f"busy{next(_n)}@example.gov", name="Still Going"), None, submit=False)
@@ -104,10 +103,13 @@ def test_attempts_are_paginated_by_fifty(db, signed_in, make_user):
     assert "Showing 51–51 of 51" in second and "Person 00" in second
 
 
-@pytest.mark.parametrize("roles, results_status, csv_status", [
-    (("trainer",), 404, 404),  # a trainer who does not edit the course: as if the quiz did not exist
-    (("admin",), 200, 200),
-])
+@pytest.mark.parametrize(
+    "roles, results_status, csv_status",
+    [
+        (("trainer",), 404, 404),  # a trainer who does not edit the course: as if the quiz did not exist
+        (("admin",), 200, 200),
+    ],
+)
 def test_who_may_see_results(db, signed_in, make_user, roles, results_status, csv_status):
     owner = make_user("trainer", email=f"owner{next(_n)}@example.gov")
     quiz, _ = _quiz(db, owner)
@@ -122,7 +124,7 @@ def test_who_may_see_results(db, signed_in, make_user, roles, results_status, cs
 def test_csv_has_one_row_per_submitted_attempt(db, signed_in, make_user):
     browser, trainer = signed_in("trainer")
     quiz, (alpha, beta) = _quiz(db, trainer, names=("=Alpha", "Beta"), pass_percent=50)
-    sly = make_user(email=f"sly{next(_n)}@example.gov", name="=HYPERLINK(\"http://evil\")")
+    sly = make_user(email=f"sly{next(_n)}@example.gov", name='=HYPERLINK("http://evil")')
     _submit(db, quiz, sly, [R, W])
     _submit(db, quiz, sly, [R, R])
     _submit(db, quiz, make_user(email=f"late{next(_n)}@example.gov", name="Late"), None, submit=False)
@@ -132,11 +134,10 @@ def test_csv_has_one_row_per_submitted_attempt(db, signed_in, make_user):
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows[0] == ["learner", "email", "attempt", "started", "submitted", "score", "max", "percent", "passed",
-                       "'=Alpha", "Beta"]
+    assert rows[0] == ["learner", "email", "attempt", "started", "submitted", "score", "max", "percent", "passed", "'=Alpha", "Beta"]
     assert len(rows) == 3  # the attempt in progress is not exported
     first, second = rows[1], rows[2]
-    assert first[0] == "'=HYPERLINK(\"http://evil\")" and first[1] == sly.email
+    assert first[0] == '\'=HYPERLINK("http://evil")' and first[1] == sly.email
     assert first[2] == "1" and first[5:] == ["1", "2", "50", "yes", "1", "0"]
     assert second[2] == "2" and second[5:] == ["2", "2", "100", "yes", "1", "1"]
     assert first[3] and first[4]

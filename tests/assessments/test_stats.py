@@ -7,7 +7,14 @@ import math
 import pytest
 
 from assessments.results.stats import (
-    ScoredAttempt, discrimination, distribution, facility, mean, pass_rate, pearson, quiz_stats,
+    ScoredAttempt,
+    discrimination,
+    distribution,
+    facility,
+    mean,
+    pass_rate,
+    pearson,
+    quiz_stats,
 )
 
 

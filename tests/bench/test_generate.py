@@ -52,10 +52,13 @@ def test_an_organisation_of_the_requested_size_with_its_known_accounts(generated
 
 def test_teams_have_six_to_fourteen_people_and_every_team_a_leader(generated):
     _, db = generated
-    leaders = db.exec(text(
-        "SELECT u.manager_id, count(*) FROM user_account u JOIN org_unit t ON t.id = u.org_unit_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM org_unit c WHERE c.parent_id = t.id) AND u.manager_id IN "
-        "(SELECT l.id FROM user_account l WHERE l.org_unit_id = t.id) GROUP BY u.manager_id")).all()
+    leaders = db.exec(
+        text(
+            "SELECT u.manager_id, count(*) FROM user_account u JOIN org_unit t ON t.id = u.org_unit_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM org_unit c WHERE c.parent_id = t.id) AND u.manager_id IN "
+            "(SELECT l.id FROM user_account l WHERE l.org_unit_id = t.id) GROUP BY u.manager_id"
+        )
+    ).all()
     assert leaders
     # The last team may take the few people left over when the size is reached.
     assert sum(5 <= members <= 13 for _, members in leaders) >= len(leaders) - 1
@@ -73,11 +76,23 @@ def test_statuses_are_exactly_what_the_rule_derives_from_the_evidence(generated)
 
 def test_completed_enrolments_have_every_lesson_done_and_course_evidence(generated):
     _, db = generated
-    required = (select(func.count()).select_from(Lesson).join(Module, Module.id == Lesson.module_id)
-                .where(Lesson.course_id == Enrolment.course_id).scalar_subquery())
-    done = (select(func.count()).select_from(LessonProgress)
-            .where(LessonProgress.user_id == Enrolment.user_id, LessonProgress.course_id == Enrolment.course_id,
-                   LessonProgress.completed_at.is_not(None)).scalar_subquery())
+    required = (
+        select(func.count())
+        .select_from(Lesson)
+        .join(Module, Module.id == Lesson.module_id)
+        .where(Lesson.course_id == Enrolment.course_id)
+        .scalar_subquery()
+    )
+    done = (
+        select(func.count())
+        .select_from(LessonProgress)
+        .where(
+            LessonProgress.user_id == Enrolment.user_id,
+            LessonProgress.course_id == Enrolment.course_id,
+            LessonProgress.completed_at.is_not(None),
+        )
+        .scalar_subquery()
+    )
     completed = _count(db, Enrolment, Enrolment.status == "completed")
     assert completed > 100
     assert _count(db, Enrolment, Enrolment.status == "completed", done == required) == completed
@@ -108,10 +123,12 @@ def test_the_same_seed_gives_the_same_organisation(tmp_path):
         generate(url, size="T", seed=3, log=lambda _line: None)
         engine = make_engine(url)
         with engine.connect() as conn:
-            rows = conn.execute(text(
-                "SELECT u.email, u.manager_id, u.job_profile_id, s.competence_id, s.verified_level, s.self_level "
-                "FROM user_account u JOIN competence_status s ON s.user_id = u.id ORDER BY u.id, s.competence_id"
-            )).all()
+            rows = conn.execute(
+                text(
+                    "SELECT u.email, u.manager_id, u.job_profile_id, s.competence_id, s.verified_level, s.self_level "
+                    "FROM user_account u JOIN competence_status s ON s.user_id = u.id ORDER BY u.id, s.competence_id"
+                )
+            ).all()
         engine.dispose()
         return rows
 

@@ -37,8 +37,15 @@ def make_course(
     DigComp loaded). ``published_at`` defaults to now unless the course is a draft."""
     if published_at is None and status != "draft":
         published_at = utcnow()
-    course = Course(title=title, summary=summary, audience=audience, status=status, estimated_minutes=minutes,
-                    published_at=published_at, created_by_id=editors[0].id if editors else None)
+    course = Course(
+        title=title,
+        summary=summary,
+        audience=audience,
+        status=status,
+        estimated_minutes=minutes,
+        published_at=published_at,
+        created_by_id=editors[0].id if editors else None,
+    )
     db.add(course)
     db.flush()
     for editor in editors:
@@ -49,8 +56,16 @@ def make_course(
         db.flush()
         for l_index, lesson_title in enumerate(lesson_titles):
             body = f"Text of *{lesson_title}*."
-            db.add(Lesson(course_id=course.id, module_id=module.id, title=lesson_title, position=l_index,
-                          body_markdown=body, body_html=markdown_to_html(body)))
+            db.add(
+                Lesson(
+                    course_id=course.id,
+                    module_id=module.id,
+                    title=lesson_title,
+                    position=l_index,
+                    body_markdown=body,
+                    body_html=markdown_to_html(body),
+                )
+            )
     levels = dict(competences or {})
     levels.update({competence(db, code).id: level for code, level in (develops or {}).items()})
     for competence_id, level in levels.items():
@@ -62,6 +77,11 @@ def make_course(
 
 def lessons_of(db: Session, course: Course) -> list[Lesson]:
     """The course's lessons in outline order."""
-    return list(db.exec(select(Lesson).join(Module, Module.id == Lesson.module_id)
-                        .where(Lesson.course_id == course.id)
-                        .order_by(Module.position, Module.id, Lesson.position, Lesson.id)).all())
+    return list(
+        db.exec(
+            select(Lesson)
+            .join(Module, Module.id == Lesson.module_id)
+            .where(Lesson.course_id == course.id)
+            .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
+        ).all()
+    )

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from courses.models import Enrolment
 from tests.courses.factories import make_course
-from tests.courses.test_assign_pages import line  # noqa: F401  (fixture)
+from tests.courses.test_assign_pages import line  # noqa: F401 - pytest fixtures, used as test parameters
 from tests.courses.test_my_learning import enrol
 from tests.lms.competences.test_team_pages import text
 
@@ -52,8 +52,7 @@ def test_filters_by_status_course_and_name(db, line):
     for query, expected in cases.items():
         for headers in ({}, {"HX-Request": "true"}):
             page = line.browser.get("/team/assignments" + query, headers=headers)
-            shown = {name for name in ("Alice Able", "Bob Baker", "Carol Clark", "Oscar Outside")
-                     if f">{name}</a>" in page.text}
+            shown = {name for name in ("Alice Able", "Bob Baker", "Carol Clark", "Oscar Outside") if f">{name}</a>" in page.text}
             assert shown == expected, (query, shown)
     empty = text(line.browser.get("/team/assignments?status=not_started"))
     assert "No assignments match these filters" in empty
@@ -61,7 +60,7 @@ def test_filters_by_status_course_and_name(db, line):
 
 def test_csv_export_uses_the_filters_and_is_safe_for_spreadsheets(db, line):
     _setup(db, line)
-    line.bob.name = "=HYPERLINK(\"http://evil\")"
+    line.bob.name = '=HYPERLINK("http://evil")'
     db.add(line.bob)
     db.commit()
     response = line.browser.get("/team/assignments.csv")
@@ -80,8 +79,12 @@ def test_csv_export_uses_the_filters_and_is_safe_for_spreadsheets(db, line):
 
 def test_the_line_only_even_when_the_outsider_has_the_same_course(db, line):
     _setup(db, line)
-    for url in ("/team/assignments", f"/team/assignments?course={line.course.id}", "/team/assignments.csv",
-                "/team/assignments?q=oscar"):
+    for url in (
+        "/team/assignments",
+        f"/team/assignments?course={line.course.id}",
+        "/team/assignments.csv",
+        "/team/assignments?q=oscar",
+    ):
         response = line.browser.get(url)
         assert "Oscar Outside" not in response.text and line.outsider.email not in response.text
     # The outsider's assignment exists; it is only never shown to this manager.

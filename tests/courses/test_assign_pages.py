@@ -75,17 +75,17 @@ def test_the_form_offers_the_line_with_direct_reports_marked(line):
 def test_assigning_twice_keeps_one_enrolment_and_the_earliest_due_date(line, db):
     later, sooner = (date.today() + timedelta(days=40)).isoformat(), (date.today() + timedelta(days=10)).isoformat()
     people = [str(line.alice.id), str(line.carol.id)]
-    first = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": people, "due_date": later,
-                                               "message": "Before the audit"})
-    assert ("Assigned to 2 people. They will see your message on the course page."
-            in text(follow(line.browser, first)))
+    first = line.browser.post(
+        "/team/assign", {"course_id": line.course.id, "user_ids": people, "due_date": later, "message": "Before the audit"}
+    )
+    assert "Assigned to 2 people. They will see your message on the course page." in text(follow(line.browser, first))
     again = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": people, "due_date": sooner})
-    assert ("Assigned to 2 people. All 2 already had this course; their due date was updated."
-            in text(follow(line.browser, again)))
-    third = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(line.alice.id)],
-                                               "due_date": later})
-    assert ("Assigned to 1 person, who already had this course; their due date is unchanged (it was already this "
-            "date or earlier, or they have finished)." in text(follow(line.browser, third)))
+    assert "Assigned to 2 people. All 2 already had this course; their due date was updated." in text(follow(line.browser, again))
+    third = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(line.alice.id)], "due_date": later})
+    assert (
+        "Assigned to 1 person, who already had this course; their due date is unchanged (it was already this "
+        "date or earlier, or they have finished)." in text(follow(line.browser, third))
+    )
 
     found = enrolments(db)
     assert set(found) == {line.alice.id, line.carol.id}
@@ -101,21 +101,26 @@ def test_the_confirmation_says_who_was_new_and_whose_due_date_changed(line, db):
     line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(line.alice.id)]})
     everyone = [str(line.alice.id), str(line.bob.id), str(line.carol.id)]
     mixed = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone, "due_date": later})
-    assert ("Assigned to 3 people: 2 new, 1 already had it (their due date was updated)."
-            in text(follow(line.browser, mixed)))
+    assert "Assigned to 3 people: 2 new, 1 already had it (their due date was updated)." in text(follow(line.browser, mixed))
     line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(line.bob.id)], "due_date": sooner})
-    some = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone, "due_date": later,
-                                              "message": "Please"})
-    assert ("Assigned to 3 people. All 3 already had this course; their due date is unchanged (it was already this "
-            "date or earlier, or they have finished). They will see your message" in text(follow(line.browser, some)))
+    some = line.browser.post(
+        "/team/assign", {"course_id": line.course.id, "user_ids": everyone, "due_date": later, "message": "Please"}
+    )
+    assert (
+        "Assigned to 3 people. All 3 already had this course; their due date is unchanged (it was already this "
+        "date or earlier, or they have finished). They will see your message" in text(follow(line.browser, some))
+    )
     # Bob already has the sooner date; Alice and Carol move to it.
     again = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone, "due_date": sooner})
-    assert ("Assigned to 3 people. All 3 already had this course; the due date was updated for 2 (the others' was "
-            "already this date or earlier, or they have finished)." in text(follow(line.browser, again)))
-    undated = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone,
-                                                 "message": "A reminder"})
-    assert ("Assigned to 3 people. All 3 already had this course; their due date is unchanged. They will see your "
-            "message on the course page." in text(follow(line.browser, undated)))
+    assert (
+        "Assigned to 3 people. All 3 already had this course; the due date was updated for 2 (the others' was "
+        "already this date or earlier, or they have finished)." in text(follow(line.browser, again))
+    )
+    undated = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": everyone, "message": "A reminder"})
+    assert (
+        "Assigned to 3 people. All 3 already had this course; their due date is unchanged. They will see your "
+        "message on the course page." in text(follow(line.browser, undated))
+    )
 
 
 def test_the_learner_sees_every_assignment_message_newest_first(line, db, client):
@@ -140,8 +145,7 @@ def test_the_whole_line_option_assigns_everyone_below_the_manager(line, db):
 
 def test_anyone_outside_the_line_refuses_the_whole_request(line, db):
     for ids in ([line.outsider.id], [line.alice.id, line.outsider.id], [line.manager.id], [999_999], ["x1"]):
-        response = line.browser.post("/team/assign", {"course_id": line.course.id,
-                                                      "user_ids": [str(i) for i in ids]})
+        response = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(i) for i in ids]})
         assert response.status_code == 404, ids
         assert "Oscar Outside" not in response.text
     assert enrolments(db) == {}
@@ -160,8 +164,9 @@ def test_mistakes_are_shown_next_to_the_fields(line, db):
     assert "Choose at least one person, or the whole reporting line." in words
     assert "The due date cannot be in the past." in words
     assert enrolments(db) == {}
-    today = line.browser.post("/team/assign", {"course_id": line.course.id, "user_ids": [str(line.bob.id)],
-                                               "due_date": utcnow().date().isoformat()})
+    today = line.browser.post(
+        "/team/assign", {"course_id": line.course.id, "user_ids": [str(line.bob.id)], "due_date": utcnow().date().isoformat()}
+    )
     assert today.status_code == 303
     assert enrolments(db)[line.bob.id].due_at > utcnow()  # due at the end of today, not overdue yet
 
@@ -179,8 +184,7 @@ def test_a_gap_link_preselects_everyone_in_the_line_with_that_gap(line, db):
 def test_assign_gap_reaches_everyone_below_the_requirement_in_one_action(line, db):
     competence = comp(db, "1.1")
     due = (date.today() + timedelta(days=20)).isoformat()
-    response = line.browser.post("/team/assign-gap", {"competence_id": competence.id, "course_id": line.course.id,
-                                                      "due_date": due})
+    response = line.browser.post("/team/assign-gap", {"competence_id": competence.id, "course_id": line.course.id, "due_date": due})
     words = text(follow(line.browser, response))
     assert "for the gap in 1.1" in words and "Assigned to 2 people." in words and "your message" not in words
     found = enrolments(db)
@@ -198,7 +202,6 @@ def test_assign_gap_needs_a_published_course_for_that_competence(line, db):
     unrelated = make_course(db, "Writing for the web", develops={"3.1": 4})
     draft = make_course(db, "Draft phishing", status="draft", develops={"1.1": 4})
     for course in (unrelated, draft):
-        response = line.browser.post("/team/assign-gap", {"competence_id": comp(db, "1.1").id,
-                                                          "course_id": course.id})
+        response = line.browser.post("/team/assign-gap", {"competence_id": comp(db, "1.1").id, "course_id": course.id})
         assert response.status_code == 404
     assert enrolments(db) == {}

@@ -36,7 +36,8 @@ def test_upload_stores_outside_the_web_root_and_serves_with_safe_headers(app, si
     assert served.headers["content-type"] == "image/png"
     assert served.headers["x-content-type-options"] == "nosniff"
     assert served.headers["content-disposition"] == (
-        "inline; filename=\"Phishing chart u.png\"; filename*=UTF-8''Phishing%20chart%20%C3%BC.png")
+        "inline; filename=\"Phishing chart u.png\"; filename*=UTF-8''Phishing%20chart%20%C3%BC.png"
+    )
 
     assert upload(browser, course.id, "guide.pdf", PDF).status_code == 303
     pdf = db.exec(select(Attachment).where(Attachment.filename == "guide.pdf")).one()
@@ -73,8 +74,11 @@ def test_only_people_who_may_see_the_course_get_its_files(app, signed_in, db, ma
     published = make_course(db, title="Published course", editors=[trainer])
     archived = make_course(db, title="Old course", editors=[trainer], status="archived")
     from courses.files.service import attachment_store
-    files = {c.id: attachment_store(db, settings=app.state.settings, course=c, by=trainer, filename="a.png",
-                                    data=PNG) for c in (draft, published, archived)}
+
+    files = {
+        c.id: attachment_store(db, settings=app.state.settings, course=c, by=trainer, filename="a.png", data=PNG)
+        for c in (draft, published, archived)
+    }
     learner = make_user()
     db.add(Enrolment(course_id=archived.id, user_id=learner.id))
     db.commit()
@@ -91,6 +95,7 @@ def test_only_people_who_may_see_the_course_get_its_files(app, signed_in, db, ma
     assert browser.get(f"/courses/{published.id}/files/{files[draft.id].id}").status_code == 404
     client.cookies.clear()
     from tests.conftest import Browser, sign_in
+
     sign_in(client, learner.email)
     assert Browser(client).get(url(archived)).status_code == 200  # enrolled before it was archived
 

@@ -37,11 +37,16 @@ def world(app, db, make_user):
     lesson = lessons_of(db, course)[0]
     # Progress makes the delete routes refuse, so the loop leaves the course intact.
     db.add(LessonProgress(user_id=make_user().id, lesson_id=lesson.id, course_id=course.id))
-    attachment = attachment_store(db, settings=app.state.settings, course=course, by=owner, filename="a.png",
-                                  data=PNG)
+    attachment = attachment_store(db, settings=app.state.settings, course=course, by=owner, filename="a.png", data=PNG)
     db.commit()
-    ids = {"course_id": course.id, "module_id": lesson.module_id, "lesson_id": lesson.id,
-           "attachment_id": attachment.id, "user_id": co_editor.id, "action": "publish"}
+    ids = {
+        "course_id": course.id,
+        "module_id": lesson.module_id,
+        "lesson_id": lesson.id,
+        "attachment_id": attachment.id,
+        "user_id": co_editor.id,
+        "action": "publish",
+    }
     return {"owner": owner, "ids": ids}
 
 
@@ -69,6 +74,7 @@ def test_trainers_who_are_not_editors_get_404_for_the_course(app, world, signed_
 def test_editors_and_admins_may_use_every_route(app, world, signed_in, client, who):
     if who == "editor":
         from tests.conftest import Browser, sign_in
+
         assert sign_in(client, world["owner"].email).status_code == 303
         browser = Browser(client)
     else:

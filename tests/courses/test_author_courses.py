@@ -14,8 +14,7 @@ from tests.support.queries import counting
 
 
 def new_course(browser, **fields):
-    data = {"title": "Writing for the web", "summary": "Plain words.", "audience": "Everyone",
-            "estimated_minutes": "45", **fields}
+    data = {"title": "Writing for the web", "summary": "Plain words.", "audience": "Everyone", "estimated_minutes": "45", **fields}
     return browser.post("/author/courses/new", data=data)
 
 
@@ -43,8 +42,9 @@ def test_invalid_course_form_is_shown_again_with_messages(signed_in, db):
     browser, _ = signed_in("trainer")
     load_digcomp(db)
     c42 = competence(db, "4.2")
-    response = new_course(browser, title=" ", estimated_minutes="soon",
-                          competence_id=[str(c42.id), str(c42.id), ""], level=["3", "4", "5"])
+    response = new_course(
+        browser, title=" ", estimated_minutes="soon", competence_id=[str(c42.id), str(c42.id), ""], level=["3", "4", "5"]
+    )
     assert response.status_code == 422
     text = response.text
     assert "Enter a title for the course." in text and "whole number of minutes" in text
@@ -59,9 +59,17 @@ def test_editing_details_replaces_competences(signed_in, db):
     course = make_course(db, editors=[trainer], competences={c42.id: 3})
     page = browser.get(f"/author/courses/{course.id}/edit")
     assert page.status_code == 200 and f'<option value="{c42.id}" selected' in page.text
-    response = browser.post(f"/author/courses/{course.id}/edit", data={
-        "title": "Phishing, spotted", "summary": "", "audience": "", "estimated_minutes": "20",
-        "competence_id": [str(c11.id)], "level": ["5"]})
+    response = browser.post(
+        f"/author/courses/{course.id}/edit",
+        data={
+            "title": "Phishing, spotted",
+            "summary": "",
+            "audience": "",
+            "estimated_minutes": "20",
+            "competence_id": [str(c11.id)],
+            "level": ["5"],
+        },
+    )
     assert response.status_code == 303
     db.expire_all()
     assert db.get(Course, course.id).title == "Phishing, spotted"
@@ -144,12 +152,19 @@ def test_course_page_shows_stats_in_a_constant_number_of_queries(app, signed_in,
         for i in range(n):
             learner = make_user()
             done = i % 2 == 0
-            db.add(Enrolment(course_id=course.id, user_id=learner.id, status="completed" if done else "in_progress",
-                             started_at=now - timedelta(hours=3),
-                             completed_at=now - timedelta(hours=1) if done else None))
+            db.add(
+                Enrolment(
+                    course_id=course.id,
+                    user_id=learner.id,
+                    status="completed" if done else "in_progress",
+                    started_at=now - timedelta(hours=3),
+                    completed_at=now - timedelta(hours=1) if done else None,
+                )
+            )
             if done:
-                db.add(CourseFeedback(course_id=course.id, user_id=learner.id, rating=4 + (i % 4 == 0),
-                                      comment=f"Useful {offset + i}"))
+                db.add(
+                    CourseFeedback(course_id=course.id, user_id=learner.id, rating=4 + (i % 4 == 0), comment=f"Useful {offset + i}")
+                )
         db.commit()
 
     add_learners(2, 0)
@@ -172,9 +187,10 @@ def test_editing_a_published_course_keeps_lessons_in_place(signed_in, db):
     browser, trainer = signed_in("trainer")
     course = make_course(db, editors=[trainer], modules=[["One"]])
     lesson = db.exec(select(Lesson)).one()
-    response = browser.post(f"/author/courses/{course.id}/lessons/{lesson.id}/edit", data={
-        "title": "One, revised", "estimated_minutes": "12", "body_markdown": "New **text**",
-        "module_id": str(lesson.module_id)})
+    response = browser.post(
+        f"/author/courses/{course.id}/lessons/{lesson.id}/edit",
+        data={"title": "One, revised", "estimated_minutes": "12", "body_markdown": "New **text**", "module_id": str(lesson.module_id)},
+    )
     assert response.status_code == 303
     db.expire_all()
     same = db.get(Lesson, lesson.id)

@@ -48,8 +48,7 @@ PAYLOADS = [
     "<base href=javascript:alert(1)//>",
 ]
 
-DANGEROUS_TAGS = {"script", "iframe", "svg", "math", "object", "embed", "style", "base", "frame", "frameset",
-                  "meta", "link", "body"}
+DANGEROUS_TAGS = {"script", "iframe", "svg", "math", "object", "embed", "style", "base", "frame", "frameset", "meta", "link", "body"}
 URL_ATTRS = {"href", "src", "action", "formaction", "data", "xlink:href", "background", "poster"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 
@@ -82,7 +81,7 @@ class MainScanner(HTMLParser):
 
 
 def assert_inert(html: str, where: str) -> None:
-    main = html[html.index("<main"):html.index("</main>")] if "<main" in html else html
+    main = html[html.index("<main") : html.index("</main>")] if "<main" in html else html
     scanner = MainScanner()
     scanner.feed(html if "<main" in html else f"<main>{html}</main>")
     assert not scanner.problems, f"{where}: {scanner.problems}"
@@ -106,27 +105,42 @@ def test_stored_html_is_cleaned_again_when_shown():
 def test_payloads_in_every_authored_field_are_inert_on_the_authoring_pages(signed_in, db):
     browser, _ = signed_in("trainer")
     token = browser.token()
-    post = lambda url, data, **kw: browser.post(url, {**data, "csrf_token": token}, **kw)  # noqa: E731
+
+    def post(url: str, data: dict, **kw):
+        return browser.post(url, {**data, "csrf_token": token}, **kw)
+
     everything = "\n\n".join(PAYLOADS)
     short = " ".join(p.replace("\n", " ") for p in PAYLOADS[:4])[:200]
-    assert post("/author/courses/new", data={
-        "title": short, "summary": everything, "audience": PAYLOADS[2], "estimated_minutes": "10"}).status_code == 303
+    assert (
+        post(
+            "/author/courses/new", data={"title": short, "summary": everything, "audience": PAYLOADS[2], "estimated_minutes": "10"}
+        ).status_code
+        == 303
+    )
     course = db.exec(select(Course)).one()
     for payload in PAYLOADS:
         post(f"/author/courses/{course.id}/modules", {"title": payload[:200]})
     module = db.exec(select(Module)).first()
     for payload in PAYLOADS:
-        post(f"/author/courses/{course.id}/modules/{module.id}/lessons/new", {
-            "title": payload[:200], "estimated_minutes": "5", "body_markdown": payload})
-    post(f"/author/courses/{course.id}/modules/{module.id}/lessons/new", {
-        "title": "Everything", "estimated_minutes": "5", "body_markdown": everything})
+        post(
+            f"/author/courses/{course.id}/modules/{module.id}/lessons/new",
+            {"title": payload[:200], "estimated_minutes": "5", "body_markdown": payload},
+        )
+    post(
+        f"/author/courses/{course.id}/modules/{module.id}/lessons/new",
+        {"title": "Everything", "estimated_minutes": "5", "body_markdown": everything},
+    )
     lessons = db.exec(select(Lesson)).all()
     assert len(lessons) == len(PAYLOADS) + 1
     for lesson in lessons:
         assert_inert(lesson.body_html, f"stored body of {lesson.title!r}")
 
-    pages = ["/author", f"/author/courses/{course.id}", f"/author/courses/{course.id}/edit",
-             f"/author/courses/{course.id}/modules/{module.id}/edit"]
+    pages = [
+        "/author",
+        f"/author/courses/{course.id}",
+        f"/author/courses/{course.id}/edit",
+        f"/author/courses/{course.id}/modules/{module.id}/edit",
+    ]
     # Each lesson's page shows its own title and body; the first few and the one holding every payload.
     pages += [f"/author/courses/{course.id}/lessons/{lesson.id}/edit" for lesson in lessons[:3] + lessons[-1:]]
     for url in pages:
@@ -135,13 +149,23 @@ def test_payloads_in_every_authored_field_are_inert_on_the_authoring_pages(signe
         assert_inert(response.text, url)
     preview = post("/author/preview", {"body_markdown": everything}, headers={"HX-Request": "true"})
     assert_inert(preview.text, "live preview")
-    no_js = post(f"/author/courses/{course.id}/lessons/{lessons[-1].id}/edit", {
-        "title": "Everything", "estimated_minutes": "5", "body_markdown": everything, "action": "preview"})
+    no_js = post(
+        f"/author/courses/{course.id}/lessons/{lessons[-1].id}/edit",
+        {"title": "Everything", "estimated_minutes": "5", "body_markdown": everything, "action": "preview"},
+    )
     assert_inert(no_js.text, "preview without JavaScript")
 
 
-@pytest.mark.parametrize("live", ['<img src=x onerror=alert(1)>', '<a href="jav&#x09;ascript:alert(1)">x</a>',
-                                  "<svg onload=alert(1)>", '<p style="x">y</p>', "<iframe></iframe>"])
+@pytest.mark.parametrize(
+    "live",
+    [
+        "<img src=x onerror=alert(1)>",
+        '<a href="jav&#x09;ascript:alert(1)">x</a>',
+        "<svg onload=alert(1)>",
+        '<p style="x">y</p>',
+        "<iframe></iframe>",
+    ],
+)
 def test_the_check_itself_catches_live_payloads(live):
     with pytest.raises(AssertionError):
         assert_inert(live, "raw")

@@ -24,17 +24,37 @@ def library(db):
     load_digcomp(db)
     now = utcnow()
     return {
-        "phishing": make_course(db, "Recognising phishing", summary="Spot fake emails before you click.",
-                                audience="Everyone with a work mailbox", minutes=20, develops={"4.2": 3, "4.1": 2},
-                                published_at=now - timedelta(days=10), modules=TWO_LESSONS),
-        "privacy": make_course(db, "Personal data under data-protection law", summary="Handling citizens' records.",
-                               audience="Caseworkers", minutes=90, develops={"4.2": 5},
-                               published_at=now - timedelta(days=1), modules=TWO_LESSONS),
-        "sheets": make_course(db, "Working with shared spreadsheets", summary="Formulas, sharing and versions.",
-                              audience="Analysts and caseworkers", minutes=45, develops={"1.3": 4},
-                              published_at=now - timedelta(days=5), modules=TWO_LESSONS),
-        "draft": make_course(db, "Unfinished draft about phishing", status="draft", develops={"4.2": 6},
-                             modules=TWO_LESSONS),
+        "phishing": make_course(
+            db,
+            "Recognising phishing",
+            summary="Spot fake emails before you click.",
+            audience="Everyone with a work mailbox",
+            minutes=20,
+            develops={"4.2": 3, "4.1": 2},
+            published_at=now - timedelta(days=10),
+            modules=TWO_LESSONS,
+        ),
+        "privacy": make_course(
+            db,
+            "Personal data under data-protection law",
+            summary="Handling citizens' records.",
+            audience="Caseworkers",
+            minutes=90,
+            develops={"4.2": 5},
+            published_at=now - timedelta(days=1),
+            modules=TWO_LESSONS,
+        ),
+        "sheets": make_course(
+            db,
+            "Working with shared spreadsheets",
+            summary="Formulas, sharing and versions.",
+            audience="Analysts and caseworkers",
+            minutes=45,
+            develops={"1.3": 4},
+            published_at=now - timedelta(days=5),
+            modules=TWO_LESSONS,
+        ),
+        "draft": make_course(db, "Unfinished draft about phishing", status="draft", develops={"4.2": 6}, modules=TWO_LESSONS),
     }
 
 
@@ -42,8 +62,7 @@ def test_only_published_courses_with_what_they_develop_and_how_long(db, signed_i
     browser, me = signed_in()
     response = browser.get("/courses")
     assert response.status_code == 200
-    assert titles(response) == ["Personal data under data-protection law", "Recognising phishing",
-                                "Working with shared spreadsheets"]
+    assert titles(response) == ["Personal data under data-protection law", "Recognising phishing", "Working with shared spreadsheets"]
     page = text(response)
     assert "Unfinished draft" not in page
     assert "4.2 Protecting personal data and privacy → level 5" in page
@@ -55,8 +74,10 @@ def test_search_by_words_in_title_summary_and_audience(db, signed_in, library):
     browser, me = signed_in()
     assert titles(browser.get("/courses?q=PHISHING")) == ["Recognising phishing"]
     assert titles(browser.get("/courses?q=citizens")) == ["Personal data under data-protection law"]
-    assert titles(browser.get("/courses?q=caseworkers")) == ["Personal data under data-protection law",
-                                                             "Working with shared spreadsheets"]
+    assert titles(browser.get("/courses?q=caseworkers")) == [
+        "Personal data under data-protection law",
+        "Working with shared spreadsheets",
+    ]
     assert titles(browser.get("/courses?q=caseworkers+formulas")) == ["Working with shared spreadsheets"]
     assert titles(browser.get("/courses?q=100%25")) == []
 
@@ -64,13 +85,11 @@ def test_search_by_words_in_title_summary_and_audience(db, signed_in, library):
 def test_filter_by_area_competence_and_level(db, signed_in, library):
     browser, me = signed_in()
     safety_area = comp(db, "4.2").area_id
-    assert titles(browser.get(f"/courses?area={safety_area}")) == ["Personal data under data-protection law",
-                                                                  "Recognising phishing"]
+    assert titles(browser.get(f"/courses?area={safety_area}")) == ["Personal data under data-protection law", "Recognising phishing"]
     c42 = comp(db, "4.2").id
     assert len(titles(browser.get(f"/courses?competence={c42}"))) == 2
     assert titles(browser.get(f"/courses?competence={c42}&level=4")) == ["Personal data under data-protection law"]
-    assert titles(browser.get("/courses?level=4")) == ["Personal data under data-protection law",
-                                                       "Working with shared spreadsheets"]
+    assert titles(browser.get("/courses?level=4")) == ["Personal data under data-protection law", "Working with shared spreadsheets"]
     # Junk in the filters is ignored rather than an error.
     assert len(titles(browser.get("/courses?area=abc&level=99&sort=nonsense"))) == 3
     # Only competences that published courses develop are offered.
@@ -82,15 +101,16 @@ def test_filter_by_area_competence_and_level(db, signed_in, library):
 def test_sort_orders(db, signed_in, make_user, library):
     browser, me = signed_in()
     assert titles(browser.get("/courses?sort=shortest"))[0] == "Recognising phishing"
-    assert titles(browser.get("/courses?sort=newest")) == ["Personal data under data-protection law",
-                                                           "Working with shared spreadsheets", "Recognising phishing"]
-    for user_id, course, rating in ((make_user().id, "sheets", 5), (make_user().id, "phishing", 3),
-                                    (make_user().id, "phishing", 4)):
+    assert titles(browser.get("/courses?sort=newest")) == [
+        "Personal data under data-protection law",
+        "Working with shared spreadsheets",
+        "Recognising phishing",
+    ]
+    for user_id, course, rating in ((make_user().id, "sheets", 5), (make_user().id, "phishing", 3), (make_user().id, "phishing", 4)):
         db.add(CourseFeedback(course_id=library[course].id, user_id=user_id, rating=rating))
     db.commit()
     rated = browser.get("/courses?sort=rated")
-    assert titles(rated) == ["Working with shared spreadsheets", "Recognising phishing",
-                             "Personal data under data-protection law"]
+    assert titles(rated) == ["Working with shared spreadsheets", "Recognising phishing", "Personal data under data-protection law"]
     assert "3.5 out of 5 (2 ratings)" in text(rated)
 
 

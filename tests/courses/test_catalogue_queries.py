@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 
-
 from tests.courses.factories import lessons_of, make_course
 from tests.courses.test_catalogue import titles
 from tests.courses.test_learning import TWO_LESSONS, lesson_url

@@ -79,12 +79,16 @@ def test_demo_has_courses_activity_and_a_consistent_skills_picture(db, client):
     everyone_completed = db.exec(select(Enrolment).where(Enrolment.status == "completed")).all()
     assert len(everyone_completed) >= 10
     for enrolment in everyone_completed:
-        assert db.exec(select(Evidence).where(Evidence.user_id == enrolment.user_id, Evidence.source == "course",
-                                              Evidence.reference == f"course:{enrolment.course_id}")).first()
+        assert db.exec(
+            select(Evidence).where(
+                Evidence.user_id == enrolment.user_id,
+                Evidence.source == "course",
+                Evidence.reference == f"course:{enrolment.course_id}",
+            )
+        ).first()
     assert statuses_rebuild(db, fix=False).drift == []
     assert db.exec(select(func.count()).select_from(CourseFeedback)).one() >= 5
-    assert db.exec(select(func.count()).select_from(LessonProgress)
-                   .where(LessonProgress.course_id == draft.id)).one() == 0
+    assert db.exec(select(func.count()).select_from(LessonProgress).where(LessonProgress.course_id == draft.id)).one() == 0
     assert not db.exec(select(Enrolment).where(Enrolment.course_id == draft.id)).first()
 
     # What the demo employee sees: their learning, and a catalogue without the draft.

@@ -36,9 +36,12 @@ def test_feedback_is_validated(db, signed_in):
     lessons = lessons_of(db, course)
     browser, me = signed_in()
     _complete(browser, lessons)
-    for data, message in (({}, "Choose a rating."), ({"rating": "6"}, "Choose a rating from 1 to 5."),
-                          ({"rating": "x"}, "Choose a rating from 1 to 5."),
-                          ({"rating": "4", "comment": "x" * 2001}, "Keep your comment to 2,000 characters or fewer")):
+    for data, message in (
+        ({}, "Choose a rating."),
+        ({"rating": "6"}, "Choose a rating from 1 to 5."),
+        ({"rating": "x"}, "Choose a rating from 1 to 5."),
+        ({"rating": "4", "comment": "x" * 2001}, "Keep your comment to 2,000 characters or fewer"),
+    ):
         response = browser.post(f"/courses/{course.id}/feedback", data=data)
         assert response.status_code == 422, data
         page = text(response)

@@ -117,7 +117,7 @@ def test_mark_complete_with_htmx_answers_the_progress_fragment(db, signed_in):
     response = browser.post(lesson_url(lessons[0]) + "/complete", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="lesson-progress"' in response.text
-    assert 'aria-live="polite"' in response.text and '<progress' in response.text
+    assert 'aria-live="polite"' in response.text and "<progress" in response.text
     body = text(response)
     assert "25% complete" in body and "Lesson completed" in body and "Mark complete" not in body
     assert "Go to the next lesson: Second" in body

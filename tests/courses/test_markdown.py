@@ -7,8 +7,16 @@ from courses.markdown import markdown_to_html, render_lesson_html
 
 def test_headings_lists_emphasis_code_quotes_and_rules():
     html = markdown_to_html("## Steps\n\n1. **Stop**\n2. *Check*\n\n> Quote\n\n`code`\n\n---\n\n~~old~~")
-    for part in ("<h2>Steps</h2>", "<ol>", "<li><strong>Stop</strong></li>", "<em>Check</em>",
-                 "<blockquote>", "<code>code</code>", "<hr>", "<s>old</s>"):
+    for part in (
+        "<h2>Steps</h2>",
+        "<ol>",
+        "<li><strong>Stop</strong></li>",
+        "<em>Check</em>",
+        "<blockquote>",
+        "<code>code</code>",
+        "<hr>",
+        "<s>old</s>",
+    ):
         assert part in html
 
 
@@ -45,9 +53,11 @@ def test_render_re_cleans_stored_html_and_marks_it_safe_for_templates():
 
 
 def test_images_come_only_from_course_files_and_links_never_into_the_app():
-    html = markdown_to_html("![enrol](/courses/9/lessons/56) ![tracker](https://t.example/p.gif) "
-                            "![chart](/courses/3/files/9) [out](/logout) [admin](/admin/users) [rel](lessons/5) "
-                            "[proto](//evil.example/x) [top](#steps) [site](https://gov.example/a)")
+    html = markdown_to_html(
+        "![enrol](/courses/9/lessons/56) ![tracker](https://t.example/p.gif) "
+        "![chart](/courses/3/files/9) [out](/logout) [admin](/admin/users) [rel](lessons/5) "
+        "[proto](//evil.example/x) [top](#steps) [site](https://gov.example/a)"
+    )
     assert "/courses/9/lessons/56" not in html and "t.example" not in html
     assert 'src="/courses/3/files/9"' in html
     for gone in ("/logout", "/admin/users", "lessons/5", "//evil.example"):

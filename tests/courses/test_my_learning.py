@@ -16,20 +16,31 @@ from tests.lms.competences.test_team_pages import text
 from tests.support.queries import counting
 
 
-def enrol(db, course, user, *, due_days=None, status="enrolled", progress=0, by=None, rule=None, message="",
-          completed_days_ago=None):
+def enrol(db, course, user, *, due_days=None, status="enrolled", progress=0, by=None, rule=None, message="", completed_days_ago=None):
     now = utcnow()
-    e = Enrolment(course_id=course.id, user_id=user.id, status=status, progress_percent=progress,
-                  source="rule" if rule else ("assigned" if by else "self"),
-                  due_at=now + timedelta(days=due_days) if due_days is not None else None)
+    e = Enrolment(
+        course_id=course.id,
+        user_id=user.id,
+        status=status,
+        progress_percent=progress,
+        source="rule" if rule else ("assigned" if by else "self"),
+        due_at=now + timedelta(days=due_days) if due_days is not None else None,
+    )
     if status == "completed":
         e.completed_at = now - timedelta(days=completed_days_ago or 1)
         e.progress_percent = 100
     db.add(e)
     db.flush()
     if by or rule:
-        db.add(Assignment(enrolment_id=e.id, assigned_by_id=by.id if by else None, rule_id=rule.id if rule else None,
-                          due_at=e.due_at, message=message))
+        db.add(
+            Assignment(
+                enrolment_id=e.id,
+                assigned_by_id=by.id if by else None,
+                rule_id=rule.id if rule else None,
+                due_at=e.due_at,
+                message=message,
+            )
+        )
     db.commit()
     return e
 
@@ -37,16 +48,17 @@ def enrol(db, course, user, *, due_days=None, status="enrolled", progress=0, by=
 def test_sections_come_in_order_with_progress_due_dates_and_who_assigned(db, signed_in, make_user):
     browser, me = signed_in(name="Lena Learner")
     boss = make_user("manager", name="Mona Manager")
-    courses = {name: make_course(db, name) for name in (
-        "Overdue course", "Due soon course", "Started course", "Waiting course", "Done course", "Rule course")}
+    courses = {
+        name: make_course(db, name)
+        for name in ("Overdue course", "Due soon course", "Started course", "Waiting course", "Done course", "Rule course")
+    }
     unit = OrgUnit(name="Records")
     db.add(unit)
     db.flush()
     rule = AssignmentRule(course_id=courses["Rule course"].id, org_unit_id=unit.id)
     db.add(rule)
     db.commit()
-    enrol(db, courses["Overdue course"], me, due_days=-3, status="in_progress", progress=40, by=boss,
-          message="Needed for the audit")
+    enrol(db, courses["Overdue course"], me, due_days=-3, status="in_progress", progress=40, by=boss, message="Needed for the audit")
     enrol(db, courses["Due soon course"], me, due_days=5, by=boss)
     enrol(db, courses["Started course"], me, status="in_progress", progress=60)
     enrol(db, courses["Waiting course"], me, due_days=60, by=boss)
@@ -56,8 +68,18 @@ def test_sections_come_in_order_with_progress_due_dates_and_who_assigned(db, sig
     page = browser.get("/learning")
     assert page.status_code == 200
     words = text(page)
-    order = ["Overdue", "Overdue course", "Due in the next 14 days", "Due soon course", "In progress",
-             "Started course", "Not started yet", "Waiting course", "Completed", "Done course"]
+    order = [
+        "Overdue",
+        "Overdue course",
+        "Due in the next 14 days",
+        "Due soon course",
+        "In progress",
+        "Started course",
+        "Not started yet",
+        "Waiting course",
+        "Completed",
+        "Done course",
+    ]
     positions = [words.index(w) for w in order]
     assert positions == sorted(positions), words
     assert "3 days overdue" in words
@@ -106,7 +128,7 @@ def test_recommendations_close_my_gaps_and_skip_courses_i_already_have(db, signe
     enrol(db, taken, me, status="in_progress")
 
     words = text(browser.get("/learning"))
-    recommended = words[words.index("Recommended for you"):]
+    recommended = words[words.index("Recommended for you") :]
     assert "Search skills" in recommended and "Privacy in practice" in recommended
     for absent in ("Too basic search", "Draft privacy", "Collaboration", "Privacy essentials"):
         assert absent not in recommended
@@ -115,11 +137,15 @@ def test_recommendations_close_my_gaps_and_skip_courses_i_already_have(db, signe
 
 def _learner_with(db, make_user, boss, n: int, tag: str, profile_id: int):
     learner = make_user(email=f"{tag}@example.gov", job_profile_id=profile_id)
-    kinds = [dict(due_days=-2, status="in_progress", progress=20), dict(due_days=4), dict(status="in_progress"),
-             dict(), dict(status="completed")]
+    kinds = [
+        dict(due_days=-2, status="in_progress", progress=20),
+        dict(due_days=4),
+        dict(status="in_progress"),
+        dict(),
+        dict(status="completed"),
+    ]
     for i in range(n):
-        enrol(db, make_course(db, f"{tag} course {i}", develops={"1.1": 3 + i % 3}), learner, by=boss,
-              **kinds[i % len(kinds)])
+        enrol(db, make_course(db, f"{tag} course {i}", develops={"1.1": 3 + i % 3}), learner, by=boss, **kinds[i % len(kinds)])
     return learner
 
 

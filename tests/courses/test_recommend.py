@@ -7,7 +7,7 @@ import re
 from courses.catalogue.recommend import suggestions
 from lms.hooks import gap_suggestions
 from tests.courses.factories import make_course
-from tests.courses.test_assign_pages import follow, line  # noqa: F401  (fixture)
+from tests.courses.test_assign_pages import follow, line  # noqa: F401 - pytest fixtures, used as test parameters
 from tests.lms.competences.factories import competence as comp, load_digcomp, make_profile, record
 from tests.lms.competences.test_team_pages import text
 
@@ -37,7 +37,10 @@ def test_best_fit_first_in_one_query(db):
     assert suggestions(db, []) == {}
     # The platform reaches it through the hook, without importing courses.
     assert [s.course_id for s in gap_suggestions(db, [(searching, 3)])[searching]] == [
-        c["exact_short"].id, c["exact_long"].id, c["higher"].id]
+        c["exact_short"].id,
+        c["exact_long"].id,
+        c["higher"].id,
+    ]
 
 
 def test_my_skills_lists_up_to_three_courses_for_each_gap(db, signed_in):
@@ -85,8 +88,7 @@ def test_the_person_page_suggests_courses_to_assign(db, line):
     searching = comp(db, "1.1").id
     page = line.browser.get(f"/team/people/{line.bob.id}")
     assert page.status_code == 200
-    assert f'href="/team/assign?course={line.course.id}&amp;competence={searching}&amp;person={line.bob.id}"' \
-        in page.text
+    assert f'href="/team/assign?course={line.course.id}&amp;competence={searching}&amp;person={line.bob.id}"' in page.text
     prefilled = line.browser.get(f"/team/assign?course={line.course.id}&competence={searching}&person={line.bob.id}")
     assert f'value="{line.bob.id}" checked' in prefilled.text
     assert f'value="{line.carol.id}" checked' not in prefilled.text

@@ -41,8 +41,10 @@ def test_a_rule_applies_now_to_the_unit_and_its_sub_units(db, signed_in, make_us
     elsewhere = make_user(org_unit_id=finance.id)
     make_user(org_unit_id=records.id, is_active=False)  # inactive people are not covered
 
-    response = browser.post("/admin/assignment-rules", {"course_id": course.id, "org_unit_id": governance.id,
-                                                        "due_days": "30", "message": "Required by law"})
+    response = browser.post(
+        "/admin/assignment-rules",
+        {"course_id": course.id, "org_unit_id": governance.id, "due_days": "30", "message": "Required by law"},
+    )
     assert "assigned the course to 2 people now" in text(follow(browser, response))
     for person in inside:
         enrolment = _enrolment(db, person.id)
@@ -50,8 +52,7 @@ def test_a_rule_applies_now_to_the_unit_and_its_sub_units(db, signed_in, make_us
     assert _enrolment(db, elsewhere.id) is None
 
     page = text(browser.get("/admin/assignment-rules"))
-    assert "Handling personal data “Required by law” Governance and sub-units Any 30 days after assignment 2 Active" \
-        in page
+    assert "Handling personal data “Required by law” Governance and sub-units Any 30 days after assignment 2 Active" in page
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "assignment_rule.create")).first()
 
 
@@ -61,8 +62,7 @@ def test_people_who_join_later_are_assigned_through_the_admin_form_and_the_servi
     course = make_course(db, "Handling personal data")
     browser.post("/admin/assignment-rules", {"course_id": course.id, "org_unit_id": governance.id})
 
-    created = browser.post("/admin/users/new", {"name": "Nina New", "email": "nina@example.gov",
-                                                "org_unit_id": str(records.id)})
+    created = browser.post("/admin/users/new", {"name": "Nina New", "email": "nina@example.gov", "org_unit_id": str(records.id)})
     assert created.status_code == 303
     nina_id = int(created.headers["location"].rsplit("/", 1)[1])
     assert _enrolment(db, nina_id).source == "rule"
@@ -84,21 +84,20 @@ def test_people_who_move_in_or_get_the_profile_are_assigned(db, signed_in, make_
     browser.post("/admin/assignment-rules", {"course_id": course.id, "job_profile_id": profile.id})
     mover = make_user(org_unit_id=finance.id)
     assert _enrolment(db, mover.id) is None
-    response = browser.post(f"/admin/users/{mover.id}", {"name": mover.name, "email": mover.email,
-                                                          "org_unit_id": str(finance.id),
-                                                          "job_profile_id": str(profile.id)})
+    response = browser.post(
+        f"/admin/users/{mover.id}",
+        {"name": mover.name, "email": mover.email, "org_unit_id": str(finance.id), "job_profile_id": str(profile.id)},
+    )
     assert response.status_code == 303
     assert _enrolment(db, mover.id).source == "rule"
 
     # Org unit rule: moving into the unit assigns too.
     other = make_course(db, "Records management")
     browser.post("/admin/assignment-rules", {"course_id": other.id, "org_unit_id": governance.id})
-    user_update(db, user=mover, by=admin, name=mover.name, email=mover.email, org_unit_id=governance.id,
-                manager_id=None)
+    user_update(db, user=mover, by=admin, name=mover.name, email=mover.email, org_unit_id=governance.id, manager_id=None)
     db.commit()
     db.expire_all()
-    assert {e.course_id for e in db.exec(select(Enrolment).where(Enrolment.user_id == mover.id))} == {
-        course.id, other.id}
+    assert {e.course_id for e in db.exec(select(Enrolment).where(Enrolment.user_id == mover.id))} == {course.id, other.id}
 
 
 def test_a_switched_off_rule_no_longer_assigns_newcomers(db, signed_in, org):
@@ -126,8 +125,7 @@ def test_rule_mistakes_are_shown_next_to_the_fields(db, signed_in, org):
     course_id = make_course(db, "Another").id
     response = browser.post("/admin/assignment-rules", {"course_id": course_id})
     assert response.status_code == 422 and "Choose an organisation unit, a job profile, or both." in text(response)
-    response = browser.post("/admin/assignment-rules", {"course_id": course_id, "org_unit_id": org[0].id,
-                                                        "due_days": "soon"})
+    response = browser.post("/admin/assignment-rules", {"course_id": course_id, "org_unit_id": org[0].id, "due_days": "soon"})
     assert response.status_code == 422 and "Enter a whole number of days" in text(response)
     assert not db.exec(select(AssignmentRule)).all()
 
@@ -136,8 +134,7 @@ def test_rules_are_for_administrators_only(db, signed_in, org):
     browser, _user = signed_in("manager", "trainer")
     course = make_course(db)
     assert browser.get("/admin/assignment-rules").status_code == 403
-    assert browser.post("/admin/assignment-rules", {"course_id": course.id,
-                                                    "org_unit_id": org[0].id}).status_code == 403
+    assert browser.post("/admin/assignment-rules", {"course_id": course.id, "org_unit_id": org[0].id}).status_code == 403
     assert not db.exec(select(AssignmentRule)).all()
 
 

@@ -28,8 +28,7 @@ def live_server(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("e2e-server"))
     server.lms("db", "upgrade")
     server.lms("demo")
-    server.lms("users", "create", "--email", CHANGER_EMAIL, "--name", CHANGER_NAME, "--password-stdin",
-               stdin=CHANGER_PASSWORD + "\n")
+    server.lms("users", "create", "--email", CHANGER_EMAIL, "--name", CHANGER_NAME, "--password-stdin", stdin=CHANGER_PASSWORD + "\n")
     server.start()
     try:
         yield server

@@ -35,8 +35,9 @@ def test_admin_creates_uses_and_revokes_a_token(page: Page, base_url: str):
 
     answer = httpx2.get(f"{base_url}/api/v1/frameworks", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 200 and answer.json()
-    assert httpx2.get(f"{base_url}/api/v1/job-profiles",
-                     headers={"Authorization": f"Bearer {secret}"}).status_code == 403  # not its scope
+    assert (
+        httpx2.get(f"{base_url}/api/v1/job-profiles", headers={"Authorization": f"Bearer {secret}"}).status_code == 403
+    )  # not its scope
 
     with page.expect_navigation():
         page.get_by_role("link", name=re.compile("back to API tokens")).click()
@@ -49,5 +50,4 @@ def test_admin_creates_uses_and_revokes_a_token(page: Page, base_url: str):
         page.get_by_role("button", name="Revoke token").click()
     expect(page.get_by_role("row", name=re.compile(re.escape(name)))).to_contain_text("Revoked")
     check_page(page)
-    assert httpx2.get(f"{base_url}/api/v1/frameworks",
-                     headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert httpx2.get(f"{base_url}/api/v1/frameworks", headers={"Authorization": f"Bearer {secret}"}).status_code == 401

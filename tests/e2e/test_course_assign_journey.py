@@ -23,10 +23,13 @@ def choose_people_page(page: Page, code: str) -> list[str]:
         page.locator(".close-gaps").get_by_role("link", name=f"Choose people and a due date for {code}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Assign a course")
     check_page(page)
-    return [label.strip() for label in page.evaluate(
-        """() => [...document.querySelectorAll('.assign-people input:checked')]
+    return [
+        label.strip()
+        for label in page.evaluate(
+            """() => [...document.querySelectorAll('.assign-people input:checked')]
                   .map(i => document.querySelector(`label[for="${i.id}"]`).childNodes[0].textContent)"""
-    )]
+        )
+    ]
 
 
 def test_manager_assigns_a_recommended_course_to_everyone_with_a_gap(page: Page):
@@ -47,10 +50,10 @@ def test_manager_assigns_a_recommended_course_to_everyone_with_a_gap(page: Page)
     # One action from the heatmap: everyone with the gap, whatever the filters show.
     visit(page, "/team")
     with page.expect_navigation():
-        page.locator(".close-gaps").get_by_role(
-            "button", name=f"Assign “{course}” to everyone with this gap in {code}").click()
-    expect(page.locator("#flashes")).to_contain_text(f"“{course}”, for the gap in {action['competence']}: "
-                                                     f"Assigned to {below} {'person' if below == 1 else 'people'}")
+        page.locator(".close-gaps").get_by_role("button", name=f"Assign “{course}” to everyone with this gap in {code}").click()
+    expect(page.locator("#flashes")).to_contain_text(
+        f"“{course}”, for the gap in {action['competence']}: Assigned to {below} {'person' if below == 1 else 'people'}"
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Team assignments")
     check_page(page)
     expect(field(page, "Course").locator("option:checked")).to_have_text(course)

@@ -111,9 +111,7 @@ def test_trainer_authoring_pages_are_accessible(page: Page):
     sign_in(page, TRAINER)
     visit(page, "/author")
     links = page.locator("table.author-courses tbody th a")
-    demo = next(
-        (links.nth(i) for i in range(links.count()) if not is_test_course(links.nth(i).inner_text())), None
-    )
+    demo = next((links.nth(i) for i in range(links.count()) if not is_test_course(links.nth(i).inner_text())), None)
     assert demo is not None, "the demo trainer should edit at least one demo course"
     href = demo.get_attribute("href")
     visit(page, href)

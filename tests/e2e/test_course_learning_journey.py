@@ -135,8 +135,7 @@ def test_employee_finds_completes_and_rates_a_course_and_sees_the_evidence(page:
     visit(page, "/learning")
     completed = page.locator(".learning-section--completed")
     expect(completed.get_by_role("link", name=title)).to_be_visible()
-    expect(page.locator(".learning-section:not(.learning-section--completed)").get_by_role("link", name=title)) \
-        .to_have_count(0)
+    expect(page.locator(".learning-section:not(.learning-section--completed)").get_by_role("link", name=title)).to_have_count(0)
 
 
 def test_learner_pages_are_accessible(page: Page):

@@ -112,8 +112,7 @@ def test_quiz_settings_and_results_pages_are_accessible(page: Page):
     sign_in(page, TRAINER)
     visit(page, "/author")
     links = page.locator("table.author-courses tbody th a")
-    courses = [links.nth(i).get_attribute("href") for i in range(links.count())
-               if not is_test_course(links.nth(i).inner_text())]
+    courses = [links.nth(i).get_attribute("href") for i in range(links.count()) if not is_test_course(links.nth(i).inner_text())]
     settings = None
     for href in courses:
         visit(page, href)

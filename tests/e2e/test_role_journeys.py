@@ -10,13 +10,20 @@ from playwright.sync_api import Page, expect
 from tests.e2e.support.accounts import ADMIN, EMPLOYEE, LEAD, MANAGER, TRAINER
 from tests.e2e.support.pages import nav_paths, sign_in, sign_out, visit
 
-ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/users/import", "/admin/org-units", "/admin/audit",
-               "/admin/jobs", "/admin/api-tokens", "/reports/open-data"]
+ADMIN_PAGES = [
+    "/admin/users",
+    "/admin/users/new",
+    "/admin/users/import",
+    "/admin/org-units",
+    "/admin/audit",
+    "/admin/jobs",
+    "/admin/api-tokens",
+    "/reports/open-data",
+]
 # Pages reached from a list rather than the navigation: the walk opens the first of each kind it finds.
 ADMIN_DETAIL_LINKS = [re.compile(r"^/admin/users/\d+$"), re.compile(r"^/admin/org-units/\d+$")]
 ROLES = {
-    ADMIN: {"nav": ["/", "/admin", "/reports", "/account"],
-                          "extra": ADMIN_PAGES, "details": ADMIN_DETAIL_LINKS},
+    ADMIN: {"nav": ["/", "/admin", "/reports", "/account"], "extra": ADMIN_PAGES, "details": ADMIN_DETAIL_LINKS},
     LEAD: {"nav": ["/", "/reports", "/account"], "extra": ["/reports?by=competence", "/reports/open-data"]},
     TRAINER: {"nav": ["/", "/account"], "extra": []},
     MANAGER: {"nav": ["/", "/account"], "extra": []},
@@ -25,9 +32,7 @@ ROLES = {
 
 
 def main_links(page: Page) -> list[str]:
-    return page.get_by_role("main").get_by_role("link").evaluate_all(
-        "links => links.map(a => a.getAttribute('href') || '')"
-    )
+    return page.get_by_role("main").get_by_role("link").evaluate_all("links => links.map(a => a.getAttribute('href') || '')")
 
 
 @pytest.mark.parametrize("email", list(ROLES))

@@ -19,8 +19,18 @@ from tests.e2e.support.skills import expect_status, heatmap, verified_and_requir
 
 EMPLOYEE_NAME = "Sam Okafor"
 MANAGER_NAME = "Priya Raman"
-CSV_COLUMNS = ["person", "email", "job_profile", "competence_code", "competence_name", "required", "verified", "gap",
-               "self_assessed", "lapsed"]
+CSV_COLUMNS = [
+    "person",
+    "email",
+    "job_profile",
+    "competence_code",
+    "competence_name",
+    "required",
+    "verified",
+    "gap",
+    "self_assessed",
+    "lapsed",
+]
 
 
 def wait_for_heatmap(page: Page, condition: str) -> None:
@@ -84,8 +94,11 @@ def test_manager_filters_the_heatmap_rates_a_person_and_sees_the_cell_change(pag
 
     # Someone other than the demo employee, in a cell that can still go up and has not lapsed.
     person, code = next(
-        (p, code) for p in direct["people"] if p["name"] != EMPLOYEE_NAME
-        for code, cell in p["levels"].items() if verified_and_required(cell)[0] < 8 and code not in p["lapsed"]
+        (p, code)
+        for p in direct["people"]
+        if p["name"] != EMPLOYEE_NAME
+        for code, cell in p["levels"].items()
+        if verified_and_required(cell)[0] < 8 and code not in p["lapsed"]
     )
     verified, required = verified_and_required(person["levels"][code])
     new_level = verified + 1

@@ -8,8 +8,7 @@ from lms.web.access import Access, route_access
 from tests.conftest import Browser, csrf_from, sign_in
 from tests.lms.routes_util import UNSAFE, api_routes, route_calls
 
-PERSONAS = ["anonymous", "employee", Role.TRAINER.value, Role.MANAGER.value, Role.SKILLS_LEAD.value,
-            Role.ADMIN.value]
+PERSONAS = ["anonymous", "employee", Role.TRAINER.value, Role.MANAGER.value, Role.SKILLS_LEAD.value, Role.ADMIN.value]
 
 
 def test_every_route_declares_a_policy(app):

@@ -12,10 +12,7 @@ from lms.audit.models import AuditEvent
 from lms.people.models import OrgUnit, RoleGrant, User
 
 HEADER = "email,name,org_unit,manager_email,roles,job_profile\n"
-GOOD = HEADER + (
-    "grace@example.gov,Grace Hopper,Digital,,manager,\n"
-    "ada@example.gov,Ada Lovelace,Digital,grace@example.gov,trainer,\n"
-)
+GOOD = HEADER + ("grace@example.gov,Grace Hopper,Digital,,manager,\nada@example.gov,Ada Lovelace,Digital,grace@example.gov,trainer,\n")
 BAD = HEADER + (
     "grace@example.gov,Grace Hopper,Digital,,manager,\n"
     "not-an-email,Nobody,Digital,,,\n"
@@ -35,7 +32,7 @@ def upload(browser, content: str, *, dry_run: bool = False, filename: str = "peo
 
 def problem_lines(response) -> list[tuple[str, str]]:
     body = text_of(response)
-    body = body[body.index("Problems found"):]
+    body = body[body.index("Problems found") :]
     return re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td></tr>', body)
 
 

@@ -2,8 +2,15 @@ def test_admin_landing_page_leads_to_every_area(signed_in):
     browser, _ = signed_in("admin")
     page = browser.get("/admin")
     assert page.status_code == 200
-    for href in ("/admin/users", "/admin/users/import", "/admin/org-units", "/admin/frameworks",
-                 "/admin/job-profiles", "/admin/assignment-rules", "/admin/audit"):
+    for href in (
+        "/admin/users",
+        "/admin/users/import",
+        "/admin/org-units",
+        "/admin/frameworks",
+        "/admin/job-profiles",
+        "/admin/assignment-rules",
+        "/admin/audit",
+    ):
         assert f'href="{href}"' in page.text
         assert browser.get(href).status_code == 200, href
     assert 'aria-current="page"' in page.text

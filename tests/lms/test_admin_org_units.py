@@ -18,7 +18,7 @@ def text_of(response) -> str:
 
 
 def parent_choices(page: str) -> list[str]:
-    select_html = page[page.index('id="parent_id"'):]
+    select_html = page[page.index('id="parent_id"') :]
     select_html = select_html[: select_html.index("</select>")]
     return re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select_html)
 
@@ -107,8 +107,7 @@ def test_move_under_own_descendant_is_refused(signed_in, db):
     other = make_unit(db, "Finance")
     # The form only offers parents outside the unit's own subtree...
     assert parent_choices(browser.get(f"/admin/org-units/{digital.id}").text) == ["Finance"]
-    assert parent_choices(browser.get(f"/admin/org-units/{analytics.id}").text) == [
-        "Digital", "Digital / Data", "Finance"]
+    assert parent_choices(browser.get(f"/admin/org-units/{analytics.id}").text) == ["Digital", "Digital / Data", "Finance"]
     # ...and a forged request is refused by the service.
     for target in (analytics.id, digital.id):
         r = browser.post(f"/admin/org-units/{digital.id}", {"name": "Digital", "parent_id": str(target)})

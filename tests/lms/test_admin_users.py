@@ -53,7 +53,7 @@ def test_list_shows_unit_path_manager_roles_and_status(signed_in, make_user, db)
     r = browser.get("/admin/users")
     page = text_of(r)
     assert row_names(r) == ["Alice Admin", "Bob Boss", "Cleo Coach"]
-    cleo_row = page[page.index("Cleo Coach"):]
+    cleo_row = page[page.index("Cleo Coach") :]
     cleo_row = cleo_row[: cleo_row.index("</tr>")]
     assert "Digital / Data team" in cleo_row and "Bob Boss" in cleo_row
     assert "Trainer" in cleo_row and "Inactive" in cleo_row
@@ -64,7 +64,7 @@ def test_roles_are_shown_by_their_names_not_their_codes(signed_in, make_user):
     browser, _ = signed_in("admin", name="Alice Admin")
     lead = make_user("skills_lead", "manager", name="Lena Lead")
     page = text_of(browser.get("/admin/users"))
-    lead_row = page[page.index("Lena Lead"):]
+    lead_row = page[page.index("Lena Lead") :]
     lead_row = lead_row[: lead_row.index("</tr>")]
     assert "Manager, Skills lead" in lead_row
     assert "Skills_lead" not in page
@@ -83,8 +83,10 @@ def test_search_filters_and_pagination(signed_in, make_user, db):
     for i in range(30):
         make_user(
             *(["trainer"] if i % 10 == 0 else []),
-            name=f"Person {i:02d}", email=f"person{i:02d}@example.gov",
-            org_unit_id=[digital.id, data.id, finance.id][i % 3], is_active=i != 7,
+            name=f"Person {i:02d}",
+            email=f"person{i:02d}@example.gov",
+            org_unit_id=[digital.id, data.id, finance.id][i % 3],
+            is_active=i != 7,
         )
     make_user(name="María Ölund", email="MOlund@Example.gov")
 
@@ -156,10 +158,17 @@ def test_create_user_with_roles_manager_and_password(signed_in, make_user, db, a
     browser, admin = signed_in("admin")
     team = make_unit(db, "Team")
     boss = make_user("manager", email="boss@example.gov")
-    r = browser.post("/admin/users/new", {
-        "name": "  Grace Hopper ", "email": "Grace@Example.gov", "org_unit_id": str(team.id),
-        "manager_email": "BOSS@example.gov", "roles": ["trainer", "manager"], "password": TEST_PASSWORD,
-    })
+    r = browser.post(
+        "/admin/users/new",
+        {
+            "name": "  Grace Hopper ",
+            "email": "Grace@Example.gov",
+            "org_unit_id": str(team.id),
+            "manager_email": "BOSS@example.gov",
+            "roles": ["trainer", "manager"],
+            "password": TEST_PASSWORD,
+        },
+    )
     assert r.status_code == 303
     created = db.exec(select(User).where(User.email == "grace@example.gov")).one()
     assert r.headers["location"] == f"/admin/users/{created.id}"
@@ -174,8 +183,9 @@ def test_create_user_with_roles_manager_and_password(signed_in, make_user, db, a
 def test_create_user_validation_errors(signed_in, make_user, db):
     browser, _ = signed_in("admin")
     make_user(email="taken@example.gov")
-    r = browser.post("/admin/users/new", {"name": " ", "email": "not-an-email", "manager_email": "ghost@example.gov",
-                                          "roles": ["trainer"]})
+    r = browser.post(
+        "/admin/users/new", {"name": " ", "email": "not-an-email", "manager_email": "ghost@example.gov", "roles": ["trainer"]}
+    )
     assert r.status_code == 422
     page = text_of(r)
     assert "There are 3 problems" in page
@@ -200,10 +210,16 @@ def test_edit_user_and_grant_and_revoke_roles(signed_in, make_user, db):
     form = browser.get(f"/admin/users/{person.id}").text
     assert 'value="Old Name"' in form and 'value="trainer" checked' in form
 
-    r = browser.post(f"/admin/users/{person.id}", {
-        "name": "New Name", "email": "p@example.gov", "org_unit_id": str(team.id),
-        "manager_email": "boss@example.gov", "roles": ["manager", "admin"],
-    })
+    r = browser.post(
+        f"/admin/users/{person.id}",
+        {
+            "name": "New Name",
+            "email": "p@example.gov",
+            "org_unit_id": str(team.id),
+            "manager_email": "boss@example.gov",
+            "roles": ["manager", "admin"],
+        },
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/admin/users/{person.id}"
     db.expire_all()
     fresh = db.get(User, person.id)
@@ -222,8 +238,7 @@ def test_edit_refuses_cycles_and_own_admin_removal(signed_in, make_user, db):
     browser, admin = signed_in("admin", email="admin@example.gov", name="Admin")
     boss = make_user(email="boss@example.gov", name="Boss")
     report = make_user(email="report@example.gov", name="Report", manager_id=boss.id)
-    r = browser.post(f"/admin/users/{boss.id}", {"name": "Boss", "email": "boss@example.gov",
-                                                 "manager_email": "report@example.gov"})
+    r = browser.post(f"/admin/users/{boss.id}", {"name": "Boss", "email": "boss@example.gov", "manager_email": "report@example.gov"})
     assert r.status_code == 422 and "That would make a cycle in line management." in text_of(r)
     assert 'id="manager_email-error"' in r.text
     db.expire_all()

@@ -28,8 +28,7 @@ def _people(db_url: str, password_hash: str, count: int) -> list[int]:
     engine = make_engine(db_url)
     try:
         with Session(engine) as db:
-            users = [User(email=f"p{i}@example.gov", name=f"Person {i}", password_hash=password_hash)
-                     for i in range(count)]
+            users = [User(email=f"p{i}@example.gov", name=f"Person {i}", password_hash=password_hash) for i in range(count)]
             db.add_all(users)
             db.commit()
             return [u.id for u in users]
@@ -86,16 +85,18 @@ def test_a_pool_that_stays_full_answers_503_with_retry_after_quickly(db_url, tmp
         results: dict[str, httpx2.Response] = {}
         with _database_held(db_url):
             # The first request takes the only connection and waits on the lock...
-            stuck = threading.Thread(target=lambda: results.setdefault(
-                "stuck", httpx2.get(f"{server.url}/skills", cookies=session_cookies(tokens[0]), timeout=60)))
+            stuck = threading.Thread(
+                target=lambda: results.setdefault(
+                    "stuck", httpx2.get(f"{server.url}/skills", cookies=session_cookies(tokens[0]), timeout=60)
+                )
+            )
             stuck.start()
             time.sleep(0.5)
             # ...so the next ones wait for a slot for DB_POOL_TIMEOUT, then get a clean 503.
             asked = time.monotonic()
             page = httpx2.get(f"{server.url}/skills", cookies=session_cookies(tokens[1]), timeout=30)
             waited = time.monotonic() - asked
-            api = httpx2.get(f"{server.url}/api/v1/frameworks", headers={"Authorization": "Bearer prf_x"},
-                             timeout=30)
+            api = httpx2.get(f"{server.url}/api/v1/frameworks", headers={"Authorization": "Bearer prf_x"}, timeout=30)
             health = httpx2.get(f"{server.url}/healthz", timeout=30)
         stuck.join(timeout=60)
         after = httpx2.get(f"{server.url}/skills", cookies=session_cookies(tokens[2]), timeout=30)
@@ -104,7 +105,8 @@ def test_a_pool_that_stays_full_answers_503_with_retry_after_quickly(db_url, tmp
     assert "text/html" in page.headers["content-type"]
     assert waited < 5, f"the 503 came after {waited:.1f}s"
     assert api.status_code == 503 and api.json() == {
-        "detail": "Too many people are using Proficio right now. Please try again in a few seconds."}
+        "detail": "Too many people are using Proficio right now. Please try again in a few seconds."
+    }
     # The health check has its own connection: a full pool is not a dead database. (SQLite's
     # exclusive lock keeps every new connection out, so there the database truly cannot be read.)
     assert health.status_code == (503 if db_url.startswith("sqlite") else 200), health.text
@@ -124,13 +126,13 @@ def test_password_holders_sign_in_under_load(db_url, tmp_path, password_hash):
             async with httpx2.AsyncClient(base_url=server.url, timeout=60) as http:
                 login = await http.get("/login")
                 token = login.text.split('name="csrf_token" value="')[1].split('"')[0]
-                answer = await http.post("/login", data={"email": f"p{i}@example.gov", "password": TEST_PASSWORD,
-                                                         "csrf_token": token})
+                answer = await http.post("/login", data={"email": f"p{i}@example.gov", "password": TEST_PASSWORD, "csrf_token": token})
                 return answer.status_code
 
         async def everyone() -> tuple[list[int], list[int]]:
-            return await asyncio.gather(asyncio.gather(*(sign_in(i) for i in range(10))),
-                                        _crowd(server.url, tokens, "/learning", rounds=5))
+            return await asyncio.gather(
+                asyncio.gather(*(sign_in(i) for i in range(10))), _crowd(server.url, tokens, "/learning", rounds=5)
+            )
 
         signed, pages = asyncio.run(everyone())
     assert signed == [303] * 10

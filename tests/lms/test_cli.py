@@ -32,8 +32,12 @@ def fresh_settings():
 
 
 def lms(db_url: str, *args: str, input: str | None = None, **env: str):
-    result = CliRunner().invoke(app, list(args), input=input, env={
-        "DATABASE_URL": db_url, "SECRET_KEY": "cli-test-secret-" + "x" * 32, "PROFICIO_ENV": "development", **env})
+    result = CliRunner().invoke(
+        app,
+        list(args),
+        input=input,
+        env={"DATABASE_URL": db_url, "SECRET_KEY": "cli-test-secret-" + "x" * 32, "PROFICIO_ENV": "development", **env},
+    )
     assert "Traceback" not in result.output, result.output
     return result
 
@@ -73,11 +77,24 @@ def test_demo_loads_once_then_refuses_politely(db_url):
 
 
 def test_users_create_with_password_from_stdin_can_sign_in(db_url):
-    lms(db_url, "users", "create", "--email", "boss@example.gov", "--name", "Bo Ss", "--password-stdin",
-        input=STRONG + "\n")
-    result = lms(db_url, "users", "create", "--email", "New.Person@Example.gov", "--name", "New Person",
-                 "--role", "trainer", "--role", "manager", "--manager-email", "boss@example.gov",
-                 "--password-stdin", input=STRONG + "\n")
+    lms(db_url, "users", "create", "--email", "boss@example.gov", "--name", "Bo Ss", "--password-stdin", input=STRONG + "\n")
+    result = lms(
+        db_url,
+        "users",
+        "create",
+        "--email",
+        "New.Person@Example.gov",
+        "--name",
+        "New Person",
+        "--role",
+        "trainer",
+        "--role",
+        "manager",
+        "--manager-email",
+        "boss@example.gov",
+        "--password-stdin",
+        input=STRONG + "\n",
+    )
     assert result.exit_code == 0, result.output
     engine, session = read_db(db_url)
     with session:
@@ -89,22 +106,24 @@ def test_users_create_with_password_from_stdin_can_sign_in(db_url):
 
 
 def test_users_create_asks_twice_without_echo(db_url):
-    result = lms(db_url, "users", "create", "--email", "p@example.gov", "--name", "P Q",
-                 input=f"{STRONG}\n{STRONG}\n")
+    result = lms(db_url, "users", "create", "--email", "p@example.gov", "--name", "P Q", input=f"{STRONG}\n{STRONG}\n")
     assert result.exit_code == 0, result.output
     assert STRONG not in result.output and "Repeat for confirmation" in result.output
 
 
-@pytest.mark.parametrize("args,input,reason", [
-    ([], "password\n", "at least 12 characters"),
-    ([], "password1234\n", "less common password"),
-    (["--role", "wizard"], STRONG + "\n", "Unknown role"),
-    (["--manager-email", "ghost@example.gov"], STRONG + "\n", "ghost@example.gov"),
-    (["--org-unit", "Nowhere"], STRONG + "\n", "no organisation unit"),
-], ids=["short", "common", "role", "manager", "unit"])
+@pytest.mark.parametrize(
+    "args,input,reason",
+    [
+        ([], "password\n", "at least 12 characters"),
+        ([], "password1234\n", "less common password"),
+        (["--role", "wizard"], STRONG + "\n", "Unknown role"),
+        (["--manager-email", "ghost@example.gov"], STRONG + "\n", "ghost@example.gov"),
+        (["--org-unit", "Nowhere"], STRONG + "\n", "no organisation unit"),
+    ],
+    ids=["short", "common", "role", "manager", "unit"],
+)
 def test_users_create_refusals_are_one_line(db_url, args, input, reason):
-    result = lms(db_url, "users", "create", "--email", "w@example.gov", "--name", "W", *args,
-                 "--password-stdin", input=input)
+    result = lms(db_url, "users", "create", "--email", "w@example.gov", "--name", "W", *args, "--password-stdin", input=input)
     assert reason in one_line_error(result)
     engine, session = read_db(db_url)
     with session:
@@ -114,8 +133,9 @@ def test_users_create_refusals_are_one_line(db_url, args, input, reason):
 
 def test_users_import_reports_summary_or_every_bad_line(db_url, tmp_path):
     good = tmp_path / "good.csv"
-    good.write_text("email,name,org_unit,manager_email,roles\n"
-                    "a@example.gov,Ann,Ops / Desk,,manager\nb@example.gov,Bob,Ops / Desk,a@example.gov,\n")
+    good.write_text(
+        "email,name,org_unit,manager_email,roles\na@example.gov,Ann,Ops / Desk,,manager\nb@example.gov,Bob,Ops / Desk,a@example.gov,\n"
+    )
     dry = lms(db_url, "users", "import", str(good), "--dry-run")
     assert dry.exit_code == 0 and "Would create 2" in dry.stdout
     done = lms(db_url, "users", "import", str(good))
@@ -137,8 +157,7 @@ def test_check_passes_on_a_good_database(db_url):
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["ok", "ok", "ok"]
 
 
-@pytest.mark.parametrize("url", [CLOSED_PG, "sqlite:////proc/no-such-dir/proficio.db"],
-                         ids=["pg-closed", "sqlite-bad-path"])
+@pytest.mark.parametrize("url", [CLOSED_PG, "sqlite:////proc/no-such-dir/proficio.db"], ids=["pg-closed", "sqlite-bad-path"])
 def test_check_fails_on_an_unreachable_database(url):
     result = lms(url, "check")
     assert result.exit_code == 1

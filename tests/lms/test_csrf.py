@@ -31,8 +31,9 @@ def test_token_from_another_session_is_refused(app, client, make_user):
         sign_in(other, bob.email)
         bobs_token = Browser(other).token()
     sign_in(client, alice.email)
-    response = client.post("/account/password", data={"csrf_token": bobs_token, "current_password": "x",
-                                                      "new_password": "y", "confirm_password": "y"})
+    response = client.post(
+        "/account/password", data={"csrf_token": bobs_token, "current_password": "x", "new_password": "y", "confirm_password": "y"}
+    )
     assert response.status_code == 403
 
 

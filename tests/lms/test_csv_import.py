@@ -57,8 +57,10 @@ def test_reimport_changes_nothing_then_updates_by_email(db):
     assert (again.created, again.updated, again.unchanged, again.units_created) == (0, 0, 3, 0)
     assert db.exec(select(func.count()).select_from(OrgUnit)).one() == 3
 
-    changed = GOOD.replace("Eli Staff,Digital Directorate / Data Team,dana.lead@example.gov,",
-                           "Eli Renamed,Digital Directorate,dana.lead@example.gov,admin")
+    changed = GOOD.replace(
+        "Eli Staff,Digital Directorate / Data Team,dana.lead@example.gov,",
+        "Eli Renamed,Digital Directorate,dana.lead@example.gov,admin",
+    )
     result = users_import(db, data=changed, by=None)
     db.commit()
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
@@ -70,8 +72,9 @@ def test_reimport_changes_nothing_then_updates_by_email(db):
 def test_bom_semicolons_crlf_and_job_profile_are_accepted(db):
     db.add(JobProfile(name="Data analyst"))
     db.commit()
-    data = ("\ufeffEmail;Name;Org unit;Manager email;Roles;Job profile\r\n"
-            "gus@example.gov;Gus Grey;Policy;;trainer;Data analyst\r\n").encode()
+    data = (
+        "\ufeffEmail;Name;Org unit;Manager email;Roles;Job profile\r\ngus@example.gov;Gus Grey;Policy;;trainer;Data analyst\r\n"
+    ).encode()
     result = users_import(db, data=data, by=None)
     assert result.ok, messages(result)
     assert result.created == 1
@@ -114,10 +117,10 @@ def test_a_bad_line_rejects_the_whole_file(db, line, reason):
 def test_every_bad_line_is_reported_at_once(db):
     data = HEADER + (
         "a@example.gov,Ann,,,\n"
-        "b@example.gov,Bob,,c@example.gov,\n"   # cycle b -> c -> b
+        "b@example.gov,Bob,,c@example.gov,\n"  # cycle b -> c -> b
         "c@example.gov,Cy,,b@example.gov,\n"
         "\n"
-        "A@example.gov,Ann Again,,,\n"          # duplicate, case-insensitively
+        "A@example.gov,Ann Again,,,\n"  # duplicate, case-insensitively
         "d@example.gov,Di,,ghost@example.gov,\n"
     )
     result = users_import(db, data=data, by=None)
@@ -130,10 +133,10 @@ def test_every_bad_line_is_reported_at_once(db):
 
 
 def test_every_problem_of_a_line_is_reported_in_one_go(db):
-    data = HEADER.rstrip("\n") + ",job_profile\n" + (
-        "not-an-email,,Digital,ghost@example.gov,wizard,No Such Profile\n"
-        "b@example.gov,Bo,Digital,,,\n"
-        "b@example.gov,,Digital,,,\n"
+    data = (
+        HEADER.rstrip("\n")
+        + ",job_profile\n"
+        + ("not-an-email,,Digital,ghost@example.gov,wizard,No Such Profile\nb@example.gov,Bo,Digital,,,\nb@example.gov,,Digital,,,\n")
     )
     found = messages(users_import(db, data=data, by=None))
     line2 = [m for n, m in found if n == 2]
@@ -162,7 +165,7 @@ def test_cycle_through_existing_managers_is_refused(db, make_user):
     data = HEADER + "top@example.gov,Top,,middle@example.gov,\n"
     result = users_import(db, data=data, by=None)
     assert not result.ok
-    (line, message), = messages(result)
+    ((line, message),) = messages(result)
     assert line == 2 and "top@example.gov → middle@example.gov → top@example.gov" in message
     db.expire_all()
     assert user_by_email(db, "top@example.gov").manager_id is None
@@ -174,11 +177,14 @@ def test_existing_manager_in_database_is_accepted(db, make_user):
     assert result.ok and result.created == 1
 
 
-@pytest.mark.parametrize("header,reason", [
-    ("email,name,org_unit,roles", "Missing column(s): manager_email"),
-    ("email,name,org_unit,manager_email,roles,role", "Unknown column(s): role"),
-    ("", "The file is empty"),
-])
+@pytest.mark.parametrize(
+    "header,reason",
+    [
+        ("email,name,org_unit,roles", "Missing column(s): manager_email"),
+        ("email,name,org_unit,manager_email,roles,role", "Unknown column(s): role"),
+        ("", "The file is empty"),
+    ],
+)
 def test_bad_header_is_reported(db, header, reason):
     result = users_import(db, data=header + "\nx@example.gov,X,,,\n", by=None)
     assert not result.ok and reason in result.errors[0].message

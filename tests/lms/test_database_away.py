@@ -118,8 +118,8 @@ def test_serve_refuses_a_read_only_sqlite_database_in_one_line(sqlite_file, tmp_
     result = server.lms("serve", "--port", str(free_port()), timeout=60)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "Error: the database cannot be written: attempt to write a readonly database; "
-        "Proficio needs to write its database to serve."]
+        "Error: the database cannot be written: attempt to write a readonly database; Proficio needs to write its database to serve."
+    ]
 
 
 def _sign_in(http: httpx2.Client) -> httpx2.Response:

@@ -22,7 +22,8 @@ def test_demo_builds_a_department_with_the_four_accounts(db, demo_summary):
     assert [email for email, _ in demo_accounts_shown(db)] == [e for e, _ in summary.accounts]
 
     admin, trainer, manager, employee = (
-        user_by_email(db, f"{who}@example.gov") for who in ("admin", "trainer", "manager", "employee"))
+        user_by_email(db, f"{who}@example.gov") for who in ("admin", "trainer", "manager", "employee")
+    )
     # One shared hash (argon2 is slow on purpose), so one verification covers everyone.
     assert {u.password_hash for u in users} == {admin.password_hash}
     assert verify_password(DEMO_PASSWORD, admin.password_hash)[0]

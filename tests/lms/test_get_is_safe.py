@@ -48,7 +48,10 @@ def allowed(statement: str) -> bool:
 
 def candidates(db, app) -> dict[str, list]:
     """Real values for every path parameter, chosen so that the ids in one path belong together."""
-    email = lambda who: db.exec(select(User).where(User.email == f"{who}@example.gov")).one()  # noqa: E731
+
+    def email(who: str) -> User:
+        return db.exec(select(User).where(User.email == f"{who}@example.gov")).one()
+
     employee, trainer, admin = email("employee"), email("trainer"), email("admin")
     attempts = db.exec(select(Attempt).where(Attempt.user_id == employee.id).order_by(Attempt.id)).all()
     assert attempts, "the demo gives the employee quiz attempts"
@@ -56,15 +59,22 @@ def candidates(db, app) -> dict[str, list]:
     quiz_lesson = db.get(Lesson, quiz.lesson_id)
     course = db.get(Course, quiz_lesson.course_id)
     assert course.status == CourseStatus.PUBLISHED.value
-    page_lesson = db.exec(select(Lesson).where(Lesson.course_id == course.id, Lesson.kind == LessonKind.PAGE.value,
-                                               Lesson.hidden.is_(False)).order_by(Lesson.id)).first()
-    attachment = attachment_store(db, settings=app.state.settings, course=course, by=trainer,
-                                  filename="chart.png", data=PNG)
-    token, secret = api_token_create(db, name="GET safety", scopes=["frameworks:read", "profiles:read",
-                                     "reports:read", "people:read"], org_unit_id=None, expires_at=None, by=admin)
+    page_lesson = db.exec(
+        select(Lesson)
+        .where(Lesson.course_id == course.id, Lesson.kind == LessonKind.PAGE.value, Lesson.hidden.is_(False))
+        .order_by(Lesson.id)
+    ).first()
+    attachment = attachment_store(db, settings=app.state.settings, course=course, by=trainer, filename="chart.png", data=PNG)
+    token, secret = api_token_create(
+        db,
+        name="GET safety",
+        scopes=["frameworks:read", "profiles:read", "reports:read", "people:read"],
+        org_unit_id=None,
+        expires_at=None,
+        by=admin,
+    )
     framework = db.exec(select(Framework)).first()
-    requirement = db.exec(select(JobProfileRequirement).where(
-        JobProfileRequirement.job_profile_id == employee.job_profile_id)).first()
+    requirement = db.exec(select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == employee.job_profile_id)).first()
     category = db.exec(select(QuestionCategory).order_by(QuestionCategory.id)).first()
     question = db.exec(select(Question).where(Question.category_id == category.id)).first()
     root = db.exec(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id)).first()
@@ -154,8 +164,7 @@ def test_no_get_route_writes_for_any_persona(app, db):
     assert not unreached, f"GET routes no persona reached (fix the ids in candidates()): {unreached}"
     # And the listener does see writes (so an empty list means something).
     seen: list[str] = []
-    event.listen(app.state.engine, "before_cursor_execute",
-                 lambda *a: seen.append(a[2]) if DML.match(a[2]) else None)
+    event.listen(app.state.engine, "before_cursor_execute", lambda *a: seen.append(a[2]) if DML.match(a[2]) else None)
     db.exec(sa_select(func.count()).select_from(User))
     with TestClient(app) as probe:
         sign_in(probe, "employee@example.gov", DEMO_PASSWORD)

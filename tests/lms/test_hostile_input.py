@@ -34,9 +34,17 @@ from tests.lms.routes_util import UNSAFE, api_routes
 INVALID_UTF8 = b"\xff\xfe\xc3("
 # (label, value): str values are percent-encoded as UTF-8, bytes as they are.
 HOSTILE: list[tuple[str, str | bytes]] = [
-    ("superscript two", "²"), ("circled one", "①"), ("arabic-indic three", "٣"),
-    ("2^63", str(2**63)), ("2^64", str(2**64)), ("5,000 digits", "9" * 5000), ("negative", "-1"),
-    ("empty", ""), ("NUL", "\x00"), ("digit and NUL", "1\x00"), ("invalid UTF-8", INVALID_UTF8),
+    ("superscript two", "²"),
+    ("circled one", "①"),
+    ("arabic-indic three", "٣"),
+    ("2^63", str(2**63)),
+    ("2^64", str(2**64)),
+    ("5,000 digits", "9" * 5000),
+    ("negative", "-1"),
+    ("empty", ""),
+    ("NUL", "\x00"),
+    ("digit and NUL", "1\x00"),
+    ("invalid UTF-8", INVALID_UTF8),
 ]
 MEGABYTE = "x" * 1_000_000
 PATH_VALUES = [(label, v) for label, v in HOSTILE if v != ""]  # an empty segment is another route
@@ -79,26 +87,41 @@ def world(app, db, make_user, client):
     unit = make_unit(db, "Benefits")
     report = make_user(manager_id=me.id, org_unit_id=unit.id)
     profile = make_profile(db, "Caseworker", {})
-    course = make_course(db, editors=[me], modules=[["Read me", "Check yourself"]],
-                         competences={competence.id: 2})
+    course = make_course(db, editors=[me], modules=[["Read me", "Check yourself"]], competences={competence.id: 2})
     category = make_category(db)
     question = make_question(db, single_choice(), category=category)
     quiz = make_quiz(db, questions=[question], course=course)
-    token, secret = api_token_create(db, name="Probe", scopes=["frameworks:read", "profiles:read", "reports:read",
-                                                                "people:read"], org_unit_id=None, expires_at=None,
-                                     by=me)
+    token, secret = api_token_create(
+        db,
+        name="Probe",
+        scopes=["frameworks:read", "profiles:read", "reports:read", "people:read"],
+        org_unit_id=None,
+        expires_at=None,
+        by=me,
+    )
     db.commit()
     assert sign_in(client, me.email).status_code == 303
     browser = Browser(client)
     browser.post(f"/quizzes/{quiz.id}/start")
     attempt = db.exec(select(Attempt).where(Attempt.user_id == me.id)).first()
     ids = {
-        "user_id": report.id, "unit_id": unit.id, "framework_id": framework.id, "competence_id": competence.id,
-        "profile_id": profile.id, "token_id": token.id, "course_id": course.id, "quiz_id": quiz.id,
+        "user_id": report.id,
+        "unit_id": unit.id,
+        "framework_id": framework.id,
+        "competence_id": competence.id,
+        "profile_id": profile.id,
+        "token_id": token.id,
+        "course_id": course.id,
+        "quiz_id": quiz.id,
         "module_id": db.exec(select(Module).where(Module.course_id == course.id)).first().id,
         "lesson_id": db.exec(select(Lesson).where(Lesson.course_id == course.id)).first().id,
-        "question_id": question.id, "category_id": category.id, "attempt_id": attempt.id if attempt else 999_999,
-        "slot": 0, "person_id": report.id, "code": framework.code, "fmt": "csv",
+        "question_id": question.id,
+        "category_id": category.id,
+        "attempt_id": attempt.id if attempt else 999_999,
+        "slot": 0,
+        "person_id": report.id,
+        "code": framework.code,
+        "fmt": "csv",
     }
     return browser, browser.token(), ids, secret
 
@@ -109,6 +132,7 @@ def _fill(path: str, ids: dict, override: tuple[str, str] | None = None) -> str:
         if override and name == override[0]:
             return override[1]
         return str(ids.get(name, 999_999))
+
     return re.sub(r"\{(\w+)(?::\w+)?\}", one, path)
 
 
@@ -140,8 +164,7 @@ def test_hostile_values_never_reach_a_server_error(app, world):
     posts = [(compile_path(ctx.path)[0], ctx.path) for m, ctx in routes if m in UNSAFE]
     for method, ctx in routes:
         if method in UNSAFE:
-            fields.setdefault((method, ctx.path), set()).update(
-                p.alias for p in ctx.original_route.dependant.body_params)
+            fields.setdefault((method, ctx.path), set()).update(p.alias for p in ctx.original_route.dependant.body_params)
     for method, ctx in routes:
         if method != "GET" or ctx.path.startswith("/api/"):
             continue
@@ -190,8 +213,13 @@ def test_hostile_values_never_reach_a_server_error(app, world):
 
 def test_a_path_id_past_64_bits_is_not_found(app, world):
     browser, _, ids, secret = world
-    for url in (f"/admin/users/{2**63}", f"/admin/users/{'9' * 5000}", f"/author/courses/{2**64}",
-                "/author/courses/%C2%B2", f"/courses/{ids['course_id']}/lessons/{2**63}"):
+    for url in (
+        f"/admin/users/{2**63}",
+        f"/admin/users/{'9' * 5000}",
+        f"/author/courses/{2**64}",
+        "/author/courses/%C2%B2",
+        f"/courses/{ids['course_id']}/lessons/{2**63}",
+    ):
         response = browser.get(url)
         assert response.status_code == 404, url
         assert "We could not find that page" in response.text
@@ -203,8 +231,7 @@ def test_a_path_id_past_64_bits_is_not_found(app, world):
 
 def test_the_api_schema_states_the_bounds_of_ids_and_pages(client):
     schema = client.get("/api/v1/openapi.json").json()
-    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/people/{person_id}/competences"]["get"]
-              ["parameters"]}
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/people/{person_id}/competences"]["get"]["parameters"]}
     assert params["person_id"]["minimum"] == 1 and params["person_id"]["maximum"] == 2**63 - 1
     people = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/people"]["get"]["parameters"]}
     assert people["page"]["maximum"] == 1_000_000
@@ -234,8 +261,7 @@ def test_a_manager_may_assign_a_course_to_more_than_twenty_people(app, db, make_
     assert "Assigned to 25 people" in browser.get(response.headers["location"]).text
     # A person outside the line among them is still refused, as before.
     outsider = make_user()
-    refused = browser.post("/team/assign", {"course_id": str(course.id),
-                                             "user_ids": [str(team[0].id), str(outsider.id)]})
+    refused = browser.post("/team/assign", {"course_id": str(course.id), "user_ids": [str(team[0].id), str(outsider.id)]})
     assert refused.status_code == 404
     assert "Some values were missing" not in refused.text
     assert csrf_from(browser.get("/team/assign").text)

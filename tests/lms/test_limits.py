@@ -18,10 +18,12 @@ def test_an_oversized_form_is_refused_before_it_is_read(client):
     r = client.post("/login", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 413
     assert "Too much data was sent" in r.text and "1 MB" in r.text
+
     # Without a Content-Length (chunked), the body is counted as it arrives and cut off the same way.
     def chunks():
         for _ in range(40):
             yield b"x" * 65536
+
     r = client.post("/login", content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert r.status_code == 413 and "Too much data was sent" in r.text
     # An ordinary sign-in form is untouched.
@@ -34,8 +36,9 @@ def test_api_and_upload_routes_have_their_own_limits(app, client, signed_in, db)
     browser, user = signed_in(Role.TRAINER.value)
     course = make_course(db, editors=[user], status="draft")
     picture = b"\x89PNG\r\n\x1a\n" + b"\x00" * (2 * 1024 * 1024)  # over FORM_MAX_KB, under ATTACHMENT_MAX_MB
-    r = browser.client.post(f"/author/courses/{course.id}/attachments", files={"file": ("big.png", picture)},
-                            data={"csrf_token": browser.token()})
+    r = browser.client.post(
+        f"/author/courses/{course.id}/attachments", files={"file": ("big.png", picture)}, data={"csrf_token": browser.token()}
+    )
     assert r.status_code == 303, r.text[:300]
 
 
@@ -51,15 +54,17 @@ def test_form_limit_is_configurable(settings, make_user):
         application.state.engine.dispose()
 
 
-@pytest.mark.parametrize("target", ["/\u3002evil", "/a\r\nSet-Cookie: x=1", "/caf\u00e9", "//evil.example",
-                                    "/\\evil.example", "/a\x00b"])
+@pytest.mark.parametrize(
+    "target", ["/\u3002evil", "/a\r\nSet-Cookie: x=1", "/caf\u00e9", "//evil.example", "/\\evil.example", "/a\x00b"]
+)
 def test_next_values_that_cannot_go_in_a_header_go_home(client, make_user, target):
     user = make_user()
     assert client.get("/login", params={"next": target}).status_code < 500
     token = csrf_from(client.get("/login").text)
     for headers, header in (({}, "location"), ({"HX-Request": "true"}, "hx-redirect")):
-        r = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token,
-                                        "next": target}, headers=headers)
+        r = client.post(
+            "/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token, "next": target}, headers=headers
+        )
         if "\x00" in target:
             assert r.status_code == 400  # refused before sign-in is tried at all
             continue
@@ -71,8 +76,9 @@ def test_next_values_that_cannot_go_in_a_header_go_home(client, make_user, targe
 def test_a_plain_next_path_is_kept(client, make_user):
     user = make_user()
     token = csrf_from(client.get("/login").text)
-    r = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token,
-                                    "next": "/courses?q=phishing"})
+    r = client.post(
+        "/login", data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": token, "next": "/courses?q=phishing"}
+    )
     assert r.headers["location"] == "/courses?q=phishing"
 
 
@@ -83,8 +89,7 @@ def test_api_next_links_use_the_configured_base_url_not_the_host_header(settings
     admin = make_user(Role.ADMIN.value)
     for _ in range(3):
         make_user()
-    _, secret = api_token_create(db, name="Sync", scopes=["people:read"], org_unit_id=None, expires_at=None,
-                                 by=admin)
+    _, secret = api_token_create(db, name="Sync", scopes=["people:read"], org_unit_id=None, expires_at=None, by=admin)
     db.commit()
     application = create_app(settings)
     try:

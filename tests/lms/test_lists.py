@@ -58,8 +58,11 @@ def test_htmx_gets_the_results_of_a_list_and_a_plain_request_the_page(signed_in)
 
 def test_password_errors_swap_only_the_password_section(signed_in):
     browser, _ = signed_in()
-    form = {"current_password": "not it at all", "new_password": "one long passphrase here",
-            "confirm_password": "another long passphrase"}
+    form = {
+        "current_password": "not it at all",
+        "new_password": "one long passphrase here",
+        "confirm_password": "another long passphrase",
+    }
     fragment = browser.post("/account/password", form, headers={"HX-Request": "true", "HX-Target": "password-section"})
     assert fragment.status_code == 422
     assert fragment.text.lstrip().startswith('<section aria-labelledby="password-heading" id="password-section">')

@@ -57,8 +57,7 @@ def test_one_address_trying_many_accounts_is_slowed(app, db, make_user, settings
     victim = make_user()
     with pytest.raises(ThrottledError):
         service.login(db, email=victim.email, password=TEST_PASSWORD, client_ip="192.0.2.50", settings=settings)
-    signed_in = service.login(db, email=victim.email, password=TEST_PASSWORD, client_ip="192.0.2.51",
-                              settings=settings)
+    signed_in = service.login(db, email=victim.email, password=TEST_PASSWORD, client_ip="192.0.2.51", settings=settings)
     assert signed_in.user.id == victim.id
 
 
@@ -124,8 +123,7 @@ def test_delays_double_from_five_seconds_and_never_exceed_the_maximum(db, make_u
     waits = []
     for _ in range(settings.login_max_failures + 9):
         try:
-            service.login(db, email="target@example.gov", password=WRONG, client_ip="198.51.100.1",
-                          settings=settings)
+            service.login(db, email="target@example.gov", password=WRONG, client_ip="198.51.100.1", settings=settings)
         except ThrottledError:
             pytest.fail("an attempt after the wait ended was refused")
         except AuthError:
@@ -136,8 +134,7 @@ def test_delays_double_from_five_seconds_and_never_exceed_the_maximum(db, make_u
         waits.append(wait)
         if wait:  # while it waits, even the right password is refused
             with pytest.raises(ThrottledError):
-                service.login(db, email="target@example.gov", password=TEST_PASSWORD,
-                              client_ip="198.51.100.1", settings=settings)
+                service.login(db, email="target@example.gov", password=TEST_PASSWORD, client_ip="198.51.100.1", settings=settings)
         clock[0] += timedelta(seconds=wait + 1)
     allowance = settings.login_max_failures
     assert waits == [0] * (allowance - 1) + [5, 10, 20, 40, 80, 160, 300, 300, 300, 300]
@@ -168,6 +165,5 @@ def test_admin_sees_who_waits_and_clearing_is_audited(app, db, make_user, settin
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "login.throttle_clear")).one()
     assert event.actor_id == admin.id and event.target_type == "user" and event.target_id == str(person.id)
     assert json.loads(event.detail)["account"] == person.email
-    signed_in = service.login(db, email=person.email, password=TEST_PASSWORD, client_ip="198.51.100.99",
-                              settings=settings)
+    signed_in = service.login(db, email=person.email, password=TEST_PASSWORD, client_ip="198.51.100.99", settings=settings)
     assert signed_in.user.id == person.id

@@ -44,8 +44,7 @@ def test_password_change_keeps_this_session_and_ends_others(app, client, make_us
         sign_in(client, user.email)
         browser = Browser(client)
         new = "a much better passphrase 2026"
-        r = browser.post("/account/password", {"current_password": TEST_PASSWORD, "new_password": new,
-                                              "confirm_password": new})
+        r = browser.post("/account/password", {"current_password": TEST_PASSWORD, "new_password": new, "confirm_password": new})
         assert r.status_code == 303
         assert client.get("/account").status_code == 200
         assert other.get("/account").status_code == 303
@@ -58,18 +57,22 @@ def test_password_change_refuses_weak_and_wrong_current(client, make_user):
     user = make_user()
     sign_in(client, user.email)
     browser = Browser(client)
-    weak = browser.post("/account/password", {"current_password": TEST_PASSWORD, "new_password": "password1234",
-                                             "confirm_password": "password1234"})
+    weak = browser.post(
+        "/account/password", {"current_password": TEST_PASSWORD, "new_password": "password1234", "confirm_password": "password1234"}
+    )
     assert weak.status_code == 422 and "less common password" in weak.text
-    short = browser.post("/account/password", {"current_password": TEST_PASSWORD, "new_password": "short",
-                                              "confirm_password": "short"})
+    short = browser.post(
+        "/account/password", {"current_password": TEST_PASSWORD, "new_password": "short", "confirm_password": "short"}
+    )
     assert short.status_code == 422 and "at least 12 characters" in short.text
-    wrong = browser.post("/account/password", {"current_password": "nope nope nope", "new_password": "x" * 20,
-                                              "confirm_password": "x" * 20})
+    wrong = browser.post(
+        "/account/password", {"current_password": "nope nope nope", "new_password": "x" * 20, "confirm_password": "x" * 20}
+    )
     assert wrong.status_code == 422 and "current password is not correct" in wrong.text
-    mismatch = browser.post("/account/password", {"current_password": TEST_PASSWORD,
-                                                 "new_password": "one long passphrase here",
-                                                 "confirm_password": "another long passphrase"})
+    mismatch = browser.post(
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "new_password": "one long passphrase here", "confirm_password": "another long passphrase"},
+    )
     assert mismatch.status_code == 422 and "do not match" in mismatch.text
 
 

@@ -42,8 +42,7 @@ class TempPostgres:
         subprocess.run([*self.as_user, *args], check=True, capture_output=True, text=True)
 
     def start(self) -> str:
-        self._run(str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", "proficio", "-A", "trust",
-                  "-E", "UTF8", "--no-sync")
+        self._run(str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", "proficio", "-A", "trust", "-E", "UTF8", "--no-sync")
         self.resume()
         return f"postgresql+psycopg://proficio@127.0.0.1:{self.port}/postgres"
 
@@ -52,10 +51,11 @@ class TempPostgres:
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
 
     def resume(self) -> None:
-        opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off " \
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", opts, "-l",
-                  str(self.root / "log"), "-w", "start")
+        opts = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", opts, "-l", str(self.root / "log"), "-w", "start")
 
     def stop(self) -> None:
         try:

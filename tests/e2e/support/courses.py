@@ -35,12 +35,18 @@ class LessonDraft:
 def lessons_for(topic: str) -> list[LessonDraft]:
     """Two short, real-sounding lessons; headings start at level 2 because the lesson title is the h1."""
     return [
-        LessonDraft(f"Who is asking? ({topic})", 5,
-                    "## Check the sender\n\nLook at the full address, not only the display name.\n\n"
-                    "- Hover over links before you open them\n- Ask a colleague when in doubt\n"),
-        LessonDraft(f"Reporting it ({topic})", 4,
-                    "## Report, then delete\n\nForward the message to the service desk, then delete it.\n\n"
-                    "| Step | Who |\n| --- | --- |\n| Report | You |\n| Block | Service desk |\n"),
+        LessonDraft(
+            f"Who is asking? ({topic})",
+            5,
+            "## Check the sender\n\nLook at the full address, not only the display name.\n\n"
+            "- Hover over links before you open them\n- Ask a colleague when in doubt\n",
+        ),
+        LessonDraft(
+            f"Reporting it ({topic})",
+            4,
+            "## Report, then delete\n\nForward the message to the service desk, then delete it.\n\n"
+            "| Step | Who |\n| --- | --- |\n| Report | You |\n| Block | Service desk |\n",
+        ),
     ]
 
 
@@ -55,6 +61,7 @@ def course_id_from_url(page: Page) -> int:
 
 
 # --- authoring, as a signed-in trainer ----------------------------------------------------------
+
 
 def create_course(page: Page, *, title: str, competence: str, level: int, minutes: int = 15) -> int:
     """New course form -> the draft's authoring page; ``competence`` is its label, e.g. "5.1 Solving ..."."""
@@ -137,8 +144,9 @@ def build_published_course(page: Page, *, title: str, competence: str, level: in
 
 # --- reading the learner's pages ------------------------------------------------------------------
 
+
 def level_number(text: str) -> int:
-    """"5 · Advanced ..." -> 5; "Not verified yet" and a lapsed level ("0 (lapsed)") -> 0."""
+    """ "5 · Advanced ..." -> 5; "Not verified yet" and a lapsed level ("0 (lapsed)") -> 0."""
     found = re.match(r"^\s*(\d+)", text)
     return int(found.group(1)) if found else 0
 

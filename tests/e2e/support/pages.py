@@ -37,9 +37,7 @@ class PageWatch:
         if msg.type != "error":
             return
         where = (msg.location or {}).get("url", "")
-        if _DOCUMENT_STATUS.match(msg.text) and (
-            where.split("#")[0] in self.documents or where.endswith("/favicon.ico")
-        ):
+        if _DOCUMENT_STATUS.match(msg.text) and (where.split("#")[0] in self.documents or where.endswith("/favicon.ico")):
             return
         failed = _ANY_STATUS.match(msg.text)
         if failed and (where.split("#")[0], int(failed.group(1))) in self.expected:

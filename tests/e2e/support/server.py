@@ -43,13 +43,10 @@ class LiveServer:
 
     def lms(self, *args: str, stdin: str | None = None) -> str:
         """Run an `lms` command against this server's database; fail with its output if it fails."""
-        result = subprocess.run(
-            [LMS, *args], env=self.env, cwd=self.workdir, input=stdin, capture_output=True, text=True, timeout=120
-        )
+        result = subprocess.run([LMS, *args], env=self.env, cwd=self.workdir, input=stdin, capture_output=True, text=True, timeout=120)
         if result.returncode != 0:
             raise RuntimeError(
-                f"`lms {' '.join(args)}` exited {result.returncode}\n"
-                f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+                f"`lms {' '.join(args)}` exited {result.returncode}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
             )
         return result.stdout
 
@@ -57,7 +54,10 @@ class LiveServer:
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [LMS, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=self.env, cwd=self.workdir, stdout=self._log, stderr=subprocess.STDOUT,
+            env=self.env,
+            cwd=self.workdir,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:

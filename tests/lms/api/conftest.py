@@ -25,8 +25,9 @@ def issue(db, make_user):
     def _issue(scopes=ALL_SCOPES, unit: OrgUnit | None = None, expires_at: datetime | None = None, name="Sync"):
         if not admins:
             admins.append(make_user("admin", email="issuer@example.gov", name="Zoe Admin"))
-        token, secret = api_token_create(db, name=name, scopes=list(scopes), org_unit_id=unit.id if unit else None,
-                                         expires_at=expires_at, by=admins[0])
+        token, secret = api_token_create(
+            db, name=name, scopes=list(scopes), org_unit_id=unit.id if unit else None, expires_at=expires_at, by=admins[0]
+        )
         db.commit()
         return token, secret
 

@@ -21,33 +21,42 @@ def test_create_shows_the_secret_once_and_it_works(signed_in, client, db):
     browser, admin = signed_in("admin")
     unit = make_unit(db, "Digital")
     assert 'href="/admin/api-tokens"' in browser.get("/admin").text
-    r = browser.post("/admin/api-tokens", {"name": "HR dashboard", "scopes": ["people:read", "reports:read"],
-                                            "org_unit_id": str(unit.id), "expires_on": "2099-12-31"})
+    r = browser.post(
+        "/admin/api-tokens",
+        {"name": "HR dashboard", "scopes": ["people:read", "reports:read"], "org_unit_id": str(unit.id), "expires_on": "2099-12-31"},
+    )
     assert r.status_code == 201 and "This is the only time Proficio shows it" in r.text
     assert r.headers["cache-control"] == "no-store"
     secret = SECRET_RE.search(r.text).group(1)
     token = db.exec(select(ApiToken)).one()
     assert (token.name, token.scopes, token.org_unit_id, token.created_by_id) == (
-        "HR dashboard", "people:read reports:read", unit.id, admin.id)
+        "HR dashboard",
+        "people:read reports:read",
+        unit.id,
+        admin.id,
+    )
     assert token.expires_at.isoformat() == "2100-01-01T00:00:00+00:00"
     # The list shows the prefix and settings, never the secret again.
     page = html.unescape(browser.get("/admin/api-tokens").text)
     assert "HR dashboard" in page and token.prefix in page and "Digital" in page and "Active" in page
-    assert secret not in page and secret[len(token.prefix):] not in page
+    assert secret not in page and secret[len(token.prefix) :] not in page
     assert secret not in browser.get(f"/admin/api-tokens/{token.id}/revoke").text
     # And the secret really opens the API (without the admin's session).
     client.cookies.clear()
     assert client.get("/api/v1/people", headers=bearer(secret)).status_code == 200
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"name": "", "scopes": ["people:read"]}, "name", "Enter a name"),
-    ({"name": "X"}, "scopes", "Choose at least one"),
-    ({"name": "X", "scopes": ["people:write"]}, "scopes", "Unknown scope"),
-    ({"name": "X", "scopes": ["people:read"], "org_unit_id": "999999"}, "org_unit_id", "Choose an organisation unit"),
-    ({"name": "X", "scopes": ["people:read"], "expires_on": "31/12/2099"}, "expires_on", "YYYY-MM-DD"),
-    ({"name": "X", "scopes": ["people:read"], "expires_on": "2001-01-01"}, "expires_on", "from today onwards"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "", "scopes": ["people:read"]}, "name", "Enter a name"),
+        ({"name": "X"}, "scopes", "Choose at least one"),
+        ({"name": "X", "scopes": ["people:write"]}, "scopes", "Unknown scope"),
+        ({"name": "X", "scopes": ["people:read"], "org_unit_id": "999999"}, "org_unit_id", "Choose an organisation unit"),
+        ({"name": "X", "scopes": ["people:read"], "expires_on": "31/12/2099"}, "expires_on", "YYYY-MM-DD"),
+        ({"name": "X", "scopes": ["people:read"], "expires_on": "2001-01-01"}, "expires_on", "from today onwards"),
+    ],
+)
 def test_bad_input_re_renders_the_form_with_422(signed_in, db, data, field, message):
     browser, _ = signed_in("admin")
     r = browser.post("/admin/api-tokens", data)

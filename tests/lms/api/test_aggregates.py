@@ -9,8 +9,18 @@ from tests.lms.api.conftest import bearer
 from tests.lms.reports.factories import make_org
 from tests.lms.reports.test_report_pages import row
 
-NUMBERS = ["people", "requirements", "meeting", "share_meeting", "average_gap", "average_verified", "self_assessed",
-           "average_self", "average_verified_of_self_assessed", "levels"]
+NUMBERS = [
+    "people",
+    "requirements",
+    "meeting",
+    "share_meeting",
+    "average_gap",
+    "average_verified",
+    "self_assessed",
+    "average_self",
+    "average_verified_of_self_assessed",
+    "levels",
+]
 
 
 @pytest.fixture
@@ -22,8 +32,7 @@ def org(db, make_user):
     org.unit("Policy")
     org.people("Small team", [{"1.1": 3, "4.2": 2}] * 3)
     org.people("Large team", [{"1.1": 1, "4.2": 2}] * 8)
-    org.people("Policy", [{"1.1": lv, "4.2": 1} for lv in [3, 3, 4, 3, 5, 3, 0, 1, 2, 2]],
-               self_levels=[{"1.1": 4}] * 10)
+    org.people("Policy", [{"1.1": lv, "4.2": 1} for lv in [3, 3, 4, 3, 5, 3, 0, 1, 2, 2]], self_levels=[{"1.1": 4}] * 10)
     return org
 
 
@@ -36,8 +45,7 @@ def aggregates(client, secret, unit, by="competence"):
 def test_figures_match_the_report(client, issue, org):
     _, secret = issue(["reports:read"])
     body = aggregates(client, secret, org.units["Policy"])
-    assert (body["unit"]["name"], body["framework"], body["by"], body["min_group"]) == ("Policy", "DigComp",
-                                                                                       "competence", 5)
+    assert (body["unit"]["name"], body["framework"], body["by"], body["min_group"]) == ("Policy", "DigComp", "competence", 5)
     assert [c["code"] for c in body["columns"]][:2] == ["1.1", "1.2"]
     cell = body["total"]["cells"][0]
     assert (cell["column"], cell["suppressed"], cell["people"], cell["meeting"]) == ("1.1", False, 10, 6)
@@ -45,8 +53,12 @@ def test_figures_match_the_report(client, issue, org):
     assert cell["self_assessed"] == 10 and cell["average_self"] == pytest.approx(4.0)
     assert sum(cell["levels"]) == 10 and cell["levels"][3] == 4
     # A competence nobody here needs is empty, not hidden.
-    assert body["total"]["cells"][1] == {"column": "1.2", "suppressed": False, "people": 0,
-                                         **{k: None for k in NUMBERS if k != "people"}}
+    assert body["total"]["cells"][1] == {
+        "column": "1.2",
+        "suppressed": False,
+        "people": 0,
+        **{k: None for k in NUMBERS if k != "people"},
+    }
 
 
 def test_cells_hidden_on_reports_are_suppressed_in_the_api_without_numbers(client, signed_in, issue, org):

@@ -30,7 +30,9 @@ def test_job_profiles_list_and_detail(client, db, issue, digcomp):
     assert [(p["name"], p["requirements"]) for p in listing] == [("Analyst", 2), ("Clerk", 0)]
     detail = client.get(f"/api/v1/job-profiles/{profile.id}", headers=bearer(secret)).json()
     assert [(r["framework"], r["competence"], r["level"]) for r in detail["requirements"]] == [
-        ("DigComp", "1.1", 4), ("DigComp", "4.1", 3)]
+        ("DigComp", "1.1", 4),
+        ("DigComp", "4.1", 3),
+    ]
     assert client.get("/api/v1/job-profiles/999999", headers=bearer(secret)).status_code == 404
 
 
@@ -44,7 +46,9 @@ def test_org_units_are_limited_to_the_tokens_subtree(client, db, issue):
     assert [u["path"] for u in everything] == ["Digital", "Digital / Data team", "Finance"]
     subtree = client.get("/api/v1/org-units", headers=bearer(limited)).json()
     assert [(u["id"], u["parent_id"], u["path"]) for u in subtree] == [
-        (digital.id, None, "Digital"), (data.id, digital.id, "Digital / Data team")]
+        (digital.id, None, "Digital"),
+        (data.id, digital.id, "Digital / Data team"),
+    ]
 
 
 def test_schema_documents_exactly_the_api_with_a_bearer_scheme(app, client):
@@ -54,8 +58,10 @@ def test_schema_documents_exactly_the_api_with_a_bearer_scheme(app, client):
     served = {route.path for route in api_routes(app) if route.path.startswith(PREFIX)} - {f"{PREFIX}/openapi.json"}
     assert set(schema["paths"]) == served and len(served) >= 7
     assert schema["components"]["securitySchemes"]["ApiToken"] == {
-        "type": "http", "scheme": "bearer", "description": schema["components"]["securitySchemes"]["ApiToken"][
-            "description"]}
+        "type": "http",
+        "scheme": "bearer",
+        "description": schema["components"]["securitySchemes"]["ApiToken"]["description"],
+    }
     for path, operations in schema["paths"].items():
         assert set(operations) == {"get"}, path
         assert operations["get"]["security"] == [{"ApiToken": []}], path

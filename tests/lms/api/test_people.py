@@ -68,8 +68,9 @@ def test_competence_status_per_required_competence(client, db, issue, org):
     ada = org["ada"]
     now = utcnow()
     evidence_record(db, user=ada, competence=competence(db, "1.1"), level=5, source="quiz", by=None)
-    evidence_record(db, user=ada, competence=competence(db, "4.1"), level=3, source="manager", by=None,
-                    expires_at=now + timedelta(days=1))
+    evidence_record(
+        db, user=ada, competence=competence(db, "4.1"), level=3, source="manager", by=None, expires_at=now + timedelta(days=1)
+    )
     evidence_record(db, user=ada, competence=competence(db, "5.1"), level=4, source="self", by=ada)
     db.commit()
     _, secret = issue(["people:read"], unit=org["digital"])
@@ -87,13 +88,15 @@ def test_competence_status_per_required_competence(client, db, issue, org):
     assert rows["5.1"]["self_assessment"]["level"] == 4
 
     # Once the manager's rating expires the level counts as 0, even before statuses are rebuilt.
-    status = db.exec(select(CompetenceStatus).where(CompetenceStatus.user_id == ada.id,
-                                                    CompetenceStatus.competence_id == competence(db, "4.1").id)).one()
+    status = db.exec(
+        select(CompetenceStatus).where(CompetenceStatus.user_id == ada.id, CompetenceStatus.competence_id == competence(db, "4.1").id)
+    ).one()
     status.verified_until = now - timedelta(seconds=1)
     db.add(status)
     db.commit()
-    rows = {r["competence"]: r for r in client.get(f"/api/v1/people/{ada.id}/competences",
-                                                     headers=bearer(secret)).json()["competences"]}
+    rows = {
+        r["competence"]: r for r in client.get(f"/api/v1/people/{ada.id}/competences", headers=bearer(secret)).json()["competences"]
+    }
     assert (rows["4.1"]["verified"], rows["4.1"]["lapsed"], rows["4.1"]["gap"]) == (0, True, 3)
 
 

@@ -54,14 +54,17 @@ def test_create_validates_and_audits(db, make_user):
         with pytest.raises(ApiTokenError) as caught:
             api_token_create(db, **{"org_unit_id": None, "expires_at": None, **kwargs}, by=admin)
         assert caught.value.field == field
-    token, _ = api_token_create(db, name="HR sync", scopes=["people:read", "frameworks:read"], org_unit_id=None,
-                                expires_at=None, by=admin)
+    token, _ = api_token_create(
+        db, name="HR sync", scopes=["people:read", "frameworks:read"], org_unit_id=None, expires_at=None, by=admin
+    )
     api_token_revoke(db, token=token, by=admin)
     db.commit()
     assert token.scopes == "frameworks:read people:read"
     events = db.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [(e.action, e.actor_id, e.target_id) for e in events] == [
-        ("api_token.create", admin.id, str(token.id)), ("api_token.revoke", admin.id, str(token.id))]
+        ("api_token.create", admin.id, str(token.id)),
+        ("api_token.revoke", admin.id, str(token.id)),
+    ]
     with pytest.raises(ApiTokenError):
         api_token_revoke(db, token=token, by=admin)
 

@@ -42,8 +42,10 @@ def make_competences(db: Session, *codes: str) -> list[Competence]:
     area = CompetenceArea(framework_id=framework.id, code="4", name="Safety")
     db.add(area)
     db.flush()
-    items = [Competence(framework_id=framework.id, area_id=area.id, code=code, name=f"Competence {code}",
-                        position=i) for i, code in enumerate(codes)]
+    items = [
+        Competence(framework_id=framework.id, area_id=area.id, code=code, name=f"Competence {code}", position=i)
+        for i, code in enumerate(codes)
+    ]
     db.add_all(items)
     db.commit()
     for item in items:
@@ -51,8 +53,9 @@ def make_competences(db: Session, *codes: str) -> list[Competence]:
     return items
 
 
-def make_profile(db: Session, name: str = "Caseworker", requirements: dict[str, int] | None = None, *,
-                 description: str = "") -> JobProfile:
+def make_profile(
+    db: Session, name: str = "Caseworker", requirements: dict[str, int] | None = None, *, description: str = ""
+) -> JobProfile:
     """A committed job profile requiring {DigComp code: level} (REQUIRED when None; {} for none)."""
     profile = JobProfile(name=name, description=description)
     db.add(profile)
@@ -63,11 +66,31 @@ def make_profile(db: Session, name: str = "Caseworker", requirements: dict[str, 
     return profile
 
 
-def record(db: Session, user: User, code: str, level: int, source: str = "course", by: User | None = None, *,
-           reference: str = "", note: str = "", expires_at: datetime | None = None,
-           recorded_at: datetime | None = None) -> Evidence:
+def record(
+    db: Session,
+    user: User,
+    code: str,
+    level: int,
+    source: str = "course",
+    by: User | None = None,
+    *,
+    reference: str = "",
+    note: str = "",
+    expires_at: datetime | None = None,
+    recorded_at: datetime | None = None,
+) -> Evidence:
     """Evidence of a DigComp competence through the service, which updates the person's status; committed."""
-    evidence = evidence_record(db, user=user, competence=competence(db, code), level=level, source=source, by=by,
-                               reference=reference, note=note, expires_at=expires_at, recorded_at=recorded_at)
+    evidence = evidence_record(
+        db,
+        user=user,
+        competence=competence(db, code),
+        level=level,
+        source=source,
+        by=by,
+        reference=reference,
+        note=note,
+        expires_at=expires_at,
+        recorded_at=recorded_at,
+    )
     db.commit()
     return evidence

@@ -20,13 +20,12 @@ def text_of(response) -> str:
 
 
 def upload(browser, content: bytes, filename: str, fmt: str = "auto"):
-    return browser.post("/admin/frameworks/import", {"fmt": fmt},
-                        files={"file": (filename, content, "application/octet-stream")})
+    return browser.post("/admin/frameworks/import", {"fmt": fmt}, files={"file": (filename, content, "application/octet-stream")})
 
 
 def problems(response) -> list[tuple[str, str]]:
     body = text_of(response)
-    body = body[body.index("Problems found in the file"):]
+    body = body[body.index("Problems found in the file") :]
     return re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td></tr>', body)
 
 
@@ -83,12 +82,16 @@ def test_reloading_digcomp_keeps_validity_an_admin_set(signed_in, db):
     assert comp.evidence_valid_months == 12
 
 
-@pytest.mark.parametrize("fmt, filename, content", [
-    ("auto", "skills.json", json.dumps(small_doc()).encode()),
-    ("auto", "skills.csv", SMALL_CSV.encode()),
-    ("auto", "no-extension", json.dumps(small_doc()).encode()),
-    ("csv", "skills.txt", SMALL_CSV.encode()),
-], ids=["json", "csv", "sniffed-json", "chosen-csv"])
+@pytest.mark.parametrize(
+    "fmt, filename, content",
+    [
+        ("auto", "skills.json", json.dumps(small_doc()).encode()),
+        ("auto", "skills.csv", SMALL_CSV.encode()),
+        ("auto", "no-extension", json.dumps(small_doc()).encode()),
+        ("csv", "skills.txt", SMALL_CSV.encode()),
+    ],
+    ids=["json", "csv", "sniffed-json", "chosen-csv"],
+)
 def test_import_good_file_shows_counts_and_reimport_changes_nothing(signed_in, db, fmt, filename, content):
     browser, _ = signed_in("admin")
     first = upload(browser, content, filename, fmt)
@@ -115,13 +118,17 @@ def test_bad_csv_is_rejected_whole_with_every_line_listed(signed_in, db):
     assert db.exec(select(func.count()).select_from(Framework)).one() == 0
 
 
-@pytest.mark.parametrize("content, filename, expected", [
-    ("Caf\xe9".encode("latin-1"), "x.csv", "The file is not UTF-8 text."),
-    (b"[1, 2]", "x.json", "The file must hold one JSON object describing a framework."),
-    (b'{"code": 5, "name": "x", "areas": "none"}', "x.json", "'code' must be text, not int."),
-    (b"[" * 50_000 + b"]" * 50_000, "x.json", "The JSON is nested too deeply to be a framework."),
-    (b" " * (5 * 1024 * 1024 + 10), "x.json", "The file is larger than 5 MB."),
-], ids=["latin1", "json-list", "wrong-types", "deep", "huge"])
+@pytest.mark.parametrize(
+    "content, filename, expected",
+    [
+        ("Caf\xe9".encode("latin-1"), "x.csv", "The file is not UTF-8 text."),
+        (b"[1, 2]", "x.json", "The file must hold one JSON object describing a framework."),
+        (b'{"code": 5, "name": "x", "areas": "none"}', "x.json", "'code' must be text, not int."),
+        (b"[" * 50_000 + b"]" * 50_000, "x.json", "The JSON is nested too deeply to be a framework."),
+        (b" " * (5 * 1024 * 1024 + 10), "x.json", "The file is larger than 5 MB."),
+    ],
+    ids=["latin1", "json-list", "wrong-types", "deep", "huge"],
+)
 def test_hostile_uploads_get_a_clean_422(signed_in, db, content, filename, expected):
     browser, _ = signed_in("admin")
     r = upload(browser, content, filename)
@@ -175,9 +182,7 @@ def test_validity_edit_sets_clears_and_rejects_bad_values(signed_in, db):
     db.refresh(comp)
     assert comp.evidence_valid_months is None
     db.expire_all()
-    details = db.exec(select(AuditEvent.detail).where(AuditEvent.action == "competence.validity")
-                      .order_by(AuditEvent.id)).all()
+    details = db.exec(select(AuditEvent.detail).where(AuditEvent.action == "competence.validity").order_by(AuditEvent.id)).all()
     assert [json.loads(d)["to"] for d in details] == [12, None]
 
-    assert browser.post(f"/admin/frameworks/999999/competences/{comp.id}/validity",
-                        {"evidence_valid_months": "3"}).status_code == 404
+    assert browser.post(f"/admin/frameworks/999999/competences/{comp.id}/validity", {"evidence_valid_months": "3"}).status_code == 404

@@ -27,17 +27,18 @@ def comps(db) -> dict[str, Competence]:
 
 def requirements(db, profile_id: int) -> dict[str, int]:
     db.expire_all()
-    rows = db.exec(select(Competence.code, JobProfileRequirement.level)
-                   .join(Competence, Competence.id == JobProfileRequirement.competence_id)
-                   .where(JobProfileRequirement.job_profile_id == profile_id)).all()
+    rows = db.exec(
+        select(Competence.code, JobProfileRequirement.level)
+        .join(Competence, Competence.id == JobProfileRequirement.competence_id)
+        .where(JobProfileRequirement.job_profile_id == profile_id)
+    ).all()
     return dict(rows)
 
 
 def grid_values(page: str) -> dict[str, str]:
     """competence id -> the selected level shown in the grid."""
     found = {}
-    for cid, options in re.findall(r'<select class="usa-select" id="level-(\d+)" name="level-\d+"[^>]*>(.*?)</select>',
-                                   page, re.S):
+    for cid, options in re.findall(r'<select class="usa-select" id="level-(\d+)" name="level-\d+"[^>]*>(.*?)</select>', page, re.S):
         found[cid] = re.search(r'<option value="(\d)" selected>', options).group(1)
     return found
 
@@ -60,8 +61,7 @@ def test_create_lists_with_counts_and_rejects_blank_or_duplicate_names(signed_in
     db.commit()
     make_user(job_profile_id=new.id)
     listing = text_of(browser.get("/admin/job-profiles"))
-    assert re.search(rf'<a href="/admin/job-profiles/{new.id}">Data analyst</a></th>\s*<td>1</td>\s*<td>1</td>',
-                     listing)
+    assert re.search(rf'<a href="/admin/job-profiles/{new.id}">Data analyst</a></th>\s*<td>1</td>\s*<td>1</td>', listing)
 
 
 def test_grid_has_every_competence_by_area_with_accessible_labels(signed_in, db, comps):
@@ -90,8 +90,9 @@ def test_grid_save_sets_changes_and_removes_levels_in_one_post(signed_in, db, co
     r = browser.post(url, {**all_zero, f"level-{comps['4.2'].id}": "4", f"level-{comps['5.1'].id}": "8"})
     assert requirements(db, p.id) == {"4.2": 4, "5.1": 8}
     db.expire_all()
-    detail = db.exec(select(AuditEvent.detail).where(AuditEvent.action == "job_profile.requirements")
-                     .order_by(AuditEvent.id.desc())).first()
+    detail = db.exec(
+        select(AuditEvent.detail).where(AuditEvent.action == "job_profile.requirements").order_by(AuditEvent.id.desc())
+    ).first()
     assert json.loads(detail) == {"1.1": [3, 0], "4.2": [5, 4], "5.1": [0, 8]}
 
     unchanged = browser.post(url, {**all_zero, f"level-{comps['4.2'].id}": "4", f"level-{comps['5.1'].id}": "8"})
@@ -104,8 +105,16 @@ def test_grid_rejects_bad_levels_and_unknown_competences_with_messages(signed_in
     db.add(JobProfileRequirement(job_profile_id=p.id, competence_id=comps["1.1"].id, level=2))
     db.commit()
     url = f"/admin/job-profiles/{p.id}/requirements"
-    r = browser.post(url, {f"level-{comps['1.1'].id}": "9", f"level-{comps['1.2'].id}": "-1",
-                           f"level-{comps['1.3'].id}": "4", "level-999999": "3", "level-abc": "2"})
+    r = browser.post(
+        url,
+        {
+            f"level-{comps['1.1'].id}": "9",
+            f"level-{comps['1.2'].id}": "-1",
+            f"level-{comps['1.3'].id}": "4",
+            "level-999999": "3",
+            "level-abc": "2",
+        },
+    )
     assert r.status_code == 422
     page = text_of(r)
     assert page.count("Choose a level from 0 to 8") >= 2
@@ -178,8 +187,7 @@ def test_user_form_assigns_a_profile_and_the_list_shows_it(signed_in, db, make_u
     db.refresh(person)
     assert person.job_profile_id is None
 
-    created = browser.post("/admin/users/new", {"name": "Nia New", "email": "nia@example.gov",
-                                                "job_profile_id": str(p.id)})
+    created = browser.post("/admin/users/new", {"name": "Nia New", "email": "nia@example.gov", "job_profile_id": str(p.id)})
     assert created.status_code == 303
     db.expire_all()
     assert db.exec(select(User).where(User.email == "nia@example.gov")).one().job_profile_id == p.id

@@ -26,8 +26,9 @@ def fresh_settings():
 
 
 def lms(db_url: str, *args: str):
-    result = CliRunner().invoke(app, list(args), env={
-        "DATABASE_URL": db_url, "SECRET_KEY": "cli-test-secret-" + "x" * 32, "PROFICIO_ENV": "development"})
+    result = CliRunner().invoke(
+        app, list(args), env={"DATABASE_URL": db_url, "SECRET_KEY": "cli-test-secret-" + "x" * 32, "PROFICIO_ENV": "development"}
+    )
     assert "Traceback" not in result.output, result.output
     return result
 
@@ -43,8 +44,7 @@ def session(db_url):
 def test_frameworks_load_prints_counts_and_is_idempotent(db_url, session):
     first = lms(db_url, "frameworks", "load")
     assert first.exit_code == 0, first.output
-    assert first.stdout.strip() == ("DigComp: 35 created, 0 updated, 0 unchanged "
-                                    "(framework, levels, areas and competences).")
+    assert first.stdout.strip() == ("DigComp: 35 created, 0 updated, 0 unchanged (framework, levels, areas and competences).")
     before = snapshot(session)
     again = lms(db_url, "frameworks", "load")
     assert "DigComp: 0 created, 0 updated, 35 unchanged" in again.stdout
@@ -85,8 +85,7 @@ def test_frameworks_import_bad_file_lists_every_line_and_saves_nothing(db_url, s
     latin.write_bytes("kind,code,name\nframework,X,Caf\xe9\n".encode("latin-1"))
     assert "The file is not UTF-8 text." in lms(db_url, "frameworks", "import", str(latin)).stderr
     missing = lms(db_url, "frameworks", "import", str(tmp_path / "nope.json"))
-    assert missing.exit_code == 1 and missing.stderr.strip().splitlines() == [
-        f"Error: {tmp_path / 'nope.json'} is not a file."]
+    assert missing.exit_code == 1 and missing.stderr.strip().splitlines() == [f"Error: {tmp_path / 'nope.json'} is not a file."]
 
 
 def test_frameworks_export_to_stdout_or_a_file(db_url, tmp_path):
@@ -127,8 +126,9 @@ def test_competences_rebuild_check_reports_drift_and_rebuild_fixes_it(db_url, se
     drifted = lms(db_url, "competences", "rebuild", "--check")
     assert drifted.exit_code == 1
     assert "drift 1, lapsed 0" in drifted.stdout
-    assert (f"user {person.id}, competence {comps['1.1'].id}: stored verified 7, self -; "
-            "evidence says verified 3, self -") in drifted.stdout
+    assert (
+        f"user {person.id}, competence {comps['1.1'].id}: stored verified 7, self -; evidence says verified 3, self -"
+    ) in drifted.stdout
     assert "Nothing was changed (--check)." in drifted.stdout
     session.expire_all()
     assert session.get(CompetenceStatus, (person.id, comps["1.1"].id)).verified_level == 7

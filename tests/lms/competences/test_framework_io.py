@@ -32,17 +32,29 @@ competence,B.1,Designing services,Designs around users' needs.,B,,24,,,
 
 def small_doc() -> dict:
     return {
-        "code": "GOV", "name": "Government digital skills", "version": "1.0", "publisher": "Skills Office",
+        "code": "GOV",
+        "name": "Government digital skills",
+        "version": "1.0",
+        "publisher": "Skills Office",
         "licence": "CC BY 4.0",
-        "levels": [{"level": 1, "band": "Basic", "summary": "Can do simple tasks with help."},
-                   {"level": 2, "band": "Basic", "summary": "Works on their own."}],
+        "levels": [
+            {"level": 1, "band": "Basic", "summary": "Can do simple tasks with help."},
+            {"level": 2, "band": "Basic", "summary": "Works on their own."},
+        ],
         "areas": [
-            {"code": "A", "name": "Data", "competences": [
-                {"code": "A.1", "name": "Finding data", "summary": "Finds the data a task needs."},
-                {"code": "A.2", "name": "Protecting data", "summary": "Keeps data safe.", "evidence_valid_months": 12},
-            ]},
-            {"code": "B", "name": "Services", "competences": [
-                {"code": "B.1", "name": "Designing services", "summary": "Designs around users' needs."}]},
+            {
+                "code": "A",
+                "name": "Data",
+                "competences": [
+                    {"code": "A.1", "name": "Finding data", "summary": "Finds the data a task needs."},
+                    {"code": "A.2", "name": "Protecting data", "summary": "Keeps data safe.", "evidence_valid_months": 12},
+                ],
+            },
+            {
+                "code": "B",
+                "name": "Services",
+                "competences": [{"code": "B.1", "name": "Designing services", "summary": "Designs around users' needs."}],
+            },
         ],
     }
 
@@ -114,11 +126,11 @@ def test_changed_file_updates_in_place_and_keeps_missing_items(db):
 
 def test_bad_csv_lists_every_bad_line():
     bad = SMALL_CSV.splitlines()
-    bad[2] = "level,one,,x,,Basic,,,,"                       # line 3: level not a number
-    bad[6] = "competence,A.1,,Finds.,A,,,,,"                 # line 7: no name
+    bad[2] = "level,one,,x,,Basic,,,,"  # line 3: level not a number
+    bad[6] = "competence,A.1,,Finds.,A,,,,,"  # line 7: no name
     bad[7] = "competence,A.2,Protecting data,Keeps.,Z,,12,,,"  # line 8: unknown area
-    bad[9] = "competence,B.1,Designing,x,B,,500,,,"          # line 10: months out of range
-    bad.append("widget,W,Widget,,,,,,,")                     # line 11: unknown kind
+    bad[9] = "competence,B.1,Designing,x,B,,500,,,"  # line 10: months out of range
+    bad.append("widget,W,Widget,,,,,,,")  # line 11: unknown kind
     errors = errors_of("\n".join(bad) + "\n", "csv")
     for line in (3, 7, 8, 10, 11):
         assert any(e.startswith(f"line {line}:") for e in errors), (line, errors)
@@ -136,33 +148,62 @@ def test_bad_json_lists_every_problem_with_its_place():
     assert any(e.startswith("levels[1]:") for e in errors)
 
 
-@pytest.mark.parametrize("data, fmt, expected", [
-    ("Cafés".encode("latin-1"), "json", "not UTF-8"),
-    ("kind,code,name\nframework,X,Caf\xe9\n".encode("cp1252"), "csv", "not UTF-8"),
-    (b" " * (5 * 1024 * 1024 + 1), "json", "larger than 5 MB"),
-    (b"[1, 2, 3]", "json", "one JSON object"),
-    (b"{\"code\": ", "json", "not valid JSON"),
-    (b"[" * 100_000 + b"]" * 100_000, "json", "nested too deeply"),
-    (b"kind,code,name\nframework,X,\"" + b"x" * 200_000 + b"\"\n", "csv", "cannot be read"),
-    (b"name,email\nAda,ada@example.gov\n", "csv", "missing column(s) code, kind"),
-    (b"{}", "yaml", "Unknown format"),
-], ids=["latin1-json", "cp1252-csv", "huge", "json-list", "json-broken", "json-deep", "csv-huge-field",
-        "csv-wrong-columns", "format"])
+@pytest.mark.parametrize(
+    "data, fmt, expected",
+    [
+        ("Cafés".encode("latin-1"), "json", "not UTF-8"),
+        ("kind,code,name\nframework,X,Caf\xe9\n".encode("cp1252"), "csv", "not UTF-8"),
+        (b" " * (5 * 1024 * 1024 + 1), "json", "larger than 5 MB"),
+        (b"[1, 2, 3]", "json", "one JSON object"),
+        (b'{"code": ', "json", "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "json", "nested too deeply"),
+        (b'kind,code,name\nframework,X,"' + b"x" * 200_000 + b'"\n', "csv", "cannot be read"),
+        (b"name,email\nAda,ada@example.gov\n", "csv", "missing column(s) code, kind"),
+        (b"{}", "yaml", "Unknown format"),
+    ],
+    ids=[
+        "latin1-json",
+        "cp1252-csv",
+        "huge",
+        "json-list",
+        "json-broken",
+        "json-deep",
+        "csv-huge-field",
+        "csv-wrong-columns",
+        "format",
+    ],
+)
 def test_hostile_files_give_clean_errors(data, fmt, expected):
     errors = errors_of(data, fmt)
     assert any(expected in e for e in errors), errors
 
 
 def test_deeply_wrong_types_are_all_reported():
-    doc = {"code": 7, "name": ["x"], "version": {"a": 1}, "levels": "all of them",
-           "areas": [1, "two", {"code": [], "name": {}, "competences": [None, {"code": "c", "name": "n", "summary": 5}]},
-                     {"code": "D", "name": "Fine", "competences": {"not": "a list"}}]}
+    doc = {
+        "code": 7,
+        "name": ["x"],
+        "version": {"a": 1},
+        "levels": "all of them",
+        "areas": [
+            1,
+            "two",
+            {"code": [], "name": {}, "competences": [None, {"code": "c", "name": "n", "summary": 5}]},
+            {"code": "D", "name": "Fine", "competences": {"not": "a list"}},
+        ],
+    }
     errors = errors_of(json.dumps(doc), "json")
-    for expected in ("framework: 'code' must be text", "framework: 'name' must be text",
-                     "framework: 'version' must be text", "framework: 'levels' must be a list",
-                     "areas[0]: must be an object", "areas[1]: must be an object", "areas[2]: 'code' must be text",
-                     "areas[2].competences[0]: must be an object", "areas[2].competences[1]: 'summary' must be text",
-                     "areas[3]: 'competences' must be a list"):
+    for expected in (
+        "framework: 'code' must be text",
+        "framework: 'name' must be text",
+        "framework: 'version' must be text",
+        "framework: 'levels' must be a list",
+        "areas[0]: must be an object",
+        "areas[1]: must be an object",
+        "areas[2]: 'code' must be text",
+        "areas[2].competences[0]: must be an object",
+        "areas[2].competences[1]: 'summary' must be text",
+        "areas[3]: 'competences' must be a list",
+    ):
         assert any(e.startswith(expected) for e in errors), (expected, errors)
 
 

@@ -96,8 +96,17 @@ def test_competence_page_shows_levels_description_and_history_newest_first(db, s
     browser, me = signed_in(job_profile_id=profile.id)
     now = utcnow()
     record(db, me, "1.1", 3, "self", me, recorded_at=now - timedelta(days=10))
-    record(db, me, "1.1", 2, "manager", manager, note="Lowered: has not used the new search", recorded_at=now
-           - timedelta(days=5), expires_at=now + timedelta(days=360))
+    record(
+        db,
+        me,
+        "1.1",
+        2,
+        "manager",
+        manager,
+        note="Lowered: has not used the new search",
+        recorded_at=now - timedelta(days=5),
+        expires_at=now + timedelta(days=360),
+    )
     record(db, me, "1.1", 4, "self", me, recorded_at=now - timedelta(days=1))
 
     page = browser.get(f"/skills/{comp(db, '1.1').id}")
@@ -108,8 +117,9 @@ def test_competence_page_shows_levels_description_and_history_newest_first(db, s
     assert "8 · Highly specialised" in body and "Simple tasks, with guidance." in body  # level descriptions
     assert "You said: 4 · Intermediate (not verified)" in body
     history = body.split("Evidence history", 1)[1]
-    first, second, third = (history.index(s) for s in ("Self-assessment (not verified) 4", "Manager rating 2",
-                                                        "Self-assessment (not verified) 3"))
+    first, second, third = (
+        history.index(s) for s in ("Self-assessment (not verified) 4", "Manager rating 2", "Self-assessment (not verified) 3")
+    )
     assert first < second < third
     assert "Mona Manager" in history and "Lowered: has not used the new search" in history
     assert "Expires" in history and "Does not expire" in history
@@ -148,8 +158,12 @@ def test_another_persons_evidence_is_never_shown(db, signed_in, make_user, setup
     record(db, other, "4.1", 7, "self", other)
     browser, me = signed_in(job_profile_id=profile.id)
 
-    for url in ("/skills", f"/skills/{comp(db, '1.1').id}", f"/skills/{comp(db, '4.1').id}",
-                f"/skills/self-assessment?competence={comp(db, '4.1').id}"):
+    for url in (
+        "/skills",
+        f"/skills/{comp(db, '1.1').id}",
+        f"/skills/{comp(db, '4.1').id}",
+        f"/skills/self-assessment?competence={comp(db, '4.1').id}",
+    ):
         body = text(browser.get(url))
         assert "PRIVATE NOTE" not in body and "6 · Advanced Manager" not in body and "You said: 7" not in body, url
     # A user id in the query changes nothing: the page is always the signed-in person's own.

@@ -25,8 +25,9 @@ def setup(db, make_user):
 
 def evidence_of(db, user, code):
     db.expire_all()
-    return db.exec(select(Evidence).where(Evidence.user_id == user.id, Evidence.competence_id == comp(db, code).id)
-                   .order_by(Evidence.id)).all()
+    return db.exec(
+        select(Evidence).where(Evidence.user_id == user.id, Evidence.competence_id == comp(db, code).id).order_by(Evidence.id)
+    ).all()
 
 
 def status_of(db, user, code) -> CompetenceStatus:
@@ -94,8 +95,7 @@ def test_with_htmx_the_answer_is_confirmed_in_place_and_again_after_continuing(d
     assert "Saved: you said 4" in text(change) and "1.2 Evaluating data" in text(change)
     # "Save and continue" is a plain submit carrying the level htmx already saved: it moves on, says so,
     # and does not record the same answer twice.
-    response = browser.post("/skills/self-assessment",
-                            {"competence_id": comp(db, "1.2").id, "level": "4", "saved_level": "4"})
+    response = browser.post("/skills/self-assessment", {"competence_id": comp(db, "1.2").id, "level": "4", "saved_level": "4"})
     assert response.status_code == 303
     after = text(browser.get(response.headers["location"]))
     assert "Saved your answer for 1.2 Evaluating data, information and digital content." in after
@@ -105,8 +105,7 @@ def test_with_htmx_the_answer_is_confirmed_in_place_and_again_after_continuing(d
 def test_htmx_change_saves_in_place_without_moving_on(db, signed_in, setup):
     profile, _ = setup
     browser, me = signed_in(job_profile_id=profile.id)
-    response = browser.post("/skills/self-assessment", {"competence_id": comp(db, "3.1").id, "level": "0"},
-                            headers=HTMX)
+    response = browser.post("/skills/self-assessment", {"competence_id": comp(db, "3.1").id, "level": "0"}, headers=HTMX)
     assert response.status_code == 200
     assert "HX-Redirect" not in response.headers and "location" not in response.headers
     assert "Saved: you said 0 for 3.1" in text(response)
@@ -144,8 +143,7 @@ def test_bad_level_is_rejected_with_a_message(db, signed_in, setup, level):
     assert response.status_code == 422
     assert "Choose" in text(response) and "There is a problem" in text(response)
     assert 'id="level-error"' in response.text and 'href="#level"' in response.text
-    htmx = browser.post("/skills/self-assessment", {"competence_id": comp(db, "3.1").id, "level": level},
-                        headers=HTMX)
+    htmx = browser.post("/skills/self-assessment", {"competence_id": comp(db, "3.1").id, "level": level}, headers=HTMX)
     assert htmx.status_code == 422 and "Choose" in text(htmx) and "<html" not in htmx.text
     assert evidence_of(db, me, "3.1") == []
 
@@ -159,8 +157,7 @@ def test_unknown_competence_is_404(db, signed_in, setup):
 
 def test_anonymous_post_goes_to_sign_in(client, db, setup):
     token = csrf_from(client.get("/login").text)
-    response = client.post("/skills/self-assessment",
-                           data={"competence_id": comp(db, "3.1").id, "level": "3", "csrf_token": token})
+    response = client.post("/skills/self-assessment", data={"competence_id": comp(db, "3.1").id, "level": "3", "csrf_token": token})
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
     assert db.exec(select(Evidence)).all() == []
 

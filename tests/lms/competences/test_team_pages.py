@@ -100,7 +100,10 @@ def test_heatmap_names_its_column_codes_under_the_table(team):
 
 
 def test_filters_and_sort_work_without_javascript(team, db):
-    people = lambda r: re.findall(r'<th scope="row"><a href="/team/people/\d+">([^<]+)</a>', r.text)  # noqa: E731
+
+    def people(r) -> list[str]:
+        return re.findall(r'<th scope="row"><a href="/team/people/\d+">([^<]+)</a>', r.text)
+
     assert people(team.browser.get("/team")) == ["Alice Able", "Bob Baker", "Carol Clark"]
     assert people(team.browser.get("/team?sort=gap")) == ["Carol Clark", "Bob Baker", "Alice Able"]
     assert people(team.browser.get("/team?direct=1")) == ["Alice Able", "Bob Baker"]

@@ -18,16 +18,25 @@ def _team_of(db, size: int, profile_id: int, password_hash: str, tag: str) -> Us
     db.add(manager)
     db.flush()
     db.add(RoleGrant(user_id=manager.id, role="manager"))
-    people = [User(email=f"p{i}-{tag}@example.gov", name=f"Person {i:03d} {tag}", manager_id=manager.id,
-                   job_profile_id=profile_id) for i in range(size)]
+    people = [
+        User(email=f"p{i}-{tag}@example.gov", name=f"Person {i:03d} {tag}", manager_id=manager.id, job_profile_id=profile_id)
+        for i in range(size)
+    ]
     db.add_all(people)
     db.flush()
     for i, person in enumerate(people):
         if i % 3 == 2:
             person.manager_id = people[i - 1].id  # an indirect report
         for n, code in enumerate(REQUIRED):
-            db.add(CompetenceStatus(user_id=person.id, competence_id=comp(db, code).id, verified_level=(i + n) % 5,
-                                    verified_source="course", self_level=(i + n) % 6))
+            db.add(
+                CompetenceStatus(
+                    user_id=person.id,
+                    competence_id=comp(db, code).id,
+                    verified_level=(i + n) % 5,
+                    verified_source="course",
+                    self_level=(i + n) % 6,
+                )
+            )
     db.commit()
     return manager
 
@@ -62,8 +71,7 @@ def test_drill_down_query_count_does_not_grow_with_evidence(app, db, make_user):
     many = make_user(manager_id=manager.id, job_profile_id=profile.id)
     record(db, few, "1.1", 2, source="manager", by=manager)
     for i in range(30):
-        record(db, many, ("1.1", "4.2", "2.1", "5.3")[i % 4], i % 8, source=("course", "manager", "self")[i % 3],
-               by=manager)
+        record(db, many, ("1.1", "4.2", "2.1", "5.3")[i % 4], i % 8, source=("course", "manager", "self")[i % 3], by=manager)
     n_few, _ = _count_get(app, manager.email, f"/team/people/{few.id}")
     n_many, page = _count_get(app, manager.email, f"/team/people/{many.id}")
     assert "Other competences with evidence" in page and "5.3" in page

@@ -10,14 +10,15 @@ from fastapi.routing import APIRoute
 
 from lms.competences.team_routes import router
 from tests.lms.competences.factories import competence as comp
-from tests.lms.competences.test_team_pages import team  # noqa: F401  (fixture)
+from tests.lms.competences.test_team_pages import team  # noqa: F401 - pytest fixtures, used as test parameters
 
 ID_PARAM = re.compile(r"\{user_id(:\w+)?\}")
 
 
 def _routes():
-    calls = [(method, route.path) for route in router.routes if isinstance(route, APIRoute)
-             for method in sorted(route.methods - {"HEAD"})]
+    calls = [
+        (method, route.path) for route in router.routes if isinstance(route, APIRoute) for method in sorted(route.methods - {"HEAD"})
+    ]
     assert len(calls) >= 4
     return calls
 
@@ -43,6 +44,7 @@ def test_every_route_answers_404_outside_the_reporting_line(team, db):
     from sqlmodel import select
 
     from lms.competences.models import Evidence
+
     assert len(db.exec(select(Evidence).where(Evidence.user_id == team.outsider.id)).all()) == 1
     assert not db.exec(select(Evidence).where(Evidence.user_id == team.manager.id)).all()
 

@@ -38,8 +38,7 @@ def test_admins_see_jobs_by_state_and_retry_a_failed_one(db, signed_in):
     done = browser.post(f"/admin/jobs/{broken.id}/retry")
     assert done.status_code == 303 and done.headers["location"] == "/admin/jobs?state=failed"
     assert f"Job {broken.id} (reports.snapshot) is queued again" in browser.get(done.headers["location"]).text
-    assert (fresh(db.get_bind(), Job, broken.id).state, fresh(db.get_bind(), Job, waiting.id).state) == (
-        "queued", "queued")
+    assert (fresh(db.get_bind(), Job, broken.id).state, fresh(db.get_bind(), Job, waiting.id).state) == ("queued", "queued")
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "job.retried")).one()
     assert (event.actor_id, event.target_id) == (admin.id, str(broken.id))
 

@@ -99,9 +99,13 @@ def test_sigterm_lets_the_current_job_finish_then_stops(engine, session):
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_running_worker_process_stops_cleanly_on_sigterm(db_url):
-    process = subprocess.Popen([str(Path(sys.executable).parent / "lms"), "worker", "--poll", "0.2"],
-                               env={**os.environ, "DATABASE_URL": db_url, **ENV},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "lms"), "worker", "--poll", "0.2"],
+        env={**os.environ, "DATABASE_URL": db_url, **ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for line in process.stderr:
             if "started" in line:

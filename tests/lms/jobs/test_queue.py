@@ -12,7 +12,15 @@ from sqlmodel import Session, select
 from lms.clock import utcnow
 from lms.jobs.models import Job
 from lms.jobs.queue import (
-    JOB_LEASE, JobError, LeaseLost, job_claim, job_enqueue, job_fail, job_purge, job_retry, job_succeed,
+    JOB_LEASE,
+    JobError,
+    LeaseLost,
+    job_claim,
+    job_enqueue,
+    job_fail,
+    job_purge,
+    job_retry,
+    job_succeed,
 )
 from tests.lms.jobs.conftest import fresh
 
@@ -22,11 +30,9 @@ def job_count(session: Session) -> int:
 
 
 def test_a_dedupe_key_leaves_one_job_and_returns_it(session):
-    first = job_enqueue(session, kind="reports.snapshot", payload={"period": "2026-11"},
-                        dedupe_key="reports.snapshot:2026-11")
+    first = job_enqueue(session, kind="reports.snapshot", payload={"period": "2026-11"}, dedupe_key="reports.snapshot:2026-11")
     session.commit()
-    again = job_enqueue(session, kind="reports.snapshot", payload={"period": "other"},
-                        dedupe_key="reports.snapshot:2026-11")
+    again = job_enqueue(session, kind="reports.snapshot", payload={"period": "other"}, dedupe_key="reports.snapshot:2026-11")
     session.commit()
     assert again.id == first.id and again.payload == {"period": "2026-11"}
     plain = [job_enqueue(session, kind="mail.send") for _ in range(2)]

@@ -20,8 +20,7 @@ JOBS = 200
 
 
 def record(session: Session, payload: dict) -> None:
-    session.add(AuditEvent(action="test.job", target_id=str(payload["n"]),
-                           actor_email=threading.current_thread().name))
+    session.add(AuditEvent(action="test.job", target_id=str(payload["n"]), actor_email=threading.current_thread().name))
     # Handlers do I/O; letting go of the GIL here makes the two workers interleave as processes would.
     time.sleep(0.001)
 

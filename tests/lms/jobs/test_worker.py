@@ -121,8 +121,9 @@ def test_a_running_worker_picks_up_new_jobs_and_stops_when_asked(engine, session
     registry.register_handler("test.note", done)
     stop = threading.Event()
     ran: list[int] = []
-    thread = threading.Thread(target=lambda: ran.append(
-        run_worker(engine, worker_id="w1", poll_seconds=0.05, registry=registry, stop=stop)))
+    thread = threading.Thread(
+        target=lambda: ran.append(run_worker(engine, worker_id="w1", poll_seconds=0.05, registry=registry, stop=stop))
+    )
     thread.start()
     job_enqueue(session, kind="test.note", payload={"n": "late"})
     session.commit()

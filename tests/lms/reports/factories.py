@@ -36,21 +36,30 @@ class Org:
         self.units[name] = unit
         return unit
 
-    def people(self, unit: str | None, levels: list[dict[str, int]], *, self_levels=None, active=True,
-               lapsed: bool = False):
+    def people(self, unit: str | None, levels: list[dict[str, int]], *, self_levels=None, active=True, lapsed: bool = False):
         """One person per entry of `levels` ({competence code: verified level}), in `unit`."""
         people = []
         for i, verified in enumerate(levels):
             self.n += 1
-            person = self.make_user(name=f"Person {self.n:03d}", email=f"p{self.n}@example.gov",
-                                    org_unit_id=self.units[unit].id if unit else None,
-                                    job_profile_id=self.profile.id, is_active=active)
+            person = self.make_user(
+                name=f"Person {self.n:03d}",
+                email=f"p{self.n}@example.gov",
+                org_unit_id=self.units[unit].id if unit else None,
+                job_profile_id=self.profile.id,
+                is_active=active,
+            )
             for code, level in verified.items():
-                self_level = (self_levels[i].get(code) if self_levels else None)
-                self.db.add(CompetenceStatus(
-                    user_id=person.id, competence_id=competence(self.db, code).id, verified_level=level,
-                    verified_source="course" if level else None, self_level=self_level,
-                    verified_until=utcnow() - timedelta(days=1) if lapsed else None))
+                self_level = self_levels[i].get(code) if self_levels else None
+                self.db.add(
+                    CompetenceStatus(
+                        user_id=person.id,
+                        competence_id=competence(self.db, code).id,
+                        verified_level=level,
+                        verified_source="course" if level else None,
+                        self_level=self_level,
+                        verified_until=utcnow() - timedelta(days=1) if lapsed else None,
+                    )
+                )
             people.append(person)
         self.db.commit()
         return people
@@ -72,8 +81,11 @@ def benefits_and_digital(db, make_user) -> Org:
     org.unit("Digital")
     org.people("Claims", [{"1.1": 3, "2.1": 2}] * 4 + [{"1.1": 1}] * 4)
     org.people("Appeals", [{"1.1": 0}] * 3)
-    org.people("Digital", [{"1.1": 3}, {"1.1": 3}, {"1.1": 4}, {"1.1": 1}, {"1.1": 0}, {}],
-               self_levels=[{"1.1": 2}, {}, {"1.1": 4}, {}, {}, {}])
+    org.people(
+        "Digital",
+        [{"1.1": 3}, {"1.1": 3}, {"1.1": 4}, {"1.1": 1}, {"1.1": 0}, {}],
+        self_levels=[{"1.1": 2}, {}, {"1.1": 4}, {}, {}, {}],
+    )
     return org
 
 

@@ -18,9 +18,10 @@ NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
 
 
 def _cells(db, snapshot_id):
-    return {(c.org_unit_id, c.competence_id): (c.people, c.meeting, c.gap_sum, c.self_count, c.levels)
-            for c in db.execute(select(ReportSnapshotCell).where(ReportSnapshotCell.snapshot_id == snapshot_id))
-            .scalars()}
+    return {
+        (c.org_unit_id, c.competence_id): (c.people, c.meeting, c.gap_sum, c.self_count, c.levels)
+        for c in db.execute(select(ReportSnapshotCell).where(ReportSnapshotCell.snapshot_id == snapshot_id)).scalars()
+    }
 
 
 @pytest.fixture
@@ -30,13 +31,16 @@ def team(db, make_user):
     people = org.people("Team", [{}] * 6)
     comp = competence_by_code(db, "1.1")
     for i, person in enumerate(people):
-        evidence_record(db, user=person, competence=comp, level=2, source="course", by=None,
-                        recorded_at=datetime(2026, 8, 10, tzinfo=UTC))
+        evidence_record(
+            db, user=person, competence=comp, level=2, source="course", by=None, recorded_at=datetime(2026, 8, 10, tzinfo=UTC)
+        )
         if i < 4:  # four of six reach the required level in October
-            evidence_record(db, user=person, competence=comp, level=3, source="quiz", by=None,
-                            recorded_at=datetime(2026, 10, 5, tzinfo=UTC))
-        evidence_record(db, user=person, competence=comp, level=4, source="self", by=None,
-                        recorded_at=datetime(2026, 9, 1, tzinfo=UTC))
+            evidence_record(
+                db, user=person, competence=comp, level=3, source="quiz", by=None, recorded_at=datetime(2026, 10, 5, tzinfo=UTC)
+            )
+        evidence_record(
+            db, user=person, competence=comp, level=4, source="self", by=None, recorded_at=datetime(2026, 9, 1, tzinfo=UTC)
+        )
     db.commit()
     return org, comp
 

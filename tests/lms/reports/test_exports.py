@@ -15,7 +15,7 @@ from lms.reports.tree import ORG
 from tests.lms.reports.factories import csv_rows, xlsx_rows
 from tests.support.queries import counting
 
-FIGURES = REPORT_HEADER[REPORT_HEADER.index("people"):REPORT_HEADER.index("suppressed")]
+FIGURES = REPORT_HEADER[REPORT_HEADER.index("people") : REPORT_HEADER.index("suppressed")]
 
 
 def _as_text(value) -> str:
@@ -40,8 +40,11 @@ def test_unit_export_has_exactly_the_rows_and_figures_of_the_page(db, org, lead,
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
         assert "attachment" in response.headers["content-disposition"]
-        expected = [[row.label, column.code, *map(_as_text, cell_values(cell))]
-                    for row in (page.total, *page.parts) for column, cell in zip(page.columns, row.cells, strict=True)]
+        expected = [
+            [row.label, column.code, *map(_as_text, cell_values(cell))]
+            for row in (page.total, *page.parts)
+            for column, cell in zip(page.columns, row.cells, strict=True)
+        ]
         got = [[r["group"], r["column_code"], *(r[f] for f in FIGURES), r["suppressed"]] for r in csv_rows(response)]
         assert got == expected
 
@@ -52,8 +55,13 @@ def test_figures_are_the_ones_a_reader_can_check_by_hand(org, lead):
     # Verified 3, 3, 4, 1, 0, 0 against a required 3; self-assessed 2 and 4.
     assert row["column_name"] == "Browsing, searching and filtering data, information and digital content"
     assert row["group"] == "Digital" and row["column_kind"] == "competence"
-    assert (row["people"], row["share_meeting_pct"], row["average_gap"], row["average_verified_level"],
-            row["average_self_assessed_level"]) == ("6", "50.0", "1.33", "1.83", "3.0")
+    assert (
+        row["people"],
+        row["share_meeting_pct"],
+        row["average_gap"],
+        row["average_verified_level"],
+        row["average_self_assessed_level"],
+    ) == ("6", "50.0", "1.33", "1.83", "3.0")
     assert [row[f"level_{n}"] for n in range(9)] == ["2", "1", "0", "2", "1", "0", "0", "0", "0"]
     assert row["suppressed"] == "no"
 
@@ -61,8 +69,11 @@ def test_figures_are_the_ones_a_reader_can_check_by_hand(org, lead):
 def test_subtraction_cannot_reveal_the_small_team_in_csv(org, lead):
     """Benefits (11) = Claims (8) + Appeals (3): with Benefits shown, Claims must be hidden too, or
     Benefits minus Claims would give Appeals away."""
-    for url in (f"/reports/units/{org.units['Benefits'].id}/export.csv?by=competence",
-                "/reports/export/all.csv?by=competence", "/reports/export/all.csv"):
+    for url in (
+        f"/reports/units/{org.units['Benefits'].id}/export.csv?by=competence",
+        "/reports/export/all.csv?by=competence",
+        "/reports/export/all.csv",
+    ):
         rows = csv_rows(lead.get(url))
         (benefits,) = _rows_of(rows, "Benefits", "1.1" if "competence" in url else "1")
         assert benefits["people"] == "11" and benefits["suppressed"] == "no"
@@ -73,8 +84,7 @@ def test_subtraction_cannot_reveal_the_small_team_in_csv(org, lead):
 
 
 def test_subtraction_cannot_reveal_the_small_team_in_xlsx(org, lead):
-    for url in (f"/reports/units/{org.units['Benefits'].id}/export.xlsx?by=competence",
-                "/reports/export/all.xlsx?by=competence"):
+    for url in (f"/reports/units/{org.units['Benefits'].id}/export.xlsx?by=competence", "/reports/export/all.xlsx?by=competence"):
         response = lead.get(url)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
@@ -170,7 +180,6 @@ def test_csv_is_written_as_it_is_sent():
 def test_xlsx_of_many_rows_reads_back_whole(tmp_path):
     rows = ([f"unit {n}", n, None if n % 2 else n / 3, "=1+1"] for n in range(20_000))
     response = xlsx_response("big.xlsx", "Report", ["unit", "n", "maybe", "text"], rows)
-
 
     async def body() -> bytes:
         return b"".join([chunk async for chunk in response.body_iterator])

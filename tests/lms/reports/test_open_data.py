@@ -39,8 +39,13 @@ def test_json_dataset_has_metadata_dictionary_and_suppressed_rows(org, lead):
     assert "fewer than 5 people" in data["suppression"]
     rows = data["rows"]
     digital = _row(rows, "Digital")
-    assert (digital["area_code"], digital["people"], digital["share_meeting_pct"], digital["average_gap"],
-            digital["suppressed"]) == ("1", 6, 50.0, 1.33, False)
+    assert (digital["area_code"], digital["people"], digital["share_meeting_pct"], digital["average_gap"], digital["suppressed"]) == (
+        "1",
+        6,
+        50.0,
+        1.33,
+        False,
+    )
     # Benefits (11) is shown, so Claims (8) is hidden with Appeals (3): no subtraction gives Appeals away.
     assert _row(rows, "Benefits")["people"] == 11
     for team in ("Benefits / Appeals", "Benefits / Claims"):
@@ -58,16 +63,20 @@ def test_csv_dataset_matches_json(org, lead):
     assert _row(rows, "Benefits")["suppressed"] == "false"
     as_json = json.loads(lead.get("/reports/open-data.json").content)["rows"]
     assert len(rows) == len(as_json) == 5 * 21  # organisation, Benefits, Appeals, Claims, Digital × DigComp
-    assert [(r["unit_path"], r["competence_code"]) for r in rows] == [
-        (r["unit_path"], r["competence_code"]) for r in as_json]
+    assert [(r["unit_path"], r["competence_code"]) for r in rows] == [(r["unit_path"], r["competence_code"]) for r in as_json]
 
 
 def test_no_person_is_named_anywhere(db, org, signed_in):
     lead, viewer = signed_in("skills_lead")
     people = db.exec(select(User)).all()
     assert len(people) == 18
-    for url in ("/reports/open-data.csv", "/reports/open-data.json", "/reports/open-data",
-                "/reports/open-data/dictionary.csv", "/reports/open-data/dictionary.json"):
+    for url in (
+        "/reports/open-data.csv",
+        "/reports/open-data.json",
+        "/reports/open-data",
+        "/reports/open-data/dictionary.csv",
+        "/reports/open-data/dictionary.json",
+    ):
         body = lead.get(url).content
         # The page's header names whoever is signed in; the dataset names nobody.
         for person in people if url.endswith(("csv", "json")) else [p for p in people if p.id != viewer.id]:
@@ -76,7 +85,12 @@ def test_no_person_is_named_anywhere(db, org, signed_in):
     assert not [f for f in FIELDS if re.search(r"(^|_)(id|email|person|user)$", f)]
     data = json.loads(lead.get("/reports/open-data.json").content)
     assert {row["unit_path"] for row in data["rows"]} == {
-        "Whole organisation", "Benefits", "Benefits / Appeals", "Benefits / Claims", "Digital"}
+        "Whole organisation",
+        "Benefits",
+        "Benefits / Appeals",
+        "Benefits / Claims",
+        "Digital",
+    }
 
 
 def test_the_threshold_is_the_configured_one(settings, org, lead):
@@ -94,8 +108,12 @@ def test_page_explains_the_dataset_and_links_every_download(org, lead):
     assert response.status_code == 200
     text = response.text
     assert "fewer than 5 people" in text and "CC BY 4.0" in text
-    for href in ("/reports/open-data.csv", "/reports/open-data.json", "/reports/open-data/dictionary.csv",
-                 "/reports/open-data/dictionary.json"):
+    for href in (
+        "/reports/open-data.csv",
+        "/reports/open-data.json",
+        "/reports/open-data/dictionary.csv",
+        "/reports/open-data/dictionary.json",
+    ):
         assert f'href="{href}"' in text
         assert lead.get(href).status_code == 200
     for field in FIELDS:

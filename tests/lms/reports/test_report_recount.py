@@ -36,9 +36,9 @@ class Recount:
         now = utcnow()
         self.parent = dict(db.execute(select(OrgUnit.id, OrgUnit.parent_id)).all())
         self.required = defaultdict(dict)
-        for profile, comp, level in db.execute(select(JobProfileRequirement.job_profile_id,
-                                                      JobProfileRequirement.competence_id,
-                                                      JobProfileRequirement.level)):
+        for profile, comp, level in db.execute(
+            select(JobProfileRequirement.job_profile_id, JobProfileRequirement.competence_id, JobProfileRequirement.level)
+        ):
             self.required[profile][comp] = level
         self.area_of = dict(db.execute(select(Competence.id, Competence.area_id)).all())
         self.status = {}
@@ -69,19 +69,27 @@ class Recount:
         for _, verified, _ in pairs:
             levels[verified] += 1
         selfs = [(s, v) for _, v, s in pairs if s is not None]
-        return {"people": len(people), "requirements": len(pairs),
-                "meeting": sum(v >= req for req, v, _ in pairs),
-                "gap_sum": sum(max(req - v, 0) for req, v, _ in pairs), "levels": levels,
-                "self_count": len(selfs), "self_sum": sum(s for s, _ in selfs),
-                "verified_self_sum": sum(v for _, v in selfs)}
+        return {
+            "people": len(people),
+            "requirements": len(pairs),
+            "meeting": sum(v >= req for req, v, _ in pairs),
+            "gap_sum": sum(max(req - v, 0) for req, v, _ in pairs),
+            "levels": levels,
+            "self_count": len(selfs),
+            "self_sum": sum(s for s, _ in selfs),
+            "verified_self_sum": sum(v for _, v in selfs),
+        }
 
 
 def _units_to_check(db: Session) -> list[int]:
     """The organisation, a directorate, and the deepest unit that has people."""
     top = db.execute(select(OrgUnit.id).where(OrgUnit.parent_id.is_(None))).scalar_one()
     directorate = db.execute(select(OrgUnit.id).where(OrgUnit.parent_id == top).order_by(OrgUnit.id)).scalars().first()
-    team = db.execute(select(User.org_unit_id).where(User.is_active, User.org_unit_id.is_not(None))
-                      .order_by(User.org_unit_id.desc())).scalars().first()
+    team = (
+        db.execute(select(User.org_unit_id).where(User.is_active, User.org_unit_id.is_not(None)).order_by(User.org_unit_id.desc()))
+        .scalars()
+        .first()
+    )
     return [ORG, top, directorate, team]
 
 
@@ -109,9 +117,16 @@ def test_every_shown_figure_equals_a_recount_and_only_small_groups_are_hidden_fi
                     if expected["people"] == 0:
                         assert f is None
                         continue
-                    got = {"people": f.people, "requirements": f.requirements, "meeting": f.meeting,
-                           "gap_sum": f.gap_sum, "levels": f.levels, "self_count": f.self_count,
-                           "self_sum": f.self_sum, "verified_self_sum": f.verified_self_sum}
+                    got = {
+                        "people": f.people,
+                        "requirements": f.requirements,
+                        "meeting": f.meeting,
+                        "gap_sum": f.gap_sum,
+                        "levels": f.levels,
+                        "self_count": f.self_count,
+                        "self_sum": f.self_sum,
+                        "verified_self_sum": f.verified_self_sum,
+                    }
                     assert got == expected, (node_unit, view, column.code)
                     checked += 1
     assert checked > 50 and hidden > 0

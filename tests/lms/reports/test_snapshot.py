@@ -27,13 +27,17 @@ def test_a_snapshot_stores_todays_counters_for_every_unit(org, db):
     db.commit()
     assert snapshot_cells(db, taken.id) == direct_cells(db)
     team = org.units["Team"].id
-    row = db.execute(select(ReportSnapshotCell).where(ReportSnapshotCell.org_unit_id == team)
-                     .order_by(ReportSnapshotCell.competence_id)).scalars().first()
+    row = (
+        db.execute(select(ReportSnapshotCell).where(ReportSnapshotCell.org_unit_id == team).order_by(ReportSnapshotCell.competence_id))
+        .scalars()
+        .first()
+    )
     assert (row.people, row.meeting, row.self_count, row.self_sum, row.verified_self_sum) == (6, 6, 6, 12, 18)
     assert row.levels[3] == 6
     # People in no unit are kept too, under unit 0.
-    assert db.execute(select(func.count()).select_from(ReportSnapshotCell)
-                      .where(ReportSnapshotCell.org_unit_id == 0)).scalar_one() == 2
+    assert (
+        db.execute(select(func.count()).select_from(ReportSnapshotCell).where(ReportSnapshotCell.org_unit_id == 0)).scalar_one() == 2
+    )
 
 
 def test_a_month_is_taken_once_unless_replaced(org, db):
@@ -46,8 +50,7 @@ def test_a_month_is_taken_once_unless_replaced(org, db):
     snapshot_take(db, period="2026-10", replace=True)
     db.commit()
     assert db.execute(select(func.count()).select_from(ReportSnapshot)).scalar_one() == 1
-    assert sum(c[0] for c in direct_cells(db).values()) == sum(
-        db.execute(select(ReportSnapshotCell.people)).scalars())
+    assert sum(c[0] for c in direct_cells(db).values()) == sum(db.execute(select(ReportSnapshotCell.people)).scalars())
 
 
 @pytest.mark.parametrize("period", ["2026-13", "26-10", "october", "2026-1"])
