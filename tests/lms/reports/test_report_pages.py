@@ -170,7 +170,10 @@ def test_trend_by_competence_has_a_chart_with_a_marker_and_dash_per_line(org, le
     assert "trend-series-0 trend-dash-0" in chart and "trend-series-1 trend-dash-1" in chart
     assert '<circle class="trend-marker trend-series-0"' in chart and '<rect class="trend-marker trend-series-1"' in chart
     legend = _text(chart[chart.index('<ul class="trend-legend">') :])
-    assert "1.1" in legend and "4.2" in legend
+    assert "1.1" in legend and "4.2" in legend and "digital content (no figures" not in legend.split("1.2")[0]
+    # A hidden group draws no line, and its legend says so rather than showing a key for nothing.
+    small = lead.get(f"/reports/units/{org.units['Small team'].id}/trend?by=competence").text
+    assert "1.1 Browsing" in _text(small) and "(no figures to draw)" in small
 
 
 def test_trend_without_snapshots_says_what_happens_next(org, lead):
