@@ -38,11 +38,12 @@ test: check
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench.suite --size $(SIZE)
 
-# Lint (ruff), types (mypy) and layers (tests/test_layers.py: assessments -> courses -> lms, no
+# Lint and format (ruff), types (mypy) and layers (tests/test_layers.py: assessments -> courses -> lms, no
 # cycles, ...); settings in pyproject.toml. `make test` runs it first. (`lms check` is the
 # installation check for operators.)
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check lms courses assessments bench tests alembic
+	$(VENV)/bin/ruff format --check lms courses assessments bench tests alembic
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_layers.py
 
