@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -95,9 +95,15 @@ def course_new(request: Request, db: DbSession, user: AuthorUser) -> Response:
     return _form_page(request, db, CourseForm())
 
 
-def _posted_form(
-    title: str, summary: str, audience: str, estimated_minutes: str, competence_id: list[str], level: list[str]
+def posted_course_form(
+    title: Short = "",
+    summary: Text = "",
+    audience: Short = "",
+    estimated_minutes: Short = "",
+    competence_id: Annotated[list[str], Form()] = [],
+    level: Annotated[list[str], Form()] = [],
 ) -> CourseForm:
+    """The course form as posted, shared by create and edit."""
     return CourseForm.from_lists(
         title=title,
         summary=summary,
@@ -108,19 +114,16 @@ def _posted_form(
     )
 
 
+PostedCourseForm = Annotated[CourseForm, Depends(posted_course_form)]
+
+
 @router.post("/courses/new")
 def course_create_post(
     request: Request,
     db: DbSession,
     user: AuthorUser,
-    title: Short = "",
-    summary: Text = "",
-    audience: Short = "",
-    estimated_minutes: Short = "",
-    competence_id: Annotated[list[str], Form()] = [],
-    level: Annotated[list[str], Form()] = [],
+    form: PostedCourseForm,
 ) -> Response:
-    form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
     errors, values = form.check()
     if not errors:
         try:
@@ -159,14 +162,8 @@ def course_edit_post(
     db: DbSession,
     user: AuthorUser,
     course: EditableCourse,
-    title: Short = "",
-    summary: Text = "",
-    audience: Short = "",
-    estimated_minutes: Short = "",
-    competence_id: Annotated[list[str], Form()] = [],
-    level: Annotated[list[str], Form()] = [],
+    form: PostedCourseForm,
 ) -> Response:
-    form = _posted_form(title, summary, audience, estimated_minutes, competence_id, level)
     errors, values = form.check()
     if not errors:
         try:
