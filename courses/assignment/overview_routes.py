@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -89,8 +89,12 @@ def learning_completed(request: Request, db: DbSession, user: SignedInUser, page
     )
 
 
-def _filters(status: str, course: str, q: str, page: int = 1) -> AssignmentFilters:
+def line_filters(status: Param = "", course: Param = "", q: Param = "", page: PageNo = 1) -> AssignmentFilters:
+    """The line-assignment filters from the query string, shared by the page and its CSV export."""
     return AssignmentFilters(status=status if status in CATEGORIES else "", course=parse_id(course), q=q.strip()[:100], page=page)
+
+
+LineFilters = Annotated[AssignmentFilters, Depends(line_filters)]
 
 
 @router.get("/team/assignments")
@@ -98,13 +102,9 @@ def team_assignments(
     request: Request,
     db: DbSession,
     user: ManagerUser,
-    status: Param = "",
-    course: Param = "",
-    q: Param = "",
-    page: PageNo = 1,
+    filters: LineFilters,
 ) -> Response:
     now = utcnow()
-    filters = _filters(status, course, q, page)
     per_page = page_size(request, SHORT_ROWS)
     items, total = line_assignments(db, manager_id=user.id, filters=filters, now=now, per_page=per_page)
     if not items and total and filters.page > 1:
@@ -131,12 +131,10 @@ def team_assignments_csv(
     request: Request,
     db: DbSession,
     user: ManagerUser,
-    status: Param = "",
-    course: Param = "",
-    q: Param = "",
+    filters: LineFilters,
 ) -> Response:
     now = utcnow()
-    items, _total = line_assignments(db, manager_id=user.id, filters=_filters(status, course, q), now=now)
+    items, _total = line_assignments(db, manager_id=user.id, filters=filters, now=now)
     filename = f"team-assignments-{now.date().isoformat()}.csv"
     return Response(
         assignments_csv(items, now),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
@@ -56,7 +56,14 @@ class TeamFilters(ListFilters):
     sort: str = "name"
 
 
-def _filters(area: str, direct: str, profile: str, sort: str, page: int = 1) -> TeamFilters:
+def team_filters(
+    area: Param = "",
+    direct: Param = "",
+    profile: Param = "",
+    sort: Param = "name",
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> TeamFilters:
+    """The team filters from the query string, shared by the page and its CSV export."""
     return TeamFilters(
         area=parse_id(area),
         direct=direct in {"1", "on", "true", "yes"},
@@ -64,6 +71,9 @@ def _filters(area: str, direct: str, profile: str, sort: str, page: int = 1) -> 
         sort=sort if sort in SORTS else "name",
         page=page,
     )
+
+
+TeamFilterQuery = Annotated[TeamFilters, Depends(team_filters)]
 
 
 def _heatmap(db: Session, manager: User, filters: TeamFilters) -> tuple[Heatmap, list[JobProfile]]:
@@ -93,13 +103,8 @@ def team_page(
     request: Request,
     db: DbSession,
     user: ManagerUser,
-    area: Param = "",
-    direct: Param = "",
-    profile: Param = "",
-    sort: Param = "name",
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    filters: TeamFilterQuery,
 ) -> Response:
-    filters = _filters(area, direct, profile, sort, page)
     heatmap, profiles = _heatmap(db, user, filters)
     per_page = page_size(request, SHORT_ROWS)
     filters.page = clamp_page(filters.page, len(heatmap.people), per_page)
@@ -132,12 +137,9 @@ def team_export(
     request: Request,
     db: DbSession,
     user: ManagerUser,
-    area: Param = "",
-    direct: Param = "",
-    profile: Param = "",
-    sort: Param = "name",
+    filters: TeamFilterQuery,
 ) -> Response:
-    heatmap, _profiles = _heatmap(db, user, _filters(area, direct, profile, sort))
+    heatmap, _profiles = _heatmap(db, user, filters)
     filename = f"team-skills-{utcnow().date().isoformat()}.csv"
     return Response(
         heatmap_csv(heatmap),
