@@ -34,8 +34,8 @@ from courses.assignment.selectors import (
     line_gap_people,
     line_people,
     published_courses,
-    rule_overview,
 )
+from courses.assignment.rule_selectors import rule_overview
 from courses.models import Course, CourseCompetence, CourseStatus
 from courses.catalogue.recommend import suggestions
 from courses.assignment.service import MAX_DUE_DAYS, rule_create, rule_deactivate

@@ -1,4 +1,4 @@
-"""Reads for assignment: whom a manager may assign to, My learning, and the line's assignments.
+"""Reads for assignment: whom a manager may assign to, My learning, the line's assignments and overdue people.
 
 Every function runs a fixed number of queries, however many enrolments or people there are.
 """
@@ -13,13 +13,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from lms.web.paging import ListFilters, like_pattern
-from lms.competences.models import Competence, CompetenceStatus, JobProfile, JobProfileRequirement
+from lms.competences.models import Competence, CompetenceStatus, JobProfileRequirement
 from lms.competences.selectors import effective_level
 from lms.db import known
 from lms.people.models import User
-from lms.people.selectors import org_unit_subtree_ids, org_units_with_paths, reporting_line_cte
+from lms.people.selectors import reporting_line_cte
 
-from courses.models import Assignment, AssignmentRule, Course, CourseStatus, Enrolment, EnrolmentSource
+from courses.models import Assignment, Course, CourseStatus, Enrolment, EnrolmentSource
 
 DUE_SOON_DAYS = 14
 
@@ -248,18 +248,6 @@ def line_gap_people(session: Session, manager_id: int, competence_id: int, now: 
     return [(user, required) for user, required, status in rows if effective_level(status, now)[0] < required]
 
 
-def rule_targets(session: Session, rule: AssignmentRule, user_ids: list[int] | None = None) -> list[User]:
-    """Active users the rule covers (optionally only among ``user_ids``)."""
-    stmt = select(User).where(User.is_active)
-    if rule.org_unit_id is not None:
-        stmt = stmt.where(User.org_unit_id.in_(org_unit_subtree_ids(session, rule.org_unit_id)))
-    if rule.job_profile_id is not None:
-        stmt = stmt.where(User.job_profile_id == rule.job_profile_id)
-    if user_ids is not None:
-        stmt = stmt.where(User.id.in_(user_ids))
-    return list(session.exec(stmt).all())
-
-
 def published_courses(session: Session) -> list[Course]:
     return list(
         session.exec(select(Course).where(Course.status == CourseStatus.PUBLISHED.value).order_by(Course.title, Course.id)).all()
@@ -327,61 +315,6 @@ def line_course_options(session: Session, manager_id: int) -> list[tuple[int, st
         .order_by(Course.title, Course.id)
     ).all()
     return [(known(cid), title) for cid, title in rows]
-
-
-# --- Assignment rules (admin) ------------------------------------------------------------------
-
-
-@dataclass
-class RuleRow:
-    rule: AssignmentRule
-    course_title: str
-    unit_path: str | None
-    profile_name: str | None
-    covered: int
-
-
-def rule_overview(session: Session) -> list[RuleRow]:
-    """Every rule with the number of active people it covers now. Three queries in all: the counts
-    are summed from one (unit, profile) histogram rather than a subtree query per rule."""
-    rules = session.exec(
-        select(AssignmentRule, Course.title)
-        .join(Course, Course.id == AssignmentRule.course_id)
-        .order_by(AssignmentRule.active.desc(), AssignmentRule.created_at.desc(), AssignmentRule.id.desc())
-    ).all()
-    if not rules:
-        return []
-    units = org_units_with_paths(session)
-    children: dict[int | None, list[int]] = {}
-    for unit, _path in units:
-        children.setdefault(unit.parent_id, []).append(unit.id)
-    paths = {unit.id: path for unit, path in units}
-    histogram = session.exec(
-        sa_select(User.org_unit_id, User.job_profile_id, func.count())
-        .where(User.is_active)
-        .group_by(User.org_unit_id, User.job_profile_id)
-    ).all()
-    profile_names = dict(session.exec(select(JobProfile.id, JobProfile.name)).all())
-
-    def subtree(unit_id: int) -> set[int]:
-        found, stack = set(), [unit_id]
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.add(current)
-                stack.extend(children.get(current, []))
-        return found
-
-    rows = []
-    for rule, title in rules:
-        units_in = subtree(rule.org_unit_id) if rule.org_unit_id is not None else None
-        covered = sum(
-            n
-            for unit_id, profile_id, n in histogram
-            if (units_in is None or unit_id in units_in) and (rule.job_profile_id is None or profile_id == rule.job_profile_id)
-        )
-        rows.append(RuleRow(rule, title, paths.get(rule.org_unit_id), profile_names.get(rule.job_profile_id), covered))
-    return rows
 
 
 # --- Home page ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from lms.clock import utcnow
 from lms.competences.models import JobProfile
 from lms.people.models import OrgUnit, User
 
-from courses.assignment.selectors import rule_targets
+from courses.assignment.rule_selectors import rule_targets
 from courses.errors import CourseError
 from courses.models import Assignment, AssignmentRule, Course, CourseStatus, Enrolment, EnrolmentSource
 
