@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import courses.models  # noqa: F401 - registers the tables
+# Imported for their tables.
+import courses.models
+import courses.requirements.models
+import courses.certificates.models
+import courses.compliance.models  # noqa: F401
 from courses.demo import courses_demo_load
 from courses.catalogue.recommend import suggestions
 from courses.assignment.service import rules_apply_for_users

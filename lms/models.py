@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 from lms.api.models import ApiToken
 from lms.audit.models import AuditEvent
-from lms.auth.models import LoginThrottle, UserSession
+from lms.auth.models import Invitation, LoginThrottle, UserSession
 from lms.competences.models import (
     Competence,
     CompetenceArea,
@@ -16,6 +16,7 @@ from lms.competences.models import (
     ProficiencyLevel,
 )
 from lms.jobs.models import Job
+from lms.notifications.models import NotificationPreference, Outbox
 from lms.people.models import OrgUnit, RoleGrant, User
 from lms.reports.models import ReportSnapshot, ReportSnapshotCell
 
@@ -24,7 +25,10 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Invitation",
     "Job",
+    "NotificationPreference",
+    "Outbox",
     "ReportSnapshot",
     "ReportSnapshotCell",
     "Competence",

@@ -12,6 +12,7 @@ from lms.competences.service import evidence_record
 from lms.people.models import User
 
 from courses.errors import CourseError
+from courses.events import course_completed
 from courses.learning.forms import COMMENT_MAX
 from courses.learning.selectors import feedback_allowed, required_lessons
 from courses.models import (
@@ -113,6 +114,8 @@ def _complete(session: Session, *, enrolment: Enrolment, user: User) -> None:
             note=f"Completed the course “{course.title}”.",
         )
     audit_record(session, action="course.complete", actor=user, target_type="course", target_id=course.id)
+    for listener in course_completed:
+        listener(session, enrolment, user)
 
 
 NOT_COMPLETED = "You can rate this course once you have completed it."

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from lms.clock import utcnow
 
@@ -39,3 +40,23 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     last_failure_at: datetime = Field(default_factory=utcnow, index=True)
     blocked_until: datetime | None = None
+
+
+class Invitation(SQLModel, table=True):
+    """A one-time link that lets a person who was created by an admin or an import set their password.
+
+    Only a SHA-256 of the token is stored; the link is shown to the admin (or mailed) once.
+    """
+
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), index=True, nullable=False))
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Set when the password is chosen, or when a newer invitation replaces this one.
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
