@@ -75,6 +75,8 @@ class Settings(BaseSettings):
         100, ge=1, description="Failures on one account from anywhere before sign-ins from unknown devices wait"
     )
     login_device_days: int = Field(90, ge=1, description="How long a device that signed in is remembered")
+    # Short: an invitation link is a password-setting key, and a mailed one also sits in the outbox.
+    invitation_days: int = Field(14, ge=1, le=90, description="Days an invitation (set-your-password) link stays valid")
     form_max_kb: int = Field(1024, ge=16, description="Largest body of an ordinary form, refused before it is read")
     page_size: int = Field(
         25,
