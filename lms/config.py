@@ -87,7 +87,24 @@ class Settings(BaseSettings):
     base_url: str = Field(
         "",
         description="Address clients reach Proficio at (https://lms.example.gov); "
-        "the API's next-page links start with it, relative when empty",
+        "the API's next-page links start with it, relative when empty; "
+        "links in e-mail start with it (http://127.0.0.1:8000 when empty)",
+    )
+
+    # Outgoing mail (docs/mail.md). With no SMTP host, messages are written as .eml files instead.
+    smtp_host: str = Field("", description="Mail server to send through; empty writes .eml files to MAIL_OUTBOX_DIR")
+    smtp_port: int = Field(587, ge=1, le=65535, description="Mail server port (587 submission with STARTTLS, 25 plain)")
+    smtp_username: str = Field("", description="Sign in to the mail server as this user; no sign-in when empty")
+    smtp_password: str = Field("", description="Password for SMTP_USERNAME")
+    smtp_starttls: bool = Field(True, description="Upgrade the mail connection with STARTTLS before signing in or sending")
+    smtp_timeout: float = Field(20.0, gt=0, le=300, description="Seconds to wait for the mail server before giving up")
+    mail_from: str = Field("Proficio <proficio@example.org>", description="Sender of every message (From header and envelope)")
+    mail_outbox_dir: Path = Field(
+        VAR_DIR / "outbox", description="Where .eml files go when SMTP_HOST is empty (relative: to the project)"
+    )
+    reminder_days: str = Field("14,3", description="Days before a due date that reminders go out, comma-separated")
+    escalation_days: int = Field(
+        7, ge=1, le=365, description="Days overdue before the line manager is told (and their manager after twice as many)"
     )
 
     # The organisation's own look: shown in the header, the page title and the footer.
@@ -110,6 +127,20 @@ class Settings(BaseSettings):
     @property
     def attachments_path(self) -> Path:
         return self.attachments_dir if self.attachments_dir.is_absolute() else PROJECT_ROOT / self.attachments_dir
+
+    @property
+    def mail_outbox_path(self) -> Path:
+        return self.mail_outbox_dir if self.mail_outbox_dir.is_absolute() else PROJECT_ROOT / self.mail_outbox_dir
+
+    @property
+    def mail_base_url(self) -> str:
+        """Start of every link in e-mail: mail is read outside the app, so links must be absolute."""
+        return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def reminder_day_list(self) -> tuple[int, ...]:
+        """REMINDER_DAYS as numbers, largest first ("14,3" -> (14, 3))."""
+        return tuple(sorted({int(d) for d in self.reminder_days.split(",") if d.strip()}, reverse=True))
 
     @property
     def is_production(self) -> bool:
@@ -146,6 +177,14 @@ class Settings(BaseSettings):
         if not (ok_local and re.fullmatch(r"[^\s\"'<>]+", value) or ok_remote):
             raise ConfigError(f"ORG_LOGO_URL must be a path under /static/ or an https:// address, not {value!r}")
         return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _day_list(cls, value: str) -> str:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not all(p.isdigit() and 0 < int(p) <= 365 for p in parts):
+            raise ConfigError(f"REMINDER_DAYS must be whole days between 1 and 365, comma-separated (14,3), not {value!r}")
+        return ",".join(parts)
 
     @field_validator("org_support_email")
     @classmethod
