@@ -1,0 +1,57 @@
+"""The kinds of message Proficio sends: what people see them called, how they arrive unless the person
+chooses otherwise, and which ones may not be switched off (mandatory training: a digest at most)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lms.notifications.models import Delivery
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    default: Delivery
+    mandatory: bool  # may go to a digest, never off
+    configurable: bool = True  # False: always sent at once, not offered on /account (an invitation)
+
+    @property
+    def choices(self) -> tuple[Delivery, ...]:
+        """What the person may choose for this kind, in the order the form offers them."""
+        if not self.configurable:
+            return (Delivery.IMMEDIATE,)
+        every = (Delivery.IMMEDIATE, Delivery.DAILY, Delivery.WEEKLY, Delivery.OFF)
+        return every[:-1] if self.mandatory else every
+
+
+KINDS: dict[str, Kind] = {
+    k.code: k
+    for k in (
+        Kind("assigned", "Mandatory training assigned to you", Delivery.IMMEDIATE, mandatory=True),
+        Kind("due_soon", "Mandatory training due soon", Delivery.IMMEDIATE, mandatory=True),
+        Kind("overdue", "Mandatory training overdue", Delivery.IMMEDIATE, mandatory=True),
+        Kind("overdue_weekly", "Weekly reminder while training is overdue", Delivery.IMMEDIATE, mandatory=True),
+        Kind("escalation", "Overdue training in your reporting line", Delivery.IMMEDIATE, mandatory=True),
+        Kind("expiring", "Training that expires soon", Delivery.IMMEDIATE, mandatory=True),
+        Kind("certificate_ready", "Your certificate is ready", Delivery.IMMEDIATE, mandatory=False),
+        Kind("manager_digest", "Weekly summary of your line's overdue and expiring training", Delivery.WEEKLY, mandatory=True),
+        Kind("invitation", "Invitation to set up your account", Delivery.IMMEDIATE, mandatory=True, configurable=False),
+    )
+}
+
+DELIVERY_LABELS: dict[str, str] = {
+    Delivery.IMMEDIATE.value: "Immediately",
+    Delivery.DAILY.value: "Daily digest",
+    Delivery.WEEKLY.value: "Weekly digest",
+    Delivery.OFF.value: "Off",
+}
+
+
+def kind_of(code: str) -> Kind:
+    """The kind for a code; KeyError for a code no feature declared (a programming error)."""
+    return KINDS[code]
+
+
+def configurable_kinds() -> list[Kind]:
+    return [k for k in KINDS.values() if k.configurable]

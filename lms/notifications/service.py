@@ -1,0 +1,135 @@
+"""Queueing messages (`notify`) and people's choices of how they get them (`preference_set`).
+
+Nothing here sends: the worker drains the outbox (lms/notifications/drain.py), so a web request or
+a sweep only ever adds rows, in the same transaction as the change that caused them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from lms.audit.service import audit_record
+from lms.clock import utcnow
+from lms.config import Settings, get_settings
+from lms.errors import FieldError
+from lms.notifications.kinds import KINDS, kind_of
+from lms.notifications.models import Delivery, NotificationPreference, Outbox, OutboxState
+from lms.notifications.rendering import mail_context, render_mail
+from lms.notifications.tokens import unsubscribe_token
+from lms.people.models import User
+
+
+class NotificationError(FieldError):
+    """A preference the person may not choose."""
+
+
+def delivery_for(session: Session, *, user_id: int, kind: str) -> Delivery:
+    """The person's choice for this kind, or the kind's default; never off for a mandatory kind."""
+    spec = kind_of(kind)
+    if not spec.configurable:
+        return spec.default
+    chosen = session.exec(
+        select(NotificationPreference.delivery).where(NotificationPreference.user_id == user_id, NotificationPreference.kind == kind)
+    ).first()
+    delivery = Delivery(chosen) if chosen else spec.default
+    # A row written before a kind became mandatory must not silence it.
+    return Delivery.WEEKLY if delivery is Delivery.OFF and spec.mandatory else delivery
+
+
+def notify(
+    session: Session,
+    *,
+    user: User,
+    kind: str,
+    object_ref: str,
+    period: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    link: str,
+    now: datetime | None = None,
+    settings: Settings | None = None,
+) -> Outbox | None:
+    """Queue one message to `user`; None (and no change) when this (person, kind, object, period)
+    was queued before. Renders templates/mail/{template}.txt and .html with `context`, the person,
+    the organisation's settings and the absolute link. The delivery comes from the person's
+    preference; "off" keeps the row as "skipped", so it still shows in the app."""
+    assert user.id is not None
+    settings = settings or get_settings()
+    now = now or utcnow()
+    spec = kind_of(kind)
+    key = f"{user.id}:{kind}:{object_ref}:{period}"
+    if session.exec(select(Outbox.id).where(Outbox.idempotency_key == key)).first() is not None:
+        return None  # already queued: skip rendering; the insert below still guards against a race
+    delivery = delivery_for(session, user_id=user.id, kind=kind)
+    token = unsubscribe_token(settings.resolved_secret_key(), user_id=user.id, kind=kind)
+    ctx = mail_context(
+        settings,
+        kind_label=spec.label,
+        link=link,
+        unsubscribe_url=f"{settings.mail_base_url}/unsubscribe/{token}",
+        **{**context, "user": user, "subject": subject},
+    )
+    text, html = render_mail(template, ctx)
+    values = dict(
+        user_id=user.id,
+        kind=kind,
+        object_ref=object_ref,
+        period=period,
+        idempotency_key=key,
+        subject=subject[:300],
+        body_text=text,
+        body_html=html,
+        link=link,
+        delivery=delivery.value,
+        state=(OutboxState.SKIPPED if delivery is Delivery.OFF else OutboxState.PENDING).value,
+        attempts=0,
+        next_attempt_at=now,
+        last_error="",
+        created_at=now,
+    )
+    # ON CONFLICT DO NOTHING, not a caught IntegrityError: a racing sweep's insert waits and yields,
+    # and the caller's transaction stays usable on PostgreSQL.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.exec(
+        dialect.insert(Outbox).values(**values).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Outbox.id)
+    ).first()
+    if inserted is None:
+        return None
+    return session.get(Outbox, inserted[0])
+
+
+def preference_set(session: Session, *, user: User, kind: str, delivery: str, actor: User | None = None) -> NotificationPreference:
+    """Choose how `user` gets messages of `kind`; refuses "off" for a mandatory kind. Audited."""
+    spec = KINDS.get(kind)
+    if spec is None or not spec.configurable:
+        raise NotificationError("There is no such kind of message to choose for.", "kind")
+    try:
+        chosen = Delivery(delivery)
+    except ValueError:
+        raise NotificationError("Choose immediately, a daily digest, a weekly digest or off.", kind) from None
+    if chosen not in spec.choices:
+        raise NotificationError(f"{spec.label} is about mandatory training: choose a digest rather than off.", kind)
+    assert user.id is not None
+    pref = session.get(NotificationPreference, (user.id, kind))
+    if pref is None:
+        pref = NotificationPreference(user_id=user.id, kind=kind, delivery=chosen.value)
+    before = pref.delivery if pref in session else spec.default.value
+    pref.delivery = chosen.value
+    pref.updated_at = utcnow()
+    session.add(pref)
+    if before != chosen.value:
+        audit_record(
+            session,
+            action="notification.preference",
+            actor=actor or user,
+            target_type="user",
+            target_id=user.id,
+            detail={"kind": kind, "from": before, "to": chosen.value},
+        )
+    session.flush()
+    return pref
