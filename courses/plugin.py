@@ -11,6 +11,8 @@ from courses.demo import courses_demo_load
 from courses.catalogue.recommend import suggestions
 from courses.assignment.service import rules_apply_for_users
 from courses.panels import course_home_panels
+from courses.events import course_completed
+from courses.certificates.service import certificate_issue_on_completion
 from lms.hooks import hooks
 
 _registered = False
@@ -25,3 +27,4 @@ def register() -> None:
     hooks.gap_suggestions.append(suggestions)
     hooks.demo_loaders.append(courses_demo_load)
     hooks.home_panels.append(course_home_panels)
+    course_completed.append(certificate_issue_on_completion)
