@@ -25,11 +25,13 @@ def load_features() -> None:
     import assessments.models  # noqa: F401 - registers the tables
     from assessments.plugin import register as register_assessments
     from courses.plugin import register as register_courses
+    from lms.notifications.plugin import register as register_notifications
     from lms.reports.plugin import register as register_reports
 
     register_courses()
     register_assessments()
     register_reports()
+    register_notifications()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -113,6 +113,8 @@ class Mailer:
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
             code, answer = smtp.data(msg.as_bytes(policy=policy.SMTP))
+            if code != 250:  # smtplib.data() returns the final reply rather than raising on it
+                raise smtplib.SMTPDataError(code, answer)
         except (smtplib.SMTPException, OSError) as exc:
             self._drop()
             raise MailError(_describe(exc)) from exc
