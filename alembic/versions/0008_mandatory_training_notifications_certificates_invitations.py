@@ -104,7 +104,6 @@ def upgrade() -> None:
     sa.Column('people', sa.Integer(), nullable=False),
     sa.Column('compliant', sa.Integer(), nullable=False),
     sa.Column('taken_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_compliance_snapshot_cell_org_unit_id_org_unit'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['requirement_id'], ['requirement.id'], name=op.f('fk_compliance_snapshot_cell_requirement_id_requirement'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('period', 'org_unit_id', 'requirement_id', name=op.f('pk_compliance_snapshot_cell'))
     )

@@ -17,7 +17,8 @@ class ComplianceSnapshotCell(SQLModel, table=True):
     __tablename__ = "compliance_snapshot_cell"
 
     period: str = Field(sa_column=Column(String(7), primary_key=True))  # "2026-11"
-    org_unit_id: int = Field(sa_column=Column(Integer, ForeignKey("org_unit.id", ondelete="CASCADE"), primary_key=True))
+    # Not a foreign key: history outlives reorganisations, and 0 counts the people in no unit (as report_snapshot_cell).
+    org_unit_id: int = Field(sa_column=Column(Integer, primary_key=True))
     requirement_id: int = Field(sa_column=Column(Integer, ForeignKey("requirement.id", ondelete="CASCADE"), primary_key=True))
     people: int = 0
     compliant: int = 0
