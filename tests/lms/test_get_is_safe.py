@@ -24,11 +24,14 @@ from starlette.testclient import TestClient
 from assessments.models import Attempt, AttemptState, Question, QuestionCategory, Quiz
 from courses.files.service import attachment_store
 from courses.models import Course, CourseStatus, Lesson, LessonKind
+from courses.requirements.service import RequirementSpec, requirement_create
 from lms.api.service import api_token_create
+from lms.auth.invitations import invitation_create
 from lms.competences.models import Framework, JobProfileRequirement
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.people.models import OrgUnit, User
 from tests.conftest import sign_in
+from tests.courses.certificates.factories import make_certificate
 from tests.lms.routes_util import api_routes
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -65,6 +68,7 @@ def candidates(db, app) -> dict[str, list]:
         .order_by(Lesson.id)
     ).first()
     attachment = attachment_store(db, settings=app.state.settings, course=course, by=trainer, filename="chart.png", data=PNG)
+    certificate = make_certificate(db, employee, course)  # the employee downloads their own
     token, secret = api_token_create(
         db,
         name="GET safety",
@@ -78,6 +82,8 @@ def candidates(db, app) -> dict[str, list]:
     category = db.exec(select(QuestionCategory).order_by(QuestionCategory.id)).first()
     question = db.exec(select(Question).where(Question.category_id == category.id)).first()
     root = db.exec(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id)).first()
+    mandatory = requirement_create(db, spec=RequirementSpec(name="GET safety", course_ids=[course.id], everyone=True), by=admin)
+    invitation = invitation_create(db, user=employee, by=admin)
     db.commit()
     submitted = [a.id for a in attempts if a.state == AttemptState.SUBMITTED.value][:1]
     in_progress = [a.id for a in attempts if a.state == AttemptState.IN_PROGRESS.value][:1]
@@ -88,6 +94,7 @@ def candidates(db, app) -> dict[str, list]:
         "quiz_lesson_id": [quiz_lesson.id],
         "module_id": [page_lesson.module_id],
         "attachment_id": [attachment.id],
+        "certificate_id": [certificate.id],
         "quiz_id": [quiz.id],
         "attempt_id": submitted + in_progress,
         "user_id": [employee.id],
@@ -100,7 +107,9 @@ def candidates(db, app) -> dict[str, list]:
         "category_id": [category.id],
         "question_id": [question.id],
         "token_id": [token.id],
+        "requirement_id": [mandatory.id],
         "fmt": ["csv", "xlsx", "json"],
+        "token": [invitation, "no-such-invitation"],
     }
 
 
