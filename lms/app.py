@@ -69,13 +69,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from courses.authoring.routes import router as author_router
     from courses.catalogue.routes import router as catalogue_router
     from courses.learning.routes import router as learn_router
+    from courses.requirements.routes import router as requirements_router
     from courses.assignment.overview_routes import router as learning_router
     from lms.admin.routes import router as admin_router
     from lms.api.admin_routes import router as api_tokens_router
     from lms.api.routes import router as api_router
     from lms.audit.routes import router as audit_router
     from lms.auth.routes import router as auth_router
-    from lms.auth.invite_routes import router as invite_router
     from lms.competences.admin_routes import router as competences_admin_router
     from lms.competences.skills_routes import router as skills_router
     from lms.competences.team_routes import router as team_router
@@ -87,7 +87,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     platform = (
         home_router,
         auth_router,
-        invite_router,
         admin_router,
         audit_router,
         skills_router,
@@ -108,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         learning_router,
         assign_router,
         assignment_rules_router,
+        requirements_router,
     )
     # The bank's import pages first, so that /author/questions/import is not taken for a question id.
     assessments = (quiz_author_router, attempt_router, bank_import_router, bank_router, quiz_results_router)
