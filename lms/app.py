@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.api.routes import router as api_router
     from lms.audit.routes import router as audit_router
     from lms.auth.routes import router as auth_router
+    from lms.auth.invite_routes import router as invite_router
     from lms.competences.admin_routes import router as competences_admin_router
     from lms.competences.skills_routes import router as skills_router
     from lms.competences.team_routes import router as team_router
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     platform = (
         home_router,
         auth_router,
+        invite_router,
         admin_router,
         audit_router,
         skills_router,

@@ -7,12 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import Response
 
+from lms.auth.invitations import invitation_url, invitations_create, people_awaiting_invitation
 from lms.people.csv_import import MAX_BYTES, users_import
 from lms.people.models import ROLE_LABELS
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
 from lms.web.limits import body_limit
+from lms.reports.export import csv_response
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/users/import")
@@ -82,4 +84,35 @@ def import_submit(
         return _page(request, dry_run=True, result=result, filename=file.filename)
     db.commit()
     flash(request, f"Import finished. {result.summary()}")
-    return redirect(request, "/admin/users")
+    # New people have no password: the next step is their invitation links.
+    return redirect(request, "/admin/users/import/invitations" if result.created else "/admin/users")
+
+
+# A page lists at most this many names; the button still invites everyone waiting.
+SHOWN_WAITING = 100
+
+
+@router.get("/invitations")
+def invitations_offer(request: Request, db: DbSession, user: AdminUser) -> Response:
+    waiting = people_awaiting_invitation(db)
+    return render(request, "admin/import_invitations.html", {"waiting": waiting[:SHOWN_WAITING], "count": len(waiting)})
+
+
+@router.post("/invitations")
+def invitations_create_all(request: Request, db: DbSession, user: AdminUser) -> Response:
+    people = people_awaiting_invitation(db)
+    created = invitations_create(db, users=people, by=user, client_ip=client_ip(request))
+    db.commit()
+    base = request.app.state.settings.base_url or str(request.base_url)
+    # The links are shown on this response only: Proficio keeps nothing that could show them again.
+    rows = [(person.name, person.email, invitation_url(base, token)) for person, token in created]
+    return render(request, "admin/import_invitations.html", {"created": rows, "waiting": [], "count": 0})
+
+
+Lines = Annotated[list[str], Form()]
+
+
+@router.post("/invitations.csv")
+def invitations_csv(request: Request, user: AdminUser, name: Lines = [], email: Lines = [], link: Lines = []) -> Response:
+    """The links just shown, as a file: the page posts them back, since the server cannot make them again."""
+    return csv_response("invitation-links.csv", ["name", "email", "link"], zip(name, email, link, strict=False))

@@ -12,6 +12,7 @@ from lms.admin.forms import FORM_FIELD, GRANTABLE_ROLES, UserForm
 from lms.web.forms import field_errors
 from lms.web.paging import page_size
 from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
+from lms.auth.invitations import account_state, invitation_create, invitation_url
 from lms.competences.admin_selectors import profile_names_of, profile_options
 from lms.competences.profile_service import user_job_profile_set
 from lms.competences.service import CompetenceError
@@ -132,6 +133,7 @@ def user_create(
 def _edit_page(request: Request, db: Session, person: User, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("form", UserForm.of(db, person))
     context["person"] = person
+    context["account"] = account_state(db, user=person)
     return _form_page(request, db, "admin/user_edit.html", context, status_code=status_code)
 
 
@@ -227,3 +229,15 @@ def user_deactivate(request: Request, db: DbSession, user: AdminUser, user_id: I
 @router.post("/{user_id:id}/activate")
 def user_activate(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> Response:
     return _set_active(request, db, user, user_id, active=True)
+
+
+@router.post("/{user_id:id}/invitation")
+def user_invite(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> Response:
+    person = _person(db, user_id)
+    if not person.is_active:
+        return _edit_page(request, db, person, status_code=422, invite_errors={"form": "Reactivate the account before inviting them."})
+    token = invitation_create(db, user=person, by=user, client_ip=client_ip(request))
+    db.commit()
+    # Shown on this response only, not after a redirect: only a hash of the token is kept.
+    base = request.app.state.settings.base_url or str(request.base_url)
+    return _edit_page(request, db, person, invitation_link=invitation_url(base, token))

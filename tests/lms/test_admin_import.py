@@ -101,7 +101,7 @@ def test_dry_run_reports_without_saving(signed_in, db):
 def test_import_creates_then_reimport_updates(signed_in, db):
     browser, _ = signed_in("admin")
     r = upload(browser, GOOD)
-    assert r.status_code == 303 and r.headers["location"] == "/admin/users"
+    assert r.status_code == 303 and r.headers["location"] == "/admin/users/import/invitations"  # new people: invite them
     listing = text_of(browser.get("/admin/users"))
     assert "Import finished. Created 2, updated 0, unchanged 0" in listing
     assert "Ada Lovelace" in listing and "Grace Hopper" in listing

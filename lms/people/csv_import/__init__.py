@@ -5,7 +5,7 @@ profile's name, any case). Each line states a user's full record: an empty ``org
 ``manager_email`` or ``job_profile`` clears it, and ``roles`` replaces the user's grants; without a
 ``job_profile`` column people keep their profiles. Re-importing updates users by
 email, so importing the same file twice changes nothing the second time. Imported users get no
-password; an administrator sets one. The caller commits.
+password; they choose one through an invitation link (lms.auth.invitations). The caller commits.
 """
 
 from lms.people.csv_import.parse import MAX_BYTES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS

@@ -41,8 +41,6 @@ class ImportResult:
         if self.dry_run:
             text += " Dry run: nothing was saved."
         if self.created:
-            text += (
-                f" New users get no password: {'they' if self.dry_run else f'the {self.created} created'} "
-                "cannot sign in until an administrator sets one."
-            )
+            who = "they" if self.dry_run else f"the {self.created} created"
+            text += f" New users get no password: {who} choose their own through an invitation link."
         return text
