@@ -11,6 +11,8 @@ from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.jobs.models import JobState
 from lms.jobs.queue import JobError, job_retry
 from lms.jobs.selectors import jobs_page
+from lms.notifications.selectors import failed_messages
+from lms.notifications.service import NotificationError, outbox_retry
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -37,6 +39,7 @@ def jobs(
         state = ""
     result = jobs_page(db, state=state or None, page=page, per_page=page_size(request, SHORT_ROWS))
     counts = result.extra["counts"]
+    failed_total, failed = failed_messages(db)
     return render(
         request,
         "admin/jobs.html",
@@ -46,6 +49,8 @@ def jobs(
             "result": result,
             "state_options": [(s, f"{s.capitalize()} ({counts.get(s, 0)})") for s in STATES],
             "page_url": lambda n: url_with("/admin/jobs", {"state": state}, page=n),
+            "failed_total": failed_total,
+            "failed_messages": failed,
         },
         block="results",
         status_code=422 if errors else 200,
@@ -63,3 +68,16 @@ def retry(request: Request, db: DbSession, user: AdminUser, job_id: Id) -> Respo
         return redirect(request, "/admin/jobs?state=failed")
     flash(request, f"Job {job.id} ({job.kind}) is queued again; a worker will run it shortly.")
     return redirect(request, "/admin/jobs?state=failed")
+
+
+@router.post("/messages/{outbox_id:id}/retry")
+def retry_message(request: Request, db: DbSession, user: AdminUser, outbox_id: Id) -> Response:
+    try:
+        outbox_retry(db, outbox_id=outbox_id, by=user, client_ip=client_ip(request))
+        db.commit()
+    except NotificationError as exc:
+        db.rollback()
+        flash(request, f"Could not send again: {exc}", "error")
+        return redirect(request, "/admin/jobs#failed-messages")
+    flash(request, f"Message {outbox_id} will be sent again within a minute.")
+    return redirect(request, "/admin/jobs#failed-messages")

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select, update
 
 from lms.audit.service import audit_record
 from lms.clock import utcnow
@@ -133,3 +133,31 @@ def preference_set(session: Session, *, user: User, kind: str, delivery: str, ac
         )
     session.flush()
     return pref
+
+
+def notifications_mark_read(session: Session, *, user: User, now: datetime | None = None) -> int:
+    """Mark every unread message of the person as seen in the app; returns how many."""
+    result = session.exec(
+        update(Outbox).where(Outbox.user_id == user.id, col(Outbox.read_at).is_(None)).values(read_at=now or utcnow())
+    )
+    return int(result.rowcount)
+
+
+def outbox_retry(session: Session, *, outbox_id: int, by: User, client_ip: str | None = None) -> Outbox:
+    """Send a failed message again from scratch (after the mail server was fixed). Audited."""
+    row = session.get(Outbox, outbox_id)
+    if row is None or row.state != OutboxState.FAILED.value:
+        raise NotificationError("Only a message that failed can be sent again.")
+    row.state, row.attempts, row.next_attempt_at = OutboxState.PENDING.value, 0, utcnow()
+    session.add(row)
+    audit_record(
+        session,
+        action="notification.retry",
+        actor=by,
+        target_type="outbox",
+        target_id=row.id,
+        client_ip=client_ip,
+        detail={"kind": row.kind, "last_error": row.last_error[:300]},
+    )
+    session.flush()
+    return row
