@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from assessments.quizzes.routes import router as quiz_author_router
     from assessments.results.routes import router as quiz_results_router
     from courses.assignment.routes import admin_router as assignment_rules_router, router as assign_router
+    from courses.compliance.routes import router as compliance_router
     from courses.files.routes import router as author_file_router
     from courses.authoring.outline_routes import router as author_lesson_router
     from courses.authoring.routes import router as author_router
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         learning_router,
         assign_router,
         assignment_rules_router,
+        compliance_router,
         requirements_router,
     )
     # The bank's import pages first, so that /author/questions/import is not taken for a question id.

@@ -5,16 +5,23 @@ Status itself comes from courses/requirements/status.py `standing()`; this modul
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from courses.models import Enrolment, LessonProgress
-from courses.requirements.models import CycleOutcome, Exemption, RequirementCourse, RequirementCycle
-from courses.requirements.status import Standing, standing
+from courses.models import Course, Enrolment, LessonProgress
+from courses.requirements.models import CycleOutcome, Exemption, Extension, Requirement, RequirementCourse, RequirementCycle
+from courses.requirements.status import COMPLIANT_STATUSES, Standing, Status, standing
+from lms.db import known
+from lms.people.models import Role, User
+from lms.people.selectors import is_in_reporting_line, reporting_line_cte, user_roles
+from lms.web.paging import like_pattern
 
 # A cycle counts as a completion unless the completion was withdrawn (outcome "revoked").
 _COMPLETED = and_(
@@ -133,3 +140,157 @@ def standings(
             exempt_until=None if not in_force or row.open_ended else row.ends_at,
         )
     return result
+
+
+# The matrix's status filter: its value in the query string -> (label, test on a standing).
+STATUS_FILTERS: dict[str, tuple[str, Callable[[Standing], bool]]] = {
+    "overdue": ("Overdue or expired", lambda s: s.status in {Status.OVERDUE, Status.EXPIRED}),
+    "expiring30": ("Expiring within 30 days", lambda s: s.status is Status.EXPIRING and (s.within_days or 0) <= 30),
+    "expiring60": ("Expiring within 60 days", lambda s: s.status is Status.EXPIRING and (s.within_days or 0) <= 60),
+    "expiring90": ("Expiring within 90 days", lambda s: s.status is Status.EXPIRING),
+    "not_compliant": ("Not compliant", lambda s: s.status not in COMPLIANT_STATUSES and s.status is not Status.EXEMPT),
+}
+
+
+@dataclass
+class Column:
+    """One requirement in the matrix, with how many of the people shown stand at each status."""
+
+    requirement: Requirement
+    counts: Counter[Status] = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> int | None:
+        """Percentage compliant, leaving exempt people out; None when nobody counts."""
+        counted = sum(self.counts.values()) - self.counts[Status.EXEMPT]
+        if not counted:
+            return None
+        return round(100 * sum(self.counts[s] for s in COMPLIANT_STATUSES) / counted)
+
+
+@dataclass
+class Matrix:
+    people: list[Any]  # rows with id, name, email, org_unit_id
+    columns: list[Column]
+    cells: dict[tuple[int, int], Standing]
+
+    def row(self, user_id: int) -> list[Standing | None]:
+        return [self.cells.get((user_id, known(c.requirement.id))) for c in self.columns]
+
+
+def line_people(manager_id: int) -> Select:
+    """Ids of the active people in the manager's reporting line, the manager left out (a corrupt loop could put them in it)."""
+    line = reporting_line_cte(manager_id)
+    return select(User.id).where(User.is_active, User.id != manager_id, User.id.in_(select(line.c.id)))
+
+
+def line_matrix(
+    session: Session,
+    *,
+    manager_id: int,
+    now: datetime,
+    status: str = "",
+    requirement_id: int | None = None,
+    unit_ids: Collection[int] | None = None,
+    q: str = "",
+) -> Matrix:
+    """People of the manager's line x the live requirements any of them has, filtered. Three queries
+    whatever the number of people: the people, the requirements, and their standings."""
+    people_stmt = select(User.id, User.name, User.email, User.org_unit_id).where(User.id.in_(line_people(manager_id)))
+    if unit_ids is not None:
+        people_stmt = people_stmt.where(col(User.org_unit_id).in_(list(unit_ids)))
+    if q.strip():
+        pattern = like_pattern(q.strip())
+        people_stmt = people_stmt.where(
+            or_(func.lower(User.name).like(pattern, escape="\\"), func.lower(User.email).like(pattern, escape="\\"))
+        )
+    people = list(session.execute(people_stmt.order_by(User.name, User.id)).all())
+    req_stmt = select(Requirement).where(col(Requirement.archived_at).is_(None)).order_by(Requirement.name, Requirement.id)
+    if requirement_id is not None:
+        req_stmt = req_stmt.where(Requirement.id == requirement_id)
+    requirements = list(session.scalars(req_stmt).all())
+    cells = (
+        standings(
+            session, now=now, user_ids=people_stmt.with_only_columns(User.id), requirement_ids=[known(r.id) for r in requirements]
+        )
+        if people and requirements
+        else {}
+    )
+    held = {rid for _uid, rid in cells}
+    columns = [Column(r) for r in requirements if r.id in held]
+    test = STATUS_FILTERS[status][1] if status in STATUS_FILTERS else None
+    if test is not None:
+        people = [p for p in people if any(test(s) for c in columns if (s := cells.get((p.id, c.requirement.id))))]
+    for p in people:
+        for c in columns:
+            if (s := cells.get((p.id, known(c.requirement.id)))) is not None:
+                c.counts[s.status] += 1
+    return Matrix(people=people, columns=columns, cells=cells)
+
+
+def may_act(session: Session, *, actor: User, user_id: int) -> bool:
+    """Whether `actor` may see and act on this person's mandatory training: anyone above them in the
+    reporting line, or an administrator. Nobody acts on their own."""
+    if actor.id == user_id:
+        return False
+    if Role.ADMIN.value in user_roles(session, known(actor.id)):
+        return True
+    return is_in_reporting_line(session, manager_id=known(actor.id), user_id=user_id)
+
+
+@dataclass
+class CellDetail:
+    """One person on one requirement: what the manager's cell page shows."""
+
+    person: User
+    requirement: Requirement
+    standing: Standing | None
+    cycles: list[RequirementCycle]  # newest first
+    exemption: Exemption | None  # in force now
+    extensions: list[Extension]  # of the latest cycle, newest first
+    courses: list[Course]
+
+    @property
+    def cycle(self) -> RequirementCycle | None:
+        return self.cycles[0] if self.cycles else None
+
+    @property
+    def open_cycle(self) -> RequirementCycle | None:
+        c = self.cycle
+        return c if c is not None and c.completed_at is None and c.ended_at is None else None
+
+
+def cell_detail(session: Session, *, person: User, requirement: Requirement, now: datetime) -> CellDetail:
+    pid, rid = known(person.id), known(requirement.id)
+    cycles = list(
+        session.scalars(
+            select(RequirementCycle)
+            .where(RequirementCycle.user_id == pid, RequirementCycle.requirement_id == rid)
+            .order_by(col(RequirementCycle.number).desc())
+        ).all()
+    )
+    exemption = session.scalars(
+        select(Exemption)
+        .where(
+            Exemption.user_id == pid,
+            Exemption.requirement_id == rid,
+            col(Exemption.revoked_at).is_(None),
+            or_(col(Exemption.ends_at).is_(None), col(Exemption.ends_at) > now),
+        )
+        .order_by(col(Exemption.id).desc())
+    ).first()
+    extensions = (
+        list(session.scalars(select(Extension).where(Extension.cycle_id == cycles[0].id).order_by(col(Extension.id).desc())).all())
+        if cycles
+        else []
+    )
+    courses = list(
+        session.scalars(
+            select(Course)
+            .join(RequirementCourse, RequirementCourse.course_id == Course.id)
+            .where(RequirementCourse.requirement_id == rid)
+            .order_by(Course.title)
+        ).all()
+    )
+    found = standings(session, now=now, user_ids=[pid], requirement_ids=[rid])
+    return CellDetail(person, requirement, found.get((pid, rid)), cycles, exemption, extensions, courses)
