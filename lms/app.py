@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from courses.authoring.outline_routes import router as author_lesson_router
     from courses.authoring.routes import router as author_router
     from courses.catalogue.routes import router as catalogue_router
+    from courses.certificates.routes import router as certificates_router
     from courses.learning.routes import router as learn_router
     from courses.requirements.routes import router as requirements_router
     from courses.assignment.overview_routes import router as learning_router
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assignment_rules_router,
         compliance_router,
         requirements_router,
+        certificates_router,
     )
     # The bank's import pages first, so that /author/questions/import is not taken for a question id.
     assessments = (quiz_author_router, attempt_router, bank_import_router, bank_router, quiz_results_router)
