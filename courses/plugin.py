@@ -12,6 +12,7 @@ from courses.catalogue.recommend import suggestions
 from courses.assignment.service import rules_apply_for_users
 from courses.panels import course_home_panels
 from courses.events import course_completed
+from courses.requirements.cycles import cycle_complete_on_course, cycles_for_users_changed
 from courses.certificates.service import certificate_issue_on_completion
 from lms.hooks import hooks
 
@@ -27,4 +28,7 @@ def register() -> None:
     hooks.gap_suggestions.append(suggestions)
     hooks.demo_loaders.append(courses_demo_load)
     hooks.home_panels.append(course_home_panels)
+    # Cycles first: a certificate takes the validity of the cycle the completion satisfied.
+    course_completed.append(cycle_complete_on_course)
+    hooks.users_changed.append(cycles_for_users_changed)
     course_completed.append(certificate_issue_on_completion)

@@ -159,6 +159,7 @@ def user_set_active(session: Session, *, user: User, active: bool, by: User | No
     session.add(user)
     if not active:
         sessions_end_all(session, user_id=user.id)
+    users_changed(session, [known(user.id)])
     audit_record(
         session,
         action="user.activate" if active else "user.deactivate",
