@@ -8,6 +8,7 @@ import courses.requirements.models
 import courses.certificates.models
 import courses.compliance.models  # noqa: F401
 from courses.demo import courses_demo_load
+from courses.requirements.demo import requirements_demo_load
 from courses.catalogue.recommend import suggestions
 from courses.assignment.service import rules_apply_for_users
 from courses.panels import course_home_panels
@@ -27,6 +28,7 @@ def register() -> None:
     hooks.users_changed.append(rules_apply_for_users)
     hooks.gap_suggestions.append(suggestions)
     hooks.demo_loaders.append(courses_demo_load)
+    hooks.demo_loaders.append(requirements_demo_load)  # after the courses it requires
     hooks.home_panels.append(course_home_panels)
     # Cycles first: a certificate takes the validity of the cycle the completion satisfied.
     course_completed.append(cycle_complete_on_course)
