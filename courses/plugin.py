@@ -15,6 +15,7 @@ from courses.panels import course_home_panels
 from courses.compliance.panels import compliance_home_panels
 from courses.events import course_completed
 from courses.requirements.cycles import cycle_complete_on_course, cycles_for_users_changed
+from courses.requirements.sweep import sweep_register
 from courses.certificates.service import certificate_issue_on_completion
 from lms.hooks import hooks
 
@@ -35,4 +36,5 @@ def register() -> None:
     # Cycles first: a certificate takes the validity of the cycle the completion satisfied.
     course_completed.append(cycle_complete_on_course)
     hooks.users_changed.append(cycles_for_users_changed)
+    sweep_register()
     course_completed.append(certificate_issue_on_completion)

@@ -95,8 +95,12 @@ def _close_leavers(session: Session, rid: int, audience: Select, now: datetime, 
     if user_ids is not None:
         scope.append(Cycle.user_id.in_(user_ids))
     closed = session.execute(
-        update(Cycle).where(*scope, is_open()).values(ended_at=now, outcome=LEFT).execution_options(synchronize_session=False)
-    ).rowcount
+        update(Cycle)
+        .where(*scope, is_open())
+        .values(ended_at=now, outcome=LEFT)
+        .returning(Cycle.id)
+        .execution_options(synchronize_session=False)
+    ).all()
     # A person whose latest cycle was completed (or exempted) gets an empty cycle that ended "left" today.
     done = aliased(RequirementCycle)
     marker_scope = [
@@ -118,7 +122,7 @@ def _close_leavers(session: Session, rid: int, audience: Select, now: datetime, 
         )
         .returning(CYCLES.c.id)
     ).all()
-    return int(closed or 0) + len(marked)
+    return len(closed) + len(marked)
 
 
 def _open_first(session: Session, requirement: Requirement, audience: Select, now: datetime) -> int:

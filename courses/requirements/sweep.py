@@ -1,0 +1,397 @@
+"""The daily sweep of mandatory training (job "requirements.sweep", run by `lms worker` once a day).
+
+For every requirement: close the cycles of people who left the audience, open first cycles for people
+who entered it, open renewal cycles whose time has come (courses/requirements/cycles.py). Then queue
+the messages that are due today, each kind found by one SELECT over all requirements:
+
+- assigned: a cycle is open and its person was never told;
+- due_soon: REMINDER_DAYS (14 and 3) before the due date (the nearest reminder only, and not when the
+  cycle opened after that point: "assigned" said it);
+- overdue: once the due date has passed; overdue_weekly: every ISO week from a week past due;
+- escalation: to the line manager ESCALATION_DAYS after the grace period ended (level 1), and to
+  their manager after twice as many (level 2);
+- expiring: 30 days before a completion's validity ends, unless a later cycle already renewed it.
+
+Idempotent: cycles open only where none is open, and every message has its key (person, kind, cycle,
+period), so a second run on the same day changes nothing. The number of statements depends on the
+number of requirements and of messages queued, never on the number of people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, cast, exists, literal, or_, select as sa_select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from lms.clock import utcnow
+from lms.config import Settings, get_settings
+from lms.jobs.registry import register_handler, register_periodic
+from lms.notifications.models import Outbox
+from lms.notifications.service import notify
+from lms.people.models import User
+
+from courses.models import Course
+from courses.requirements.cycles import COMPLETED, Cycle, _at, cycles_renew, cycles_sync_requirement, is_open
+from courses.requirements.models import Exemption, Requirement, RequirementCourse, RequirementCycle
+
+JOB_KIND = "requirements.sweep"
+EXPIRING_DAYS = 30
+TEAM_LINK = "/team/compliance"
+
+
+@dataclass
+class SweepReport:
+    opened: int = 0
+    credited: int = 0
+    renewed: int = 0
+    left: int = 0
+    messages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def queued(self) -> int:
+        return sum(self.messages.values())
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    recipient: User
+    cycle_id: int
+    period: str
+    subject: str
+    template: str
+    link: str
+    context: dict[str, Any]
+
+
+def day(when: datetime) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def requirement_sweep(session: Session, *, now: datetime | None = None, settings: Settings | None = None) -> SweepReport:
+    """Open, renew and close cycles, then queue today's messages. Callers commit (the worker does)."""
+    now = now or utcnow()
+    settings = settings or get_settings()
+    reminders = settings.reminder_day_list
+    report = SweepReport()
+    for requirement in session.exec(select(Requirement).order_by(Requirement.id)).all():
+        synced = cycles_sync_requirement(session, requirement=requirement, now=now)
+        report.opened += synced.opened
+        report.credited += synced.credited
+        report.left += synced.left
+        report.renewed += cycles_renew(session, requirement=requirement, now=now, reminder_days=reminders)
+    session.flush()
+    courses = _first_courses(session)
+    finders: list[Callable[[], list[Message]]] = [
+        lambda: _assigned(session, now, courses),
+        *[
+            lambda d=d, nearer=nearer: _due_soon(session, now, courses, d, nearer)
+            for d, nearer in zip(reminders, (*reminders[1:], 0), strict=True)
+        ],
+        lambda: _overdue(session, now, courses),
+        lambda: _overdue_weekly(session, now, courses),
+        lambda: _escalation(session, now, settings.escalation_days, 1),
+        lambda: _escalation(session, now, settings.escalation_days, 2),
+        lambda: _expiring(session, now, courses),
+    ]
+    for find in finders:
+        for message in find():
+            queued = notify(
+                session,
+                user=message.recipient,
+                kind=message.kind,
+                object_ref=f"cycle:{message.cycle_id}",
+                period=message.period,
+                subject=message.subject,
+                template=message.template,
+                context=message.context,
+                link=message.link,
+                now=now,
+                settings=settings,
+            )
+            if queued is not None:
+                report.messages[message.kind] = report.messages.get(message.kind, 0) + 1
+    return report
+
+
+def sweep_job(session: Session, payload: dict[str, Any]) -> None:
+    """Handler of the daily "requirements.sweep" job."""
+    requirement_sweep(session, now=utcnow())
+
+
+def sweep_register() -> None:
+    """Called by courses.plugin.register(): the job and its daily schedule."""
+    register_handler(JOB_KIND, sweep_job)
+    register_periodic(JOB_KIND, timedelta(days=1))
+
+
+def _first_courses(session: Session) -> dict[int, tuple[int, str]]:
+    """{requirement: (course id, title)} of the course its messages link to (the first one added)."""
+    rows = session.execute(
+        sa_select(RequirementCourse.requirement_id, Course.id, Course.title)
+        .join(Course, Course.id == RequirementCourse.course_id)
+        .order_by(RequirementCourse.requirement_id, Course.id)
+    ).all()
+    first: dict[int, tuple[int, str]] = {}
+    for requirement_id, course_id, title in rows:
+        first.setdefault(requirement_id, (course_id, title))
+    return first
+
+
+Build = Callable[..., Any]
+
+
+def _open_cycles(now: datetime, *conditions: Any) -> Build:
+    """A SELECT of the given columns over open cycles of active, unexempted people on live requirements."""
+
+    def build(*columns: Any) -> Any:
+        return (
+            sa_select(*columns)
+            .select_from(Cycle)
+            .join(Requirement, Requirement.id == Cycle.requirement_id)
+            .join(User, User.id == Cycle.user_id)
+            .where(is_open(), *_live(now), *conditions)
+        )
+
+    return build
+
+
+def _live(now: datetime) -> list[Any]:
+    """The cycle's person is active, its requirement not archived, and no exemption is in force."""
+    return [
+        User.is_active,
+        Requirement.archived_at.is_(None),
+        ~exists().where(
+            Exemption.requirement_id == Cycle.requirement_id,
+            Exemption.user_id == Cycle.user_id,
+            Exemption.revoked_at.is_(None),
+            or_(Exemption.ends_at.is_(None), Exemption.ends_at > _at(now)),
+        ),
+    ]
+
+
+def _unsent(session: Session, kind: str, build: Build, *entities: Any) -> list[Any]:
+    """Rows of `build(...)` (cycle, requirement, person, *entities), and the idempotency keys of this
+    kind already queued for those cycles, in two statements."""
+    rows = session.execute(build(RequirementCycle, Requirement, User, *entities)).all()
+    refs = build(literal("cycle:") + cast(Cycle.id, String))
+    sent = set(session.execute(sa_select(Outbox.idempotency_key).where(Outbox.kind == kind, Outbox.object_ref.in_(refs))).scalars())
+    return [(row, sent) for row in rows]
+
+
+def _message(kind: str, recipient: User, cycle: RequirementCycle, period: str, sent: set[str], **fields: Any) -> Message | None:
+    assert cycle.id is not None
+    if f"{recipient.id}:{kind}:cycle:{cycle.id}:{period}" in sent:
+        return None
+    return Message(kind=kind, recipient=recipient, cycle_id=cycle.id, period=period, **fields)
+
+
+def _learner(
+    kind: str,
+    template: str,
+    subject: str,
+    cycle: RequirementCycle,
+    requirement: Requirement,
+    user: User,
+    courses: dict[int, tuple[int, str]],
+    period: str,
+    sent: set[str],
+    **extra: Any,
+) -> Message | None:
+    course_id, title = courses.get(cycle.requirement_id, (None, ""))
+    return _message(
+        kind,
+        user,
+        cycle,
+        period,
+        sent,
+        subject=subject,
+        template=template,
+        link=f"/courses/{course_id}" if course_id else "/learning",
+        context={"requirement": requirement, "cycle": cycle, "course_title": title, "due": day(cycle.due_at), **extra},
+    )
+
+
+def _collect(items: list[Message | None]) -> list[Message]:
+    return [m for m in items if m is not None]
+
+
+def _assigned(session: Session, now: datetime, courses: dict[int, tuple[int, str]]) -> list[Message]:
+    build = _open_cycles(now, Cycle.opened_at <= _at(now))
+    return _collect(
+        [
+            _learner(
+                "assigned",
+                "requirement_assigned",
+                f"Mandatory training: {r.name}, due {day(c.due_at)}",
+                c,
+                r,
+                u,
+                courses,
+                f"{c.opened_at:%Y-%m-%d}",
+                sent,
+            )
+            for (c, r, u), sent in _unsent(session, "assigned", build)
+        ]
+    )
+
+
+def _due_soon(session: Session, now: datetime, courses: dict[int, tuple[int, str]], days: int, nearer: int) -> list[Message]:
+    point = timedelta(days=days)
+    build = _open_cycles(now, Cycle.due_at > _at(now + timedelta(days=nearer)), Cycle.due_at <= _at(now + point))
+    return _collect(
+        [
+            _learner(
+                "due_soon",
+                "requirement_due_soon",
+                f"Reminder: {r.name} is due on {day(c.due_at)}",
+                c,
+                r,
+                u,
+                courses,
+                f"d{days}-{c.due_at:%Y-%m-%d}",
+                sent,
+                days=days,
+            )
+            for (c, r, u), sent in _unsent(session, "due_soon", build)
+            # Only cycles open before this reminder's point: for later ones "assigned" said when it is due.
+            if c.due_at - c.opened_at > point
+        ]
+    )
+
+
+def _overdue(session: Session, now: datetime, courses: dict[int, tuple[int, str]]) -> list[Message]:
+    build = _open_cycles(now, Cycle.due_at < _at(now))
+    return _collect(
+        [
+            _learner(
+                "overdue",
+                "requirement_overdue",
+                f"Overdue: {r.name} was due on {day(c.due_at)}",
+                c,
+                r,
+                u,
+                courses,
+                f"{c.due_at:%Y-%m-%d}",
+                sent,
+                weekly=False,
+            )
+            for (c, r, u), sent in _unsent(session, "overdue", build)
+        ]
+    )
+
+
+def _overdue_weekly(session: Session, now: datetime, courses: dict[int, tuple[int, str]]) -> list[Message]:
+    year, week, _ = now.isocalendar()
+    build = _open_cycles(now, Cycle.due_at < _at(now - timedelta(days=7)))
+    return _collect(
+        [
+            _learner(
+                "overdue_weekly",
+                "requirement_overdue",
+                f"Still overdue: {r.name} was due on {day(c.due_at)}",
+                c,
+                r,
+                u,
+                courses,
+                f"{year}-W{week:02d}",
+                sent,
+                weekly=True,
+            )
+            for (c, r, u), sent in _unsent(session, "overdue_weekly", build)
+        ]
+    )
+
+
+def _escalation(session: Session, now: datetime, escalation_days: int, level: int) -> list[Message]:
+    """To the line manager (level 1) or the manager's manager (level 2), if active."""
+    line = aliased(User)
+    managers = [line]
+    joins = [(line, line.id == User.manager_id)]
+    if level == 2:
+        top = aliased(User)
+        managers.append(top)
+        joins.append((top, top.id == line.manager_id))
+    recipient = managers[-1]
+    since = _at(now - timedelta(days=escalation_days * level))
+    inner = _open_cycles(now, Cycle.grace_until <= since, recipient.is_active)
+
+    def build(*columns: Any) -> Any:
+        stmt = inner(*columns)
+        for alias, on in joins:
+            stmt = stmt.join(alias, on)
+        return stmt
+
+    messages = []
+    for (c, r, u, boss), sent in _unsent(session, "escalation", build, recipient):
+        overdue_days = (now - c.due_at).days
+        messages.append(
+            _message(
+                "escalation",
+                boss,
+                c,
+                f"l{level}",
+                sent,
+                subject=f"Overdue training: {u.name} has not completed {r.name}",
+                template="requirement_escalation",
+                link=TEAM_LINK,
+                context={
+                    "requirement": r,
+                    "cycle": c,
+                    "person": u,
+                    "level": level,
+                    "due": day(c.due_at),
+                    "overdue_days": overdue_days,
+                },
+            )
+        )
+    return _collect(messages)
+
+
+def _expiring(session: Session, now: datetime, courses: dict[int, tuple[int, str]]) -> list[Message]:
+    """Completions whose validity ends within EXPIRING_DAYS, not already renewed or left behind."""
+    later = aliased(RequirementCycle)
+
+    def build(*columns: Any) -> Any:
+        return (
+            sa_select(*columns)
+            .select_from(Cycle)
+            .join(Requirement, Requirement.id == Cycle.requirement_id)
+            .join(User, User.id == Cycle.user_id)
+            .where(
+                Cycle.outcome == COMPLETED,
+                Cycle.valid_until > _at(now),
+                Cycle.valid_until <= _at(now + timedelta(days=EXPIRING_DAYS)),
+                ~exists().where(
+                    later.requirement_id == Cycle.requirement_id,
+                    later.user_id == Cycle.user_id,
+                    later.number > Cycle.number,
+                    later.outcome.is_not(None),
+                ),
+                *_live(now),
+            )
+        )
+
+    messages = []
+    for (c, r, u), sent in _unsent(session, "expiring", build):
+        assert c.valid_until is not None
+        course_id, title = courses.get(c.requirement_id, (None, ""))
+        messages.append(
+            _message(
+                "expiring",
+                u,
+                c,
+                f"{EXPIRING_DAYS}d-{c.valid_until:%Y-%m-%d}",
+                sent,
+                subject=f"{r.name} expires on {day(c.valid_until)}",
+                template="requirement_expiring",
+                link=f"/courses/{course_id}" if course_id else "/learning",
+                context={"requirement": r, "cycle": c, "course_title": title, "valid_until": day(c.valid_until)},
+            )
+        )
+    return _collect(messages)
