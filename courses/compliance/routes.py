@@ -110,7 +110,7 @@ def compliance_page(request: Request, db: DbSession, user: ManagerUser, filters:
             "csv_url": filters.url(f"{BASE}/export.csv"),
             "xlsx_url": filters.url(f"{BASE}/export.xlsx"),
             "status_options": [(key, label) for key, (label, _test) in STATUS_FILTERS.items()],
-            "requirement_options": [(c.requirement.id, c.requirement.name) for c in matrix.columns],
+            "requirement_options": [(r.id, r.name) for r in matrix.held],
             "unit_options": [(u.id, path) for u, path in units],
             "unit_paths": {u.id: path for u, path in units},
             "statuses": list(Status),

@@ -173,6 +173,7 @@ class Matrix:
     people: list[Any]  # rows with id, name, email, org_unit_id
     columns: list[Column]
     cells: dict[tuple[int, int], Standing]
+    held: list[Requirement] = field(default_factory=list)  # every live requirement someone in the selection holds
 
     def row(self, user_id: int) -> list[Standing | None]:
         return [self.cells.get((user_id, known(c.requirement.id))) for c in self.columns]
@@ -206,8 +207,6 @@ def line_matrix(
         )
     people = list(session.execute(people_stmt.order_by(User.name, User.id)).all())
     req_stmt = select(Requirement).where(col(Requirement.archived_at).is_(None)).order_by(Requirement.name, Requirement.id)
-    if requirement_id is not None:
-        req_stmt = req_stmt.where(Requirement.id == requirement_id)
     requirements = list(session.scalars(req_stmt).all())
     cells = (
         standings(
@@ -216,8 +215,9 @@ def line_matrix(
         if people and requirements
         else {}
     )
-    held = {rid for _uid, rid in cells}
-    columns = [Column(r) for r in requirements if r.id in held]
+    held_ids = {rid for _uid, rid in cells}
+    held = [r for r in requirements if r.id in held_ids]
+    columns = [Column(r) for r in held if requirement_id is None or r.id == requirement_id]
     test = STATUS_FILTERS[status][1] if status in STATUS_FILTERS else None
     if test is not None:
         people = [p for p in people if any(test(s) for c in columns if (s := cells.get((p.id, c.requirement.id))))]
@@ -225,7 +225,7 @@ def line_matrix(
         for c in columns:
             if (s := cells.get((p.id, known(c.requirement.id)))) is not None:
                 c.counts[s.status] += 1
-    return Matrix(people=people, columns=columns, cells=cells)
+    return Matrix(people=people, columns=columns, cells=cells, held=held)
 
 
 def may_act(session: Session, *, actor: User, user_id: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -215,3 +216,18 @@ def test_no_open_cycle_offers_no_extension_or_reminder(db, setup, make_user):
     assert browser.post(f"{url}/reminder").status_code == 422
     nobody = make_user(name="Nell None", manager_id=manager.id)
     assert "is not required to hold" in browser.get(f"/team/compliance/{nobody.id}/{req.id}").text
+
+
+def test_a_double_click_sends_one_reminder_and_a_departed_person_none(db, setup, make_user):
+    browser, manager, req, person, _cycle, _course = setup
+    url = f"/team/compliance/{person.id}/{req.id}/reminder"
+    if utcnow().second > 55:  # both clicks in the same minute
+        time.sleep(6)
+    assert browser.post(url).status_code == 303
+    assert browser.post(url).status_code == 303
+    assert "was already sent a moment ago" in browser.get(f"/team/compliance/{person.id}/{req.id}").text
+    assert len(db.exec(select(Outbox)).all()) == 1
+    gone = make_user(name="Gus Gone", manager_id=manager.id, is_active=False)
+    make_cycle(db, req, gone, opened_at=utcnow() - DAY, due_at=utcnow() + DAY)
+    response = browser.post(f"/team/compliance/{gone.id}/{req.id}/reminder")
+    assert response.status_code == 422 and "Gus Gone has left" in response.text

@@ -102,6 +102,9 @@ def test_filters(db, signed_in, make_user):
     assert names("status=expiring90") == {"Cat Cole"}
     assert names("status=not_compliant") == {"Bob Baker"}
     assert names(f"status=not_compliant&requirement={second.id}") == set()
+    one_column = browser.get(f"/team/compliance?requirement={second.id}").text
+    assert f'<option value="{req.id}">Data protection</option>' in one_column  # still offered
+    assert '<th scope="col">Data protection</th>' not in one_column and '<th scope="col">Phishing awareness</th>' in one_column
     assert names("q=bak") == {"Bob Baker"}
     assert names("q=%25") == set()
     unit_id = browser.get("/team/compliance").text.split('<option value="')[-1].split('"')[0]
