@@ -265,8 +265,7 @@ def cycle_complete_on_course(session: Session, enrolment: Enrolment, user: User)
     validity is inside its renewal window. The cycle records exactly `enrolment.completed_at` (a
     certificate finds its cycle by it)."""
     completed_at = enrolment.completed_at
-    if completed_at is None or user.id is None:
-        return
+    assert completed_at is not None and user.id is not None, "called only once the course is completed"
     requirements = session.exec(
         select(Requirement)
         .join(RequirementCourse, RequirementCourse.requirement_id == Requirement.id)
@@ -323,8 +322,6 @@ def cycle_complete_on_course(session: Session, enrolment: Enrolment, user: User)
 def cycles_for_users_changed(session: Session, user_ids: list[int]) -> None:
     """hooks.users_changed listener: joiners, movers, changed profiles or roles and deactivated people
     get their cycles opened or closed the same day, for every requirement."""
-    if not user_ids:
-        return
     now = utcnow()
     for requirement in session.exec(select(Requirement).order_by(Requirement.id)).all():
         cycles_sync_requirement(session, requirement=requirement, now=now, user_ids=list(user_ids))

@@ -79,6 +79,9 @@ def test_first_cycles_open_for_the_audience_once(db, make_user):
     again = cycles_sync_requirement(db, requirement=requirement, now=now + timedelta(days=1))
     assert (again.opened, again.left) == (0, 0)
     assert outside.id not in {c.user_id for c in cycles_of(db, requirement)}
+    # Completing a qualifying course outside the audience satisfies nothing.
+    complete_at(db, course, outside, now + timedelta(days=2))
+    assert outside.id not in {c.user_id for c in cycles_of(db, requirement)}
 
 
 def test_completing_the_course_completes_the_cycle_and_renewal_keeps_history(db, make_user):
