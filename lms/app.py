@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.competences.skills_routes import router as skills_router
     from lms.competences.team_routes import router as team_router
     from lms.home.routes import router as home_router
+    from lms.notifications.routes import router as notifications_router
     from lms.reports.export_routes import router as report_exports_router
     from lms.reports.routes import router as reports_router
     from lms.web.theme_routes import router as theme_router
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_router,
         report_exports_router,
         theme_router,
+        notifications_router,
     )
     courses = (
         author_router,

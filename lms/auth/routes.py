@@ -10,6 +10,7 @@ from starlette.responses import Response
 from lms.auth import service, throttle
 from lms.auth.service import AuthError, ThrottledError
 from lms.demo_accounts import demo_accounts_shown
+from lms.notifications.pages import preferences_context
 from lms.auth.passwords import verify_password_async
 from lms.web.access import Access, MaybeUser, SignedInUser, policy
 from lms.web.cookies import DEVICE_COOKIE, SESSION_COOKIE, clear_cookie, set_cookie
@@ -100,8 +101,8 @@ def logout(request: Request, db: DbSession, user: MaybeUser) -> Response:
 
 
 @router.get("/account")
-def account_page(request: Request, user: SignedInUser) -> Response:
-    return render(request, "account/account.html", {})
+def account_page(request: Request, db: DbSession, user: SignedInUser) -> Response:
+    return render(request, "account/account.html", preferences_context(db, user=user))
 
 
 @router.post("/account/password")
@@ -130,6 +131,7 @@ def account_password(
             field = "current_password" if "current" in str(exc) else "new_password"
             errors[field] = str(exc)
     if errors:
-        return render(request, "account/account.html", {"errors": errors}, block="password", status_code=422)
+        ctx = {"errors": errors, **preferences_context(db, user=user)}
+        return render(request, "account/account.html", ctx, block="password", status_code=422)
     flash(request, "Your password has been changed. Other sessions have been signed out.")
     return redirect(request, "/account")

@@ -11,7 +11,9 @@ from lms.clock import utcnow
 from lms.config import get_settings
 from lms.jobs.registry import register_handler, register_periodic
 from lms.notifications.drain import digest_build, outbox_drain
+from lms.notifications.header import unread_notifications
 from lms.notifications.models import Delivery
+from lms.web.templating import templates
 
 
 def _own_session(session: Session) -> Session:
@@ -48,6 +50,7 @@ def digest_weekly_job(session: Session, payload: dict[str, Any]) -> None:
 
 
 def register() -> None:
+    templates.env.globals["unread_notifications"] = unread_notifications
     register_handler("notifications.send", send_job)
     register_periodic("notifications.send", timedelta(minutes=1))
     register_handler("notifications.digest_daily", digest_daily_job)

@@ -44,9 +44,11 @@ def failed_messages(session: Session, *, limit: int = 20) -> tuple[int, list[Fai
     return total, items
 
 
-def notifications_page(session: Session, *, user_id: int, page: int, per_page: int) -> Page:
+def notifications_page(session: Session, *, user_id: int, page: int, per_page: int, unread_only: bool = False) -> Page:
     """One page of the person's messages, newest first (digest envelopes left out: their items are here)."""
-    mine = (Outbox.user_id == user_id, col(Outbox.kind).not_in(_DIGESTS))
+    mine = [Outbox.user_id == user_id, col(Outbox.kind).not_in(_DIGESTS)]
+    if unread_only:
+        mine.append(col(Outbox.read_at).is_(None))
     total = session.exec(select(func.count()).select_from(Outbox).where(*mine)).one()
     page = clamp_page(page, total, per_page)
     rows = session.exec(

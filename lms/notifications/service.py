@@ -161,3 +161,30 @@ def outbox_retry(session: Session, *, outbox_id: int, by: User, client_ip: str |
     )
     session.flush()
     return row
+
+
+def unsubscribe(session: Session, *, user_id: int, kind: str) -> str | None:
+    """What a signed unsubscribe link does: switch `kind` off, or to the weekly digest for mandatory
+    training; from a digest, every kind it gathers. Returns "off", "weekly" or "nothing" (an
+    invitation cannot be unsubscribed from), or None when the person no longer exists."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    spec = KINDS.get(kind)
+    if spec is not None:
+        if not spec.configurable:
+            return "nothing"
+        quieter = Delivery.WEEKLY if spec.mandatory else Delivery.OFF
+        preference_set(session, user=user, kind=kind, delivery=quieter.value)
+        return quieter.value
+    digest = {"digest_daily": Delivery.DAILY, "digest_weekly": Delivery.WEEKLY}.get(kind)
+    if digest is None:
+        return None
+    changed = "nothing"
+    for spec in KINDS.values():
+        if spec.configurable and delivery_for(session, user_id=user_id, kind=spec.code) is digest:
+            quieter = Delivery.WEEKLY if spec.mandatory else Delivery.OFF
+            if quieter is not digest:
+                preference_set(session, user=user, kind=spec.code, delivery=quieter.value)
+                changed = "digest"
+    return changed

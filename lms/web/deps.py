@@ -22,7 +22,13 @@ async def get_db(request: Request) -> AsyncIterator[Session]:
     # slot (lms/web/capacity.py) happens on the event loop, holding no thread and no connection.
     async with request.app.state.db_gate.slot():
         with Session(request.app.state.engine, expire_on_commit=False) as session:
-            yield session
+            # Also for values the layout reads lazily while a page renders (the header's unread
+            # count), so they use this request's connection rather than taking a second one.
+            request.state.db = session
+            try:
+                yield session
+            finally:
+                request.state.db = None  # closed: an error page rendered later must not reopen it
 
 
 DbSession = Annotated[Session, Depends(get_db)]

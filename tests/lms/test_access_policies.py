@@ -35,6 +35,8 @@ AREAS = {
     "/api/v1": {Access.API_TOKEN, Access.PUBLIC},  # PUBLIC: only the OpenAPI document
     "/verify": {Access.PUBLIC},  # anyone checks a certificate by its code
     "/invite": {Access.PUBLIC},  # the invitation link: the token is the credential
+    "/notifications": {Access.SIGNED_IN},
+    "/unsubscribe": {Access.PUBLIC},  # the link in every e-mail: its signed token is the credential
 }
 
 

@@ -29,6 +29,7 @@ from lms.api.service import api_token_create
 from lms.auth.invitations import invitation_create
 from lms.competences.models import Framework, JobProfileRequirement
 from lms.demo_accounts import DEMO_PASSWORD
+from lms.notifications.tokens import unsubscribe_token
 from lms.people.models import OrgUnit, User
 from tests.conftest import sign_in
 from tests.courses.certificates.factories import make_certificate
@@ -110,6 +111,7 @@ def candidates(db, app) -> dict[str, list]:
         "requirement_id": [mandatory.id],
         "fmt": ["csv", "xlsx", "json"],
         "token": [invitation, "no-such-invitation"],
+        "unsubscribe_token": [unsubscribe_token(app.state.secret_key, user_id=employee.id, kind="due_soon")],
     }
 
 
