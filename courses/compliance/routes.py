@@ -112,7 +112,7 @@ def compliance_page(request: Request, db: DbSession, user: ManagerUser, filters:
             "status_options": [(key, label) for key, (label, _test) in STATUS_FILTERS.items()],
             "requirement_options": [(r.id, r.name) for r in matrix.held],
             "unit_options": [(u.id, path) for u, path in units],
-            "unit_paths": {u.id: path for u, path in units},
+            "unit_names": {u.id: u.name for u, _path in units},
             "statuses": list(Status),
             "status_labels": STATUS_LABELS,
             "bands": BANDS,

@@ -49,6 +49,7 @@ def test_extend_moves_due_and_grace_and_is_audited(db, setup):
     url = f"/team/compliance/{person.id}/{req.id}"
     page = browser.get(url)
     assert page.status_code == 200 and "Extend the due date" in page.text and "Overdue" in page.text
+    assert "compliance-standing" in page.text  # the browser journey finds the standing by this class
     old_due, old_grace = cycle.due_at, cycle.grace_until
     new_day = (utcnow() + 20 * DAY).date()
 
