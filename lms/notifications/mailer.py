@@ -44,8 +44,9 @@ def build_message(settings: Settings, letter: Letter, *, now: datetime, ref: str
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = make_msgid(idstring=f"proficio.{ref or secrets.token_hex(4)}", domain=sender.rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"
-    msg["List-Unsubscribe"] = f"<{letter.unsubscribe_url}>"
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if letter.unsubscribe_url:  # every message to a person; not `lms mail test`'s, which no preference governs
+        msg["List-Unsubscribe"] = f"<{letter.unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(letter.text)
     msg.add_alternative(letter.html, subtype="html")
     return msg
