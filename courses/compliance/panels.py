@@ -69,8 +69,9 @@ class LineAttention:
 
 
 def line_attention(session: Session, manager: User, now: datetime) -> LineAttention:
-    """Who in the manager's line is late or about to lapse. Two queries whatever the line's size."""
-    found = standings(session, now=now, user_ids=line_people(known(manager.id)))
+    """Who in the manager's line is late or about to lapse on live requirements. Three queries whatever the line's size."""
+    live = list(session.scalars(select(Requirement.id).where(col(Requirement.archived_at).is_(None))).all())
+    found = standings(session, now=now, user_ids=line_people(known(manager.id)), requirement_ids=live)
     late: dict[int, int] = {}
     expiring: set[int] = set()
     for (uid, _rid), s in found.items():
