@@ -85,11 +85,14 @@ def standings(
             or_(
                 col(Enrolment.started_at) >= cycle.opened_at,
                 exists(
-                    select(literal(1)).where(
+                    select(literal(1))
+                    .where(
                         LessonProgress.user_id == Enrolment.user_id,
                         LessonProgress.course_id == Enrolment.course_id,
                         LessonProgress.first_viewed_at >= cycle.opened_at,
                     )
+                    # Two levels down: without this the cycle would be joined in afresh instead of being the outer row.
+                    .correlate_except(LessonProgress)
                 ),
             ),
         )

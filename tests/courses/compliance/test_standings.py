@@ -54,10 +54,19 @@ def test_started_counts_only_since_the_cycle_opened(db, make_user):
     db.add(LessonProgress(user_id=viewer.id, lesson_id=lessons_of(db, course)[0].id, course_id=course.id, first_viewed_at=NOW - DAY))
     db.commit()
     enrol(db, elsewhere, other, started_at=NOW - DAY)
+    # Looked at a lesson before this cycle opened (while someone else's older cycle exists): not started.
+    looked_before = make_user()
+    make_cycle(db, req, looked_before, opened_at=NOW - 10 * DAY, due_at=NOW + 40 * DAY)
+    make_cycle(db, req, make_user(), opened_at=NOW - 400 * DAY, due_at=NOW + 40 * DAY)
+    enrol(db, looked_before, course)
+    lesson = lessons_of(db, course)[0]
+    db.add(LessonProgress(user_id=looked_before.id, lesson_id=lesson.id, course_id=course.id, first_viewed_at=NOW - 50 * DAY))
+    db.commit()
 
     assert _status(db, renewed, req).status is Status.NOT_STARTED
     assert _status(db, viewer, req).status is Status.IN_PROGRESS
     assert _status(db, elsewhere, req).status is Status.NOT_STARTED
+    assert _status(db, looked_before, req).status is Status.NOT_STARTED
 
 
 def test_completed_statuses(db, make_user):
