@@ -243,6 +243,37 @@ def test_recurring_requirement_from_creation_to_expiry_reminder_and_extension(
     cell = matrix_cell(page, user_id=employee_id, requirement_id=requirement_id)
     expect(cell).to_contain_text(f"due {new_due:%d %b %Y}")
     expect(cell).not_to_contain_text("Expired")
+    sign_out(page)
+
+    # --- an administrator revokes the certificate: the public page says so at once --------------------
+    sign_in(page, ADMIN)
+    visit(page, "/admin/certificates")
+    field(page, "Verification code or e-mail address").fill(code)
+    field(page, "Verification code or e-mail address").press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]q="))
+    found = page.locator("#results tbody tr")
+    expect(found).to_have_count(1)
+    expect(found).to_contain_text(employee_name)
+    expect(found).to_contain_text("Expired")
+    check_page(page)
+    with page.expect_navigation():
+        found.get_by_role("link", name=re.compile(r"^Revoke")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Revoke certificate {code}?")
+    check_page(page)
+    field(page, "Reason").fill("Issued for a course completed on someone else's account.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Revoke certificate").click()
+    expect(page.locator("#flashes")).to_contain_text(f"Certificate {code} is revoked.")
+    check_page(page)
+    public = browser.new_context(base_url=base_url)
+    try:
+        visitor = public.new_page()
+        visitor_watch = watch(visitor)
+        visit(visitor, f"/verify/{code}")
+        expect(visitor.get_by_role("heading", level=2, name="Revoked certificate")).to_be_visible()
+        visitor_watch.assert_clean()
+    finally:
+        public.close()
 
 
 def test_requirement_and_extension_forms_work_without_javascript(browser: Browser, base_url: str, live_server):
@@ -287,6 +318,10 @@ def test_requirement_and_extension_forms_work_without_javascript(browser: Browse
         with page.expect_navigation():
             page.get_by_role("button", name="Extend").click()
         expect(page.locator("#flashes")).to_contain_text(f"{name} for {employee_name} is now due on {new_due.day} {new_due:%B %Y}.")
+        plain_check(page)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send reminder").click()
+        expect(page.locator("#flashes")).to_contain_text(f"Reminder sent to {employee_name} about {name}.")
         plain_check(page)
         open_matrix_for(page, name=employee_name, requirement_id=requirement_id, go=plain_visit)
         expect(matrix_cell(page, user_id=employee_id, requirement_id=requirement_id)).to_contain_text(f"due {new_due:%d %b %Y}")
