@@ -19,10 +19,11 @@ from lms.web.csrf import csrf_exempt
 from lms.web.deps import DbSession
 from lms.web.flash import flash
 from lms.web.paging import ListFilters, page_size
-from lms.web.templating import redirect, render
+from lms.web.templating import is_partial, redirect, render
 
 router = APIRouter()
 Token = Annotated[str, Path(max_length=200)]
+SAVED = "Your notification choices are saved."
 
 
 @dataclass(kw_only=True)
@@ -84,7 +85,12 @@ def account_notifications(
             status_code=422,
         )
     db.commit()
-    flash(request, "Your notification choices are saved.")
+    if is_partial(request):
+        # Not HX-Redirect: from /account to /account#notifications is a fragment-only navigation and the
+        # page would not reload, so htmx gets the section and the confirmation (out of band) instead.
+        ctx = {**preferences_context(db, user=user), "notification_saved": SAVED}
+        return render(request, "account/account.html", ctx, block="notifications")
+    flash(request, SAVED)
     return redirect(request, "/account#notifications")
 
 

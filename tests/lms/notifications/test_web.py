@@ -201,3 +201,16 @@ def test_the_header_count_is_for_signed_in_people_only(client, db, settings, mak
     assert "header-notifications" not in page
     missing = client.get("/no-such-page")
     assert missing.status_code == 404
+
+
+def test_saving_with_htmx_answers_the_section_and_the_confirmation(db, signed_in):
+    browser, user = signed_in()
+    response = browser.post("/account/notifications", {"certificate_ready": "weekly"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    assert 'id="flashes" aria-live="polite" hx-swap-oob="true"' in response.text
+    assert (
+        "Your notification choices are saved." in response.text and '<section aria-labelledby="notifications-heading"' in response.text
+    )
+    assert 'value="weekly" checked' in response.text
+    # The confirmation was shown once, not again on the next page.
+    assert "Your notification choices are saved." not in browser.get("/account").text
