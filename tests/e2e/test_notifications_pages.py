@@ -44,6 +44,7 @@ def test_notification_list_header_count_and_choices(page: Page, live_server, tmp
     sign_in(page, CHANGER_EMAIL, CHANGER_PASSWORD)
     visit(page, "/notifications")
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    expect(page.locator(".header-notifications")).to_have_attribute("aria-current", "page")
     before = page.locator(".header-notifications .usa-tag")
     already = int(re.match(r"\d+", before.inner_text()).group(0)) if before.count() else 0
 
