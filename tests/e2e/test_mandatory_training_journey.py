@@ -325,6 +325,22 @@ def test_requirement_and_extension_forms_work_without_javascript(browser: Browse
         plain_check(page)
         open_matrix_for(page, name=employee_name, requirement_id=requirement_id, go=plain_visit)
         expect(matrix_cell(page, user_id=employee_id, requirement_id=requirement_id)).to_contain_text(f"due {new_due:%d %b %Y}")
+
+        # An exemption, then withdrawn: both forms post and say what changed.
+        with page.expect_navigation():
+            matrix_cell(page, user_id=employee_id, requirement_id=requirement_id).click()
+        field(page, "Reason").last.select_option(label="Equivalent training taken elsewhere")
+        field(page, "Note").fill("Completed the department's records course in the spring.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Record the exemption").click()
+        expect(page.locator("#flashes")).to_contain_text(f"{employee_name} is exempt from {name}.")
+        expect(page.locator(".compliance-standing")).to_contain_text("Exempt")
+        plain_check(page)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Withdraw the exemption").click()
+        expect(page.locator("#flashes")).to_contain_text(f"Exemption withdrawn: {employee_name} needs {name} again.")
+        expect(page.locator(".compliance-standing")).not_to_contain_text("Exempt")
+        plain_check(page)
     finally:
         context.close()
 
