@@ -226,6 +226,11 @@ def test_recurring_requirement_from_creation_to_expiry_reminder_and_extension(
     cell = matrix_cell(page, user_id=employee_id, requirement_id=requirement_id)
     expect(cell).to_contain_text("Expired")
     expect(cell).to_contain_text(day_text(ended))
+    # The export of the filtered matrix says the same.
+    with page.expect_download() as export:
+        page.get_by_role("link", name="Download as CSV").click()
+    csv_lines = Path(export.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert any(employee_name in line and "Expired" in line for line in csv_lines), csv_lines
     with page.expect_navigation():
         cell.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{name}: {employee_name}")
