@@ -153,7 +153,9 @@ def test_statements_do_not_grow_with_people(db, make_user, settings, app):
         with counting(engine) as statements:
             requirement_sweep(db, now=day, settings=settings)
             db.commit()
-        mine = [s for s in statements if "outbox" not in s and "notification_preference" not in s]
+        # Without notify()'s own statements for each message queued (key check, preference, insert, read back).
+        queuing = ("WHERE outbox.idempotency_key =", "FROM notification_preference", "INSERT INTO outbox", "WHERE outbox.id =")
+        mine = [s for s in statements if not any(marker in s for marker in queuing)]
         return len(mine), len(statements)
 
     for _ in range(2):
