@@ -222,6 +222,12 @@ def test_recurring_requirement_from_creation_to_expiry_reminder_and_extension(
 
     # --- the manager: the matrix shows them expired; the cell page extends the due date ---------------
     sign_in(page, MANAGER)
+    team_panel = page.get_by_role("region", name="Mandatory training in your team")
+    expect(team_panel).to_contain_text("overdue on mandatory training")
+    with page.expect_navigation():
+        team_panel.get_by_role("link", name="Open the mandatory training matrix").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mandatory training")
+    check_page(page)
     open_matrix_for(page, name=employee_name, requirement_id=requirement_id)
     cell = matrix_cell(page, user_id=employee_id, requirement_id=requirement_id)
     expect(cell).to_contain_text("Expired")
