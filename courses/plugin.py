@@ -12,6 +12,7 @@ from courses.requirements.demo import requirements_demo_load
 from courses.catalogue.recommend import suggestions
 from courses.assignment.service import rules_apply_for_users
 from courses.panels import course_home_panels
+from courses.compliance.snapshot import compliance_snapshot_register
 from courses.compliance.panels import compliance_home_panels
 from courses.events import course_completed
 from courses.requirements.cycles import cycle_complete_on_course, cycles_for_users_changed
@@ -32,6 +33,7 @@ def register() -> None:
     hooks.demo_loaders.append(courses_demo_load)
     hooks.demo_loaders.append(requirements_demo_load)  # after the courses it requires
     hooks.home_panels.append(course_home_panels)
+    compliance_snapshot_register()
     hooks.home_panels.append(compliance_home_panels)
     # Cycles first: a certificate takes the validity of the cycle the completion satisfied.
     course_completed.append(cycle_complete_on_course)

@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from courses.certificates.routes import router as certificates_router
     from courses.learning.routes import router as learn_router
     from courses.requirements.routes import router as requirements_router
+    from courses.compliance.report_routes import router as compliance_report_router
+    from courses.compliance.api_routes import router as compliance_api_router
     from courses.assignment.overview_routes import router as learning_router
     from lms.admin.routes import router as admin_router
     from lms.api.admin_routes import router as api_tokens_router
@@ -115,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assignment_rules_router,
         compliance_router,
         requirements_router,
+        compliance_report_router,
+        compliance_api_router,
         certificates_router,
     )
     # The bank's import pages first, so that /author/questions/import is not taken for a question id.

@@ -24,6 +24,7 @@ from lms.hooks import EMPLOYEE
 from lms.people.models import ROLE_LABELS, OrgUnit, User
 
 from courses.models import Course, CourseStatus
+from courses.requirements.cycles import cycles_sync_requirement
 from courses.requirements.models import AudienceKind, Recurrence, Requirement, RequirementAudience, RequirementCourse
 
 MAX_DUE_DAYS = 3650
@@ -231,12 +232,6 @@ def _detail(requirement: Requirement, spec: RequirementSpec, user_ids: list[int]
     }
 
 
-def _sync(session: Session, requirement: Requirement, now: datetime) -> None:
-    """Assign people at once. WIRING PENDING: helper B's courses.requirements.cycles.cycles_sync_requirement
-    is called here as soon as it lands; until then the daily sweep opens the cycles."""
-    return None
-
-
 def requirement_create(
     session: Session, *, spec: RequirementSpec, by: User, now: datetime | None = None, client_ip: str | None = None
 ) -> Requirement:
@@ -256,7 +251,7 @@ def requirement_create(
         client_ip=client_ip,
         detail=_detail(requirement, spec, user_ids),
     )
-    _sync(session, requirement, now)
+    cycles_sync_requirement(session, requirement=requirement, now=now)
     return requirement
 
 
@@ -287,7 +282,7 @@ def requirement_update(
         client_ip=client_ip,
         detail=_detail(requirement, spec, user_ids),
     )
-    _sync(session, requirement, now)
+    cycles_sync_requirement(session, requirement=requirement, now=now)
     return requirement
 
 
