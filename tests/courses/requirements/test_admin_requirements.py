@@ -188,3 +188,25 @@ def test_a_skills_lead_reads_but_cannot_change(db, signed_in, make_user, client)
     assert browser.post(f"/admin/requirements/{requirement.id}/archive").status_code == 403
     assert browser.post("/admin/requirements/new", _form(course_ids=[str(course.id)], everyone="1")).status_code == 403
     assert browser.get("/admin/requirements/999999").status_code == 404
+
+
+def test_saving_assigns_people_at_once_and_archiving_stops_new_cycles(db, signed_in, make_user):
+    from courses.requirements.cycles import cycles_sync_requirement
+    from courses.requirements.models import RequirementCycle
+
+    browser, _ = signed_in("admin")
+    course = make_course(db)
+    unit = make_unit(db, "Finance")
+    first = [make_user(org_unit_id=unit.id) for _ in range(2)]
+    response = browser.post("/admin/requirements/new", _form(course_ids=[str(course.id)], unit_id=[str(unit.id)]))
+    assert "It now covers 2 people" in text(follow(browser, response))
+    requirement = _requirement(db)
+    cycles = db.exec(select(RequirementCycle).where(RequirementCycle.requirement_id == requirement.id)).all()
+    assert sorted(c.user_id for c in cycles) == sorted(p.id for p in first)
+
+    browser.post(f"/admin/requirements/{requirement.id}/archive")
+    newcomer = make_user(org_unit_id=unit.id)
+    cycles_sync_requirement(db, requirement=_requirement(db), now=utcnow())
+    db.commit()
+    assert db.exec(select(RequirementCycle).where(RequirementCycle.user_id == newcomer.id)).first() is None
+    assert len(db.exec(select(RequirementCycle).where(RequirementCycle.requirement_id == requirement.id)).all()) == 2
