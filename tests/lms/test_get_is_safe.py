@@ -73,7 +73,7 @@ def candidates(db, app) -> dict[str, list]:
     token, secret = api_token_create(
         db,
         name="GET safety",
-        scopes=["frameworks:read", "profiles:read", "reports:read", "people:read"],
+        scopes=["frameworks:read", "profiles:read", "reports:read", "people:read", "compliance:read"],
         org_unit_id=None,
         expires_at=None,
         by=admin,
