@@ -10,25 +10,21 @@ sent in the outbox), two exemptions, and a monthly compliance count for each of 
 
 from __future__ import annotations
 
-import html
 import random
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from lms.clock import utcnow
 from lms.db import known
-from lms.notifications.models import Delivery, Outbox, OutboxState
 from lms.people.models import Role, RoleGrant, User
 from lms.people.selectors import user_by_email
 
-from courses.compliance.models import ComplianceSnapshotCell
 from courses.models import Course
-from courses.requirements.dates import add_months, next_cycle_opens_at, valid_until
+from courses.requirements.dates import next_cycle_opens_at, valid_until
+from courses.requirements.demo_history import DemoCycle, DemoPlan, outbox_write, snapshots_write
 from courses.requirements.models import (
     AudienceKind,
     CycleOutcome,
@@ -48,7 +44,7 @@ ANNUAL = [
     ("Phishing awareness", "Spotting phishing and social engineering", 390),
 ]
 AUTHORS = ("Accessible content", "Writing accessible documents", 150)
-RENEW_WINDOW_DAYS, GRACE_DAYS, DUE_DAYS, ESCALATION_DAYS = 30, 14, 30, 7
+RENEW_WINDOW_DAYS, GRACE_DAYS, DUE_DAYS = 30, 14, 30
 # What happened to each person on an annual requirement, and how often (the rest: renewed on time).
 SHARES = [("late", 0.16), ("expiring", 0.12), ("lapsed", 0.08), ("never", 0.04)]
 # Named demo accounts get a fixed story, so the demo's home pages show each case.
@@ -58,27 +54,6 @@ FIXED = {
     ("admin@example.gov", "Data protection essentials"): "renewed",
     ("admin@example.gov", "Phishing awareness"): "renewed",
 }
-
-
-@dataclass
-class _Cycle:
-    user: User
-    number: int
-    opened_at: datetime
-    due_at: datetime
-    completed_at: datetime | None = None
-    valid_until: datetime | None = None
-    ended_at: datetime | None = None
-    outcome: str | None = None
-    id: int | None = None
-
-
-@dataclass
-class _Plan:
-    requirement: Requirement
-    course: Course
-    cycles: list[_Cycle] = field(default_factory=list)
-    exempt: dict[int, Exemption] = field(default_factory=dict)
 
 
 def requirements_demo_load(session: Session) -> int:
@@ -96,8 +71,8 @@ def requirements_demo_load(session: Session) -> int:
     plans.append(_authors(session, rng, now, courses[AUTHORS[1]], [p for p in people if p.id in trainer_ids], admin))
     _exemptions(session, now, plans, people, admin)
     _insert_cycles(session, plans)
-    _outbox(session, now, plans, {known(p.id): p for p in people})
-    _snapshots(session, now, plans)
+    outbox_write(session, now, plans, {known(p.id): p for p in people})
+    snapshots_write(session, now, plans)
     session.flush()
     return len(plans)
 
@@ -116,7 +91,7 @@ def _requirement(
 
 def _annual(
     session: Session, rng: random.Random, now: datetime, name: str, course: Course, age: int, people: Sequence[User], by: User
-) -> _Plan:
+) -> DemoPlan:
     start = now - timedelta(days=age)
     requirement = _requirement(
         session,
@@ -131,7 +106,7 @@ def _annual(
         every_months=12,
         renew_window_days=RENEW_WINDOW_DAYS,
     )
-    plan = _Plan(requirement, course)
+    plan = DemoPlan(requirement, course)
     for person in people:
         story = FIXED.get((person.email, name)) or _pick(rng)
         plan.cycles += _story(rng, now, start, person, story)
@@ -163,9 +138,9 @@ def _valid(completed: datetime, previous: datetime | None = None) -> datetime:
     return until
 
 
-def _story(rng: random.Random, now: datetime, start: datetime, person: User, story: str) -> list[_Cycle]:
+def _story(rng: random.Random, now: datetime, start: datetime, person: User, story: str) -> list[DemoCycle]:
     """One person's cycles on an annual requirement set up at `start` (about 13 months ago)."""
-    first = _Cycle(person, 1, start, start + timedelta(days=DUE_DAYS))
+    first = DemoCycle(person, 1, start, start + timedelta(days=DUE_DAYS))
     if story == "never":  # overdue for most of a year: escalated twice
         return [first]
     # Completed early enough in the first year for the validity to end around now (renewal due),
@@ -177,7 +152,7 @@ def _story(rng: random.Random, now: datetime, start: datetime, person: User, sto
     if story == "late":
         return [first]
     opens = next_cycle_opens_at(first.valid_until, renew_window_days=RENEW_WINDOW_DAYS, reminder_days=(14, 3))
-    second = _Cycle(person, 2, opens, first.valid_until)
+    second = DemoCycle(person, 2, opens, first.valid_until)
     if story == "renewed":
         second.completed_at = min(opens + _days(rng, 1, 20), now - timedelta(hours=rng.randint(2, 48)))
         second.valid_until = _valid(second.completed_at, first.valid_until)
@@ -185,7 +160,7 @@ def _story(rng: random.Random, now: datetime, start: datetime, person: User, sto
     return [first, second]
 
 
-def _authors(session: Session, rng: random.Random, now: datetime, course: Course, trainers: Sequence[User], by: User) -> _Plan:
+def _authors(session: Session, rng: random.Random, now: datetime, course: Course, trainers: Sequence[User], by: User) -> DemoPlan:
     start = now - timedelta(days=AUTHORS[2])
     requirement = _requirement(
         session,
@@ -198,20 +173,20 @@ def _authors(session: Session, rng: random.Random, now: datetime, course: Course
         recurrence=Recurrence.NONE.value,
     )
     session.add(RequirementAudience(requirement_id=requirement.id, kind=AudienceKind.ROLE.value, role=Role.TRAINER.value))
-    plan = _Plan(requirement, course)
+    plan = DemoPlan(requirement, course)
     for index, person in enumerate(trainers):
         if index == len(trainers) - 1 and index > 1:  # a new trainer, just given the role: due in six weeks
             opened = now - timedelta(days=18)
-            plan.cycles.append(_Cycle(person, 1, opened, opened + timedelta(days=60)))
+            plan.cycles.append(DemoCycle(person, 1, opened, opened + timedelta(days=60)))
         elif index == 1:  # one who never got round to it: overdue and escalated
-            plan.cycles.append(_Cycle(person, 1, start, start + timedelta(days=60)))
+            plan.cycles.append(DemoCycle(person, 1, start, start + timedelta(days=60)))
         else:
             done = start + _days(rng, 4, 70)
-            plan.cycles.append(_Cycle(person, 1, start, start + timedelta(days=60), done, None, done, CycleOutcome.COMPLETED.value))
+            plan.cycles.append(DemoCycle(person, 1, start, start + timedelta(days=60), done, None, done, CycleOutcome.COMPLETED.value))
     return plan
 
 
-def _exemptions(session: Session, now: datetime, plans: list[_Plan], people: Sequence[User], by: User) -> None:
+def _exemptions(session: Session, now: datetime, plans: list[DemoPlan], people: Sequence[User], by: User) -> None:
     """Two people excused, one from each annual requirement: their open cycle ends as exempted."""
     reasons = [
         (ExemptionReason.EQUIVALENT, "Holds a current data-protection practitioner certificate (renewed each spring).", None),
@@ -238,7 +213,7 @@ def _exemptions(session: Session, now: datetime, plans: list[_Plan], people: Seq
     session.add_all([e for plan in plans for e in plan.exempt.values()])
 
 
-def _insert_cycles(session: Session, plans: list[_Plan]) -> None:
+def _insert_cycles(session: Session, plans: list[DemoPlan]) -> None:
     rows = [
         {
             "requirement_id": plan.requirement.id,
@@ -268,145 +243,3 @@ def _insert_cycles(session: Session, plans: list[_Plan]) -> None:
     for plan in plans:
         for c in plan.cycles:
             c.id = ids[(known(plan.requirement.id), known(c.user.id), c.number)]
-
-
-def _outbox(session: Session, now: datetime, plans: list[_Plan], by_id: dict[int, User]) -> None:
-    """The messages the sweep would have sent for this history, already sent, so the pages show them."""
-    rows: list[dict[str, object]] = []
-
-    def sent(to: User, kind: str, cycle: _Cycle, period: str, at: datetime, subject: str, text: str, link: str) -> None:
-        if at >= now:
-            return
-        rows.append(
-            {
-                "user_id": to.id,
-                "kind": kind,
-                "object_ref": f"cycle:{cycle.id}",
-                "period": period,
-                "idempotency_key": f"{to.id}:{kind}:cycle:{cycle.id}:{period}",
-                "subject": subject,
-                "body_text": f"Hello {to.name},\n\n{text}\n",
-                "body_html": f"<p>Hello {html.escape(to.name)},</p>\n<p>{html.escape(text)}</p>\n",
-                "link": link,
-                "delivery": Delivery.IMMEDIATE.value,
-                "state": OutboxState.SENT.value,
-                "attempts": 1,
-                "next_attempt_at": at,
-                "last_error": "",
-                "created_at": at,
-                "sent_at": at + timedelta(seconds=40),
-            }
-        )
-
-    for plan in plans:
-        name, link = plan.requirement.name, f"/courses/{plan.course.id}"
-        latest = {c.user.id: c for c in sorted(plan.cycles, key=lambda c: c.number)}
-        for cycle in latest.values():
-            person, due = cycle.user, cycle.due_at
-            if cycle.ended_at is not None:
-                continue
-            day = f"{due:%-d %B %Y}"
-            if due > now and cycle.number > 1:  # a renewal under way: the expiry warning went out at 30 days
-                sent(
-                    person,
-                    "expiring",
-                    cycle,
-                    f"30d-{due:%Y-%m-%d}",
-                    due - timedelta(days=30),
-                    f"{name} expires on {day}",
-                    f"Your {name} training expires on {day}. Renew it now: renewing early loses nothing.",
-                    link,
-                )
-                continue
-            if due > now:  # newly in the audience
-                sent(
-                    person,
-                    "assigned",
-                    cycle,
-                    f"{cycle.opened_at:%Y-%m-%d}",
-                    cycle.opened_at + timedelta(hours=1),
-                    f"New mandatory training: {name}",
-                    f"You need to complete {name} by {day}.",
-                    link,
-                )
-                continue
-            sent(
-                person,
-                "overdue",
-                cycle,
-                f"{due:%Y-%m-%d}",
-                due + timedelta(hours=7),
-                f"{name} is overdue",
-                f"Your mandatory training {name} was due on {day} and is not done yet.",
-                link,
-            )
-            for week in range(1, 5):
-                at = due + timedelta(weeks=week, hours=7)
-                iso = at.isocalendar()
-                sent(
-                    person,
-                    "overdue_weekly",
-                    cycle,
-                    f"{iso.year}-W{iso.week:02d}",
-                    at,
-                    f"Still overdue: {name}",
-                    f"Your mandatory training {name} is still overdue (it was due on {day}).",
-                    link,
-                )
-            manager = by_id.get(person.manager_id) if person.manager_id else None
-            for level in (1, 2):
-                if manager is None:
-                    break
-                sent(
-                    manager,
-                    "escalation",
-                    cycle,
-                    f"l{level}",
-                    due + timedelta(days=ESCALATION_DAYS * level, hours=7),
-                    f"{person.name}'s {name} is overdue",
-                    f"{person.name} in your reporting line has not completed {name}, due on {day}.",
-                    "/team/compliance",
-                )
-                manager = by_id.get(manager.manager_id) if manager.manager_id else None
-    if rows:
-        session.execute(insert(Outbox), rows)
-
-
-def _month_ends(now: datetime, months: int = 12) -> list[tuple[str, datetime]]:
-    """The last `months` whole months before this one: ("2026-11", the instant it ended)."""
-    this_month = datetime(now.year, now.month, 1, tzinfo=UTC)
-    return [(f"{add_months(this_month, -n):%Y-%m}", add_months(this_month, 1 - n)) for n in range(months, 0, -1)]
-
-
-def _snapshots(session: Session, now: datetime, plans: list[_Plan]) -> None:
-    """Monthly counts per own org unit, as the snapshot job would have taken them at each month's end."""
-    rows = []
-    for period, end in _month_ends(now):
-        for plan in plans:
-            if plan.requirement.created_at >= end:
-                continue
-            unit_of: dict[int, int] = {}
-            valid: set[int] = set()
-            for cycle in plan.cycles:
-                person = cycle.user
-                exemption = plan.exempt.get(person.id)
-                if cycle.opened_at >= end or (exemption and exemption.created_at < end):
-                    continue  # not in the audience yet, or left out of the rate as exempt
-                unit_of[known(person.id)] = person.org_unit_id or 0
-                done = cycle.completed_at is not None and cycle.completed_at < end
-                if done and (cycle.valid_until is None or cycle.valid_until > end):
-                    valid.add(person.id)
-            people = Counter(unit_of.values())
-            compliant = Counter(unit_of[p] for p in valid)
-            rows += [
-                {
-                    "period": period,
-                    "org_unit_id": unit,
-                    "requirement_id": plan.requirement.id,
-                    "people": count,
-                    "compliant": compliant[unit],
-                    "taken_at": end,
-                }
-                for unit, count in people.items()
-            ]
-    session.execute(insert(ComplianceSnapshotCell), rows)

@@ -11,6 +11,7 @@ from courses.compliance.models import ComplianceSnapshotCell
 from courses.compliance.selectors import standings
 from courses.models import Course
 from courses.requirements.demo import requirements_demo_load
+from courses.requirements.sweep import requirement_sweep
 from courses.requirements.models import Exemption, Requirement, RequirementCycle
 from courses.requirements.status import COMPLIANT_STATUSES, Status
 from lms.clock import utcnow
@@ -83,3 +84,11 @@ def test_demo_requirements_need_the_demo_courses(db):
     db.flush()
     assert requirements_demo_load(db) == 0
     assert db.exec(select(func.count()).select_from(Requirement)).one() == before
+
+
+@pytest.mark.demo
+def test_the_first_sweep_after_the_demo_finds_its_history_complete(db):
+    # The demo wrote cycles and messages as the sweep would have: nothing to open, nobody to tell again.
+    report = requirement_sweep(db, now=utcnow())
+    assert (report.opened, report.renewed, report.left) == (0, 0, 0)
+    assert not {k: n for k, n in report.messages.items() if k in {"assigned", "overdue", "escalation", "expiring"} and n}
