@@ -210,3 +210,50 @@ def test_saving_assigns_people_at_once_and_archiving_stops_new_cycles(db, signed
     db.commit()
     assert db.exec(select(RequirementCycle).where(RequirementCycle.user_id == newcomer.id)).first() is None
     assert len(db.exec(select(RequirementCycle).where(RequirementCycle.requirement_id == requirement.id)).all()) == 2
+
+
+def test_the_service_names_each_problem(db, make_user):
+    import pytest
+
+    from courses.requirements.forms import RequirementForm
+    from courses.requirements.service import (
+        MAX_EMAILS,
+        RequirementError,
+        RequirementSpec,
+        requirement_check,
+        requirement_create,
+        requirement_update,
+    )
+
+    draft = make_course(db, status="draft")
+    errors, _ = requirement_check(
+        db,
+        RequirementSpec(
+            name="x" * 201,
+            description="y" * 5001,
+            course_ids=[draft.id],
+            units=[(999999, True)],
+            job_profile_ids=[999999],
+            roles=["wizard"],
+            emails=[f"p{n}@example.gov" for n in range(MAX_EMAILS + 1)],
+            recurrence="sometimes",
+        ),
+    )
+    assert set(errors) == {"name", "description", "course_ids", "units", "job_profile_ids", "roles", "emails", "recurrence"}
+    errors, _ = requirement_check(db, RequirementSpec(name="A", everyone=True, recurrence="annual", annual_month=13, annual_day=0))
+    assert errors["annual_month"] == "Choose the month of the fixed day." and "from 1 to 31" in errors["annual_day"]
+    errors, _ = requirement_check(db, RequirementSpec(name="A", everyone=True, renew_window_days=10))
+    assert "only applies to a requirement that recurs" in errors["renew_window_days"]
+
+    form = RequirementForm(course_ids=["x"], job_profile_ids=["y"], unit_ids=["z"], unit_scopes=["unit"])
+    _, form_errors = form.to_spec()
+    assert set(form_errors) == {"course_ids", "job_profile_ids", "units"}
+
+    admin = make_user("admin")
+    course = make_course(db)
+    requirement = requirement_create(db, spec=RequirementSpec(name="A", course_ids=[course.id], everyone=True), by=admin)
+    requirement.archived_at = utcnow()
+    with pytest.raises(RequirementError, match="archived"):
+        requirement_update(
+            db, requirement=requirement, spec=RequirementSpec(name="B", course_ids=[course.id], everyone=True), by=admin
+        )
