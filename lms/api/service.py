@@ -21,7 +21,7 @@ SCOPES = {
     "profiles:read": "Job profiles and the levels they require",
     "reports:read": "Organisation units and their aggregates (small groups suppressed)",
     "people:read": "People in the token's unit and their competence status",
-    "compliance:read": "Mandatory training: requirements, each person's standing and compliance rates per unit (small groups suppressed)",
+    "compliance:read": "Mandatory training: requirements, each person's standing, compliance rates per unit (small groups suppressed)",
 }
 # Makes a leaked secret recognisable in logs, config files and secret scanners.
 SECRET_PREFIX = "prf_"
