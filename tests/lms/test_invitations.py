@@ -20,7 +20,7 @@ from lms.auth.invitations import (
     people_awaiting_invitation,
 )
 from lms.auth.invite_routes import RedactInvitationTokens
-from lms.auth.models import Invitation
+from lms.auth.models import Invitation, LoginThrottle
 from lms.auth.service import hash_token
 from lms.clock import utcnow
 from lms.notifications.models import Outbox
@@ -262,3 +262,17 @@ def test_import_page_explains_invitations(signed_in):
     browser, _ = signed_in("admin")
     page = text_of(browser.get("/admin/users/import"))
     assert "invitation link" in page and "works once, for 14 days" in page
+
+
+def test_a_throttled_account_sets_its_password_then_signs_in_later(db, client, make_user):
+    # Failed sign-ins on this account from this address: the password is still set, the sign-in waits.
+    person = newcomer(make_user)
+    token = invitation_create(db, user=person, by=None)
+    key = f"account_ip:{person.email}|testclient"
+    db.add(LoginThrottle(key=key, kind="account_ip", account=person.email, failures=9, blocked_until=utcnow() + timedelta(minutes=5)))
+    db.commit()
+    r = accept(client, token)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert "Your password has been set. Sign in with it when you are ready." in text_of(client.get("/login"))
+    db.expire_all()
+    assert db.get(User, person.id).password_hash is not None
