@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from lms.api.auth import ApiCaller, require_scope
-from lms.api.schemas import Error, UnitRef
+from lms.api.schemas import TOKEN_RESPONSES, Error, UnitRef
 from lms.api.selectors import person_in_scope, unit_in_scope
 from lms.clock import utcnow
 from lms.db import known
@@ -25,7 +25,7 @@ from lms.web.params import Id
 from courses.compliance.report_selectors import Cell, Row, live_cube, report_columns, requirements_in_force, unit_report
 from courses.compliance.selectors import standings
 
-router = APIRouter(prefix="/api/v1", tags=["compliance"])
+router = APIRouter(prefix="/api/v1", tags=["compliance"], responses=TOKEN_RESPONSES)
 
 ComplianceCaller = Annotated[ApiCaller, require_scope("compliance:read")]
 NO_PERSON = "There is no such person, or this API token may not see them."

@@ -11,6 +11,13 @@ class Error(BaseModel):
     detail: str
 
 
+# Every /api/v1 router declares these, so each operation documents how a token is refused.
+TOKEN_RESPONSES: dict[int | str, dict] = {
+    401: {"model": Error, "description": "No token, or an unknown, revoked or expired one"},
+    403: {"model": Error, "description": "The token lacks this operation's scope"},
+}
+
+
 class FrameworkSummary(BaseModel):
     code: str
     name: str
