@@ -9,7 +9,12 @@ def test_admin_landing_page_leads_to_every_area(signed_in):
         "/admin/frameworks",
         "/admin/job-profiles",
         "/admin/assignment-rules",
+        "/admin/requirements",
+        "/admin/certificates",
         "/admin/audit",
+        "/admin/sign-in-throttles",
+        "/admin/jobs",
+        "/admin/api-tokens",
     ):
         assert f'href="{href}"' in page.text
         assert browser.get(href).status_code == 200, href
