@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lms.people.models import ROLE_LABELS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 
@@ -26,6 +28,8 @@ _HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 # WCAG 2 level AA for normal text: the primary colour carries white text (buttons, the header band)
 # and is itself text on white (links), and both pairs have the same ratio.
 MIN_CONTRAST = 4.5
+# Profile fields single sign-on may keep in step with the provider (OIDC_MANAGED_FIELDS).
+SSO_FIELDS = ("name", "email", "org_unit", "manager", "job_profile")
 
 
 def contrast_with_white(colour: str) -> float:
@@ -116,6 +120,48 @@ class Settings(BaseSettings):
     org_support_email: str = Field("", description="Address the footer offers for help; none when empty")
     org_support_text: str = Field("", max_length=300, description="A line of help in the footer (opening hours, a phone number)")
 
+    # Single sign-on through the organisation's OpenID Connect provider (docs/identity.md); off while
+    # OIDC_ISSUER is empty.
+    oidc_issuer: str = Field(
+        "", description="The provider's issuer URL (its /.well-known/openid-configuration is read); empty turns single sign-on off"
+    )
+    oidc_client_id: str = Field("", description="Client id Proficio is registered under at the provider")
+    oidc_client_secret: str = Field("", description="Client secret for OIDC_CLIENT_ID")
+    oidc_scopes: str = Field(
+        "openid email profile", description="Scopes asked for, space-separated (add groups if the provider needs it)"
+    )
+    oidc_provider_name: str = Field(
+        "", max_length=80, description="Name on the sign-in button (Sign in with ...); ORG_NAME when empty"
+    )
+    oidc_claim_subject: str = Field("sub", description="Claim that names a person for good (Entra ID: oid); never the e-mail")
+    oidc_claim_email: str = Field("email", description="Claim holding the e-mail address")
+    oidc_claim_name: str = Field("name", description="Claim holding the display name")
+    oidc_claim_groups: str = Field("groups", description="Claim holding the person's groups, mapped to roles by GROUP_ROLES")
+    oidc_claim_org_unit: str = Field("", description="Claim holding the org unit path (A / B); not read when empty")
+    oidc_claim_manager: str = Field("", description="Claim holding the line manager's e-mail; not read when empty")
+    oidc_claim_job_profile: str = Field("", description="Claim holding the job profile's name; not read when empty")
+    oidc_create_accounts: bool = Field(False, description="Create an account at a first sign-in that matches none (just in time)")
+    oidc_managed_fields: str = Field(
+        "name,email", description="Profile fields the provider overwrites at every sign-in: name,email,org_unit,manager,job_profile"
+    )
+    oidc_clock_skew_seconds: int = Field(120, ge=0, le=900, description="Leeway for the ID token's times against this server's clock")
+    auth_local_passwords: str = Field(
+        "all", description="Who may sign in with a Proficio password: all, admins (AUTH_BREAK_GLASS_ADMINS only) or off"
+    )
+    auth_break_glass_admins: str = Field(
+        "", description="Comma-separated e-mails of administrators who keep a password when AUTH_LOCAL_PASSWORDS=admins"
+    )
+    # Both single sign-on group claims and SCIM groups map to roles through this one table.
+    group_roles: str = Field(
+        "", description="Group-to-role table: 'LMS Trainers=trainer;LMS Admins=admin'; roles it names follow the groups"
+    )
+    # SCIM provisioning (/scim/v2): where a person's org unit and job profile come from.
+    scim_org_unit_attribute: str = Field(
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+        description="SCIM attribute holding the org unit path",
+    )
+    scim_job_profile_attribute: str = Field("title", description="SCIM attribute holding the job profile's name")
+
     @property
     def org_logo_origin(self) -> str:
         """The logo's origin when it is hosted elsewhere, for the CSP's img-src; empty for a local file."""
@@ -193,6 +239,51 @@ class Settings(BaseSettings):
             raise ConfigError(f"ORG_SUPPORT_EMAIL must be an email address, not {value!r}")
         return value
 
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
+
+    @property
+    def oidc_managed_field_set(self) -> frozenset[str]:
+        return frozenset(f.strip() for f in self.oidc_managed_fields.split(",") if f.strip())
+
+    @property
+    def break_glass_emails(self) -> frozenset[str]:
+        return frozenset(e.strip().lower() for e in self.auth_break_glass_admins.split(",") if e.strip())
+
+    @property
+    def group_role_map(self) -> dict[str, str]:
+        """Group name -> role code, from GROUP_ROLES (already validated)."""
+        pairs = (item.rsplit("=", 1) for item in self.group_roles.split(";") if item.strip())
+        return {group.strip(): role.strip() for group, role in pairs}
+
+    @field_validator("auth_local_passwords")
+    @classmethod
+    def _local_passwords(cls, value: str) -> str:
+        if value.lower() not in {"all", "admins", "off"}:
+            raise ConfigError(f"AUTH_LOCAL_PASSWORDS must be all, admins or off, not {value!r}")
+        return value.lower()
+
+    @field_validator("oidc_managed_fields")
+    @classmethod
+    def _managed_fields(cls, value: str) -> str:
+        unknown = {f.strip() for f in value.split(",") if f.strip()} - set(SSO_FIELDS)
+        if unknown:
+            raise ConfigError(f"OIDC_MANAGED_FIELDS may name {', '.join(SSO_FIELDS)}; not {', '.join(sorted(unknown))}")
+        return value
+
+    @field_validator("group_roles")
+    @classmethod
+    def _group_roles(cls, value: str) -> str:
+        for item in (i for i in value.split(";") if i.strip()):
+            group, eq, role = item.rpartition("=")
+            if not eq or not group.strip() or role.strip() not in ROLE_LABELS:
+                raise ConfigError(
+                    f"GROUP_ROLES must be 'group=role' pairs separated by ';' with roles among "
+                    f"{', '.join(ROLE_LABELS)}; {item.strip()!r} is not"
+                )
+        return value
+
     @model_validator(mode="after")
     def _check_production(self) -> "Settings":
         if self.is_production:
@@ -200,6 +291,10 @@ class Settings(BaseSettings):
                 raise ConfigError("SECRET_KEY must be set when PROFICIO_ENV=production")
             if not self.cookie_secure:
                 raise ConfigError("COOKIE_SECURE must be true when PROFICIO_ENV=production")
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ConfigError("OIDC_CLIENT_ID must be set when OIDC_ISSUER is")
+        if self.auth_local_passwords != "all" and not self.oidc_issuer:
+            raise ConfigError("AUTH_LOCAL_PASSWORDS can only be narrowed when single sign-on is on (OIDC_ISSUER)")
         if self.proficio_env.lower() not in {"development", "production"}:
             raise ConfigError("PROFICIO_ENV must be 'development' or 'production'")
         return self

@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 from lms.api.models import ApiToken
 from lms.audit.models import AuditEvent
-from lms.auth.models import Invitation, LoginThrottle, UserSession
+from lms.auth.models import Invitation, LoginThrottle, UserIdentity, UserSession
 from lms.competences.models import (
     Competence,
     CompetenceArea,
@@ -19,6 +19,7 @@ from lms.jobs.models import Job
 from lms.notifications.models import NotificationPreference, Outbox
 from lms.people.models import OrgUnit, RoleGrant, User
 from lms.reports.models import ReportSnapshot, ReportSnapshotCell
+from lms.scim.models import ScimGroup, ScimGroupMember
 
 metadata = SQLModel.metadata
 
@@ -26,6 +27,9 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Invitation",
+    "ScimGroup",
+    "ScimGroupMember",
+    "UserIdentity",
     "Job",
     "NotificationPreference",
     "Outbox",

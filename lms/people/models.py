@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from lms.clock import utcnow
 
@@ -42,6 +43,13 @@ def role_label(code: str) -> str:
     return ROLE_LABELS.get(code, code)
 
 
+class UserOrigin(StrEnum):
+    LOCAL = "local"  # created by an admin or `lms users create`
+    IMPORT = "import"  # the CSV import
+    SSO = "sso"  # just-in-time at a first single sign-on
+    SCIM = "scim"  # an HR directory through /scim/v2
+
+
 class OrgUnit(SQLModel, table=True):
     __tablename__ = "org_unit"
     __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_org_unit_parent_name"),)
@@ -75,6 +83,14 @@ class User(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("job_profile.id", ondelete="SET NULL"), index=True, nullable=True),
     )
     created_at: datetime = Field(default_factory=utcnow)
+    # HR's own identifier for the person (SCIM externalId), so a directory can find them again after an
+    # e-mail change; unique when set.
+    external_id: str | None = Field(default=None, sa_column=Column(String(255), unique=True, nullable=True))
+    # How the account came to exist (UserOrigin), for the admin page of accounts that need fixing.
+    created_via: str = Field(default="local", sa_column=Column(String(16), nullable=False, server_default="local"))
+    last_login_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Touched on every ORM update, for SCIM's meta.lastModified.
+    updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, onupdate=utcnow))
 
 
 class RoleGrant(SQLModel, table=True):
