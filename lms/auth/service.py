@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from lms.audit.service import audit_record
 from lms.auth import throttle
@@ -59,9 +59,12 @@ class SignIn:
     device: str  # a new device id, for the device cookie that exempts this device from others' failures
 
 
-def _new_session(session: Session, user: User, client_ip: str | None) -> str:
+def session_start(session: Session, user: User, client_ip: str | None) -> str:
+    """A new server-side session for a person who has just proved who they are; returns the cookie's token."""
     token = secrets.token_urlsafe(32)  # 256 bits
     session.add(UserSession(token_hash=hash_token(token), user_id=user.id, client_ip=client_ip))
+    # A sign-in is not a change to the person: keep updated_at (SCIM's lastModified) as it was.
+    session.execute(update(User).where(col(User.id) == user.id).values(last_login_at=utcnow(), updated_at=User.updated_at))
     return token
 
 
@@ -126,7 +129,7 @@ def login_finish(session: Session, *, attempt: LoginAttempt, ok: bool, new_hash:
         user.password_hash = new_hash
         session.add(user)
     throttle.success_record(session, keys=attempt.keys)
-    token = _new_session(session, user, attempt.client_ip)
+    token = session_start(session, user, attempt.client_ip)
     audit_record(session, action="login.success", actor=user, client_ip=attempt.client_ip)
     session.commit()
     return SignIn(user=user, token=token, device=throttle.device_new())

@@ -12,7 +12,7 @@ from lms.auth.service import sessions_end_all
 from lms.db import known
 from lms.errors import FieldError
 from lms.hooks import users_changed
-from lms.people.models import OrgUnit, Role, RoleGrant, User
+from lms.people.models import OrgUnit, Role, RoleGrant, User, UserOrigin
 from lms.people.selectors import org_unit_subtree_ids, reporting_line_ids, user_by_email, user_roles
 
 
@@ -47,6 +47,8 @@ def check_manager(session: Session, *, user: User | None, manager_id: int | None
             raise PeopleError("That would make a cycle in line management.", "manager_id")
 
 
+# `via` names a non-person actor in the audit log (an API token through SCIM, single sign-on), where `by`
+# would be None.
 def user_create(
     session: Session,
     *,
@@ -58,6 +60,9 @@ def user_create(
     manager_id: int | None = None,
     roles: AbstractSet[str] = frozenset(),
     client_ip: str | None = None,
+    external_id: str | None = None,
+    created_via: UserOrigin = UserOrigin.LOCAL,
+    via: str | None = None,
 ) -> User:
     email = clean_email(email)
     if not name.strip():
@@ -77,6 +82,8 @@ def user_create(
         org_unit_id=org_unit_id,
         manager_id=manager_id,
         password_hash=hash_password(password) if password else None,
+        external_id=external_id,
+        created_via=created_via.value,
     )
     session.add(user)
     session.flush()
@@ -87,6 +94,7 @@ def user_create(
         session,
         action="user.create",
         actor=by,
+        actor_email=via,
         target_type="user",
         target_id=user.id,
         client_ip=client_ip,
@@ -106,6 +114,7 @@ def user_update(
     org_unit_id: int | None,
     manager_id: int | None,
     client_ip: str | None = None,
+    via: str | None = None,
 ) -> User:
     email = clean_email(email)
     if not name.strip():
@@ -126,14 +135,23 @@ def user_update(
     session.add(user)
     if changes:
         audit_record(
-            session, action="user.update", actor=by, target_type="user", target_id=user.id, client_ip=client_ip, detail=changes
+            session,
+            action="user.update",
+            actor=by,
+            actor_email=via,
+            target_type="user",
+            target_id=user.id,
+            client_ip=client_ip,
+            detail=changes,
         )
         session.flush()
         users_changed(session, [known(user.id)])
     return user
 
 
-def roles_set(session: Session, *, user: User, roles: set[str], by: User | None, client_ip: str | None = None) -> None:
+def roles_set(
+    session: Session, *, user: User, roles: set[str], by: User | None, client_ip: str | None = None, via: str | None = None
+) -> None:
     roles = clean_roles(roles)
     current = user_roles(session, user.id)
     if by is not None and by.id == user.id and Role.ADMIN.value in current and Role.ADMIN.value not in roles:
@@ -141,16 +159,32 @@ def roles_set(session: Session, *, user: User, roles: set[str], by: User | None,
     for role in sorted(roles - current):
         session.add(RoleGrant(user_id=user.id, role=role))
         audit_record(
-            session, action="role.grant", actor=by, target_type="user", target_id=user.id, client_ip=client_ip, detail={"role": role}
+            session,
+            action="role.grant",
+            actor=by,
+            actor_email=via,
+            target_type="user",
+            target_id=user.id,
+            client_ip=client_ip,
+            detail={"role": role},
         )
     for role in sorted(current - roles):
         session.exec(delete(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role))
         audit_record(
-            session, action="role.revoke", actor=by, target_type="user", target_id=user.id, client_ip=client_ip, detail={"role": role}
+            session,
+            action="role.revoke",
+            actor=by,
+            actor_email=via,
+            target_type="user",
+            target_id=user.id,
+            client_ip=client_ip,
+            detail={"role": role},
         )
 
 
-def user_set_active(session: Session, *, user: User, active: bool, by: User | None, client_ip: str | None = None) -> None:
+def user_set_active(
+    session: Session, *, user: User, active: bool, by: User | None, client_ip: str | None = None, via: str | None = None
+) -> None:
     if by is not None and by.id == user.id and not active:
         raise PeopleError("You cannot deactivate your own account.")
     if user.is_active == active:
@@ -164,6 +198,7 @@ def user_set_active(session: Session, *, user: User, active: bool, by: User | No
         session,
         action="user.activate" if active else "user.deactivate",
         actor=by,
+        actor_email=via,
         target_type="user",
         target_id=user.id,
         client_ip=client_ip,
