@@ -42,6 +42,12 @@ COLUMNS = [
         "Optional column. The name of an existing job profile (any capitalisation). Empty means no "
         "job profile; without this column people keep the profile they have.",
     ),
+    (
+        "active",
+        "Optional column. no (or false, 0) deactivates the account: the person is signed out at once and "
+        "cannot sign in, and their records are kept. yes (or true, 1) reactivates it. Empty leaves the "
+        "account as it is.",
+    ),
 ]
 
 

@@ -13,10 +13,12 @@ from lms.people.service import PeopleError, clean_email
 
 MAX_BYTES = 5 * 1024 * 1024
 REQUIRED_COLUMNS = ("email", "name", "org_unit", "manager_email", "roles")
-OPTIONAL_COLUMNS = ("job_profile",)
+OPTIONAL_COLUMNS = ("job_profile", "active")
 MAX_NAME = 200
 _ROLE_SPLIT = re.compile(r"[;,\s]+")
 _VALID_ROLES = {r.value for r in Role}
+# What HR exports write for a yes/no column; anything else is a mistake reported with the line.
+ACTIVE_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 
 
 @dataclass
@@ -29,6 +31,8 @@ class Row:
     roles: set[str]
     # None when the file has no job_profile column (profiles are left as they are); "" clears it.
     job_profile: str | None = None
+    # None when the column is missing or empty (the account's status is left as it is).
+    active: bool | None = None
     # The line has problems of its own: it is still checked against the others and the database, so
     # one upload reports everything wrong with it, but it is never imported. Its fields hold what
     # could be read ("" email when missing, the raw text when invalid; None manager when invalid).
@@ -105,7 +109,7 @@ def _check_header(columns: list[str]) -> list[ImportLineError]:
                 1,
                 f"Missing column(s): {', '.join(missing)}. The first line must be: "
                 + ",".join(REQUIRED_COLUMNS)
-                + " (job_profile is optional).",
+                + " (job_profile and active are optional).",
             )
         )
     unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
@@ -158,6 +162,12 @@ def _row(line: int, record: dict[str, str]) -> tuple[Row, list[str]]:
     job_profile = " ".join(record["job_profile"].split()) if "job_profile" in record else None
     if job_profile and len(job_profile) > MAX_NAME:
         problems.append(f"Job profile is longer than {MAX_NAME} characters.")
+    active = None
+    raw_active = record.get("active", "").lower()
+    if raw_active:
+        active = ACTIVE_VALUES.get(raw_active)
+        if active is None:
+            problems.append(f"Active '{record['active']}' is not yes or no; write yes, no, true, false, 1 or 0, or leave it empty.")
     if any(not p for p in path) or any(len(p) > MAX_NAME for p in path):
         path = ()
-    return Row(line, email, name, path, manager_email, roles & _VALID_ROLES, job_profile), problems
+    return Row(line, email, name, path, manager_email, roles & _VALID_ROLES, job_profile, active), problems

@@ -24,6 +24,9 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     units_created: int = 0
+    # Existing accounts whose status the ``active`` column changes (also counted in ``updated``).
+    deactivated: int = 0
+    reactivated: int = 0
     dry_run: bool = False
 
     def summary(self) -> str:
@@ -37,6 +40,9 @@ class ImportResult:
         if self.units_created:
             units = f"{self.units_created} new organisation unit(s)"
             text += f"; {'with ' if self.dry_run else ''}{units}"
+        if self.deactivated or self.reactivated:
+            would = "would be " if self.dry_run else ""
+            text += f"; {self.deactivated} {would}deactivated and signed out everywhere, {self.reactivated} {would}reactivated"
         text += "."
         if self.dry_run:
             text += " Dry run: nothing was saved."

@@ -15,7 +15,8 @@ from lms.hooks import users_changed
 from lms.people.csv_import.parse import Row, parse
 from lms.people.csv_import.result import ImportLineError, ImportResult
 from lms.people.csv_import.units import UnitResolver
-from lms.people.models import Role, RoleGrant, User
+from lms.people.models import Role, RoleGrant, User, UserOrigin
+from lms.people.service import user_set_active
 
 _CHUNK = 1000  # stays far below SQLite's and PostgreSQL's bound-parameter limits
 
@@ -45,6 +46,7 @@ def users_import(
     db_manager_of = {email: email_of.get(manager_id) for _, email, manager_id in all_users}
     errors += _check_managers(rows, db_manager_of)
     errors += _check_own_admin(session, rows, by)
+    errors += _check_own_account(rows, by)
     profile_ids, profile_errors = _profile_ids(session, rows)
     errors += profile_errors
     if errors:
@@ -67,6 +69,12 @@ def users_import(
             and grants.get(user.id, set()) == row.roles
             and (row.job_profile is None or user.job_profile_id == profile_ids[row.line])
         )
+        if row.active is not None and row.active != user.is_active:
+            same = False
+            if row.active:
+                result.reactivated += 1
+            else:
+                result.deactivated += 1
         if same:
             result.unchanged += 1
         else:
@@ -77,6 +85,11 @@ def users_import(
 
     _apply(session, rows, existing, grants, units, by=by, client_ip=client_ip)
     _apply_profiles(session, rows, existing, profile_ids, by=by, client_ip=client_ip)
+    # Through the people service, so a leaver's sessions end in this transaction, as from the admin page.
+    for row in rows:
+        user = existing[row.email]
+        if row.active is not None and row.active != user.is_active:
+            user_set_active(session, user=user, active=row.active, by=by, client_ip=client_ip)
     session.flush()
     users_changed(session, [known(existing[r.email].id) for r in rows if r.email in existing])
     audit_record(
@@ -90,6 +103,8 @@ def users_import(
             "updated": result.updated,
             "unchanged": result.unchanged,
             "units_created": result.units_created,
+            "deactivated": result.deactivated,
+            "reactivated": result.reactivated,
         },
     )
     session.flush()
@@ -110,7 +125,15 @@ def _apply(
         unit_id = units.resolve_or_create(row.unit_path)
         user = existing.get(row.email)
         if user is None:
-            user = User(email=row.email, name=row.name, org_unit_id=unit_id, password_hash=None)
+            user = User(
+                email=row.email,
+                name=row.name,
+                org_unit_id=unit_id,
+                password_hash=None,
+                created_via=UserOrigin.IMPORT.value,
+                # A leaver listed before they ever had an account gets one that cannot sign in.
+                is_active=row.active is not False,
+            )
         else:
             user.name, user.org_unit_id = row.name, unit_id
         session.add(user)
@@ -242,6 +265,16 @@ def _check_own_admin(session: Session, rows: list[Row], by: User | None) -> list
             if held is not None:
                 return [ImportLineError(row.line, "This line removes your own admin role; ask another admin.")]
     return []
+
+
+def _check_own_account(rows: list[Row], by: User | None) -> list[ImportLineError]:
+    if by is None:
+        return []
+    return [
+        ImportLineError(r.line, "This line deactivates your own account; ask another admin.")
+        for r in rows
+        if r.email == by.email and r.active is False
+    ]
 
 
 def _chunks(items: list[T]) -> Iterator[list[T]]:
