@@ -168,8 +168,10 @@ def user_job_profile_set(
     job_profile_id: int | None,
     by: User | None,
     client_ip: str | None = None,
+    via: str | None = None,
 ) -> bool:
-    """Give a person a job profile (None: no profile). Returns whether it changed."""
+    """Give a person a job profile (None: no profile). Returns whether it changed. ``via`` names a
+    non-person actor in the audit log (a SCIM token), as in lms.people.service."""
     profile = session.get(JobProfile, job_profile_id) if job_profile_id is not None else None
     if job_profile_id is not None and profile is None:
         raise CompetenceError("Choose a job profile from the list.", "job_profile_id")
@@ -182,6 +184,7 @@ def user_job_profile_set(
         session,
         action="user.job_profile",
         actor=by,
+        actor_email=via,
         target_type="user",
         target_id=user.id,
         client_ip=client_ip,
