@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.notifications.routes import router as notifications_router
     from lms.reports.export_routes import router as report_exports_router
     from lms.reports.routes import router as reports_router
+    from lms.scim.routes import router as scim_router
     from lms.web.theme_routes import router as theme_router
 
     platform = (
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         competences_admin_router,
         api_router,
         api_tokens_router,
+        scim_router,
         reports_router,
         report_exports_router,
         theme_router,

@@ -15,13 +15,14 @@ from lms.auth.service import hash_token
 from lms.clock import utcnow
 from lms.people.models import OrgUnit, User
 
-# What a token may read. Each /api/v1 route requires exactly one of these.
+# What a token may do. Each /api/v1 and /scim/v2 route requires exactly one of these; only scim:write writes.
 SCOPES = {
     "frameworks:read": "Competence frameworks: levels, areas and competences",
     "profiles:read": "Job profiles and the levels they require",
     "reports:read": "Organisation units and their aggregates (small groups suppressed)",
     "people:read": "People in the token's unit and their competence status",
     "compliance:read": "Mandatory training: requirements, each person's standing, compliance rates per unit (small groups suppressed)",
+    "scim:write": "SCIM provisioning (/scim/v2): an HR directory creates, changes and deactivates people and groups (whole organisation only)",
 }
 # Makes a leaked secret recognisable in logs, config files and secret scanners.
 SECRET_PREFIX = "prf_"

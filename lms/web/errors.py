@@ -44,7 +44,16 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
+def scim_error(status: int, message: str) -> Response:
+    """RFC 7644 §3.12's Error body, for /scim/v2 answers made outside its routes (unknown paths, 405,
+    413, 503, 500): a directory's connector reads these, never a page."""
+    body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": str(status), "detail": message}
+    return JSONResponse(body, status_code=status, media_type="application/scim+json")
+
+
 async def _error_page(request: Request, status: int, message: str, *, look_up_user: bool = True) -> Response:
+    if request.url.path.startswith("/scim/"):
+        return scim_error(status, message)
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     if not hasattr(request.state, "user") and look_up_user:

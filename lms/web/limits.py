@@ -120,8 +120,12 @@ async def _too_large(scope: Scope, send: Send, limit: int, *, status: int = 413)
     else:
         message = f"Too much data was sent: at most {_mb(limit)} is accepted here. If you were uploading a file, choose a smaller one."
     request = Request(scope)
-    if scope["path"].startswith("/api/"):
-        response: Response = JSONResponse({"detail": message}, status_code=status)
+    if scope["path"].startswith("/scim/"):
+        from lms.web.errors import scim_error
+
+        response: Response = scim_error(status, message)
+    elif scope["path"].startswith("/api/"):
+        response = JSONResponse({"detail": message}, status_code=status)
     else:
         from lms.web.templating import render  # the templates need the app's settings; import when used
 

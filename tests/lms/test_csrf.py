@@ -8,7 +8,16 @@ from tests.lms.routes_util import UNSAFE, route_calls
 
 # Routes that take unsafe requests without the token (lms.web.csrf.csrf_exempt), each for a reason:
 # RFC 8058 one-click unsubscribe is posted by mail clients; its signed token is the credential.
-EXEMPT = {("POST", "/unsubscribe/{unsubscribe_token}")}
+# SCIM provisioning (/scim/v2) is called by a directory's connector with an API token as its bearer
+# credential and no cookie; tests/lms/test_access_policies.py shows a session alone gets 401 there.
+SCIM_WRITES = {
+    (method, f"/scim/v2/{kind}{tail}")
+    for kind in ("Users", "Groups")
+    for method, tail in (("POST", ""), ("POST", "/.search"), ("PUT", "/{id}"), ("PATCH", "/{id}"), ("DELETE", "/{id}"))
+}
+EXEMPT = {("POST", "/unsubscribe/{unsubscribe_token}")} | {
+    (m, p.replace("{id}", "{user_id}" if "/Users/" in p else "{group_id}")) for m, p in SCIM_WRITES
+}
 
 
 def _exempt(route) -> bool:

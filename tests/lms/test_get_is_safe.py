@@ -30,6 +30,7 @@ from lms.auth.invitations import invitation_create
 from lms.competences.models import Framework, JobProfileRequirement
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.notifications.tokens import unsubscribe_token
+from lms.scim.group_service import scim_group_create
 from lms.people.models import OrgUnit, User
 from tests.conftest import sign_in
 from tests.courses.certificates.factories import make_certificate
@@ -73,7 +74,7 @@ def candidates(db, app) -> dict[str, list]:
     token, secret = api_token_create(
         db,
         name="GET safety",
-        scopes=["frameworks:read", "profiles:read", "reports:read", "people:read", "compliance:read"],
+        scopes=["frameworks:read", "profiles:read", "reports:read", "people:read", "compliance:read", "scim:write"],
         org_unit_id=None,
         expires_at=None,
         by=admin,
@@ -85,6 +86,9 @@ def candidates(db, app) -> dict[str, list]:
     root = db.exec(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id)).first()
     mandatory = requirement_create(db, spec=RequirementSpec(name="GET safety", course_ids=[course.id], everyone=True), by=admin)
     invitation = invitation_create(db, user=employee, by=admin)
+    scim_group = scim_group_create(
+        db, name="GET safety", external_id=None, members=[str(employee.id)], settings=app.state.settings, via="test"
+    )
     db.commit()
     submitted = [a.id for a in attempts if a.state == AttemptState.SUBMITTED.value][:1]
     in_progress = [a.id for a in attempts if a.state == AttemptState.IN_PROGRESS.value][:1]
@@ -112,6 +116,9 @@ def candidates(db, app) -> dict[str, list]:
         "fmt": ["csv", "xlsx", "json"],
         "token": [invitation, "no-such-invitation"],
         "unsubscribe_token": [unsubscribe_token(app.state.secret_key, user_id=employee.id, kind="due_soon")],
+        "group_id": [scim_group.id],
+        "resource_type_id": ["User", "Group"],
+        "schema_id": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
     }
 
 
@@ -157,7 +164,7 @@ def test_no_get_route_writes_for_any_persona(app, db):
             for path in get_routes:
                 for url in concrete_paths(path, values):
                     for persona, client in zip(PERSONAS, clients, strict=True):
-                        headers = {"Authorization": f"Bearer {values['secret']}"} if path.startswith("/api/") else {}
+                        headers = {"Authorization": f"Bearer {values['secret']}"} if path.startswith(("/api/", "/scim/")) else {}
                         current[0] = f"GET {url} as {persona}"
                         response = client.get(url, headers=headers)
                         current[0] = ""
