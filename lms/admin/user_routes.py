@@ -11,11 +11,13 @@ from starlette.responses import Response
 from lms.admin.forms import FORM_FIELD, GRANTABLE_ROLES, UserForm
 from lms.web.forms import field_errors
 from lms.web.paging import page_size
+from lms.admin.review_selectors import ORIGIN_LABELS, sso_identities
 from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
 from lms.auth.invitations import account_state, invitation_create, invitation_url
 from lms.competences.admin_selectors import profile_names_of, profile_options
 from lms.competences.profile_service import user_job_profile_set
 from lms.competences.service import CompetenceError
+from lms.db import known
 from lms.people import service
 from lms.people.models import User
 from lms.people.selectors import org_units_with_paths
@@ -134,6 +136,8 @@ def _edit_page(request: Request, db: Session, person: User, status_code: int = 2
     context.setdefault("form", UserForm.of(db, person))
     context["person"] = person
     context["account"] = account_state(db, user=person)
+    context["identities"] = sso_identities(db, known(person.id))
+    context["origin"] = ORIGIN_LABELS.get(person.created_via, person.created_via)
     return _form_page(request, db, "admin/user_edit.html", context, status_code=status_code)
 
 

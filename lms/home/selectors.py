@@ -18,6 +18,7 @@ from lms.db import known
 from lms.hooks import gap_suggestions
 from lms.jobs.models import Job, JobState
 from lms.people.models import OrgUnit, User
+from lms.people.review import STALE_DAYS, review_counts
 from lms.people.selectors import reporting_line_cte
 from lms.reports.aggregate import Figures, direct_cells, sum_counters
 
@@ -135,10 +136,21 @@ class Attention:
     without_profile: int
     without_unit: int
     expiring_tokens: list[ApiToken]
+    # Accounts on /admin/users/review: no sign-in for STALE_DAYS, and provisioned ones with no place.
+    stale_accounts: int = 0
+    unplaced_accounts: int = 0
+    stale_days: int = STALE_DAYS
 
     @property
     def empty(self) -> bool:
-        return not (self.failed_jobs or self.without_profile or self.without_unit or self.expiring_tokens)
+        return not (
+            self.failed_jobs
+            or self.without_profile
+            or self.without_unit
+            or self.expiring_tokens
+            or self.stale_accounts
+            or self.unplaced_accounts
+        )
 
 
 def admin_attention(session: Session, now: datetime) -> Attention:
@@ -159,4 +171,5 @@ def admin_attention(session: Session, now: datetime) -> Attention:
         )
         .order_by(ApiToken.expires_at)
     ).all()
-    return Attention(failed, int(no_profile), int(no_unit), list(tokens))
+    stale, unplaced = review_counts(session, now)
+    return Attention(failed, int(no_profile), int(no_unit), list(tokens), stale, unplaced)
