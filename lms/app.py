@@ -89,11 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.reports.export_routes import router as report_exports_router
     from lms.reports.routes import router as reports_router
     from lms.scim.routes import router as scim_router
+    from lms.sso.routes import router as sso_router
     from lms.web.theme_routes import router as theme_router
 
     platform = (
         home_router,
         auth_router,
+        sso_router,
         invite_router,
         admin_router,
         audit_router,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from starlette.responses import Response
 
 from lms.auth import service, throttle
 from lms.auth.service import AuthError, ThrottledError
 from lms.demo_accounts import demo_accounts_shown
 from lms.notifications.pages import preferences_context
+from lms.people.models import User
 from lms.auth.passwords import verify_password_async
+from lms.sso.cookies import SSO_SESSION_COOKIE, end_session_url
+from lms.sso.policy import login_options, password_refused_message, password_sign_in_check, password_usable
 from lms.web.access import Access, MaybeUser, SignedInUser, policy
 from lms.web.cookies import DEVICE_COOKIE, SESSION_COOKIE, clear_cookie, set_cookie
 from lms.web.deps import DbSession, client_ip, in_database
@@ -26,7 +29,8 @@ router = APIRouter()
 def login_page(request: Request, db: DbSession, user: MaybeUser, next: str | None = None) -> Response:
     if user is not None:
         return redirect(request, safe_next(next))
-    return render(request, "auth/login.html", {"next": safe_next(next), "demo": demo_accounts_shown(db)})
+    options = login_options(request.app.state.settings)
+    return render(request, "auth/login.html", {"next": safe_next(next), "demo": demo_accounts_shown(db), **options})
 
 
 @router.post("/login", dependencies=[policy(Access.OPEN)])
@@ -40,12 +44,19 @@ async def login_submit(
     # a second of CPU, and a burst of sign-ins must not hold the pool's connections meanwhile.
     errors = {}
     headers = {}
-    if not email.strip():
-        errors["email"] = "Enter your email address."
-    if not password:
-        errors["password"] = "Enter your password."
+    status = 422
+    settings = request.app.state.settings
+    if settings.auth_local_passwords != "all" and not await in_database(
+        request, lambda db: password_sign_in_check(db, settings, email=email, client_ip=client_ip(request))
+    ):
+        errors["form"] = password_refused_message(settings)
+        status = 403
+    else:
+        if not email.strip():
+            errors["email"] = "Enter your email address."
+        if not password:
+            errors["password"] = "Enter your password."
     if not errors:
-        settings = request.app.state.settings
         secret = request.app.state.secret_key
         account = service.normalise_email(email)[:320]
         device = throttle.device_from_cookie(secret, request.cookies.get(DEVICE_COOKIE), account=account)
@@ -75,13 +86,11 @@ async def login_submit(
                 max_age=settings.login_device_days * 86400,
             )
             return response
-    else:
-        status = 422
     demo = await in_database(request, demo_accounts_shown)
     response = render(
         request,
         "auth/login.html",
-        {"next": safe_next(next), "errors": errors, "email": email, "demo": demo},
+        {"next": safe_next(next), "errors": errors, "email": email, "demo": demo, **login_options(settings)},
         status_code=status,
     )
     response.headers.update(headers)
@@ -95,14 +104,21 @@ def logout(request: Request, db: DbSession, user: MaybeUser) -> Response:
         service.logout(db, token=token, user=user, client_ip=client_ip(request))
     request.state.user = None
     flash(request, "You have signed out.")
-    response = redirect(request, "/login")
+    # A session that came through the provider also ends there, which then sends the person back here.
+    response = redirect(request, end_session_url(request, token=token) or "/login")
     clear_cookie(response, request, SESSION_COOKIE)
+    clear_cookie(response, request, SSO_SESSION_COOKIE)
     return response
 
 
 @router.get("/account")
 def account_page(request: Request, db: DbSession, user: SignedInUser) -> Response:
-    return render(request, "account/account.html", preferences_context(db, user=user))
+    ctx = {"password_usable": _password_usable(request, user), **preferences_context(db, user=user)}
+    return render(request, "account/account.html", ctx)
+
+
+def _password_usable(request: Request, user: User) -> bool:
+    return password_usable(request.app.state.settings, email=user.email, roles=request.state.roles)
 
 
 @router.post("/account/password")
@@ -114,6 +130,8 @@ def account_password(
     new_password: Annotated[str, Form(max_length=1024)] = "",
     confirm_password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
+    if not _password_usable(request, user):
+        raise HTTPException(status_code=403, detail=password_refused_message(request.app.state.settings))
     errors = {}
     if new_password != confirm_password:
         errors["confirm_password"] = "The two new passwords do not match."
@@ -131,7 +149,7 @@ def account_password(
             field = "current_password" if "current" in str(exc) else "new_password"
             errors[field] = str(exc)
     if errors:
-        ctx = {"errors": errors, **preferences_context(db, user=user)}
+        ctx = {"errors": errors, "password_usable": True, **preferences_context(db, user=user)}
         return render(request, "account/account.html", ctx, block="password", status_code=422)
     flash(request, "Your password has been changed. Other sessions have been signed out.")
     return redirect(request, "/account")

@@ -9,6 +9,14 @@ INSERT, UPDATE and DELETE sent while the GET runs.
 Two writes are allowed, both bookkeeping of the caller's own credential rather than a change anyone
 asked for, and both rate-limited to once a minute: ``user_session.last_seen_at`` (the idle timeout,
 lms.auth.service.resolve_session) and ``api_token.last_used_at`` (lms.api, shown on the tokens page).
+
+One route is exempt, by design and narrowly: GET /login/sso/callback. An OpenID provider can only send
+the browser back with a GET (a redirect), and that GET signs the person in, which must write. It does
+so only with the attempt cookie whose signed ``state`` matches (lms/sso/cookies.py), which another site
+can neither forge nor read; without it (as here) it refuses and writes nothing but the audit event of
+the refusal, which is all this test lets it write. Single sign-on is on here, with a real provider on
+loopback, so /login/sso (a redirect to the provider, no write) is called for real too; the callback's
+signing in is covered by tests/lms/sso.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import itertools
 import re
 
 import pytest
+from oidc_provider_mock import run_server_in_thread
 from sqlalchemy import event, func, select as sa_select
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -41,6 +50,20 @@ PERSONAS = ["anonymous", "employee", "trainer", "manager", "lead", "admin"]
 ALLOWED_UPDATES = {("user_session", frozenset({"last_seen_at"})), ("api_token", frozenset({"last_used_at"}))}
 DML = re.compile(r"^\s*(?:WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE)\b", re.IGNORECASE | re.DOTALL)
 UPDATE = re.compile(r"^\s*UPDATE\s+\"?(\w+)\"?\s+SET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
+AUDIT_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+\"?audit_event\"?\s", re.IGNORECASE)
+# The single sign-on callback, called without its attempt cookie: refused (400), with its audit event.
+SSO_CALLBACK = "/login/sso/callback"
+
+
+@pytest.fixture(scope="module")
+def oidc_provider():
+    with run_server_in_thread(require_nonce=True) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture
+def settings(settings, oidc_provider):
+    return settings.model_copy(update={"oidc_issuer": oidc_provider, "oidc_client_id": "get-safety"})
 
 
 def allowed(statement: str) -> bool:
@@ -144,10 +167,11 @@ def test_no_get_route_writes_for_any_persona(app, db):
     get_routes = sorted({r.path for r in api_routes(app) if "GET" in r.methods})
 
     writes: list[str] = []
-    current: list[str] = [""]
+    current: list[str] = ["", ""]  # what is being requested, and its route
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        if current[0] and DML.match(statement) and not allowed(statement):
+        exempt = current[1] == SSO_CALLBACK and AUDIT_INSERT.match(statement)
+        if current[0] and DML.match(statement) and not allowed(statement) and not exempt:
             writes.append(f"{current[0]}: {' '.join(statement.split())[:160]}")
 
     reached: dict[str, set[int]] = {path: set() for path in get_routes}
@@ -165,9 +189,9 @@ def test_no_get_route_writes_for_any_persona(app, db):
                 for url in concrete_paths(path, values):
                     for persona, client in zip(PERSONAS, clients, strict=True):
                         headers = {"Authorization": f"Bearer {values['secret']}"} if path.startswith(("/api/", "/scim/")) else {}
-                        current[0] = f"GET {url} as {persona}"
+                        current[:] = [f"GET {url} as {persona}", path]
                         response = client.get(url, headers=headers)
-                        current[0] = ""
+                        current[:] = ["", ""]
                         assert response.status_code < 500, f"GET {url} as {persona}: {response.status_code}"
                         reached[path].add(response.status_code)
         finally:
@@ -179,6 +203,7 @@ def test_no_get_route_writes_for_any_persona(app, db):
     assert not writes, "GET requests wrote to the database:\n" + "\n".join(writes)
     # The ids were real: every GET route answered someone with its page, file or redirect.
     unreached = {path: codes for path, codes in reached.items() if not codes & {200, 303, 307}}
+    assert unreached.pop(SSO_CALLBACK) == {400}, "the callback without its attempt cookie is refused"
     assert not unreached, f"GET routes no persona reached (fix the ids in candidates()): {unreached}"
     # And the listener does see writes (so an empty list means something).
     seen: list[str] = []
