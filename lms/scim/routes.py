@@ -13,6 +13,7 @@ from starlette.responses import Response
 from lms.scim import group_routes, user_routes
 from lms.scim.deps import ScimCaller, base_url
 from lms.scim.errors import ScimError, ScimRoute, scim_json
+from lms.web.csrf import csrf_exempt
 from lms.scim.schemas import LIST_SCHEMA, published_schemas, resource_types, service_provider_config
 
 PREFIX = "/scim/v2"
@@ -73,6 +74,13 @@ def schema_read(request: Request, _caller: ScimCaller, schema_id: str) -> Respon
     if found is None:
         raise ScimError(404, f"No schema {schema_id}.")
     return scim_json(found)
+
+
+@router.post("/.search")
+@csrf_exempt
+def search_everything(_caller: ScimCaller) -> Response:
+    # RFC 7644 §3.4.3 allows a search across resource types at the root; 501 is its answer for "not here".
+    raise ScimError(501, "Searching several resource types at once is not supported: POST /Users/.search or /Groups/.search.")
 
 
 router.include_router(user_routes.router)

@@ -62,7 +62,6 @@ class UserContext:
 
     unit_paths: dict[int, str] = field(default_factory=dict)
     profile_names: dict[int, str] = field(default_factory=dict)
-    manager_names: dict[int, str] = field(default_factory=dict)
     groups: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
 
 
@@ -94,10 +93,9 @@ def user_document(user: Person, ctx: UserContext, *, base: str, settings: Settin
     if user.job_profile_id is not None:
         _put(doc, settings.scim_job_profile_attribute, ctx.profile_names.get(user.job_profile_id))
     if user.manager_id is not None:
-        manager = {"value": str(user.manager_id), "$ref": f"{base}/Users/{user.manager_id}"}
-        if user.manager_id in ctx.manager_names:
-            manager["displayName"] = ctx.manager_names[user.manager_id]
-        doc.setdefault(ENTERPRISE, {})["manager"] = manager
+        # No displayName: the manager's own document has it, and a client comparing what it sent with
+        # what it reads back would see a difference it did not make.
+        doc.setdefault(ENTERPRISE, {})["manager"] = {"value": str(user.manager_id), "$ref": f"{base}/Users/{user.manager_id}"}
     return doc
 
 

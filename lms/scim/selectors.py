@@ -51,7 +51,7 @@ def users_page(session: Session, terms: Sequence[tuple[str, str]], *, start: int
 
 
 def user_context(session: Session, users: Iterable[User]) -> UserContext:
-    """Unit paths, profile and manager names, and groups for these people: four queries whatever their number."""
+    """Unit paths, profile names and groups for these people: at most three queries whatever their number."""
     users = list(users)
     ctx = UserContext()
     if not users:
@@ -61,9 +61,6 @@ def user_context(session: Session, users: Iterable[User]) -> UserContext:
     profile_ids = {u.job_profile_id for u in users if u.job_profile_id is not None}
     if profile_ids:
         ctx.profile_names = dict(session.exec(select(JobProfile.id, JobProfile.name).where(col(JobProfile.id).in_(profile_ids))).all())
-    manager_ids = {u.manager_id for u in users if u.manager_id is not None}
-    if manager_ids:
-        ctx.manager_names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(manager_ids))).all())
     rows = session.exec(
         select(ScimGroupMember.user_id, ScimGroup.id, ScimGroup.display_name)
         .join(ScimGroup, col(ScimGroup.id) == ScimGroupMember.group_id)

@@ -63,16 +63,16 @@ def _email(resource: UserModel, current: str | None) -> str:
 
 
 def _name(resource: UserModel, email: str, current: str | None) -> str:
-    if _text(resource.display_name):
-        return str(_text(resource.display_name))
+    """displayName, name.formatted and givenName + familyName all say the one name Proficio keeps: the
+    first that differs from the current name is a change (a PATCH rewrites only one of them)."""
     name = resource.name
+    candidates = [_text(resource.display_name)]
     if name is not None:
-        if _text(name.formatted):
-            return str(_text(name.formatted))
-        parts = [p for p in (_text(name.given_name), _text(name.family_name)) if p]
-        if parts:
-            return " ".join(parts)
-    return current or email.split("@")[0]
+        candidates.append(_text(name.formatted))
+        candidates.append(" ".join(p for p in (_text(name.given_name), _text(name.family_name)) if p) or None)
+    said = [c for c in candidates if c]
+    changed = [c for c in said if c != current]
+    return (changed or said or [current or email.split("@")[0]])[0]
 
 
 def _unit(session: Session, resource: UserModel, settings: Settings) -> int | None:

@@ -15,7 +15,7 @@ SCIM_WRITES = {
     for kind in ("Users", "Groups")
     for method, tail in (("POST", ""), ("POST", "/.search"), ("PUT", "/{id}"), ("PATCH", "/{id}"), ("DELETE", "/{id}"))
 }
-EXEMPT = {("POST", "/unsubscribe/{unsubscribe_token}")} | {
+EXEMPT = {("POST", "/unsubscribe/{unsubscribe_token}"), ("POST", "/scim/v2/.search")} | {
     (m, p.replace("{id}", "{user_id}" if "/Users/" in p else "{group_id}")) for m, p in SCIM_WRITES
 }
 
