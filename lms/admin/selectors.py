@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select as sa_select
@@ -36,6 +37,7 @@ class UserRow:
     org_unit_id: int | None
     manager_id: int | None
     manager_name: str | None
+    last_login_at: datetime | None = None
     roles: list[str] = field(default_factory=list)
 
 
@@ -64,7 +66,7 @@ def users_page(session: Session, f: UserFilters, per_page: int) -> Page:
     page = clamp_page(f.page, total, per_page)
     manager = aliased(User)
     rows = session.exec(
-        sa_select(User.id, User.name, User.email, User.is_active, User.org_unit_id, manager.id, manager.name)
+        sa_select(User.id, User.name, User.email, User.is_active, User.org_unit_id, manager.id, manager.name, User.last_login_at)
         .outerjoin(manager, manager.id == User.manager_id)
         .where(*conds)
         .order_by(func.lower(User.name), User.id)

@@ -219,3 +219,13 @@ def test_the_person_page_shows_origin_last_sign_in_external_id_and_sso_identity(
     plain = text_of(browser.get(f"/admin/users/{local.id}"))
     assert "Created by an administrator" in plain and "Never signed in" in plain
     assert "Not linked to a single sign-on identity" in plain
+
+
+def test_the_users_list_shows_each_last_sign_in(signed_in, make_user):
+    browser, _ = signed_in("admin", name="Ada Admin")
+    make_user(name="Bea Before", last_login_at=utcnow().replace(year=2026, month=2, day=9))
+    make_user(name="Cy Never")
+    page = text_of(browser.get("/admin/users"))
+    assert '<th scope="col">Last sign-in</th>' in page
+    assert "<td>9 Feb 2026</td>" in page[page.index("Bea Before") :].split("</tr>", 1)[0]
+    assert "<td>Never</td>" in page[page.index("Cy Never") :].split("</tr>", 1)[0]
