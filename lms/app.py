@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
 
-from lms.config import PROJECT_ROOT, Settings, get_settings
+from lms.config import Settings, get_settings
 from lms.db import make_engine
 from lms.web.csrf import csrf_protect
 from lms.web.capacity import ConnectionGate
@@ -15,6 +14,7 @@ from lms.web.errors import ServerErrorPage, install_error_handlers
 from lms.web.limits import BodyLimitMiddleware
 from lms.web.params import refuse_nul
 from lms.web.security import SecurityHeadersMiddleware
+from lms.web.static import STATIC_DIR, CompressedStaticFiles
 
 
 def load_features() -> None:
@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (*platform, *courses, *assessments):
         app.include_router(router)
 
-    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    app.mount("/static", CompressedStaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     # Added first, so it sits inside the security headers and its 500 page carries them too.
     app.add_middleware(BodyLimitMiddleware, settings=settings)

@@ -15,6 +15,7 @@ from lms.people.models import ROLE_LABELS, role_label
 from lms.web.cookies import ANON_COOKIE, set_cookie
 from lms.web.csrf import csrf_token
 from lms.web.flash import pop_flashes, write_flashes
+from lms.web.static import static_url
 from lms.web.theme import theme_version
 
 TEMPLATES_DIR = Path(PROJECT_ROOT) / "templates"
@@ -22,6 +23,8 @@ templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 # Role codes are shown by their names from lms/people/models.py, never raw or capitalised.
 templates.env.filters["role_label"] = role_label
 templates.env.globals["role_labels"] = list(ROLE_LABELS.items())
+# Versioned addresses, so static files can be cached for a year (lms/web/static.py).
+templates.env.globals["static_url"] = static_url
 
 
 def is_partial(request: Request) -> bool:
