@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from scim2_client.engines.httpx2 import SyncSCIMClient
+from scim2_models import EnterpriseUser, Group, ResourceType, ScimProvider, User
 from starlette.testclient import TestClient
 
 from lms.api.service import api_token_create
@@ -37,10 +38,19 @@ def http(app, issue):
 
 @pytest.fixture
 def scim(http):
-    """scim2-client's SyncSCIMClient, which discovers the service from its own documents.
+    """scim2-client's SyncSCIMClient knowing RFC 7643's User (with the enterprise extension) and Group,
+    as a directory's connector does, and the rest of the service from its discovery documents.
 
     Starlette's TestClient is an httpx client, the shape SyncSCIMClient drives (request(), .json()),
     so every call goes through the ASGI app's real HTTP handling."""
-    client = SyncSCIMClient(http)
+    models = [User, EnterpriseUser, Group]
+    types = [ResourceType.from_resource(User[EnterpriseUser]), ResourceType.from_resource(Group)]
+    client = SyncSCIMClient(http, provider=ScimProvider(models, types))
     client.discover()
     return client
+
+
+@pytest.fixture
+def settings(settings):
+    """GROUP_ROLES as an organisation would set it, so that SCIM Groups grant roles."""
+    return settings.model_copy(update={"group_roles": "LMS Trainers=trainer;LMS Managers=manager"})
