@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client
+from authlib.integrations.httpx_client import AsyncOAuth2Client, _compat
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
@@ -46,6 +46,10 @@ class Attempt:
     code_verifier: str
     next: str
 
+
+# Authlib's client runs on httpx2 where it is installed and on httpx otherwise; errors come from either.
+HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, _compat.httpx2.HTTPError)
+HTTP_STATUS_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPStatusError, _compat.httpx2.HTTPStatusError)
 
 _providers: dict[str, Provider] = {}
 _key_sets: dict[str, dict[str, Any]] = {}
@@ -135,9 +139,10 @@ async def exchange_code(settings: Settings, provider: Provider, *, code: str, at
         if exc.error == "invalid_grant":
             raise errors.code_rejected(label, exc.error) from exc
         raise errors.provider_refused(label, str(exc.error)) from exc
-    except httpx.HTTPStatusError as exc:
-        raise errors.provider_unreachable(label, f"token endpoint: HTTP {exc.response.status_code}") from exc
-    except httpx.HTTPError as exc:
+    except HTTP_STATUS_ERRORS as exc:
+        status = getattr(getattr(exc, "response", None), "status_code", "?")
+        raise errors.provider_unreachable(label, f"token endpoint: HTTP {status}") from exc
+    except HTTP_ERRORS as exc:
         raise errors.provider_unreachable(label, "token endpoint") from exc
     except ValueError as exc:
         raise errors.provider_unusable(label, "token endpoint") from exc
@@ -198,10 +203,3 @@ async def id_token_claims(settings: Settings, provider: Provider, *, id_token: s
     if len(audiences) > 1 and claims.get("azp") != settings.oidc_client_id:
         raise errors.token_invalid(label, "claim azp")
     return claims
-
-
-def forget_provider(settings: Settings) -> None:
-    """Drop the cached metadata and keys (tests, and an operator's `lms check` after a change)."""
-    provider = _providers.pop(settings.oidc_issuer.rstrip("/"), None)
-    if provider is not None:
-        _key_sets.pop(provider.jwks_uri, None)

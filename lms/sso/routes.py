@@ -73,12 +73,15 @@ async def sso_callback(
     label = client.provider_label(settings)
     attempt = attempt_from_cookie(request, state)
     try:
-        if attempt is None:
-            raise errors.attempt_invalid()
+        # An error grants nothing, so it needs no state (some providers leave it out of a refusal).
         if error == "access_denied":
             raise errors.consent_denied(label)
-        if error or not code:
-            raise errors.provider_refused(label, error or "no code")
+        if error:
+            raise errors.provider_refused(label, error)
+        if attempt is None:
+            raise errors.attempt_invalid()
+        if not code:
+            raise errors.provider_refused(label, "no code")
         provider = await client.discover(settings)
         redirect_uri = f"{public_base(request, settings)}/login/sso/callback"
         id_token = await client.exchange_code(settings, provider, code=code, attempt=attempt, redirect_uri=redirect_uri)
