@@ -24,7 +24,8 @@ F = TypeVar("F", bound=Callable[..., object])
 def csrf_exempt(endpoint: F) -> F:
     """Mark one route as taking unsafe requests without the token. Only for a route whose request
     carries its own proof and is posted from outside any session: the one-click unsubscribe of
-    RFC 8058, which mail clients post with a signed token in its address. tests/lms/test_csrf.py
+    RFC 8058, which mail clients post with a signed token in its address, and SCIM provisioning
+    (/scim/v2), whose credential is an API token in the Authorization header. tests/lms/test_csrf.py
     lists the exempt routes, so a new one is a deliberate choice."""
     setattr(endpoint, _EXEMPT, True)
     return endpoint
