@@ -22,7 +22,7 @@ SCOPES = {
     "reports:read": "Organisation units and their aggregates (small groups suppressed)",
     "people:read": "People in the token's unit and their competence status",
     "compliance:read": "Mandatory training: requirements, each person's standing, compliance rates per unit (small groups suppressed)",
-    "scim:write": "SCIM provisioning (/scim/v2): an HR directory creates, changes and deactivates people and groups (whole organisation only)",
+    "scim:write": "SCIM provisioning at /scim/v2: create, change and deactivate people and groups (whole organisation only)",
 }
 # Makes a leaked secret recognisable in logs, config files and secret scanners.
 SECRET_PREFIX = "prf_"
