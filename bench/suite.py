@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bench.first_visit import report as first_visit
 from bench.generate import SIZES, generate
 from bench.run import OUT, quiet, run, table
 from tests.support.postgres import TempPostgres, find_pg_bin
@@ -33,7 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     quiet()
     OUT.mkdir(parents=True, exist_ok=True)
-    tables = [_one(f"sqlite:///{OUT / f'bench-{args.size}.db'}", "sqlite", args)]
+    sqlite_url = f"sqlite:///{OUT / f'bench-{args.size}.db'}"
+    tables = [_one(sqlite_url, "sqlite", args)]
+    # What a browser transfers does not depend on the engine: measured once, in Chromium.
+    visits = first_visit(sqlite_url)
+    print(visits, flush=True)
+    tables.append("```\n" + visits + "\n```")
     bindir = find_pg_bin()
     if bindir is None:
         print("PostgreSQL binaries not found: the PostgreSQL half was not run.", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import shutil
 from pathlib import Path
 
 import brotli
@@ -12,15 +13,16 @@ from starlette.testclient import TestClient
 
 from lms.app import create_app
 from lms.config import Settings
-from lms.web.static import STATIC_DIR
+from lms.web.static import BUNDLES, STATIC_DIR
 
 CSS = "css/app.css"
 
 
 @pytest.fixture(scope="module")
-def static_client(tmp_path_factory):
+def static_client(tmp_path_factory, sqlite_template):
     # Static files never touch the database: one engine is enough.
     db = tmp_path_factory.mktemp("static") / "static.db"
+    shutil.copy(sqlite_template, db)
     app = create_app(Settings(database_url=f"sqlite:///{db}", secret_key="static-test-" + "x" * 40))
     with TestClient(app, base_url="http://testserver") as client:
         yield client
@@ -31,8 +33,10 @@ def linked_assets(html: str) -> list[str]:
 
 
 def test_pages_link_static_files_by_version_and_those_are_cached_for_a_year(static_client):
-    assets = linked_assets(static_client.get("/login").text)
-    assert any(a.startswith(f"/static/{CSS}?v=") for a in assets)
+    page = static_client.get("/login")
+    assert page.status_code == 200
+    assets = linked_assets(page.text)
+    assert any(a.startswith("/static/css/proficio.css?v=") for a in assets)
     assert all(re.search(r"\?v=[0-9a-f]{12}$", a) for a in assets), assets
     for asset in assets:
         r = static_client.get(asset)
@@ -49,11 +53,29 @@ def test_an_unversioned_or_stale_address_must_revalidate(static_client):
         assert again.status_code == 304 and again.content == b""
 
 
-def test_vendored_fonts_named_by_the_stylesheet_are_kept_a_week(static_client):
-    font = next((STATIC_DIR / "vendor/uswds/fonts").rglob("*.woff2")).relative_to(STATIC_DIR)
-    r = static_client.get(f"/static/{font}")
-    assert r.status_code == 200 and r.headers["cache-control"] == "public, max-age=604800"
-    assert "content-encoding" not in r.headers  # already compressed
+def test_a_page_needs_one_stylesheet_and_one_script_besides_the_theme(static_client):
+    html = static_client.get("/login").text
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"?]+)', html)
+    scripts = re.findall(r'<script src="([^"?]+)', html)
+    assert sheets == ["/static/css/proficio.css", "/theme.css"] and scripts == ["/static/js/proficio.js"]
+    assert 'rel="icon" href="data:image/svg+xml,' in html  # no favicon request either
+
+
+def test_a_bundle_is_its_files_joined(static_client):
+    for name, parts in BUNDLES.items():
+        r = static_client.get(f"/static/{name}", headers={"accept-encoding": "identity"})
+        assert r.status_code == 200 and r.content == b"\n".join((STATIC_DIR / p).read_bytes() for p in parts)
+    assert static_client.get("/static/css/proficio.css").headers["content-type"] == "text/css; charset=utf-8"
+
+
+def test_icons_named_by_the_stylesheet_are_there_and_kept_a_week(static_client):
+    sheet = (STATIC_DIR / "css/uswds-proficio.min.css").read_text()
+    icons = sorted(set(re.findall(r"\.\./(vendor/uswds/img/[^\")]+)", sheet)))
+    assert icons
+    for icon in icons:
+        r = static_client.get(f"/static/{icon}")
+        assert r.status_code == 200, icon
+        assert r.headers["cache-control"] == "public, max-age=604800"
 
 
 @pytest.mark.parametrize(
@@ -61,8 +83,8 @@ def test_vendored_fonts_named_by_the_stylesheet_are_kept_a_week(static_client):
     [("br, gzip", "br", brotli.decompress), ("gzip, deflate", "gzip", gzip.decompress), ("identity", None, None)],
 )
 def test_text_files_are_sent_compressed_as_the_browser_accepts(static_client, accept, encoding, decode):
-    raw = (STATIC_DIR / "vendor/uswds/css/uswds.min.css").read_bytes()
-    with static_client.stream("GET", "/static/vendor/uswds/css/uswds.min.css", headers={"accept-encoding": accept}) as r:
+    raw = (STATIC_DIR / "css/uswds-proficio.min.css").read_bytes()
+    with static_client.stream("GET", "/static/css/uswds-proficio.min.css", headers={"accept-encoding": accept}) as r:
         body = b"".join(r.iter_raw())
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/css")
     assert r.headers.get("content-encoding") == encoding
@@ -70,7 +92,7 @@ def test_text_files_are_sent_compressed_as_the_browser_accepts(static_client, ac
         assert body == raw
     else:
         assert r.headers["vary"] == "Accept-Encoding"
-        assert decode(body) == raw and len(body) < len(raw) / 8
+        assert decode(body) == raw and len(body) < len(raw) / 6
 
 
 def test_each_encoding_has_its_own_etag_and_answers_304(static_client):
