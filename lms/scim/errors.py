@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from scim2_models import Error
 from scim2_models.exceptions import SCIMException
+from sqlalchemy.exc import IntegrityError
 from starlette.responses import Response
 
 from lms.errors import FieldError
@@ -55,6 +56,9 @@ def _as_response(exc: Exception) -> Response | None:
     if isinstance(exc, ValidationError):
         err = validation_error(exc)
         return error_response(err.status, err.detail, err.scim_type)
+    if isinstance(exc, IntegrityError):
+        # Two requests creating the same person at once: the database's unique index decides.
+        return error_response(409, "Another request has just created or changed the same resource; read it again.", "uniqueness")
     if isinstance(exc, FieldError):
         return error_response(400, str(exc), "invalidValue")
     if isinstance(exc, RequestValidationError):

@@ -32,8 +32,9 @@ def group_by_scim_id(session: Session, value: str) -> ScimGroup | None:
 
 def _user_condition(attribute: str, value: str) -> Any:
     if attribute in {"userName", "emails.value"}:
-        # E-mail addresses are stored lower-cased (people.service.clean_email); userName is caseExact=false.
-        return func.lower(User.email) == value.strip().lower()
+        # Addresses are stored lower-cased (people.service.clean_email), so comparing with the lowered
+        # value honours userName's caseExact=false and still uses the unique index.
+        return User.email == value.strip().lower()
     if attribute == "externalId":
         return User.external_id == value
     row_id = scim_id(value)
