@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set as AbstractSet
+from collections.abc import Sequence, Set as AbstractSet
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, delete, select
 
@@ -185,24 +185,44 @@ def roles_set(
 def user_set_active(
     session: Session, *, user: User, active: bool, by: User | None, client_ip: str | None = None, via: str | None = None
 ) -> None:
-    if by is not None and by.id == user.id and not active:
+    users_set_active(session, users=[user], active=active, by=by, client_ip=client_ip, via=via)
+
+
+def users_set_active(
+    session: Session,
+    *,
+    users: Sequence[User],
+    active: bool,
+    by: User | None,
+    client_ip: str | None = None,
+    via: str | None = None,
+) -> list[User]:
+    """Deactivate (sessions end at once) or reactivate accounts, each audited; returns those that changed.
+
+    users_changed is told once for all of them: its listeners (mandatory-training cycles) are set-based,
+    so a leavers' file of hundreds costs them one pass instead of one per person.
+    """
+    if not active and by is not None and any(user.id == by.id for user in users):
         raise PeopleError("You cannot deactivate your own account.")
-    if user.is_active == active:
-        return
-    user.is_active = active
-    session.add(user)
-    if not active:
-        sessions_end_all(session, user_id=user.id)
-    users_changed(session, [known(user.id)])
-    audit_record(
-        session,
-        action="user.activate" if active else "user.deactivate",
-        actor=by,
-        actor_email=via,
-        target_type="user",
-        target_id=user.id,
-        client_ip=client_ip,
-    )
+    changed = [user for user in users if user.is_active != active]
+    for user in changed:
+        user.is_active = active
+        session.add(user)
+        if not active:
+            sessions_end_all(session, user_id=user.id)
+        audit_record(
+            session,
+            action="user.activate" if active else "user.deactivate",
+            actor=by,
+            actor_email=via,
+            target_type="user",
+            target_id=user.id,
+            client_ip=client_ip,
+        )
+    if changed:
+        session.flush()
+        users_changed(session, [known(user.id) for user in changed])
+    return changed
 
 
 def user_set_password(session: Session, *, user: User, password: str, by: User | None, client_ip: str | None = None) -> None:
