@@ -11,7 +11,7 @@ from lms.admin.review_selectors import MAX_SELECTED, ORIGIN_LABELS, ReviewFilter
 from lms.clock import utcnow
 from lms.people.review import MAX_STALE_DAYS, STALE_DAYS
 from lms.people.selectors import org_units_with_paths
-from lms.people.service import user_set_active
+from lms.people.service import users_set_active
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -89,9 +89,8 @@ def review_deactivate(
         return _review_page(request, db, filters, errors={"form": message}, status_code=422)
     if not confirm:
         return render(request, "admin/users_review_confirm.html", {"people": people, "filters": filters, "back": filters.url(BASE)})
-    # The admin's own account is left out above, the one refusal user_set_active has.
-    for person_ in people:
-        user_set_active(db, user=person_, active=False, by=user, client_ip=client_ip(request))
+    # The admin's own account is left out above, the one refusal users_set_active has.
+    users_set_active(db, users=people, active=False, by=user, client_ip=client_ip(request))
     db.commit()
     names = ", ".join(p.name for p in people[:5]) + (f" and {len(people) - 5} more" if len(people) > 5 else "")
     count = f"{len(people)} account{'' if len(people) == 1 else 's'}"

@@ -16,7 +16,7 @@ from lms.people.csv_import.parse import Row, parse
 from lms.people.csv_import.result import ImportLineError, ImportResult
 from lms.people.csv_import.units import UnitResolver
 from lms.people.models import Role, RoleGrant, User, UserOrigin
-from lms.people.service import user_set_active
+from lms.people.service import users_set_active
 
 _CHUNK = 1000  # stays far below SQLite's and PostgreSQL's bound-parameter limits
 
@@ -86,10 +86,9 @@ def users_import(
     _apply(session, rows, existing, grants, units, by=by, client_ip=client_ip)
     _apply_profiles(session, rows, existing, profile_ids, by=by, client_ip=client_ip)
     # Through the people service, so a leaver's sessions end in this transaction, as from the admin page.
-    for row in rows:
-        user = existing[row.email]
-        if row.active is not None and row.active != user.is_active:
-            user_set_active(session, user=user, active=row.active, by=by, client_ip=client_ip)
+    for active in (False, True):
+        users = [existing[r.email] for r in rows if r.active is active]
+        users_set_active(session, users=users, active=active, by=by, client_ip=client_ip)
     session.flush()
     users_changed(session, [known(existing[r.email].id) for r in rows if r.email in existing])
     audit_record(
