@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from authlib.common.security import generate_token
@@ -53,6 +54,12 @@ HTTP_STATUS_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPStatusError, _compa
 
 _providers: dict[str, Provider] = {}
 _key_sets: dict[str, dict[str, Any]] = {}
+
+
+def provider_origin(issuer: str) -> str:
+    """scheme://host[:port] of the provider (for the CSP's form-action); empty when single sign-on is off."""
+    parts = urlsplit(issuer)
+    return f"{parts.scheme}://{parts.netloc}" if issuer and parts.scheme in {"http", "https"} and parts.netloc else ""
 
 
 def provider_label(settings: Settings) -> str:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from lms.auth.service import hash_token
 from lms.config import Settings
-from lms.sso.client import Attempt
+from lms.sso.client import Attempt, provider_origin
 from lms.web import signing
 
 # Sent only to the two single sign-on routes, and only for as long as a person might take at the provider.
@@ -80,6 +80,8 @@ def end_session_url(request: Request, *, token: str | None) -> str | None:
     back = f"{public_base(request, settings)}/login"
     query = urlencode({"client_id": settings.oidc_client_id, "post_logout_redirect_uri": back})
     end = str(data["end"])
+    if provider_origin(end) != provider_origin(settings.oidc_issuer):
+        return None  # the CSP lets sign-out's form go on to the issuer's own origin only
     return f"{end}{'&' if '?' in end else '?'}{query}"
 
 

@@ -23,12 +23,18 @@ HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 class SecurityHeadersMiddleware:
     """Pure ASGI so it adds headers without buffering streamed bodies."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool = False, img_origin: str = "") -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool = False, img_origin: str = "", form_origin: str = "") -> None:
         self.app = app
         headers = dict(HEADERS)
+        csp = CSP
         if img_origin:
             # The organisation's logo may live on its own https site (ORG_LOGO_URL); only that origin is added.
-            headers[b"content-security-policy"] = CSP.replace("img-src 'self' data:", f"img-src 'self' data: {img_origin}").encode()
+            csp = csp.replace("img-src 'self' data:", f"img-src 'self' data: {img_origin}")
+        if form_origin:
+            # Sign-out's form is redirected on to the single sign-on provider's end-session endpoint, and
+            # browsers hold a form's redirects to form-action too; only the provider's origin is added.
+            csp = csp.replace("form-action 'self'", f"form-action 'self' {form_origin}")
+        headers[b"content-security-policy"] = csp.encode()
         self.headers = [*headers.items(), HSTS] if hsts else list(headers.items())
         self.names = {k for k, _ in self.headers}
 

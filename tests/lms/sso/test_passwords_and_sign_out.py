@@ -137,3 +137,18 @@ def test_the_base_url_names_where_the_provider_sends_people_back(client, make_us
     assert query["state"][0] and query["nonce"][0] and query["code_challenge"][0]
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/login/sso" in cookie and "Max-Age=600" in cookie
+
+
+def test_sign_out_may_go_on_to_the_provider_and_nowhere_else(client, provider):
+    csp = client.get("/login").headers["content-security-policy"]
+    assert f"form-action 'self' {provider.url};" in csp
+
+
+def test_an_end_session_endpoint_on_another_origin_is_not_followed(client, make_user, provider, configure):
+    make_user(email="wes@example.gov")
+    provider.set_user("wes-1", email="wes@example.gov", email_verified=True)
+    assert sso_sign_in(client, "wes-1").status_code == 303
+    # The provider moved since this session began: its old end-session address is not on the CSP's list.
+    configure(oidc_issuer="https://id.example.gov")
+    response = client.post("/logout", data={"csrf_token": csrf_token(client)})
+    assert response.headers["location"] == "/login"
