@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI
 
 from lms.config import Settings, get_settings
 from lms.db import make_engine
+from lms.sso.client import provider_origin
 from lms.web.csrf import csrf_protect
 from lms.web.capacity import ConnectionGate
 from lms.web.errors import ServerErrorPage, install_error_handlers
@@ -135,5 +136,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added first, so it sits inside the security headers and its 500 page carries them too.
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(ServerErrorPage)
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.cookie_secure, img_origin=settings.org_logo_origin)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        hsts=settings.cookie_secure,
+        img_origin=settings.org_logo_origin,
+        form_origin=provider_origin(settings.oidc_issuer),
+    )
     return app
