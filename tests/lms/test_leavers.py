@@ -15,6 +15,7 @@ from lms.audit.models import AuditEvent
 from lms.auth.invitations import people_awaiting_invitation
 from lms.clock import utcnow
 from lms.competences.models import CompetenceStatus
+from lms.people.csv_import import users_import
 from lms.people.models import User, UserOrigin
 from lms.people.selectors import user_by_email
 from lms.reports.aggregate import direct_cells
@@ -24,6 +25,7 @@ from tests.courses.factories import make_course
 from tests.courses.requirements.test_cycles import cycles_of, make_requirement
 from tests.lms.reports.factories import make_org
 from tests.lms.test_cli import fresh_settings, lms  # noqa: F401 - the CLI tests need fresh settings
+from tests.support.queries import counting
 
 HEADER = "email,name,org_unit,manager_email,roles,active\n"
 
@@ -213,3 +215,25 @@ def test_mandatory_training_cycles_close_as_left_and_reopen_on_return(signed_in,
     set_active(True)  # the users_changed hook opens the returning person's next cycle at once
     first, back = cycles_of(db, requirement, leo)
     assert (first.number, first.outcome) == (1, "left") and (back.number, back.outcome) == (2, None)
+
+
+def test_a_leavers_file_tells_the_training_listeners_once_not_per_person(app, signed_in, make_user, db):
+    """Each leaver costs their own update, sign-out and audit row; the requirement listeners run once."""
+    signed_in("admin")
+    people = [make_user(email=f"p{i}@example.gov", name=f"P {i}") for i in range(15)]
+    for n in range(2):
+        requirement = make_requirement(db, [make_course(db)], everyone=True, name=f"Requirement {n}")
+        cycles_sync_requirement(db, requirement=requirement, now=utcnow())
+    db.commit()
+
+    def deactivate(chosen: list[User]) -> int:
+        data = HEADER + "".join(f"{p.email},{p.name},,,,no\n" for p in chosen)
+        with counting(app.state.engine) as statements:
+            result = users_import(db, data=data, by=None)
+            db.commit()
+        assert result.deactivated == len(chosen)
+        return len(statements)
+
+    few, many = deactivate(people[:3]), deactivate(people[3:15])
+    assert many - few <= 3 * (12 - 3)
+    assert all(cycle.outcome == "left" for p in people for cycle in cycles_of(db, requirement, p))
