@@ -14,7 +14,7 @@ from lms.scim.filters import GROUP_FILTERS, parse_filter
 from lms.scim.group_service import scim_group_create, scim_group_delete, scim_group_replace
 from lms.scim.models import ScimGroup
 from lms.scim.responses import check_if_match, list_response, not_modified, resource_response
-from lms.scim.schemas import MAX_RESULTS, group_document, version_of
+from lms.scim.schemas import MAX_RESULTS, POLICY, group_document, version_of
 from lms.scim.selectors import group_by_scim_id, group_members, groups_page
 from lms.web.csrf import csrf_exempt
 from lms.web.deps import DbSession
@@ -54,7 +54,7 @@ def groups_list(request: Request, db: DbSession, _caller: ScimCaller, listing: L
 @router.post("/.search")
 @csrf_exempt
 def groups_search(request: Request, db: DbSession, _caller: ScimCaller, body: JsonBody) -> Response:
-    search: SearchRequest = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST)
+    search: SearchRequest = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST, scim_policy=POLICY)
     params = response_parameters(search.attributes, search.excluded_attributes)
     count = min(max(search.count if search.count is not None else 100, 0), MAX_RESULTS)
     return _listing(db, request, search.filter and str(search.filter), max(search.start_index or 1, 1), count, params)
@@ -63,7 +63,7 @@ def groups_search(request: Request, db: DbSession, _caller: ScimCaller, body: Js
 @router.post("", status_code=status.HTTP_201_CREATED)
 @csrf_exempt
 def group_create(request: Request, db: DbSession, caller: ScimCaller, body: JsonBody) -> Response:
-    resource = Group.model_validate(body, scim_ctx=Context.RESOURCE_CREATION_REQUEST)
+    resource = Group.model_validate(body, scim_ctx=Context.RESOURCE_CREATION_REQUEST, scim_policy=POLICY)
     group = scim_group_create(
         db,
         name=resource.display_name,
@@ -100,7 +100,7 @@ def _replace(db: DbSession, request: Request, caller: Any, group: ScimGroup, res
 def group_replace(request: Request, db: DbSession, caller: ScimCaller, group_id: str, body: JsonBody) -> Response:
     group = _found(db, group_id)
     check_if_match(request, version_of(group.updated_at))
-    _replace(db, request, caller, group, Group.model_validate(body, scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST))
+    _replace(db, request, caller, group, Group.model_validate(body, scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST, scim_policy=POLICY))
     return resource_response(_document(db, request, group))
 
 
@@ -109,9 +109,9 @@ def group_replace(request: Request, db: DbSession, caller: ScimCaller, group_id:
 def group_patch(request: Request, db: DbSession, caller: ScimCaller, group_id: str, body: JsonBody) -> Response:
     group = _found(db, group_id)
     check_if_match(request, version_of(group.updated_at))
-    patch = PatchOp[Group].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST)
+    patch = PatchOp[Group].model_validate(body, scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY)
     resource = Group.model_validate(_document(db, request, group))
-    if patch.patch(resource):
+    if patch.patch(resource, POLICY):
         _replace(db, request, caller, group, resource)
     return resource_response(_document(db, request, group))
 

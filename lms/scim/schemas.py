@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from scim2_models import EnterpriseUser, Group, ResourceType, Schema, User
+from scim2_models import EnterpriseUser, Group, ResourceType, Schema, ScimPolicy, User
 
 from lms.config import Settings
 from lms.people.models import User as Person
@@ -19,6 +19,14 @@ ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 UserModel = User[EnterpriseUser]
 MAX_RESULTS = 200
+# What connectors send in practice: attributes no schema declares are dropped (a directory may carry its
+# own extensions), a `remove` may name its target in `value` and a path filter matching nothing
+# creates the entry (both Microsoft Entra ID's way).
+POLICY = ScimPolicy(
+    unknown=ScimPolicy.Unknown.ignore,
+    remove_value_as_filter=ScimPolicy.RemoveValue.apply,
+    unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create,
+)
 
 # The attributes Proficio keeps; the published schemas list only these (plus the two configured ones),
 # so a client knows that the others (phone numbers, addresses, photos...) are not stored.

@@ -13,7 +13,7 @@ from lms.scim.deps import JsonBody, ListingParams, ScimCaller, Shown, base_url, 
 from lms.scim.errors import ScimError, ScimRoute
 from lms.scim.filters import USER_FILTERS, parse_filter
 from lms.scim.responses import check_if_match, list_response, not_modified, resource_response
-from lms.scim.schemas import MAX_RESULTS, UserModel, user_document, user_version
+from lms.scim.schemas import MAX_RESULTS, POLICY, UserModel, user_document, user_version
 from lms.scim.selectors import user_by_scim_id, user_context, users_page
 from lms.scim.service import scim_user_create, scim_user_deactivate, scim_user_replace
 from lms.scim.user_input import normalise_patch, normalise_user
@@ -50,7 +50,7 @@ def users_list(request: Request, db: DbSession, _caller: ScimCaller, listing: Li
 @router.post("/.search")
 @csrf_exempt
 def users_search(request: Request, db: DbSession, _caller: ScimCaller, body: JsonBody) -> Response:
-    search: SearchRequest = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST)
+    search: SearchRequest = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST, scim_policy=POLICY)
     params = response_parameters(search.attributes, search.excluded_attributes)
     count = min(max(search.count if search.count is not None else 100, 0), MAX_RESULTS)
     return _listing(db, request, search.filter and str(search.filter), max(search.start_index or 1, 1), count, params)
@@ -59,7 +59,9 @@ def users_search(request: Request, db: DbSession, _caller: ScimCaller, body: Jso
 @router.post("", status_code=status.HTTP_201_CREATED)
 @csrf_exempt
 def user_create(request: Request, db: DbSession, caller: ScimCaller, body: JsonBody) -> Response:
-    resource = UserModel.model_validate(normalise_user(body, base_url(request)), scim_ctx=Context.RESOURCE_CREATION_REQUEST)
+    resource = UserModel.model_validate(
+        normalise_user(body, base_url(request)), scim_ctx=Context.RESOURCE_CREATION_REQUEST, scim_policy=POLICY
+    )
     user = scim_user_create(db, resource=resource, settings=request.app.state.settings, via=label(caller))
     db.commit()
     return resource_response(_document(db, request, user), status=201)
@@ -76,7 +78,9 @@ def user_read(request: Request, db: DbSession, _caller: ScimCaller, user_id: str
 def user_replace(request: Request, db: DbSession, caller: ScimCaller, user_id: str, body: JsonBody) -> Response:
     user = _found(db, user_id)
     check_if_match(request, user_version(user))
-    resource = UserModel.model_validate(normalise_user(body, base_url(request)), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
+    resource = UserModel.model_validate(
+        normalise_user(body, base_url(request)), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST, scim_policy=POLICY
+    )
     scim_user_replace(db, user=user, resource=resource, settings=request.app.state.settings, via=label(caller))
     db.commit()
     return resource_response(_document(db, request, user))
@@ -89,9 +93,11 @@ def user_patch(request: Request, db: DbSession, caller: ScimCaller, user_id: str
     path semantics), and the result replaces the person, so PATCH and PUT share every rule."""
     user = _found(db, user_id)
     check_if_match(request, user_version(user))
-    patch = PatchOp[UserModel].model_validate(normalise_patch(body, base_url(request)), scim_ctx=Context.RESOURCE_PATCH_REQUEST)
+    patch = PatchOp[UserModel].model_validate(
+        normalise_patch(body, base_url(request)), scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
+    )
     resource = UserModel.model_validate(_document(db, request, user))
-    if patch.patch(resource):
+    if patch.patch(resource, POLICY):
         scim_user_replace(db, user=user, resource=resource, settings=request.app.state.settings, via=label(caller))
         db.commit()
     return resource_response(_document(db, request, user))

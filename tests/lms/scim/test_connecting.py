@@ -112,3 +112,70 @@ def test_groups_put_filters_and_etags(http, db):
     assert http.get("/Users", params={"attributes": "userName", "excludedAttributes": "emails"}).status_code == 400
     assert http.delete(f"/Groups/{gid}", headers={"If-Match": 'W/"stale"'}).status_code == 412
     assert http.delete(f"/Groups/{gid}").status_code == 204
+
+
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+def test_entra_id_payloads(http, db):
+    """Requests as Microsoft Entra ID's provisioning service sends them (its documented SCIM shapes)."""
+    db.add(OrgUnit(name="Finance"))
+    db.commit()
+    # "Test connection": a filter on a random userName answers an empty list.
+    empty = http.get("/Users", params={"filter": 'userName eq "b7b6a5cc-0000-4b7e-9bd6-22e1e0e0f0aa"'})
+    assert empty.status_code == 200 and empty.json()["totalResults"] == 0 and empty.json()["Resources"] == []
+    boss = http.post("/Users", json={"schemas": [USER], "userName": "boss@contoso.example", "active": True}).json()["id"]
+    created = http.post(
+        "/Users",
+        json={
+            "schemas": [USER, ENTERPRISE],
+            "externalId": "0a21f0f2-8d2a-4f8e-bf98-7b2e7c0b7e7f",
+            "userName": "Test_User_ab6490ee@contoso.example",
+            "active": True,
+            "displayName": "Test User",
+            "emails": [{"primary": True, "type": "work", "value": "Test_User_ab6490ee@contoso.example"}],
+            "meta": {"resourceType": "User"},
+            "name": {"formatted": "givenName familyName", "familyName": "familyName", "givenName": "givenName"},
+            "roles": [],
+            "urn:contoso:custom:attributes": {"costCentre": "X"},  # a tenant's own extension: ignored
+            ENTERPRISE: {"department": "Finance", "employeeNumber": "E-1"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    uid = created.json()["id"]
+    patched = http.patch(
+        f"/Users/{uid}",
+        json={
+            "schemas": [PATCH_OP],
+            "Operations": [
+                {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "updated@contoso.example"},
+                {"op": "Replace", "path": "name.familyName", "value": "updatedFamilyName"},
+                {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": boss},
+                {"op": "Replace", "path": "active", "value": "False"},
+            ],
+        },
+    )
+    assert patched.status_code == 200, patched.text
+    body = patched.json()
+    assert body["userName"] == "updated@contoso.example" and body["active"] is False
+    assert body[ENTERPRISE]["manager"]["value"] == boss and body[ENTERPRISE]["department"] == "Finance"
+    group = http.post(
+        "/Groups", json={"schemas": [GROUP], "externalId": "8aa1a0c0", "displayName": "LMS Trainers", "members": []}
+    ).json()["id"]
+    added = http.patch(
+        f"/Groups/{group}",
+        json={"schemas": [PATCH_OP], "Operations": [{"op": "Add", "path": "members", "value": [{"value": uid}, {"value": boss}]}]},
+    )
+    assert {m["value"] for m in added.json()["members"]} == {uid, boss}
+    # Entra removes a member by naming it in `value`, not in the path.
+    removed = http.patch(
+        f"/Groups/{group}",
+        json={"schemas": [PATCH_OP], "Operations": [{"op": "Remove", "path": "members", "value": [{"value": uid}]}]},
+    )
+    assert removed.status_code == 200, removed.text
+    assert [m["value"] for m in removed.json()["members"]] == [boss]
+    renamed = http.patch(
+        f"/Groups/{group}",
+        json={"schemas": [PATCH_OP], "Operations": [{"op": "Replace", "value": {"id": group, "displayName": "LMS Managers"}}]},
+    )
+    assert renamed.status_code == 200 and renamed.json()["displayName"] == "LMS Managers", renamed.text
