@@ -112,7 +112,9 @@ def run(database_url: str, size: str, *, duration: float, warmup: float, concurr
         )
         serving = peak_rss_mb(app_pid)
         seconds, cpu_seconds = signin.hash_timing()
-        limit = signin.hash_limit(seconds)
+        # The hash's CPU time, not its wall time: wall time moves with what else the machine is doing
+        # (it moved this anchor 2x between runs), CPU time is the work the cores must do per sign-in.
+        limit = signin.hash_limit(cpu_seconds)
         result = asyncio.run(signin.signin_load(app_url, concurrency=2 * (os.cpu_count() or 1), **load))
         rows.append(
             Row(
@@ -120,10 +122,10 @@ def run(database_url: str, size: str, *, duration: float, warmup: float, concurr
                 result.rps,
                 limit,
                 "req/s",
-                "≥ 0.8 × cores ÷ hash time",
+                "≥ 0.8 × cores ÷ hash CPU time",
                 result.rps >= 0.8 * limit,
-                f"argon2 verify {seconds * 1000:.0f} ms wall, {cpu_seconds * 1000:.0f} ms CPU (CPU limit "
-                f"{signin.hash_limit(cpu_seconds):.1f}/s), p95 {result.p95_ms:.0f} ms, errors {result.errors}",
+                f"argon2 verify {cpu_seconds * 1000:.0f} ms CPU, {seconds * 1000:.0f} ms wall (wall-time limit "
+                f"{signin.hash_limit(seconds):.1f}/s), p95 {result.p95_ms:.0f} ms, errors {result.errors}",
             )
         )
         memory = peak_rss_mb(app_pid)
