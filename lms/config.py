@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     org_support_email: str = Field("", description="Address the footer offers for help; none when empty")
     org_support_text: str = Field("", max_length=300, description="A line of help in the footer (opening hours, a phone number)")
 
-    # Single sign-on through the organisation's OpenID Connect provider (docs/identity.md); off while
+    # Single sign-on through the organisation's OpenID Connect provider (docs/sso.md); off while
     # OIDC_ISSUER is empty.
     oidc_issuer: str = Field(
         "", description="The provider's issuer URL (its /.well-known/openid-configuration is read); empty turns single sign-on off"

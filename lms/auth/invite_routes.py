@@ -20,6 +20,8 @@ from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
 from lms.web.forms import field_errors
 from lms.web.templating import redirect, render
+from lms.sso.client import provider_label
+from lms.sso.policy import password_sign_in_allowed
 
 router = APIRouter(prefix="/invite")
 
@@ -95,6 +97,10 @@ def invite_accept(
     if errors:
         context = {"person": person, "token": token, "errors": errors}
         return render(request, "auth/invite.html", context, status_code=422)
+    if not password_sign_in_allowed(db, settings, person.email):
+        # AUTH_LOCAL_PASSWORDS: an invitation sets a password, but it does not open a way round single sign-on.
+        flash(request, f"Your password has been set, but this site signs people in with {provider_label(settings)}: use that button.")
+        return redirect(request, "/login")
     try:
         signed_in = service.login(db, email=person.email, password=password, client_ip=ip, settings=settings)
     except AuthError:

@@ -152,3 +152,22 @@ def test_an_end_session_endpoint_on_another_origin_is_not_followed(client, make_
     configure(oidc_issuer="https://id.example.gov")
     response = client.post("/logout", data={"csrf_token": csrf_token(client)})
     assert response.headers["location"] == "/login"
+
+
+def test_an_invitation_sets_a_password_but_does_not_sign_in_round_single_sign_on(client, db, make_user, configure):
+    from lms.auth.invitations import invitation_create
+    from tests.conftest import csrf_from
+
+    configure(auth_local_passwords="off")
+    person = make_user(email="ivy@example.gov", password_hash=None)
+    token = invitation_create(db, user=person, by=None)
+    db.commit()
+    page = client.get(f"/invite/{token}")
+    new = "a long new passphrase for ivy 7"
+    data = {"token": token, "password": new, "confirm_password": new, "csrf_token": csrf_from(page.text)}
+
+    response = client.post("/invite", data=data)
+
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert SESSION_COOKIE not in response.cookies
+    assert "this site signs people in with Example ID" in client.get("/login").text
