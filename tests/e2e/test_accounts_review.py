@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from lms.auth.passwords import hash_password
 from lms.clock import utcnow
-from lms.people.models import User
+from lms.people.models import User, UserOrigin
 from tests.e2e.support.accounts import ADMIN
 from tests.e2e.support.pages import check_page, sign_in, visit
 from tests.e2e.support.requirements import live_db
@@ -43,11 +43,14 @@ def test_admin_deactivates_a_stale_account_with_the_keyboard(page: Page, live_se
     name = f"Stella Stale {uuid.uuid4().hex[:6]}"
     # The oldest silence of all, so the row comes first: made years ago, never signed in.
     long_ago = utcnow() - timedelta(days=3000)
+    unplaced_name = f"Sid Unplaced {uuid.uuid4().hex[:6]}"
     with live_db(live_server) as session:
         stale = User(
             email=f"{uuid.uuid4().hex[:8]}@example.gov", name=name, password_hash=hash_password("x" * 20), created_at=long_ago
         )
-        session.add(stale)
+        # So the second list shows a row too, and axe checks its table.
+        unplaced = User(email=f"{uuid.uuid4().hex[:8]}@example.gov", name=unplaced_name, created_via=UserOrigin.SCIM.value)
+        session.add_all([stale, unplaced])
         session.commit()
 
     sign_in(page, ADMIN)
@@ -58,6 +61,7 @@ def test_admin_deactivates_a_stale_account_with_the_keyboard(page: Page, live_se
     expect(page.get_by_role("heading", level=1)).to_have_text("Accounts to review")
     row = page.get_by_role("row", name=name)
     expect(row).to_contain_text("Never (account made")
+    expect(page.get_by_role("row", name=unplaced_name)).to_contain_text("Organisation unit, Job profile")
     check_page(page)
 
     # The row's own button: its accessible name carries the person's name.
@@ -78,3 +82,6 @@ def test_admin_deactivates_a_stale_account_with_the_keyboard(page: Page, live_se
 
     with live_db(live_server) as session:
         assert session.get(User, stale.id).is_active is False
+        # Leave the shared server as the other tests expect it: nobody left to review.
+        session.get(User, unplaced.id).is_active = False
+        session.commit()
