@@ -16,6 +16,7 @@ from lms.web.limits import BodyLimitMiddleware
 from lms.web.params import refuse_nul
 from lms.web.security import SecurityHeadersMiddleware
 from lms.web.static import STATIC_DIR, CompressedStaticFiles
+from lms.web.templating import templates
 
 
 def load_features() -> None:
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()
+    # Checking every template's file for changes on each render is for people editing them.
+    templates.env.auto_reload = not settings.is_production
     app.state.engine = make_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
