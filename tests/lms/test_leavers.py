@@ -21,6 +21,7 @@ from lms.people.selectors import user_by_email
 from lms.reports.aggregate import direct_cells
 from lms.reports.snapshot import snapshot_cells, snapshot_take
 from tests.conftest import sign_in
+from tests.courses.certificates.factories import make_certificate
 from tests.courses.factories import make_course
 from tests.courses.requirements.test_cycles import cycles_of, make_requirement
 from tests.lms.reports.factories import make_org
@@ -169,8 +170,9 @@ def test_cli_create_with_invite_prints_a_link_that_sets_the_password(client, db,
 
 
 def test_records_stay_and_reports_treat_the_leaver_as_they_treat_any_inactive_person(signed_in, make_user, db):
-    """History stays: a snapshot taken before still counts them; current figures, like every report
-    today, count active people only; reactivating brings their unchanged statuses back."""
+    """History stays: a snapshot taken before still counts them and their certificate still verifies;
+    current figures, like every report today, count active people only; reactivating brings their
+    unchanged statuses back."""
     browser, _ = signed_in("admin")
     org = make_org(db, make_user)
     org.unit("Team")
@@ -182,8 +184,12 @@ def test_records_stay_and_reports_treat_the_leaver_as_they_treat_any_inactive_pe
     before = direct_cells(db)
     statuses = db.exec(select(CompetenceStatus).where(CompetenceStatus.user_id == leaver.id)).all()
 
+    certificate = make_certificate(db, leaver, make_course(db, "Records management"))
+
     assert browser.post(f"/admin/users/{leaver.id}/deactivate").status_code == 303
     db.expire_all()
+    # A certificate is the person's to keep: it still verifies after they leave.
+    assert "Valid certificate" in text_of(browser.get(f"/verify/{certificate.code}"))
     assert snapshot_cells(db, taken.id) == history
     people_in_team = {key: cell[0] for key, cell in direct_cells(db).items() if key[0] == team}
     assert set(people_in_team.values()) == {2}
