@@ -75,7 +75,7 @@ def token_create(
     if not name.strip():
         errors["name"] = "Enter a name that says who or what uses this token."
     if not scopes:
-        errors["scopes"] = "Choose at least one thing this token may read."
+        errors["scopes"] = "Choose at least one thing this token may do."
     if not errors:
         try:
             token, secret = api_token_create(

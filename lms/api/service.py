@@ -56,7 +56,7 @@ def api_token_create(
     if unknown:
         raise ApiTokenError(f"Unknown scope: {', '.join(unknown)}.", "scopes")
     if not scopes:
-        raise ApiTokenError("Choose at least one thing this token may read.", "scopes")
+        raise ApiTokenError("Choose at least one thing this token may do.", "scopes")
     if org_unit_id is not None and session.get(OrgUnit, org_unit_id) is None:
         raise ApiTokenError("Choose an organisation unit from the list, or the whole organisation.", "org_unit_id")
     if expires_at is not None and expires_at <= utcnow():
