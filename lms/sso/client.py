@@ -20,6 +20,7 @@ from joserfc.jwk import KeySet
 
 from lms.config import Settings
 from lms.sso import errors
+from lms.sso.errors import SsoError
 
 # Provider metadata and signing keys change rarely; an unknown key id fetches the keys again at once.
 DISCOVERY_TTL_SECONDS = 3600
@@ -179,6 +180,8 @@ async def id_token_claims(settings: Settings, provider: Provider, *, id_token: s
         except InvalidKeyIdError:
             # The provider has rotated its keys since we fetched them.
             decoded = jwt.decode(id_token, await _key_set(settings, provider, refresh=True), algorithms=SIGNING_ALGORITHMS)
+    except SsoError:
+        raise  # the keys could not be had; SsoError is a ValueError, so it must pass the next clause
     except JoseError as exc:
         raise errors.token_invalid(label, f"signature: {exc.error}") from exc
     except ValueError as exc:
@@ -210,3 +213,9 @@ async def id_token_claims(settings: Settings, provider: Provider, *, id_token: s
     if len(audiences) > 1 and claims.get("azp") != settings.oidc_client_id:
         raise errors.token_invalid(label, "claim azp")
     return claims
+
+
+def cache_clear() -> None:
+    """Forget every provider's metadata and keys, as a restart would."""
+    _providers.clear()
+    _key_sets.clear()

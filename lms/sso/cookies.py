@@ -85,12 +85,6 @@ def end_session_url(request: Request, *, token: str | None) -> str | None:
     return f"{end}{'&' if '?' in end else '?'}{query}"
 
 
-def sso_session_cookie_clear(response: Response, request: Request) -> None:
-    response.delete_cookie(
-        SSO_SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=request.app.state.settings.cookie_secure
-    )
-
-
 def public_base(request: Request, settings: Settings) -> str:
     """BASE_URL, or this request's own origin when it is empty (development): the provider only sends
     people back to addresses registered with it, so a forged Host header leads nowhere."""

@@ -171,3 +171,14 @@ def test_single_sign_on_routes_are_not_found_while_it_is_off(client, configure):
         assert response.status_code == 404
         assert "Single sign-on is not set up on this site" in response.text
     assert "Sign in with" not in client.get("/login").text
+
+
+def test_an_answer_without_a_code_is_refused(client, db, provider):
+    callback = authorize(start(client), "nobody@example.gov")
+    parts = urlsplit(callback)
+    state = parse_qs(parts.query)["state"][0]
+
+    response = client.get(f"{parts.path}?state={state}")
+
+    detail = refusal(db, response, status=400, says="did not sign you in (no code)", reason="provider_refused")
+    assert detail["error"] == "no code"

@@ -171,3 +171,9 @@ def test_an_invitation_sets_a_password_but_does_not_sign_in_round_single_sign_on
     assert response.status_code == 303 and response.headers["location"] == "/login"
     assert SESSION_COOKIE not in response.cookies
     assert "this site signs people in with Example ID" in client.get("/login").text
+
+
+def test_a_break_glass_address_without_an_account_is_refused_like_anyone(client, configure):
+    configure(auth_local_passwords="admins", auth_break_glass_admins="gone@example.gov")
+    response = sign_in(client, "gone@example.gov")
+    assert response.status_code == 403 and "Passwords are not used to sign in here" in response.text

@@ -226,3 +226,39 @@ def test_a_managed_email_taken_by_someone_else_is_kept_and_noted(client, db, mak
     assert db.get(User, person.id).email == "sam@example.gov"
     [kept] = events(db, "sso.profile_kept")
     assert "already exists" in json.loads(kept.detail)["problem"]
+
+
+def test_jit_refuses_an_unverified_address_that_an_account_already_has(client, db, make_user, provider, configure):
+    configure(oidc_create_accounts=True)
+    make_user(email="held@example.gov")
+    provider.set_user("held-2", email="held@example.gov", email_verified=False, name="Someone")
+    response = sso_sign_in(client, "held-2")
+    assert response.status_code == 403 and "There is no Proficio account for held@example.gov" in response.text
+    assert len(db.exec(select(User).where(User.email == "held@example.gov")).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("claims", "problem"), [({}, "no e-mail address"), ({"email": "not an address"}, "is not a valid email address")]
+)
+def test_jit_without_a_usable_address_asks_for_an_administrator(client, db, provider, configure, claims, problem):
+    configure(oidc_create_accounts=True)
+    provider.set_user("nomail-1", name="No Mail", **claims)
+    response = sso_sign_in(client, "nomail-1")
+    assert response.status_code == 403
+    assert "Your account could not be set up" in response.text and "Ask your administrator to create it" in response.text
+    detail = json.loads(events(db, "sso.failure")[-1].detail)
+    assert detail["reason"] == "claims_unusable" and problem in detail["problem"]
+
+
+def test_a_managed_job_profile_follows_the_provider(client, db, make_user, provider, configure):
+    configure(oidc_managed_fields="job_profile", oidc_claim_job_profile="job_title")
+    analyst, lead = JobProfile(name="Analyst", description=""), JobProfile(name="Lead Analyst", description="")
+    db.add_all([analyst, lead])
+    db.commit()
+    person = make_user(email="jo@example.gov", job_profile_id=analyst.id)
+    provider.set_user("jo-1", email="jo@example.gov", email_verified=True, job_title="Lead Analyst")
+    assert sso_sign_in(client, "jo-1").status_code == 303
+    db.expire_all()
+    assert db.get(User, person.id).job_profile_id == lead.id
+    [change] = events(db, "user.job_profile")
+    assert change.actor_email == "single sign-on"
