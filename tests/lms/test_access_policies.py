@@ -37,6 +37,8 @@ AREAS = {
     "/invite": {Access.PUBLIC},  # the invitation link: the token is the credential
     "/notifications": {Access.SIGNED_IN},
     "/unsubscribe": {Access.PUBLIC},  # the link in every e-mail: its signed token is the credential
+    # Single sign-on: anyone may start and finish it; no session is read (the provider's answer is the credential).
+    "/login/sso": {Access.OPEN},
     "/scim/v2": {Access.API_TOKEN},  # SCIM provisioning: a token with scim:write, discovery included
 }
 
