@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, status
 from scim2_models import Context, Group, PatchOp, SearchRequest
 from starlette.responses import Response
 
+from lms.api.auth import ApiCaller
 from lms.scim.deps import JsonBody, ListingParams, ScimCaller, Shown, base_url, label, response_parameters
 from lms.scim.errors import ScimError, ScimRoute
 from lms.scim.filters import GROUP_FILTERS, parse_filter
@@ -82,7 +83,7 @@ def group_read(request: Request, db: DbSession, _caller: ScimCaller, group_id: s
     return not_modified(request, version_of(group.updated_at)) or resource_response(_document(db, request, group), shown)
 
 
-def _replace(db: DbSession, request: Request, caller: Any, group: ScimGroup, resource: Group) -> None:
+def _replace(db: DbSession, request: Request, caller: ApiCaller, group: ScimGroup, resource: Group) -> None:
     scim_group_replace(
         db,
         group=group,

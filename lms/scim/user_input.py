@@ -102,7 +102,7 @@ def _profile(session: Session, resource: UserModel, settings: Settings) -> int |
 
 
 def _manager(session: Session, resource: UserModel) -> int | None:
-    extension = resource[EnterpriseUser] if ENTERPRISE in (resource.schemas or []) or resource[EnterpriseUser] else None
+    extension = resource[EnterpriseUser]
     manager = extension.manager if extension is not None else None
     value = _text(manager.value) if manager is not None else None
     if value is None:

@@ -243,3 +243,21 @@ def test_refusals_are_scim_errors(http, db):
     refused(http.request("PATCH", "/ServiceProviderConfig"), 405, None, "")
     refused(http.get("/Elsewhere"), 404, None, "")
     assert db.exec(select(User).where(User.email == "u@example.gov")).first() is None
+
+
+def test_malformed_requests_get_the_scim_type_they_need(http):
+    uid = http.post("/Users", json={"schemas": [USER], "userName": "ann@example.gov"}).json()["id"]
+    patch = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+    cases = [
+        (http.patch(f"/Users/{uid}", json={"schemas": [patch], "Operations": [{"op": "remove", "path": "userName"}]}), 400),
+        (http.patch(f"/Users/{uid}", json={"schemas": [patch]}), 400),
+        (http.post("/Users", json={"schemas": [USER], "displayName": "No address"}), 400),
+        (http.post("/Users", json={"schemas": [USER], "userName": "  "}), 400),
+        (http.get("/Users", params={"filter": 'userName eq "\\q"'}), 400),
+        (http.get("/Users", params={"filter": 'userName eq "a" and'}), 400),
+    ]
+    for response, status in cases:
+        assert response.status_code == status, response.text
+        body = response.json()
+        assert body["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"] and body["scimType"] and body["detail"]
+    assert http.get(f"/Users/{uid}").json()["userName"] == "ann@example.gov"
