@@ -113,7 +113,8 @@ def logout(request: Request, db: DbSession, user: MaybeUser) -> Response:
 
 @router.get("/account")
 def account_page(request: Request, db: DbSession, user: SignedInUser) -> Response:
-    ctx = {"password_usable": _password_usable(request, user), **preferences_context(db, user=user)}
+    options = login_options(request.app.state.settings)
+    ctx = {"password_usable": _password_usable(request, user), **options, **preferences_context(db, user=user)}
     return render(request, "account/account.html", ctx)
 
 

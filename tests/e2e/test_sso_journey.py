@@ -42,6 +42,9 @@ def sso_server(tmp_path_factory, provider_url) -> Iterator[LiveServer]:
             "OIDC_CLIENT_ID": "proficio-e2e",
             "OIDC_CLIENT_SECRET": "e2e-client-secret",
             "OIDC_PROVIDER_NAME": PROVIDER_NAME,
+            # Passwords for the named administrator only: the sign-in page then has both ways in.
+            "AUTH_LOCAL_PASSWORDS": "admins",
+            "AUTH_BREAK_GLASS_ADMINS": "root@example.gov",
         }
     )
     server.lms("db", "upgrade")
@@ -70,6 +73,7 @@ def test_a_person_signs_in_through_the_provider_and_out_again(sso_page: Page, pr
     visit(page, url(page, "/login"))  # axe-clean with the provider's button on it
     button = page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}")
     expect(button).to_be_visible()
+    expect(page.get_by_role("heading", name="Administrators: sign in with a password")).to_be_visible()
 
     with page.expect_navigation():
         button.click()
@@ -81,6 +85,8 @@ def test_a_person_signs_in_through_the_provider_and_out_again(sso_page: Page, pr
     check_page(page)
     visit(page, url(page, "/account"))
     expect(page.get_by_text(PERSON)).to_be_visible()
+    expect(page.get_by_text(f"You sign in with {PROVIDER_NAME}.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Change password")).to_have_count(0)
 
     with page.expect_navigation(url=re.compile(rf"^{re.escape(provider_url)}/oauth2/end_session\?")):
         page.get_by_role("button", name="Sign out").click()

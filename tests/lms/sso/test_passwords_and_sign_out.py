@@ -82,6 +82,7 @@ def test_people_who_cannot_use_a_password_do_not_see_or_use_password_change(clie
     configure(auth_local_passwords="off")
     page = client.get("/account")
     assert page.status_code == 200 and "Change password" not in page.text
+    assert "You sign in with Example ID. There is no Proficio password to change" in page.text
     response = Browser(client).post(
         "/account/password",
         {"current_password": "x", "new_password": "a long new passphrase 99", "confirm_password": "a long new passphrase 99"},
