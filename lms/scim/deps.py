@@ -15,6 +15,7 @@ from lms.scim.schemas import MAX_RESULTS
 from lms.web.access import Access
 
 SCOPE = "scim:write"
+MAX_START = 2**31 - 1
 
 
 def scim_caller(caller: Annotated[ApiCaller, Depends(api_caller)]) -> ApiCaller:
@@ -50,7 +51,20 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise ScimError(400, "The request body is not valid JSON.", "invalidSyntax") from None
     if not isinstance(body, dict):
         raise ScimError(400, "The request body must be a JSON object.", "invalidSyntax")
+    if _has_nul(body):
+        # PostgreSQL cannot store it and SQLite would: refused alike on both, as lms.web.params does for forms.
+        raise ScimError(400, "Text may not contain the NUL character.", "invalidValue")
     return body
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 JsonBody = Annotated[dict[str, Any], Depends(json_body)]
@@ -81,7 +95,8 @@ def _split(raw: str | None) -> list[str] | None:
 def listing(request: Request) -> Listing:
     """startIndex is 1-based and below 1 counts as 1; count is capped at MAX_RESULTS (RFC 7644 §3.4.2.4)."""
     q = request.query_params
-    start = max(_number(q.get("startIndex"), "startIndex", 1), 1)
+    # Capped so that a huge startIndex is an empty page, not an OFFSET the database refuses.
+    start = min(max(_number(q.get("startIndex"), "startIndex", 1), 1), MAX_START)
     count = min(max(_number(q.get("count"), "count", 100), 0), MAX_RESULTS)
     return Listing(q.get("filter") or None, start, count, response_parameters(q.get("attributes"), q.get("excludedAttributes")))
 

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from scim2_models import Error
 from scim2_models.exceptions import SCIMException
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.responses import Response
 
 from lms.errors import FieldError
@@ -59,6 +59,9 @@ def _as_response(exc: Exception) -> Response | None:
     if isinstance(exc, IntegrityError):
         # Two requests creating the same person at once: the database's unique index decides.
         return error_response(409, "Another request has just created or changed the same resource; read it again.", "uniqueness")
+    if isinstance(exc, DataError):
+        # A value the column cannot hold that no check above caught: the client's to fix, not a 500.
+        return error_response(400, "A value is too long or out of range for Proficio.", "invalidValue")
     if isinstance(exc, FieldError):
         return error_response(400, str(exc), "invalidValue")
     if isinstance(exc, RequestValidationError):

@@ -17,6 +17,7 @@ from lms.people.selectors import user_roles
 from lms.people.service import roles_set
 from lms.scim.errors import ScimError
 from lms.scim.models import ScimGroup, ScimGroupMember
+from lms.scim.user_input import external_id as clean_external_id
 from lms.scim.selectors import group_members, group_name_taken, member_group_names, user_by_scim_id
 
 
@@ -72,7 +73,7 @@ def _touch(session: Session, user_ids: set[int]) -> None:
 def scim_group_create(
     session: Session, *, name: str | None, external_id: str | None, members: list[str], settings: Settings, via: str
 ) -> ScimGroup:
-    group = ScimGroup(display_name=_name(session, name, group_id=None), external_id=external_id)
+    group = ScimGroup(display_name=_name(session, name, group_id=None), external_id=clean_external_id(external_id))
     member_ids = _members(session, members)
     session.add(group)
     session.flush()
@@ -96,6 +97,7 @@ def scim_group_replace(
     session: Session, *, group: ScimGroup, name: str | None, external_id: str | None, members: list[str], settings: Settings, via: str
 ) -> ScimGroup:
     new_name = _name(session, name, group_id=group.id)
+    external_id = clean_external_id(external_id)
     wanted = _members(session, members)
     current = {uid for uid, _ in group_members(session, [group.id or 0]).get(group.id or 0, [])}
     added, removed = wanted - current, current - wanted

@@ -15,9 +15,13 @@ from lms.scim.models import ScimGroup, ScimGroupMember
 from lms.scim.schemas import UserContext
 
 
+MAX_ID = 2**31 - 1
+
+
 def scim_id(value: str) -> int | None:
     """A SCIM id as a row id: anything else names nothing (404), never a 500."""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+    # Ids are 32-bit integer columns: PostgreSQL refuses a larger number rather than finding nothing.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID else None
 
 
 def user_by_scim_id(session: Session, value: str) -> User | None:

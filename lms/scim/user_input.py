@@ -40,6 +40,13 @@ def _text(value: Any) -> str | None:
     return value.strip() or None
 
 
+def external_id(value: Any) -> str | None:
+    text = _text(value)
+    if text is not None and len(text) > 255:
+        raise invalid("externalId may have at most 255 characters.")
+    return text
+
+
 def _attribute(resource: UserModel, spec: str) -> str | None:
     return _text(Path[UserModel](spec).get(resource))
 
@@ -120,7 +127,7 @@ def person_fields(
     return PersonFields(
         email=email,
         name=_name(resource, email, current_name)[:200],
-        external_id=_text(resource.external_id),
+        external_id=external_id(resource.external_id),
         active=resource.active,
         org_unit_id=_unit(session, resource, settings),
         job_profile_id=_profile(session, resource, settings),

@@ -9,7 +9,7 @@ from scim2_models import Context, PatchOp, SearchRequest
 from starlette.responses import Response
 
 from lms.people.models import User
-from lms.scim.deps import JsonBody, ListingParams, ScimCaller, Shown, base_url, label, response_parameters
+from lms.scim.deps import MAX_START, JsonBody, ListingParams, ScimCaller, Shown, base_url, label, response_parameters
 from lms.scim.errors import ScimError, ScimRoute
 from lms.scim.filters import USER_FILTERS, parse_filter
 from lms.scim.responses import check_if_match, list_response, not_modified, resource_response
@@ -53,7 +53,7 @@ def users_search(request: Request, db: DbSession, _caller: ScimCaller, body: Jso
     search: SearchRequest = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST, scim_policy=POLICY)
     params = response_parameters(search.attributes, search.excluded_attributes)
     count = min(max(search.count if search.count is not None else 100, 0), MAX_RESULTS)
-    return _listing(db, request, search.filter and str(search.filter), max(search.start_index or 1, 1), count, params)
+    return _listing(db, request, search.filter and str(search.filter), min(max(search.start_index or 1, 1), MAX_START), count, params)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

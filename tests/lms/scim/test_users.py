@@ -261,3 +261,20 @@ def test_malformed_requests_get_the_scim_type_they_need(http):
         body = response.json()
         assert body["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"] and body["scimType"] and body["detail"]
     assert http.get(f"/Users/{uid}").json()["userName"] == "ann@example.gov"
+
+
+def test_huge_numbers_name_nothing(http):
+    for path in ("/Users/99999999999999999", "/Groups/99999999999999999", "/Users/1e3", "/Users/%C2%B2"):
+        assert http.get(path).status_code == 404, path
+    for params in ({"startIndex": "99999999999999999999"}, {"filter": 'id eq "99999999999999999"'}):
+        response = http.get("/Users", params=params)
+        assert response.status_code == 200 and response.json()["Resources"] == [], params
+    big = http.post("/Users/.search", json={"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "startIndex": 10**12})
+    assert big.status_code == 200 and big.json()["Resources"] == []
+    long_id = {"schemas": [USER], "userName": "long@example.gov", "externalId": "x" * 256}
+    assert http.post("/Users", json=long_id).json()["scimType"] == "invalidValue"
+    group = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "G", "externalId": "x" * 256}
+    assert http.post("/Groups", json=group).json()["scimType"] == "invalidValue"
+    nul = http.post("/Users", json={"schemas": [USER], "userName": "nul@example.gov", "displayName": "A\u0000B"})
+    assert nul.status_code == 400 and nul.json()["scimType"] == "invalidValue"
+    assert http.get("/Users", params={"filter": 'userName eq "a\u0000b"'}).status_code == 400
