@@ -8,10 +8,17 @@ from functools import lru_cache
 from typing import Literal
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lms.people.models import ROLE_LABELS
+
+_ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:"
+# Where SCIM may carry a person's org unit path or job profile name (lms/scim): text, one value.
+SCIM_TEXT_ATTRIBUTES = frozenset(
+    {"title", "userType", "nickName", "preferredLanguage", "locale"}
+    | {_ENTERPRISE + name for name in ("department", "division", "organization", "costCenter", "employeeNumber")}
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
@@ -270,6 +277,16 @@ class Settings(BaseSettings):
         unknown = {f.strip() for f in value.split(",") if f.strip()} - set(SSO_FIELDS)
         if unknown:
             raise ConfigError(f"OIDC_MANAGED_FIELDS may name {', '.join(SSO_FIELDS)}; not {', '.join(sorted(unknown))}")
+        return value
+
+    @field_validator("scim_org_unit_attribute", "scim_job_profile_attribute")
+    @classmethod
+    def _scim_attribute(cls, value: str, info: ValidationInfo) -> str:
+        if value not in SCIM_TEXT_ATTRIBUTES:
+            raise ConfigError(
+                f"{(info.field_name or '').upper()} must be a single-valued text attribute of the SCIM User: one of "
+                f"{', '.join(sorted(SCIM_TEXT_ATTRIBUTES))}; {value!r} is not"
+            )
         return value
 
     @field_validator("group_roles")
