@@ -179,3 +179,35 @@ def test_entra_id_payloads(http, db):
         json={"schemas": [PATCH_OP], "Operations": [{"op": "Replace", "value": {"id": group, "displayName": "LMS Managers"}}]},
     )
     assert renamed.status_code == 200 and renamed.json()["displayName"] == "LMS Managers", renamed.text
+
+
+def test_configured_attributes_carry_unit_and_profile(app, http, db):
+    """SCIM_ORG_UNIT_ATTRIBUTE and SCIM_JOB_PROFILE_ATTRIBUTE name other attributes; the schema says so."""
+    import pytest
+
+    from lms.config import ConfigError, Settings
+
+    with pytest.raises(ConfigError, match="SCIM_JOB_PROFILE_ATTRIBUTE must be a single-valued text attribute"):
+        Settings(scim_job_profile_attribute="department")
+    organisation = f"{ENTERPRISE}:organization"
+    app.state.settings = app.state.settings.model_copy(
+        update={"scim_org_unit_attribute": organisation, "scim_job_profile_attribute": "userType"}
+    )
+    db.add_all([OrgUnit(name="Digital"), JobProfile(name="Data analyst")])
+    db.commit()
+    made = http.post(
+        "/Users",
+        json={
+            "schemas": [USER, ENTERPRISE],
+            "userName": "a@example.gov",
+            "userType": "Data analyst",
+            ENTERPRISE: {"organization": "Digital"},
+        },
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["userType"] == "Data analyst" and made.json()[ENTERPRISE] == {"organization": "Digital"}
+    schemas = {s["id"]: s for s in http.get("/Schemas").json()["Resources"]}
+    assert "userType" in {a["name"] for a in schemas[USER]["attributes"]} and "title" not in {
+        a["name"] for a in schemas[USER]["attributes"]
+    }
+    assert {a["name"] for a in schemas[ENTERPRISE]["attributes"]} == {"organization", "manager"}
