@@ -262,3 +262,23 @@ def test_a_managed_job_profile_follows_the_provider(client, db, make_user, provi
     assert db.get(User, person.id).job_profile_id == lead.id
     [change] = events(db, "user.job_profile")
     assert change.actor_email == "single sign-on"
+
+
+def test_a_repeat_sign_in_costs_a_few_statements_however_many_groups(client, app, make_user, provider, configure):
+    from tests.lms.sso.conftest import authorize, start
+    from tests.support.queries import counting
+
+    configure(group_roles="LMS Trainers=trainer;LMS Managers=manager;LMS Leads=skills_lead;LMS Admins=admin")
+    make_user(email="gus@example.gov")
+    costs = []
+    for groups in (["LMS Trainers"], ["LMS Trainers", *(f"Group {n}" for n in range(200))]):
+        provider.set_user("gus-1", email="gus@example.gov", email_verified=True, name="Gus", groups=groups)
+        assert sso_sign_in(client, "gus-1").status_code == 303  # brings roles and fields up to date
+        client.cookies.clear()
+        callback = authorize(start(client), "gus-1")
+        with counting(app.state.engine) as statements:
+            assert client.get(callback).status_code == 303
+        costs.append(len([s for s in statements if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]))
+        client.cookies.clear()
+    print(f"statements for a repeat single sign-on: {costs}")
+    assert costs[0] == costs[1] <= 12
