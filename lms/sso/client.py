@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2 as httpx
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client, _compat
+from authlib.integrations.httpx_client import AsyncOAuth2Client
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, InvalidClaimError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
@@ -49,9 +49,10 @@ class Attempt:
     next: str
 
 
-# Authlib's client runs on httpx2 where it is installed and on httpx otherwise; errors come from either.
-HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, _compat.httpx2.HTTPError)
-HTTP_STATUS_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPStatusError, _compat.httpx2.HTTPStatusError)
+# httpx2 is what Authlib's client runs on (its fallback to the older httpx is deprecated), so our own
+# requests to the provider use it too, and one family of errors covers both.
+HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError,)
+HTTP_STATUS_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPStatusError,)
 
 _providers: dict[str, Provider] = {}
 _key_sets: dict[str, dict[str, Any]] = {}
