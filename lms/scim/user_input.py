@@ -76,10 +76,21 @@ def _name(resource: UserModel, email: str, current: str | None) -> str:
     candidates = [_text(resource.display_name)]
     if name is not None:
         candidates.append(_text(name.formatted))
-        candidates.append(" ".join(p for p in (_text(name.given_name), _text(name.family_name)) if p) or None)
+        candidates.append(_given_and_family(_text(name.given_name), _text(name.family_name), current))
     said = [c for c in candidates if c]
     changed = [c for c in said if c != current]
     return (changed or said or [current or email.split("@")[0]])[0]
+
+
+def _given_and_family(given: str | None, family: str | None, current: str | None) -> str | None:
+    """A PATCH of name.familyName alone (a surname change) keeps the given name from the current name,
+    taken as all but its last word; and the other way round for name.givenName alone."""
+    words = (current or "").split()
+    if given and not family and len(words) > 1:
+        family = words[-1]
+    elif family and not given and len(words) > 1:
+        given = " ".join(words[:-1])
+    return " ".join(p for p in (given, family) if p) or None
 
 
 def _unit(session: Session, resource: UserModel, settings: Settings) -> int | None:

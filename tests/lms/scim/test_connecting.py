@@ -158,6 +158,7 @@ def test_entra_id_payloads(http, db):
     assert patched.status_code == 200, patched.text
     body = patched.json()
     assert body["userName"] == "updated@contoso.example" and body["active"] is False
+    assert body["displayName"] == "Test updatedFamilyName"  # "Test User" (its displayName) with the new surname
     assert body[ENTERPRISE]["manager"]["value"] == boss and body[ENTERPRISE]["department"] == "Finance"
     group = http.post(
         "/Groups", json={"schemas": [GROUP], "externalId": "8aa1a0c0", "displayName": "LMS Trainers", "members": []}
