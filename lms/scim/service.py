@@ -30,6 +30,18 @@ def _unique(session: Session, fields: PersonFields, *, user_id: int | None) -> N
             raise ScimError(409, f"Another user (id {owner}) already has externalId '{fields.external_id}'.", "uniqueness")
 
 
+def _keep_break_glass(user: User, settings: Settings) -> None:
+    # The accounts that keep a password when single sign-on is the way in exist for the day the
+    # directory or the provider is wrong; the directory must not be able to lock them out.
+    if user.email.lower() in settings.break_glass_emails:
+        raise ScimError(
+            400,
+            f"{user.email} is a break-glass administrator (AUTH_BREAK_GLASS_ADMINS); "
+            "only an administrator in Proficio may deactivate it.",
+            "mutability",
+        )
+
+
 def scim_user_create(session: Session, *, resource: UserModel, settings: Settings, via: str) -> User:
     fields = person_fields(session, resource, settings=settings)
     _unique(session, fields, user_id=None)
@@ -86,13 +98,17 @@ def scim_user_replace(session: Session, *, user: User, resource: UserModel, sett
         user.external_id = fields.external_id
         session.add(user)
     if fields.active is not None:
+        if fields.active is False and user.is_active:
+            _keep_break_glass(user, settings)
         user_set_active(session, user=user, active=fields.active, by=None, via=via)
     session.flush()
     return user
 
 
-def scim_user_deactivate(session: Session, *, user: User, via: str) -> None:
+def scim_user_deactivate(session: Session, *, user: User, settings: Settings, via: str) -> None:
     """DELETE /Users/{id}: the account is deactivated (sessions end at once); evidence, enrolments and
     certificates stay for reports, and a later `active: true` brings the person back."""
+    if user.is_active:
+        _keep_break_glass(user, settings)
     user_set_active(session, user=user, active=False, by=None, via=via)
     session.flush()

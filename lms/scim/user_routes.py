@@ -108,6 +108,6 @@ def user_patch(request: Request, db: DbSession, caller: ScimCaller, user_id: str
 def user_delete(request: Request, db: DbSession, caller: ScimCaller, user_id: str) -> Response:
     user = _found(db, user_id)
     check_if_match(request, user_version(user))
-    scim_user_deactivate(db, user=user, via=label(caller))
+    scim_user_deactivate(db, user=user, settings=request.app.state.settings, via=label(caller))
     db.commit()
     return Response(status_code=204)
