@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import false, select as sa_select
+from sqlalchemy import bindparam, false, select as sa_select
 from sqlmodel import Session, select
 
 from lms.db import known
@@ -93,26 +93,36 @@ class CourseView:
         return next((lesson for lesson in self.lessons if lesson.id not in self.completed), self.lessons[0] if self.lessons else None)
 
 
+# The course and lesson pages' statements, built once with bind parameters: building a select and its
+# cache key on every request cost more than running it (issue 15).
+_VISIBLE_LESSONS = (
+    sa_select(Lesson, Module)
+    .join(Module, Module.id == Lesson.module_id)
+    .where(Lesson.course_id == bindparam("course_id"), Lesson.hidden.is_(False), Module.hidden.is_(False))
+    .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
+)
+_COMPLETED = sa_select(LessonProgress.lesson_id).where(
+    LessonProgress.user_id == bindparam("user_id"),
+    LessonProgress.course_id == bindparam("course_id"),
+    LessonProgress.completed_at.is_not(None),
+)
+_ENROLMENT = sa_select(Enrolment).where(Enrolment.course_id == bindparam("course_id"), Enrolment.user_id == bindparam("user_id"))
+_ASSIGNMENTS = (
+    sa_select(Assignment.due_at, Assignment.assigned_at, User.name, Assignment.rule_id, Assignment.message)
+    .outerjoin(User, User.id == Assignment.assigned_by_id)
+    .where(Assignment.enrolment_id == bindparam("enrolment_id"))
+    .order_by(Assignment.assigned_at.desc(), Assignment.id.desc())
+)
+
+
 def visible_lessons(session: Session, course_id: int) -> list[tuple[Lesson, Module]]:
-    return list(
-        session.exec(
-            sa_select(Lesson, Module)
-            .join(Module, Module.id == Lesson.module_id)
-            .where(Lesson.course_id == course_id, Lesson.hidden.is_(False), Module.hidden.is_(False))
-            .order_by(Module.position, Module.id, Lesson.position, Lesson.id)
-        ).all()
-    )
+    return list(session.execute(_VISIBLE_LESSONS, {"course_id": course_id}).tuples().all())
 
 
 def assignments_of(session: Session, enrolment_id: int) -> list[AssignmentEntry]:
     """Every assignment of the enrolment, newest first: a re-assignment without a message must not
     hide what an earlier one said."""
-    rows = session.exec(
-        sa_select(Assignment.due_at, Assignment.assigned_at, User.name, Assignment.rule_id, Assignment.message)
-        .outerjoin(User, User.id == Assignment.assigned_by_id)
-        .where(Assignment.enrolment_id == enrolment_id)
-        .order_by(Assignment.assigned_at.desc(), Assignment.id.desc())
-    ).all()
+    rows = session.execute(_ASSIGNMENTS, {"enrolment_id": enrolment_id}).all()
     return [
         AssignmentEntry(due_at, assigned_at, by_name, rule_id is not None, message)
         for due_at, assigned_at, by_name, rule_id, message in rows
@@ -125,18 +135,9 @@ def course_view(session: Session, *, course: Course, user_id: int, with_extras: 
     modules: dict[int, OutlineModule] = {}
     for lesson, module in pairs:
         modules.setdefault(module.id, OutlineModule(module)).lessons.append(lesson)
-    completed = set(
-        session.exec(
-            sa_select(LessonProgress.lesson_id).where(
-                LessonProgress.user_id == user_id, LessonProgress.course_id == course.id, LessonProgress.completed_at.is_not(None)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    enrolment = (
-        session.exec(sa_select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user_id)).scalars().first()
-    )
+    keys = {"course_id": course.id, "user_id": user_id}
+    completed = set(session.execute(_COMPLETED, keys).scalars().all())
+    enrolment = session.execute(_ENROLMENT, keys).scalars().first()
     develops = feedback = None
     assignments: list[AssignmentEntry] = []
     if with_extras:
