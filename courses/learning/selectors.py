@@ -116,7 +116,7 @@ _ASSIGNMENTS = (
 
 
 def visible_lessons(session: Session, course_id: int) -> list[tuple[Lesson, Module]]:
-    return list(session.execute(_VISIBLE_LESSONS, {"course_id": course_id}).tuples().all())
+    return list(session.execute(_VISIBLE_LESSONS, {"course_id": course_id}).all())
 
 
 def assignments_of(session: Session, enrolment_id: int) -> list[AssignmentEntry]:

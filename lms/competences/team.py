@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select as sa_select
+from sqlalchemy import Select, bindparam, select as sa_select
 from sqlmodel import Session, select
 
 from lms.clock import utcnow
@@ -15,6 +16,49 @@ from lms.competences.selectors import Heatmap, effective_level
 from lms.db import known
 from lms.people.models import User
 from lms.people.selectors import reporting_line_cte
+
+
+@lru_cache(maxsize=None)
+def _people_stmt(direct_only: bool, by_profile: bool) -> Select:
+    # Corrupt data with a cycle could put the manager in their own line; their page is /skills.
+    stmt = select(User).where(User.is_active, User.id != bindparam("manager_id"))
+    if direct_only:
+        stmt = stmt.where(User.manager_id == bindparam("manager_id"))
+    else:
+        line = reporting_line_cte(bindparam("manager_id"))
+        stmt = stmt.where(User.id.in_(sa_select(line.c.id)))
+    if by_profile:
+        stmt = stmt.where(User.job_profile_id == bindparam("profile_id"))
+    return stmt.order_by(User.name)
+
+
+@lru_cache(maxsize=None)
+def _competences_stmt(by_area: bool) -> Select:
+    stmt = (
+        select(Competence, CompetenceArea)
+        .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
+        .where(Competence.id.in_(bindparam("competence_ids", expanding=True)))
+        .order_by(CompetenceArea.position, Competence.position, Competence.code)
+    )
+    return stmt.where(Competence.area_id == bindparam("area_id")) if by_area else stmt
+
+
+# Built once (the people and competence statements once per filter combination): building a select and
+# its cache key on every request cost more than running it (issue 15). Plain rows, not ORM objects,
+# where the page only reads a few columns of many rows.
+_REQUIREMENTS = sa_select(
+    JobProfileRequirement.job_profile_id, JobProfileRequirement.competence_id, JobProfileRequirement.level
+).where(JobProfileRequirement.job_profile_id.in_(bindparam("profile_ids", expanding=True)))
+_STATUSES = sa_select(
+    CompetenceStatus.user_id,
+    CompetenceStatus.competence_id,
+    CompetenceStatus.verified_level,
+    CompetenceStatus.verified_until,
+    CompetenceStatus.self_level,
+).where(
+    CompetenceStatus.user_id.in_(bindparam("person_ids", expanding=True)),
+    CompetenceStatus.competence_id.in_(bindparam("competence_ids", expanding=True)),
+)
 
 
 def team_heatmap(
@@ -29,53 +73,26 @@ def team_heatmap(
 ) -> Heatmap:
     """Four queries whatever the team size: people, requirements, competences, statuses."""
     now = now or utcnow()
-    # Corrupt data with a cycle could put the manager in their own line; their page is /skills.
-    stmt = select(User).where(User.is_active, User.id != manager_id)
-    if direct_only:
-        stmt = stmt.where(User.manager_id == manager_id)
-    else:
-        line = reporting_line_cte(manager_id)
-        stmt = stmt.where(User.id.in_(sa_select(line.c.id)))
-    if profile_id:
-        stmt = stmt.where(User.job_profile_id == profile_id)
-    people = list(session.exec(stmt.order_by(User.name)).all())
+    params = {"manager_id": manager_id, "profile_id": profile_id}
+    people: list[User] = list(session.execute(_people_stmt(direct_only, bool(profile_id)), params).scalars().all())
 
     profile_ids = {p.job_profile_id for p in people if p.job_profile_id}
-    requirements = (
-        session.exec(select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id.in_(profile_ids))).all()
-        if profile_ids
-        else []
-    )
+    requirements = session.execute(_REQUIREMENTS, {"profile_ids": list(profile_ids)}).all() if profile_ids else []
     required: dict[int, dict[int, int]] = {}
     for req in requirements:
         required.setdefault(req.job_profile_id, {})[req.competence_id] = req.level
 
     comp_ids = {r.competence_id for r in requirements}
-    comp_stmt = (
-        select(Competence, CompetenceArea)
-        .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
-        .where(Competence.id.in_(comp_ids))
-        .order_by(CompetenceArea.position, Competence.position, Competence.code)
+    competences: list[tuple[Competence, CompetenceArea]] = (
+        list(session.execute(_competences_stmt(bool(area_id)), {"competence_ids": list(comp_ids), "area_id": area_id}).all())
+        if comp_ids
+        else []
     )
-    if area_id:
-        comp_stmt = comp_stmt.where(Competence.area_id == area_id)
-    competences = list(session.exec(comp_stmt).all()) if comp_ids else []
     shown = {c.id for c, _ in competences}
 
     person_ids = [p.id for p in people]
-    # Plain rows, not ORM objects: a 50-person team has hundreds of statuses and only five columns matter.
     statuses = (
-        session.execute(
-            sa_select(
-                CompetenceStatus.user_id,
-                CompetenceStatus.competence_id,
-                CompetenceStatus.verified_level,
-                CompetenceStatus.verified_until,
-                CompetenceStatus.self_level,
-            ).where(CompetenceStatus.user_id.in_(person_ids), CompetenceStatus.competence_id.in_(shown))
-        ).all()
-        if person_ids and shown
-        else []
+        session.execute(_STATUSES, {"person_ids": person_ids, "competence_ids": list(shown)}).all() if person_ids and shown else []
     )
     by_key = {(s.user_id, s.competence_id): s for s in statuses}
 
