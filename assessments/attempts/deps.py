@@ -1,7 +1,7 @@
 """The quiz or attempt a learner's route works on, loaded from its path.
 
 A quiz is shown only to learners who may view its course, and only while its lesson and module are
-visible; an attempt only to its owner (attempts.selectors.attempt_for). Anything else is a 404, so
+visible; an attempt only to its owner (attempts.selectors.own_attempt_with_quiz). Anything else is a 404, so
 ids reveal nothing.
 """
 
@@ -12,13 +12,12 @@ from typing import Annotated, NamedTuple
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
-from assessments.attempts.selectors import attempt_for
+from assessments.attempts.selectors import own_attempt_with_quiz
 from assessments.models import Attempt, Quiz
 from assessments.quizzes.deps import QuizInCourse
 from assessments.quizzes.selectors import quiz_for_lesson
 from courses.access import can_view
 from courses.models import Course, Lesson, LessonKind, Module
-from lms.db import known
 from lms.people.models import User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
@@ -64,12 +63,10 @@ class AttemptOfQuiz(NamedTuple):
 
 
 def own_attempt(db: DbSession, user: SignedInUser, attempt_id: Id) -> AttemptOfQuiz:
-    attempt = attempt_for(db, attempt_id=attempt_id, user=user)
-    if attempt is None:
+    found = own_attempt_with_quiz(db, attempt_id=attempt_id, user=user)
+    if found is None:
         raise HTTPException(status_code=404)
-    # Foreign keys (RESTRICT) keep an attempt's quiz and the quiz's lesson.
-    quiz = known(db.get(Quiz, attempt.quiz_id))
-    return AttemptOfQuiz(attempt, quiz, known(db.get(Lesson, quiz.lesson_id)))
+    return AttemptOfQuiz(*found)
 
 
 OwnAttempt = Annotated[AttemptOfQuiz, Depends(own_attempt)]

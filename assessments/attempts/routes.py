@@ -2,7 +2,7 @@
 the summary, submitting and the result.
 
 A quiz is shown only to learners who may view its course and lesson; an attempt only to its owner
-(attempts.attempt_for). Anything else is a 404, so ids reveal nothing. Questions reach templates
+(attempts.selectors.own_attempt_with_quiz). Anything else is a 404, so ids reveal nothing. Questions reach templates
 only through attempt_views, which leaves out everything that would give the answers away.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select as sa_select
+from sqlalchemy import bindparam, func, select as sa_select
 from sqlmodel import Session, select
 
 from assessments.models import Attempt, AttemptState, Quiz, Response, ReviewPolicy
@@ -65,9 +65,26 @@ def submitted_attempts(session: Session, *, quiz: Quiz, user: User) -> list[Atte
     )
 
 
+# Built once: building a select and its cache key on every request cost more than running it (issue 15).
+_RESPONSES = select(Response).where(Response.attempt_id == bindparam("attempt_id"))
+_OWN_ATTEMPT = (
+    sa_select(Attempt, Quiz, Lesson)
+    .join(Quiz, Quiz.id == Attempt.quiz_id)
+    .join(Lesson, Lesson.id == Quiz.lesson_id)
+    .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"))
+)
+
+
+def own_attempt_with_quiz(session: Session, *, attempt_id: int, user: User) -> tuple[Attempt, Quiz, Lesson] | None:
+    """The attempt with its quiz and lesson in one statement if it is this learner's own; None otherwise.
+    Foreign keys (RESTRICT) keep an attempt's quiz and the quiz's lesson, so the joins drop nothing."""
+    row = session.execute(_OWN_ATTEMPT, {"attempt_id": attempt_id, "user_id": user.id}).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
 def responses_by_slot(session: Session, attempt: Attempt) -> dict[int, Response]:
     """The attempt's saved answers, by slot."""
-    return {r.slot: r for r in session.exec(select(Response).where(Response.attempt_id == attempt.id))}
+    return {r.slot: r for r in session.execute(_RESPONSES, {"attempt_id": attempt.id}).scalars()}
 
 
 @dataclass
