@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -22,10 +23,15 @@ from courses.markdown import markdown_to_html, render_lesson_html
 MAX_TEXT_ANSWER = 1000
 
 
+# Question text is rendered on every page of every attempt and never changes for a given text, so
+# each process keeps the most recent renderings (Markup is immutable): parsing and sanitising
+# Markdown was a fifth of a question page (issue 15).
+@lru_cache(maxsize=4096)
 def rich(text: str) -> Markup:
     return render_lesson_html(markdown_to_html(text or ""))
 
 
+@lru_cache(maxsize=4096)
 def inline(text: str) -> Markup:
     """Markdown for a label: one paragraph is unwrapped, since a label may not hold a <p>."""
     html = markdown_to_html(text or "").strip()
