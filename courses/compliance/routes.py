@@ -17,12 +17,13 @@ from courses.compliance.deps import Cell, CellOf
 from courses.compliance.export import COLUMNS, matrix_rows
 from courses.compliance.forms import EXEMPTION_REASONS, parse_exemption, parse_extension
 from courses.compliance.selectors import STATUS_FILTERS, Matrix, cell_detail, line_matrix
+from courses.compliance.units import unit_paths
 from courses.compliance.service import ComplianceError, exemption_grant, exemption_revoke, extension_grant, reminder_send_now
 from courses.requirements.status import STATUS_LABELS, Status
 from lms.clock import utcnow
 from lms.db import known
 from lms.people.models import User
-from lms.people.selectors import org_unit_subtree_ids, org_units_with_paths
+from lms.people.selectors import org_unit_subtree_ids
 from lms.reports.export import csv_response, xlsx_response
 from lms.web.access import ManagerUser
 from lms.web.deps import DbSession, client_ip
@@ -96,7 +97,7 @@ def compliance_page(request: Request, db: DbSession, user: ManagerUser, filters:
     per_page = page_size(request, SHORT_ROWS)
     filters.page = clamp_page(filters.page, len(matrix.people), per_page)
     start = (filters.page - 1) * per_page
-    units = org_units_with_paths(db)
+    units = unit_paths(db)
     return render(
         request,
         "courses/compliance/matrix.html",
@@ -111,8 +112,8 @@ def compliance_page(request: Request, db: DbSession, user: ManagerUser, filters:
             "xlsx_url": filters.url(f"{BASE}/export.xlsx"),
             "status_options": [(key, label) for key, (label, _test) in STATUS_FILTERS.items()],
             "requirement_options": [(r.id, r.name) for r in matrix.held],
-            "unit_options": [(u.id, path) for u, path in units],
-            "unit_names": {u.id: u.name for u, _path in units},
+            "unit_options": [(u.id, u.path) for u in units],
+            "unit_names": {u.id: u.name for u in units},
             "statuses": list(Status),
             "status_labels": STATUS_LABELS,
             "bands": BANDS,
@@ -127,7 +128,7 @@ def compliance_export(db: DbSession, user: ManagerUser, filters: FilterQuery, fm
         raise HTTPException(status_code=404)
     now = utcnow()
     matrix = _matrix(db, user, filters)
-    paths = {known(u.id): path for u, path in org_units_with_paths(db)}
+    paths = {u.id: u.path for u in unit_paths(db)}
     rows = matrix_rows(matrix, paths, now)
     filename = f"team-compliance-{now.date().isoformat()}.{fmt}"
     if fmt == "csv":
