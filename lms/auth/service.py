@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import String, bindparam
 from sqlmodel import Session, col, delete, select, update
 
 from lms.audit.service import audit_record
@@ -15,7 +16,7 @@ from lms.auth.models import UserSession
 from lms.auth.passwords import hash_password, password_problems, verify_password
 from lms.clock import utcnow
 from lms.config import Settings
-from lms.people.models import User
+from lms.people.models import RoleGrant, User
 
 
 class AuthError(Exception):
@@ -168,15 +169,22 @@ def sessions_end_all(session: Session, *, user_id: int, except_token_hash: str |
     session.exec(stmt)
 
 
-def resolve_session(session: Session, *, token: str, settings: Settings) -> tuple[User, UserSession] | None:
-    """The signed-in user for a cookie token, or None when unknown, expired or deactivated."""
+# Built once (issue 15): the session, its person and their roles in one statement, one row per role.
+_SESSION_USER_ROLES = (
+    select(UserSession, User, RoleGrant.role)
+    .join(User, col(User.id) == UserSession.user_id)
+    .outerjoin(RoleGrant, col(RoleGrant.user_id) == User.id)
+    .where(UserSession.token_hash == bindparam("token_hash", type_=String))
+)
+
+
+def resolve_session(session: Session, *, token: str, settings: Settings) -> tuple[User, UserSession, frozenset[str]] | None:
+    """The signed-in user and their roles for a cookie token, or None when unknown, expired or deactivated."""
     now = utcnow()
-    row = session.exec(
-        select(UserSession, User).join(User, User.id == UserSession.user_id).where(UserSession.token_hash == hash_token(token))
-    ).first()
-    if row is None:
+    rows = session.exec(_SESSION_USER_ROLES, params={"token_hash": hash_token(token)}).all()
+    if not rows:
         return None
-    user_session, user = row
+    user_session, user, _role = rows[0]
     idle = timedelta(minutes=settings.session_idle_minutes)
     absolute = timedelta(hours=settings.session_absolute_hours)
     if not user.is_active or now - user_session.last_seen_at > idle or now - user_session.created_at > absolute:
@@ -187,7 +195,7 @@ def resolve_session(session: Session, *, token: str, settings: Settings) -> tupl
         user_session.last_seen_at = now
         session.add(user_session)
         session.commit()
-    return user, user_session
+    return user, user_session, frozenset(role for _s, _u, role in rows if role is not None)
 
 
 def password_change(

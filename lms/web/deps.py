@@ -7,10 +7,10 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from lms.auth.service import resolve_session
-from lms.people.models import RoleGrant, User
+from lms.people.models import User
 from lms.web.cookies import SESSION_COOKIE
 
 T = TypeVar("T")
@@ -59,10 +59,10 @@ def load_user(request: Request, db: Session) -> User | None:
     if token:
         found = resolve_session(db, token=token, settings=request.app.state.settings)
         if found:
-            user, user_session = found
+            user, user_session, roles = found
             request.state.user = user
             request.state.session_token_hash = user_session.token_hash
-            request.state.roles = frozenset(db.exec(select(RoleGrant.role).where(RoleGrant.user_id == user.id)).all())
+            request.state.roles = roles
     return request.state.user
 
 
