@@ -8,6 +8,7 @@ from assessments.models import Attempt, Response
 from courses.models import Lesson
 from tests.assessments.factories import SECRETS, make_quiz, questions, sequences, slot_of, start
 from tests.courses.factories import make_course
+from tests.support.queries import counting
 
 HX = {"HX-Request": "true"}
 
@@ -224,3 +225,18 @@ def test_course_pages_are_unchanged_for_other_lessons(db, signed_in):
     course = make_course(db)
     browser, _ = signed_in()
     assert "Go to the quiz" not in browser.get(f"/courses/{course.id}").text
+
+
+def test_a_question_page_sends_the_same_few_statements_whatever_the_answers(app, db, signed_in):
+    # The attempt, its quiz and lesson come in one statement and the answers in one more (issue 15);
+    # the rest is what every signed-in page sends (the session with its person, the notification count).
+    quiz = make_quiz(db, data=questions(), one_per_page=False)
+    browser, _ = signed_in()
+    attempt_id = start(browser, quiz)
+    counts = []
+    for answers in ({}, RIGHT):
+        answer_all(browser, db, attempt_id, answers)
+        with counting(app.state.engine) as statements:
+            assert browser.get(f"/attempts/{attempt_id}").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 4, counts
