@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from scim2_models import ResponseParameters
+from scim2_models import Context, ResponseParameters, SearchRequest
 
 from lms.api.auth import ApiCaller, api_caller
 from lms.scim.errors import ScimError
-from lms.scim.schemas import MAX_RESULTS
+from lms.scim.schemas import MAX_RESULTS, POLICY
 from lms.web.access import Access
 
 SCOPE = "scim:write"
@@ -99,6 +99,15 @@ def listing(request: Request) -> Listing:
     start = min(max(_number(q.get("startIndex"), "startIndex", 1), 1), MAX_START)
     count = min(max(_number(q.get("count"), "count", 100), 0), MAX_RESULTS)
     return Listing(q.get("filter") or None, start, count, response_parameters(q.get("attributes"), q.get("excludedAttributes")))
+
+
+def search_listing(body: Any) -> Listing:
+    """The same window as `listing`, from a POST .search body (RFC 7644 §3.4.3)."""
+    search: SearchRequest = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST, scim_policy=POLICY)
+    start = min(max(search.start_index or 1, 1), MAX_START)
+    count = min(max(search.count if search.count is not None else 100, 0), MAX_RESULTS)
+    params = response_parameters(search.attributes, search.excluded_attributes)
+    return Listing(search.filter and str(search.filter), start, count, params)
 
 
 def response_parameters(attributes: str | list[str] | None, excluded: str | list[str] | None) -> ResponseParameters:

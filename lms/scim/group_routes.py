@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-from scim2_models import Context, Group, PatchOp, SearchRequest
+from scim2_models import Context, Group, PatchOp
 from starlette.responses import Response
 
 from lms.api.auth import ApiCaller
-from lms.scim.deps import MAX_START, JsonBody, ListingParams, ScimCaller, Shown, base_url, label, response_parameters
+from lms.scim.deps import JsonBody, ListingParams, ScimCaller, Shown, base_url, label, search_listing
 from lms.scim.errors import ScimError, ScimRoute
 from lms.scim.filters import GROUP_FILTERS, parse_filter
 from lms.scim.group_service import scim_group_create, scim_group_delete, scim_group_replace
 from lms.scim.models import ScimGroup
 from lms.scim.responses import check_if_match, list_response, not_modified, resource_response
-from lms.scim.schemas import MAX_RESULTS, POLICY, group_document, version_of
+from lms.scim.schemas import POLICY, group_document, version_of
 from lms.scim.selectors import group_by_scim_id, group_members, groups_page
 from lms.web.csrf import csrf_exempt
 from lms.web.deps import DbSession
@@ -55,10 +55,8 @@ def groups_list(request: Request, db: DbSession, _caller: ScimCaller, listing: L
 @router.post("/.search")
 @csrf_exempt
 def groups_search(request: Request, db: DbSession, _caller: ScimCaller, body: JsonBody) -> Response:
-    search: SearchRequest = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST, scim_policy=POLICY)
-    params = response_parameters(search.attributes, search.excluded_attributes)
-    count = min(max(search.count if search.count is not None else 100, 0), MAX_RESULTS)
-    return _listing(db, request, search.filter and str(search.filter), min(max(search.start_index or 1, 1), MAX_START), count, params)
+    window = search_listing(body)
+    return _listing(db, request, window.filter, window.start, window.count, window.params)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-from scim2_models import Context, PatchOp, SearchRequest
+from scim2_models import Context, PatchOp
 from starlette.responses import Response
 
 from lms.people.models import User
-from lms.scim.deps import MAX_START, JsonBody, ListingParams, ScimCaller, Shown, base_url, label, response_parameters
+from lms.scim.deps import JsonBody, ListingParams, ScimCaller, Shown, base_url, label, search_listing
 from lms.scim.errors import ScimError, ScimRoute
 from lms.scim.filters import USER_FILTERS, parse_filter
 from lms.scim.responses import check_if_match, list_response, not_modified, resource_response
-from lms.scim.schemas import MAX_RESULTS, POLICY, UserModel, user_document, user_version
+from lms.scim.schemas import POLICY, UserModel, user_document, user_version
 from lms.scim.selectors import user_by_scim_id, user_context, users_page
 from lms.scim.service import scim_user_create, scim_user_deactivate, scim_user_replace
 from lms.scim.user_input import normalise_patch, normalise_user
@@ -50,10 +50,8 @@ def users_list(request: Request, db: DbSession, _caller: ScimCaller, listing: Li
 @router.post("/.search")
 @csrf_exempt
 def users_search(request: Request, db: DbSession, _caller: ScimCaller, body: JsonBody) -> Response:
-    search: SearchRequest = SearchRequest.model_validate(body, scim_ctx=Context.SEARCH_REQUEST, scim_policy=POLICY)
-    params = response_parameters(search.attributes, search.excluded_attributes)
-    count = min(max(search.count if search.count is not None else 100, 0), MAX_RESULTS)
-    return _listing(db, request, search.filter and str(search.filter), min(max(search.start_index or 1, 1), MAX_START), count, params)
+    window = search_listing(body)
+    return _listing(db, request, window.filter, window.start, window.count, window.params)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
