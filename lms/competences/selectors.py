@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, select as sa_select
-from sqlmodel import Session, select
+from sqlalchemy import Integer, and_, bindparam, select as sa_select
+from sqlmodel import Session, col, select
 
 from lms.clock import utcnow
 from lms.competences.models import (
@@ -54,35 +54,58 @@ class SkillRow:
         return self.required > 0
 
 
+# Built once (issue 15), with the person and their job profile as bound parameters. The status is read
+# as columns, not an entity: these pages only show it, and hydrating it cost most of the page's time.
+_SKILL_ROWS = (
+    select(
+        Competence,
+        CompetenceArea,
+        Framework,
+        JobProfileRequirement.level,
+        CompetenceStatus.user_id,  # None when the person has no status for this competence
+        CompetenceStatus.verified_level,
+        CompetenceStatus.verified_source,
+        CompetenceStatus.verified_until,
+        CompetenceStatus.self_level,
+        CompetenceStatus.self_assessed_at,
+    )
+    .join(CompetenceArea, col(CompetenceArea.id) == Competence.area_id)
+    .join(Framework, col(Framework.id) == Competence.framework_id)
+    .outerjoin(
+        JobProfileRequirement,
+        and_(
+            JobProfileRequirement.competence_id == Competence.id,
+            JobProfileRequirement.job_profile_id == bindparam("job_profile_id", type_=Integer),
+        ),
+    )
+    .outerjoin(
+        CompetenceStatus,
+        and_(CompetenceStatus.competence_id == Competence.id, CompetenceStatus.user_id == bindparam("user_id", type_=Integer)),
+    )
+    .order_by(Framework.code, CompetenceArea.position, Competence.position, Competence.code)
+)
+
+
 def skill_rows(session: Session, user: User, now: datetime | None = None) -> list[SkillRow]:
     """Every competence with the person's required, verified and self-assessed level (one query)."""
     now = now or utcnow()
-    stmt = (
-        select(Competence, CompetenceArea, Framework, JobProfileRequirement.level, CompetenceStatus)
-        .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
-        .join(Framework, Framework.id == Competence.framework_id)
-        .outerjoin(
-            JobProfileRequirement,
-            and_(JobProfileRequirement.competence_id == Competence.id, JobProfileRequirement.job_profile_id == user.job_profile_id),
-        )
-        .outerjoin(CompetenceStatus, and_(CompetenceStatus.competence_id == Competence.id, CompetenceStatus.user_id == user.id))
-        .order_by(Framework.code, CompetenceArea.position, Competence.position, Competence.code)
-    )
     rows = []
-    for comp, area, fw, required, status in session.exec(stmt).all():
-        verified, lapsed = effective_level(status, now)
+    params = {"user_id": user.id, "job_profile_id": user.job_profile_id}
+    for comp, area, fw, required, has_status, level, source, until, self_level, self_at in session.exec(_SKILL_ROWS, params=params):
+        # As effective_level: a level whose evidence expired since it was written counts as 0 (lapsed).
+        lapsed = has_status is not None and until is not None and until <= now
         rows.append(
             SkillRow(
                 competence=comp,
                 area=area,
                 framework=fw,
                 required=required or 0,
-                verified=verified,
+                verified=0 if has_status is None or lapsed else level,
                 lapsed=lapsed,
-                verified_source=status.verified_source if status else None,
-                verified_until=status.verified_until if status else None,
-                self_level=status.self_level if status else None,
-                self_assessed_at=status.self_assessed_at if status else None,
+                verified_source=source,
+                verified_until=until,
+                self_level=self_level,
+                self_assessed_at=self_at,
             )
         )
     return rows
