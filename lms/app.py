@@ -15,6 +15,7 @@ from lms.web.errors import ServerErrorPage, install_error_handlers
 from lms.web.limits import BodyLimitMiddleware
 from lms.web.params import refuse_nul
 from lms.web.security import SecurityHeadersMiddleware
+from lms.web import static
 from lms.web.static import STATIC_DIR, CompressedStaticFiles
 from lms.web.templating import templates
 
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.secret_key = settings.resolved_secret_key()
     # Checking every template's file for changes on each render is for people editing them.
-    templates.env.auto_reload = not settings.is_production
+    templates.env.auto_reload = static.watch_files = not settings.is_production
     app.state.engine = make_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,

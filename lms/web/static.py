@@ -89,7 +89,20 @@ def _file_version(path: str, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
+# Whether files may change while the process runs (development): then each link looks at the file again.
+# create_app() sets it; in production a file's version is worked out once.
+watch_files = True
+_versions: dict[str, str] = {}
+
+
 def version(name: str) -> str:
+    if not watch_files and name in _versions:
+        return _versions[name]
+    _versions[name] = found = _version_now(name)
+    return found
+
+
+def _version_now(name: str) -> str:
     if name in BUNDLES or Path(name).suffix in COMPRESSIBLE:
         return _asset(name, _stamp(name)).version
     ((path, mtime, size),) = _stamp(name)

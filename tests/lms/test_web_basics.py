@@ -64,11 +64,13 @@ def test_body_carries_csrf_header_for_htmx(signed_in):
     assert 'hx-headers=\'{"X-CSRF-Token": "' in html
 
 
-def test_templates_are_rechecked_for_edits_in_development_only(tmp_path):
+def test_templates_and_static_files_are_rechecked_for_edits_in_development_only(tmp_path):
     from lms.web.templating import templates
 
     url = f"sqlite:///{tmp_path / 'x.db'}"
+    from lms.web import static
+
     create_app(Settings(database_url=url, proficio_env="production", cookie_secure=True, secret_key="p" * 40))
-    assert templates.env.auto_reload is False
+    assert templates.env.auto_reload is False and static.watch_files is False
     create_app(Settings(database_url=url, secret_key="d" * 40))
-    assert templates.env.auto_reload is True
+    assert templates.env.auto_reload is True and static.watch_files is True
