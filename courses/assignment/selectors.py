@@ -350,27 +350,37 @@ class LineOverdue:
     total_enrolments: int
 
 
-def line_overdue(session: Session, manager_id: int, now: datetime) -> LineOverdue:
-    """Who in the reporting line has overdue courses (two queries, whatever the line's size)."""
-    line = reporting_line_cte(manager_id)
+def _line_overdue_stmts() -> tuple[Select, Select]:
+    """line_overdue's two statements, built once with the manager and the time as bound parameters."""
+    manager_id: BindParameter[int] = bindparam("manager_id", type_=Integer)
+    line = reporting_line_cte(manager_id)  # a bound parameter stands for the id
     # Active people only (a leaver's old courses are nobody's to chase), never the manager themselves.
     active = sa_select(User.id).where(User.id.in_(sa_select(line.c.id)), User.is_active, User.id != manager_id)
     overdue = and_(
         Enrolment.user_id.in_(active),
         Enrolment.status != "completed",
         Enrolment.due_at.is_not(None),
-        col(Enrolment.due_at) < now,
+        col(Enrolment.due_at) < bindparam("now", type_=Enrolment.__table__.c.due_at.type),
     )
-    people_n, enrolments_n = session.exec(
-        sa_select(func.count(func.distinct(Enrolment.user_id)), func.count()).select_from(Enrolment).where(overdue)
-    ).one()
+    counts = sa_select(func.count(func.distinct(Enrolment.user_id)), func.count()).select_from(Enrolment).where(overdue)
     n = func.count(Enrolment.id).label("n")
-    rows = session.exec(
+    people = (
         select(User, n)
-        .join(Enrolment, Enrolment.user_id == User.id)
+        .join(Enrolment, col(Enrolment.user_id) == User.id)
         .where(overdue)
-        .group_by(User.id)
+        .group_by(col(User.id))
         .order_by(n.desc(), User.name)
         .limit(OVERDUE_PEOPLE_SHOWN)
-    ).all()
+    )
+    return counts, people
+
+
+_LINE_OVERDUE_COUNTS, _LINE_OVERDUE_PEOPLE = _line_overdue_stmts()
+
+
+def line_overdue(session: Session, manager_id: int, now: datetime) -> LineOverdue:
+    """Who in the reporting line has overdue courses (two queries, whatever the line's size)."""
+    params = {"manager_id": manager_id, "now": now}
+    people_n, enrolments_n = session.exec(_LINE_OVERDUE_COUNTS, params=params).one()
+    rows = session.exec(_LINE_OVERDUE_PEOPLE, params=params).all()
     return LineOverdue([(u, c) for u, c in rows], people_n, enrolments_n)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select as sa_select
+from sqlalchemy import Integer, bindparam, case, func, select as sa_select
 from sqlmodel import Session, col, select
 
 from lms.api.models import ApiToken
@@ -30,10 +30,16 @@ def admin_figures(session: Session) -> dict:
     return {"active_users": active, "org_units": units, "recent_events": recent}
 
 
+# Built once (issue 15), with the manager as a bound parameter.
+_MANAGER_ID = bindparam("manager_id", type_=Integer)
+_LINE_SIZE = sa_select(func.count()).select_from(reporting_line_cte(_MANAGER_ID))
+_DIRECT_REPORTS = select(User).where(User.manager_id == _MANAGER_ID).order_by(User.name)
+
+
 def manager_figures(session: Session, manager_id: int) -> dict:
-    cte = reporting_line_cte(manager_id)
-    line = session.exec(sa_select(func.count()).select_from(cte)).scalar_one()
-    direct = list(session.exec(select(User).where(User.manager_id == manager_id).order_by(User.name)).all())
+    params = {"manager_id": manager_id}
+    line = session.exec(_LINE_SIZE, params=params).scalar_one()
+    direct = list(session.exec(_DIRECT_REPORTS, params=params).all())
     return {"line_size": line, "direct_reports": direct}
 
 
