@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlalchemy import Integer, bindparam
+from sqlmodel import Session, col, select
 
 from courses.models import Course, CourseCompetence, CourseStatus
 
@@ -21,6 +22,19 @@ class CourseSuggestion:
         return f"/courses/{self.course_id}"
 
 
+# Built once (issue 15): the home, My learning and My skills each ask on every request.
+_SUGGESTIONS = (
+    select(CourseCompetence.competence_id, CourseCompetence.level, Course.id, Course.title, Course.estimated_minutes)
+    .join(Course, col(Course.id) == CourseCompetence.course_id)
+    .where(
+        Course.status == CourseStatus.PUBLISHED.value,
+        col(CourseCompetence.competence_id).in_(bindparam("competence_ids", expanding=True)),
+        CourseCompetence.level >= bindparam("min_level", type_=Integer),
+    )
+    .order_by(CourseCompetence.level, Course.estimated_minutes, Course.title, Course.id)
+)
+
+
 def suggestions(
     session: Session, gaps: list[tuple[int, int]], *, exclude_course_ids: set[int] | frozenset = frozenset()
 ) -> dict[int, list[CourseSuggestion]]:
@@ -31,16 +45,7 @@ def suggestions(
         required[competence_id] = max(level, required.get(competence_id, 0))
     if not required:
         return {}
-    rows = session.exec(
-        select(CourseCompetence.competence_id, CourseCompetence.level, Course.id, Course.title, Course.estimated_minutes)
-        .join(Course, Course.id == CourseCompetence.course_id)
-        .where(
-            Course.status == CourseStatus.PUBLISHED.value,
-            CourseCompetence.competence_id.in_(required),
-            CourseCompetence.level >= min(required.values()),
-        )
-        .order_by(CourseCompetence.level, Course.estimated_minutes, Course.title, Course.id)
-    ).all()
+    rows = session.exec(_SUGGESTIONS, params={"competence_ids": list(required), "min_level": min(required.values())}).all()
     found: dict[int, list[CourseSuggestion]] = {}
     for competence_id, level, course_id, title, minutes in rows:
         # The query uses the lowest requirement so it stays one statement; each gap filters its own.
