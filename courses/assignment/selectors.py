@@ -222,20 +222,34 @@ def completed_items(session: Session, user: User, now: datetime, *, page: int, p
     return [_item(row) for row in rows]
 
 
+# Built once (issue 15); the status as the two columns the level needs, not a hydrated entity.
+_USER_GAPS = (
+    select(
+        Competence,
+        JobProfileRequirement.level,
+        CompetenceStatus.user_id,
+        CompetenceStatus.verified_level,
+        CompetenceStatus.verified_until,
+    )
+    .join(JobProfileRequirement, col(JobProfileRequirement.competence_id) == Competence.id)
+    .outerjoin(
+        CompetenceStatus,
+        and_(CompetenceStatus.competence_id == Competence.id, CompetenceStatus.user_id == bindparam("user_id", type_=Integer)),
+    )
+    .where(JobProfileRequirement.job_profile_id == bindparam("job_profile_id", type_=Integer))
+    .order_by(Competence.code)
+)
+
+
 def user_gaps(session: Session, user: User, now: datetime) -> list[tuple[Competence, int, int]]:
     """(competence, required, verified) for each requirement of the user's profile not yet met."""
     if not user.job_profile_id:
         return []
-    rows = session.exec(
-        select(Competence, JobProfileRequirement.level, CompetenceStatus)
-        .join(JobProfileRequirement, JobProfileRequirement.competence_id == Competence.id)
-        .outerjoin(CompetenceStatus, and_(CompetenceStatus.competence_id == Competence.id, CompetenceStatus.user_id == user.id))
-        .where(JobProfileRequirement.job_profile_id == user.job_profile_id)
-        .order_by(Competence.code)
-    ).all()
+    rows = session.exec(_USER_GAPS, params={"user_id": user.id, "job_profile_id": user.job_profile_id}).all()
     gaps = []
-    for competence, required, status in rows:
-        verified, _lapsed = effective_level(status, now)
+    for competence, required, has_status, level, until in rows:
+        # As effective_level: no status, or a level whose evidence expired since it was written, counts as 0.
+        verified = 0 if has_status is None or (until is not None and until <= now) else level
         if verified < required:
             gaps.append((competence, required, verified))
     return gaps
