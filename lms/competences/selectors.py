@@ -120,23 +120,27 @@ class EvidenceView:
         return self.evidence.expires_at is not None and self.evidence.expires_at <= now
 
 
+# Built once (issue 15), like the two below.
+_EVIDENCE = (
+    select(Evidence, User.name)
+    .outerjoin(User, col(User.id) == Evidence.recorded_by_id)
+    .where(Evidence.user_id == bindparam("user_id", type_=Integer))
+    .order_by(col(Evidence.recorded_at).desc(), col(Evidence.id).desc())
+)
+_LEVELS = select(ProficiencyLevel).order_by(col(ProficiencyLevel.level))
+
+
 def evidence_by_competence(session: Session, user_id: int) -> dict[int, list[EvidenceView]]:
     """All evidence for a person, newest first, grouped by competence (one query)."""
-    stmt = (
-        select(Evidence, User.name)
-        .outerjoin(User, User.id == Evidence.recorded_by_id)
-        .where(Evidence.user_id == user_id)
-        .order_by(Evidence.recorded_at.desc(), Evidence.id.desc())
-    )
     grouped: dict[int, list[EvidenceView]] = {}
-    for evidence, name in session.exec(stmt).all():
+    for evidence, name in session.exec(_EVIDENCE, params={"user_id": user_id}).all():
         grouped.setdefault(evidence.competence_id, []).append(EvidenceView(evidence, name))
     return grouped
 
 
 def levels_by_framework(session: Session) -> dict[int, list[ProficiencyLevel]]:
     grouped: dict[int, list[ProficiencyLevel]] = {}
-    for lv in session.exec(select(ProficiencyLevel).order_by(ProficiencyLevel.level)).all():
+    for lv in session.exec(_LEVELS).all():
         grouped.setdefault(lv.framework_id, []).append(lv)
     return grouped
 
