@@ -21,7 +21,7 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from email.utils import formatdate
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -48,14 +48,22 @@ BUNDLES: dict[str, tuple[str, ...]] = {
 Stamp = tuple[tuple[str, int, int], ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Asset:
     body: bytes
     version: str
     media_type: str
     last_modified: str
-    br: bytes
-    gzip: bytes
+
+    # Compressed on first request, not when a page first links the file (Brotli at its best setting
+    # takes a good part of a second for the stylesheet: no page render should wait for it).
+    @cached_property
+    def br(self) -> bytes:
+        return brotli.compress(self.body, quality=11)
+
+    @cached_property
+    def gzip(self) -> bytes:
+        return gzip.compress(self.body, compresslevel=9, mtime=0)
 
 
 def _stamp(name: str) -> Stamp:
@@ -79,8 +87,6 @@ def _asset(name: str, stamp: Stamp) -> Asset:
         version=hashlib.sha256(body).hexdigest()[:12],
         media_type=media_type,
         last_modified=formatdate(max(m for _, m, _ in stamp) / 1e9, usegmt=True),
-        br=brotli.compress(body, quality=11),
-        gzip=gzip.compress(body, compresslevel=9, mtime=0),
     )
 
 
