@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import Integer, bindparam, func
 from sqlmodel import Session, col, select
 
 from lms.notifications.drain import DIGEST_KINDS
@@ -61,10 +61,18 @@ def notifications_page(session: Session, *, user_id: int, page: int, per_page: i
     return Page(items=list(rows), total=total, page=page, per_page=per_page, extra={"labels": {k: v.label for k, v in KINDS.items()}})
 
 
+# Every signed-in page asks for this (the header's count), so the statement is built once (issue 15).
+_UNREAD = (
+    select(func.count())
+    .select_from(Outbox)
+    .where(Outbox.user_id == bindparam("user_id", type_=Integer), col(Outbox.read_at).is_(None))
+)
+
+
 def unread_count(session: Session, *, user_id: int) -> int:
     """Messages the person has not yet seen in the app: one COUNT on the (user_id, created_at) index.
     Digest envelopes are created already read, so no kind filter is needed here."""
-    return session.exec(select(func.count()).select_from(Outbox).where(Outbox.user_id == user_id, col(Outbox.read_at).is_(None))).one()
+    return session.exec(_UNREAD, params={"user_id": user_id}).one()
 
 
 def preferences_of(session: Session, *, user_id: int) -> dict[str, str]:
