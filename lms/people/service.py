@@ -156,30 +156,23 @@ def roles_set(
     current = user_roles(session, user.id)
     if by is not None and by.id == user.id and Role.ADMIN.value in current and Role.ADMIN.value not in roles:
         raise PeopleError("You cannot remove your own admin role; ask another admin.", "roles")
-    for role in sorted(roles - current):
+    granted, revoked = sorted(roles - current), sorted(current - roles)
+    for role in granted:
         session.add(RoleGrant(user_id=user.id, role=role))
-        audit_record(
-            session,
-            action="role.grant",
-            actor=by,
-            actor_email=via,
-            target_type="user",
-            target_id=user.id,
-            client_ip=client_ip,
-            detail={"role": role},
-        )
-    for role in sorted(current - roles):
+    for role in revoked:
         session.exec(delete(RoleGrant).where(RoleGrant.user_id == user.id, RoleGrant.role == role))
-        audit_record(
-            session,
-            action="role.revoke",
-            actor=by,
-            actor_email=via,
-            target_type="user",
-            target_id=user.id,
-            client_ip=client_ip,
-            detail={"role": role},
-        )
+    for action, changed in (("role.grant", granted), ("role.revoke", revoked)):
+        for role in changed:
+            audit_record(
+                session,
+                action=action,
+                actor=by,
+                actor_email=via,
+                target_type="user",
+                target_id=user.id,
+                client_ip=client_ip,
+                detail={"role": role},
+            )
 
 
 def user_set_active(
