@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from lms.clock import utcnow
 
 MAX_LEVEL = 8
+# Moodle id numbers are up to 100 characters of any printable text; codes take them as they are.
+MAX_CODE = 100
 
 
 class EvidenceSource(StrEnum):
@@ -30,11 +32,20 @@ class Framework(SQLModel, table=True):
     __tablename__ = "framework"
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    code: str = Field(sa_column=Column(String(MAX_CODE), unique=True, nullable=False))
     name: str = Field(max_length=300)
     version: str = Field(default="", max_length=32)
     publisher: str = Field(default="", max_length=300)
     licence: str = Field(default="", max_length=500)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # CASE identifier (a UUID), kept once given so a framework published twice keeps it.
+    case_id: str | None = Field(default=None, sa_column=Column(String(36), unique=True, nullable=True))
+    # Published frameworks are served as CASE packages to anyone (docs/frameworks.md says why).
+    case_published: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
+    updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # What an imported file said that has no column here (Moodle scale, taxonomies, CASE fields),
+    # kept so that exporting back loses nothing.
+    meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class ProficiencyLevel(SQLModel, table=True):
@@ -54,9 +65,12 @@ class CompetenceArea(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     framework_id: int = Field(sa_column=_fk("framework.id"))
-    code: str = Field(max_length=32)
+    code: str = Field(max_length=MAX_CODE)
     name: str = Field(max_length=300)
     position: int = 0
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    case_id: str | None = Field(default=None, max_length=36)
+    meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Competence(SQLModel, table=True):
@@ -66,12 +80,15 @@ class Competence(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     framework_id: int = Field(sa_column=_fk("framework.id"))
     area_id: int = Field(sa_column=_fk("competence_area.id"))
-    code: str = Field(max_length=32)
+    code: str = Field(max_length=MAX_CODE)
     name: str = Field(max_length=300)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     position: int = 0
     # How long evidence stays valid; None means it does not expire.
     evidence_valid_months: int | None = None
+    case_id: str | None = Field(default=None, max_length=36)
+    # Also holds the indicators: levels of an imported tree below the competence.
+    meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class JobProfile(SQLModel, table=True):
