@@ -6,8 +6,6 @@ that does not exist (assessments.quizzes.deps.EditableQuiz).
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -15,11 +13,12 @@ from starlette.responses import Response
 
 from assessments.models import AttemptState
 from assessments.quizzes.deps import EditableQuiz
-from assessments.results.selectors import QuizResults, attempt_counts, attempts_page, quiz_results
+from assessments.results.export import results_header, results_rows
+from assessments.results.selectors import attempt_counts, attempts_page, quiz_results
 from assessments.results.stats import BINS
 from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.clock import utcnow
-from lms.competences.team_csv import safe_cell
+from lms.csvfile import csv_response
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.templating import render
@@ -68,53 +67,9 @@ def quiz_results_page(
     )
 
 
-def results_csv(results: QuizResults) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
-        [
-            "learner",
-            "email",
-            "attempt",
-            "started",
-            "submitted",
-            "score",
-            "max",
-            "percent",
-            "passed",
-            *(safe_cell(name) for _qid, name in results.questions),
-        ]
-    )
-    for row in results.rows:
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    row.name,
-                    row.email,
-                    row.number,
-                    row.started_at.isoformat(timespec="seconds"),
-                    row.submitted_at.isoformat(timespec="seconds") if row.submitted_at else "",
-                    f"{row.score:g}",
-                    f"{row.max_score:g}",
-                    f"{row.scored.percent:g}",
-                    "yes" if row.scored.passed else "no",
-                    *(f"{row.scored.points[q]:g}" if q in row.scored.points else "" for q, _name in results.questions),
-                )
-            ]
-        )
-    return out.getvalue()
-
-
 @router.get("/quizzes/{quiz_id}/results.csv")
 def quiz_results_csv(request: Request, db: DbSession, user: AuthorUser, found: EditableQuiz) -> Response:
     quiz = found.quiz
     filename = f"quiz-{quiz.id}-results-{utcnow().date().isoformat()}.csv"
-    return Response(
-        results_csv(quiz_results(db, quiz=quiz)),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    results = quiz_results(db, quiz=quiz)
+    return csv_response(filename, results_header(results), results_rows(results))

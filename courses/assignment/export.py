@@ -1,12 +1,9 @@
-"""The manager's line assignments as CSV, one row per person × course."""
+"""The manager's line assignments as CSV rows, one per person × course (written by lms.csvfile)."""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from datetime import datetime
-
-from lms.competences.team_csv import safe_cell
 
 from courses.assignment.selectors import LearningItem
 
@@ -29,30 +26,21 @@ def _day(value: datetime | None) -> str:
     return value.date().isoformat() if value else ""
 
 
-def assignments_csv(items: list[LearningItem], now: datetime) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+def assignment_rows(items: list[LearningItem], now: datetime) -> Iterator[list[object]]:
     for item in items:
         e = item.enrolment
         overdue = item.days_overdue(now) if item.category_key == "overdue" else ""
         assigned_by = item.assigned_by or ("rule" if item.by_rule else "")
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    item.learner.name,
-                    item.learner.email,
-                    item.course.title,
-                    item.category_label,
-                    _day(e.due_at),
-                    overdue,
-                    e.progress_percent,
-                    assigned_by,
-                    e.source,
-                    _day(e.enrolled_at),
-                    _day(e.completed_at),
-                )
-            ]
-        )
-    return out.getvalue()
+        yield [
+            item.learner.name,
+            item.learner.email,
+            item.course.title,
+            item.category_label,
+            _day(e.due_at),
+            overdue,
+            e.progress_percent,
+            assigned_by,
+            e.source,
+            _day(e.enrolled_at),
+            _day(e.completed_at),
+        ]

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from lms.web.paging import SHORT_ROWS, Page, clamp_page, page_size, url_with
 from lms.clock import utcnow
+from lms.csvfile import csv_response
 from lms.db import known
 from lms.people.models import User
 from lms.web.access import ManagerUser, SignedInUser
@@ -18,7 +19,7 @@ from lms.web.deps import DbSession
 from lms.web.params import parse_id
 from lms.web.templating import render
 
-from courses.assignment.export import assignments_csv
+from courses.assignment.export import COLUMNS, assignment_rows
 from courses.assignment.selectors import (
     CATEGORIES,
     CATEGORY_LABELS,
@@ -136,11 +137,4 @@ def team_assignments_csv(
     now = utcnow()
     items, _total = line_assignments(db, manager_id=user.id, filters=filters, now=now)
     filename = f"team-assignments-{now.date().isoformat()}.csv"
-    return Response(
-        assignments_csv(items, now),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_response(filename, COLUMNS, assignment_rows(items, now))

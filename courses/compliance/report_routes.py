@@ -15,7 +15,8 @@ from starlette.responses import Response
 
 from lms.clock import utcnow
 from lms.reports.deps import UnitId
-from lms.reports.export import csv_response, xlsx_response
+from lms.csvfile import csv_response
+from lms.reports.export import xlsx_response
 from lms.reports.tree import ORG
 from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH
 from lms.web.access import ReportsUser

@@ -24,7 +24,8 @@ from lms.clock import utcnow
 from lms.db import known
 from lms.people.models import User
 from lms.people.selectors import org_unit_subtree_ids
-from lms.reports.export import csv_response, xlsx_response
+from lms.csvfile import csv_response
+from lms.reports.export import xlsx_response
 from lms.web.access import ManagerUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash

@@ -14,7 +14,7 @@ from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
 from lms.web.limits import body_limit
-from lms.reports.export import csv_response
+from lms.csvfile import csv_response
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/users/import")

@@ -30,7 +30,8 @@ from lms.competences.selectors import (
 )
 from lms.competences.service import CompetenceError, manager_rate
 from lms.competences.team import person_gaps, team_heatmap, team_summary
-from lms.competences.team_csv import heatmap_csv
+from lms.competences.team_csv import COLUMNS, heatmap_rows
+from lms.csvfile import csv_response
 from lms.db import known
 from lms.hooks import gap_suggestions
 from lms.people.models import User
@@ -141,14 +142,7 @@ def team_export(
 ) -> Response:
     heatmap, _profiles = _heatmap(db, user, filters)
     filename = f"team-skills-{utcnow().date().isoformat()}.csv"
-    return Response(
-        heatmap_csv(heatmap),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_response(filename, COLUMNS, heatmap_rows(heatmap))
 
 
 def _person_in_line(db: Session, manager: User, user_id: int) -> User:

@@ -1,14 +1,12 @@
 """Report exports: CSV and XLSX written while they are sent, and report tables as rows in long format.
 
 Rows come from generators, so an export of every unit × every column (100,000 rows and more) never
-exists in memory as a whole: CSV goes out in chunks as rows are written, and XlsxWriter's
+exists in memory as a whole: CSV goes out in chunks as rows are written (lms.csvfile), and XlsxWriter's
 constant-memory mode flushes each row to disk, into a temporary file that is streamed and then deleted.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -16,13 +14,11 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 from starlette.responses import StreamingResponse
 
-from lms.competences.team_csv import safe_cell
 from lms.reports.aggregate import LEVELS
 from lms.reports.cube import Cell, Cube
 from lms.reports.selectors import Column, UnitReport
 from lms.reports.tree import ORG, OrgTree
 
-CHUNK_ROWS = 1000
 CHUNK_BYTES = 64 * 1024
 XLSX_MAX_ROWS = 1_048_576  # a worksheet's limit, header included; more rows continue on another sheet
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,25 +38,6 @@ REPORT_HEADER = [
 
 def _headers(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
-
-
-def _csv_chunks(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for n, row in enumerate(rows, 1):
-        writer.writerow([safe_cell(v) for v in row])
-        if n % CHUNK_ROWS == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
-
-
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingResponse:
-    """Rows (None as an empty field) sent as they are written; text that a spreadsheet would run as a
-    formula is prefixed with an apostrophe."""
-    return StreamingResponse(_csv_chunks(header, rows), media_type="text/csv; charset=utf-8", headers=_headers(filename))
 
 
 def _xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:

@@ -15,7 +15,8 @@ from lms.web.paging import url_with
 from lms.clock import utcnow
 from lms.reports.cube import AREA
 from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of
-from lms.reports.export import REPORT_HEADER, all_units_rows, csv_response, unit_report_rows, xlsx_response
+from lms.csvfile import csv_response
+from lms.reports.export import REPORT_HEADER, all_units_rows, unit_report_rows, xlsx_response
 from lms.reports.open_data import (
     DICTIONARY_HEADER,
     FIELDS,

@@ -150,7 +150,7 @@ def test_manager_exports_only_their_reporting_line_as_csv(page: Page):
         page.get_by_role("link", name="Download as CSV").click()
     download = info.value
     assert re.fullmatch(r"team-skills-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
-    text = Path(download.path()).read_text(encoding="utf-8")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     check_page(page)
 
     header, *body = list(csv.reader(io.StringIO(text)))

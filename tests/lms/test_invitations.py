@@ -243,7 +243,7 @@ def test_import_offers_links_for_everyone_created(signed_in, db, client, make_us
     download = browser.post("/admin/users/import/invitations.csv", {k: [html.unescape(v) for v in vs] for k, vs in form.items()})
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
     assert "attachment" in download.headers["content-disposition"]
-    body = download.text
+    body = download.content.decode("utf-8-sig")
     assert body.splitlines()[0] == "name,email,link"
     assert f"Ada Lovelace,ada@example.gov,{links['Ada Lovelace']}" in body and "'=HYPERLINK(1)" in body
 

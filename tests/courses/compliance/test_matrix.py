@@ -129,7 +129,7 @@ def test_csv_and_xlsx_exports(db, signed_in, make_user):
     response = browser.get("/team/compliance/export.csv?status=overdue")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    rows = list(csv.reader(io.StringIO(response.text)))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["person", "email", "org_unit", "requirement", "status", "status_label", "date", "days_overdue"]
     assert len(rows) == 2  # Bob, who holds only the first requirement
     bob = rows[1]

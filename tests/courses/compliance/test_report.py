@@ -107,13 +107,13 @@ def test_exports_carry_the_same_suppression(db, signed_in, org):
     browser, _ = signed_in("admin")
     response = browser.get(f"/reports/compliance/units/{org.directorate.id}/export.csv")
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_path = {r["unit_path"]: r for r in rows}
     assert by_path["Directorate"]["compliance_pct"] == "85.7" and by_path["Directorate"]["people"] == "7"
     assert by_path["Directorate / Team B"]["suppressed"] == "yes" and by_path["Directorate / Team B"]["people"] == ""
     assert by_path["Directorate / Team A"]["suppressed"] == "yes"
 
-    every = list(csv.DictReader(io.StringIO(browser.get("/reports/compliance/export/all.csv").text)))
+    every = list(csv.DictReader(io.StringIO(browser.get("/reports/compliance/export/all.csv").content.decode("utf-8-sig"))))
     assert [r["unit_path"] for r in every] == [
         "Whole organisation",
         "Directorate",

@@ -203,7 +203,7 @@ def test_export_is_the_heatmap_as_csv(team, db):
     assert response.headers["content-type"].startswith("text/csv")
     today = utcnow().date().isoformat()
     assert response.headers["content-disposition"] == f'attachment; filename="team-skills-{today}.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 2 * len(REQUIRED)
     alice_42 = next(r for r in rows if r["email"] == team.alice.email and r["competence_code"] == "4.2")
     assert alice_42 == {
@@ -223,7 +223,7 @@ def test_export_is_the_heatmap_as_csv(team, db):
 
 def test_export_guards_against_formula_injection(team, make_user):
     make_user(name='=HYPERLINK("http://evil")', email="evil@example.gov", manager_id=team.manager.id, job_profile_id=team.profile.id)
-    rows = list(csv.reader(io.StringIO(team.browser.get("/team/export.csv").text)))
+    rows = list(csv.reader(io.StringIO(team.browser.get("/team/export.csv").content.decode("utf-8-sig"))))
     names = {r[0] for r in rows[1:]}
     assert '\'=HYPERLINK("http://evil")' in names
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)

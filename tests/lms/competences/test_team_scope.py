@@ -72,6 +72,6 @@ def test_a_cycle_in_the_data_never_puts_the_manager_in_their_own_team(team, db):
 
 
 def test_export_never_contains_outsiders(team):
-    rows = list(csv.DictReader(io.StringIO(team.browser.get("/team/export.csv").text)))
+    rows = list(csv.DictReader(io.StringIO(team.browser.get("/team/export.csv").content.decode("utf-8-sig"))))
     emails = {r["email"] for r in rows}
     assert emails == {team.alice.email, team.bob.email, team.carol.email}

@@ -90,7 +90,7 @@ def benefits_and_digital(db, make_user) -> Org:
 
 
 def csv_rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def xlsx_rows(response) -> list[dict[str, object]]:
