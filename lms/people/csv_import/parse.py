@@ -1,10 +1,17 @@
-"""Reading the CSV: encoding, delimiter, header and each line on its own (no database)."""
+"""Reading the CSV: encoding, delimiter, header and each line on its own (no database).
+
+It takes what spreadsheets write: a UTF-8 BOM, ';' or tab instead of ',' (many European locales), a
+`sep=;` first line naming the delimiter, empty columns after the last named one, and text in either
+Unicode form: the whole file is normalised to NFC, so a name saved on macOS (decomposed, "e" + accent)
+matches the same name stored from a browser (composed) and is not counted as an update.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from lms.people.csv_import.result import ImportLineError
@@ -19,6 +26,8 @@ _ROLE_SPLIT = re.compile(r"[;,\s]+")
 _VALID_ROLES = {r.value for r in Role}
 # What HR exports write for a yes/no column; anything else is a mistake reported with the line.
 ACTIVE_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+# Excel's own hint line, "sep=;" (some tools quote it): it names the delimiter and is not the header.
+_SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
 
 
 @dataclass
@@ -53,18 +62,25 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError]]:
             return _rejected(0, "The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.")
     else:
         text = data.removeprefix("\ufeff")
+    text = unicodedata.normalize("NFC", text)
     first_line = text.split("\n", 1)[0]
+    sep = _SEP_LINE.fullmatch(first_line.rstrip("\r"))
     # Spreadsheets in many European locales save CSV with semicolons.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
+    delimiter = sep.group(1) if sep else max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
+        if sep:
+            next(reader)
         header = next(reader, None)
     except csv.Error as exc:
-        return _rejected(1, f"The header cannot be read: {exc}.")
+        return _rejected(2 if sep else 1, f"The header cannot be read: {exc}.")
     if not header or not any(h.strip() for h in header):
         return _rejected(0, "The file is empty. The first line must name the columns: " + ", ".join(REQUIRED_COLUMNS) + ".")
     columns = [h.strip().lower().replace(" ", "_") for h in header]
-    header_errors = _check_header(columns)
+    # A spreadsheet saves the empty columns to the right of the table as ",,,".
+    while columns[-1] == "":
+        columns.pop()
+    header_errors = _check_header(columns, reader.line_num)
     if header_errors:
         return None, header_errors
 
@@ -77,6 +93,8 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError]]:
             line, previous_end = previous_end + 1, reader.line_num
             if not any(f.strip() for f in fields):
                 continue
+            if len(fields) > len(columns) and not any(f.strip() for f in fields[len(columns) :]):
+                fields = fields[: len(columns)]
             if len(fields) > len(columns):
                 errors.append(ImportLineError(line, f"Has {len(fields)} values but the header has {len(columns)} columns."))
                 continue
@@ -100,13 +118,13 @@ def _rejected(line: int, message: str) -> tuple[None, list[ImportLineError]]:
     return None, [ImportLineError(line, message)]
 
 
-def _check_header(columns: list[str]) -> list[ImportLineError]:
+def _check_header(columns: list[str], line: int) -> list[ImportLineError]:
     errors = []
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         errors.append(
             ImportLineError(
-                1,
+                line,
                 f"Missing column(s): {', '.join(missing)}. The first line must be: "
                 + ",".join(REQUIRED_COLUMNS)
                 + " (job_profile and active are optional).",
@@ -116,12 +134,12 @@ def _check_header(columns: list[str]) -> list[ImportLineError]:
     if unknown:
         errors.append(
             ImportLineError(
-                1, f"Unknown column(s): {', '.join(unknown)}. Accepted: " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "."
+                line, f"Unknown column(s): {', '.join(unknown)}. Accepted: " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "."
             )
         )
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if duplicated:
-        errors.append(ImportLineError(1, f"Column(s) appear twice: {', '.join(duplicated)}."))
+        errors.append(ImportLineError(line, f"Column(s) appear twice: {', '.join(duplicated)}."))
     return errors
 
 
