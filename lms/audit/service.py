@@ -1,13 +1,23 @@
-"""Writing the audit log. Events join the caller's transaction so they commit with the change."""
+"""Writing the audit log. Events join the caller's transaction so they commit with the change.
+
+Nothing else in the app changes the log, except the two operations below that the database's
+triggers let through when their gate is open (lms/audit/chain.py): retention's purge of the oldest
+events and erasure's redaction of a person's personal fields."""
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import and_, delete, func, or_, update
+from sqlmodel import Session, select
 
-from lms.audit.models import AuditEvent
+from lms.audit.chain import audit_gate, lock_chain
+from lms.audit.models import AuditEvent, RecordView
 from lms.people.models import User
+
+PURGED = "audit.purged"
 
 
 def audit_record(
@@ -32,3 +42,75 @@ def audit_record(
     )
     session.add(event)
     return event
+
+
+ERASED = "[erased]"
+
+
+def audit_purge_before(session: Session, *, cutoff: datetime, reason: str) -> int:
+    """Delete the oldest events, those before `cutoff` (retention's documented purge), and record
+    the purge as an event naming where the kept chain starts, so `lms audit verify` still accepts it.
+
+    Always a prefix of the chain: everything before the first event at or after the cutoff."""
+    lock_chain(session)
+    first = session.exec(
+        select(AuditEvent.seq, AuditEvent.prev_hash).where(AuditEvent.at >= cutoff).order_by(AuditEvent.seq).limit(1)
+    ).first()
+    if first is None:
+        # Everything is older than the cutoff: the newest event stays, so the chain keeps its head.
+        first = session.exec(select(AuditEvent.seq, AuditEvent.prev_hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+        if first is None:
+            return 0
+    kept_seq, kept_prev = first
+    with audit_gate(session, "purge"):
+        removed = session.connection().execute(delete(AuditEvent).where(AuditEvent.seq < kept_seq)).rowcount
+    if removed:
+        audit_record(
+            session,
+            action=PURGED,
+            target_type="audit_event",
+            detail={
+                "removed": removed,
+                "before": cutoff,
+                "reason": reason,
+                "first_kept_seq": kept_seq,
+                "first_kept_prev_hash": kept_prev,
+            },
+        )
+    return removed
+
+
+def audit_redact_person(session: Session, *, user_id: int, email: str, name: str | None = None) -> int:
+    """Erasure's redaction: in every event by or about the person, blank their e-mail and address
+    and replace their e-mail and name in the detail with "[erased]". The events stay in the chain;
+    each loses its salt, so `lms audit verify` counts it as redacted. Also blanks their name on the
+    records of what they viewed. Returns how many events were redacted."""
+    lowered = email.lower()
+    events = session.exec(
+        select(AuditEvent).where(
+            or_(
+                AuditEvent.actor_id == user_id,
+                func.lower(AuditEvent.actor_email) == lowered,
+                and_(AuditEvent.target_type == "user", AuditEvent.target_id == str(user_id)),
+                func.lower(AuditEvent.detail).contains(lowered, autoescape=True),
+            )
+        )
+    ).all()
+    with audit_gate(session, "redact"):
+        for ev in events:
+            if ev.actor_id == user_id or (ev.actor_email or "").lower() == lowered:
+                ev.actor_email = None
+                ev.client_ip = None
+            ev.detail = _scrub(ev.detail or "", [email, name or ""])
+            ev.salt = None
+            session.add(ev)
+        session.flush()
+    session.connection().execute(update(RecordView).where(RecordView.viewer_id == user_id).values(viewer_label=ERASED))
+    return len(events)
+
+
+def _scrub(detail: str, secrets: list[str]) -> str:
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        for form in {secret, json.dumps(secret)[1:-1]}:
+            detail = re.sub(re.escape(form), ERASED, detail, flags=re.IGNORECASE)
+    return detail
