@@ -1,9 +1,11 @@
-"""Competence administration under /admin: frameworks and job profiles."""
+"""Competence administration under /admin (frameworks and job profiles), and the public CASE
+endpoints of published frameworks."""
 
 from fastapi import APIRouter
 
 from lms.competences import framework_routes, profile_routes
 
-router = APIRouter(prefix="/admin")
-router.include_router(framework_routes.router)
-router.include_router(profile_routes.router)
+router = APIRouter()
+router.include_router(framework_routes.router, prefix="/admin")
+router.include_router(profile_routes.router, prefix="/admin")
+router.include_router(framework_routes.case_router)

@@ -1,16 +1,19 @@
-"""Admin pages for frameworks: list, load DigComp, import, export, and evidence validity."""
+"""Admin pages for frameworks (list, load DigComp, import, export, publish as CASE, evidence
+validity), and the public CASE endpoints for published frameworks."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Path, Request, UploadFile
 from sqlmodel import Session
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from lms.competences.admin_selectors import framework_summaries, framework_trees
-from lms.competences.framework_io import MAX_BYTES, FrameworkFileError, ImportCounts, export_csv, export_json
+from lms.competences.framework_case import case_package, framework_case_id, package_url, published_object, published_package
+from lms.competences.framework_io import MAX_BYTES, FrameworkFileError, ImportCounts, export_csv, export_json, export_moodle_csv
 from lms.competences.framework_service import (
     FORMATS,
     competence_set_validity,
@@ -18,11 +21,12 @@ from lms.competences.framework_service import (
     digcomp_load,
     digcomp_loaded,
     framework_file_import,
+    framework_set_published,
     parse_months,
 )
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
-from lms.web.access import AdminUser
+from lms.web.access import Access, AdminUser, policy
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
 from lms.web.limits import body_limit
@@ -30,8 +34,17 @@ from lms.web.params import Id
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/frameworks")
+# CASE 1.0's own paths, outside /admin: other systems read published frameworks here.
+case_router = APIRouter(prefix="/ims/case/v1p0")
 
-FORMAT_CHOICES = [("auto", "Work it out from the file"), ("json", "JSON"), ("csv", "CSV")]
+FORMAT_CHOICES = [
+    ("auto", "Work it out from the file"),
+    ("json", "JSON"),
+    ("csv", "CSV"),
+    ("moodle", "Moodle competency framework (CSV)"),
+    ("case", "CASE package (JSON)"),
+]
+FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "moodle": "Moodle CSV", "case": "CASE"}
 
 
 def _counts_text(counts: ImportCounts) -> str:
@@ -81,7 +94,7 @@ def frameworks_import(
     data = file.file.read(MAX_BYTES + 1) if file is not None else b""
     filename = (file.filename if file is not None else "") or "the file"
     if fmt not in ("auto", *FORMATS):
-        return _list_page(request, db, 422, errors={"fmt": "Choose JSON, CSV or 'work it out'."})
+        return _list_page(request, db, 422, errors={"fmt": "Choose JSON, CSV, Moodle CSV, CASE or 'work it out'."})
     if not data:
         return _list_page(request, db, 422, fmt=fmt, errors={"file": "Choose a JSON or CSV file to upload."})
     chosen = detect_format(filename, data) if fmt == "auto" else fmt
@@ -99,7 +112,7 @@ def frameworks_import(
             errors={"file": f"{filename} was rejected: {len(exc.errors)} problem(s) found. Nothing was imported."},
         )
     db.commit()
-    flash(request, f"{filename} was imported ({chosen.upper()}): {_counts_text(counts)}")
+    flash(request, f"{filename} was imported ({FORMAT_NAMES[chosen]}): {_counts_text(counts)}")
     return redirect(request, f"/admin/frameworks/{counts.framework.id}")
 
 
@@ -127,10 +140,76 @@ def framework_export_csv(db: DbSession, user: AdminUser, framework_id: Id) -> Re
     return _download(framework, export_csv(db, framework), "csv", "text/csv; charset=utf-8")
 
 
+@router.get("/{framework_id:id}/export-moodle.csv")
+def framework_export_moodle(db: DbSession, user: AdminUser, framework_id: Id) -> Response:
+    framework = _framework(db, framework_id)
+    response = _download(framework, export_moodle_csv(db, framework), "csv", "text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace('.csv"', '-moodle.csv"')
+    return response
+
+
+def _base_url(request: Request) -> str:
+    return request.app.state.settings.base_url or str(request.base_url)
+
+
+def _json(body: dict) -> str:
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+@router.get("/{framework_id:id}/case.json")
+def framework_export_case(request: Request, db: DbSession, user: AdminUser, framework_id: Id) -> Response:
+    framework = _framework(db, framework_id)
+    package = case_package(db, framework, base_url=_base_url(request))
+    return _download(framework, _json(package), "case.json", "application/json; charset=utf-8")
+
+
+@router.post("/{framework_id:id}/publish")
+def framework_publish(
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    framework_id: Id,
+    published: Annotated[str, Form(max_length=1)] = "",
+) -> Response:
+    framework = _framework(db, framework_id)
+    if framework_set_published(db, framework=framework, published=published == "1", by=user, client_ip=client_ip(request)):
+        db.commit()
+        if framework.case_published:
+            flash(
+                request,
+                f"{framework.code} is published as a CASE package at {package_url(_base_url(request), framework.case_id or '')}.",
+            )
+        else:
+            flash(request, f"{framework.code} is no longer published: its CASE package answers 'not found'.")
+    return redirect(request, f"/admin/frameworks/{framework.id}")
+
+
+def _case_answer(body: dict | None) -> Response:
+    if body is None:
+        return JSONResponse(
+            {"imsx_codeMajor": "failure", "imsx_severity": "error", "imsx_description": "Unknown object"}, status_code=404
+        )
+    return Response(_json(body), media_type="application/json; charset=utf-8", headers={"Access-Control-Allow-Origin": "*"})
+
+
+@case_router.get("/CFPackages/{identifier}", dependencies=[policy(Access.PUBLIC)])
+def case_package_public(request: Request, db: DbSession, identifier: Annotated[str, Path(max_length=36)]) -> Response:
+    """A published framework's CASE package, for anyone: frameworks hold no personal data, and
+    CASE consumers fetch without an account (docs/frameworks.md)."""
+    return _case_answer(published_package(db, identifier.lower(), base_url=_base_url(request)))
+
+
+@case_router.get("/uri/{identifier}", dependencies=[policy(Access.PUBLIC)])
+def case_uri_public(request: Request, db: DbSession, identifier: Annotated[str, Path(max_length=36)]) -> Response:
+    """What a URI in a published package names (its document, an item, an association, a definition)."""
+    return _case_answer(published_object(db, identifier.lower(), base_url=_base_url(request)))
+
+
 def _detail_page(request: Request, db: Session, framework: Framework, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("values", {})
     tree = framework_trees(db, framework.id)[0]
+    context["case_url"] = package_url(_base_url(request), framework_case_id(framework))
     return render(request, "competences/framework_detail.html", {"tree": tree, **context}, status_code=status_code)
 
 

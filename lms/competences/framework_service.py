@@ -11,7 +11,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from lms.audit.service import audit_record
-from lms.competences.framework_io import FrameworkFileError, ImportCounts, framework_import, parse
+from lms.competences.framework_case import framework_case_id
+from lms.competences.framework_doc import FrameworkFileError, ImportCounts, framework_import
+from lms.competences.framework_io import FORMATS, parse
+from lms.competences.framework_moodle_csv import looks_like_moodle
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
 from lms.people.models import User
@@ -19,17 +22,36 @@ from lms.web.params import parse_int
 
 DIGCOMP_PATH = Path(__file__).parent / "data" / "digcomp-2.2.json"
 DIGCOMP_CODE = "DigComp"
-FORMATS = ("json", "csv")
+MAX_SNIFF = 4096
 MAX_VALID_MONTHS = 120
 
 
 def detect_format(filename: str | None, data: bytes) -> str:
-    """json or csv, from the file's extension, else from its first non-blank character."""
+    """json, csv, moodle or case: JSON or CSV from the file's extension, else from its first
+    non-blank character; then a CASE package by its CFDocument, a Moodle file by its header."""
     suffix = Path(filename or "").suffix.lower().lstrip(".")
-    if suffix in FORMATS:
-        return suffix
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "json" if head[:1] in (b"{", b"[") else "csv"
+    fmt = suffix if suffix in ("json", "csv") else "json" if head[:1] in (b"{", b"[") else "csv"
+    if fmt == "json":
+        return "case" if b'"CFDocument"' in data[:MAX_SNIFF] else "json"
+    return "moodle" if looks_like_moodle(data[:MAX_SNIFF].decode("utf-8", "replace")) else "csv"
+
+
+def _case_code(session: Session, doc: dict) -> None:
+    """A CASE package names its framework by identifier, not code: the framework that already has
+    the identifier keeps its code; a new one takes its title as code unless that is taken."""
+    known = session.exec(select(Framework).where(Framework.case_id == doc["case_id"])).first()
+    if known is not None:
+        doc["code"] = known.code
+        return
+    taken = session.exec(select(Framework).where(Framework.code == doc["code"])).first()
+    if taken is not None:
+        raise FrameworkFileError(
+            [
+                f"CFDocument: a framework with code '{taken.code}' already exists and this package's identifier "
+                f"{doc['case_id']} is not its identifier, so it is not imported over it. Rename that framework's code first."
+            ]
+        )
 
 
 def framework_file_import(
@@ -42,7 +64,10 @@ def framework_file_import(
     client_ip: str | None = None,
 ) -> ImportCounts:
     """Validate the whole file (FrameworkFileError lists every problem), then import it."""
-    counts = framework_import(session, doc=parse(data, fmt))
+    doc = parse(data, fmt)
+    if fmt == "case":
+        _case_code(session, doc)
+    counts = framework_import(session, doc=doc)
     _audit_import(session, counts, by=by, source=source, client_ip=client_ip)
     return counts
 
@@ -94,6 +119,29 @@ def _audit_import(session: Session, counts: ImportCounts, *, by: User | None, so
         )
 
 
+def framework_set_published(
+    session: Session, *, framework: Framework, published: bool, by: User | None, client_ip: str | None = None
+) -> bool:
+    """Publish the framework as a CASE package anyone may read, or withdraw it. Returns whether
+    anything changed. Publishing stores its identifier, so it never changes afterwards."""
+    if framework.case_published == published:
+        return False
+    framework.case_published = published
+    if framework.case_id is None:
+        framework.case_id = framework_case_id(framework)
+    session.add(framework)
+    audit_record(
+        session,
+        action="framework.publish" if published else "framework.unpublish",
+        actor=by,
+        target_type="framework",
+        target_id=framework.id,
+        client_ip=client_ip,
+        detail={"code": framework.code, "case_id": framework.case_id},
+    )
+    return True
+
+
 def parse_months(raw: str) -> int | None:
     """The form's text as a validity period: blank is None (never expires), else 1–120 months."""
     raw = (raw or "").strip()
@@ -138,6 +186,7 @@ def competence_set_validity(
 
 
 __all__ = [
+    "FORMATS",
     "FrameworkFileError",
     "DIGCOMP_CODE",
     "competence_set_validity",
@@ -145,5 +194,6 @@ __all__ = [
     "digcomp_load",
     "digcomp_loaded",
     "framework_file_import",
+    "framework_set_published",
     "parse_months",
 ]

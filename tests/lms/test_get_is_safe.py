@@ -36,6 +36,7 @@ from courses.models import Course, CourseStatus, Lesson, LessonKind
 from courses.requirements.service import RequirementSpec, requirement_create
 from lms.api.service import api_token_create
 from lms.auth.invitations import invitation_create
+from lms.competences.framework_service import framework_set_published
 from lms.competences.models import Framework, JobProfileRequirement
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.notifications.tokens import unsubscribe_token
@@ -103,6 +104,7 @@ def candidates(db, app) -> dict[str, list]:
         by=admin,
     )
     framework = db.exec(select(Framework)).first()
+    framework_set_published(db, framework=framework, published=True, by=admin)  # its CASE package is public
     requirement = db.exec(select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == employee.job_profile_id)).first()
     category = db.exec(select(QuestionCategory).order_by(QuestionCategory.id)).first()
     question = db.exec(select(Question).where(Question.category_id == category.id)).first()
@@ -130,6 +132,7 @@ def candidates(db, app) -> dict[str, list]:
         "unit_id": sorted({employee.org_unit_id, root.id}),
         "framework_id": [framework.id],
         "code": [framework.code],
+        "identifier": [framework.case_id, "00000000-0000-4000-8000-000000000000"],
         "profile_id": [employee.job_profile_id],
         "competence_id": [requirement.competence_id],
         "category_id": [category.id],

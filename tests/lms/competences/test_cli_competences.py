@@ -96,7 +96,8 @@ def test_frameworks_export_to_stdout_or_a_file(db_url, tmp_path):
     target = tmp_path / "digcomp.csv"
     written = lms(db_url, "frameworks", "export", "DigComp", "--format", "csv", "--output", str(target))
     assert written.exit_code == 0 and written.stdout == ""
-    assert target.read_text().startswith("kind,code,name,summary,area,band,evidence_valid_months")
+    # The project's CSV writer: a BOM so Excel reads it as UTF-8.
+    assert target.read_text(encoding="utf-8").startswith("\ufeffkind,code,name,summary,area,band,evidence_valid_months")
     assert "DigComp: 0 created, 0 updated, 35 unchanged" in lms(db_url, "frameworks", "import", str(target)).stdout
 
     unknown = lms(db_url, "frameworks", "export", "Nope")
