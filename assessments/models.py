@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from lms.clock import utcnow
+from lms.text_search import search_column
 
 
 class ReviewPolicy(StrEnum):
@@ -42,8 +43,12 @@ class QuestionCategory(SQLModel, table=True):
     __tablename__ = "question_category"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
+    # Unique among its siblings (assessments.bank.service), as in Moodle, where "Week 1/Quiz" and
+    # "Week 2/Quiz" are two categories.
+    name: str = Field(sa_column=Column(String(200), nullable=False))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    parent_id: int | None = Field(default=None, sa_column=_fk("question_category.id", nullable=True, ondelete="RESTRICT"))
+    idnumber: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
     created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
 
@@ -57,6 +62,10 @@ class Question(SQLModel, table=True):
     name: str = Field(max_length=255)
     # assessments.questions.QuestionData.to_dict(): stem, choices, answers, feedback, points.
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # fold(name, stem): what the bank's search box matches (lms.text_search), set on every flush.
+    search_text: str = Field(
+        default="", sa_column=search_column("name", "data", text=lambda q: (q.name, (q.data or {}).get("stem_markdown")))
+    )
     competence_id: int | None = Field(default=None, sa_column=_fk("competence.id", nullable=True, ondelete="SET NULL"))
     level: int | None = None
     version: int = 1
