@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from lms.clock import utcnow
+from lms.text_search import search_column
 
 
 class CourseStatus(StrEnum):
@@ -44,6 +45,8 @@ class Course(SQLModel, table=True):
     title: str = Field(max_length=200)
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     audience: str = Field(default="", max_length=500)
+    # fold(title, summary, audience): what the catalogue searches (lms.text_search), set on every flush.
+    search_text: str = Field(default="", sa_column=search_column("title", "summary", "audience"))
     estimated_minutes: int = 30
     status: str = Field(default=CourseStatus.DRAFT.value, sa_column=Column(String(16), nullable=False, index=True))
     created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_, select as sa_select
+from sqlalchemy import case, func, select as sa_select
 from sqlmodel import Session, select
 
 from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
 from lms.audit.models import AuditEvent
 from lms.competences.models import Competence
+from lms.text_search import like_folded
 
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionData
@@ -66,11 +67,9 @@ def _conditions(filters: Filters) -> list:
         where.append(Question.kind == filters.kind)
     if filters.competence:
         where.append(Question.competence_id == filters.competence)
-    # The stem is read from the JSON document, unescaped, on both engines.
-    stem = func.lower(Question.data["stem_markdown"].as_string())
-    for word in filters.q.split()[:MAX_SEARCH_WORDS]:
-        pattern = like_pattern(word)
-        where.append(or_(func.lower(Question.name).like(pattern, escape="\\"), stem.like(pattern, escape="\\")))
+    if filters.q.strip():
+        # Every word, in the name or the stem, accents and case aside (lms.text_search).
+        where.append(like_folded(Question.search_text, " ".join(filters.q.split()[:MAX_SEARCH_WORDS])))
     return where
 
 

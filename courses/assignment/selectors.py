@@ -13,12 +13,13 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
-from lms.web.paging import ListFilters, like_pattern
+from lms.web.paging import ListFilters
 from lms.competences.models import Competence, CompetenceStatus, JobProfileRequirement
 from lms.competences.selectors import effective_level
 from lms.db import known
 from lms.people.models import User
 from lms.people.selectors import reporting_line_cte
+from lms.text_search import like_folded
 
 from courses.models import Assignment, Course, CourseStatus, Enrolment, EnrolmentSource
 
@@ -318,7 +319,7 @@ def _line_enrolments(manager_id: int, filters: AssignmentFilters, now: datetime)
     if filters.course:
         stmt = stmt.where(Enrolment.course_id == filters.course)
     if filters.q.strip():
-        stmt = stmt.where(func.lower(User.name).like(like_pattern(filters.q.strip()), escape="\\"))
+        stmt = stmt.where(like_folded(User.search_text, filters.q, every_word=False))
     return stmt
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, or_, select as sa_select
+from sqlalchemy import and_, exists, func, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
+from lms.web.paging import ListFilters, Page, clamp_page
 from lms.competences.models import Competence, CompetenceArea
+from lms.text_search import like_folded
 
 from courses.models import (
     Course,
@@ -124,9 +125,8 @@ def _percentages(session: Session, user_id: int, course_ids: list[int]) -> dict[
 
 def _catalogue_conditions(f: CatalogueFilters) -> list:
     conds = [Course.status == CourseStatus.PUBLISHED.value]
-    for word in f.q.split():
-        pattern = like_pattern(word)
-        conds.append(or_(*(func.lower(col).like(pattern, escape="\\") for col in (Course.title, Course.summary, Course.audience))))
+    if f.q.strip():
+        conds.append(like_folded(Course.search_text, f.q))
     if f.area or f.competence or f.level:
         develops = [CourseCompetence.course_id == Course.id]
         if f.area:

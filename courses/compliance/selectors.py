@@ -21,7 +21,7 @@ from courses.requirements.status import COMPLIANT_STATUSES, Standing, Status, st
 from lms.db import known
 from lms.people.models import Role, User
 from lms.people.selectors import is_in_reporting_line, reporting_line_cte, user_roles
-from lms.web.paging import like_pattern
+from lms.text_search import like_folded
 
 # A cycle counts as a completion unless the completion was withdrawn (outcome "revoked").
 _COMPLETED = and_(
@@ -204,10 +204,7 @@ def line_matrix(
     if unit_ids is not None:
         people_stmt = people_stmt.where(col(User.org_unit_id).in_(list(unit_ids)))
     if q.strip():
-        pattern = like_pattern(q.strip())
-        people_stmt = people_stmt.where(
-            or_(func.lower(User.name).like(pattern, escape="\\"), func.lower(User.email).like(pattern, escape="\\"))
-        )
+        people_stmt = people_stmt.where(like_folded(User.search_text, q, every_word=False))
     people = list(session.execute(people_stmt.order_by(User.name, User.id)).all())
     req_stmt = select(Requirement).where(col(Requirement.archived_at).is_(None)).order_by(Requirement.name, Requirement.id)
     requirements = list(session.scalars(req_stmt).all())

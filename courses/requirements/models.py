@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from lms.clock import utcnow
+from lms.text_search import search_column
 
 
 def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True) -> Column:
@@ -64,6 +65,8 @@ class Requirement(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
+    # fold(name) for the requirements list's search (lms.text_search), set on every flush.
+    search_text: str = Field(default="", sa_column=search_column("name"))
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     # Everyone active is in the audience, whatever the audience rows say.
     everyone: bool = False

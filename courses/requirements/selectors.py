@@ -9,7 +9,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from lms.people.models import User
-from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
+from lms.web.paging import ListFilters, Page, clamp_page
+from lms.text_search import like_folded
 
 from courses.models import Course, CourseStatus, Enrolment
 from courses.requirements.audience import AudiencePart, audience_select
@@ -47,7 +48,7 @@ def requirements_page(session: Session, filters: RequirementFilters, per_page: i
     elif filters.status == "archived":
         where.append(Requirement.archived_at.is_not(None))
     if filters.q:
-        where.append(func.lower(Requirement.name).like(like_pattern(filters.q), escape="\\"))
+        where.append(like_folded(Requirement.search_text, filters.q, every_word=False))
     total = session.execute(select(func.count()).select_from(Requirement).where(*where)).scalar_one()
     page = clamp_page(filters.page, total, per_page)
     requirements = list(

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select as sa_select
+from sqlalchemy import exists, func, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
+from lms.web.paging import ListFilters, Page, clamp_page
 from lms.competences.models import Framework, JobProfile
 from lms.people.models import OrgUnit, RoleGrant, User
 from lms.people.selectors import org_unit_subtree_ids
+from lms.text_search import like_folded
 
 ROLE_FILTERS = ("trainer", "manager", "skills_lead", "admin", "employee")
 STATUS_FILTERS = ("all", "active", "inactive")
@@ -44,8 +45,7 @@ class UserRow:
 def _user_conditions(session: Session, f: UserFilters) -> list:
     conds = []
     if f.q.strip():
-        pattern = like_pattern(f.q.strip())
-        conds.append(or_(func.lower(User.name).like(pattern, escape="\\"), func.lower(User.email).like(pattern, escape="\\")))
+        conds.append(like_folded(User.search_text, f.q, every_word=False))
     if f.unit:
         conds.append(User.org_unit_id.in_(org_unit_subtree_ids(session, f.unit)))
     if f.role == "employee":

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from lms.clock import utcnow
+from lms.text_search import search_column
 
 
 class Role(StrEnum):
@@ -68,6 +69,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(sa_column=Column(String(320), unique=True, nullable=False))
     name: str = Field(max_length=200)
+    # fold(name, email) for accent- and case-insensitive search (lms.text_search), set on every flush.
+    search_text: str = Field(default="", sa_column=search_column("name", "email"))
     password_hash: str | None = Field(default=None, max_length=255)
     is_active: bool = True
     org_unit_id: int | None = Field(
