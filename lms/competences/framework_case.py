@@ -248,8 +248,8 @@ def parse_case(text: str) -> dict:
     if not isinstance(document.get("title"), str) or not document["title"].strip():
         errors.append("CFDocument: 'title' is required.")
     items: dict[str, tuple[int, dict]] = {}
-    raw_items = pkg.get("CFItems") or []
-    raw_links = pkg.get("CFAssociations") or []
+    raw_items = pkg["CFItems"] if pkg.get("CFItems") is not None else []
+    raw_links = pkg["CFAssociations"] if pkg.get("CFAssociations") is not None else []
     for key, value in (("CFItems", raw_items), ("CFAssociations", raw_links)):
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             errors.append(f"{key}: must be a list of objects.")
