@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 import assessments.models  # noqa: F401 - registers the tables
+from assessments import privacy
 from assessments.attempts.service import attempts_sweep
 from assessments.demo import assessments_demo_load
 from assessments.panels import quiz_home_panels
@@ -48,3 +49,6 @@ def register() -> None:
     # Timed attempts close within a minute of their deadline even if the learner never comes back.
     register_handler("quizzes.sweep", _sweep_job)
     register_periodic("quizzes.sweep", timedelta(minutes=1))
+    hooks.personal_data_exporters.extend(privacy.EXPORTERS)
+    hooks.personal_data_excluded.update(privacy.EXCLUDED)
+    hooks.personal_data_erasers.append(privacy.erase)

@@ -18,6 +18,7 @@ from courses.events import course_completed
 from courses.requirements.cycles import cycle_complete_on_course, cycles_for_users_changed
 from courses.requirements.sweep import sweep_register
 from courses.certificates.service import certificate_issue_on_completion
+from courses import privacy
 from lms.hooks import hooks
 
 _registered = False
@@ -40,3 +41,6 @@ def register() -> None:
     hooks.users_changed.append(cycles_for_users_changed)
     sweep_register()
     course_completed.append(certificate_issue_on_completion)
+    hooks.personal_data_exporters.extend(privacy.EXPORTERS)
+    hooks.personal_data_excluded.update(privacy.EXCLUDED)
+    hooks.personal_data_erasers.append(privacy.erase)

@@ -29,12 +29,14 @@ def load_features() -> None:
     from assessments.plugin import register as register_assessments
     from courses.plugin import register as register_courses
     from lms.notifications.plugin import register as register_notifications
+    from lms.privacy.plugin import register as register_privacy
     from lms.reports.plugin import register as register_reports
 
     register_courses()
     register_assessments()
     register_reports()
     register_notifications()
+    register_privacy()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.competences.team_routes import router as team_router
     from lms.home.routes import router as home_router
     from lms.notifications.routes import router as notifications_router
+    from lms.privacy.routes import router as privacy_router
     from lms.reports.export_routes import router as report_exports_router
     from lms.reports.routes import router as reports_router
     from lms.scim.routes import router as scim_router
@@ -114,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         report_exports_router,
         theme_router,
         notifications_router,
+        privacy_router,
     )
     courses = (
         author_router,

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     login_device_days: int = Field(90, ge=1, description="How long a device that signed in is remembered")
     # Short: an invitation link is a password-setting key, and a mailed one also sits in the outbox.
     invitation_days: int = Field(14, ge=1, le=90, description="Days an invitation (set-your-password) link stays valid")
+    # Subject access exports (docs/privacy.md): a ZIP of a person's records, kept outside the web root.
+    export_days: int = Field(7, ge=1, le=30, description="Days a personal data export stays downloadable")
+    exports_dir: Path = Field(VAR_DIR / "exports", description="Where personal data exports are written (relative: to the project)")
     form_max_kb: int = Field(1024, ge=16, description="Largest body of an ordinary form, refused before it is read")
     page_size: int = Field(
         25,
@@ -180,6 +183,10 @@ class Settings(BaseSettings):
     @property
     def attachments_path(self) -> Path:
         return self.attachments_dir if self.attachments_dir.is_absolute() else PROJECT_ROOT / self.attachments_dir
+
+    @property
+    def exports_path(self) -> Path:
+        return self.exports_dir if self.exports_dir.is_absolute() else PROJECT_ROOT / self.exports_dir
 
     @property
     def mail_outbox_path(self) -> Path:

@@ -6,7 +6,7 @@ calls whatever they registered here. `lms.app.load_features()` does the register
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,30 @@ class HomePanel:
     order: int = 50  # lower first within the section; the platform's own panels use 10, 30, 70...
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """One kind of a person's records: one JSON file in their subject access export (docs/privacy.md)."""
+
+    kind: str  # the file's name without .json, e.g. "enrolments"
+    title: str  # the heading in the export's readable summary
+    # The user-id columns ("table.column") whose rows this kind exports; a test fails on a user-id
+    # column that no kind covers and PERSONAL_DATA_EXCLUDED does not list.
+    covers: tuple[str, ...]
+    # Given the person's id, their rows as JSON-ready dicts, read in chunks (large histories stream).
+    rows: Callable[[Session, int], Iterable[dict[str, Any]]]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class ErasureLine:
+    """What erasing a person does to one kind of record: counted for the plan, then done."""
+
+    what: str  # "Course enrolments"
+    action: str  # lms.privacy.erasure.Action: removed, cleared, anonymous (kept, no longer names them), law
+    count: int
+    rule: str = ""  # for records kept by law: the rule that keeps them
+
+
 @dataclass
 class Hooks:
     # Called with the ids of users just created or changed (org unit, job profile...), in the
@@ -49,6 +73,13 @@ class Hooks:
     # Given a course id, why a learner could not complete it as it stands, one sentence each (e.g. a quiz
     # lesson whose quiz has no questions). Publishing is refused while any provider returns something.
     publish_blockers: list[Callable[[Session, int], list[str]]] = field(default_factory=list)
+    # The kinds of a person's records a subject access export holds (lms/privacy).
+    personal_data_exporters: list[PersonalData] = field(default_factory=list)
+    # User-id columns ("table.column") deliberately left out of exports, each with the reason.
+    personal_data_excluded: dict[str, str] = field(default_factory=dict)
+    # Erasure steps, given the person's id and whether to act (False: only count, for the plan). They
+    # run in the erasing transaction and must leave statistics (evidence, attempts, statuses) in place.
+    personal_data_erasers: list[Callable[[Session, int, bool], list[ErasureLine]]] = field(default_factory=list)
 
 
 hooks = Hooks()

@@ -18,12 +18,14 @@ from lms.competences.models import (
 from lms.jobs.models import Job
 from lms.notifications.models import NotificationPreference, Outbox
 from lms.people.models import OrgUnit, RoleGrant, User
+from lms.privacy.models import DataExport
 from lms.reports.models import ReportSnapshot, ReportSnapshotCell
 from lms.scim.models import ScimGroup, ScimGroupMember
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "DataExport",
     "ApiToken",
     "AuditEvent",
     "Invitation",

@@ -94,6 +94,8 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     # Touched on every ORM update, for SCIM's meta.lastModified.
     updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, onupdate=utcnow))
+    # Set once, by erasure (docs/privacy.md): the row stays, anonymous, so reports keep their figures.
+    erased_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class RoleGrant(SQLModel, table=True):

@@ -42,6 +42,7 @@ from lms.demo_accounts import DEMO_PASSWORD
 from lms.notifications.tokens import unsubscribe_token
 from lms.scim.group_service import scim_group_create
 from lms.people.models import OrgUnit, User
+from lms.privacy.service import export_request
 from tests.conftest import sign_in
 from tests.courses.certificates.factories import make_certificate
 from tests.lms.routes_util import api_routes
@@ -114,6 +115,7 @@ def candidates(db, app) -> dict[str, list]:
     scim_group = scim_group_create(
         db, name="GET safety", external_id=None, members=[str(employee.id)], settings=app.state.settings, via="test"
     )
+    export = export_request(db, subject=employee, by=employee)  # queued: its page says it is being prepared
     db.commit()
     submitted = [a.id for a in attempts if a.state == AttemptState.SUBMITTED.value][:1]
     in_progress = [a.id for a in attempts if a.state == AttemptState.IN_PROGRESS.value][:1]
@@ -143,6 +145,7 @@ def candidates(db, app) -> dict[str, list]:
         "token": [invitation, "no-such-invitation"],
         "unsubscribe_token": [unsubscribe_token(app.state.secret_key, user_id=employee.id, kind="due_soon")],
         "group_id": [scim_group.id],
+        "export_id": [export.id],
         "resource_type_id": ["User", "Group"],
         "schema_id": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
     }

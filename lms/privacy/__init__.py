@@ -1,0 +1,1 @@
+"""Personal data: subject access exports and erasure (docs/privacy.md)."""
