@@ -37,7 +37,8 @@ BEGIN
             OLD.prev_hash, OLD.hash, OLD.content_digest) THEN
         RETURN NEW;
     END IF;
-    RAISE EXCEPTION 'audit_event is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+    RAISE EXCEPTION 'audit_event is append-only: % refused (erasure redacts through lms.audit.service.audit_redact_person)', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
 END $$
 """
 
@@ -50,7 +51,7 @@ def _sqlite_triggers() -> list[str]:
         "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: DELETE refused'); END",
         "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
         f"WHEN NOT EXISTS (SELECT 1 FROM audit_guard WHERE allow = 'redact') OR NEW.salt IS NOT NULL OR {changed} "
-        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: UPDATE refused'); END",
+        "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only: UPDATE refused (erasure redacts through lms.audit.service.audit_redact_person)'); END",
     ]
 
 

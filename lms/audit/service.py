@@ -80,19 +80,24 @@ def audit_purge_before(session: Session, *, cutoff: datetime, reason: str) -> in
     return removed
 
 
-def audit_redact_person(session: Session, *, user_id: int, email: str, name: str | None = None) -> int:
-    """Erasure's redaction: in every event by or about the person, blank their e-mail and address
-    and replace their e-mail and name in the detail with "[erased]". The events stay in the chain;
-    each loses its salt, so `lms audit verify` counts it as redacted. Also blanks their name on the
-    records of what they viewed. Returns how many events were redacted."""
+def audit_redact_person(
+    session: Session, *, user_id: int, email: str, name: str | None = None, replacements: dict[str, str] | None = None
+) -> int:
+    """Erasure's redaction, the one way to take a person out of the log: in every event by them, about
+    them or mentioning their e-mail or name, blank their e-mail and address and replace each of
+    `replacements` (default: e-mail and name -> "[erased]") in the detail. The events stay in the chain;
+    each loses its salt, so `lms audit verify` counts it as redacted rather than edited. Also blanks
+    their name on the records of what they viewed. Returns how many events were redacted."""
+    needles = replacements or {email: ERASED, **({name: ERASED} if name else {})}
     lowered = email.lower()
+    mentions = [func.lower(AuditEvent.detail).contains(n.lower(), autoescape=True) for n in needles if n.strip()]
     events = session.exec(
         select(AuditEvent).where(
             or_(
                 AuditEvent.actor_id == user_id,
                 func.lower(AuditEvent.actor_email) == lowered,
                 and_(AuditEvent.target_type == "user", AuditEvent.target_id == str(user_id)),
-                func.lower(AuditEvent.detail).contains(lowered, autoescape=True),
+                *mentions,
             )
         )
     ).all()
@@ -101,7 +106,7 @@ def audit_redact_person(session: Session, *, user_id: int, email: str, name: str
             if ev.actor_id == user_id or (ev.actor_email or "").lower() == lowered:
                 ev.actor_email = None
                 ev.client_ip = None
-            ev.detail = _scrub(ev.detail or "", [email, name or ""])
+            ev.detail = _scrub(ev.detail or "", needles)
             ev.salt = None
             session.add(ev)
         session.flush()
@@ -109,8 +114,11 @@ def audit_redact_person(session: Session, *, user_id: int, email: str, name: str
     return len(events)
 
 
-def _scrub(detail: str, secrets: list[str]) -> str:
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        for form in {secret, json.dumps(secret)[1:-1]}:
-            detail = re.sub(re.escape(form), ERASED, detail, flags=re.IGNORECASE)
+def _scrub(detail: str, needles: dict[str, str]) -> str:
+    for needle in sorted((n for n in needles if n.strip()), key=len, reverse=True):
+        # As written and as JSON escapes it (a name with accents is stored as \u00e9).
+        # Escaped for re.sub's template, which would otherwise read a backslash in the JSON form.
+        replacement = json.dumps(needles[needle])[1:-1].replace("\\", "\\\\")
+        for form in {needle, json.dumps(needle)[1:-1]}:
+            detail = re.sub(re.escape(form), replacement, detail, flags=re.IGNORECASE)
     return detail

@@ -27,7 +27,7 @@ def _root() -> None:
 
 
 def _register() -> None:
-    from lms.cli import audit, check, competences, db, demo, frameworks, jobs, mail, reports, serve, users
+    from lms.cli import audit, check, competences, db, demo, frameworks, jobs, mail, reports, retention, serve, users
 
     app.add_typer(db.app, name="db")
     app.add_typer(users.app, name="users")
@@ -41,6 +41,7 @@ def _register() -> None:
     app.add_typer(reports.app, name="reports")
     app.add_typer(mail.app, name="mail")
     app.add_typer(audit.app, name="audit")
+    app.add_typer(retention.app, name="retention")
     # Features add their own commands (lms may not import them) and their tables, which every command's
     # session needs for foreign keys across packages. Loaded here, after the platform's commands, so that a
     # feature's CLI module can import lms.cli._common without a cycle.
