@@ -29,6 +29,7 @@ def load_features() -> None:
     from assessments.plugin import register as register_assessments
     from courses.plugin import register as register_courses
     from lms.notifications.plugin import register as register_notifications
+    from lms.privacy.retention import register as register_retention
     from lms.privacy.plugin import register as register_privacy
     from lms.reports.plugin import register as register_reports
 
@@ -36,6 +37,7 @@ def load_features() -> None:
     register_assessments()
     register_reports()
     register_notifications()
+    register_retention()
     register_privacy()
 
 
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.competences.team_routes import router as team_router
     from lms.home.routes import router as home_router
     from lms.notifications.routes import router as notifications_router
+    from lms.privacy.retention_routes import router as retention_router
     from lms.privacy.routes import router as privacy_router
     from lms.reports.export_routes import router as report_exports_router
     from lms.reports.routes import router as reports_router
@@ -117,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         report_exports_router,
         theme_router,
         notifications_router,
+        retention_router,
         privacy_router,
     )
     courses = (
