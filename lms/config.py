@@ -12,6 +12,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lms.people.models import ROLE_LABELS
+from lms.privacy.retention_registry import parse_overrides as parse_retention
 
 _ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:"
 # Where SCIM may carry a person's org unit path or job profile name (lms/scim): text, one value.
@@ -91,6 +92,8 @@ class Settings(BaseSettings):
     # Subject access exports (docs/privacy.md): a ZIP of a person's records, kept outside the web root.
     export_days: int = Field(7, ge=1, le=30, description="Days a personal data export stays downloadable")
     exports_dir: Path = Field(VAR_DIR / "exports", description="Where personal data exports are written (relative: to the project)")
+    # Retention periods (lms/privacy/retention_registry.py, docs/privacy.md): "sessions=60d,audit_events=10y".
+    retention: str = Field("", description="Overrides of the retention registry's periods, e.g. audit_events=10y,sessions=60d")
     form_max_kb: int = Field(1024, ge=16, description="Largest body of an ordinary form, refused before it is read")
     page_size: int = Field(
         25,
@@ -245,6 +248,14 @@ class Settings(BaseSettings):
         if not all(p.isdigit() and 0 < int(p) <= 365 for p in parts):
             raise ConfigError(f"REMINDER_DAYS must be whole days between 1 and 365, comma-separated (14,3), not {value!r}")
         return ",".join(parts)
+
+    @field_validator("retention")
+    @classmethod
+    def _retention(cls, value: str) -> str:
+        problems = parse_retention(value).problems
+        if problems:
+            raise ConfigError("RETENTION: " + "; ".join(problems))
+        return value
 
     @field_validator("org_support_email")
     @classmethod
