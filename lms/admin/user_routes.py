@@ -20,6 +20,7 @@ from lms.competences.service import CompetenceError
 from lms.db import known
 from lms.people import service
 from lms.people.models import User
+from lms.privacy.views import view_record
 from lms.people.selectors import org_units_with_paths
 from lms.people.service import PeopleError
 from lms.web.access import AdminUser
@@ -61,7 +62,7 @@ def users_list(
     )
     units = org_units_with_paths(db)
     result = users_page(db, filters, page_size(request))
-    return render(
+    response = render(
         request,
         "admin/users.html",
         {
@@ -74,6 +75,8 @@ def users_list(
         },
         block="results",
     )
+    view_record(db, viewer=user, what="users list (Administration)", subject_ids=[row.id for row in result.items], path="/admin/users")
+    return response
 
 
 def _form_page(request: Request, db: Session, template: str, context: dict, status_code: int = 200) -> Response:
@@ -143,7 +146,9 @@ def _edit_page(request: Request, db: Session, person: User, status_code: int = 2
 
 @router.get("/{user_id:id}")
 def user_edit(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> Response:
-    return _edit_page(request, db, _person(db, user_id))
+    response = _edit_page(request, db, _person(db, user_id))
+    view_record(db, viewer=user, what="user page (Administration)", subject_ids=[user_id], path=request.url.path)
+    return response
 
 
 @router.post("/{user_id:id}")

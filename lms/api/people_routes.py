@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from lms.api import schemas
-from lms.api.auth import PeopleCaller
+from lms.api.auth import ApiCaller, PeopleCaller
 from lms.api.selectors import PersonRow, people_page, person_in_scope, required_statuses, unit_in_scope
+from lms.privacy.views import view_record
 from lms.web.deps import DbSession
 from lms.web.params import MAX_ID, MAX_PAGE, Id
 
@@ -24,6 +25,10 @@ def next_page_url(request: Request, *, page: int) -> str:
     which a client or a misconfigured proxy chooses."""
     query = request.url.include_query_params(page=page).query
     return f"{request.app.state.settings.base_url.rstrip('/')}{request.url.path}?{query}"
+
+
+def token_label(caller: ApiCaller) -> str:
+    return f"API token “{caller.token.name}” ({caller.token.prefix}…)"
 
 
 def person_out(row: PersonRow) -> schemas.PersonOut:
@@ -52,6 +57,7 @@ def people(
         raise HTTPException(status_code=404, detail="There is no such unit, or this API token may not see it.")
     rows, total = people_page(db, scope_unit_id=caller.org_unit_id, filter_unit_id=org_unit, page=page, per_page=per_page)
     more = page * per_page < total
+    view_record(db, viewer=None, label=token_label(caller), what="people list (API)", subject_ids=[r.user.id for r in rows])
     return schemas.PeoplePage(
         items=[person_out(row) for row in rows],
         total=total,
@@ -68,6 +74,7 @@ def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller) -> sc
     row = person_in_scope(db, person_id=person_id, scope_unit_id=caller.org_unit_id)
     if row is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
+    view_record(db, viewer=None, label=token_label(caller), what="competences (API)", subject_ids=[row.user.id])
     return schemas.PersonCompetences(
         person=person_out(row),
         competences=[

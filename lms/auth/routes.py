@@ -13,6 +13,7 @@ from lms.demo_accounts import demo_accounts_shown
 from lms.notifications.pages import preferences_context
 from lms.people.models import User
 from lms.privacy.selectors import account_data_context
+from lms.privacy.views import views_context
 from lms.auth.passwords import verify_password_async
 from lms.sso.cookies import SSO_SESSION_COOKIE, end_session_url
 from lms.sso.policy import login_options, password_refused_message, password_sign_in_check, password_usable
@@ -118,6 +119,7 @@ def account_page(request: Request, db: DbSession, user: SignedInUser) -> Respons
     ctx = {"password_usable": _password_usable(request, user), **options, **preferences_context(db, user=user)}
     assert user.id is not None
     ctx.update(account_data_context(db, user_id=user.id))
+    ctx.update(views_context(db, user_id=user.id))
     return render(request, "account/account.html", ctx)
 
 

@@ -36,6 +36,7 @@ from lms.db import known
 from lms.hooks import gap_suggestions
 from lms.people.models import User
 from lms.people.selectors import is_in_reporting_line
+from lms.privacy.views import view_record
 from lms.web.access import ManagerUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -215,7 +216,9 @@ def team_person(
     competence_id: Param = "",
 ) -> Response:
     person = _person_in_line(db, user, user_id)
-    return _person_page(request, db, person, form={"competence_id": competence_id})
+    response = _person_page(request, db, person, form={"competence_id": competence_id})
+    view_record(db, viewer=user, what="person page (My team)", subject_ids=[person.id], path=request.url.path)
+    return response
 
 
 @router.post("/people/{user_id:id}/ratings")

@@ -9,6 +9,9 @@ INSERT, UPDATE and DELETE sent while the GET runs.
 Two writes are allowed, both bookkeeping of the caller's own credential rather than a change anyone
 asked for, and both rate-limited to once a minute: ``user_session.last_seen_at`` (the idle timeout,
 lms.auth.service.resolve_session) and ``api_token.last_used_at`` (lms.api, shown on the tokens page).
+And one record: a page or API answer that shows other people's personal data inserts who viewed whom
+(``record_view`` and ``record_view_subject``, lms/privacy/views.py) in a short transaction of its own
+after the page's reads. Only inserts, only there: seeing someone's records is the event recorded.
 
 One route is exempt, by design and narrowly: GET /login/sso/callback. An OpenID provider can only send
 the browser back with a GET (a redirect), and that GET signs the person in, which must write. It does
@@ -52,6 +55,8 @@ PERSONAS = ["anonymous", "employee", "trainer", "manager", "lead", "admin"]
 ALLOWED_UPDATES = {("user_session", frozenset({"last_seen_at"})), ("api_token", frozenset({"last_used_at"}))}
 DML = re.compile(r"^\s*(?:WITH\b.*?\)\s*)?(INSERT|UPDATE|DELETE)\b", re.IGNORECASE | re.DOTALL)
 UPDATE = re.compile(r"^\s*UPDATE\s+\"?(\w+)\"?\s+SET\s+(.*?)\s+WHERE\b", re.IGNORECASE | re.DOTALL)
+VIEW_TABLES = {"record_view", "record_view_subject"}
+INSERT = re.compile(r"^\s*INSERT\s+INTO\s+\"?(\w+)\"?", re.IGNORECASE)
 AUDIT_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+\"?audit_event\"?\s", re.IGNORECASE)
 # The single sign-on callback, called without its attempt cookie: refused (400), with its audit event.
 SSO_CALLBACK = "/login/sso/callback"
@@ -69,6 +74,9 @@ def settings(settings, oidc_provider):
 
 
 def allowed(statement: str) -> bool:
+    inserted = INSERT.match(statement)
+    if inserted:
+        return inserted.group(1) in VIEW_TABLES
     match = UPDATE.match(statement)
     if not match:
         return False
