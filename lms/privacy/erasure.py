@@ -16,11 +16,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, String, Table, Text, delete, func, update
+from sqlalchemy import JSON, ColumnElement, String, Table, Text, and_, delete, func, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from lms.audit.models import AuditEvent
-from lms.audit.service import audit_record
+from lms.audit.service import audit_record, audit_redact_person
 from lms.auth.models import Invitation, LoginThrottle, UserIdentity, UserSession
 from lms.clock import utcnow
 from lms.competences.models import CompetenceStatus, Evidence
@@ -136,14 +136,17 @@ def _platform_steps(session: Session, user_id: int, apply: bool) -> list[Erasure
             table=CompetenceStatus,
             where=CompetenceStatus.user_id == user_id,
         ),
+        # Counted here, redacted by the audit log's own function (it alone may touch the log).
         step(
             session,
             apply,
-            what="Their e-mail address in audit events",
+            what="Audit events by or about them (kept, their e-mail and name replaced)",
             action=Action.CLEARED,
             table=AuditEvent,
-            where=(col(AuditEvent.actor_id) == user_id) & col(AuditEvent.actor_email).is_not(None),
-            values={"actor_email": None},
+            where=or_(
+                col(AuditEvent.actor_id) == user_id,
+                and_(col(AuditEvent.target_type) == "user", col(AuditEvent.target_id) == str(user_id)),
+            ),
         ),
     ]
 
@@ -232,7 +235,8 @@ def person_erase(
         raise PrivacyError("You cannot erase your own account. Ask another administrator.")
     if confirm.strip().lower() != person.email.lower():
         raise PrivacyError("Type the person's e-mail address exactly as shown to confirm.", "confirm")
-    needles = {person.name: anonymous_name(person.id), person.email: anonymous_email(person.id)}
+    name, email = person.name, person.email
+    needles = {name: anonymous_name(person.id), email: anonymous_email(person.id)}
     if person.external_id:
         needles[person.external_id] = ""
     exports = session.exec(select(DataExport).where(DataExport.subject_id == person.id)).all()
@@ -252,7 +256,8 @@ def person_erase(
     person.erased_at = now
     session.add(person)
     session.flush()
-    traces = traces_scrub(session, needles=needles)
+    audit_redact_person(session, user_id=person.id, email=email, name=name, replacements=needles)
+    traces = traces_scrub(session, needles=needles, skip=("user_account", "audit_event"))
     # Counts and rules only: the event must not bring back what it records the removal of.
     audit_record(
         session,

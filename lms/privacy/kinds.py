@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from lms.api.models import ApiToken
-from lms.audit.models import AuditEvent
+from lms.audit.models import AuditEvent, RecordView, RecordViewSubject
 from lms.auth.models import Invitation, UserIdentity, UserSession
 from lms.competences.models import Competence, CompetenceStatus, Evidence, EvidenceSource, JobProfile
 from lms.hooks import PersonalData
@@ -194,6 +194,22 @@ def _exports(session: Session, user_id: int) -> Iterator[dict[str, Any]]:
     )
 
 
+def _viewed_by(session: Session, user_id: int) -> Iterator[dict[str, Any]]:
+    return stream(
+        session,
+        select(RecordView.at, RecordView.viewer_id, RecordView.viewer_label, RecordView.what)
+        .join(RecordViewSubject, RecordViewSubject.view_id == RecordView.id)
+        .where(RecordViewSubject.user_id == user_id)
+        .order_by(RecordView.id),
+    )
+
+
+def _viewed(session: Session, user_id: int) -> Iterator[dict[str, Any]]:
+    return stream(
+        session, select(RecordView.at, RecordView.what, RecordView.path).where(RecordView.viewer_id == user_id).order_by(RecordView.id)
+    )
+
+
 def _tokens(session: Session, user_id: int) -> Iterator[dict[str, Any]]:
     return stream(session, select(*columns(ApiToken.__table__, without=("token_hash",))).where(ApiToken.created_by_id == user_id))
 
@@ -220,6 +236,8 @@ PLATFORM_KINDS = (
         _sessions,
         70,
     ),
+    PersonalData("record_views", "Who looked at your records", ("record_view_subject.user_id",), _viewed_by, 78),
+    PersonalData("records_viewed", "Other people's records you looked at", ("record_view.viewer_id",), _viewed, 79),
     PersonalData("audit_events", "Audit events by you or about you", ("audit_event.actor_id",), _audit, 80),
     PersonalData("data_exports", "Exports of your data", ("data_export.subject_id", "data_export.requested_by_id"), _exports, 81),
     PersonalData("api_tokens_created", "API tokens you created", ("api_token.created_by_id",), _tokens, 82),

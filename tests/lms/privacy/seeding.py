@@ -12,6 +12,7 @@ from courses.certificates.models import Certificate
 from courses.models import Assignment, CourseFeedback, Enrolment, LessonProgress
 from courses.requirements.models import Exemption, Extension, Requirement, RequirementAudience, RequirementCycle
 from lms.api.models import ApiToken
+from lms.audit.models import RecordView, RecordViewSubject
 from lms.audit.service import audit_record
 from lms.auth.models import Invitation, LoginThrottle, UserIdentity, UserSession
 from lms.clock import utcnow
@@ -143,6 +144,12 @@ def seed_person(db: Session, make_user) -> Seeded:
     db.flush()
     db.add(ScimGroupMember(group_id=group.id, user_id=person.id))
     db.add(ApiToken(name="Ottilie's reporting token", prefix="pfx1", token_hash="c" * 64, created_by_id=person.id))
+    # Their manager looked at their page; they looked at their colleague's.
+    for viewer, viewed in ((manager, person), (person, colleague)):
+        view = RecordView(viewer_id=viewer.id, viewer_label=viewer.name, what="person page", path=f"/team/people/{viewed.id}")
+        db.add(view)
+        db.flush()
+        db.add(RecordViewSubject(view_id=view.id, user_id=viewed.id))
     audit_record(db, action="login.success", actor=person, target_type="user", target_id=person.id, client_ip="192.0.2.7")
     db.commit()
     return Seeded(person=person, manager=manager, admin=admin, colleague=colleague)
