@@ -37,6 +37,14 @@ KINDS: dict[str, Kind] = {
         Kind("certificate_ready", "Your certificate is ready", Delivery.IMMEDIATE, mandatory=False),
         Kind("manager_digest", "Weekly summary of your line's overdue and expiring training", Delivery.WEEKLY, mandatory=True),
         Kind("invitation", "Invitation to set up your account", Delivery.IMMEDIATE, mandatory=True, configurable=False),
+        # Asked for a moment ago by the person it goes to (lms/privacy), so not offered as a choice.
+        Kind(
+            "data_export_ready",
+            "A copy of personal data you asked for is ready",
+            Delivery.IMMEDIATE,
+            mandatory=False,
+            configurable=False,
+        ),
     )
 }
 

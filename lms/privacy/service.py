@@ -15,6 +15,7 @@ from lms.config import Settings, get_settings
 from lms.errors import FieldError
 from lms.hooks import PersonalData, hooks
 from lms.jobs.queue import job_enqueue
+from lms.notifications.service import notify
 from lms.people.models import User
 from lms.privacy.export_writer import export_write
 from lms.privacy.kinds import PLATFORM_KINDS
@@ -94,6 +95,23 @@ def export_build(session: Session, *, export_id: int, settings: Settings, now: d
     export.ready_at = now
     export.expires_at = now + timedelta(days=settings.export_days)
     session.add(export)
+    requester = session.get(User, export.requested_by_id)
+    assert requester is not None
+    notify(
+        session,
+        user=requester,
+        kind="data_export_ready",
+        object_ref=f"export:{export.id}",
+        period="",
+        subject="Your personal data export is ready"
+        if requester.id == subject.id
+        else "A personal data export you asked for is ready",
+        template="data_export_ready",
+        context={"own": requester.id == subject.id, "expires_at": export.expires_at},
+        link=f"/exports/{export.id}",
+        now=now,
+        settings=settings,
+    )
     audit_record(
         session,
         action="data_export.ready",

@@ -16,6 +16,7 @@ from lms.audit.models import AuditEvent
 from lms.config import Settings, get_settings
 from lms.jobs.registry import registry
 from lms.jobs.worker import Worker
+from lms.notifications.models import Outbox
 from lms.privacy.models import DataExport, ExportStatus
 from lms.privacy.service import export_kinds, exports_purge
 from tests.conftest import Browser, sign_in
@@ -80,6 +81,8 @@ def test_a_person_exports_every_kind_of_their_records_once(app, client, db, make
     assert export.expires_at - export.ready_at == timedelta(days=7)
     assert (settings.exports_path / export.file_name).is_file()
     assert f'href="/exports/{export.id}"' in me.get("/account").text
+    mail = db.exec(select(Outbox).where(Outbox.user_id == seeded.person.id, Outbox.kind == "data_export_ready")).one()
+    assert mail.link == f"/exports/{export.id}" and mail.subject == "Your personal data export is ready"
 
     archive = open_zip(me.post(f"/exports/{export.id}/download"))
     names = set(archive.namelist())
