@@ -25,6 +25,7 @@ from lms.reports.open_data import (
     dictionary_rows,
     json_chunks,
     metadata,
+    open_data_key,
     open_data_rows,
     suppression_rule,
 )
@@ -107,7 +108,7 @@ def open_data_export(request: Request, db: DbSession, user: ReportsUser, fmt: st
     cube = request_cube(request, db, columns)
     now = utcnow()
     filename = f"open-data-{now.date().isoformat()}.{fmt}"
-    rows = open_data_rows(cube, columns)
+    rows = open_data_rows(cube, columns, key=open_data_key(request.app.state.secret_key))
     if fmt == "csv":
         return csv_response(filename, FIELDS, csv_rows(rows))
     meta = metadata(columns, min_group=cube.min_group, generated_at=now)

@@ -39,13 +39,11 @@ def test_json_dataset_has_metadata_dictionary_and_suppressed_rows(org, lead):
     assert "fewer than 5 people" in data["suppression"]
     rows = data["rows"]
     digital = _row(rows, "Digital")
-    assert (digital["area_code"], digital["people"], digital["share_meeting_pct"], digital["average_gap"], digital["suppressed"]) == (
-        "1",
-        6,
-        50.0,
-        1.33,
-        False,
-    )
+    assert (digital["area_code"], digital["people"], digital["suppressed"]) == ("1", 6, False)
+    # Shares and averages are perturbed against differencing across downloads (test_open_data_disclosure.py):
+    # exactly 50 % and 1.33, moved by at most 2 people and 8 levels over the 6.
+    assert abs(digital["share_meeting_pct"] - 50.0) <= 2 / 6 * 100 + 0.1
+    assert abs(digital["average_gap"] - 1.33) <= 8 / 6 + 0.01
     # Benefits (11) is shown, so Claims (8) is hidden with Appeals (3): no subtraction gives Appeals away.
     assert _row(rows, "Benefits")["people"] == 11
     for team in ("Benefits / Appeals", "Benefits / Claims"):
