@@ -71,6 +71,10 @@ def grade(question: QuestionData, response: Mapping[str, Any] | None) -> Grade:
     elif fraction < EPSILON:
         fraction = 0.0
     correct = True if fraction == 1.0 else False if fraction == 0.0 else None
+    # Moodle's combined feedback: after the answer's own, before the general feedback.
+    combined = {True: question.correct_feedback, None: question.partial_feedback, False: question.incorrect_feedback}[correct]
+    if answered and combined.strip():
+        feedback = [*feedback, combined]
     if question.general_feedback.strip():
         feedback = [*feedback, question.general_feedback]
     points = round(fraction * question.points, 7)
@@ -156,7 +160,7 @@ def _numeric(q: QuestionData, response: Mapping[str, Any]) -> tuple[float, bool,
         return 0.0, True, []
     matches = [a for a in q.numeric if within(x, a.value, a.tolerance)]
     if not matches:
-        return 0.0, True, []
+        return 0.0, True, [q.other_feedback] if q.other_feedback.strip() else []
     best = max(matches, key=lambda a: a.fraction)
     return best.fraction, True, [best.feedback] if best.feedback.strip() else []
 

@@ -10,7 +10,7 @@ with the sanitising Markdown renderer. Accepted short answers and match answers 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 SINGLE_CHOICE = "single_choice"
@@ -28,6 +28,13 @@ MULTIPLE_RULES = (ALL_OR_NOTHING, PARTIAL)
 
 # Fractions are compared with this slack: imported percentages such as 33.33333 are not exact.
 EPSILON = 1e-6
+# The grades Moodle lets an answer have (and their negatives for choices), so a question saved here
+# imports into Moodle unchanged; Moodle matches a grade to this list within 0.00001.
+ALLOWED_FRACTIONS = (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333,
+    0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0,
+)  # fmt: skip
+GRADE_SLACK = 1e-5
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,18 @@ class QuestionData:
     numeric: tuple[NumericAnswer, ...] = ()
     pairs: tuple[MatchPair, ...] = ()
     multiple_rule: str = PARTIAL
+    # Numeric: feedback for any number no answer accepts (Moodle's "*" answer, always worth 0).
+    other_feedback: str = ""
+    # Combined feedback, shown after the answer's own: fully right, partly right, wrong.
+    correct_feedback: str = ""
+    partial_feedback: str = ""
+    incorrect_feedback: str = ""
+    # Moodle's interactive-mode hints and penalty per try: kept so an export gives them back.
+    hints: tuple[str, ...] = ()
+    penalty: float | None = None
+    # Moodle's question id number and free tags, kept for the round trip (competences are columns).
+    idnumber: str = ""
+    tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Lists (and dicts, and plain strings for accepted answers) are welcome; store tuples.
@@ -98,6 +117,8 @@ class QuestionData:
         object.__setattr__(self, "numeric", _tuple_of(NumericAnswer, self.numeric))
         object.__setattr__(self, "pairs", _tuple_of(MatchPair, self.pairs))
         object.__setattr__(self, "points", float(self.points))
+        object.__setattr__(self, "hints", tuple(str(h) for h in self.hints or ()))
+        object.__setattr__(self, "tags", tuple(str(t) for t in self.tags or ()))
 
     @property
     def real_pairs(self) -> tuple[MatchPair, ...]:
@@ -113,7 +134,7 @@ class QuestionData:
         return cls(**known)
 
 
-_FIELDS = {"kind", "name", "stem_markdown", "points", "general_feedback", "choices", "accepted", "numeric", "pairs", "multiple_rule"}
+_FIELDS = {f.name for f in fields(QuestionData)}
 
 
 def true_false(
@@ -140,6 +161,16 @@ def _is_full(fraction: float) -> bool:
     return abs(fraction - 1.0) < EPSILON
 
 
+def allowed_grade(fraction: float, *, negative: bool = False) -> bool:
+    """Whether Moodle would accept ``fraction`` as an answer's grade (negatives only for choices)."""
+    if not _finite(fraction) or (fraction < -GRADE_SLACK and not negative):
+        return False
+    return any(abs(abs(fraction) - allowed) < GRADE_SLACK for allowed in ALLOWED_FRACTIONS)
+
+
+_GRADE_LIST = "Grades must come from Moodle's list: " + ", ".join(f"{f * 100:.7g}%" for f in ALLOWED_FRACTIONS if f) + " or 0"
+
+
 def question_problems(q: QuestionData) -> list[str]:
     """Everything that would make ``q`` unfair or ungradeable, as sentences for a trainer."""
     problems: list[str] = []
@@ -151,6 +182,8 @@ def question_problems(q: QuestionData) -> list[str]:
         problems.append("The question needs a question text.")
     if not _finite(q.points) or q.points <= 0:
         problems.append("Points must be a number greater than 0.")
+    if q.penalty is not None and not (_finite(q.penalty) and 0 <= q.penalty <= 1):
+        problems.append("The penalty per try must be between 0% and 100%.")
     if q.kind in CHOICE_KINDS:
         problems += _choice_problems(q)
     elif q.kind == SHORT_TEXT:
@@ -160,11 +193,15 @@ def question_problems(q: QuestionData) -> list[str]:
             problems.append("At least one accepted answer must be worth 100%.")
         if any(not 0 <= a.fraction <= 1 + EPSILON for a in q.accepted):
             problems.append("Accepted answers must be worth between 0% and 100%.")
+        elif any(not allowed_grade(a.fraction) for a in q.accepted):
+            problems.append(_GRADE_LIST + ".")
     elif q.kind == NUMERIC:
         if any(not (_finite(a.value) and _finite(a.tolerance)) or a.tolerance < 0 for a in q.numeric):
             problems.append("Numeric answers need a number and a tolerance of 0 or more.")
         if not any(_is_full(a.fraction) for a in q.numeric):
             problems.append("At least one numeric answer must be worth 100%.")
+        if any(not allowed_grade(a.fraction) for a in q.numeric):
+            problems.append(_GRADE_LIST + ".")
     elif q.kind == MATCHING:
         if len(q.real_pairs) < 2:
             problems.append("Matching needs at least two pairs.")
@@ -184,6 +221,8 @@ def _choice_problems(q: QuestionData) -> list[str]:
         problems.append("Choices cannot be empty.")
     if any(not _finite(c.fraction) or not -1 - EPSILON <= c.fraction <= 1 + EPSILON for c in q.choices):
         problems.append("Choice grades must be between -100% and 100%.")
+    elif q.kind != TRUE_FALSE and any(not allowed_grade(c.fraction, negative=True) for c in q.choices):
+        problems.append(_GRADE_LIST + ", or their negatives.")
     if q.kind == TRUE_FALSE:
         fractions = sorted(c.fraction for c in q.choices)
         if len(q.choices) != 2 or fractions != [0.0, 1.0] or set(ids) != {"true", "false"}:
@@ -197,8 +236,9 @@ def _choice_problems(q: QuestionData) -> list[str]:
         if q.multiple_rule not in MULTIPLE_RULES:
             problems.append(f"Unknown multiple-choice rule {q.multiple_rule!r}.")
         positive = sum(c.fraction for c in q.choices if c.fraction > 0)
-        if q.multiple_rule == PARTIAL and positive < 1 - EPSILON:
-            problems.append("The right choices must add up to at least 100%.")
+        # As Moodle's editing form: the positive grades, rounded to two decimals, make exactly 1.
+        if q.multiple_rule == PARTIAL and positive > 0 and round(positive, 2) != 1:
+            problems.append(f"The right choices must add up to exactly 100% (they add up to {positive * 100:.5g}%).")
         if positive <= 0:
             problems.append("At least one choice must be right.")
     return problems

@@ -21,6 +21,7 @@ from assessments.grading import parse_number
 from assessments.interchange.common import MAX_TEXT, number
 from assessments.models import Question
 from assessments.questions import (
+    ALLOWED_FRACTIONS,
     ALL_OR_NOTHING,
     EPSILON,
     KINDS,
@@ -55,17 +56,10 @@ RULE_LABELS = {
     PARTIAL: "Partial credit: the score is the sum of the grades of the ticked choices, never below 0",
     ALL_OR_NOTHING: "All or nothing: full marks only when exactly the right choices are ticked, otherwise 0",
 }
-# The grades a trainer picks from; an imported question's other grades are kept as an extra option.
-FRACTIONS = [
-    (1.0, "100%"),
-    (0.5, "50%"),
-    (1 / 3, "33.33%"),
-    (0.25, "25%"),
-    (0.2, "20%"),
-    (0.0, "0"),
-    (-0.25, "−25%"),
-    (-0.5, "−50%"),
-    (-1.0, "−100%"),
+# The grades a trainer picks from: Moodle's list (assessments.questions.ALLOWED_FRACTIONS) and, for
+# choices, their negatives, so whatever is saved here Moodle accepts too.
+FRACTIONS = [(f, f"{f * 100:.7g}%" if f else "0") for f in ALLOWED_FRACTIONS] + [
+    (-f, f"−{f * 100:.7g}%") for f in reversed(ALLOWED_FRACTIONS) if f
 ]
 # Which question_problems sentences belong next to which field; the rest go with the answers.
 _PROBLEM_FIELDS = {"needs a name": "name", "needs a question text": "stem_markdown", "Points must": "points"}

@@ -40,10 +40,12 @@ from assessments.bank.service import (
     question_duplicate,
     question_update,
 )
-from assessments.interchange.gift import export_gift
+from assessments.bank.exchange import bank_sections, category_paths, path_label
+from assessments.interchange.common import ExportRefused
+from assessments.interchange.gift_write import export_gift_sections
 from assessments.grading import Grade, grade
 from assessments.models import Question, QuestionCategory
-from assessments.interchange.moodle_xml import export_moodle_xml
+from assessments.interchange.moodle_xml import export_moodle_xml_sections
 from assessments.questions import KINDS, QuestionData
 
 # The import pages (/author/questions/import) are assessments.interchange.routes; lms.app includes
@@ -111,11 +113,14 @@ def question_list(
 def _categories_page(
     request: Request, db: Session, *, errors: dict | None = None, new_name: str = "", status_code: int = 200
 ) -> Response:
+    paths = category_paths(db)
+    rows = sorted(sel.categories_with_counts(db), key=lambda r: tuple(n.lower() for n in paths.get(r.category.id or 0, ())))
     return render(
         request,
         "assessments/bank/categories.html",
         {
-            "rows": sel.categories_with_counts(db),
+            "rows": rows,
+            "labels": {cid: path_label(path) for cid, path in paths.items()},
             "errors": errors or {},
             "new_name": new_name,
         },
@@ -130,10 +135,17 @@ def categories(request: Request, db: DbSession, user: AuthorUser) -> Response:
 
 @router.post("/categories")
 def category_create_post(
-    request: Request, db: DbSession, user: AuthorUser, name: Name = "", description: Annotated[str, Form(max_length=2000)] = ""
+    request: Request,
+    db: DbSession,
+    user: AuthorUser,
+    name: Name = "",
+    description: Annotated[str, Form(max_length=2000)] = "",
+    parent: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
+    parent_id = parse_id(parent)
     try:
-        category = category_create(db, name=name, description=description, by=user)
+        above = db.get(QuestionCategory, parent_id) if parent_id else None
+        category = category_create(db, name=name, description=description, by=user, parent=above)
         db.commit()
     except BankError as exc:
         db.rollback()
@@ -159,24 +171,42 @@ def _filename(name: str, ext: str) -> str:
     return (re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:60] or "questions") + ext
 
 
+_FORMATS = {
+    "gift": (export_gift_sections, "text/plain; charset=utf-8", ".gift"),
+    "xml": (export_moodle_xml_sections, "application/xml; charset=utf-8", ".xml"),
+}
+
+
+def _export(request: Request, db: Session, fmt: str, name: str, root_id: int | None) -> Response:
+    """A file of the bank (or one category and those below it), or a page saying what stops it."""
+    write, media_type, ext = _FORMATS[fmt]
+    try:
+        body = write(bank_sections(db, root_id=root_id))
+    except ExportRefused as refused:
+        context = {"problems": refused.problems, "name": name, "xml_url": str(request.url.path).removesuffix(ext) + ".xml"}
+        return render(request, "assessments/bank/export_refused.html", context, status_code=422)
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{_filename(name, ext)}"'})
+
+
 @router.get("/categories/{category_id}/export.gift")
-def export_category_gift(db: DbSession, user: AuthorUser, category: BankCategory) -> Response:
-    body = export_gift(sel.category_questions(db, category.id), category=category.name)
-    return Response(
-        body,
-        media_type="text/plain; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(category.name, ".gift")}"'},
-    )
+def export_category_gift(request: Request, db: DbSession, user: AuthorUser, category: BankCategory) -> Response:
+    return _export(request, db, "gift", category.name, category.id)
 
 
 @router.get("/categories/{category_id}/export.xml")
-def export_category_xml(db: DbSession, user: AuthorUser, category: BankCategory) -> Response:
-    body = export_moodle_xml(sel.category_questions(db, category.id), category=category.name)
-    return Response(
-        body,
-        media_type="application/xml; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(category.name, ".xml")}"'},
-    )
+def export_category_xml(request: Request, db: DbSession, user: AuthorUser, category: BankCategory) -> Response:
+    return _export(request, db, "xml", category.name, category.id)
+
+
+@router.get("/export.gift")
+def export_bank_gift(request: Request, db: DbSession, user: AuthorUser) -> Response:
+    """Every category, as a tree, in one file; imported with "the categories named in the file"."""
+    return _export(request, db, "gift", "Question bank", None)
+
+
+@router.get("/export.xml")
+def export_bank_xml(request: Request, db: DbSession, user: AuthorUser) -> Response:
+    return _export(request, db, "xml", "Question bank", None)
 
 
 def _form_page(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lms.audit.service import audit_record
@@ -20,7 +19,8 @@ from lms.db import known
 from lms.errors import FieldError
 from lms.people.models import User
 
-from assessments.interchange.common import ParseResult
+from assessments.bank.exchange import resolve_competence
+from assessments.interchange.common import CategoryInfo, ParseResult, split_path
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionData, question_problems
 
@@ -34,23 +34,40 @@ class BankError(FieldError):
     pass
 
 
-def _category_name(session: Session, name: str, *, except_id: int | None = None) -> str:
+def _sibling(session: Session, name: str, parent_id: int | None, except_id: int | None = None) -> QuestionCategory | None:
+    # Compared in Python: SQLite's lower() folds ASCII letters only.
+    query = select(QuestionCategory).where(QuestionCategory.id != (except_id or 0))
+    query = query.where(QuestionCategory.parent_id.is_(None) if parent_id is None else QuestionCategory.parent_id == parent_id)
+    return next((c for c in session.exec(query.order_by(QuestionCategory.id)).all() if c.name.lower() == name.lower()), None)
+
+
+def _category_name(session: Session, name: str, *, parent_id: int | None = None, except_id: int | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise BankError("Enter a name for the category.", "name")
     if len(name) > MAX_CATEGORY_NAME:
         raise BankError(f"Keep the name to {MAX_CATEGORY_NAME} characters or fewer.", "name")
-    clash = session.exec(
-        select(QuestionCategory.id).where(func.lower(QuestionCategory.name) == name.lower(), QuestionCategory.id != (except_id or 0))
-    ).first()
-    if clash is not None:
-        raise BankError(f"A category called “{name}” already exists.", "name")
+    if _sibling(session, name, parent_id, except_id) is not None:
+        where = "" if parent_id is None else " in that category"
+        raise BankError(f"A category called “{name}” already exists{where}.", "name")
     return name
 
 
-def category_create(session: Session, *, name: str, description: str = "", by: User | None) -> QuestionCategory:
+def category_create(
+    session: Session,
+    *,
+    name: str,
+    description: str = "",
+    by: User | None,
+    parent: QuestionCategory | None = None,
+    idnumber: str = "",
+) -> QuestionCategory:
     category = QuestionCategory(
-        name=_category_name(session, name), description=(description or "").strip(), created_by_id=getattr(by, "id", None)
+        name=_category_name(session, name, parent_id=parent.id if parent else None),
+        description=(description or "").strip(),
+        parent_id=parent.id if parent else None,
+        idnumber=(idnumber or "").strip()[:100] or None,
+        created_by_id=getattr(by, "id", None),
     )
     session.add(category)
     session.flush()
@@ -58,17 +75,28 @@ def category_create(session: Session, *, name: str, description: str = "", by: U
 
 
 def category_rename(session: Session, *, category: QuestionCategory, name: str, by: User | None) -> QuestionCategory:
-    category.name = _category_name(session, name, except_id=category.id)
+    category.name = _category_name(session, name, parent_id=category.parent_id, except_id=category.id)
     session.add(category)
     session.flush()
     return category
 
 
-def category_for_path(session: Session, *, path: str, by: User | None) -> QuestionCategory:
-    """The category named ``path`` (any capitalisation), created if missing; used by imports."""
-    name = " ".join(path.split())[:MAX_CATEGORY_NAME] or UNFILED
-    found = session.exec(select(QuestionCategory).where(func.lower(QuestionCategory.name) == name.lower())).first()
-    return found or category_create(session, name=name, by=by)
+def category_for_path(session: Session, *, path: str, by: User | None, info: CategoryInfo | None = None) -> QuestionCategory:
+    """The category at ``path`` ("Top/Sub", Moodle's "//" for a "/" in a name), any capitalisation,
+    created (with any missing parents) if missing; used by imports. ``info`` fills an id number or
+    description the category does not have yet, and never blanks one it has."""
+    names = [" ".join(n.split())[:MAX_CATEGORY_NAME] for n in split_path(path)] or [UNFILED]
+    node: QuestionCategory | None = None
+    for name in names:
+        found = _sibling(session, name, node.id if node else None)
+        node = found or category_create(session, name=name, by=by, parent=node)
+    assert node is not None
+    if info is not None:
+        node.idnumber = node.idnumber or (info.idnumber.strip()[:100] or None)
+        node.description = node.description or info.description.strip()
+        session.add(node)
+        session.flush()
+    return node
 
 
 def _check_tag(session: Session, competence_id: int | None, level: int | None) -> None:
@@ -194,12 +222,25 @@ def questions_import(
     """Save every importable question of ``result``: into ``target``, or (None) the file's own categories."""
     saved = []
     by_path: dict[str, QuestionCategory] = {}
+    if target is None:  # every category the file describes, even one without questions
+        for path, info in result.category_info.items():
+            by_path[path] = category_for_path(session, path=path or UNFILED, by=by, info=info)
     for data, path in zip(result.questions, result.categories, strict=True):
         category = target or by_path.get(path)
         if category is None:
             category = by_path[path] = category_for_path(session, path=path or UNFILED, by=by)
-        data = replace(data, name=" ".join(data.name.split())[:MAX_QUESTION_NAME])
-        saved.append(question_create(session, category=category, data=data, by=by, audited=False))
+        tagged = resolve_competence(session, replace(data, name=" ".join(data.name.split())[:MAX_QUESTION_NAME]))
+        saved.append(
+            question_create(
+                session,
+                category=category,
+                data=tagged.data,
+                by=by,
+                competence_id=tagged.competence_id,
+                level=tagged.level,
+                audited=False,
+            )
+        )
     audit_record(
         session,
         action="questions.import",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import nh3
@@ -35,6 +36,31 @@ class Problem(NamedTuple):
     reason: str
 
 
+@dataclass(frozen=True)
+class CategoryInfo:
+    """What a file says about a category besides its path: Moodle's id number and description."""
+
+    idnumber: str = ""
+    description: str = ""
+
+
+@dataclass
+class Section:
+    """What an export writes for one category: its path from the top (``join_path``), and its questions."""
+
+    path: str
+    questions: list[QuestionData] = field(default_factory=list)
+    info: CategoryInfo = CategoryInfo()
+
+
+class ExportRefused(ValueError):
+    """Some questions cannot be written in this format without changing what they mean."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.title}: {p.reason}" for p in problems))
+        self.problems = problems
+
+
 @dataclass
 class ParseResult:
     questions: list[QuestionData] = field(default_factory=list)
@@ -43,6 +69,10 @@ class ParseResult:
     categories: list[str] = field(default_factory=list)
     # Imported, but something was dropped or changed (e.g. images, case-sensitive matching).
     warnings: list[Problem] = field(default_factory=list)
+    # Id numbers and descriptions of the categories the file names, by path.
+    category_info: dict[str, CategoryInfo] = field(default_factory=dict)
+    # Where each imported question starts (line or question number), parallel to ``questions``.
+    places: list[int | str] = field(default_factory=list)
 
     @property
     def category(self) -> str:
@@ -57,6 +87,7 @@ class ParseResult:
         else:
             self.questions.append(question)
             self.categories.append(category)
+            self.places.append(where)
 
 
 def too_big(size: int) -> Problem | None:
@@ -74,6 +105,15 @@ def normalise_category(path: str) -> str:
     if parts and parts[0].lower() == "top":
         parts = parts[1:]
     return "/".join(parts)
+
+
+def split_path(path: str) -> tuple[str, ...]:
+    """A category path as names from the top; Moodle writes a "/" inside a name as "//"."""
+    return tuple(p.replace("//", "/").strip() for p in re.split(r"(?<!/)/(?!/)", path) if p.strip())
+
+
+def join_path(names: Iterable[str]) -> str:
+    return "/".join(n.replace("/", "//") for n in names)
 
 
 def name_from_stem(stem: str) -> str:

@@ -1,39 +1,40 @@
 """GIFT, Moodle's plain-text question format: parse into ``QuestionData`` and write it back.
 
 Supported: ``::title::``, ``//`` comment lines, ``$CATEGORY:``, ``[html|moodle|plain|markdown]``
-formats, single and multiple choice with ``%weights%`` and ``#feedback``, ``####general feedback``,
-true/false, short answer, numeric (``{#3.5:0.1}``, ``{#1..5}``, several ``=`` answers), matching,
-missing word (text after the answers; the gap becomes ``_____``) and the escapes ``\\: \\~ \\= \\# \\{ \\}
-\\\\ \\n``. Essays, descriptions and anything unreadable are reported as problems, never raised.
-
-Export writes ``[markdown]`` texts, so an exported file imports back to equal questions (GIFT does
-not carry points or the all-or-nothing rule: those come back as 1 point and "partial").
+formats on the question text and, as in Moodle, on each answer, feedback and the ``####general
+feedback``; single and multiple choice with ``%weights%`` and ``#feedback``, true/false, short
+answer, numeric (``{#3.5:0.1}``, ``{#1..5}``, several ``=`` answers, and the catch-all ``~#feedback``
+or ``=%0%*#feedback`` Moodle's exporter writes for "any other answer"), matching, missing word (text
+after the answers; the gap becomes ``_____``) and the escapes ``\\: \\~ \\= \\# \\{ \\} \\\\ \\n``.
+Comment lines may carry ``[id:...]`` and ``[tag:...]`` (Moodle's own convention) and ``[points:...]``
+(ours; Moodle ignores it); before ``$CATEGORY:`` they carry the category's ``[id:...]`` and
+``[info:...]``. See docs/question-interchange.md. Essays, descriptions and anything unreadable are
+reported as problems with their line, never raised.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from collections.abc import Callable, Iterator
 
 from assessments.interchange.common import (
+    CategoryInfo,
     ParseResult,
     Problem,
     TextTooLong,
     foreign_text,
     name_from_stem,
     normalise_category,
-    number,
-    percent,
     too_big,
 )
+from assessments.interchange.gift_write import export_gift, export_gift_sections
 from assessments.questions import (
-    EPSILON,
     MATCHING,
     MULTIPLE_CHOICE,
     NUMERIC,
     SHORT_TEXT,
     SINGLE_CHOICE,
-    TRUE_FALSE,
     AcceptedAnswer,
     Choice,
     MatchPair,
@@ -49,6 +50,10 @@ _FORMATS = {"html": "html", "moodle": "moodle_auto_format", "plain": "plain_text
 _WEIGHT = re.compile(r"\s*%(-?[0-9]{1,3}(?:\.[0-9]+)?)%")
 _NUM = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?"
 _TF = re.compile(r"(T|F|TRUE|FALSE)\s*(#.*)?", re.S | re.I)
+_MARKER = re.compile(r"\[(html|moodle|plain|markdown)\]", re.I)
+_META = re.compile(r"\[(id|tag|points|info):((?:\\\]|[^\]])*)\]", re.I)
+
+__all__ = ["GiftError", "export_gift", "export_gift_sections", "parse_gift"]
 
 
 class GiftError(ValueError):
@@ -67,20 +72,29 @@ def _plain(text: str) -> str:
     return text.translate(_UNPROTECT).strip()
 
 
-def _blocks(text: str) -> Iterator[tuple[int, str]]:
-    """(first line number, block text) for each blank-line separated block, comment lines dropped."""
-    start, lines = 0, []
+def _blocks(text: str) -> Iterator[tuple[int, str, str]]:
+    """(first line number, block text, its comment lines) for each blank-line separated block."""
+    start, lines, comments = 0, [], []
     for number_, line in enumerate(text.splitlines(), start=1):
         if line.lstrip().startswith("//"):
+            comments.append(line)
             continue
         if line.strip():
             start = start or number_
             lines.append(line)
         elif lines:
-            yield start, "\n".join(lines)
-            start, lines = 0, []
+            yield start, "\n".join(lines), "\n".join(comments)
+            start, lines, comments = 0, [], []
     if lines:
-        yield start, "\n".join(lines)
+        yield start, "\n".join(lines), "\n".join(comments)
+
+
+def _meta(comments: str) -> dict[str, list[str]]:
+    """``[id:x] [tag:y] [points:2] [info:...]`` in comment lines, values unescaped."""
+    found: dict[str, list[str]] = {}
+    for m in _META.finditer(comments):
+        found.setdefault(m.group(1).lower(), []).append(m.group(2).replace("\\]", "]").strip())
+    return found
 
 
 def parse_gift(text: str | bytes) -> ParseResult:
@@ -95,17 +109,22 @@ def parse_gift(text: str | bytes) -> ParseResult:
     if "\x00" in text:
         return ParseResult(problems=[Problem(0, "File", "This looks like a binary file, not GIFT text.")])
     category = ""
-    for line, block in _blocks(text):
+    for line, block, comments in _blocks(text):
+        meta = _meta(comments)
         if block.lstrip().startswith("$CATEGORY:"):
             head, _, block = block.lstrip().partition("\n")
             category = normalise_category(head.split(":", 1)[1])
+            if meta.get("id") or meta.get("info"):
+                result.category_info[category] = CategoryInfo(meta.get("id", [""])[0][:100], "\n".join(meta.get("info", [])))
             if not block.strip():
                 continue
+            meta = {}  # the comments were the category's
         title = ""
         try:
             protected = _protect(block.strip())
             title = _title(protected)
             question, dropped = _question(protected)
+            question = _with_meta(question, meta)
         except (GiftError, TextTooLong) as error:
             result.problems.append(Problem(line, title or _snippet(block), str(error)))
             continue
@@ -115,6 +134,16 @@ def parse_gift(text: str | bytes) -> ParseResult:
     if not result.questions and not result.problems:
         result.problems.append(Problem(0, "File", "No questions were found in this file."))
     return result
+
+
+def _with_meta(question: QuestionData, meta: dict[str, list[str]]) -> QuestionData:
+    points = question.points
+    if meta.get("points"):
+        try:
+            points = float(meta["points"][0])
+        except ValueError:
+            raise GiftError(f"[points:{meta['points'][0][:20]}] is not a number.") from None
+    return replace(question, idnumber=meta.get("id", [""])[0][:100], tags=tuple(t for t in meta.get("tag", []) if t), points=points)
 
 
 def _snippet(block: str) -> str:
@@ -151,8 +180,10 @@ def _question(block: str) -> tuple[QuestionData, bool]:
     dropped = False
 
     def md(raw: str) -> str:
+        # As Moodle: any text may start with its own [format]; otherwise it has the question's.
         nonlocal dropped
-        text, lost = foreign_text(_plain(raw), fmt)
+        raw, own = _marker(raw)
+        text, lost = foreign_text(_plain(raw), own or fmt)
         dropped = dropped or lost
         return text
 
@@ -164,7 +195,8 @@ def _question(block: str) -> tuple[QuestionData, bool]:
     if not answers:
         raise GiftError("Essay questions are not supported.")
     if answers.startswith("#"):
-        return QuestionData(NUMERIC, numeric=_numeric(answers[1:], md), **common), dropped
+        numeric, other = _numeric(answers[1:], md)
+        return QuestionData(NUMERIC, numeric=numeric, other_feedback=other, **common), dropped
     if m := _TF.fullmatch(answers):
         wrong, _, right = (m.group(2) or "#")[1:].partition("#")
         right, wrong = md(right), md(wrong)
@@ -196,7 +228,7 @@ def _question(block: str) -> tuple[QuestionData, bool]:
         pairs = []
         for i, part in enumerate(parts, start=1):
             prompt, _, answer = part[1:].partition("->")
-            pairs.append(MatchPair(f"p{i}", md(prompt), _plain(answer)))
+            pairs.append(MatchPair(f"p{i}", md(prompt), _plain(_marker(answer)[0])))
         return QuestionData(MATCHING, pairs=pairs, **common), dropped
     if any(with_arrow):
         raise GiftError("Some answers are matching pairs (->) and some are not.")
@@ -204,8 +236,16 @@ def _question(block: str) -> tuple[QuestionData, bool]:
     for part in parts:
         fraction, body = _weight(part[1:], 1.0)
         text, _, feedback = body.partition("#")
-        accepted.append(AcceptedAnswer(_plain(text), fraction, md(feedback)))
+        accepted.append(AcceptedAnswer(_plain(_marker(text)[0]), fraction, md(feedback)))
     return QuestionData(SHORT_TEXT, accepted=accepted, **common), dropped
+
+
+def _marker(raw: str) -> tuple[str, str]:
+    """(text without a leading [format] marker, the format or "")."""
+    raw = raw.strip()
+    if m := _MARKER.match(raw):
+        return raw[m.end() :], _FORMATS[m.group(1).lower()]
+    return raw, ""
 
 
 def _weight(body: str, default: float) -> tuple[float, str]:
@@ -214,16 +254,22 @@ def _weight(body: str, default: float) -> tuple[float, str]:
     return default, body
 
 
-def _numeric(spec: str, md: Callable[[str], str]) -> list[NumericAnswer]:
+def _numeric(spec: str, md: Callable[[str], str]) -> tuple[list[NumericAnswer], str]:
+    """The answers, and the feedback for any other number (Moodle's "*" answer)."""
     spec = spec.strip()
     parts = re.split(r"(?=[=~])", spec) if spec[:1] in "=~" else ["=" + spec]
-    answers = []
+    answers, other = [], ""
     for part in parts:
         if not part.strip():
             continue
         fraction, body = _weight(part[1:], 1.0 if part[0] == "=" else 0.0)
         value, _, feedback = body.partition("#")
         value = value.strip()
+        if value == "*" or not value and (part[0] == "~" or _WEIGHT.match(part[1:])):
+            if abs(fraction) > 1e-9:
+                raise GiftError("A catch-all answer (* or ~) for any other number must be worth 0%.")
+            other = md(feedback)
+            continue
         if m := re.fullmatch(rf"({_NUM})\s*\.\.\s*({_NUM})", value):
             low, high = sorted((float(m.group(1)), float(m.group(2))))
             mid, tol = (low + high) / 2, (high - low) / 2
@@ -232,61 +278,4 @@ def _numeric(spec: str, md: Callable[[str], str]) -> list[NumericAnswer]:
         else:
             raise GiftError(f"{_plain(value)[:40]!r} is not a number, a number:tolerance or a range low..high.")
         answers.append(NumericAnswer(mid, tol, fraction, md(feedback)))
-    return answers
-
-
-# Export ------------------------------------------------------------------------------------------
-
-
-def _esc(text: str) -> str:
-    text = text.replace("\\", "\\\\")
-    for ch in ":~=#{}":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\r\n", "\n").replace("\n", "\\n")
-
-
-def _w(fraction: float, text: str, always: bool = False) -> str:
-    """A weight prefix, written when needed or when the text itself starts with '%'."""
-    return f"%{percent(fraction)}%" if always or text.lstrip().startswith("%") else ""
-
-
-def _fb(feedback: str) -> str:
-    return f"#{_esc(feedback)}" if feedback.strip() else ""
-
-
-def _answers(q: QuestionData) -> str:
-    if q.kind == TRUE_FALSE:
-        correct = next((c for c in q.choices if c.fraction > 0), q.choices[0])
-        other = next((c for c in q.choices if c is not correct), correct)
-        head = "TRUE" if correct.id == "true" else "FALSE"
-        if not (correct.feedback.strip() or other.feedback.strip()):
-            return head
-        return f"{head}#{_esc(other.feedback)}#{_esc(correct.feedback)}"
-    if q.kind in (SINGLE_CHOICE, MULTIPLE_CHOICE):
-        out = []
-        for c in q.choices:
-            if q.kind == SINGLE_CHOICE and abs(c.fraction - 1.0) < EPSILON:
-                out.append(f"={_w(1.0, c.text)}{_esc(c.text)}{_fb(c.feedback)}")
-            else:
-                out.append(f"~{_w(c.fraction, c.text, c.fraction != 0)}{_esc(c.text)}{_fb(c.feedback)}")
-        return "\n\t" + "\n\t".join(out) + "\n"
-    if q.kind == SHORT_TEXT:
-        return " ".join(f"={_w(a.fraction, a.text, a.fraction != 1)}{_esc(a.text)}{_fb(a.feedback)}" for a in q.accepted)
-    if q.kind == NUMERIC:
-        return "#" + " ".join(
-            f"={_w(n.fraction, '', n.fraction != 1)}{number(n.value)}:{number(n.tolerance)}{_fb(n.feedback)}" for n in q.numeric
-        )
-    if q.kind == MATCHING:
-        return "\n\t" + "\n\t".join(f"={_esc(p.prompt)} -> {_esc(p.answer)}" for p in q.pairs) + "\n"
-    raise ValueError(f"Cannot export question kind {q.kind!r} to GIFT.")
-
-
-def export_gift(questions: Iterable[QuestionData], category: str | None = None) -> str:
-    """GIFT text for ``questions``; with ``category``, a ``$CATEGORY:`` line first."""
-    out = ["// Exported from Proficio", ""]
-    if category:
-        out += [f"$CATEGORY: $course$/top/{category}", ""]
-    for q in questions:
-        general = f"####{_esc(q.general_feedback)}" if q.general_feedback.strip() else ""
-        out += [f"::{_esc(q.name)}::[markdown]{_esc(q.stem_markdown)} {{{_answers(q)}{general}}}", ""]
-    return "\n".join(out)
+    return answers, other

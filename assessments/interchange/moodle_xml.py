@@ -11,6 +11,7 @@ Markdown. Export writes ``format="markdown"`` texts in CDATA, which Moodle impor
 from __future__ import annotations
 
 import math
+from typing import Any
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
@@ -19,6 +20,7 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from assessments.interchange.common import (
+    CategoryInfo,
     ParseResult,
     Problem,
     TextTooLong,
@@ -27,6 +29,7 @@ from assessments.interchange.common import (
     normalise_category,
     number,
     percent,
+    Section,
     too_big,
 )
 from assessments.questions import (
@@ -88,6 +91,11 @@ def parse_moodle_xml(data: str | bytes) -> ParseResult:
         qtype = element.get("type", "")
         if qtype == "category":
             category = normalise_category(_text(element.find("category")))
+            info = element.find("info")
+            described = foreign_text(_text(info), info.get("format", "html"))[0] if info is not None else ""
+            idnumber = _text(element.find("idnumber")).strip()[:100]
+            if described or idnumber:
+                result.category_info[category] = CategoryInfo(idnumber, described)
             continue
         index += 1
         name = _text(element.find("name")).strip()[:255]
@@ -166,12 +174,27 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
     read, warnings = _Reader(), []
     stem = read.md(el.find("questiontext"), "html")
     points = _float(el.find("defaultgrade"), "default grade", 1.0)
-    common = {
+    common: dict[str, Any] = {
         "name": name or name_from_stem(stem),
         "stem_markdown": stem,
         "points": points,
         "general_feedback": read.md(el.find("generalfeedback"), "html"),
     }
+    penalty = el.find("penalty")
+    common |= {
+        "idnumber": _text(el.find("idnumber")).strip()[:100],
+        "tags": tuple(t for t in (_text(tag).strip()[:255] for tag in el.findall("tags/tag")) if t),
+        "hints": tuple(h for h in (read.md(hint, "html") for hint in el.findall("hint")) if h),
+        "penalty": _float(penalty, "penalty") if penalty is not None and (penalty.text or "").strip() else None,
+        "correct_feedback": read.md(el.find("correctfeedback"), "html"),
+        "partial_feedback": read.md(el.find("partiallycorrectfeedback"), "html"),
+        "incorrect_feedback": read.md(el.find("incorrectfeedback"), "html"),
+    }
+    if common["hints"]:
+        warnings.append(
+            f"{len(common['hints'])} hint(s) and the penalty per try are kept for export to Moodle but not shown: "
+            "quizzes here give one try."
+        )
     answers = el.findall("answer")
     if qtype in ("multichoice", "multichoiceset"):
         choices = [Choice(f"c{i}", read.md(a), _fraction(a), read.md(a.find("feedback"))) for i, a in enumerate(answers, start=1)]
@@ -187,8 +210,8 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
         correct = _fraction(by_text["true"]) > 0
         feedback = {k: read.md(a.find("feedback")) for k, a in by_text.items()}
         question = true_false(
-            common.pop("name"),
-            common.pop("stem_markdown"),
+            str(common.pop("name")),
+            str(common.pop("stem_markdown")),
             correct,
             feedback_true=feedback["true"],
             feedback_false=feedback["false"],
@@ -206,6 +229,11 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
     elif qtype == "numerical":
         if el.find("units/unit") is not None:
             warnings.append("Units were ignored; learners answer with the number only.")
+        # Moodle's "*" answer matches any other number: its feedback is kept, and it must be worth 0.
+        others = [a for a in answers if _text(a).strip() == "*"]
+        if any(abs(_fraction(a)) > 1e-9 for a in others):
+            raise _Skip("A catch-all answer (*) worth more than 0% is not supported: any number would score.")
+        common["other_feedback"] = next((read.md(a.find("feedback")) for a in others), "")
         numeric = [
             NumericAnswer(
                 _float(a.find("text"), "answer"),
@@ -273,12 +301,14 @@ def _body(q: QuestionData) -> tuple[str, list[str]]:
             _answer(a.fraction, a.text, a.feedback, "moodle_auto_format") for a in q.accepted
         ]
     if q.kind == NUMERIC:
-        return "numerical", [
-            _answer(
-                n.fraction, number(n.value), n.feedback, "moodle_auto_format", f"\n      <tolerance>{number(n.tolerance)}</tolerance>"
-            )
+        tolerance = "\n      <tolerance>{}</tolerance>"
+        answers = [
+            _answer(n.fraction, number(n.value), n.feedback, "moodle_auto_format", tolerance.format(number(n.tolerance)))
             for n in q.numeric
         ]
+        if q.other_feedback.strip():
+            answers.append(_answer(0.0, "*", q.other_feedback, "moodle_auto_format", tolerance.format(0)))
+        return "numerical", answers
     if q.kind == MATCHING:
         return "matching", ["    <shuffleanswers>true</shuffleanswers>"] + [
             f'    <subquestion format="markdown">\n      <text>{_cdata(p.prompt)}</text>\n'
@@ -288,25 +318,59 @@ def _body(q: QuestionData) -> tuple[str, list[str]]:
     raise ValueError(f"Cannot export question kind {q.kind!r} to Moodle XML.")
 
 
-def export_moodle_xml(questions: Iterable[QuestionData], category: str | None = None) -> str:
-    """A Moodle XML document; with ``category``, a category pseudo-question first."""
+def _extras(q: QuestionData) -> list[str]:
+    """Id number, combined feedback, hints and tags: what Moodle keeps besides the answers."""
+    lines = [f"    <idnumber>{escape(_xml_safe(q.idnumber))}</idnumber>"] if q.idnumber else []
+    if q.penalty is not None:
+        lines.append(f"    <penalty>{q.penalty:.7f}</penalty>")
+    if q.kind in (SINGLE_CHOICE, MULTIPLE_CHOICE, MATCHING):
+        for tag, text in (
+            ("correctfeedback", q.correct_feedback),
+            ("partiallycorrectfeedback", q.partial_feedback),
+            ("incorrectfeedback", q.incorrect_feedback),
+        ):
+            lines.append(_md(tag, text))
+    lines += [_md("hint", hint) for hint in q.hints]
+    if q.tags:
+        tags = "".join(f"<tag><text>{escape(_xml_safe(t))}</text></tag>" for t in q.tags)
+        lines.append(f"    <tags>{tags}</tags>")
+    return lines
+
+
+def _category(section: Section) -> list[str]:
+    info = section.info
+    lines = [
+        '  <question type="category">',
+        f"    <category><text>{escape(_xml_safe('$course$/top/' + section.path))}</text></category>",
+        _md("info", info.description),
+    ]
+    if info.idnumber:
+        lines.append(f"    <idnumber>{escape(_xml_safe(info.idnumber))}</idnumber>")
+    return [*lines, "  </question>"]
+
+
+def export_moodle_xml_sections(sections: Iterable[Section]) -> str:
+    """One Moodle XML document for whole categories in order, each opened by its category entry."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
-    if category:
-        out += [
-            '  <question type="category">',
-            f"    <category><text>{escape(_xml_safe('$course$/top/' + category))}</text></category>",
-            "  </question>",
-        ]
-    for q in questions:
-        qtype, lines = _body(q)
-        out += [
-            f"  <question type={quoteattr(qtype)}>",
-            f"    <name><text>{escape(_xml_safe(q.name))}</text></name>",
-            _md("questiontext", q.stem_markdown),
-            _md("generalfeedback", q.general_feedback),
-            f"    <defaultgrade>{number(q.points)}</defaultgrade>",
-            *lines,
-            "  </question>",
-        ]
+    for section in sections:
+        if section.path:
+            out += _category(section)
+        for q in section.questions:
+            qtype, lines = _body(q)
+            out += [
+                f"  <question type={quoteattr(qtype)}>",
+                f"    <name><text>{escape(_xml_safe(q.name))}</text></name>",
+                _md("questiontext", q.stem_markdown),
+                _md("generalfeedback", q.general_feedback),
+                f"    <defaultgrade>{number(q.points)}</defaultgrade>",
+                *_extras(q),
+                *lines,
+                "  </question>",
+            ]
     out.append("</quiz>")
     return "\n".join(out) + "\n"
+
+
+def export_moodle_xml(questions: Iterable[QuestionData], category: str | None = None) -> str:
+    """A Moodle XML document; with ``category`` (a path), a category entry first."""
+    return export_moodle_xml_sections([Section(category or "", list(questions))])

@@ -28,9 +28,10 @@ from lms.web.templating import redirect, render
 
 from assessments.bank import selectors as sel
 from assessments.bank.forms import KIND_LABELS, excerpt
+from assessments.bank.exchange import category_paths, path_label, resolve_competence
 from assessments.bank.service import UNFILED, questions_import
 from assessments.interchange.gift import parse_gift
-from assessments.interchange.common import MAX_IMPORT_BYTES, ParseResult
+from assessments.interchange.common import MAX_IMPORT_BYTES, ParseResult, split_path
 from assessments.models import QuestionCategory
 from assessments.interchange.moodle_xml import parse_moodle_xml
 
@@ -71,11 +72,23 @@ def _target(db: Session, raw: str) -> QuestionCategory | str | None:
 
 
 def _destinations(db: Session, result: ParseResult, target: QuestionCategory | str) -> list[str]:
+    paths = category_paths(db)
     if isinstance(target, QuestionCategory):
-        return [target.name] * len(result.questions)
-    existing = sel.category_names_lower(db)
-    names = [" ".join((c or UNFILED).split())[:200] for c in result.categories]
-    return [n if n.lower() in existing else f"{n} (new category)" for n in names]
+        return [path_label(paths.get(target.id or 0, (target.name,)))] * len(result.questions)
+    existing = {path_label(p).lower() for p in paths.values()}
+    labels = [path_label(tuple(" ".join(n.split())[:200] for n in split_path(c)) or (UNFILED,)) for c in result.categories]
+    return [n if n.lower() in existing else f"{n} (new category)" for n in labels]
+
+
+def _changes(db: Session, result: ParseResult) -> list[list[str]]:
+    """Per imported question, what the import changes or leaves out, for the report."""
+    out = []
+    for question, where in zip(result.questions, result.places, strict=True):
+        changes = [w.reason for w in result.warnings if w.where == where]
+        if change := resolve_competence(db, question).change:
+            changes.append(change)
+        out.append(changes)
+    return out
 
 
 @router.post("")
@@ -128,7 +141,7 @@ def import_preview(
         target=target,
         kind_labels=KIND_LABELS,
         excerpt=excerpt,
-        rows=list(zip(result.questions, _destinations(db, result, destination), strict=True)),
+        rows=list(zip(result.questions, _destinations(db, result, destination), _changes(db, result), strict=True)),
         chunks=[payload[i : i + CHUNK] for i in range(0, len(payload), CHUNK)],
     )
 

@@ -144,13 +144,12 @@ def test_very_long_line_and_huge_file():
 
 
 def test_export_then_import_gives_equal_questions():
-    questions = every_kind()
+    # GIFT cannot say all-or-nothing (tests/assessments/interchange checks the refusal); points travel.
+    questions = [q for q in every_kind() if q.multiple_rule != "all_or_nothing" or q.kind != MULTIPLE_CHOICE]
     text = export_gift(questions, category="Safety/Passwords")
     result = parse_gift(text)
     assert result.problems == [] and result.categories == ["Safety/Passwords"] * len(questions)
     for original, imported in zip(questions, result.questions, strict=True):
-        assert comparable(imported, carries_points=False, carries_rule=False) == comparable(
-            original, carries_points=False, carries_rule=False
-        )
+        assert comparable(imported) == comparable(original)
     # And the ids come back as the exporter numbered them, so responses still grade the same.
     assert [c.id for c in result.questions[0].choices] == ["c1", "c2", "c3"]

@@ -1,0 +1,127 @@
+"""Reads that turn the bank into import/export shapes: category paths, sections, competence tags.
+
+A question's competence travels as free tags, in both formats (Moodle XML ``<tags>``, GIFT
+``// [tag:...]``): ``competence:<code>``, ``competence-framework:<framework code>`` and
+``competence-level:<n>``. Moodle keeps them as ordinary tags, so a bank that goes to Moodle and back
+still knows what each question measures. See docs/question-interchange.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlmodel import Session, select
+
+from lms.competences.models import MAX_LEVEL, Competence, Framework
+
+from assessments.interchange.common import CategoryInfo, Section, join_path
+from assessments.models import Question, QuestionCategory
+from assessments.questions import QuestionData
+
+COMPETENCE, FRAMEWORK, LEVEL = "competence:", "competence-framework:", "competence-level:"
+
+
+def category_paths(session: Session) -> dict[int, tuple[str, ...]]:
+    """Every category's names from the top, by id (a parent loop, which the service prevents, stops the walk)."""
+    rows = {c.id: c for c in session.exec(select(QuestionCategory)).all()}
+    paths: dict[int, tuple[str, ...]] = {}
+    for cid, category in rows.items():
+        names, seen, node = [category.name], {cid}, category
+        while node.parent_id is not None and node.parent_id in rows and node.parent_id not in seen:
+            seen.add(node.parent_id)
+            node = rows[node.parent_id]
+            names.append(node.name)
+        paths[cid] = tuple(reversed(names))  # type: ignore[index]
+    return paths
+
+
+def path_label(path: tuple[str, ...]) -> str:
+    return " / ".join(path)
+
+
+def _descendants(session: Session, root_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for cid, parent in session.exec(select(QuestionCategory.id, QuestionCategory.parent_id)).all():
+        children.setdefault(parent, []).append(cid)
+    found, todo = set(), [root_id]
+    while todo:
+        cid = todo.pop()
+        if cid not in found:
+            found.add(cid)
+            todo += children.get(cid, [])
+    return found
+
+
+def competence_tags(competence: Competence | None, framework: Framework | None, level: int | None) -> tuple[str, ...]:
+    if competence is None:
+        return ()
+    tags = [COMPETENCE + competence.code]
+    if framework is not None:
+        tags.append(FRAMEWORK + framework.code)
+    if level is not None:
+        tags.append(LEVEL + str(level))
+    return tuple(tags)
+
+
+def bank_sections(session: Session, *, root_id: int | None = None) -> list[Section]:
+    """Active questions by category, parents before children, each with its whole path.
+
+    With ``root_id``, that category and every category below it; otherwise the whole bank.
+    """
+    paths = category_paths(session)
+    keep = _descendants(session, root_id) if root_id is not None else set(paths)
+    categories = {c.id: c for c in session.exec(select(QuestionCategory)).all() if c.id in keep}
+    competences = {c.id: c for c in session.exec(select(Competence)).all()}
+    frameworks = {f.id: f for f in session.exec(select(Framework)).all()}
+    questions = session.exec(
+        select(Question).where(Question.archived.is_(False), Question.category_id.in_(keep)).order_by(Question.id)
+    ).all()
+    by_category: dict[int, list[QuestionData]] = {}
+    for q in questions:
+        data = QuestionData.from_dict(q.data)
+        comp = competences.get(q.competence_id) if q.competence_id else None
+        tags = competence_tags(comp, frameworks.get(comp.framework_id) if comp else None, q.level)
+        by_category.setdefault(q.category_id, []).append(replace(data, tags=data.tags + tags))
+    order = sorted(categories, key=lambda cid: tuple(n.lower() for n in paths[cid]))
+    return [
+        Section(
+            join_path(paths[cid]),
+            by_category.get(cid, []),
+            CategoryInfo(categories[cid].idnumber or "", categories[cid].description),
+        )
+        for cid in order
+    ]
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """An imported question with its competence tags turned back into a competence and level."""
+
+    data: QuestionData
+    competence_id: int | None = None
+    level: int | None = None
+    change: str = ""  # why a tag could not be kept, for the import report
+
+
+def resolve_competence(session: Session, data: QuestionData) -> Tagged:
+    ours = [t for t in data.tags if t.startswith((COMPETENCE, FRAMEWORK, LEVEL))]
+    if not ours:
+        return Tagged(data)
+    rest = replace(data, tags=tuple(t for t in data.tags if t not in ours))
+    value = {
+        prefix: next((t[len(prefix) :].strip() for t in ours if t.startswith(prefix)), "") for prefix in (COMPETENCE, FRAMEWORK, LEVEL)
+    }
+    if not value[COMPETENCE]:
+        return Tagged(rest, change="Competence tags without a competence code were left out.")
+    query = select(Competence).where(Competence.code == value[COMPETENCE])
+    if value[FRAMEWORK]:
+        query = query.join(Framework, Framework.id == Competence.framework_id).where(Framework.code == value[FRAMEWORK])
+    found = session.exec(query.order_by(Competence.id)).all()
+    if len(found) != 1:
+        why = "is not" if not found else "is ambiguous"
+        return Tagged(
+            rest, change=f"Competence {value[COMPETENCE]!r} {why} in this site's frameworks; the question was imported untagged."
+        )
+    level = int(value[LEVEL]) if value[LEVEL].isdigit() and 1 <= int(value[LEVEL]) <= MAX_LEVEL else None
+    change = "" if level is not None or not value[LEVEL] else f"Level {value[LEVEL][:10]!r} is not a level here; it was left out."
+    return Tagged(rest, found[0].id, level, change)
