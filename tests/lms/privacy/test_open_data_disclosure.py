@@ -57,8 +57,8 @@ def test_on_published_figures_the_attack_fails(db, org):
     exact_level = sum(level == NEWCOMER for level, _ in found) / len(keys)
     # The attacker's best guess at "meets": a difference of one or more.
     meets_right = sum(meets >= 0.5 for _, meets in found) / len(keys)
-    # Noise as large as one person's contribution: the level is right about one time in seventeen (the
-    # chance two draws of -8..8 agree) rather than always, "meets" about 60 % of the time rather than always.
+    # Noise as large as one person's contribution: the level comes out right a few times in a hundred
+    # (3 % here) rather than always, "meets" about 60 % of the time (50 % is a coin toss) rather than always.
     assert exact_level < 0.12, exact_level
     assert meets_right < 0.72, meets_right
     # And the estimates spread over the whole range of levels, so none is a confident answer.
