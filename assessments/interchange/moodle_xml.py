@@ -11,6 +11,7 @@ Markdown. Export writes ``format="markdown"`` texts in CDATA, which Moodle impor
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -123,19 +124,24 @@ def _text(element: ET.Element | None) -> str:
     return (child.text if child is not None else element.text) or ""
 
 
+_IMG_SRC = re.compile(r"""<img\b[^>]{0,2000}?\bsrc\s*=\s*["']([^"']{1,2000})["']""", re.I)
+
+
 class _Reader:
     """Reads formatted texts of one question, remembering whether anything had to be dropped."""
 
     def __init__(self) -> None:
         self.dropped = False
+        self.media: list[str] = []  # what was dropped, by file name or address, for the report
 
     def md(self, element: ET.Element | None, default_format: str = "moodle_auto_format") -> str:
         if element is None:
             return ""
-        if element.find("file") is not None:
-            self.dropped = True
-        text, lost = foreign_text(_text(element), element.get("format", default_format))
-        self.dropped = self.dropped or lost
+        self.media += [(f.get("name") or "a file")[:100] for f in element.findall("file")]
+        raw = _text(element)
+        self.media += [src.removeprefix("@@PLUGINFILE@@/")[:100] for src in _IMG_SRC.findall(raw)]
+        text, lost = foreign_text(raw, element.get("format", default_format))
+        self.dropped = self.dropped or lost or bool(self.media)
         return text
 
 
@@ -251,8 +257,11 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
             for i, sub in enumerate(el.findall("subquestion"), start=1)
         ]
         question = QuestionData(MATCHING, pairs=pairs, **common)
-    if read.dropped:
-        warnings.append("Images or embedded media were removed.")
+    # Moodle 1.x wrote a question's picture as <image> (and <image_base64>) beside the text.
+    read.media += [(_text(image) or "an image").strip()[:100] for image in el.findall("image") if (_text(image) or "").strip()]
+    if read.dropped or read.media:
+        names = ", ".join(dict.fromkeys(read.media)) or "embedded media"
+        warnings.append(f"Images and media are not imported, so these were left out (alt text stays as text): {names}.")
     return question, warnings
 
 
