@@ -124,7 +124,7 @@ def check_document(doc: dict, errors: list[str], where: Callable[[str], str]) ->
         errors.append(f"{where('framework')}: code '{code[:40]}' {problem}.")
     for key in ("case_id",):
         if doc.get(key) is not None and not UUID_RE.match(str(doc[key])):
-            errors.append(f"{where('framework')}: '{key}' must be a lower-case UUID.")
+            errors.append(f"{where('framework')}: '{key}' must be a UUID.")
     seen_levels = set()
     for i, lv in enumerate(doc.get("levels") or []):
         path = where(f"levels[{i}]")

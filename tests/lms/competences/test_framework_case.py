@@ -298,3 +298,31 @@ def test_the_import_page_takes_moodle_and_case_files(signed_in, db):
         "/admin/frameworks/import", {"fmt": "case"}, files={"file": ("x.json", b'{"CFDocument": {}}', "application/json")}
     )
     assert bad.status_code == 422 and "identifier" in bad.text
+
+
+def test_rubrics_and_licences_a_package_brings_go_back_out(db):
+    pkg = json.loads(FOREIGN.read_text())
+    when = pkg["CFDocument"]["lastChangeDateTime"]
+    rubric_id = "5b0e2c8e-3c1a-4f7a-9b2d-6e8f0a1b2c3d"
+    pkg["CFRubrics"] = [
+        {
+            "identifier": rubric_id,
+            "uri": f"https://standards.example.edu/uri/{rubric_id}",
+            "title": "Writing",
+            "lastChangeDateTime": when,
+        }
+    ]
+    counts = load(db, json.dumps(pkg), "case")
+    out = case_package(db, counts.framework, base_url=BASE)
+    assert out["CFRubrics"] == pkg["CFRubrics"]
+    # A licence the package defines, chosen here by its title, is linked rather than defined again.
+    pkg["CFDefinitions"]["CFLicenses"].append(
+        {**pkg["CFDefinitions"]["CFLicenses"][0], "identifier": rubric_id.replace("5b0e", "6c1f"), "title": "OGL 3.0"}
+    )
+    counts = load(db, json.dumps(pkg), "case")
+    counts.framework.licence = "OGL 3.0"
+    db.commit()
+    out = case_package(db, counts.framework, base_url=BASE)
+    assert_valid_case(out)
+    assert out["CFDocument"]["licenseURI"]["identifier"] == rubric_id.replace("5b0e", "6c1f")
+    assert len(out["CFDefinitions"]["CFLicenses"]) == 2

@@ -225,3 +225,13 @@ def test_validity_months_must_be_whole_months_in_range():
     errors = errors_of(json.dumps(doc), "json")
     assert any("areas[0].competences[0]" in e and "whole number" in e for e in errors)
     assert any("areas[0].competences[1]" in e and "between 1 and 120" in e for e in errors)
+
+
+def test_metadata_and_identifiers_in_json_are_checked():
+    doc = small_doc()
+    doc["case_id"] = "not-a-uuid"
+    doc["areas"][0]["meta"] = ["not", "an", "object"]
+    errors = errors_of(json.dumps(doc), "json")
+    assert "areas[0]: 'meta' must be an object, not list." in errors
+    doc["areas"][0]["meta"] = {}
+    assert errors_of(json.dumps(doc), "json") == ["framework: 'case_id' must be a UUID."]

@@ -192,3 +192,27 @@ def test_digcomp_exports_to_a_file_moodle_can_import(db):
     db.exec(select(Framework)).one()
     again = load(db, export_moodle_csv(db, counts.framework))
     assert again.created == 0
+
+
+@pytest.mark.parametrize(
+    ("levels", "scale"),
+    [
+        ([], "Not yet competent,Competent"),
+        ([{"level": 1, "band": "Novice"}, {"level": 2, "band": "Expert, proven"}], "Novice,Expert  proven"),
+        ([{"level": 1, "band": "Basic"}, {"level": 2, "band": "Basic"}], "Level 1 (Basic),Level 2 (Basic)"),
+    ],
+)
+def test_a_framework_of_ours_exports_its_levels_as_the_moodle_scale(db, levels, scale):
+    doc = {"code": "OWN", "name": "Our own", "levels": levels, "areas": [{"code": "A", "name": "Area", "competences": []}]}
+    counts = load(db, json.dumps(doc), "json")
+    fw = cells(export_moodle_csv(db, counts.framework))[1]
+    assert fw[5] == scale  # commas inside a level's name would split Moodle's scale, so they go
+    config = json.loads(fw[6])
+    assert config[0] == {"scaleid": None} and len(config) == 1 + len(scale.split(","))
+    assert [c["scaledefault"] for c in config[1:]][0] == 1 and config[-1]["proficient"] == 1
+
+
+def test_a_line_csv_cannot_read_is_refused_with_its_number():
+    text = FIXTURE.read_text(encoding="utf-8") + ',HUGE,"' + "x" * 200_000 + '",,1,,,,0,null,,99,,\n'
+    errors = errors_of(text)
+    assert len(errors) == 1 and errors[0].startswith("line 17: this line cannot be read")
