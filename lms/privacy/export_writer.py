@@ -72,7 +72,35 @@ def export_write(
     target.parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     partial = target.with_suffix(".partial")
-    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=target.parent) as body:
+    try:
+        _write(
+            session,
+            subject_id=subject_id,
+            subject_name=subject_name,
+            kinds=kinds,
+            partial=partial,
+            org_name=org_name,
+            now=now,
+            counts=counts,
+        )
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)  # only left behind when writing failed
+    return counts
+
+
+def _write(
+    session: Session,
+    *,
+    subject_id: int,
+    subject_name: str,
+    kinds: list[PersonalData],
+    partial: Path,
+    org_name: str,
+    now: datetime,
+    counts: dict[str, int],
+) -> None:
+    with tempfile.TemporaryFile("w+", encoding="utf-8", dir=partial.parent) as body:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for kind in kinds:
                 with archive.open(f"{kind.kind}.json", "w", force_zip64=True) as entry:
@@ -88,5 +116,3 @@ def export_write(
                 while block := body.read(64 * 1024):
                     entry.write(block.encode())
                 entry.write(tail.encode())
-    os.replace(partial, target)
-    return counts

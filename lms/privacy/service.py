@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,12 +15,15 @@ from lms.clock import utcnow
 from lms.config import Settings, get_settings
 from lms.errors import FieldError
 from lms.hooks import PersonalData, hooks
+from lms.jobs.models import Job
 from lms.jobs.queue import job_enqueue
 from lms.notifications.service import notify
 from lms.people.models import User
 from lms.privacy.export_writer import export_write
 from lms.privacy.kinds import PLATFORM_KINDS
 from lms.privacy.models import DataExport, ExportStatus
+
+log = logging.getLogger(__name__)
 
 EXPORT_JOB = "privacy.export"
 PURGE_JOB = "privacy.exports_purge"
@@ -129,7 +133,7 @@ def export_gone_reason(export: DataExport, now: datetime) -> str | None:
     if export.status == ExportStatus.EXPIRED.value or (export.expires_at is not None and export.expires_at <= now):
         return "This export's download link has expired. Exports can be downloaded for a limited time."
     if export.status == ExportStatus.FAILED.value:
-        return "This export could not be built."
+        return "This export could not be built. Please ask for a new one; if it fails again, tell your administrator."
     return None
 
 
@@ -186,8 +190,26 @@ def exports_purge(session: Session, *, settings: Settings, now: datetime | None 
     return len(stale)
 
 
+def _last_attempt(session: Session, export_id: int) -> bool:
+    job = session.exec(select(Job).where(Job.dedupe_key == f"{EXPORT_JOB}:{export_id}")).first()
+    return job is None or job.attempts >= job.max_attempts
+
+
 def export_job(session: Session, payload: dict[str, Any]) -> None:
-    export_build(session, export_id=int(payload["export_id"]), settings=get_settings())
+    export_id = int(payload["export_id"])
+    try:
+        export_build(session, export_id=export_id, settings=get_settings())
+    except Exception:
+        session.rollback()  # the claim is already committed; only this attempt's writes go
+        if not _last_attempt(session, export_id):
+            raise  # the worker retries it later
+        # Given up: say so, so the requester can ask again instead of waiting for ever.
+        log.exception("Personal data export %s failed on its last attempt", export_id)
+        export = session.get(DataExport, export_id)
+        if export is not None and export.status == ExportStatus.QUEUED.value:
+            export.status = ExportStatus.FAILED.value
+            export.error = "The export could not be written; the worker's log has the details."
+            session.add(export)
 
 
 def purge_job(session: Session, _payload: dict[str, Any]) -> None:

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
 from lms.audit.models import AuditEvent
 from lms.config import Settings, get_settings
+from lms.clock import utcnow
+from lms.jobs.models import Job
 from lms.jobs.registry import registry
 from lms.jobs.worker import Worker
 from lms.notifications.models import Outbox
@@ -171,3 +173,28 @@ def test_an_expired_link_answers_410_and_its_file_is_removed(app, client, db, ma
     db.commit()
     assert not path.exists() and latest_export(db).status == ExportStatus.EXPIRED
     assert exports_purge(db, settings=settings) == 0
+
+
+def test_an_export_that_cannot_be_written_fails_after_its_retries_and_can_be_asked_for_again(
+    app, client, db, make_user, tmp_path, monkeypatch
+):
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("EXPORTS_DIR", str(blocker / "exports"))
+    get_settings.cache_clear()
+    person = make_user()
+    assert sign_in(client, person.email).status_code == 303
+    me = Browser(client)
+    me.post("/account/exports")
+    for attempt in (1, 2, 3):
+        db.exec(update(Job).values(run_after=utcnow() - timedelta(seconds=1)))
+        db.commit()
+        run_jobs(app)
+        assert latest_export(db).status == (ExportStatus.FAILED if attempt == 3 else ExportStatus.QUEUED)
+
+    export = latest_export(db)
+    page = me.get(f"/exports/{export.id}")
+    assert page.status_code == 410 and "could not be built" in page.text
+    assert "could not be built" in me.get("/account").text
+    assert me.post("/account/exports").status_code == 303
+    assert latest_export(db).id != export.id
