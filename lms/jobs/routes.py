@@ -13,6 +13,8 @@ from lms.jobs.queue import JobError, job_retry
 from lms.jobs.selectors import jobs_page
 from lms.notifications.selectors import failed_messages
 from lms.notifications.service import NotificationError, outbox_retry
+from lms.privacy.retention import last_run as last_retention_run
+from lms.privacy.retention_registry import RULES as RETENTION_RULES
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -51,6 +53,8 @@ def jobs(
             "page_url": lambda n: url_with("/admin/jobs", {"state": state}, page=n),
             "failed_total": failed_total,
             "failed_messages": failed,
+            "retention": last_retention_run(db),
+            "retention_rules": RETENTION_RULES,
         },
         block="results",
         status_code=422 if errors else 200,

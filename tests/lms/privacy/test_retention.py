@@ -128,5 +128,8 @@ def test_admin_page_shows_the_registry_and_the_last_run(db, make_user, settings,
     assert "The worker last applied these rules" in text
     assert "<code>user_session</code>" in text and "<code>audit_event</code>" in text
     assert "RETENTION=audit_events=10y,sessions=60d" in text
+    jobs = browser.get("/admin/jobs").text
+    assert "Last retention run" in jobs and "Sign-in sessions 1" in jobs and 'href="/admin/retention"' in jobs
+    assert 'href="/admin/retention"' in browser.get("/admin").text
     employee, _ = signed_in("manager", email="not.admin@example.gov")
     assert employee.get("/admin/retention").status_code in (403, 404)
