@@ -68,6 +68,8 @@ class _Writer:
         self.associations: list[dict] = []
         self.known_types = {t.get("title"): t for t in self.case.get("definitions", {}).get("CFItemTypes", [])}
         self.types: dict[str, dict] = {}
+        self.by_code: dict[str, dict] = {}
+        self.related: list[tuple[str, str]] = []
         taxonomies = (fw.meta.get("moodle") or {}).get("taxonomies", "")
         self.depth_types = [t.strip().capitalize() for t in taxonomies.split(",")] if taxonomies else list(TYPES)
 
@@ -94,6 +96,9 @@ class _Writer:
             item["CFDocumentURI"] = _link(self.rows.framework.name, self.fw_id, self.doc_uri)
         item["lastChangeDateTime"] = raw.get("lastChangeDateTime") or self.when
         self.items.append(item)
+        self.by_code[code] = item
+        if related := (meta.get("moodle") or {}).get("relatedidnumbers"):
+            self.related += [(code, other.replace("%2C", ",")) for other in related.split(",")]
         return {"item": item, "link": link}
 
     def type_link(self, title: str) -> dict[str, str]:
@@ -127,6 +132,24 @@ class _Writer:
                 "lastChangeDateTime": link.get("lastChangeDateTime") or self.when,
             }
         )
+
+    def related_to(self) -> None:
+        """Moodle's cross-referenced competencies as isRelatedTo, once for each pair (Moodle lists
+        a pair on both sides)."""
+        pairs = {tuple(sorted(pair)) for pair in self.related if pair[1] in self.by_code and pair[0] != pair[1]}
+        for first, second in sorted(pairs):
+            origin, dest = self.by_code[first], self.by_code[second]
+            identifier = derived_id("isRelatedTo", origin["identifier"], dest["identifier"])
+            self.associations.append(
+                {
+                    "identifier": identifier,
+                    "associationType": "isRelatedTo",
+                    "uri": uri_for(self.base, identifier),
+                    "originNodeURI": _link(origin["fullStatement"][:300], origin["identifier"], origin["uri"]),
+                    "destinationNodeURI": _link(dest["fullStatement"][:300], dest["identifier"], dest["uri"]),
+                    "lastChangeDateTime": self.when,
+                }
+            )
 
 
 def case_package(session: Session, framework: Framework, *, base_url: str) -> dict:
@@ -171,6 +194,7 @@ def case_package(session: Session, framework: Framework, *, base_url: str) -> di
                 key = parent["item"]["identifier"]
                 seq[key] = seq.get(key, 0) + 1
                 w.child_of(node, parent_link(parent), seq[key])
+    w.related_to()
     document = {**w.case.get("document", {})}
     document.update(identifier=w.fw_id, uri=w.doc_uri, title=framework.name)
     document["lastChangeDateTime"] = document.get("lastChangeDateTime") or w.when

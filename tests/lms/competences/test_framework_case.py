@@ -133,6 +133,15 @@ def test_case_out_then_in_then_out_is_identical(db, source):
         assert [(i["code"], i["parent"]) for i in comp.meta["indicators"]] == [("DATA.1.a", "DATA.1"), ("DATA.1.a.i", "DATA.1.a")]
         types = [i["CFItemType"] for i in out["CFItems"]][:4]
         assert types == ["Domain", "Competency", "Skill", "Indicator"]  # Moodle's taxonomies name the levels
+        # Moodle's cross-references are isRelatedTo, once a pair (Moodle lists a pair on both sides).
+        codes = {i["identifier"]: i.get("humanCodingScheme") for i in out["CFItems"]}
+        related = {
+            tuple(sorted((codes[a["originNodeURI"]["identifier"]], codes[a["destinationNodeURI"]["identifier"]])))
+            for a in out["CFAssociations"]
+            if a["associationType"] == "isRelatedTo"
+        }
+        assert related == {("DATA.1", "SAFE.1"), ("DATA.1", "Ωmega id (3)"), ("A,B code", "SAFE.1")}
+        assert sum(a["associationType"] == "isRelatedTo" for a in out["CFAssociations"]) == 3
 
 
 def test_a_foreign_package_comes_in_field_by_field_and_goes_out_as_it_came(db):
