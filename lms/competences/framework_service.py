@@ -33,7 +33,8 @@ def detect_format(filename: str | None, data: bytes) -> str:
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     fmt = suffix if suffix in ("json", "csv") else "json" if head[:1] in (b"{", b"[") else "csv"
     if fmt == "json":
-        return "case" if b'"CFDocument"' in data[:MAX_SNIFF] else "json"
+        # Anywhere in the file: a package may list its items before its document.
+        return "case" if b'"CFDocument"' in data else "json"
     return "moodle" if looks_like_moodle(data[:MAX_SNIFF].decode("utf-8", "replace")) else "csv"
 
 

@@ -146,6 +146,9 @@ def test_case_out_then_in_then_out_is_identical(db, source):
 
 def test_a_foreign_package_comes_in_field_by_field_and_goes_out_as_it_came(db):
     assert detect_format("standards.json", FOREIGN.read_bytes()) == "case"
+    items_first = json.loads(FOREIGN.read_text())
+    items_first = {"CFItems": items_first.pop("CFItems") * 20, **items_first}
+    assert detect_format("standards.json", json.dumps(items_first).encode()) == "case"
     counts = load(db, FOREIGN.read_bytes(), "case")
     fw = counts.framework
     assert (fw.code, fw.name, fw.version, fw.publisher, fw.licence) == (
