@@ -13,7 +13,6 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,11 +24,8 @@ from lms.web.templating import templates
 
 
 def _json_default(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return str(value)
+    # Times are the only values the database hands back that JSON has no type for.
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
 
 
 def _cell(value: object) -> str:

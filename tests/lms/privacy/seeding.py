@@ -20,6 +20,7 @@ from lms.competences.models import JobProfile, JobProfileRequirement
 from lms.competences.service import evidence_record
 from lms.notifications.models import NotificationPreference, Outbox
 from lms.people.models import User
+from lms.privacy.models import DataExport
 from lms.scim.models import ScimGroup, ScimGroupMember
 from tests.assessments.factories import make_quiz, single_choice
 from tests.courses.factories import lessons_of, make_course
@@ -122,6 +123,7 @@ def seed_person(db: Session, make_user) -> Seeded:
     db.add(attempt)
     db.flush()
     db.add(Response(attempt_id=attempt.id, slot=0, answer={"choice": "b"}, fraction=1.0, points=1.0, feedback="Right"))
+    db.add(Response(attempt_id=attempt.id, slot=1, answer={"lines": [f"I am {NAME}", "and that is all"]}, fraction=0.0, points=0.0))
 
     # Platform: notifications (theirs, and one to their manager naming them), sessions, sign-in records.
     db.add(Outbox(user_id=person.id, kind="message", idempotency_key="privacy-1", subject=f"Hello {NAME}", body_text=f"Dear {NAME}"))
@@ -144,6 +146,7 @@ def seed_person(db: Session, make_user) -> Seeded:
     db.flush()
     db.add(ScimGroupMember(group_id=group.id, user_id=person.id))
     db.add(ApiToken(name="Ottilie's reporting token", prefix="pfx1", token_hash="c" * 64, created_by_id=person.id))
+    db.add(DataExport(subject_id=person.id, requested_by_id=person.id, status="downloaded", downloaded_at=now))
     # Their manager looked at their page; they looked at their colleague's.
     for viewer, viewed in ((manager, person), (person, colleague)):
         view = RecordView(viewer_id=viewer.id, viewer_label=viewer.name, what="person page", path=f"/team/people/{viewed.id}")

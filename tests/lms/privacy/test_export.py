@@ -20,7 +20,7 @@ from lms.jobs.registry import registry
 from lms.jobs.worker import Worker
 from lms.notifications.models import Outbox
 from lms.privacy.models import DataExport, ExportStatus
-from lms.privacy.service import export_kinds, exports_purge
+from lms.privacy.service import ExportGone, export_build, export_download, export_kinds, exports_purge, purge_job
 from tests.conftest import Browser, sign_in
 from tests.lms.privacy.seeding import EMAIL, NAME, seed_person
 
@@ -76,6 +76,8 @@ def test_a_person_exports_every_kind_of_their_records_once(app, client, db, make
     export = latest_export(db)
     assert export.status == ExportStatus.QUEUED and export.subject_id == export.requested_by_id == seeded.person.id
     assert "being prepared" in me.get(f"/exports/{export.id}").text
+    early = me.post(f"/exports/{export.id}/download")
+    assert early.status_code == 410 and "not ready yet" in early.text
 
     run_jobs(app)
     export = latest_export(db)
@@ -94,7 +96,8 @@ def test_a_person_exports_every_kind_of_their_records_once(app, client, db, make
     assert empty == [], f"kinds with no record for a person who has one of everything: {empty}"
 
     attempts = json.loads(archive.read("quiz_attempts.json"))
-    assert attempts[0]["passed"] is True and attempts[0]["responses"][0]["answer"] == {"choice": "b"}
+    assert attempts[0]["passed"] is True and [r["answer"] for r in attempts[0]["responses"]][0] == {"choice": "b"}
+    assert len(attempts[0]["responses"]) == 2
     profile = json.loads(archive.read("profile.json"))
     assert profile[0]["email"] == EMAIL and "password_hash" not in profile[0]
     assert {row.get("name") for row in profile[1:]} == {"trainer", "Casework trainers"}
@@ -129,6 +132,9 @@ def test_an_admin_exports_on_someones_behalf_and_only_the_admin_can_download(app
     assert export.requested_by_id == admin.id and export.status == ExportStatus.READY
     assert (settings.exports_path / export.file_name).is_file(), list(settings.exports_path.iterdir())
 
+    with pytest.raises(ExportGone):
+        export_download(db, export=export, by=other_admin, settings=settings)
+    assert browser.get("/admin/users/999999/data").status_code == 404
     # The subject, another admin, and anyone else: as if it did not exist.
     for email in (subject.email, other_admin.email):
         client.cookies.clear()
@@ -169,7 +175,8 @@ def test_an_expired_link_answers_410_and_its_file_is_removed(app, client, db, ma
     assert me.post(f"/exports/{export.id}/download").status_code == 410
     assert "expired" in me.get("/account").text
 
-    assert exports_purge(db, settings=settings) == 1
+    assert export_build(db, export_id=export.id, settings=settings) is None  # built once only
+    purge_job(db, {})
     db.commit()
     assert not path.exists() and latest_export(db).status == ExportStatus.EXPIRED
     assert exports_purge(db, settings=settings) == 0
