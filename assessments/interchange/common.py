@@ -139,16 +139,20 @@ _SCRIPTY = re.compile(r"<(script|style|iframe|object|template)\b.*?(</\1\s*>|\Z)
 _TAG = re.compile(r"<!--.*?(-->|\Z)|</?[A-Za-z][A-Za-z0-9-]{0,30}(\s[^<>]{0,2000})?/?>", re.S)
 
 
+# A "<" escaped as "\<" is Markdown for a literal "<", not a tag (an escaped backslash before it is not).
+_RAW_TAG = re.compile(r"(?<!(?<!\\)\\)(?:" + _TAG.pattern + ")", re.S)
+
+
 def strip_html(markdown: str) -> str:
     """Markdown from outside with any raw HTML tags removed (autolinks like <https://x> stay)."""
     text = _SCRIPTY.sub("", markdown)
     for _ in range(5):  # removing "<b>" from "<<b>i>" makes a new tag, so strip until nothing changes
-        stripped = _TAG.sub("", text)
+        stripped = _RAW_TAG.sub("", text)
         if stripped == text:
             break
         text = stripped
     else:
-        text = _TAG.sub(lambda m: "\\" + m.group(0), text)  # still nested deeper: show it literally
+        text = _RAW_TAG.sub(lambda m: "\\" + m.group(0), text)  # still nested deeper: show it literally
     return text.strip()
 
 

@@ -42,7 +42,7 @@ def test_sample_file_imports_eight_and_explains_three():
     assert "Essay" in result.problems[0].reason and "Calculated" in result.problems[1].reason
     assert "100%" in result.problems[2].reason
     warned = {w.title: w.reason for w in result.warnings}
-    assert "removed" in warned["Phishing signs"] and "case" in warned["Lock screen key"]
+    assert "left out" in warned["Phishing signs"] and "mail.png" in warned["Phishing signs"] and "case" in warned["Lock screen key"]
     assert "Units" in warned["Backup copies"]
 
     by_name = dict(zip(names, result.questions, strict=True))
