@@ -169,3 +169,45 @@ def test_categories_nest_and_names_repeat_only_under_different_parents(db):
     with pytest.raises(BankError, match="already exists in that category"):
         category_create(db, name="quiz", by=None, parent=week1)
     assert category_paths(db)[quiz2.id] == ("Week 2", "Quiz")
+
+
+def test_the_categories_page_nests_new_categories_and_offers_whole_bank_exports(signed_in, db):
+    browser, _ = signed_in("trainer")
+    week = make_category(db, "Week 1")
+    page = browser.get("/author/questions/categories").text
+    assert 'href="/author/questions/export.gift"' in page and 'href="/author/questions/export.xml"' in page
+    created = browser.post("/author/questions/categories", data={"name": "Quiz", "parent": str(week.id)})
+    assert created.status_code == 303
+    quiz = db.exec(select(QuestionCategory).where(QuestionCategory.name == "Quiz")).one()
+    assert quiz.parent_id == week.id and "Week 1 / Quiz" in browser.get("/author/questions/categories").text
+    again = browser.post("/author/questions/categories", data={"name": "quiz", "parent": str(week.id)})
+    assert again.status_code == 422 and "already exists in that category" in again.text
+    assert browser.post("/author/questions/categories", data={"name": "Quiz"}).status_code == 303  # at the top: another parent
+
+
+def test_competence_tags_that_do_not_fit_are_reported(signed_in, db, digcomp):
+    browser, _ = signed_in("trainer")
+    gift = (
+        b"// [tag:competence:4.1] [tag:competence-framework:DigComp] [tag:competence-level:99]\n::Bad level:: Pick {=a ~b}\n\n"
+        b"// [tag:competence-level:2]\n::No code:: Pick {=a ~b}\n\n"
+        b"// [tag:competence:4.1] [tag:competence-framework:Elsewhere]\n::Other framework:: Pick {=a ~b}\n"
+    )
+    page = import_file(browser, "tags.gift", gift)
+    assert "is not a level here" in page and "without a competence code" in page and "is not in this site" in page
+    saved = {q.name: (q.competence_id, q.level) for q in db.exec(select(Question)).all()}
+    competence = db.exec(select(Competence).where(Competence.code == "4.1")).one()
+    assert saved == {"Bad level": (competence.id, None), "No code": (None, None), "Other framework": (None, None)}
+
+
+def test_gift_points_and_penalty_are_checked():
+    from assessments.interchange.gift import parse_gift
+    from assessments.questions import question_problems
+
+    result = parse_gift("// [points:lots]\n::P:: Pick {=a ~b}\n\n// [points:2.5]\n::Q:: Pick {=a ~b}\n")
+    assert [(p.where, p.title) for p in result.problems] == [(2, "P")] and "not a number" in result.problems[0].reason
+    assert result.questions[0].points == 2.5
+    assert question_problems(QuestionData("true_false", "T", "S", penalty=1.5)) != []
+    bad = QuestionData(
+        "single_choice", "T", "S", penalty=1.5, choices=[{"id": "a", "text": "A", "fraction": 1}, {"id": "b", "text": "B"}]
+    )
+    assert question_problems(bad) == ["The penalty per try must be between 0% and 100%."]
