@@ -14,6 +14,7 @@ from lms.privacy.deps import OwnExport, PersonForAdmin
 from lms.privacy.erasure import ACTION_LABELS, Action, erasure_plan, person_erase
 from lms.privacy.models import ExportStatus
 from lms.privacy.selectors import exports_for
+from lms.privacy.views import view_record
 from lms.privacy.service import ExportGone, PrivacyError, export_download, export_file_remove, export_gone_reason, export_request
 from lms.web.access import AdminUser, SignedInUser
 from lms.web.deps import DbSession, client_ip
@@ -56,7 +57,9 @@ def _admin_page(
 
 @router.get("/admin/users/{user_id:id}/data")
 def admin_person_data(request: Request, db: DbSession, user: AdminUser, person: PersonForAdmin) -> Response:
-    return _admin_page(request, db, user, person)
+    response = _admin_page(request, db, user, person)
+    view_record(db, viewer=user, what="personal data page (Administration)", subject_ids=[person.id], path=request.url.path)
+    return response
 
 
 @router.post("/admin/users/{user_id:id}/exports")

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select, update
 
-from lms.audit.models import AuditEvent
+from lms.audit.models import AuditEvent, RecordView, RecordViewSubject
 from lms.config import Settings, get_settings
 from lms.clock import utcnow
 from lms.jobs.models import Job
@@ -125,6 +125,8 @@ def test_an_admin_exports_on_someones_behalf_and_only_the_admin_can_download(app
     page = browser.get(f"/admin/users/{subject.id}")
     assert f'href="/admin/users/{subject.id}/data#export"' in page.text
     assert browser.get(f"/admin/users/{subject.id}/data").status_code == 200
+    seen = db.exec(select(RecordView.what).join(RecordViewSubject).where(RecordViewSubject.user_id == subject.id)).all()
+    assert "personal data page (Administration)" in seen
     assert browser.post(f"/admin/users/{subject.id}/exports").status_code == 303
     assert browser.post(f"/admin/users/{subject.id}/exports").status_code == 422
     run_jobs(app)
