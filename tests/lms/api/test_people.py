@@ -136,4 +136,5 @@ def test_people_query_count_does_not_grow_with_page_size(app, client, db, make_u
             r = client.get(f"/api/v1/people?per_page={per_page}", headers=bearer(secret))
         assert len(r.json()["items"]) == per_page
         counts.append(len(statements))
-    assert counts[0] == counts[1] == counts[2] <= 3, counts
+    # Three reads, and the record of who viewed whom (lms/privacy/views.py): the view and its people.
+    assert counts[0] == counts[1] == counts[2] <= 5, counts

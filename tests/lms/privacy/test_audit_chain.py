@@ -186,3 +186,18 @@ def test_export_writes_json_lines_since_a_date(db, db_url, tmp_path):
     stdout = lms(db_url, "audit", "export", "--after-seq", "4")
     assert [json.loads(line)["seq"] for line in stdout.stdout.splitlines()] == [5]
     assert lms(db_url, "audit", "export", "--since", "yesterday").exit_code == 1
+
+
+def test_a_rolled_back_savepoint_leaves_no_hole_in_the_chain(db):
+    audit_record(db, action="outer.before")
+    db.flush()
+    with pytest.raises(RuntimeError):
+        with db.begin_nested():
+            audit_record(db, action="inner.rolled_back")
+            db.flush()
+            raise RuntimeError("undo the savepoint")
+    audit_record(db, action="outer.after")
+    db.commit()
+    events = db.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [(e.seq, e.action) for e in events] == [(1, "outer.before"), (2, "outer.after")]
+    assert audit_verify(db).ok
