@@ -63,6 +63,9 @@ def test_erasure_keeps_the_reports_and_leaves_no_trace_of_the_person(client, db,
     # Two colleagues in the unit too, so its figures are shown rather than hidden as a small group.
     make_user(org_unit_id=seeded.person.org_unit_id, job_profile_id=seeded.person.job_profile_id)
     before = report_figures(db)
+    # The person is in the figures: shown, not hidden, their self-assessment counted.
+    unit_cell = before[0][1][1][0]
+    assert not unit_cell.suppressed and unit_cell.people == 3 and unit_cell.figures.self_count == 1
     kept_before = counts(db, person_id)
     assert traces(db, NAME, EMAIL, EXTERNAL_ID), "the seed does write the name and e-mail"
 
