@@ -26,7 +26,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(_url())
+    engine = make_engine(_url(), data_versions=False)  # writes here come before data_version exists
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()

@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI
 
 from lms.config import Settings, get_settings
 from lms.db import make_engine
+from lms.reports.published import PublishedFigures
 from lms.sso.client import provider_origin
 from lms.web.csrf import csrf_protect
 from lms.web.capacity import ConnectionGate
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sqlite_synchronous=settings.sqlite_synchronous,
     )
     app.state.db_gate = ConnectionGate(settings.db_pool_size, settings.db_pool_timeout)
+    app.state.report_figures = PublishedFigures("reports", settings.report_refresh)
+    app.state.compliance_figures = PublishedFigures("compliance", settings.report_refresh)
     # The health check's own connections: it must answer while every pooled one is busy, and see
     # the database as a newly opened connection would.
     app.state.probe_engine = make_engine(settings.database_url, probe=True)

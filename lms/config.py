@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     attachment_max_mb: int = Field(10, ge=1, description="Largest course file an author may upload")
     # Below three, a published count can single out a person; five is the common statistical-office rule.
     report_min_group: int = Field(5, ge=3, description="Smallest group an organisation report shows figures for")
+    # None: 60 s in production (a stream of quiz results recomputes a report at most once a minute),
+    # 0 in development (every change shows at once).
+    report_refresh_seconds: int | None = Field(
+        None, ge=0, le=3600, description="Reports recompute their figures at most this often while data keeps changing"
+    )
     forwarded_allow_ips: str = Field("127.0.0.1", description="Proxy addresses whose X-Forwarded-For is trusted")
     # A request takes its connection before its first query and keeps it to the end; no more requests
     # than this do database work at once in one process, so none can wait for a connection that a
@@ -208,6 +213,12 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.proficio_env.lower() == "production"
+
+    @property
+    def report_refresh(self) -> int:
+        if self.report_refresh_seconds is not None:
+            return self.report_refresh_seconds
+        return 60 if self.is_production else 0
 
     @field_validator("sqlite_synchronous", mode="before")
     @classmethod

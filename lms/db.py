@@ -14,6 +14,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 from sqlmodel import Session, create_engine
 
+from lms.data_versions import install as install_data_versions
+
 # A PostgreSQL server that does not answer (a host gone, a firewall dropping packets) would otherwise
 # hold a request for the operating system's TCP timeout, minutes; refused connections fail at once.
 PG_CONNECT_TIMEOUT = 5
@@ -42,12 +44,14 @@ def make_engine(
     pool_timeout: float | None = None,
     sqlite_synchronous: str = "NORMAL",
     probe: bool = False,
+    data_versions: bool = True,
     **kwargs: Any,
 ) -> Engine:
     """An engine for the web app (pool_size set: a fixed pool, no overflow), the CLI, or a probe.
 
     A probe engine opens a fresh connection for every use, so a health check sees the database as
     a new request would, never a pooled connection opened before permissions or the server changed.
+    Every engine but Alembic's bumps lms.data_versions with the writes it runs.
     """
     url = make_url(database_url)
     if probe:
@@ -61,9 +65,12 @@ def make_engine(
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_ms / 1000}, **kwargs)
         event.listen(engine, "connect", partial(_sqlite_pragmas, synchronous=sqlite_synchronous, busy_ms=busy_ms))
         event.listen(engine, "handle_error", _readonly_is_a_disconnect)
-        return engine
-    connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT} if url.get_backend_name() == "postgresql" else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    else:
+        connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT} if url.get_backend_name() == "postgresql" else {}
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    if data_versions:
+        install_data_versions(engine)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry, *, synchronous: str, busy_ms: int) -> None:

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from lms.api.models import ApiToken
 from lms.audit.models import AuditEvent
 from lms.auth.models import Invitation, LoginThrottle, UserIdentity, UserSession
+from lms.data_versions import DataVersion
 from lms.competences.models import (
     Competence,
     CompetenceArea,
@@ -25,6 +26,7 @@ from lms.scim.models import ScimGroup, ScimGroupMember
 metadata = SQLModel.metadata
 
 __all__ = [
+    "DataVersion",
     "DataExport",
     "ApiToken",
     "AuditEvent",

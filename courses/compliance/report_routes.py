@@ -17,6 +17,7 @@ from lms.clock import utcnow
 from lms.reports.deps import UnitId
 from lms.csvfile import csv_response
 from lms.reports.export import xlsx_response
+from lms.reports.published import Published, PublishedFigures
 from lms.reports.tree import ORG
 from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH
 from lms.web.access import ReportsUser
@@ -42,8 +43,15 @@ HEADER = ["unit_path", "group", "requirement_id", "requirement", "people", "comp
 FORMATS = ("csv", "xlsx")
 
 
+def _published(request: Request, db: Session) -> Published[Cube]:
+    """The compliance cube as published to this process (lms.reports.published): computed once per change."""
+    min_group = request.app.state.settings.report_min_group
+    figures: PublishedFigures = request.app.state.compliance_figures
+    return figures.get(db, min_group, lambda: live_cube(db, now=utcnow(), min_group=min_group))
+
+
 def _cube(request: Request, db: Session) -> Cube:
-    return live_cube(db, now=utcnow(), min_group=request.app.state.settings.report_min_group)
+    return _published(request, db).figures
 
 
 def _report_or_404(cube: Cube, unit_id: int) -> Report:
@@ -90,9 +98,10 @@ def _export(fmt: str, stem: str, rows: Iterator[Sequence]) -> Response:
 
 
 def _page(request: Request, db: Session, unit_id: int) -> Response:
-    cube = _cube(request, db)
-    report = _report_or_404(cube, unit_id)
-    return render(request, "courses/compliance/report.html", {"report": report, "ORG": ORG, "min_group": cube.min_group})
+    published = _published(request, db)
+    report = published.derive(("unit", unit_id), lambda: _report_or_404(published.figures, unit_id))
+    context = {"report": report, "ORG": ORG, "min_group": published.figures.min_group, "figures_as_of": published.computed_at}
+    return render(request, "courses/compliance/report.html", context)
 
 
 @router.get("")
@@ -107,10 +116,11 @@ def compliance_unit(request: Request, db: DbSession, user: ReportsUser, unit_id:
 
 @router.get("/units/{unit_id}/trend")
 def compliance_trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId) -> Response:
-    cube = _cube(request, db)
+    published = _published(request, db)
+    cube = published.figures
     if unit_id not in cube.tree:
         raise HTTPException(status_code=404, detail="No such org unit.")
-    trend = unit_trend(db, cube, unit_id=unit_id)
+    trend = published.derive(("trend", unit_id), lambda: unit_trend(db, cube, unit_id=unit_id))
     return render(
         request,
         "courses/compliance/report_trend.html",
@@ -121,6 +131,7 @@ def compliance_trend(request: Request, db: DbSession, user: ReportsUser, unit_id
             "breadcrumbs": cube.tree.breadcrumbs(unit_id),
             "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD},
             "min_group": cube.min_group,
+            "figures_as_of": published.computed_at,
             "ORG": ORG,
         },
     )

@@ -11,7 +11,8 @@ from lms.api import schemas
 from lms.api.auth import ReportsCaller
 from lms.api.selectors import framework_by_code, unit_in_scope, unit_names, units_in_scope, with_paths
 from lms.reports.cube import AREA, COMPETENCE, Cell
-from lms.reports.selectors import Row, org_report
+from lms.reports.deps import request_basis, unit_report_or_404
+from lms.reports.selectors import Row
 from lms.web.deps import DbSession
 from lms.web.params import Id
 
@@ -82,15 +83,17 @@ def org_unit_aggregates(
         if found is None:
             raise HTTPException(status_code=404, detail=f"There is no framework with the code {framework}.")
         framework_id = found.id
-    report = org_report(
-        db, unit_id=unit.id, by=by.value, framework_id=framework_id, min_group=request.app.state.settings.report_min_group
-    )
+    # The report pages' published figures (lms.reports.published): not recomputed per call at 100,000 people.
+    published = request_basis(request, db, str(framework_id or ""))
+    basis = published.figures
+    report = published.derive(("unit", unit.id, by.value), lambda: unit_report_or_404(basis.cube, basis.columns, unit.id, by.value))
     codes = [c.code for c in report.columns]
     return schemas.OrgUnitAggregates(
         unit=schemas.UnitRef(id=unit.id, name=unit.name),
         framework=report.framework.code if report.framework else None,
         by=report.view,
         min_group=report.min_group,
+        figures_as_of=published.computed_at,
         columns=[schemas.AggregateColumn(code=c.code, name=c.name) for c in report.columns],
         total=_row(report.total, codes),
         parts=[_row(part, codes) for part in report.parts],

@@ -165,6 +165,7 @@ class OrgUnitAggregates(BaseModel):
     framework: str | None = Field(description="Framework code; null when none is loaded")
     by: str = Field(description='"area" or "competence"')
     min_group: int = Field(description="Smallest group shown; smaller ones (and any that would reveal them) are suppressed")
+    figures_as_of: datetime = Field(description="When these figures were computed (they are kept while the data does not change)")
     columns: list[AggregateColumn]
     total: AggregateRow
     parts: list[AggregateRow] = Field(description="The units it is made of, and the people directly in it")

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from lms.web.paging import url_with
 from lms.clock import utcnow
 from lms.reports.cube import AREA
-from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of
+from lms.reports.deps import Param, UnitId, columns_or_404, request_basis, unit_report_or_404, view_of
 from lms.csvfile import csv_response
 from lms.reports.export import REPORT_HEADER, all_units_rows, unit_report_rows, xlsx_response
 from lms.reports.open_data import (
@@ -59,9 +59,8 @@ def unit_export(
 ) -> Response:
     """The table of the unit's report page (unit -1: the whole organisation), one line per row × column."""
     fmt = _format(fmt, SPREADSHEETS)
-    columns = columns_or_404(db, framework)
-    view = view_of(by)
-    cube = request_cube(request, db, columns)
+    basis = request_basis(request, db, framework).figures
+    columns, cube, view = basis.columns, basis.cube, view_of(by)
     report = unit_report_or_404(cube, columns, unit_id, view)
     stem = "report-organisation" if unit_id == ORG else f"report-unit-{unit_id}"
     return _spreadsheet(fmt, f"{stem}-by-{view}", unit_report_rows(report, cube.tree))
@@ -73,9 +72,8 @@ def all_units_export(
 ) -> Response:
     """Every unit with people in scope × every column: each unit's total row as on its own page."""
     fmt = _format(fmt, SPREADSHEETS)
-    columns = columns_or_404(db, framework)
-    view = view_of(by)
-    cube = request_cube(request, db, columns)
+    basis = request_basis(request, db, framework).figures
+    columns, cube, view = basis.columns, basis.cube, view_of(by)
     return _spreadsheet(fmt, f"report-all-units-by-{view}", all_units_rows(cube, columns.of(view), view))
 
 
@@ -104,8 +102,8 @@ def open_data_page(request: Request, db: DbSession, user: ReportsUser, framework
 @router.get("/open-data.{fmt}")
 def open_data_export(request: Request, db: DbSession, user: ReportsUser, fmt: str, framework: Param = "") -> Response:
     fmt = _format(fmt, ("csv", "json"))
-    columns = columns_or_404(db, framework)
-    cube = request_cube(request, db, columns)
+    basis = request_basis(request, db, framework).figures
+    columns, cube = basis.columns, basis.cube
     now = utcnow()
     filename = f"open-data-{now.date().isoformat()}.{fmt}"
     rows = open_data_rows(cube, columns, key=open_data_key(request.app.state.secret_key))

@@ -14,7 +14,8 @@ from starlette.responses import Response
 
 from lms.reports.aggregate import Figures
 from lms.reports.cube import AREA, COMPETENCE, UNIT
-from lms.reports.deps import Param, UnitId, columns_or_404, request_cube, unit_report_or_404, view_of
+from lms.reports.deps import Basis, Param, UnitId, request_basis, unit_report_or_404, view_of
+from lms.reports.published import Published
 from lms.reports.selectors import Columns, level_bands
 from lms.reports.tree import ORG
 from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH, unit_trend
@@ -29,9 +30,9 @@ VIEW_OPTIONS = [(AREA, "Competence area"), (COMPETENCE, "Competence")]
 MAX_COMPARE = 4
 
 
-def _context(request: Request, db: Session, columns: Columns, view: str) -> dict:
+def _context(request: Request, db: Session, columns: Columns, view: str, published: Published[Basis]) -> dict:
     settings = request.app.state.settings
-    bands = level_bands(db, columns)
+    bands = published.derive("bands", lambda: level_bands(db, columns))
 
     def band_counts(figures: Figures) -> list[int]:
         return [sum(figures.levels[level] for level in levels) for _, levels in bands]
@@ -44,15 +45,15 @@ def _context(request: Request, db: Session, columns: Columns, view: str) -> dict
         "bands": bands,
         "band_counts": band_counts,
         "ORG": ORG,
+        "figures_as_of": published.computed_at,
     }
 
 
 def _unit_page(request: Request, db: Session, unit_id: int, by: str, framework: str) -> Response:
-    columns = columns_or_404(db, framework)
-    view = view_of(by)
-    cube = request_cube(request, db, columns)
-    report = unit_report_or_404(cube, columns, unit_id, view)
-    context = _context(request, db, columns, view) | {"report": report}
+    published = request_basis(request, db, framework)
+    columns, view = published.figures.columns, view_of(by)
+    report = published.derive(("unit", unit_id, view), lambda: unit_report_or_404(published.figures.cube, columns, unit_id, view))
+    context = _context(request, db, columns, view, published) | {"report": report}
     # Only the results when the page's own view form asks for them (other htmx requests get the page).
     return render(request, "reports/unit.html", context, block={"report-results": "results"})
 
@@ -76,9 +77,8 @@ def compare(
     framework: Param = "",
     unit: Annotated[list[str], Query()] = [],
 ) -> Response:
-    columns = columns_or_404(db, framework)
-    view = view_of(by)
-    cube = request_cube(request, db, columns)
+    published = request_basis(request, db, framework)
+    columns, cube, view = published.figures.columns, published.figures.cube, view_of(by)
     chosen = []
     for raw in unit:
         unit_id = ORG if raw == str(ORG) else parse_id(raw)
@@ -92,19 +92,20 @@ def compare(
         chosen = chosen[:MAX_COMPARE]
     keys = [c.key for c in columns.of(view)]
     units = [(u, cube.tree.names[u] if u == ORG else cube.tree.path(u), cube.cells((UNIT, u), view, keys)) for u in chosen]
-    context = _context(request, db, columns, view) | {"units": units, "columns": columns.of(view), "error": error, "chosen": chosen}
+    page = {"units": units, "columns": columns.of(view), "error": error, "chosen": chosen}
+    context = _context(request, db, columns, view, published) | page
     return render(request, "reports/compare.html", context, status_code=422 if error and unit else 200)
 
 
 @router.get("/units/{unit_id}/trend")
 def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, by: Param = AREA, framework: Param = "") -> Response:
-    columns = columns_or_404(db, framework)
-    view = view_of(by)
-    cube = request_cube(request, db, columns)
+    published = request_basis(request, db, framework)
+    columns, cube, view = published.figures.columns, published.figures.cube, view_of(by)
     if unit_id not in cube.tree:
         raise HTTPException(status_code=404, detail="No such org unit.")
-    data = unit_trend(db, columns, cube, unit_id=unit_id, view=view)
-    context = _context(request, db, columns, view) | {
+    # Twelve stored months are read and rolled up once per published cube, not on every request.
+    data = published.derive(("trend", unit_id, view), lambda: unit_trend(db, columns, cube, unit_id=unit_id, view=view))
+    context = _context(request, db, columns, view, published) | {
         "trend": data,
         "unit_id": unit_id,
         "unit_name": cube.tree.names[unit_id],

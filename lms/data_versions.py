@@ -1,0 +1,135 @@
+"""Data versions: a counter per scope, bumped in the same transaction as any write that changes its data.
+
+A cache of figures computed from many rows (an organisation report at 100,000 people) keeps the version
+it was computed at and is current while the version is. Writes are noticed below the ORM, on every
+INSERT, UPDATE or DELETE the database runs on a watched table, so writes through the ORM, Core
+statements, bulk imports, the worker and raw SQL all count; the counter moves inside the same
+transaction just before it commits, and a rolled-back transaction moves nothing. Readers see the new
+version exactly when they see the data it stands for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Column, Integer, String, event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Field, Session, SQLModel
+
+
+class DataVersion(SQLModel, table=True):
+    __tablename__ = "data_version"
+
+    scope: str = Field(sa_column=Column(String(32), primary_key=True))
+    version: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+
+
+# table -> [(scope, columns that matter or None for any)]. Here rather than in each feature, so every
+# process that writes (the web app, the worker, the CLI) bumps whether or not it imported the reader.
+# Child rows that the database deletes by cascade produce no statement: their parent is watched instead.
+_WATCHED: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+REPORT_INPUTS: dict[str, Iterable[str] | None] = {
+    "user_account": ("is_active", "org_unit_id", "job_profile_id"),
+    "org_unit": None,
+    "job_profile": None,
+    "job_profile_requirement": None,
+    "competence_status": None,
+    "competence": None,
+    "competence_area": None,
+    "framework": None,
+    "proficiency_level": None,
+    "report_snapshot": None,
+    "report_snapshot_cell": None,
+}
+_DML = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_SET = re.compile(r"\bSET\s+(.*?)\s+(?:WHERE|RETURNING|FROM)\b|\bSET\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_ASSIGNED = re.compile(r'"?(\w+)"?\s*=')
+_BUMP = "UPDATE data_version SET version = version + 1 WHERE scope = "
+
+
+def watch(scope: str, tables: dict[str, Iterable[str] | None]) -> None:
+    """Bump `scope` on writes to these tables; for a table given columns, only UPDATEs that set one of
+    them count (a sign-in stamping last_login_at changes no report)."""
+    if not re.fullmatch(r"[a-z_]{1,32}", scope):
+        raise ValueError(f"scope must be lower-case letters and underscores: {scope!r}")  # it goes into SQL text
+    for table, columns in tables.items():
+        entry = (scope, None if columns is None else frozenset(columns))
+        if entry not in _WATCHED.setdefault(table, []):
+            _WATCHED[table].append(entry)
+
+
+def scopes_written(statement: str) -> set[str]:
+    """The scopes a statement's write touches, from its SQL text (none for a read)."""
+    match = _DML.match(statement)
+    if match is None or match.group(1).lower() not in _WATCHED:
+        return set()
+    watchers = _WATCHED[match.group(1).lower()]
+    if statement.lstrip()[:6].upper() != "UPDATE" or all(cols is None for _, cols in watchers):
+        return {scope for scope, _ in watchers}
+    clause = _SET.search(statement)
+    assigned = {name.lower() for name in _ASSIGNED.findall(clause.group(1) or clause.group(2))} if clause else set()
+    return {scope for scope, cols in watchers if cols is None or not assigned or cols & assigned}
+
+
+_PENDING = "data_versions_pending"
+
+
+def _after_execute(conn: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:
+    if _WATCHED and (scopes := scopes_written(statement)):
+        conn.info.setdefault(_PENDING, set()).update(scopes)
+
+
+def _before_commit(conn: Connection) -> None:
+    """Bump at commit, not at the write: on PostgreSQL the counter's row stays locked only while the
+    transaction commits, so writers to the same scope do not queue behind each other's whole work."""
+    scopes = conn.info.pop(_PENDING, None)
+    if not scopes:
+        return
+    # A DBAPI cursor of its own, in the committing transaction (no events, so no recursion).
+    bump = conn.connection.dbapi_connection.cursor()
+    try:
+        for scope in sorted(scopes):  # one order everywhere, so two committers never wait on each other crosswise
+            bump.execute(_BUMP + f"'{scope}'")
+    finally:
+        bump.close()
+
+
+def _after_rollback(conn: Connection) -> None:
+    # A connection the pool invalidated (a lost server, a read-only file) has no info left to clear,
+    # and asking for it would try to reconnect in the middle of the rollback.
+    if not conn.invalidated:
+        conn.info.pop(_PENDING, None)
+
+
+def install(engine: Engine) -> None:
+    """Every write on this engine bumps the versions it touches (the app's, the CLI's and the worker's
+    engines; not Alembic's, which writes before the table exists)."""
+    for name, listener in (("after_cursor_execute", _after_execute), ("commit", _before_commit), ("rollback", _after_rollback)):
+        if not event.contains(engine, name, listener):
+            event.listen(engine, name, listener)
+
+
+def current(session: Session, scope: str) -> int | None:
+    """The scope's version as this transaction sees it; None where the table has no row for it."""
+    return session.execute(text("SELECT version FROM data_version WHERE scope = :scope"), {"scope": scope}).scalar()
+
+
+# Mandatory-training reports (courses/compliance): who is in scope, their cycles, and whether they started.
+COMPLIANCE_INPUTS: dict[str, Iterable[str] | None] = {
+    "user_account": ("is_active", "org_unit_id"),
+    "org_unit": None,
+    "requirement": None,
+    "requirement_course": None,
+    "requirement_audience": None,
+    "requirement_cycle": None,
+    "requirement_exemption": None,
+    "requirement_extension": None,
+    "enrolment": ("started_at", "course_id", "user_id"),
+    "lesson_progress": ("first_viewed_at",),
+    "compliance_snapshot_cell": None,
+}
+
+watch("reports", REPORT_INPUTS)
+watch("compliance", COMPLIANCE_INPUTS)
