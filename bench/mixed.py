@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from assessments.models import Attempt, Response
-from bench.servers import SECRET, lms_served
+from bench.servers import SECRET, lms_served, peak_rss_mb
 from bench.synth_people import EMPLOYEE, LEAD, MANAGER
 from courses.models import Course, Enrolment, Lesson
 from lms.auth.service import hash_token
@@ -262,6 +262,21 @@ def process_cpu_seconds(proc: subprocess.Popen) -> dict[int, float]:
     return used
 
 
+def peak_rss(proc: subprocess.Popen) -> list[float]:
+    """Each server process's peak resident memory so far, in MB (issue 15: at most 250 MB at L)."""
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    except OSError:
+        return []
+    peaks = []
+    for pid in [int(c) for c in children] or [proc.pid]:
+        try:
+            peaks.append(round(peak_rss_mb(pid)))
+        except (OSError, RuntimeError):
+            continue
+    return sorted(peaks, reverse=True)
+
+
 def cpu_shares(before: dict[int, float], after: dict[int, float]) -> list[float]:
     """Each process's share of the CPU the server used in between: how evenly work was spread."""
     spent = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
@@ -301,7 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     requests = prepare(args.database_url, max(levels))
     rows = []
     for workers in (int(x) for x in args.workers.split(",")):
-        with lms_served(args.database_url, Path("var/bench/logs") / f"mixed-w{workers}.log", workers=workers) as (base, proc):
+        log = Path("var/bench/logs") / f"mixed-w{workers}.log"
+        # As an operator runs it: templates not re-read, report figures published at most once a minute.
+        with lms_served(args.database_url, log, workers=workers, PROFICIO_ENV="production", COOKIE_SECURE="true") as (base, proc):
             for people in levels:
                 before = process_cpu_seconds(proc)
                 results = load(base, requests, connections=people, duration=args.duration)
@@ -310,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                 errors = sum(r.server_errors + r.socket_errors for r in results)
                 print(
                     f"workers={workers} people={people}: {sum(r.requests for r in results)} requests, "
-                    f"{errors} errors, CPU share per process {shares_seen}",
+                    f"{errors} errors, CPU share per process {shares_seen}, peak RSS per process (MB) {peak_rss(proc)}",
                     flush=True,
                 )
                 time.sleep(1)

@@ -1,13 +1,14 @@
 """Each page against the bare page, measured from outside with wrk (a C load generator).
 
-    python -m bench.ratios --database-url URL [--concurrency 8,32] [--duration 5] [--repeats 3]
+    python -m bench.ratios --database-url URL [--concurrency 8,32] [--duration 5] [--repeats 3] [--pages "org report,home"]
 
-The app and the anchor (bench/bare_app.py: one query, a small template) each run in their own uvicorn
-process with one worker, on the same database. For every page and concurrency, runs alternate anchor,
-page, anchor, page...: each page run is compared with the anchor run just before it, so a machine that
-slows down slows both. Every figure is the median of the repeats, with the spread (min-max) of the ratio
-beside it, and the load average before each pair is printed; a pair started while the machine was busy
-(1-minute load average above the number of cores) is marked, not hidden.
+The app (as in production: PROFICIO_ENV=production, so templates are not re-read and report figures are
+published as an operator's server publishes them) and the anchor (bench/bare_app.py: one query, a small
+template) each run in their own uvicorn process with one worker, on the same database. For every page and
+concurrency, runs alternate anchor, page, anchor, page...: each page run is compared with the anchor run just
+before it, so a machine that slows down slows both. Every figure is the median of the repeats, with the spread
+(min-max) of the ratio beside it, and the load average before each pair is printed; a pair started while the
+machine was busy (1-minute load average above the number of cores) is marked, not hidden.
 
 Targets (issue 15): every learner and manager page at >= 0.5x the anchor's requests per second and a p95
 at most 2x the anchor's, at 8 and 32 concurrent, one process.
@@ -76,14 +77,16 @@ def _wrk(base: str, requests: list[Request], folder: Path, name: str, *, connect
     return _parse(name, connections, out.stdout, duration)
 
 
-def measure(database_url: str, *, concurrency: list[int], duration: float, repeats: int) -> dict[tuple[str, int], list[Pair]]:
-    pages = requests_for(database_url)
+def measure(
+    database_url: str, *, concurrency: list[int], duration: float, repeats: int, only: list[str] | None = None
+) -> dict[tuple[str, int], list[Pair]]:
+    pages = {page: reqs for page, reqs in requests_for(database_url).items() if not only or page in only}
     folder = Path(tempfile.mkdtemp(prefix="proficio-ratios-"))
     results: dict[tuple[str, int], list[Pair]] = {}
     logs = Path("var/bench/logs")
     try:
         with (
-            served(APP, database_url, logs / "ratios-app.log") as (app, _),
+            served(APP, database_url, logs / "ratios-app.log", PROFICIO_ENV="production", COOKIE_SECURE="true") as (app, _),
             served(BARE, database_url, logs / "ratios-bare.log") as (bare, _),
         ):
             anchor = [Request("GET", "/fortunes", "")]
@@ -128,10 +131,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="8,32")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per run")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pages", default="", help=f"comma-separated, from: {', '.join(PAGES)} (default: all)")
     args = parser.parse_args(argv)
+    only = [p.strip() for p in args.pages.split(",") if p.strip()]
+    if unknown := [p for p in only if p not in PAGES]:
+        parser.error(f"unknown page {unknown[0]!r}; choose from: {', '.join(PAGES)}")
     print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} at start\n\n{HEADER}", flush=True)
     results = measure(
-        args.database_url, concurrency=[int(c) for c in args.concurrency.split(",")], duration=args.duration, repeats=args.repeats
+        args.database_url,
+        concurrency=[int(c) for c in args.concurrency.split(",")],
+        duration=args.duration,
+        repeats=args.repeats,
+        only=only,
     )
     return 0 if all(p.errors == 0 for pairs in results.values() for p in pairs) else 1
 

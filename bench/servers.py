@@ -25,7 +25,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(factory: str, database_url: str, log_path: Path):
+def served(factory: str, database_url: str, log_path: Path, **env: str):
     """Yields (base_url, pid) of one uvicorn process serving ``factory``; it stops when the block ends."""
     port = _free_port()
     with _running(
@@ -48,6 +48,7 @@ def served(factory: str, database_url: str, log_path: Path):
         port,
         database_url,
         log_path,
+        **env,
     ) as (base, proc):
         yield base, proc.pid
 
