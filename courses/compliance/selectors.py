@@ -9,11 +9,13 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from courses.models import Course, Enrolment, LessonProgress
 from courses.requirements.models import CycleOutcome, Exemption, Extension, Requirement, RequirementCourse, RequirementCycle
@@ -30,11 +32,11 @@ _COMPLETED = and_(
 )
 
 
-def _scoped(stmt: Select, user_ids: Select | Sequence[int] | None, requirement_ids: Sequence[int] | None) -> Select:
+def _scoped(stmt: Select, user_ids: Any, requirement_ids: Any) -> Select:
     if user_ids is not None:
         stmt = stmt.where(RequirementCycle.user_id.in_(user_ids))
     if requirement_ids is not None:
-        stmt = stmt.where(RequirementCycle.requirement_id.in_(list(requirement_ids)))
+        stmt = stmt.where(RequirementCycle.requirement_id.in_(requirement_ids))
     return stmt
 
 
@@ -48,12 +50,36 @@ def standings(
     """(user_id, requirement_id) -> Standing for everyone with a cycle of the requirement whose latest
     cycle did not end as "left". One query: the latest cycle, the latest completion, an exemption in
     force and whether a qualifying course was started since the open cycle opened."""
+    params: dict[str, Any] = {"now": now}
     if user_ids is not None and not isinstance(user_ids, Select):
-        user_ids = list(user_ids)
-        if not user_ids:
+        params["user_ids"] = list(user_ids)
+        if not params["user_ids"]:
             return {}
-    if requirement_ids is not None and not requirement_ids:
-        return {}
+    if requirement_ids is not None:
+        params["requirement_ids"] = list(requirement_ids)
+        if not params["requirement_ids"]:
+            return {}
+    if isinstance(user_ids, Select):
+        stmt = _standings_statement(user_ids, _REQUIREMENT_IDS if requirement_ids is not None else None)
+    else:
+        # Lists of people (a person's home, a page of the matrix) reuse one statement per shape.
+        stmt = _prepared_standings(user_ids is not None, requirement_ids is not None)
+    return _standings_from(session.execute(stmt, params), now)
+
+
+_USER_IDS: BindParameter[list[int]] = bindparam("user_ids", expanding=True)
+_REQUIREMENT_IDS: BindParameter[list[int]] = bindparam("requirement_ids", expanding=True)
+
+
+@lru_cache(maxsize=4)
+def _prepared_standings(by_users: bool, by_requirements: bool) -> Select:
+    return _standings_statement(_USER_IDS if by_users else None, _REQUIREMENT_IDS if by_requirements else None)
+
+
+def _standings_statement(user_ids: Any, requirement_ids: Any) -> Select:
+    """The standings query for people `user_ids` (a select of ids, an expanding bind parameter, or None
+    for everyone) and requirements (a bind parameter or None), with `now` bound at execution."""
+    now = bindparam("now", type_=UTCDateTime())
     key = (RequirementCycle.requirement_id, RequirementCycle.user_id)
     latest = _scoped(select(*key, func.max(RequirementCycle.number).label("number")), user_ids, requirement_ids)
     latest_sq = latest.group_by(*key).subquery("latest")
@@ -68,7 +94,7 @@ def standings(
     if user_ids is not None:
         exempt = exempt.where(Exemption.user_id.in_(user_ids))
     if requirement_ids is not None:
-        exempt = exempt.where(Exemption.requirement_id.in_(list(requirement_ids)))
+        exempt = exempt.where(Exemption.requirement_id.in_(requirement_ids))
     exempt_sq = exempt.group_by(Exemption.requirement_id, Exemption.user_id).subquery("exempt")
 
     cycle = aliased(RequirementCycle, name="cycle")
@@ -130,8 +156,12 @@ def standings(
         .outerjoin(exempt_sq, and_(exempt_sq.c.requirement_id == cycle.requirement_id, exempt_sq.c.user_id == cycle.user_id))
         .where(func.coalesce(cycle.outcome, "") != CycleOutcome.LEFT.value)
     )
+    return stmt
+
+
+def _standings_from(rows: Any, now: datetime) -> dict[tuple[int, int], Standing]:
     result: dict[tuple[int, int], Standing] = {}
-    for row in session.execute(stmt):
+    for row in rows:
         in_force = row.open_ended is not None
         result[(row.user_id, row.requirement_id)] = standing(
             now=now,
