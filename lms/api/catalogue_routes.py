@@ -33,7 +33,11 @@ def frameworks(db: DbSession, caller: FrameworksCaller) -> list[schemas.Framewor
 
 
 @router.get(
-    "/frameworks/{code}", response_model=schemas.FrameworkDetail, tags=["frameworks"], responses={404: {"model": schemas.Error}}
+    # :path, because a Moodle id number kept as a code may hold a slash ("org/digital-2024").
+    "/frameworks/{code:path}",
+    response_model=schemas.FrameworkDetail,
+    tags=["frameworks"],
+    responses={404: {"model": schemas.Error}},
 )
 def framework(code: str, db: DbSession, caller: FrameworksCaller) -> schemas.FrameworkDetail:
     """One framework: its proficiency levels, and its areas with their competences, in order."""

@@ -70,7 +70,7 @@ def org_unit_aggregates(
     db: DbSession,
     caller: ReportsCaller,
     by: By = By.area,
-    framework: Annotated[str | None, Query(max_length=64, description="Framework code; default: the first loaded")] = None,
+    framework: Annotated[str | None, Query(max_length=100, description="Framework code; default: the first loaded")] = None,
 ) -> schemas.OrgUnitAggregates:
     """The same figures as the organisation report for this unit and the units it is made of. Groups smaller
     than `min_group`, and any figure that would let one be worked out by subtraction, are suppressed."""
