@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import JSON, String, Text, func, select as sa_select
 from sqlmodel import Session, SQLModel, select
 
-from assessments.models import Attempt
+from assessments.models import Attempt, Quiz
+from assessments.results.selectors import quiz_results
 from courses.models import CourseFeedback, Enrolment
 from courses.requirements.models import Extension, RequirementCycle
 from lms.audit.models import AuditEvent
@@ -67,6 +68,8 @@ def test_erasure_keeps_the_reports_and_leaves_no_trace_of_the_person(client, db,
     unit_cell = before[0][1][1][0]
     assert not unit_cell.suppressed and unit_cell.people == 3 and unit_cell.figures.self_count == 1
     kept_before = counts(db, person_id)
+    quiz = db.get(Quiz, db.exec(select(Attempt.quiz_id).where(Attempt.user_id == person_id)).first())
+    quiz_stats = quiz_results(db, quiz=quiz).stats
     assert traces(db, NAME, EMAIL, EXTERNAL_ID), "the seed does write the name and e-mail"
 
     assert sign_in(client, seeded.admin.email).status_code == 303
@@ -92,6 +95,7 @@ def test_erasure_keeps_the_reports_and_leaves_no_trace_of_the_person(client, db,
     # What the statistics rest on is still there, attached to the same id, and the figures agree.
     assert counts(db, person_id) == kept_before
     assert report_figures(db) == before
+    assert quiz_results(db, quiz=quiz).stats == quiz_stats
     # Free text about them is gone; what identified them is removed.
     assert set(db.exec(select(Evidence.note).where(Evidence.user_id == person_id)).all()) == {""}
     assert db.exec(select(Extension.reason)).all() == [""]
