@@ -100,6 +100,16 @@ def test_frameworks_export_to_stdout_or_a_file(db_url, tmp_path):
     assert target.read_text(encoding="utf-8").startswith("\ufeffkind,code,name,summary,area,band,evidence_valid_months")
     assert "DigComp: 0 created, 0 updated, 35 unchanged" in lms(db_url, "frameworks", "import", str(target)).stdout
 
+    moodle = tmp_path / "digcomp-moodle.csv"
+    assert lms(db_url, "frameworks", "export", "DigComp", "--format", "moodle", "-o", str(moodle)).exit_code == 0
+    # The first Moodle import keeps Moodle's own fields as metadata; importing the same file again changes nothing.
+    lms(db_url, "frameworks", "import", str(moodle), "--format", "moodle")
+    again = lms(db_url, "frameworks", "import", str(moodle), "--format", "moodle").stdout
+    assert "DigComp: 0 created, 0 updated, 35 unchanged" in again
+    case = lms(db_url, "frameworks", "export", "DigComp", "--format", "case")
+    package = json.loads(case.stdout)
+    assert package["CFDocument"]["uri"].startswith("http://127.0.0.1:8000/") and len(package["CFItems"]) == 26
+
     unknown = lms(db_url, "frameworks", "export", "Nope")
     assert unknown.exit_code == 1
     assert unknown.stderr.strip() == "Error: no framework with code 'Nope' (known: DigComp)."
