@@ -111,13 +111,14 @@ def team_page(
     per_page = page_size(request, SHORT_ROWS)
     filters.page = clamp_page(filters.page, len(heatmap.people), per_page)
     start = (filters.page - 1) * per_page
-    return render(
+    summary = team_summary(heatmap)
+    response = render(
         request,
         "team/team.html",
         {
             "filters": filters,
             "heatmap": heatmap,
-            "summary": team_summary(heatmap),
+            "summary": summary,
             "gap_actions": _gap_actions(db, heatmap),
             "gaps": person_gaps(heatmap),
             "result": Page(
@@ -132,6 +133,10 @@ def team_page(
         },
         block="results",
     )
+    # The people the page names: its rows and the largest gaps (the other figures count, not name).
+    shown = [p.id for p in heatmap.people[start : start + per_page]] + [p.id for p, _gap in summary.largest_gaps]
+    view_record(db, viewer=user, what="team skills (My team)", subject_ids=shown, path="/team")
+    return response
 
 
 @router.get("/export.csv")
@@ -143,6 +148,7 @@ def team_export(
 ) -> Response:
     heatmap, _profiles = _heatmap(db, user, filters)
     filename = f"team-skills-{utcnow().date().isoformat()}.csv"
+    view_record(db, viewer=user, what="team skills download (My team)", subject_ids=[p.id for p in heatmap.people])
     return csv_response(filename, COLUMNS, heatmap_rows(heatmap))
 
 

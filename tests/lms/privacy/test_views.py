@@ -71,3 +71,16 @@ def test_an_api_token_reading_people_is_recorded_under_its_name(client, make_use
     section = account_section(client, person.email)
     assert label in section and "people list (API) (with 1 other person)" in section
     assert "2 views" in section
+
+
+def test_the_team_page_is_one_view_of_the_people_it_names(client, make_user, db):
+    manager = make_user("manager", name="Maya Manager", email="maya@example.gov")
+    team = [make_user(name=f"Member {n}", manager_id=manager.id) for n in range(3)]
+    assert sign_in(client, manager.email, TEST_PASSWORD).status_code == 303
+    assert client.get("/team").status_code == 200
+    assert client.get("/team/export.csv").status_code == 200
+    ids = sorted(p.id for p in team)
+    assert views(db) == [
+        ("team skills (My team)", "Maya Manager (maya@example.gov)", ids),
+        ("team skills download (My team)", "Maya Manager (maya@example.gov)", ids),
+    ]
