@@ -245,7 +245,11 @@ def user_invite(request: Request, db: DbSession, user: AdminUser, user_id: Id) -
     person = _person(db, user_id)
     if not person.is_active:
         return _edit_page(request, db, person, status_code=422, invite_errors={"form": "Reactivate the account before inviting them."})
-    token = invitation_create(db, user=person, by=user, client_ip=client_ip(request))
+    try:
+        token = invitation_create(db, user=person, by=user, client_ip=client_ip(request))
+    except PeopleError as exc:
+        db.rollback()
+        return _edit_page(request, db, person, status_code=422, invite_errors={"form": str(exc)})
     db.commit()
     # Shown on this response only, not after a redirect: only a hash of the token is kept.
     base = request.app.state.settings.base_url or str(request.base_url)

@@ -25,7 +25,7 @@ from lms.config import get_settings
 from lms.errors import FieldError
 from lms.notifications.service import notify
 from lms.people.models import User
-from lms.people.service import PeopleError, user_set_password
+from lms.people.service import PeopleError, refuse_erased, user_set_password
 
 # One message for every refusal, so the page does not tell a guesser which tokens once existed.
 INVALID = "This invitation link has expired or has already been used. Ask your administrator for a new link."
@@ -51,6 +51,7 @@ def invitation_create(
 
     Older unused invitations of the same person are marked used. The caller commits.
     """
+    refuse_erased(user)
     now = now or utcnow()
     session.exec(update(Invitation).where(col(Invitation.user_id) == user.id, col(Invitation.used_at).is_(None)).values(used_at=now))
     token = secrets.token_urlsafe(32)  # 256 bits

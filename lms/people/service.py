@@ -104,6 +104,18 @@ def user_create(
     return user
 
 
+ERASED_MESSAGE = (
+    "This account was erased: it stays only so reports keep their figures, and cannot be given a name, "
+    "address, role or password again. Create a new account instead."
+)
+
+
+def refuse_erased(user: User) -> None:
+    """An erased account keeps its id for the statistics; writing identity back onto it would undo the erasure."""
+    if user.erased_at is not None:
+        raise PeopleError(ERASED_MESSAGE)
+
+
 def user_update(
     session: Session,
     *,
@@ -116,6 +128,7 @@ def user_update(
     client_ip: str | None = None,
     via: str | None = None,
 ) -> User:
+    refuse_erased(user)
     email = clean_email(email)
     if not name.strip():
         raise PeopleError("Enter a name.", "name")
@@ -152,6 +165,7 @@ def user_update(
 def roles_set(
     session: Session, *, user: User, roles: set[str], by: User | None, client_ip: str | None = None, via: str | None = None
 ) -> None:
+    refuse_erased(user)
     roles = clean_roles(roles)
     current = user_roles(session, user.id)
     if by is not None and by.id == user.id and Role.ADMIN.value in current and Role.ADMIN.value not in roles:
@@ -197,6 +211,9 @@ def users_set_active(
     """
     if not active and by is not None and any(user.id == by.id for user in users):
         raise PeopleError("You cannot deactivate your own account.")
+    if active:
+        for user in users:
+            refuse_erased(user)
     changed = [user for user in users if user.is_active != active]
     for user in changed:
         user.is_active = active
@@ -219,6 +236,7 @@ def users_set_active(
 
 
 def user_set_password(session: Session, *, user: User, password: str, by: User | None, client_ip: str | None = None) -> None:
+    refuse_erased(user)
     problems = password_problems(password, user_inputs=[user.email, user.name])
     if problems:
         raise PeopleError(problems[0], "password")
