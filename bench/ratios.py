@@ -125,6 +125,14 @@ HEADER = (
 )
 
 
+def ratios_table(database_url: str, *, concurrency: tuple[int, ...] = (8, 32), duration: float = 3.0, repeats: int = 3) -> str:
+    """The whole table for `make bench`: every page at each concurrency, against the anchor."""
+    results = measure(database_url, concurrency=list(concurrency), duration=duration, repeats=repeats)
+    lines = [f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} at the end", "", HEADER]
+    lines += [line(page, c, pairs) for (page, c), pairs in results.items()]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ratios", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True, help="a generated organisation (python -m bench.generate)")

@@ -10,6 +10,7 @@ import sys
 
 from bench.first_visit import report as first_visit
 from bench.generate import SIZES, generate
+from bench.ratios import ratios_table
 from bench.run import OUT, quiet, run, table
 from tests.support.postgres import TempPostgres, find_pg_bin
 
@@ -21,7 +22,11 @@ def _one(url: str, engine_name: str, args) -> str:
     rows = run(url, args.size, duration=args.duration, warmup=args.warmup, concurrency=args.concurrency)
     text = table(rows, f"Size {args.size} on {engine_name}")
     print(text, flush=True)
-    return text
+    # Issue 15's yardstick: each learner, manager and report page against the bare page, from wrk.
+    print(f"== {engine_name}: pages against the bare page (wrk)", flush=True)
+    ratios = f"#### Pages against the bare page, size {args.size} on {engine_name}\n\n" + ratios_table(url)
+    print(ratios, flush=True)
+    return text + "\n\n" + ratios
 
 
 def main(argv: list[str] | None = None) -> int:
