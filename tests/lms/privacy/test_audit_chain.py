@@ -201,3 +201,30 @@ def test_a_rolled_back_savepoint_leaves_no_hole_in_the_chain(db):
     events = db.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()
     assert [(e.seq, e.action) for e in events] == [(1, "outer.before"), (2, "outer.after")]
     assert audit_verify(db).ok
+
+
+def test_a_purge_of_everything_keeps_the_newest_event_as_the_head(db):
+    add(db, 3, at=OLD)
+    assert audit_purge_before(db, cutoff=datetime.now(UTC), reason="test") == 2
+    db.commit()
+    assert [e.seq for e in db.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()] == [3, 4]
+    assert audit_verify(db).ok
+
+
+def test_only_the_two_documented_gates_exist(db):
+    from lms.audit.chain import audit_gate
+
+    with pytest.raises(ValueError, match="no such audit gate"):
+        with audit_gate(db, "update"):
+            pass
+
+
+def test_export_keeps_a_detail_that_is_not_json_as_text(db):
+    import io
+
+    from lms.audit.verify import audit_export
+
+    add(db, 1, detail="written by hand")
+    out = io.StringIO()
+    assert audit_export(db, out) == 1
+    assert json.loads(out.getvalue())["detail"] == "written by hand"

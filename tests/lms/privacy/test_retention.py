@@ -133,3 +133,14 @@ def test_admin_page_shows_the_registry_and_the_last_run(db, make_user, settings,
     assert 'href="/admin/retention"' in browser.get("/admin").text
     employee, _ = signed_in("manager", email="not.admin@example.gov")
     assert employee.get("/admin/retention").status_code in (403, 404)
+
+
+def test_before_the_first_run_the_page_says_so_and_the_worker_job_runs_it(signed_in, db, make_user):
+    browser, _ = signed_in("admin")
+    assert "Retention has not run yet" in browser.get("/admin/retention").text
+    seed(db, make_user)
+    registry.handlers[JOB_KIND](db, {})
+    db.commit()
+    hashes = {s.token_hash for s in db.exec(select(UserSession)).all()}
+    assert f"{0:064d}" not in hashes and f"{1:064d}" in hashes, "the 31-day-old session went, the 29-day-old stayed"
+    assert "The worker last applied these rules" in browser.get("/admin/retention").text
