@@ -28,7 +28,11 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("idnumber", sa.String(length=100), nullable=True))
         batch_op.create_index(batch_op.f("ix_question_category_parent_id"), ["parent_id"], unique=False)
         batch_op.create_foreign_key(
-            batch_op.f("fk_question_category_parent_id_question_category"), "question_category", ["parent_id"], ["id"], ondelete="RESTRICT"
+            batch_op.f("fk_question_category_parent_id_question_category"),
+            "question_category",
+            ["parent_id"],
+            ["id"],
+            ondelete="RESTRICT",
         )
 
 
