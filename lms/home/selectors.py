@@ -13,8 +13,9 @@ from lms.api.models import ApiToken
 from lms.audit.models import AuditEvent
 from lms.competences.models import Competence, Evidence
 from lms.competences.selectors import skill_rows
-from lms.competences.team import TeamSummary, team_heatmap, team_summary
+from lms.competences.team import TeamSummary
 from lms.db import known
+from lms.home.line_figures import line_figures
 from lms.hooks import gap_suggestions
 from lms.jobs.models import Job, JobState
 from lms.people.models import OrgUnit, User
@@ -102,19 +103,13 @@ class TeamHome:
 
 
 def manager_home(session: Session, manager: User, now: datetime) -> TeamHome:
-    heatmap = team_heatmap(session, manager_id=known(manager.id), now=now)
-    summary = team_summary(heatmap, top=5)
-    needed: dict[int, int] = {}
-    for (_user_id, comp_id), (required, verified, _self, _lapsed) in heatmap.cells.items():
-        if verified < required:
-            needed[comp_id] = max(required, needed.get(comp_id, 0))
-    # Every competence anyone is below in, most people first; the actions are the widest ones a course closes
-    # (one hook call for all of them), else the widest, so the manager sees that no course exists yet.
-    below = team_summary(heatmap, top=len(heatmap.competences)).most_below
-    courses = gap_suggestions(session, [(known(c.id), needed[known(c.id)]) for c, _n in below])
-    closable = [(c, n, courses[known(c.id)][0]) for c, n in below if courses.get(known(c.id))]
-    widest: list[tuple[Competence, int, Any | None]] = [*closable[:ACTIONS_SHOWN]] or [(c, n, None) for c, n in below[:1]]
-    return TeamHome(len(heatmap.people), summary, widest)
+    line = line_figures(session, manager_id=known(manager.id), now=now)
+    # The actions are the widest gaps a course closes (one hook call for all of them), else the widest,
+    # so the manager sees that no course exists yet.
+    courses = gap_suggestions(session, [(known(c.id), line.needed[known(c.id)]) for c, _n in line.below])
+    closable = [(c, n, courses[known(c.id)][0]) for c, n in line.below if courses.get(known(c.id))]
+    widest: list[tuple[Competence, int, Any | None]] = [*closable[:ACTIONS_SHOWN]] or [(c, n, None) for c, n in line.below[:1]]
+    return TeamHome(line.people, line.summary, widest)
 
 
 @dataclass

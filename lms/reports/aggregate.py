@@ -86,7 +86,7 @@ def sum_counters(rows: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
     return tuple(map(sum, zip(*rows, strict=True))) if rows else (0,) * len(COUNTERS)
 
 
-def _effective_level(now: datetime) -> ColumnElement[int]:
+def effective_level_column(now: datetime | ColumnElement[datetime]) -> ColumnElement[int]:
     # The same rule as lms.competences.selectors.effective_level: lapsed evidence counts as level 0.
     lapsed = and_(CompetenceStatus.verified_until.is_not(None), col(CompetenceStatus.verified_until) <= now)
     return case((lapsed, 0), else_=func.coalesce(CompetenceStatus.verified_level, 0))
@@ -94,7 +94,7 @@ def _effective_level(now: datetime) -> ColumnElement[int]:
 
 def direct_cells_statement(now: datetime | None = None) -> Select:
     """(org unit or NO_UNIT, competence id, *COUNTERS) for active people, grouped by their own unit."""
-    level = _effective_level(now or utcnow())
+    level = effective_level_column(now or utcnow())
     required = JobProfileRequirement.level
     unit = func.coalesce(User.org_unit_id, literal(NO_UNIT))
     return (
