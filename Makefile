@@ -10,7 +10,7 @@ TEST_WORKERS ?= 2
 SIZE ?= S
 export HOST PORT
 
-.PHONY: run test check clean bench
+.PHONY: run test check clean bench translations translations-check translations-update
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 
 # --with-worker runs the background jobs (quiz deadlines, report snapshots) in a child process, so the
 # demo has them without a second terminal; production runs `lms worker` separately (README.md).
-run: $(VENV)/.installed-app
+run: $(VENV)/.installed-app translations
 	$(VENV)/bin/lms db upgrade
 	$(VENV)/bin/lms demo --if-empty
 	$(VENV)/bin/lms serve --host $(HOST) --port $(PORT) --with-worker
 
 # Coverage of lms, courses and assessments is reported and held at its floor (pyproject.toml).
-test: check
+test: check translations translations-check
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term
 
 bench: $(VENV)/.installed-dev
@@ -46,6 +46,18 @@ check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check lms courses assessments bench tests alembic
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_layers.py
+
+# Interface languages (docs/languages.md): the compiled catalogues are built here, never committed.
+translations: $(VENV)/.installed-app
+	$(VENV)/bin/pybabel compile -d lms/locale -D messages --statistics
+
+# Fails when a language has a string left untranslated or fuzzy since the last extraction; changes no file.
+translations-check: $(VENV)/.installed-app
+	$(PY) -m lms.i18n_check check
+
+# For translators: extract every marked string and merge it into each language's messages.po.
+translations-update: $(VENV)/.installed-app
+	$(PY) -m lms.i18n_check update
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI
 
 from lms.config import Settings, get_settings
 from lms.db import make_engine
+from lms.i18n import LocaleMiddleware
 from lms.reports.published import PublishedFigures
 from lms.sso.client import provider_origin
 from lms.web.csrf import csrf_protect
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db_gate = ConnectionGate(settings.db_pool_size, settings.db_pool_timeout)
     app.state.report_figures = PublishedFigures("reports", settings.report_refresh)
     app.state.compliance_figures = PublishedFigures("compliance", settings.report_refresh)
+    # A manager's home figures over their whole line: the reports' data, one entry per manager.
+    app.state.line_figures = PublishedFigures("reports", settings.report_refresh, max_entries=2000)
     # The health check's own connections: it must answer while every pooled one is busy, and see
     # the database as a newly opened connection would.
     app.state.probe_engine = make_engine(settings.database_url, probe=True)
@@ -151,6 +154,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added first, so it sits inside the security headers and its 500 page carries them too.
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(ServerErrorPage)
+    # Outside the error page, so a 500 page is in the request's language too.
+    app.add_middleware(LocaleMiddleware, default_language=settings.default_language, time_zone=settings.time_zone)
     app.add_middleware(
         SecurityHeadersMiddleware,
         hsts=settings.cookie_secure,

@@ -7,10 +7,12 @@ import secrets
 from functools import lru_cache
 from typing import Literal
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lms.i18n import SUPPORTED_LANGUAGES
 from lms.people.models import ROLE_LABELS
 from lms.privacy.retention_registry import parse_overrides as parse_retention
 
@@ -128,6 +130,12 @@ class Settings(BaseSettings):
     escalation_days: int = Field(
         7, ge=1, le=365, description="Days overdue before the line manager is told (and their manager after twice as many)"
     )
+
+    # Interface language and displayed times (docs/languages.md); times are stored in UTC whatever this says.
+    default_language: str = Field(
+        "en", description="Interface language when neither the person nor their browser chooses a supported one (en, fr)"
+    )
+    time_zone: str = Field("UTC", description="Time zone dates and times are shown in (an IANA name such as Europe/Brussels)")
 
     # The organisation's own look: shown in the header, the page title and the footer.
     org_name: str = Field("Proficio", min_length=1, max_length=80, description="Name in the header and every page title")
@@ -250,6 +258,22 @@ class Settings(BaseSettings):
         ok_remote = re.fullmatch(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\"'<>]*)?", value) is not None
         if not (ok_local and re.fullmatch(r"[^\s\"'<>]+", value) or ok_remote):
             raise ConfigError(f"ORG_LOGO_URL must be a path under /static/ or an https:// address, not {value!r}")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        if value.lower() not in SUPPORTED_LANGUAGES:
+            raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, not {value!r}")
+        return value.lower()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"TIME_ZONE must be an IANA time zone such as Europe/Brussels or UTC, not {value!r}") from None
         return value
 
     @field_validator("reminder_days")

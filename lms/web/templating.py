@@ -8,8 +8,10 @@ from pathlib import Path
 
 from fastapi import Request
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
+from lms import i18n
 from lms.config import PROJECT_ROOT
 from lms.people.models import ROLE_LABELS, role_label
 from lms.web.cookies import ANON_COOKIE, set_cookie
@@ -27,6 +29,26 @@ templates.env.globals["role_labels"] = list(ROLE_LABELS.items())
 templates.env.globals["static_url"] = static_url
 # Inline, so the browser's favicon fetch is not one more request on a first visit.
 templates.env.globals["favicon"] = data_uri("favicon.svg")
+# Interface strings in the request's language (lms/i18n.py): {{ _("Text") }}, {{ _("%(n)s people", n=n) }},
+# {{ ngettext("%(num)s lesson", "%(num)s lessons", n) }}; newstyle, so placeholders are escaped and checked.
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+templates.env.globals["current_language"] = i18n.current_language
+templates.env.globals["language_names"] = i18n.LANGUAGE_NAMES
+# Dates, times, numbers and percentages in the request's locale and the organisation's TIME_ZONE.
+templates.env.filters["format_date"] = i18n.format_date
+templates.env.filters["format_datetime"] = i18n.format_datetime
+templates.env.filters["format_time"] = i18n.format_time
+templates.env.filters["format_number"] = i18n.format_number
+templates.env.filters["format_percent"] = i18n.format_percent
+
+
+def mail_link(address: str) -> Markup:
+    """A mailto link, for a translated sentence that holds one as a placeholder."""
+    return Markup('<a href="mailto:{0}">{0}</a>').format(address)
+
+
+templates.env.filters["mail_link"] = mail_link
 
 
 def is_partial(request: Request) -> bool:
