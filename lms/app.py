@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.audit.routes import router as audit_router
     from lms.auth.routes import router as auth_router
     from lms.auth.invite_routes import router as invite_router
+    from lms.auth.language_routes import router as language_router
     from lms.competences.admin_routes import router as competences_admin_router
     from lms.competences.skills_routes import router as skills_router
     from lms.competences.team_routes import router as team_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_router,
         sso_router,
         invite_router,
+        language_router,
         admin_router,
         audit_router,
         skills_router,

@@ -31,7 +31,8 @@ class DataVersion(SQLModel, table=True):
 # Child rows that the database deletes by cascade produce no statement: their parent is watched instead.
 _WATCHED: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
 REPORT_INPUTS: dict[str, Iterable[str] | None] = {
-    "user_account": ("is_active", "org_unit_id", "job_profile_id"),
+    # manager_id and name: a manager's home figures over their reporting line are published too.
+    "user_account": ("is_active", "org_unit_id", "job_profile_id", "manager_id", "name"),
     "org_unit": None,
     "job_profile": None,
     "job_profile_requirement": None,

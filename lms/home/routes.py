@@ -17,6 +17,7 @@ from lms.hooks import EMPLOYEE, HomePanel, home_panels
 from lms.people.models import Role, User
 from lms.web.access import Access, SignedInUser, policy
 from lms.web.deps import DbSession
+from lms.reports.published import PublishedFigures
 from lms.web.templating import render
 
 router = APIRouter()
@@ -39,7 +40,7 @@ class Section:
     panels: list[HomePanel]
 
 
-def _platform_panels(db: Session, user: User, roles: frozenset[str], now: datetime) -> list[HomePanel]:
+def _platform_panels(db: Session, user: User, roles: frozenset[str], now: datetime, line: PublishedFigures | None) -> list[HomePanel]:
     """The platform's own panels; the courses and quizzes ones come through lms.hooks.home_panels."""
     me = selectors.employee_home(db, user, now)
     panels = [
@@ -48,7 +49,7 @@ def _platform_panels(db: Session, user: User, roles: frozenset[str], now: dateti
         HomePanel(EMPLOYEE, "You", "home/_you.html", {"me": selectors.employee_figures(db, user)}, order=70),
     ]
     if Role.MANAGER in roles:
-        team = selectors.manager_home(db, user, now)
+        team = selectors.manager_home(db, user, now, line)
         panels += [
             HomePanel(Role.MANAGER.value, "Your team at a glance", "home/_team.html", {"team": team}, order=10),
             HomePanel(Role.MANAGER.value, "Worth doing now", "home/_team_actions.html", {"team": team}, order=30),
@@ -78,11 +79,13 @@ def _platform_panels(db: Session, user: User, roles: frozenset[str], now: dateti
     return panels
 
 
-def home_sections(db: Session, user: User, roles: frozenset[str], now: datetime) -> list[Section]:
+def home_sections(
+    db: Session, user: User, roles: frozenset[str], now: datetime, line: PublishedFigures | None = None
+) -> list[Section]:
     shown = {EMPLOYEE, *roles}
     if Role.ADMIN in roles:
         shown.add(Role.SKILLS_LEAD.value)  # administrators see the organisation's figures too
-    panels = _platform_panels(db, user, roles, now) + home_panels(db, user, roles, now)
+    panels = _platform_panels(db, user, roles, now, line) + home_panels(db, user, roles, now)
     sections = []
     for key, heading in SECTIONS:
         mine = sorted((p for p in panels if p.role == key), key=lambda p: p.order)
@@ -93,7 +96,8 @@ def home_sections(db: Session, user: User, roles: frozenset[str], now: datetime)
 
 @router.get("/")
 def home(request: Request, db: DbSession, user: SignedInUser) -> Response:
-    return render(request, "home/dashboard.html", {"sections": home_sections(db, user, request.state.roles, utcnow())})
+    sections = home_sections(db, user, request.state.roles, utcnow(), request.app.state.line_figures)
+    return render(request, "home/dashboard.html", {"sections": sections})
 
 
 @router.get("/healthz", dependencies=[policy(Access.OPEN)], include_in_schema=False)

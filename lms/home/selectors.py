@@ -21,6 +21,7 @@ from lms.jobs.models import Job, JobState
 from lms.people.models import OrgUnit, User
 from lms.people.review import STALE_DAYS, review_counts
 from lms.people.selectors import reporting_line_cte
+from lms.reports.published import PublishedFigures
 from lms.reports.aggregate import Figures, direct_cells, sum_counters
 
 
@@ -102,8 +103,14 @@ class TeamHome:
     widest: list[tuple[Competence, int, Any | None]]
 
 
-def manager_home(session: Session, manager: User, now: datetime) -> TeamHome:
-    line = line_figures(session, manager_id=known(manager.id), now=now)
+def manager_home(session: Session, manager: User, now: datetime, published: PublishedFigures | None = None) -> TeamHome:
+    """`published`: the process's per-manager figures (lms.reports.published), kept while the report
+    data stands still; without it they are counted now."""
+    manager_id = known(manager.id)
+    if published is None:
+        line = line_figures(session, manager_id=manager_id, now=now)
+    else:
+        line = published.get(session, manager_id, lambda: line_figures(session, manager_id=manager_id, now=now)).figures
     # The actions are the widest gaps a course closes (one hook call for all of them), else the widest,
     # so the manager sees that no course exists yet.
     courses = gap_suggestions(session, [(known(c.id), line.needed[known(c.id)]) for c, _n in line.below])

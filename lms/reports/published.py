@@ -49,9 +49,10 @@ class Published(Generic[T]):
 class PublishedFigures:
     """Per process, per scope: the latest figures for each key (framework, smallest group, ...)."""
 
-    def __init__(self, scope: str, refresh_seconds: int) -> None:
+    def __init__(self, scope: str, refresh_seconds: int, *, max_entries: int = 64) -> None:
         self.scope = scope
         self.refresh = timedelta(seconds=refresh_seconds)
+        self.max_entries = max_entries  # per-manager figures: a bound on memory whatever the number of managers
         self._entries: dict[Any, Published[Any]] = {}
         self._computing: dict[Any, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -73,10 +74,28 @@ class PublishedFigures:
                 return entry  # computed by the request this one waited for
             # The version was read first in this transaction, so these figures are at least that new.
             fresh: Published[T] = Published(compute(), version, now)
+            self._entries.pop(key, None)
             self._entries[key] = fresh
+            self._evict()
             return fresh
         finally:
             lock.release()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._entries
+
+    def _evict(self) -> None:
+        """Drop the least recently computed entries beyond max_entries (dicts keep insertion order)."""
+        with self._guard:
+            while len(self._entries) > self.max_entries:
+                oldest = next(iter(self._entries))
+                del self._entries[oldest]
+                lock = self._computing.get(oldest)
+                if lock is not None and not lock.locked():
+                    del self._computing[oldest]
 
     def _usable(self, entry: Published[Any], version: int | None, now: datetime) -> bool:
         age = now - entry.computed_at

@@ -17,7 +17,7 @@ from lms.data_versions import scopes_written, watch
         ("UPDATE user_account SET is_active=?, updated_at=? WHERE user_account.id = ?", {"reports", "compliance"}),
         ("UPDATE user_account SET job_profile_id=%(job_profile_id)s WHERE user_account.id = %(id)s", {"reports"}),
         ("UPDATE user_account SET last_login_at=?, updated_at=? WHERE user_account.id = ?", set()),
-        ("UPDATE user_account SET name=? WHERE user_account.id = ?", set()),
+        ("UPDATE user_account SET name=? WHERE user_account.id = ?", {"reports"}),  # names show on a manager's home
         ("UPDATE enrolment SET started_at=? WHERE enrolment.id = ?", {"compliance"}),
         ("UPDATE enrolment SET completed_at=? WHERE enrolment.id = ?", set()),
         ("INSERT INTO lesson_progress (user_id, first_viewed_at) VALUES (?, ?)", {"compliance"}),

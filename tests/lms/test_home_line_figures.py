@@ -11,6 +11,7 @@ from lms.clock import utcnow
 from lms.competences.models import CompetenceStatus
 from lms.competences.team import team_heatmap, team_summary
 from lms.home.line_figures import line_figures
+from lms.reports.published import PublishedFigures
 from tests.lms.competences.factories import competence, load_digcomp, make_profile
 
 CODES = ("1.1", "1.2", "2.1", "4.2", "5.3")
@@ -72,3 +73,26 @@ def test_a_manager_with_nobody_below_has_empty_figures(db, make_user):
     got = line_figures(db, manager_id=alone.id, now=utcnow())
     assert (got.people, got.summary.requirements, got.below, got.summary.largest_gaps) == (0, 0, [], [])
     assert got.summary.share_met is None and got.summary.self_vs_verified is None
+
+
+def test_the_home_shows_a_change_in_the_line_on_the_next_view(db, signed_in, make_user):
+    """The figures are kept per manager while the data stands still, and counted again when it moves."""
+    load_digcomp(db)
+    profile = make_profile(db, "Analyst", {"1.1": 3})
+    browser, manager = signed_in("manager")
+    person = make_user(name="Robin Report", manager_id=manager.id, job_profile_id=profile.id)
+    assert "0%</strong> of requirements met (0 of 1)" in browser.get("/").text
+    assert "0%</strong> of requirements met (0 of 1)" in browser.get("/").text  # kept, same answer
+    db.add(CompetenceStatus(user_id=person.id, competence_id=competence(db, "1.1").id, verified_level=3, verified_source="course"))
+    db.commit()
+    assert "100%</strong> of requirements met (1 of 1)" in browser.get("/").text
+    make_user(name="Sam Second", manager_id=manager.id, job_profile_id=profile.id)  # a new report: the line moved
+    assert "50%</strong> of requirements met (1 of 2)" in browser.get("/").text
+
+
+def test_per_manager_figures_are_bounded(db, make_user):
+    figures = PublishedFigures("reports", 0, max_entries=3)
+    managers = [make_user("manager") for _ in range(5)]
+    for m in managers:
+        figures.get(db, m.id, lambda m=m: line_figures(db, manager_id=m.id, now=utcnow()))
+    assert len(figures) == 3 and [m.id in figures for m in managers] == [False, False, True, True, True]
