@@ -28,8 +28,11 @@ SUPPORTED_LANGUAGES = ("en", "fr")
 # Each language named in itself, as a language switch shows it.
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 SOURCE_LANGUAGE = "en"
+FORMAT_LOCALES = {"en": "en_GB"}
 DOMAIN = "messages"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# A signed-out visitor's choice from the language switch; a signed-in person's is on their account.
+LANGUAGE_COOKIE = "proficio_lang"
 
 
 @lru_cache(maxsize=32)
@@ -79,11 +82,23 @@ def current_language() -> str:
 
 
 def current_locale() -> Locale:
-    return Locale.parse(_state().language)
+    """The locale dates and numbers are formatted in: British for English (Babel's plain "en" is American)."""
+    return _locale(_state().language)
+
+
+@lru_cache(maxsize=16)
+def _locale(language: str) -> Locale:
+    return Locale.parse(FORMAT_LOCALES.get(language, language))
 
 
 def current_time_zone() -> tzinfo:
     return _state().time_zone
+
+
+def time_zone_name() -> str:
+    """The display time zone's name (UTC, Europe/Brussels), for column headings that say which one."""
+    zone = _state().time_zone
+    return str(getattr(zone, "key", None) or zone)
 
 
 def set_language(language: str | None) -> None:
@@ -120,6 +135,11 @@ def lazy_gettext(message: str) -> Any:
 _ = gettext
 
 
+def N_(message: str) -> str:
+    """Marks a string for the catalogues where it is defined; whoever shows it translates it then."""
+    return message
+
+
 def parse_accept_language(header: str) -> list[str]:
     """Language tags from an Accept-Language header, most preferred first (q=0 dropped)."""
     tags: list[tuple[float, int, str]] = []
@@ -151,10 +171,11 @@ def negotiate(header: str | None, default: str = SOURCE_LANGUAGE) -> str:
 
 
 class LocaleMiddleware:
-    """Sets each request's language from Accept-Language (else DEFAULT_LANGUAGE) and the display time zone.
+    """Sets each request's language and the display time zone.
 
-    Pure ASGI and cheap: one header read. The signed-in person's own setting, once their account is
-    loaded, replaces the browser's choice (lms/web/deps.py).
+    The language: a signed-out visitor's choice (the language cookie), else Accept-Language, else
+    DEFAULT_LANGUAGE. Pure ASGI and cheap: two header reads. The signed-in person's own setting, once
+    their account is loaded, replaces it (lms/web/deps.py).
     """
 
     def __init__(self, app: ASGIApp, *, default_language: str = SOURCE_LANGUAGE, time_zone: str = "UTC") -> None:
@@ -166,13 +187,26 @@ class LocaleMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        header = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept-language"), None)
+        accept, cookie = None, None
+        for key, value in scope.get("headers", ()):
+            if key == b"accept-language":
+                accept = value.decode("latin-1")
+            elif key == b"cookie":
+                cookie = _cookie_language(value.decode("latin-1"))
         token = _current.set(None)
         try:
-            begin(negotiate(header, self.default_language), self.time_zone)
+            begin(cookie or negotiate(accept, self.default_language), self.time_zone)
             await self.app(scope, receive, send)
         finally:
             _current.reset(token)
+
+
+def _cookie_language(header: str) -> str | None:
+    for part in header.split(";"):
+        name, _eq, value = part.strip().partition("=")
+        if name == LANGUAGE_COOKIE and value in SUPPORTED_LANGUAGES:
+            return value
+    return None
 
 
 # Formatting for templates (filters in lms/web/templating.py): the current locale and time zone.
@@ -211,8 +245,11 @@ def format_percent(value: float | None, decimals: int = 0) -> str:
     """A ratio (0.25) as a percentage in the locale's form: 25 % in English, 25 % (narrow space) in French."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return numbers.format_percent(value, format=pattern, locale=current_locale())
+    locale = current_locale()
+    pattern = locale.percent_formats[None].pattern
+    if decimals:
+        pattern = pattern.replace("0", "0." + "0" * decimals, 1)
+    return numbers.format_percent(value, format=pattern, locale=locale)
 
 
 def _local(value: datetime) -> datetime:

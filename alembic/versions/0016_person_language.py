@@ -4,13 +4,12 @@ Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-03 11:00:00.000000
 
-Placeholder fixed at the start of the work so the revision chain does not change while it is filled in.
+Null for everyone to begin with: each person follows their browser's language until they choose one.
 """
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-import sqlmodel  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 
 revision: str = '0016'
@@ -20,8 +19,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("user_account") as batch:
+        batch.add_column(sa.Column("language", sa.String(length=8), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("user_account") as batch:
+        batch.drop_column("language")

@@ -23,12 +23,13 @@ from lms.auth.service import hash_token
 from lms.clock import utcnow
 from lms.config import get_settings
 from lms.errors import FieldError
+from lms.i18n import lazy_gettext
 from lms.notifications.service import notify
 from lms.people.models import User
 from lms.people.service import PeopleError, refuse_erased, user_set_password
 
 # One message for every refusal, so the page does not tell a guesser which tokens once existed.
-INVALID = "This invitation link has expired or has already been used. Ask your administrator for a new link."
+INVALID = lazy_gettext("This invitation link has expired or has already been used. Ask your administrator for a new link.")
 
 
 class InvitationError(FieldError):
@@ -129,7 +130,7 @@ def invitation_redeem(
     now = now or utcnow()
     found = invitation_find(session, token=token, now=now)
     if found is None:
-        raise InvitationError(INVALID)
+        raise InvitationError(str(INVALID))
     invitation, user = found
     try:
         user_set_password(session, user=user, password=password, by=user, client_ip=client_ip)

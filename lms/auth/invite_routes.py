@@ -14,6 +14,7 @@ from lms.auth import service, throttle
 from lms.auth.invitations import InvitationError, invitation_find, invitation_redeem
 from lms.auth.service import AuthError
 from lms.clock import utcnow
+from lms.i18n import gettext
 from lms.web.access import MaybeUser
 from lms.web.cookies import DEVICE_COOKIE, SESSION_COOKIE, set_cookie
 from lms.web.deps import DbSession, client_ip
@@ -84,9 +85,9 @@ def invite_accept(
     person = found[1]
     errors: dict[str, str] = {}
     if not password:
-        errors["password"] = "Choose a password."
+        errors["password"] = gettext("Choose a password.")
     elif password != confirm_password:
-        errors["confirm_password"] = "The two passwords do not match."
+        errors["confirm_password"] = gettext("The two passwords do not match.")
     else:
         try:
             invitation_redeem(db, token=token, password=password, now=now, client_ip=ip)
@@ -99,15 +100,23 @@ def invite_accept(
         return render(request, "auth/invite.html", context, status_code=422)
     if not password_sign_in_allowed(db, settings, person.email):
         # AUTH_LOCAL_PASSWORDS: an invitation sets a password, but it does not open a way round single sign-on.
-        flash(request, f"Your password has been set, but this site signs people in with {provider_label(settings)}: use that button.")
+        flash(
+            request,
+            gettext("Your password has been set, but this site signs people in with %(provider)s: use that button.")
+            % {"provider": provider_label(settings)},
+        )
         return redirect(request, "/login")
     try:
         signed_in = service.login(db, email=person.email, password=password, client_ip=ip, settings=settings)
     except AuthError:
         # Only a throttled address gets here: the password is set, the sign-in can wait.
-        flash(request, "Your password has been set. Sign in with it when you are ready.")
+        flash(request, gettext("Your password has been set. Sign in with it when you are ready."))
         return redirect(request, "/login")
-    flash(request, f"Welcome to {settings.org_name}, {person.name}. Your password is set and you are signed in.")
+    flash(
+        request,
+        gettext("Welcome to %(org)s, %(name)s. Your password is set and you are signed in.")
+        % {"org": settings.org_name, "name": person.name},
+    )
     response = redirect(request, "/")
     set_cookie(response, request, SESSION_COOKIE, signed_in.token)
     account = service.normalise_email(person.email)

@@ -11,6 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from passlib.context import CryptContext
 from zxcvbn import zxcvbn
 
+from lms.i18n import gettext
+
 # OWASP's argon2id setting (19 MiB, 2 passes, 1 lane) instead of the library default (64 MiB, 3, 4):
 # a single lane keeps one hash on one core, so sign-ins scale with cores, and 19 MiB a hash keeps a
 # burst of sign-ins from taking hundreds of megabytes. deprecated="auto" makes verify_and_update()
@@ -63,14 +65,15 @@ def _personal_words(user_inputs: Iterable[str]) -> list[str]:
 def password_problems(password: str, *, user_inputs: Sequence[str] = ()) -> list[str]:
     """Human-readable reasons a password is refused; empty when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return [f"Use at least {MIN_LENGTH} characters."]
+        return [gettext("Use at least %(num)d characters.") % {"num": MIN_LENGTH}]
     if len(password) > MAX_LENGTH:
-        return [f"Use at most {MAX_LENGTH} characters."]
+        return [gettext("Use at most %(num)d characters.") % {"num": MAX_LENGTH}]
     # zxcvbn refuses input over 72 characters (its matching is quadratic); longer passwords are
     # still hashed whole, only their strength is judged on the start.
     result = zxcvbn(password[:72], user_inputs=_personal_words(user_inputs))
     if result["score"] < MIN_SCORE:
-        hint = result["feedback"].get("warning") or "It is too easy to guess."
+        # zxcvbn's own hints are English only.
+        hint = result["feedback"].get("warning") or gettext("It is too easy to guess.")
         suggestions = " ".join(result["feedback"].get("suggestions") or [])
-        return [f"Choose a less common password. {hint} {suggestions}".strip()]
+        return [f"{gettext('Choose a less common password.')} {hint} {suggestions}".strip()]
     return []

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from lms.auth import service, throttle
 from lms.auth.service import AuthError, ThrottledError
 from lms.demo_accounts import demo_accounts_shown
+from lms.i18n import gettext
 from lms.notifications.pages import preferences_context
 from lms.people.models import User
 from lms.privacy.selectors import account_data_context
@@ -55,9 +56,9 @@ async def login_submit(
         status = 403
     else:
         if not email.strip():
-            errors["email"] = "Enter your email address."
+            errors["email"] = gettext("Enter your email address.")
         if not password:
-            errors["password"] = "Enter your password."
+            errors["password"] = gettext("Enter your password.")
     if not errors:
         secret = request.app.state.secret_key
         account = service.normalise_email(email)[:320]
@@ -105,7 +106,7 @@ def logout(request: Request, db: DbSession, user: MaybeUser) -> Response:
     if token:
         service.logout(db, token=token, user=user, client_ip=client_ip(request))
     request.state.user = None
-    flash(request, "You have signed out.")
+    flash(request, gettext("You have signed out."))
     # A session that came through the provider also ends there, which then sends the person back here.
     response = redirect(request, end_session_url(request, token=token) or "/login")
     clear_cookie(response, request, SESSION_COOKIE)
@@ -140,7 +141,7 @@ def account_password(
         raise HTTPException(status_code=403, detail=password_refused_message(request.app.state.settings))
     errors = {}
     if new_password != confirm_password:
-        errors["confirm_password"] = "The two new passwords do not match."
+        errors["confirm_password"] = gettext("The two new passwords do not match.")
     else:
         try:
             service.password_change(
@@ -152,10 +153,10 @@ def account_password(
                 client_ip=client_ip(request),
             )
         except AuthError as exc:
-            field = "current_password" if "current" in str(exc) else "new_password"
+            field = "current_password" if str(exc) == str(service.CURRENT_PASSWORD_WRONG) else "new_password"
             errors[field] = str(exc)
     if errors:
         ctx = {"errors": errors, "password_usable": True, **preferences_context(db, user=user)}
         return render(request, "account/account.html", ctx, block="password", status_code=422)
-    flash(request, "Your password has been changed. Other sessions have been signed out.")
+    flash(request, gettext("Your password has been changed. Other sessions have been signed out."))
     return redirect(request, "/account")

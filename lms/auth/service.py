@@ -16,6 +16,8 @@ from lms.auth.models import UserSession
 from lms.auth.passwords import hash_password, password_problems, verify_password
 from lms.clock import utcnow
 from lms.config import Settings
+from lms.errors import FieldError
+from lms.i18n import SUPPORTED_LANGUAGES, gettext, lazy_gettext, ngettext
 from lms.people.models import RoleGrant, User
 
 
@@ -26,23 +28,25 @@ class AuthError(Exception):
 class ThrottledError(AuthError):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
-        super().__init__(f"Too many failed sign-in attempts. Try again in {_humanise(retry_after)}. {FORGOTTEN_PASSWORD}")
+        wait = gettext("Too many failed sign-in attempts. Try again in %(wait)s.") % {"wait": _humanise(retry_after)}
+        super().__init__(f"{wait} {FORGOTTEN_PASSWORD}")
 
 
-BAD_CREDENTIALS = "The email address or password is not correct."
+BAD_CREDENTIALS = lazy_gettext("The email address or password is not correct.")
 # There is no self-service reset: administrators set new passwords (and can lift a wait at once).
-FORGOTTEN_PASSWORD = (
+FORGOTTEN_PASSWORD = lazy_gettext(
     "If you have forgotten your password, ask your administrator to reset it; they can also let you try again straight away."
 )
+CURRENT_PASSWORD_WRONG = lazy_gettext("Your current password is not correct.")
 # Sessions are touched at most this often, so a page view is not a write every time.
 TOUCH_INTERVAL = timedelta(seconds=60)
 
 
 def _humanise(seconds: int) -> str:
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(num)d second", "%(num)d seconds", seconds) % {"num": seconds}
     minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes) % {"num": minutes}
 
 
 def hash_token(token: str) -> str:
@@ -124,7 +128,7 @@ def login_finish(session: Session, *, attempt: LoginAttempt, ok: bool, new_hash:
             detail={"reason": reason, **({"known_device": True} if attempt.device else {})},
         )
         session.commit()
-        raise AuthError(BAD_CREDENTIALS)
+        raise AuthError(str(BAD_CREDENTIALS))
 
     if new_hash:
         user.password_hash = new_hash
@@ -204,7 +208,7 @@ def password_change(
     """Change a user's own password and end their other sessions. Commits."""
     ok, _ = verify_password(current, user.password_hash)
     if not ok:
-        raise AuthError("Your current password is not correct.")
+        raise AuthError(str(CURRENT_PASSWORD_WRONG))
     problems = password_problems(new, user_inputs=[user.email, user.name])
     if problems:
         raise AuthError(problems[0])
@@ -213,3 +217,24 @@ def password_change(
     sessions_end_all(session, user_id=user.id, except_token_hash=keep_token_hash)
     audit_record(session, action="password.change", actor=user, target_type="user", target_id=user.id, client_ip=client_ip)
     session.commit()
+
+
+class LanguageError(FieldError):
+    """A language the interface does not ship in."""
+
+
+def account_language_set(session: Session, *, user: User, language: str | None, client_ip: str | None) -> bool:
+    """Set the person's interface language (None: follow the browser); False when it was already so."""
+    language = language or None
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        raise LanguageError(gettext("Choose one of the languages offered."), "language")
+    if user.language == language:
+        return False
+    detail = {"from": user.language, "to": language}
+    user.language = language
+    session.add(user)
+    audit_record(
+        session, action="account.language", actor=user, target_type="user", target_id=user.id, client_ip=client_ip, detail=detail
+    )
+    session.commit()
+    return True

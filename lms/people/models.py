@@ -11,6 +11,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from lms.clock import utcnow
 from lms.text_search import search_column
+from lms.i18n import N_
 
 
 class Role(StrEnum):
@@ -30,11 +31,12 @@ class Role(StrEnum):
 
 # The one place a role's visible name is written: pages, forms and the import help read it from here
 # (templates through the ``role_label`` filter).
+# Marked with N_ for the catalogues; pages translate them as they show them (lms/web/templating.py).
 ROLE_LABELS: dict[str, str] = {
-    "trainer": "Trainer",
-    "manager": "Manager",
-    "skills_lead": "Skills lead",
-    "admin": "Administrator",
+    "trainer": N_("Trainer"),
+    "manager": N_("Manager"),
+    "skills_lead": N_("Skills lead"),
+    "admin": N_("Administrator"),
 }
 EMPLOYEE_LABEL = "Employee"
 
@@ -96,6 +98,8 @@ class User(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, onupdate=utcnow))
     # Set once, by erasure (docs/privacy.md): the row stays, anonymous, so reports keep their figures.
     erased_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Interface language the person chose (lms.i18n.SUPPORTED_LANGUAGES); null follows their browser.
+    language: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
 
 
 class RoleGrant(SQLModel, table=True):

@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from sqlmodel import Session
 
 from lms.people.models import Role, User
+from lms.i18n import gettext
 from lms.web.deps import DbSession, load_user
 
 
@@ -51,7 +52,7 @@ def _make(level: Access) -> Callable[[Request, Session], User | None]:
         if user is None:
             raise NotSignedIn()
         if level is not Access.SIGNED_IN and not _ROLES_FOR.get(level, {level.value}) & request.state.roles:
-            raise HTTPException(status_code=403, detail="You do not have access to this page.")
+            raise HTTPException(status_code=403, detail=gettext("You do not have access to this page."))
         return user
 
     dependency.__name__ = f"access_{level.value}"

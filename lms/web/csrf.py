@@ -12,6 +12,7 @@ from fastapi import HTTPException, Request
 
 from lms.auth.service import hash_token
 from lms.web.cookies import ANON_COOKIE, SESSION_COOKIE
+from lms.i18n import gettext
 from lms.web.signing import sign
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -62,5 +63,6 @@ async def csrf_protect(request: Request) -> None:
     has_binding = request.cookies.get(SESSION_COOKIE) or request.cookies.get(ANON_COOKIE)
     if not sent or not has_binding or not hmac.compare_digest(str(sent), csrf_token(request)):
         raise HTTPException(
-            status_code=403, detail="The form has expired or was not sent from Proficio. Go back, reload the page and try again."
+            status_code=403,
+            detail=gettext("The form has expired or was not sent from Proficio. Go back, reload the page and try again."),
         )

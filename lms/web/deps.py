@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from lms.auth.service import resolve_session
+from lms.i18n import set_language
 from lms.people.models import User
 from lms.web.cookies import SESSION_COOKIE
 
@@ -63,6 +64,8 @@ def load_user(request: Request, db: Session) -> User | None:
             request.state.user = user
             request.state.session_token_hash = user_session.token_hash
             request.state.roles = roles
+            # The person's own choice beats the browser's (lms.i18n.LocaleMiddleware chose that).
+            set_language(user.language)
     return request.state.user
 
 

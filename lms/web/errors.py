@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sqlmodel import Session
 
+from lms.i18n import gettext, lazy_gettext
 from lms.web.access import NotSignedIn
 from lms.web.capacity import DatabaseBusy
 from lms.web.deps import load_user
@@ -23,14 +24,21 @@ from lms.web.templating import redirect, render
 log = logging.getLogger("lms.errors")
 
 TITLES = {
-    400: "Bad request",
-    403: "You do not have access",
-    404: "Page not found",
-    405: "Not allowed",
-    422: "Please check what you entered",
-    500: "Something went wrong",
-    503: "Proficio is unavailable for a moment",
+    400: lazy_gettext("Bad request"),
+    403: lazy_gettext("You do not have access"),
+    404: lazy_gettext("Page not found"),
+    405: lazy_gettext("Not allowed"),
+    422: lazy_gettext("Please check what you entered"),
+    500: lazy_gettext("Something went wrong"),
+    503: lazy_gettext("Proficio is unavailable for a moment"),
 }
+NOT_FOUND = lazy_gettext("We could not find that page. It may have moved, or you may not have access to it.")
+
+
+def _title(status: int) -> str:
+    return str(TITLES.get(status) or gettext("Error"))
+
+
 # Seconds a client is asked to wait: a full pool drains in moments; a database that went away
 # (a restart, a failover) takes longer to come back.
 RETRY_AFTER_BUSY = 5
@@ -63,7 +71,7 @@ async def _error_page(request: Request, status: int, message: str, *, look_up_us
     return render(
         request,
         "errors/error.html",
-        {"status": status, "title": TITLES.get(status, "Error"), "message": message},
+        {"status": status, "title": _title(status), "message": message},
         block="content",
         status_code=status,
     )
@@ -88,9 +96,9 @@ def _unavailable(exc: Exception) -> tuple[str, int]:
     """The message and Retry-After seconds for a database that is busy or away."""
     busy = isinstance(exc, (DatabaseBusy, sa_exc.TimeoutError))
     if busy:
-        message = "Too many people are using Proficio right now. Please try again in a few seconds."
+        message = gettext("Too many people are using Proficio right now. Please try again in a few seconds.")
     else:
-        message = "Proficio cannot reach its database at the moment. Please try again shortly."
+        message = gettext("Proficio cannot reach its database at the moment. Please try again shortly.")
     return message, (RETRY_AFTER_BUSY if busy else RETRY_AFTER_UNAVAILABLE)
 
 
@@ -104,9 +112,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
+        message = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
         if exc.status_code == 404 and message == "Not Found":
-            message = "We could not find that page. It may have moved, or you may not have access to it."
+            message = str(NOT_FOUND)
+        elif exc.status_code == 405 and message == "Method Not Allowed":
+            message = _title(405)
         response = await _error_page(request, exc.status_code, message)
         if exc.headers:  # e.g. WWW-Authenticate on the API's 401
             response.headers.update(exc.headers)
@@ -120,9 +130,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(e["loc"][:1] == ("path",) for e in exc.errors()):
             # A page's id outside lms.web.params.Id names nothing: not found, like a missing id. (The
             # API keeps its documented 422, whose schema states the bounds.)
-            return await _error_page(request, 404, "We could not find that page. It may have moved, or you may not have access to it.")
+            return await _error_page(request, 404, str(NOT_FOUND))
         fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
-        return await _error_page(request, 422, f"Some values were missing or not valid: {fields}.")
+        return await _error_page(request, 422, gettext("Some values were missing or not valid: %(fields)s.") % {"fields": fields})
 
     async def database_unavailable(request: Request, exc: Exception) -> Response:
         # One line, not a traceback: an operator sees it in a burst, and the cause is outside the code.
@@ -167,5 +177,5 @@ class ServerErrorPage:
                 raise
             request = Request(scope, receive)
             log.exception("Unhandled error on %s %s", request.method, request.url.path)
-            response = await _error_page(request, 500, "An unexpected error occurred. It has been logged; please try again.")
+            response = await _error_page(request, 500, gettext("An unexpected error occurred. It has been logged; please try again."))
             await response(scope, receive, send)

@@ -20,6 +20,7 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lms.config import Settings
+from lms.i18n import gettext
 
 FileLimit = int | Callable[[Settings], int]
 _ATTR = "__body_limit__"
@@ -116,9 +117,11 @@ class BodyLimitMiddleware:
 
 async def _too_large(scope: Scope, send: Send, limit: int, *, status: int = 413) -> None:
     if status == 400:
-        message = "The request's Content-Length is not a number."
+        message = gettext("The request’s Content-Length is not a number.")
     else:
-        message = f"Too much data was sent: at most {_mb(limit)} is accepted here. If you were uploading a file, choose a smaller one."
+        message = gettext(
+            "Too much data was sent: at most %(size)s is accepted here. If you were uploading a file, choose a smaller one."
+        ) % {"size": _mb(limit)}
     request = Request(scope)
     if scope["path"].startswith("/scim/"):
         from lms.web.errors import scim_error
@@ -130,7 +133,7 @@ async def _too_large(scope: Scope, send: Send, limit: int, *, status: int = 413)
         from lms.web.templating import render  # the templates need the app's settings; import when used
 
         request.state.user, request.state.roles = None, frozenset()
-        title = "Too much data sent" if status == 413 else "Bad request"
+        title = gettext("Too much data sent") if status == 413 else gettext("Bad request")
         response = render(
             request, "errors/error.html", {"status": status, "title": title, "message": message}, block="content", status_code=status
         )

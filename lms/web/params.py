@@ -23,6 +23,7 @@ from fastapi import HTTPException, Path, Query, Request
 from starlette.convertors import Convertor, register_url_convertor
 
 from lms.clock import utcnow
+from lms.i18n import gettext
 
 MAX_ID = 2**63 - 1  # the largest BIGINT on PostgreSQL and INTEGER on SQLite
 MAX_DIGITS = len(str(MAX_ID))  # 19
@@ -99,7 +100,8 @@ async def refuse_nul(request: Request) -> None:
             values.append(value if isinstance(value, str) else (value.filename or ""))
     if any("\x00" in v for v in values):
         raise HTTPException(
-            status_code=400, detail="The request contained a NUL character, which Proficio cannot store. Remove it and try again."
+            status_code=400,
+            detail=gettext("The request contained a NUL character, which Proficio cannot store. Remove it and try again."),
         )
 
 

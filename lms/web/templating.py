@@ -23,7 +23,7 @@ from lms.web.theme import theme_version
 TEMPLATES_DIR = Path(PROJECT_ROOT) / "templates"
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 # Role codes are shown by their names from lms/people/models.py, never raw or capitalised.
-templates.env.filters["role_label"] = role_label
+templates.env.filters["role_label"] = lambda code: i18n.gettext(role_label(code))
 templates.env.globals["role_labels"] = list(ROLE_LABELS.items())
 # Versioned addresses, so static files can be cached for a year (lms/web/static.py).
 templates.env.globals["static_url"] = static_url
@@ -35,6 +35,7 @@ templates.env.add_extension("jinja2.ext.i18n")
 templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 templates.env.globals["current_language"] = i18n.current_language
 templates.env.globals["language_names"] = i18n.LANGUAGE_NAMES
+templates.env.globals["time_zone_name"] = i18n.time_zone_name
 # Dates, times, numbers and percentages in the request's locale and the organisation's TIME_ZONE.
 templates.env.filters["format_date"] = i18n.format_date
 templates.env.filters["format_datetime"] = i18n.format_datetime
@@ -49,6 +50,8 @@ def mail_link(address: str) -> Markup:
 
 
 templates.env.filters["mail_link"] = mail_link
+# A value shown as code inside a translated sentence (a demo password).
+templates.env.filters["code"] = lambda value: Markup("<code>{}</code>").format(value)
 
 
 def is_partial(request: Request) -> bool:
