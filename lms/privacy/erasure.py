@@ -253,6 +253,7 @@ def person_erase(
     person.password_hash = None
     person.external_id = None
     person.last_login_at = None
+    person.language = None
     person.erased_at = now
     session.add(person)
     session.flush()

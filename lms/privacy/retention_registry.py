@@ -80,6 +80,7 @@ _ENTRIES: tuple[Entry, ...] = (
             "manager_id": "line manager",
             "external_id": "HR identifier",
             "last_login_at": "last sign-in",
+            "language": "interface language they chose",
         },
         "id is_active org_unit_id job_profile_id created_at created_via updated_at erased_at",
         "deactivated_people",
