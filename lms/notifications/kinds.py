@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lms.i18n import N_
 from lms.notifications.models import Delivery
 
 
+# Labels are marked with N_ for the catalogues: pages translate them as they show them, mail keeps English.
 @dataclass(frozen=True)
 class Kind:
     code: str
@@ -28,19 +30,19 @@ class Kind:
 KINDS: dict[str, Kind] = {
     k.code: k
     for k in (
-        Kind("assigned", "Mandatory training assigned to you", Delivery.IMMEDIATE, mandatory=True),
-        Kind("due_soon", "Mandatory training due soon", Delivery.IMMEDIATE, mandatory=True),
-        Kind("overdue", "Mandatory training overdue", Delivery.IMMEDIATE, mandatory=True),
-        Kind("overdue_weekly", "Weekly reminder while training is overdue", Delivery.IMMEDIATE, mandatory=True),
-        Kind("escalation", "Overdue training in your reporting line", Delivery.IMMEDIATE, mandatory=True),
-        Kind("expiring", "Training that expires soon", Delivery.IMMEDIATE, mandatory=True),
-        Kind("certificate_ready", "Your certificate is ready", Delivery.IMMEDIATE, mandatory=False),
-        Kind("manager_digest", "Weekly summary of your line's overdue and expiring training", Delivery.WEEKLY, mandatory=True),
-        Kind("invitation", "Invitation to set up your account", Delivery.IMMEDIATE, mandatory=True, configurable=False),
+        Kind("assigned", N_("Mandatory training assigned to you"), Delivery.IMMEDIATE, mandatory=True),
+        Kind("due_soon", N_("Mandatory training due soon"), Delivery.IMMEDIATE, mandatory=True),
+        Kind("overdue", N_("Mandatory training overdue"), Delivery.IMMEDIATE, mandatory=True),
+        Kind("overdue_weekly", N_("Weekly reminder while training is overdue"), Delivery.IMMEDIATE, mandatory=True),
+        Kind("escalation", N_("Overdue training in your reporting line"), Delivery.IMMEDIATE, mandatory=True),
+        Kind("expiring", N_("Training that expires soon"), Delivery.IMMEDIATE, mandatory=True),
+        Kind("certificate_ready", N_("Your certificate is ready"), Delivery.IMMEDIATE, mandatory=False),
+        Kind("manager_digest", N_("Weekly summary of your line's overdue and expiring training"), Delivery.WEEKLY, mandatory=True),
+        Kind("invitation", N_("Invitation to set up your account"), Delivery.IMMEDIATE, mandatory=True, configurable=False),
         # Asked for a moment ago by the person it goes to (lms/privacy), so not offered as a choice.
         Kind(
             "data_export_ready",
-            "A copy of personal data you asked for is ready",
+            N_("A copy of personal data you asked for is ready"),
             Delivery.IMMEDIATE,
             mandatory=False,
             configurable=False,
@@ -49,10 +51,10 @@ KINDS: dict[str, Kind] = {
 }
 
 DELIVERY_LABELS: dict[str, str] = {
-    Delivery.IMMEDIATE.value: "Immediately",
-    Delivery.DAILY.value: "Daily digest",
-    Delivery.WEEKLY.value: "Weekly digest",
-    Delivery.OFF.value: "Off",
+    Delivery.IMMEDIATE.value: N_("Immediately"),
+    Delivery.DAILY.value: N_("Daily digest"),
+    Delivery.WEEKLY.value: N_("Weekly digest"),
+    Delivery.OFF.value: N_("Off"),
 }
 
 

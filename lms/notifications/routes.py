@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from starlette.responses import Response
 
-from lms.notifications.drain import DIGEST_LABELS
 from lms.notifications.kinds import KINDS, configurable_kinds
 from lms.notifications.pages import preferences_context
 from lms.notifications.selectors import notifications_page
@@ -17,13 +16,14 @@ from lms.notifications.tokens import unsubscribe_check
 from lms.web.access import Access, SignedInUser, policy
 from lms.web.csrf import csrf_exempt
 from lms.web.deps import DbSession
+from lms.i18n import gettext, lazy_gettext
 from lms.web.flash import flash
 from lms.web.paging import ListFilters, page_size
 from lms.web.templating import is_partial, redirect, render
 
 router = APIRouter()
 Token = Annotated[str, Path(max_length=200)]
-SAVED = "Your notification choices are saved."
+SAVED = lazy_gettext("Your notification choices are saved.")
 
 
 @dataclass(kw_only=True)
@@ -55,7 +55,7 @@ def notifications(
 def notifications_read(request: Request, db: DbSession, user: SignedInUser) -> Response:
     count = notifications_mark_read(db, user=user)
     db.commit()
-    flash(request, "Marked all as read." if count else "Nothing was unread.")
+    flash(request, gettext("Marked all as read.") if count else gettext("Nothing was unread."))
     return redirect(request, "/notifications")
 
 
@@ -88,16 +88,18 @@ def account_notifications(
     if is_partial(request):
         # Not HX-Redirect: from /account to /account#notifications is a fragment-only navigation and the
         # page would not reload, so htmx gets the section and the confirmation (out of band) instead.
-        ctx = {**preferences_context(db, user=user), "notification_saved": SAVED}
+        ctx = {**preferences_context(db, user=user), "notification_saved": str(SAVED)}
         return render(request, "account/account.html", ctx, block="notifications")
-    flash(request, SAVED)
+    flash(request, str(SAVED))
     return redirect(request, "/account#notifications")
 
 
 def _token_or_404(request: Request, token: str) -> tuple[int, str]:
     found = unsubscribe_check(request.app.state.secret_key, token)
     if found is None:
-        raise HTTPException(status_code=404, detail="This unsubscribe link is not valid. Sign in and choose on your account page.")
+        raise HTTPException(
+            status_code=404, detail=gettext("This unsubscribe link is not valid. Sign in and choose on your account page.")
+        )
     return found
 
 
@@ -115,12 +117,16 @@ def unsubscribe_post(request: Request, db: DbSession, unsubscribe_token: Token) 
     user_id, kind = _token_or_404(request, unsubscribe_token)
     outcome = unsubscribe(db, user_id=user_id, kind=kind)
     if outcome is None:
-        raise HTTPException(status_code=404, detail="This unsubscribe link is not valid. Sign in and choose on your account page.")
+        raise HTTPException(
+            status_code=404, detail=gettext("This unsubscribe link is not valid. Sign in and choose on your account page.")
+        )
     db.commit()
     return render(request, "notifications/unsubscribe.html", {"token": unsubscribe_token, "what": _what(kind), "done": outcome})
 
 
 def _what(kind: str) -> str:
-    if kind in DIGEST_LABELS:
-        return DIGEST_LABELS[kind].lower() + " messages"
-    return f"“{KINDS[kind].label}” messages" if kind in KINDS else "these messages"
+    if kind == "digest_daily":
+        return gettext("daily digest messages")
+    if kind == "digest_weekly":
+        return gettext("weekly digest messages")
+    return gettext("“%(kind)s” messages") % {"kind": gettext(KINDS[kind].label)} if kind in KINDS else gettext("these messages")

@@ -87,6 +87,8 @@ def test_the_profile_setting_beats_the_browser(signed_in, db):
     assert html_lang(page.text) == "fr"
     assert "Les pages s’affichent désormais en Français." in page.text
     assert "Mon compte" in page.text and "My account" not in page.text
+    # The notification choices on the same page, labels from the code included.
+    assert "Formation obligatoire bientôt due" in page.text and "Immédiatement" in page.text
     db.expire_all()
     assert db.get(User, user.id).language == "fr"
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "account.language")).one()
