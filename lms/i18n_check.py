@@ -90,15 +90,15 @@ def update(locale_dir: Path = LOCALE_DIR, root: Path = PROJECT_ROOT) -> None:
             write_po(fp, catalog, sort_by_file=True, width=0, include_previous=True)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, locale_dir: Path = LOCALE_DIR, root: Path = PROJECT_ROOT) -> int:
     command = (argv if argv is not None else sys.argv[1:] or ["check"])[0]
     if command == "update":
-        update()
+        update(locale_dir, root)
         return 0
     if command != "check":
         print("usage: python -m lms.i18n_check [check|update]", file=sys.stderr)
         return 2
-    found = check()
+    found = check(locale_dir, root)
     for line in found:
         print(line, file=sys.stderr)
     if found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 from datetime import UTC, datetime
@@ -102,7 +103,7 @@ def test_the_profile_setting_beats_the_browser(signed_in, db):
     assert db.get(User, user.id).language is None
 
 
-def test_the_account_page_offers_the_languages_and_shows_the_choice(signed_in):
+def test_the_account_page_offers_the_languages_and_shows_the_choice(signed_in, db):
     browser, _user = signed_in()
     page = browser.get("/account").text
     section = page[page.index('id="language"') :]
@@ -111,6 +112,9 @@ def test_the_account_page_offers_the_languages_and_shows_the_choice(signed_in):
     browser.post("/language", {"language": "fr", "next": "/account"})
     page = browser.get("/account").text
     assert '<option value="fr" lang="fr" selected>Français</option>' in page
+    # Choosing the language already chosen changes nothing, so nothing is audited twice.
+    browser.post("/language", {"language": "fr", "next": "/account"})
+    assert len(db.exec(select(AuditEvent).where(AuditEvent.action == "account.language")).all()) == 1
 
 
 def test_the_switch_needs_the_csrf_token(signed_in, db):
@@ -195,8 +199,25 @@ def test_times_are_shown_in_the_organisation_s_time_zone():
     assert i18n.format_date(datetime(2026, 12, 3, 23, 30)) == "4 Dec 2026"
     assert i18n.format_time(datetime(2026, 12, 3, 23, 30, tzinfo=UTC)) == "00:30"
     assert i18n.time_zone_name() == "Europe/Brussels"
+    i18n.begin("fr")
+    assert i18n.format_datetime(datetime(2026, 12, 3, 23, 30), "short") == "03/12/2026 23:30"
+    assert i18n.format_percent(0.8755, 1) == "87,6\u00a0%"
     i18n.begin("en")
-    assert i18n.format_date(None) == "" and i18n.format_number(None) == "" and i18n.format_percent(None) == ""
+    assert i18n.format_percent(0.8755, 1) == "87.6%" and i18n.format_number(2.5, 0) == "2"
+    for empty in (i18n.format_date, i18n.format_datetime, i18n.format_time, i18n.format_number, i18n.format_percent):
+        assert empty(None) == ""
+
+
+def test_outside_a_request_the_language_can_be_set_for_the_work_at_hand():
+    # A job writing to someone in their language, in a context no request started.
+    def work() -> tuple[str, str]:
+        before = i18n.gettext("Sign in")
+        i18n.set_language("fr")
+        i18n.set_language("xx")  # not offered: ignored
+        return before, i18n.gettext("Sign in")
+
+    assert contextvars.Context().run(work) == ("Sign in", "Se connecter")
+    assert i18n.current_language() == "en"
 
 
 def test_error_pages_are_in_the_page_s_language(signed_in):
@@ -243,7 +264,7 @@ def _project(tmp_path: Path, template: str, translations: dict[str, str], *, fuz
     return root, locale_dir
 
 
-def test_the_catalogue_check_fails_on_an_untranslated_message(tmp_path):
+def test_the_catalogue_check_fails_on_an_untranslated_message(tmp_path, capsys):
     template = '<p>{{ _("Hello") }}</p><p>{{ ngettext("%(num)s lesson", "%(num)s lessons", n) }}</p>'
     root, locale_dir = _project(tmp_path, template, {"Hello": "Bonjour"})
     found = i18n_check.check(locale_dir, root)
@@ -254,9 +275,12 @@ def test_the_catalogue_check_fails_on_an_untranslated_message(tmp_path):
 
     root, locale_dir = _project(tmp_path / "done", '<p>{{ _("Hello") }}</p>', {"Hello": "Bonjour"})
     assert i18n_check.check(locale_dir, root) == []
-    # `update` writes the merge for translators; the check itself changed nothing.
+    # `make translations-check` says what to do and fails; `update` writes the merge for translators.
     (root / "templates" / "page.html").write_text('<p>{{ _("Hello") }}</p><p>{{ _("Goodbye") }}</p>')
-    i18n_check.update(locale_dir, root)
+    assert i18n_check.main(["check"], locale_dir=locale_dir, root=root) == 1
+    assert "fr: untranslated: 'Goodbye'" in capsys.readouterr().err
+    assert 'msgid "Goodbye"' not in (locale_dir / "fr" / "LC_MESSAGES" / "messages.po").read_text()
+    assert i18n_check.main(["update"], locale_dir=locale_dir, root=root) == 0
     text = (locale_dir / "fr" / "LC_MESSAGES" / "messages.po").read_text()
     assert 'msgid "Goodbye"' in text and 'msgstr "Bonjour"' in text
 
