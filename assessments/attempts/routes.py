@@ -38,6 +38,7 @@ from assessments.attempts.selectors import (
 from assessments.models import Attempt, AttemptState, Quiz, ReviewPolicy
 from courses.models import CourseStatus, Lesson
 from lms.clock import utcnow
+from lms.i18n import lazy_gettext
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
@@ -46,14 +47,15 @@ from lms.web.templating import is_partial, redirect, render
 
 router = APIRouter()
 
-NOT_OPEN = "This course is not open, so the quiz cannot be started."
-TIME_UP = "Time is up. Your attempt was submitted with the answers saved before the deadline."
+NOT_OPEN = lazy_gettext("This course is not open, so the quiz cannot be started.")
+TIME_UP = lazy_gettext("Time is up. Your attempt was submitted with the answers saved before the deadline.")
 POLICY_WORDS = {
-    ReviewPolicy.SCORE_ONLY.value: "After you submit, you see your score.",
-    ReviewPolicy.AFTER_SUBMIT.value: "After you submit, you see your score, the right answers and feedback.",
-    ReviewPolicy.AFTER_PASSING.value: "After you submit, you see your score; once you pass, you also see the "
-    "right answers and feedback.",
-    ReviewPolicy.NEVER.value: "Your score is not shown after you submit; your trainer sees it.",
+    ReviewPolicy.SCORE_ONLY.value: lazy_gettext("After you submit, you see your score."),
+    ReviewPolicy.AFTER_SUBMIT.value: lazy_gettext("After you submit, you see your score, the right answers and feedback."),
+    ReviewPolicy.AFTER_PASSING.value: lazy_gettext(
+        "After you submit, you see your score; once you pass, you also see the right answers and feedback."
+    ),
+    ReviewPolicy.NEVER.value: lazy_gettext("Your score is not shown after you submit; your trainer sees it."),
 }
 
 
@@ -114,7 +116,7 @@ def quiz_intro(request: Request, db: DbSession, user: SignedInUser, found: Visib
 def quiz_start(request: Request, db: DbSession, user: SignedInUser, found: VisibleQuiz) -> Response:
     quiz, _lesson, course = found
     if course.status != CourseStatus.PUBLISHED.value:
-        raise HTTPException(status_code=403, detail=NOT_OPEN)
+        raise HTTPException(status_code=403, detail=str(NOT_OPEN))
     try:
         attempt = attempt_start(db, quiz=quiz, user=user)
         db.commit()
@@ -129,7 +131,7 @@ def _closed_redirect(request: Request, db: Session, attempt: Attempt) -> Respons
     """Submitted (or just now timed out) attempts have nothing left to answer: go to the result."""
     if attempt_close_if_overdue(db, attempt=attempt):
         db.commit()
-        flash(request, TIME_UP, "error")
+        flash(request, str(TIME_UP), "error")
     if attempt.state != AttemptState.IN_PROGRESS.value:
         return redirect(request, f"/attempts/{attempt.id}/result")
     return None

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from lms.i18n import gettext
 from lms.web.paging import CARDS, page_size
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
@@ -45,7 +46,7 @@ def catalogue(
         "filters": filters,
         "area_options": areas,
         "competence_options": competences,
-        "level_options": [(n, f"Level {n} or higher") for n in range(1, 9)],
+        "level_options": [(n, gettext("Level %(level)s or higher") % {"level": n}) for n in range(1, 9)],
         "sort_options": list(SORTS.items()),
         "page_url": lambda n: filters.url("/courses", page=n),
         "duration": duration_text,

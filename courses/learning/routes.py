@@ -14,6 +14,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.clock import utcnow
+from lms.i18n import gettext, lazy_gettext
 from lms.people.models import User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
@@ -35,8 +36,8 @@ from courses.learning.service import enrol, lesson_complete, lesson_viewed
 
 router = APIRouter(prefix="/courses")
 
-CLOSED = "This course is not open, so progress cannot be recorded."
-QUIZ_ONLY = "A quiz lesson is completed by passing its quiz."
+CLOSED = lazy_gettext("This course is not open, so progress cannot be recorded.")
+QUIZ_ONLY = lazy_gettext("A quiz lesson is completed by passing its quiz.")
 
 
 def _course_page(
@@ -78,7 +79,7 @@ def course_enrol(request: Request, db: DbSession, user: SignedInUser, course: Vi
         flash(request, str(exc), "error")
         return redirect(request, f"/courses/{course.id}")
     db.commit()
-    flash(request, "You are enrolled. Start whenever you are ready; your progress is saved as you go.")
+    flash(request, gettext("You are enrolled. Start whenever you are ready; your progress is saved as you go."))
     return redirect(request, f"/courses/{course.id}")
 
 
@@ -140,9 +141,9 @@ def lesson_view_record(request: Request, db: DbSession, user: SignedInUser, cour
 def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse, lesson_id: Id) -> Response:
     context = _lesson_context(db, user, course, lesson_id)
     if not context["published"]:
-        raise HTTPException(status_code=403, detail=CLOSED)
+        raise HTTPException(status_code=403, detail=str(CLOSED))
     if context["is_quiz"]:
-        raise HTTPException(status_code=403, detail=QUIZ_ONLY)
+        raise HTTPException(status_code=403, detail=str(QUIZ_ONLY))
     was_completed = context["view"].enrolment is not None and context["view"].enrolment.completed_at is not None
     enrolment = lesson_complete(db, user=user, lesson=context["lesson"])
     db.commit()
@@ -152,7 +153,7 @@ def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, co
         context["just_completed"] = just_completed
         return render(request, "courses/learning/lesson.html", context, block="progress")
     if just_completed:
-        flash(request, f"Well done: you completed “{course.title}”.")
+        flash(request, gettext("Well done: you completed “%(course)s”.") % {"course": course.title})
         return redirect(request, f"/courses/{course.id}")
     following = context["next"]
     if following is None:
@@ -182,5 +183,5 @@ def course_feedback(
         db.rollback()
         return _course_page(request, db, user, course, status_code=422, errors=errors, form=form)
     db.commit()
-    flash(request, "Thank you. Your rating is saved; you can change it at any time.")
+    flash(request, gettext("Thank you. Your rating is saved; you can change it at any time."))
     return redirect(request, f"/courses/{course.id}#feedback")

@@ -19,6 +19,7 @@ from lms.competences.selectors import EvidenceView, SkillRow, evidence_by_compet
 from lms.competences.service import self_assess
 from lms.db import known
 from lms.hooks import gap_suggestions
+from lms.i18n import gettext, lazy_gettext, ngettext
 from lms.people.models import Role, User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
@@ -29,17 +30,17 @@ from lms.web.templating import is_partial, redirect, render
 router = APIRouter(prefix="/skills")
 
 SOURCE_LABELS = {
-    "self": "Self-assessment",
-    "manager": "Manager rating",
-    "course": "Course",
-    "quiz": "Quiz",
-    "import": "Imported record",
+    "self": lazy_gettext("Self-assessment"),
+    "manager": lazy_gettext("Manager rating"),
+    "course": lazy_gettext("Course"),
+    "quiz": lazy_gettext("Quiz"),
+    "import": lazy_gettext("Imported record"),
 }
-NEXT_GAP = "Ask your manager for a rating, take a course that closes the gap, or self-assess."
-NEXT_NO_EVIDENCE = "Self-assess to record where you think you are."
-NEXT_LAPSED = "Your verified level has lapsed: ask your manager for a new rating."
-NEXT_MET = "Meets requirement: nothing to do now."
-NEXT_OTHER = "Self-assess again whenever things change."
+NEXT_GAP = lazy_gettext("Ask your manager for a rating, take a course that closes the gap, or self-assess.")
+NEXT_NO_EVIDENCE = lazy_gettext("Self-assess to record where you think you are.")
+NEXT_LAPSED = lazy_gettext("Your verified level has lapsed: ask your manager for a new rating.")
+NEXT_MET = lazy_gettext("Meets requirement: nothing to do now.")
+NEXT_OTHER = lazy_gettext("Self-assess again whenever things change.")
 NOT_FOUND = "We could not find that competence."
 
 
@@ -65,10 +66,10 @@ class SkillLine:
     def gap_text(self) -> str:
         r = self.row
         if not r.in_profile:
-            return "No requirement"
+            return gettext("No requirement")
         if not r.gap:
-            return "Meets requirement"
-        return f"{r.gap} level{'s' if r.gap != 1 else ''} below"
+            return gettext("Meets requirement")
+        return ngettext("%(num)s level below", "%(num)s levels below", r.gap) % {"num": r.gap}
 
 
 def _holder(row: SkillRow, history: list[EvidenceView]) -> Evidence | None:
@@ -201,14 +202,15 @@ def self_assessment_save(
         return render(request, "skills/_saved.html", {"errors": {}, "level": value, "band": band, "competence": competence})
     # Said on the next page, with or without JavaScript (the htmx save has only confirmed in place on
     # this one), so moving on never leaves the person wondering whether the answer stuck.
-    saved = f"Saved your answer for {competence.code} {competence.name}."
+    saved = gettext("Saved your answer for %(competence)s.") % {"competence": f"{competence.code} {competence.name}"}
     steps = _sequence(skill_rows(db, user))
     ids = [r.competence.id for r in steps]
     index = ids.index(competence.id) if competence.id in ids else len(ids)
     if index + 1 < len(ids):
         flash(request, saved)
         return redirect(request, f"/skills/self-assessment?competence={ids[index + 1]}")
-    flash(request, f"{saved} That was the last one: your self-assessment is saved. You can change your answers at any time.")
+    last = gettext("That was the last one: your self-assessment is saved. You can change your answers at any time.")
+    flash(request, f"{saved} {last}")
     return redirect(request, "/skills")
 
 

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from lms.web.forms import field_errors
 from lms.web.paging import SHORT_ROWS, ListFilters, Page, clamp_page, page_size
 from lms.clock import utcnow
+from lms.i18n import lazy_gettext
 from lms.competences.models import MAX_LEVEL, Competence, Evidence, JobProfile
 from lms.competences.selectors import (
     EvidenceView,
@@ -45,8 +46,14 @@ from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/team")
 
-SORTS = {"name": "Name", "gap": "Largest gap first"}
-SOURCES = {"self": "self-assessment", "manager": "manager rating", "course": "course", "quiz": "quiz", "import": "import"}
+SORTS = {"name": lazy_gettext("Name"), "gap": lazy_gettext("Largest gap first")}
+SOURCES = {
+    "self": lazy_gettext("self-assessment"),
+    "manager": lazy_gettext("manager rating"),
+    "course": lazy_gettext("course"),
+    "quiz": lazy_gettext("quiz"),
+    "import": lazy_gettext("import"),
+}
 Param = Annotated[str, Query(max_length=20)]
 
 

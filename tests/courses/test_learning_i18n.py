@@ -14,7 +14,7 @@ from babel.dates import format_date
 from lms.clock import utcnow
 from tests.assessments.factories import make_quiz, questions, start
 from tests.courses.factories import lessons_of, make_course
-from tests.lms.competences.factories import load_digcomp, make_profile, record
+from tests.lms.competences.factories import competence, load_digcomp, make_profile, record
 
 NNBSP = "\u202f"  # French puts a narrow no-break space before ; ? ! and %
 NBSP = "\u00a0"  # and a no-break space before :
@@ -41,7 +41,9 @@ def test_my_learning_and_a_course_in_french(db, signed_in):
     course = make_course(db, "Handling personal data", modules=(("First steps", "Keeping it safe"),))
     browser, _ = signed_in()
     french(browser)
-    browser.post(f"/courses/{course.id}/enrol")
+    enrolled = browser.post(f"/courses/{course.id}/enrol", follow_redirects=True)
+    assert "Vous êtes inscrit. Commencez quand vous le souhaitez" in words(enrolled)
+    assert "You are enrolled" not in enrolled.text
 
     assert_french(
         words(browser.get("/learning")),
@@ -91,13 +93,20 @@ def test_a_lesson_and_its_completion_in_french_with_a_french_date(db, signed_in)
 
 
 def test_a_quiz_from_intro_to_question_in_french(db, signed_in):
-    quiz = make_quiz(db, data=questions(), pass_percent=60, time_limit_minutes=15, attempts_allowed=2)
+    quiz = make_quiz(db, data=questions(), pass_percent=60, time_limit_minutes=15, attempts_allowed=2, review_policy="after_passing")
     browser, _ = signed_in()
     french(browser)
     assert_french(
         words(browser.get(f"/quizzes/{quiz.id}")),
-        ("Note de réussite", f"60{NNBSP}%", "15 minutes, décomptées", "0 utilisée(s) sur 2 autorisée(s)", "Commencer le quiz"),
-        ("Pass mark", "Time limit", "used of", "Start the quiz", "You have not submitted an attempt yet."),
+        (
+            "Note de réussite",
+            f"60{NNBSP}%",
+            "15 minutes, décomptées",
+            "0 utilisée(s) sur 2 autorisée(s)",
+            "Commencer le quiz",
+            "une fois le quiz réussi",
+        ),
+        ("Pass mark", "Time limit", "used of", "Start the quiz", "You have not submitted an attempt yet.", "After you submit"),
     )
     attempt_id = start(browser, quiz)
     assert_french(
@@ -128,6 +137,8 @@ def test_my_skills_in_french(db, signed_in):
             "Autres compétences",
             "Pas d’auto-évaluation",
             "des compétences de votre fonction atteignent le niveau requis",
+            "Demandez une évaluation à votre responsable",
+            "2 niveaux en dessous",
         ),
         (
             "Start a self-assessment",
@@ -137,7 +148,15 @@ def test_my_skills_in_french(db, signed_in):
             "Not self-assessed",
             "What next",
             "meet the required level",
+            "Ask your manager for a rating",
+            "levels below",
         ),
+    )
+    one = competence(db, "1.1").id
+    assert_french(
+        words(browser.get(f"/skills/{one}")),
+        ("Retour à mes compétences", "Vos niveaux", "Historique des preuves", "Requis pour votre fonction"),
+        ("Back to my skills", "Your levels", "Evidence history", "Required for your role", "Recorded by"),
     )
 
 
@@ -171,4 +190,27 @@ def test_a_managers_team_in_french_with_a_french_percentage(db, signed_in, make_
             "Direct reports only",
             "Largest total gaps",
         ),
+    )
+
+
+def test_a_managers_page_for_one_person_in_french(db, signed_in, make_user):
+    load_digcomp(db)
+    profile = make_profile(db)
+    browser, manager = signed_in("manager", name="Mona Manager")
+    alice = make_user(name="Alice Able", manager_id=manager.id, job_profile_id=profile.id)
+    record(db, alice, "1.1", 2, source="manager", by=manager)
+    db.commit()
+    french(browser)
+    today = format_date(utcnow(), "dd MMM y", locale="fr")
+    assert_french(
+        words(browser.get(f"/team/people/{alice.id}")),
+        (
+            "Retour à Mon équipe",
+            f"Profil de poste{NBSP}: Caseworker",
+            "Enregistrer une évaluation",
+            f"source{NBSP}: évaluation du responsable, {today}",
+            "1 enregistrement",
+            "Choisissez un niveau",
+        ),
+        ("Back to My team", "Job profile:", "Record a rating", "manager rating", "1 record", "Choose a level", "Not required"),
     )
