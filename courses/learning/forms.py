@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lms.i18n import format_number, gettext
 from lms.web.params import parse_int
 
 
@@ -21,8 +22,11 @@ class FeedbackForm:
         raw = self.rating.strip()
         rating = parse_int(raw, 1, 5)
         if rating is None:
-            errors["rating"] = "Choose a rating from 1 to 5." if raw else "Choose a rating."
+            errors["rating"] = gettext("Choose a rating from 1 to 5.") if raw else gettext("Choose a rating.")
         comment = self.comment.strip()
         if len(comment) > COMMENT_MAX:
-            errors["comment"] = f"Keep your comment to {COMMENT_MAX:,} characters or fewer (it has {len(comment):,})."
+            errors["comment"] = gettext("Keep your comment to %(max)s characters or fewer (it has %(num)s).") % {
+                "max": format_number(COMMENT_MAX),
+                "num": format_number(len(comment)),
+            }
         return errors, rating, comment

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from lms.web.forms import field_errors
 from lms.web.paging import SHORT_ROWS, ListFilters, Page, clamp_page, page_size
 from lms.clock import utcnow
-from lms.i18n import lazy_gettext
+from lms.i18n import gettext, lazy_gettext
 from lms.competences.models import MAX_LEVEL, Competence, Evidence, JobProfile
 from lms.competences.selectors import (
     EvidenceView,
@@ -249,8 +249,10 @@ def team_rate(
     errors: dict[str, str] = {}
     competence = db.get(Competence, parse_id(competence_id)) if parse_id(competence_id) else None
     if competence is None:
-        errors["competence_id"] = "Choose the competence you are rating."
-    level_value = check_int(level, errors, "level", lo=0, hi=MAX_LEVEL, message=f"Choose a level from 0 to {MAX_LEVEL}.")
+        errors["competence_id"] = gettext("Choose the competence you are rating.")
+    level_value = check_int(
+        level, errors, "level", lo=0, hi=MAX_LEVEL, message=gettext("Choose a level from 0 to %(max)s.") % {"max": MAX_LEVEL}
+    )
     if not errors:
         try:
             manager_rate(
@@ -262,5 +264,6 @@ def team_rate(
             errors.update(field_errors(exc))
     if errors:
         return _person_page(request, db, person, form=form, errors=errors, status_code=422)
-    flash(request, f"Rating recorded: {person.name} is at level {level_value} in {competence.code} {competence.name}.")
+    recorded = gettext("Rating recorded: %(name)s is at level %(level)s in %(competence)s.")
+    flash(request, recorded % {"name": person.name, "level": level_value, "competence": f"{competence.code} {competence.name}"})
     return redirect(request, f"/team/people/{person.id}")

@@ -179,6 +179,8 @@ def test_a_managers_team_in_french_with_a_french_percentage(db, signed_in, make_
             "Télécharger au format CSV",
             "Combler les écarts",
             "Collaborateurs directs uniquement",
+            "3 / 3 atteint",
+            "0 / 2 écart de 2",
         ),
         (
             "Team summary",
@@ -189,6 +191,7 @@ def test_a_managers_team_in_french_with_a_french_percentage(db, signed_in, make_
             "Close the gaps",
             "Direct reports only",
             "Largest total gaps",
+            "gap 2",
         ),
     )
 
