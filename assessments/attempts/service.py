@@ -26,6 +26,7 @@ from courses.learning.service import lesson_complete
 from courses.models import Lesson
 from lms.audit.service import audit_record
 from lms.clock import utcnow
+from lms.i18n import gettext
 from lms.competences.models import Competence
 from lms.competences.service import evidence_record
 from lms.people.models import User
@@ -48,8 +49,10 @@ class StaleAnswer(AttemptError):
     def __init__(self, current_sequence: int):
         self.current_sequence = current_sequence
         super().__init__(
-            "This answer was changed in another tab or window since this page was loaded. "
-            "Reload the page to see the latest answer before changing it."
+            gettext(
+                "This answer was changed in another tab or window since this page was loaded. "
+                "Reload the page to see the latest answer before changing it."
+            )
         )
 
 
@@ -86,12 +89,12 @@ def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
             if q.id not in used
         ]
         if len(pool) < slot.draw_count:
-            raise AttemptError("This quiz is not ready yet: a question category has too few questions.")
+            raise AttemptError(gettext("This quiz is not ready yet: a question category has too few questions."))
         for question in rng.sample(pool, slot.draw_count):
             used.add(question.id)
             chosen.append(question)
     if not chosen:
-        raise AttemptError("This quiz has no questions yet.")
+        raise AttemptError(gettext("This quiz has no questions yet."))
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     layout = []
@@ -115,7 +118,7 @@ def attempt_start(session: Session, *, quiz: Quiz, user: User, rng: random.Rando
         return current
     used = attempts_used(session, quiz=quiz, user=user)
     if quiz.attempts_allowed is not None and used >= quiz.attempts_allowed:
-        raise AttemptError("You have used all the attempts this quiz allows.")
+        raise AttemptError(gettext("You have used all the attempts this quiz allows."))
     now = utcnow()
     attempt = Attempt(
         quiz_id=quiz.id,
@@ -149,11 +152,11 @@ def response_save(
 ) -> Response:
     """Save one answer. ``sequence`` is the number the page showed; a mismatch means a stale tab."""
     if attempt.state != AttemptState.IN_PROGRESS.value:
-        raise AttemptClosed("This attempt has been submitted; answers can no longer be changed.")
+        raise AttemptClosed(gettext("This attempt has been submitted; answers can no longer be changed."))
     if attempt_close_if_overdue(session, attempt=attempt):
-        raise AttemptClosed("Time is up. Your attempt was submitted with the answers saved before the deadline.")
+        raise AttemptClosed(gettext("Time is up. Your attempt was submitted with the answers saved before the deadline."))
     if not 0 <= slot < len(attempt.layout):
-        raise AttemptError("There is no such question in this attempt.")
+        raise AttemptError(gettext("There is no such question in this attempt."))
     # Claim the attempt's row before touching the answer: a submit running at this moment either
     # commits first (and this save is refused) or waits for this save and grades it. Checking the
     # state in Python alone let a save land after grading, acknowledged but never graded.
@@ -170,7 +173,7 @@ def response_save(
     )
     if not claimed:
         session.refresh(attempt)
-        raise AttemptClosed("This attempt has been submitted; answers can no longer be changed.")
+        raise AttemptClosed(gettext("This attempt has been submitted; answers can no longer be changed."))
     values = {"answer": answer, "saved_at": utcnow(), "sequence": sequence + 1}
     if flagged is not None:
         values["flagged"] = flagged

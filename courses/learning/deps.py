@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from lms.i18n import lazy_gettext
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
 from lms.web.params import Id
@@ -18,14 +19,14 @@ from courses.access import can_view
 from courses.learning.selectors import CourseView
 from courses.models import Course, Lesson
 
-COURSE_NOT_FOUND = "We could not find that course. It may have been withdrawn, or it is not open to you."
-LESSON_NOT_FOUND = "We could not find that lesson in this course."
+COURSE_NOT_FOUND = lazy_gettext("We could not find that course. It may have been withdrawn, or it is not open to you.")
+LESSON_NOT_FOUND = lazy_gettext("We could not find that lesson in this course.")
 
 
 def visible_course(request: Request, db: DbSession, user: SignedInUser, course_id: Id) -> Course:
     course = db.get(Course, course_id)
     if course is None or not can_view(db, user, course, request.state.roles):
-        raise HTTPException(status_code=404, detail=COURSE_NOT_FOUND)
+        raise HTTPException(status_code=404, detail=str(COURSE_NOT_FOUND))
     return course
 
 
@@ -37,5 +38,5 @@ def lesson_in_view(view: CourseView, lesson_id: int) -> Lesson:
     outline, so the lookup needs the view the page builds anyway (courses.learning.selectors.course_view)."""
     lesson = next((lesson for lesson in view.lessons if lesson.id == lesson_id), None)
     if lesson is None:
-        raise HTTPException(status_code=404, detail=LESSON_NOT_FOUND)
+        raise HTTPException(status_code=404, detail=str(LESSON_NOT_FOUND))
     return lesson

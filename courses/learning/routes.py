@@ -171,7 +171,7 @@ def course_feedback(
     comment: Annotated[str, Form(max_length=COMMENT_MAX * 4)] = "",
 ) -> Response:
     if not feedback_allowed(db, course=course, user=user):
-        raise HTTPException(status_code=403, detail=NOT_COMPLETED)
+        raise HTTPException(status_code=403, detail=str(NOT_COMPLETED))
     form = FeedbackForm(rating, comment)
     errors, value, text = form.check()
     if not errors:

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from lms.audit.service import audit_record
 from lms.clock import utcnow
+from lms.i18n import format_number, gettext, lazy_gettext
 from lms.competences.models import Competence
 from lms.competences.service import evidence_record
 from lms.people.models import User
@@ -30,7 +31,7 @@ from courses.models import (
 def enrol(session: Session, *, course: Course, user: User) -> Enrolment:
     """Self-enrolment; enrolling twice returns the existing enrolment."""
     if course.status != CourseStatus.PUBLISHED:
-        raise CourseError("This course is not open for enrolment.")
+        raise CourseError(gettext("This course is not open for enrolment."))
     existing = session.exec(select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id == user.id)).first()
     if existing:
         return existing
@@ -118,7 +119,7 @@ def _complete(session: Session, *, enrolment: Enrolment, user: User) -> None:
         listener(session, enrolment, user)
 
 
-NOT_COMPLETED = "You can rate this course once you have completed it."
+NOT_COMPLETED = lazy_gettext("You can rate this course once you have completed it.")
 
 
 class FeedbackNotAllowed(CourseError):
@@ -128,12 +129,14 @@ class FeedbackNotAllowed(CourseError):
 def course_feedback_save(session: Session, *, course: Course, user: User, rating: int, comment: str = "") -> CourseFeedback:
     """Record or update the learner's own rating. Callers commit."""
     if not feedback_allowed(session, course=course, user=user):
-        raise FeedbackNotAllowed(NOT_COMPLETED)
+        raise FeedbackNotAllowed(str(NOT_COMPLETED))
     if not 1 <= rating <= 5:
-        raise CourseError("Choose a rating from 1 to 5.", "rating")
+        raise CourseError(gettext("Choose a rating from 1 to 5."), "rating")
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
-        raise CourseError(f"Keep your comment to {COMMENT_MAX:,} characters or fewer.", "comment")
+        raise CourseError(
+            gettext("Keep your comment to %(max)s characters or fewer.") % {"max": format_number(COMMENT_MAX)}, "comment"
+        )
     feedback = session.get(CourseFeedback, (course.id, user.id))
     if feedback is None:
         feedback = CourseFeedback(course_id=course.id, user_id=user.id, rating=rating, comment=comment)

@@ -41,7 +41,7 @@ NEXT_NO_EVIDENCE = lazy_gettext("Self-assess to record where you think you are."
 NEXT_LAPSED = lazy_gettext("Your verified level has lapsed: ask your manager for a new rating.")
 NEXT_MET = lazy_gettext("Meets requirement: nothing to do now.")
 NEXT_OTHER = lazy_gettext("Self-assess again whenever things change.")
-NOT_FOUND = "We could not find that competence."
+NOT_FOUND = lazy_gettext("We could not find that competence.")
 
 
 @dataclass
@@ -148,7 +148,7 @@ def _step_page(
         if competence_id is not None:
             index = next((i for i, r in enumerate(steps) if r.competence.id == competence_id), -1)
             if index < 0:
-                raise HTTPException(status_code=404, detail=NOT_FOUND)
+                raise HTTPException(status_code=404, detail=str(NOT_FOUND))
         row = steps[index]
         following = steps[index + 1] if index + 1 < len(steps) else None
         levels = levels_by_framework(db).get(row.framework.id, [])
@@ -182,7 +182,7 @@ def self_assessment_save(
 ) -> Response:
     competence = db.get(Competence, parse_id(competence_id)) if parse_id(competence_id) else None
     if competence is None:
-        raise HTTPException(status_code=404, detail=NOT_FOUND)
+        raise HTTPException(status_code=404, detail=str(NOT_FOUND))
     errors, value = SelfAssessmentForm(competence.id, level).check()
     # With htmx each answer is saved as it changes and confirmed in place by its own small template;
     # a plain form saves on "Save and continue" and moves on. Not a block of one page: render() cannot do it.
@@ -219,7 +219,7 @@ def skill_detail(request: Request, db: DbSession, user: SignedInUser, competence
     history = evidence_by_competence(db, user.id)
     line = next((line for line in _lines(db, user, history) if line.row.competence.id == competence_id), None)
     if line is None:
-        raise HTTPException(status_code=404, detail=NOT_FOUND)
+        raise HTTPException(status_code=404, detail=str(NOT_FOUND))
     context = {
         "line": line,
         "row": line.row,

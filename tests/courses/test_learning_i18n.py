@@ -90,6 +90,10 @@ def test_a_lesson_and_its_completion_in_french_with_a_french_date(db, signed_in)
         ),
         ("Course completed", "You completed this course", "Rate this course", "How useful", "Send rating", "Comment (optional)"),
     )
+    refused = browser.post(f"/courses/{course.id}/feedback", {"comment": "x" * 2001})
+    assert refused.status_code == 422
+    assert "Choisissez une note." in refused.text and "Limitez votre commentaire à 2\u202f000 caractères" in refused.text
+    assert "Choose a rating" not in refused.text and "Keep your comment" not in refused.text
 
 
 def test_a_quiz_from_intro_to_question_in_french(db, signed_in):
