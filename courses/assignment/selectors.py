@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
+from lms.i18n import format_date, gettext, lazy_gettext, ngettext
 from lms.web.paging import ListFilters
 from lms.competences.models import Competence, CompetenceStatus, JobProfileRequirement
 from lms.competences.selectors import effective_level
@@ -29,11 +30,11 @@ DUE_SOON_DAYS = 14
 OVERDUE, DUE_SOON, IN_PROGRESS, NOT_STARTED, COMPLETED = range(5)
 CATEGORIES = {"overdue": OVERDUE, "due_soon": DUE_SOON, "in_progress": IN_PROGRESS, "not_started": NOT_STARTED, "completed": COMPLETED}
 CATEGORY_LABELS = {
-    OVERDUE: "Overdue",
-    DUE_SOON: "Due soon",
-    IN_PROGRESS: "In progress",
-    NOT_STARTED: "Not started",
-    COMPLETED: "Completed",
+    OVERDUE: lazy_gettext("Overdue"),
+    DUE_SOON: lazy_gettext("Due soon"),
+    IN_PROGRESS: lazy_gettext("In progress"),
+    NOT_STARTED: lazy_gettext("Not started"),
+    COMPLETED: lazy_gettext("Completed"),
 }
 ASSIGNED_SOURCES = (EnrolmentSource.ASSIGNED.value, EnrolmentSource.RULE.value)
 
@@ -64,7 +65,7 @@ class LearningItem:
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS[self.category]
+        return str(CATEGORY_LABELS[self.category])
 
     @property
     def category_key(self) -> str:
@@ -76,27 +77,30 @@ class LearningItem:
     def due_text(self, now: datetime) -> str:
         due = self.enrolment.due_at
         if due is None:
-            return "No due date"
-        when = due.strftime("%d %b %Y")
+            return gettext("No due date")
+        when = format_date(due, "dd MMM y")
         if self.category == OVERDUE:
             days = self.days_overdue(now)
             if days == 0:
-                return f"Due {when}: overdue today"
-            return f"Due {when}: {days} day{'s' if days != 1 else ''} overdue"
+                return gettext("Due %(date)s: overdue today") % {"date": when}
+            return ngettext("Due %(date)s: %(num)s day overdue", "Due %(date)s: %(num)s days overdue", days) % {
+                "date": when,
+                "num": days,
+            }
         if self.category == COMPLETED:
-            return f"Was due {when}"
+            return gettext("Was due %(date)s") % {"date": when}
         days = (due.date() - now.date()).days
         if days == 0:
-            return f"Due today ({when})"
-        return f"Due {when} (in {days} day{'s' if days != 1 else ''})"
+            return gettext("Due today (%(date)s)") % {"date": when}
+        return ngettext("Due %(date)s (in %(num)s day)", "Due %(date)s (in %(num)s days)", days) % {"date": when, "num": days}
 
     @property
     def assigned_text(self) -> str:
         if self.assigned_by:
-            return f"Assigned by {self.assigned_by}"
+            return gettext("Assigned by %(name)s") % {"name": self.assigned_by}
         if self.by_rule or self.enrolment.source == EnrolmentSource.RULE.value:
-            return "Assigned to your role by your organisation"
-        return "You enrolled yourself"
+            return gettext("Assigned to your role by your organisation")
+        return gettext("You enrolled yourself")
 
 
 def _assigners(enrolment_ids: Select[int]) -> Subquery:
@@ -199,11 +203,11 @@ def my_learning(session: Session, user: User, now: datetime) -> MyLearning:
         grouped[row[2]].append(_item(row))
     grouped[COMPLETED] = [_item(row) for row in done_rows]
     headings = {
-        OVERDUE: "Overdue",
-        DUE_SOON: f"Due in the next {DUE_SOON_DAYS} days",
-        IN_PROGRESS: "In progress",
-        NOT_STARTED: "Not started yet",
-        COMPLETED: "Completed",
+        OVERDUE: gettext("Overdue"),
+        DUE_SOON: gettext("Due in the next %(num)s days") % {"num": DUE_SOON_DAYS},
+        IN_PROGRESS: gettext("In progress"),
+        NOT_STARTED: gettext("Not started yet"),
+        COMPLETED: gettext("Completed"),
     }
     return MyLearning([(key, headings[c], grouped[c]) for key, c in CATEGORIES.items()], completed_ids)
 

@@ -47,7 +47,16 @@ def test_my_learning_and_a_course_in_french(db, signed_in):
 
     assert_french(
         words(browser.get("/learning")),
-        ("Mes formations", "Parcourir le catalogue", "Mes certificats", "Recommandés pour vous", f"0{NNBSP}% effectué"),
+        (
+            "Mes formations",
+            "Parcourir le catalogue",
+            "Mes certificats",
+            "Recommandés pour vous",
+            f"0{NNBSP}% effectué",
+            "Pas encore commencés (1)",
+            "Pas d’échéance",
+            "Vous vous êtes inscrit vous-même",
+        ),
         (
             "Browse the catalogue",
             "My certificates",
@@ -55,6 +64,9 @@ def test_my_learning_and_a_course_in_french(db, signed_in):
             "Overdue courses come first",
             "% complete",
             "No recommendations right now",
+            "Not started yet",
+            "No due date",
+            "You enrolled yourself",
         ),
     )
     assert_french(
