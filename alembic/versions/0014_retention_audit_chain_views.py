@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 CHAINED = ('id', 'seq', 'at', 'actor_id', 'action', 'target_type', 'target_id', 'prev_hash', 'hash', 'content_digest')
 
 PG_FUNCTION = """
-CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' AND current_setting('lms.audit_purge', true) = 'on' THEN
         RETURN OLD;

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path
 
 from lms.api import schemas
 from lms.api.auth import FrameworksCaller, ProfilesCaller
@@ -11,6 +13,9 @@ from lms.competences.admin_selectors import framework_summaries, framework_trees
 from lms.competences.models import JobProfile
 from lms.web.deps import DbSession
 from lms.web.params import Id
+
+# Codes are printable text up to 100 characters (Moodle id numbers); a control character is never one.
+FrameworkCode = Annotated[str, Path(max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 router = APIRouter()
 
@@ -39,7 +44,7 @@ def frameworks(db: DbSession, caller: FrameworksCaller) -> list[schemas.Framewor
     tags=["frameworks"],
     responses={404: {"model": schemas.Error}},
 )
-def framework(code: str, db: DbSession, caller: FrameworksCaller) -> schemas.FrameworkDetail:
+def framework(code: FrameworkCode, db: DbSession, caller: FrameworksCaller) -> schemas.FrameworkDetail:
     """One framework: its proficiency levels, and its areas with their competences, in order."""
     found = framework_by_code(db, code)
     if found is None:
