@@ -70,7 +70,7 @@ class PublishedFigures:
             return entry  # type: ignore[return-value]  # another request is computing; these figures stand meanwhile
         try:
             entry = self._entries.get(key)
-            if entry is not None and entry.version == version and version is not None and now - entry.computed_at < LAPSE_BOUND:
+            if entry is not None and _current(entry, version, now):
                 return entry  # computed by the request this one waited for
             # The version was read first in this transaction, so these figures are at least that new.
             fresh: Published[T] = Published(compute(), version, now)
@@ -101,6 +101,9 @@ class PublishedFigures:
         age = now - entry.computed_at
         if age < timedelta(0) or age >= LAPSE_BOUND:
             return False  # the clock moved back (tests), or evidence may have lapsed since
-        if version is not None and entry.version == version:
-            return True
-        return age < self.refresh
+        return _current(entry, version, now) or age < self.refresh
+
+
+def _current(entry: Published[Any], version: int | None, now: datetime) -> bool:
+    """Computed at this data version, recently enough that no evidence can have lapsed since."""
+    return version is not None and entry.version == version and timedelta(0) <= now - entry.computed_at < LAPSE_BOUND
