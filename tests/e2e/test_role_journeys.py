@@ -18,6 +18,7 @@ ADMIN_PAGES = [
     "/admin/audit",
     "/admin/jobs",
     "/admin/api-tokens",
+    "/admin/retention",
     "/reports/open-data",
 ]
 # Pages reached from a list rather than the navigation: the walk opens the first of each kind it finds.
