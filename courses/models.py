@@ -53,6 +53,9 @@ class Course(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     published_at: datetime | None = Field(default=None, sa_column=_when(nullable=True))
+    # The language the title, summary, modules and lessons above are written in; versions in other
+    # languages are CourseTranslation, ModuleTranslation and LessonTranslation rows.
+    default_language: str = Field(default="en", sa_column=Column(String(8), nullable=False, server_default="en"))
 
 
 class CourseEditor(SQLModel, table=True):
@@ -99,6 +102,46 @@ class Lesson(SQLModel, table=True):
     position: int = 0
     hidden: bool = False
     estimated_minutes: int = 10
+
+
+def _language_key() -> Column:
+    return Column(String(8), primary_key=True)
+
+
+class CourseTranslation(SQLModel, table=True):
+    """A course's title and summary in a language other than its default_language."""
+
+    __tablename__ = "course_translation"
+
+    course_id: int = Field(sa_column=Column(Integer, ForeignKey("course.id", ondelete="CASCADE"), primary_key=True))
+    language: str = Field(sa_column=_language_key())
+    title: str = Field(max_length=200)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # The catalogue finds a course by its title in each language (lms.text_search).
+    search_text: str = Field(default="", sa_column=search_column("title", "summary"))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+
+
+class ModuleTranslation(SQLModel, table=True):
+    __tablename__ = "course_module_translation"
+
+    module_id: int = Field(sa_column=Column(Integer, ForeignKey("course_module.id", ondelete="CASCADE"), primary_key=True))
+    language: str = Field(sa_column=_language_key())
+    title: str = Field(max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+
+
+class LessonTranslation(SQLModel, table=True):
+    """A lesson's title and body in another language; the body is sanitised like Lesson.body_html."""
+
+    __tablename__ = "lesson_translation"
+
+    lesson_id: int = Field(sa_column=Column(Integer, ForeignKey("lesson.id", ondelete="CASCADE"), primary_key=True))
+    language: str = Field(sa_column=_language_key())
+    title: str = Field(max_length=200)
+    body_markdown: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    body_html: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
 
 
 class Attachment(SQLModel, table=True):

@@ -46,6 +46,8 @@ class Framework(SQLModel, table=True):
     # What an imported file said that has no column here (Moodle scale, taxonomies, CASE fields),
     # kept so that exporting back loses nothing.
     meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The language of the names and descriptions above; others are in the *Translation tables.
+    language: str = Field(default="en", sa_column=Column(String(8), nullable=False, server_default="en"))
 
 
 class ProficiencyLevel(SQLModel, table=True):
@@ -89,6 +91,43 @@ class Competence(SQLModel, table=True):
     case_id: str | None = Field(default=None, max_length=36)
     # Also holds the indicators: levels of an imported tree below the competence.
     meta: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+def _language_key() -> Column:
+    return Column(String(8), primary_key=True)
+
+
+def _owner_key(target: str) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+
+
+class FrameworkTranslation(SQLModel, table=True):
+    """A framework's name and description in a language other than Framework.language."""
+
+    __tablename__ = "framework_translation"
+
+    framework_id: int = Field(sa_column=_owner_key("framework.id"))
+    language: str = Field(sa_column=_language_key())
+    name: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class CompetenceAreaTranslation(SQLModel, table=True):
+    __tablename__ = "competence_area_translation"
+
+    area_id: int = Field(sa_column=_owner_key("competence_area.id"))
+    language: str = Field(sa_column=_language_key())
+    name: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class CompetenceTranslation(SQLModel, table=True):
+    __tablename__ = "competence_translation"
+
+    competence_id: int = Field(sa_column=_owner_key("competence.id"))
+    language: str = Field(sa_column=_language_key())
+    name: str = Field(max_length=300)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
 class JobProfile(SQLModel, table=True):
