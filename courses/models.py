@@ -22,6 +22,7 @@ class CourseStatus(StrEnum):
 class LessonKind(StrEnum):
     PAGE = "page"
     QUIZ = "quiz"  # delivered by the assessments package
+    PACKAGE = "package"  # a SCORM package (courses.packages)
 
 
 class EnrolmentSource(StrEnum):
