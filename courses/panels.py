@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from courses.assignment.selectors import COMPLETED, IN_PROGRESS, my_learning, line_overdue
+from courses.assignment.line_selectors import line_overdue
+from courses.assignment.selectors import COMPLETED, IN_PROGRESS, my_learning
 from courses.authoring.selectors import trainer_home_courses
 from lms.db import known
 from lms.hooks import EMPLOYEE, HomePanel

@@ -23,14 +23,12 @@ from courses.assignment.export import COLUMNS, assignment_rows
 from courses.assignment.selectors import (
     CATEGORIES,
     CATEGORY_LABELS,
-    AssignmentFilters,
     completed_count,
     completed_items,
-    line_assignments,
-    line_course_options,
     my_learning,
     user_gaps,
 )
+from courses.assignment.line_selectors import AssignmentFilters, line_assignments, line_course_options
 from courses.catalogue.recommend import suggestions
 
 router = APIRouter()

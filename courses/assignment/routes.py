@@ -29,7 +29,7 @@ from lms.web.params import check_int, parse_id
 from lms.web.templating import redirect, render
 
 from courses.assignment.deps import RuleOf
-from courses.assignment.selectors import (
+from courses.assignment.line_selectors import (
     enrolment_due_dates,
     line_gap_people,
     line_people,

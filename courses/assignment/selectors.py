@@ -1,4 +1,6 @@
-"""Reads for assignment: whom a manager may assign to, My learning, the line's assignments and overdue people.
+"""Reads for a learner's assigned learning: My learning's sections, completed courses and gaps.
+
+The manager's side (their line's people, assignments and overdue people) is in line_selectors.py.
 
 Every function runs a fixed number of queries, however many enrolments or people there are.
 """
@@ -14,15 +16,10 @@ from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
 from lms.i18n import format_date, gettext, lazy_gettext, ngettext
-from lms.web.paging import ListFilters
 from lms.competences.models import Competence, CompetenceStatus, JobProfileRequirement
-from lms.competences.selectors import effective_level
-from lms.db import known
 from lms.people.models import User
-from lms.people.selectors import reporting_line_cte
-from lms.text_search import like_folded
 
-from courses.models import Assignment, Course, CourseStatus, Enrolment, EnrolmentSource
+from courses.models import Assignment, Course, Enrolment, EnrolmentSource
 
 DUE_SOON_DAYS = 14
 
@@ -124,7 +121,7 @@ _ASSIGNER = aliased(User)
 _LEARNER = aliased(User, name="learner")
 
 
-def _items_stmt(
+def items_stmt(
     now: datetime | ColumnElement[int], enrolment_ids: Select[int], *, with_learner: bool = False
 ) -> tuple[Select, Label[int], type[User]]:
     """Enrolment, course, category and who assigned it (and the learner), in one statement; with the category
@@ -148,7 +145,7 @@ def _items_stmt(
     return stmt, category, learner
 
 
-def _item(row: Row, with_learner: bool = False) -> LearningItem:
+def learning_item(row: Row, with_learner: bool = False) -> LearningItem:
     enrolment, course, category, assigned_by, rule_id, message = row[:6]
     return LearningItem(enrolment, course, category, assigned_by, rule_id is not None, message or "", row[6] if with_learner else None)
 
@@ -178,7 +175,7 @@ def _my_learning_stmts() -> tuple[Select, Select, Select]:
     user_id: BindParameter[int] = bindparam("user_id", type_=Integer)
     mine = sa_select(Enrolment.id).where(Enrolment.user_id == user_id)
     due_type = Enrolment.__table__.c.due_at.type
-    stmt, category, _ = _items_stmt(_category(bindparam("now", type_=due_type), bindparam("soon", type_=due_type)), mine)
+    stmt, category, _ = items_stmt(_category(bindparam("now", type_=due_type), bindparam("soon", type_=due_type)), mine)
     due_last = case((Enrolment.due_at.is_(None), 1), else_=0)
     open_rows = stmt.where(Enrolment.status != "completed").order_by(
         category, due_last, Enrolment.due_at, Enrolment.enrolled_at, Course.title
@@ -200,8 +197,8 @@ def my_learning(session: Session, user: User, now: datetime) -> MyLearning:
     completed_ids = set(session.exec(_MY_COMPLETED_IDS, params={"user_id": user.id}).scalars().all())
     grouped: dict[int, list[LearningItem]] = {c: [] for c in CATEGORIES.values()}
     for row in open_rows:
-        grouped[row[2]].append(_item(row))
-    grouped[COMPLETED] = [_item(row) for row in done_rows]
+        grouped[row[2]].append(learning_item(row))
+    grouped[COMPLETED] = [learning_item(row) for row in done_rows]
     headings = {
         OVERDUE: gettext("Overdue"),
         DUE_SOON: gettext("Due in the next %(num)s days") % {"num": DUE_SOON_DAYS},
@@ -220,11 +217,11 @@ def completed_count(session: Session, user: User) -> int:
 
 def completed_items(session: Session, user: User, now: datetime, *, page: int, per_page: int) -> list[LearningItem]:
     mine = sa_select(Enrolment.id).where(Enrolment.user_id == user.id, Enrolment.status == "completed")
-    stmt, _category, _ = _items_stmt(now, mine)
+    stmt, _category, _ = items_stmt(now, mine)
     rows = session.exec(
         stmt.order_by(Enrolment.completed_at.desc(), Enrolment.id.desc()).offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return [_item(row) for row in rows]
+    return [learning_item(row) for row in rows]
 
 
 # Built once (issue 15); the status as the two columns the level needs, not a hydrated entity.
@@ -258,148 +255,3 @@ def user_gaps(session: Session, user: User, now: datetime) -> list[tuple[Compete
         if verified < required:
             gaps.append((competence, required, verified))
     return gaps
-
-
-# --- The manager's line ------------------------------------------------------------------------
-
-
-def line_people(session: Session, manager_id: int) -> list[tuple[User, bool]]:
-    """Active people in the reporting line (never the manager), with whether each is a direct report."""
-    line = reporting_line_cte(manager_id)
-    people = session.exec(
-        select(User).where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id))).order_by(User.name, User.id)
-    ).all()
-    return [(p, p.manager_id == manager_id) for p in people]
-
-
-def line_gap_people(session: Session, manager_id: int, competence_id: int, now: datetime) -> list[tuple[User, int]]:
-    """(person, required level) for people in the line whose verified level is below that requirement."""
-    line = reporting_line_cte(manager_id)
-    rows = session.exec(
-        select(User, JobProfileRequirement.level, CompetenceStatus)
-        .join(
-            JobProfileRequirement,
-            and_(JobProfileRequirement.job_profile_id == User.job_profile_id, JobProfileRequirement.competence_id == competence_id),
-        )
-        .outerjoin(CompetenceStatus, and_(CompetenceStatus.user_id == User.id, CompetenceStatus.competence_id == competence_id))
-        .where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id)))
-        .order_by(User.name, User.id)
-    ).all()
-    return [(user, required) for user, required, status in rows if effective_level(status, now)[0] < required]
-
-
-def published_courses(session: Session) -> list[Course]:
-    return list(
-        session.exec(select(Course).where(Course.status == CourseStatus.PUBLISHED.value).order_by(Course.title, Course.id)).all()
-    )
-
-
-def enrolment_due_dates(session: Session, course_id: int, user_ids: list[int]) -> dict[int, datetime | None]:
-    """{user id: due date} for those of ``user_ids`` already enrolled on the course (one query)."""
-    if not user_ids:
-        return {}
-    rows = session.exec(
-        sa_select(Enrolment.user_id, Enrolment.due_at).where(Enrolment.course_id == course_id, Enrolment.user_id.in_(user_ids))
-    ).all()
-    return {user_id: due_at for user_id, due_at in rows}
-
-
-@dataclass
-class AssignmentFilters(ListFilters):
-    status: str = ""
-    course: int | None = None
-    q: str = ""
-
-
-def _line_enrolments(manager_id: int, filters: AssignmentFilters, now: datetime) -> Select[int]:
-    line = reporting_line_cte(manager_id)
-    stmt = (
-        sa_select(Enrolment.id)
-        .join(User, User.id == Enrolment.user_id)
-        .where(User.is_active, User.id != manager_id, User.id.in_(sa_select(line.c.id)), Enrolment.source.in_(ASSIGNED_SOURCES))
-    )
-    if filters.status in CATEGORIES:
-        stmt = stmt.where(category_expr(now) == CATEGORIES[filters.status])
-    if filters.course:
-        stmt = stmt.where(Enrolment.course_id == filters.course)
-    if filters.q.strip():
-        stmt = stmt.where(like_folded(User.search_text, filters.q, every_word=False))
-    return stmt
-
-
-def line_assignments(
-    session: Session, *, manager_id: int, filters: AssignmentFilters, now: datetime, per_page: int | None = None
-) -> tuple[list[LearningItem], int]:
-    """The line's assigned enrolments, overdue first; one page of them (or all) and the total."""
-    ids = _line_enrolments(manager_id, filters, now)
-    total = session.exec(sa_select(func.count()).select_from(ids.subquery())).scalar_one()
-    stmt, category, learner = _items_stmt(now, ids, with_learner=True)
-    due_last = case((Enrolment.due_at.is_(None), 1), else_=0)
-    stmt = stmt.order_by(category, due_last, Enrolment.due_at, learner.name, Course.title, Enrolment.id)
-    if per_page:
-        stmt = stmt.offset((filters.page - 1) * per_page).limit(per_page)
-    return [_item(row, with_learner=True) for row in session.exec(stmt).all()], total
-
-
-def line_course_options(session: Session, manager_id: int) -> list[tuple[int, str]]:
-    line = reporting_line_cte(manager_id)
-    rows = session.exec(
-        select(Course.id, Course.title)
-        .where(
-            Course.id.in_(
-                sa_select(Enrolment.course_id).where(
-                    Enrolment.user_id.in_(sa_select(line.c.id)), Enrolment.source.in_(ASSIGNED_SOURCES)
-                )
-            )
-        )
-        .order_by(Course.title, Course.id)
-    ).all()
-    return [(known(cid), title) for cid, title in rows]
-
-
-# --- Home page ---------------------------------------------------------------------------------
-
-OVERDUE_PEOPLE_SHOWN = 5
-
-
-@dataclass
-class LineOverdue:
-    people: list[tuple[User, int]]  # (person, overdue courses), most overdue first, at most OVERDUE_PEOPLE_SHOWN
-    total_people: int
-    total_enrolments: int
-
-
-def _line_overdue_stmts() -> tuple[Select, Select]:
-    """line_overdue's two statements, built once with the manager and the time as bound parameters."""
-    manager_id: BindParameter[int] = bindparam("manager_id", type_=Integer)
-    line = reporting_line_cte(manager_id)  # a bound parameter stands for the id
-    # Active people only (a leaver's old courses are nobody's to chase), never the manager themselves.
-    active = sa_select(User.id).where(User.id.in_(sa_select(line.c.id)), User.is_active, User.id != manager_id)
-    overdue = and_(
-        Enrolment.user_id.in_(active),
-        Enrolment.status != "completed",
-        Enrolment.due_at.is_not(None),
-        col(Enrolment.due_at) < bindparam("now", type_=Enrolment.__table__.c.due_at.type),
-    )
-    counts = sa_select(func.count(func.distinct(Enrolment.user_id)), func.count()).select_from(Enrolment).where(overdue)
-    n = func.count(Enrolment.id).label("n")
-    people = (
-        select(User, n)
-        .join(Enrolment, col(Enrolment.user_id) == User.id)
-        .where(overdue)
-        .group_by(col(User.id))
-        .order_by(n.desc(), User.name)
-        .limit(OVERDUE_PEOPLE_SHOWN)
-    )
-    return counts, people
-
-
-_LINE_OVERDUE_COUNTS, _LINE_OVERDUE_PEOPLE = _line_overdue_stmts()
-
-
-def line_overdue(session: Session, manager_id: int, now: datetime) -> LineOverdue:
-    """Who in the reporting line has overdue courses (two queries, whatever the line's size)."""
-    params = {"manager_id": manager_id, "now": now}
-    people_n, enrolments_n = session.exec(_LINE_OVERDUE_COUNTS, params=params).one()
-    rows = session.exec(_LINE_OVERDUE_PEOPLE, params=params).all()
-    return LineOverdue([(u, c) for u, c in rows], people_n, enrolments_n)
