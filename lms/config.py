@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     login_max_delay_seconds: int = Field(900, ge=1, description="Longest enforced wait after failures")
     attachments_dir: Path = Field(VAR_DIR / "attachments", description="Course files, outside the web root (relative: to the project)")
     attachment_max_mb: int = Field(10, ge=1, description="Largest course file an author may upload")
+    packages_dir: Path | None = Field(
+        None, description="Unpacked SCORM packages, outside the web root (unset: a packages folder next to ATTACHMENTS_DIR)"
+    )
+    package_max_mb: int = Field(200, ge=1, description="Largest SCORM package (zip) a trainer may upload")
     # Below three, a published count can single out a person; five is the common statistical-office rule.
     report_min_group: int = Field(5, ge=3, description="Smallest group an organisation report shows figures for")
     # None: 60 s in production (a stream of quiz results recomputes a report at most once a minute),
@@ -199,6 +203,12 @@ class Settings(BaseSettings):
     @property
     def attachments_path(self) -> Path:
         return self.attachments_dir if self.attachments_dir.is_absolute() else PROJECT_ROOT / self.attachments_dir
+
+    @property
+    def packages_path(self) -> Path:
+        if self.packages_dir is None:
+            return self.attachments_path.parent / "packages"
+        return self.packages_dir if self.packages_dir.is_absolute() else PROJECT_ROOT / self.packages_dir
 
     @property
     def exports_path(self) -> Path:
