@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
 
@@ -73,6 +73,25 @@ class Question(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+
+
+class QuestionFile(SQLModel, table=True):
+    """An image a question shows, carried in from a Moodle bank (assessments.interchange.media).
+
+    Stored like course files, outside the web root under a random key; its text refers to it as
+    ``/questions/<question>/files/<file>``. Names are unique within a question, as in a Moodle file area.
+    """
+
+    __tablename__ = "question_file"
+    __table_args__ = (UniqueConstraint("question_id", "filename", name="uq_question_file_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(sa_column=_fk("question.id"))
+    filename: str = Field(sa_column=Column(String(200), nullable=False))
+    content_type: str = Field(sa_column=Column(String(100), nullable=False))
+    size: int
+    storage_key: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
 
 
 class Quiz(SQLModel, table=True):

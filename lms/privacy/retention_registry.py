@@ -417,6 +417,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "lesson": "course content",
     "quiz": "course content",
     "quiz_slot": "course content",
+    "question_file": "course content (the images a question shows)",
     "requirement_course": "course content",
     "scim_group": "directory groups (names of groups, not people)",
     "report_snapshot": "counts of at least REPORT_MIN_GROUP people, never one person",
