@@ -18,7 +18,8 @@ from sqlmodel import Session, select
 
 from assessments.attempts.service import attempt_start, attempt_submit, response_save
 from assessments.bank.service import category_create, question_create
-from assessments.demo.questions import COURSE_QUIZZES, DIAGNOSTIC, DIAGNOSTIC_BANDS, DemoQuiz
+from assessments.demo.diagnostic import DIAGNOSTIC, DIAGNOSTIC_BANDS
+from assessments.demo.questions import COURSE_QUIZZES, DemoQuiz
 from assessments.models import Attempt, Quiz, Response
 from assessments.questions import MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, QuestionData
 from assessments.quizzes.selectors import quiz_slots
