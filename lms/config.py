@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         None, description="Unpacked SCORM packages, outside the web root (unset: a packages folder next to ATTACHMENTS_DIR)"
     )
     package_max_mb: int = Field(200, ge=1, description="Largest SCORM package (zip) a trainer may upload")
+    badge_keys_dir: Path | None = Field(
+        None,
+        description="Where the Open Badges signing key is kept (encrypted, mode 0600), outside the web root "
+        "(unset: a badge-keys folder next to ATTACHMENTS_DIR)",
+    )
     # Below three, a published count can single out a person; five is the common statistical-office rule.
     report_min_group: int = Field(5, ge=3, description="Smallest group an organisation report shows figures for")
     # None: 60 s in production (a stream of quiz results recomputes a report at most once a minute),
@@ -209,6 +214,12 @@ class Settings(BaseSettings):
         if self.packages_dir is None:
             return self.attachments_path.parent / "packages"
         return self.packages_dir if self.packages_dir.is_absolute() else PROJECT_ROOT / self.packages_dir
+
+    @property
+    def badge_keys_path(self) -> Path:
+        if self.badge_keys_dir is None:
+            return self.attachments_path.parent / "badge-keys"
+        return self.badge_keys_dir if self.badge_keys_dir.is_absolute() else PROJECT_ROOT / self.badge_keys_dir
 
     @property
     def exports_path(self) -> Path:
