@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.probe_engine = make_engine(settings.database_url, probe=True)
 
     from assessments.attempts.routes import router as attempt_router
+    from assessments.bank.file_routes import router as question_file_router
     from assessments.bank.routes import router as bank_router
     from assessments.interchange.routes import router as bank_import_router
     from assessments.quizzes.routes import router as quiz_author_router
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from courses.files.routes import router as author_file_router
     from courses.authoring.outline_routes import router as author_lesson_router
     from courses.authoring.routes import router as author_router
+    from courses.translations.routes import router as translations_router
     from courses.catalogue.routes import router as catalogue_router
     from courses.certificates.routes import router as certificates_router
     from courses.learning.routes import router as learn_router
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         author_router,
         author_lesson_router,
         author_file_router,
+        translations_router,
         catalogue_router,
         learn_router,
         learning_router,
@@ -147,7 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         certificates_router,
     )
     # The bank's import pages first, so that /author/questions/import is not taken for a question id.
-    assessments = (quiz_author_router, attempt_router, bank_import_router, bank_router, quiz_results_router)
+    assessments = (quiz_author_router, attempt_router, bank_import_router, bank_router, question_file_router, quiz_results_router)
     for router in (*platform, *courses, *assessments):
         app.include_router(router)
 
