@@ -150,6 +150,7 @@ def candidates(db, app) -> dict[str, list]:
         "token_id": [token.id],
         "requirement_id": [mandatory.id],
         "fmt": ["csv", "xlsx", "json"],
+        "language": ["fr"],  # a course version in another language than the default (en)
         "token": [invitation, "no-such-invitation"],
         "unsubscribe_token": [unsubscribe_token(app.state.secret_key, user_id=employee.id, kind="due_soon")],
         "group_id": [scim_group.id],
