@@ -6,12 +6,15 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
+from lms.i18n import SUPPORTED_LANGUAGES
 from lms.people.models import User
 from lms.web.templating import render
 
 from courses.authoring import selectors as sel
 from courses.files.service import ALLOWED_TEXT, markdown_snippet
 from courses.models import Course
+from courses.translations.resolve import language_name
+from courses.translations.selectors import translation_table
 
 
 def duration_text(seconds: float | None) -> str:
@@ -43,12 +46,15 @@ def course_page_response(
     status_code: int = 200,
 ) -> Response:
     attachments = sel.course_attachments(db, course.id)
+    context = outline_context(db, course)
     return render(
         request,
         "courses/authoring/course.html",
-        outline_context(
-            db,
-            course,
+        dict(
+            context,
+            translations=translation_table(db, course=course, outline=context["outline"]),
+            language_codes=SUPPORTED_LANGUAGES,
+            language_label=language_name,
             stats=sel.course_stats(db, course.id),
             editors=sel.course_editors(db, course.id),
             competences=sel.course_competences(db, course.id),

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.clock import utcnow
+from lms.db import known
 from lms.i18n import gettext, lazy_gettext
 from lms.people.models import User
 from lms.web.access import SignedInUser
@@ -33,11 +34,14 @@ from courses.learning.selectors import course_view
 from courses.catalogue.selectors import duration_text
 from courses.errors import CourseError
 from courses.learning.service import enrol, lesson_complete, lesson_viewed
+from courses.packages.selectors import package_player
+from courses.translations.resolve import versions_for
 
 router = APIRouter(prefix="/courses")
 
 CLOSED = lazy_gettext("This course is not open, so progress cannot be recorded.")
 QUIZ_ONLY = lazy_gettext("A quiz lesson is completed by passing its quiz.")
+PACKAGE_ONLY = lazy_gettext("This lesson is completed by working through its package.")
 
 
 def _course_page(
@@ -62,6 +66,7 @@ def _course_page(
         "comment_max": COMMENT_MAX,
         "now": utcnow(),
         "duration": duration_text,
+        "tr": versions_for(db, course),
     }
     return render(request, "courses/learning/course.html", context, status_code=status_code)
 
@@ -95,8 +100,11 @@ def _lesson_context(db: Session, user: User, course: Course, lesson_id: int) -> 
         "next": following,
         "position": [item.id for item in view.lessons].index(lesson.id) + 1,
         "is_quiz": lesson.kind == LessonKind.QUIZ.value,
+        "is_package": lesson.kind == LessonKind.PACKAGE.value,
         "published": course.status == CourseStatus.PUBLISHED.value,
         "duration": duration_text,
+        # Progress belongs to the lesson, whichever language it is read in; only the text is chosen here.
+        "tr": versions_for(db, course, bodies_of=[known(lesson.id)]),
     }
 
 
@@ -120,7 +128,11 @@ def lesson_page(request: Request, db: DbSession, user: SignedInUser, course: Vis
     # CSRF header); without JavaScript, Mark complete records it.
     context = _lesson_context(db, user, course, lesson_id)
     context["record_view"] = _should_record_view(context)
-    context["body"] = render_lesson_html(context["lesson"].body_html, course_id=course.id)
+    if context["is_package"]:
+        context["player"] = package_player(db, context["lesson"])
+    shown = context["tr"].lesson_body_html(context["lesson"])
+    context["body"] = render_lesson_html(shown.text, course_id=course.id)
+    context["body_lang"] = shown.fallback
     return render(request, "courses/learning/lesson.html", context)
 
 
@@ -144,6 +156,8 @@ def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, co
         raise HTTPException(status_code=403, detail=str(CLOSED))
     if context["is_quiz"]:
         raise HTTPException(status_code=403, detail=str(QUIZ_ONLY))
+    if context["is_package"]:
+        raise HTTPException(status_code=403, detail=str(PACKAGE_ONLY))
     was_completed = context["view"].enrolment is not None and context["view"].enrolment.completed_at is not None
     enrolment = lesson_complete(db, user=user, lesson=context["lesson"])
     db.commit()
@@ -153,7 +167,7 @@ def lesson_mark_complete(request: Request, db: DbSession, user: SignedInUser, co
         context["just_completed"] = just_completed
         return render(request, "courses/learning/lesson.html", context, block="progress")
     if just_completed:
-        flash(request, gettext("Well done: you completed “%(course)s”.") % {"course": course.title})
+        flash(request, gettext("Well done: you completed “%(course)s”.") % {"course": context["tr"].title().text})
         return redirect(request, f"/courses/{course.id}")
     following = context["next"]
     if following is None:
