@@ -14,6 +14,7 @@ from lms.web.deps import DbSession
 from lms.web.params import MAX_ID, parse_int
 from lms.web.templating import render
 
+from courses.translations.resolve import course_texts
 from courses.catalogue.selectors import SORTS, CatalogueFilters, catalogue_options, catalogue_page, duration_text
 
 router = APIRouter(prefix="/courses")
@@ -50,5 +51,6 @@ def catalogue(
         "sort_options": list(SORTS.items()),
         "page_url": lambda n: filters.url("/courses", page=n),
         "duration": duration_text,
+        "texts": course_texts(db, [card.course for card in result.items]),
     }
     return render(request, "courses/catalogue/catalogue.html", context, block="results")

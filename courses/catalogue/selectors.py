@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, select as sa_select
+from sqlalchemy import and_, exists, func, or_, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -23,6 +23,7 @@ from courses.models import (
     CourseCompetence,
     CourseFeedback,
     CourseStatus,
+    CourseTranslation,
     Enrolment,
     Lesson,
     LessonProgress,
@@ -126,7 +127,9 @@ def _percentages(session: Session, user_id: int, course_ids: list[int]) -> dict[
 def _catalogue_conditions(f: CatalogueFilters) -> list:
     conds = [Course.status == CourseStatus.PUBLISHED.value]
     if f.q.strip():
-        conds.append(like_folded(Course.search_text, f.q))
+        # A course is found by its text in any of its languages (each version keeps its own search text).
+        translated = exists().where(CourseTranslation.course_id == Course.id, like_folded(CourseTranslation.search_text, f.q))
+        conds.append(or_(like_folded(Course.search_text, f.q), translated))
     if f.area or f.competence or f.level:
         develops = [CourseCompetence.course_id == Course.id]
         if f.area:

@@ -142,3 +142,24 @@ def versions_for(session: Session, course: Course, *, bodies_of: Iterable[int] =
             if owner_id in wanted:
                 found.body[owner_id] = text or ""
     return found
+
+
+def course_texts(session: Session, courses: Iterable[Course], *, language: str | None = None) -> dict[int, tuple[Shown, Shown]]:
+    """Title and summary of each course as the reader sees them, for lists of courses: one statement,
+    none when every course is in the reader's language."""
+    language = language or current_language()
+    courses = list(courses)
+    others = [course.id for course in courses if course.default_language != language]
+    found: dict[int, tuple[str, str]] = {}
+    if others:
+        rows = session.execute(
+            select(CourseTranslation.course_id, CourseTranslation.title, CourseTranslation.summary).where(
+                CourseTranslation.course_id.in_(others), CourseTranslation.language == language
+            )
+        ).all()
+        found = {course_id: (title, summary) for course_id, title, summary in rows}
+    texts: dict[int, tuple[Shown, Shown]] = {}
+    for course in courses:
+        version = Versions(course, language, course_version=found.get(course.id or 0))
+        texts[course.id or 0] = (version.title(), version.summary())
+    return texts
