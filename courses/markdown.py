@@ -7,7 +7,8 @@ listed here. Stored HTML is cleaned again when shown, so tightening this list pr
 Same-site addresses: a page that shows authored text requests its images itself, and a reader may
 follow its links with their session, so authored text may only point into the app at course files
 (``/courses/<course>/files/<file>``, a download that changes nothing). Images come only from there
-(from the lesson's own course, when shown in a lesson); links may also go to other sites, e-mail
+(from the lesson's own course, when shown in a lesson), or, in a question's text, from that question's
+own files (``/questions/<question>/files/<file>``); links may also go to other sites, e-mail
 addresses and anchors on the same page. Anything else loses its ``src`` or ``href`` when shown, and
 ``url_problems`` lets the authoring service refuse it when a lesson is saved.
 """
@@ -63,6 +64,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 
 
 FILE_URL = re.compile(r"/courses/([0-9]{1,19})/files/([0-9]{1,19})", re.ASCII)
+QUESTION_FILE_URL = re.compile(r"/questions/([0-9]{1,19})/files/[0-9]{1,19}", re.ASCII)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 IMAGE_RULE = "Images can only come from this course's files: upload the image under Files and copy its Markdown."
 LINK_RULE = (
@@ -76,7 +78,9 @@ def _course_file(url: str, course_id: int | None) -> bool:
     return match is not None and (course_id is None or int(match.group(1)) == course_id)
 
 
-def image_allowed(src: str, course_id: int | None = None) -> bool:
+def image_allowed(src: str, course_id: int | None = None, question_id: int | None = None) -> bool:
+    if question_id is not None and (match := QUESTION_FILE_URL.fullmatch(src.strip())) is not None:
+        return int(match.group(1)) == question_id
     return _course_file(src.strip(), course_id)
 
 
@@ -89,10 +93,10 @@ def link_allowed(href: str) -> bool:
     return bool(_SCHEME.match(href)) and not href.startswith("//")
 
 
-def _url_filter(course_id: int | None) -> Callable[[str, str, str], str | None]:
+def _url_filter(course_id: int | None, question_id: int | None = None) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src":
-            return value if image_allowed(value, course_id) else None
+            return value if image_allowed(value, course_id, question_id) else None
         if tag == "a" and attribute == "href":
             return value if link_allowed(value) else None
         return value
@@ -100,7 +104,7 @@ def _url_filter(course_id: int | None) -> Callable[[str, str, str], str | None]:
     return keep
 
 
-def sanitise(html: str, *, course_id: int | None = None) -> str:
+def sanitise(html: str, *, course_id: int | None = None, question_id: int | None = None) -> str:
     return nh3.clean(
         html,
         tags=TAGS,
@@ -108,21 +112,23 @@ def sanitise(html: str, *, course_id: int | None = None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
-        attribute_filter=_url_filter(course_id),
+        attribute_filter=_url_filter(course_id, question_id),
     )
 
 
-def markdown_to_html(text: str) -> str:
-    """What is stored as ``Lesson.body_html`` when a lesson is saved."""
-    return sanitise(_md.render(text or ""))
+def markdown_to_html(text: str, *, question_id: int | None = None) -> str:
+    """What is stored as ``Lesson.body_html`` when a lesson is saved; with ``question_id``, a
+    question's text, which may show that question's own files."""
+    return sanitise(_md.render(text or ""), question_id=question_id)
 
 
-def render_lesson_html(stored_html: str, *, course_id: int | None = None) -> Markup:
+def render_lesson_html(stored_html: str, *, course_id: int | None = None, question_id: int | None = None) -> Markup:
     """Stored lesson HTML, cleaned again, ready to place in a template.
 
-    With ``course_id``, images from another course's files are dropped too.
+    With ``course_id``, images from another course's files are dropped too; with ``question_id``,
+    images of that question's own files are kept.
     """
-    return Markup(sanitise(stored_html or "", course_id=course_id))
+    return Markup(sanitise(stored_html or "", course_id=course_id, question_id=question_id))
 
 
 def url_problems(text: str, *, course_id: int, attachment_ids: set[int]) -> list[str]:

@@ -26,18 +26,19 @@ MAX_TEXT_ANSWER = 1000
 # Question text is rendered on every page of every attempt and never changes for a given text, so
 # each process keeps the most recent renderings (Markup is immutable): parsing and sanitising
 # Markdown was a fifth of a question page (issue 15).
+# With ``question_id``, the text may show that question's own files (its images).
 @lru_cache(maxsize=4096)
-def rich(text: str) -> Markup:
-    return render_lesson_html(markdown_to_html(text or ""))
+def rich(text: str, question_id: int | None = None) -> Markup:
+    return render_lesson_html(markdown_to_html(text or "", question_id=question_id), question_id=question_id)
 
 
 @lru_cache(maxsize=4096)
-def inline(text: str) -> Markup:
+def inline(text: str, question_id: int | None = None) -> Markup:
     """Markdown for a label: one paragraph is unwrapped, since a label may not hold a <p>."""
-    html = markdown_to_html(text or "").strip()
+    html = markdown_to_html(text or "", question_id=question_id).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
-    return render_lesson_html(html)
+    return render_lesson_html(html, question_id=question_id)
 
 
 @dataclass
@@ -80,18 +81,19 @@ class QuestionView:
 def question_view(attempt: Attempt, slot: int, response: Response | None) -> QuestionView:
     entry = attempt.layout[slot]
     q = QuestionData.from_dict(entry["question"])
+    qid = entry.get("question_id")
     by_id = {c.id: c for c in q.choices}
     order = [i for i in entry.get("choice_order") or [] if i in by_id] or list(by_id)
     view = QuestionView(
         slot=slot,
         number=slot + 1,
         kind=q.kind,
-        stem=rich(q.stem_markdown),
+        stem=rich(q.stem_markdown, qid),
         points=q.points,
-        choices=[(i, inline(by_id[i].text)) for i in order],
+        choices=[(i, inline(by_id[i].text, qid)) for i in order],
     )
     if q.kind == MATCHING:
-        view.prompts = [(p.id, inline(p.prompt)) for p in q.real_pairs]
+        view.prompts = [(p.id, inline(p.prompt, qid)) for p in q.real_pairs]
         # Sorted first so the list never reflects the pairs' order, then shuffled the same way for
         # this attempt on every page load.
         answers = sorted({p.answer.strip() for p in q.pairs if p.answer.strip()})
@@ -145,7 +147,7 @@ def review_view(attempt: Attempt, slot: int, response: Response | None) -> Revie
         question=view,
         outcome=outcome,
         points=response.points if response and response.points else 0,
-        feedback=rich(response.feedback if response else ""),
+        feedback=rich(response.feedback if response else "", attempt.layout[slot].get("question_id")),
         right_choices={c.id for c in q.choices if c.fraction > 0},
     )
     if q.kind == SHORT_TEXT:
@@ -156,5 +158,5 @@ def review_view(attempt: Attempt, slot: int, response: Response | None) -> Revie
         if closest:
             review.right_answer = f"{closest.value:g}" + (f" (± {closest.tolerance:g})" if closest.tolerance else "")
     elif q.kind == MATCHING:
-        review.right_matches = [(inline(p.prompt), p.answer) for p in q.real_pairs]
+        review.right_matches = [(inline(p.prompt, attempt.layout[slot].get("question_id")), p.answer) for p in q.real_pairs]
     return review

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException
+from fastapi import Depends, HTTPException, Request
 
-from assessments.models import Question, QuestionCategory
-from lms.web.access import AuthorUser
+from assessments.bank.file_selectors import may_see_file
+from assessments.models import Question, QuestionCategory, QuestionFile
+from lms.web.access import AuthorUser, SignedInUser
 from lms.web.deps import DbSession
 from lms.web.params import Id
 
@@ -34,3 +35,14 @@ def bank_category(db: DbSession, _user: AuthorUser, category_id: Id) -> Question
 
 
 BankCategory = Annotated[QuestionCategory, Depends(bank_category)]
+
+
+def visible_question_file(request: Request, db: DbSession, user: SignedInUser, question_id: Id, file_id: Id) -> QuestionFile:
+    """A question's file for someone who may see the question (file_selectors.may_see_file), else 404."""
+    file = db.get(QuestionFile, file_id)
+    if file is None or file.question_id != question_id or not may_see_file(db, user, request.state.roles, file):
+        raise HTTPException(status_code=404)
+    return file
+
+
+VisibleQuestionFile = Annotated[QuestionFile, Depends(visible_question_file)]

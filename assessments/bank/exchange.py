@@ -8,14 +8,18 @@ still knows what each question measures. See docs/question-interchange.md.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from sqlmodel import Session, select
 
 from lms.competences.models import MAX_LEVEL, Competence, Framework
+from lms.config import Settings
 
+from assessments.bank.file_selectors import files_for_export
 from assessments.interchange.common import CategoryInfo, Section, join_path
-from assessments.models import Question, QuestionCategory
+from assessments.interchange.media import MediaFile, map_texts, pluginfile
+from assessments.models import Question, QuestionCategory, QuestionFile
 from assessments.questions import QuestionData
 
 COMPETENCE, FRAMEWORK, LEVEL = "competence:", "competence-framework:", "competence-level:"
@@ -63,10 +67,21 @@ def competence_tags(competence: Competence | None, framework: Framework | None, 
     return tuple(tags)
 
 
-def bank_sections(session: Session, *, root_id: int | None = None) -> list[Section]:
+def _with_files(question: Question, files: list[tuple[QuestionFile, MediaFile]]) -> tuple[dict, dict[str, MediaFile]]:
+    """The question's data with each file's address written as ``@@PLUGINFILE@@/name``, and the files by name."""
+    if not files:
+        return question.data, {}
+    urls = {f"/questions/{row.question_id}/files/{row.id}": pluginfile(row.filename) for row, _ in files}
+    pattern = re.compile("|".join(re.escape(u) + r"(?![0-9])" for u in urls))
+    data = map_texts(question.data, lambda text: pattern.sub(lambda m: urls[m.group(0)], text))
+    return data, {media.name: media for _, media in files}
+
+
+def bank_sections(session: Session, *, root_id: int | None = None, settings: Settings | None = None) -> list[Section]:
     """Active questions by category, parents before children, each with its whole path.
 
-    With ``root_id``, that category and every category below it; otherwise the whole bank.
+    With ``root_id``, that category and every category below it; otherwise the whole bank. With
+    ``settings``, each question's files too, its texts referring to them as ``@@PLUGINFILE@@/name``.
     """
     paths = category_paths(session)
     keep = _descendants(session, root_id) if root_id is not None else set(paths)
@@ -76,9 +91,13 @@ def bank_sections(session: Session, *, root_id: int | None = None) -> list[Secti
     questions = session.exec(
         select(Question).where(Question.archived.is_(False), Question.category_id.in_(keep)).order_by(Question.id)
     ).all()
+    stored = files_for_export(session, settings, [q.id for q in questions if q.id]) if settings is not None else {}
     by_category: dict[int, list[QuestionData]] = {}
+    files_by_category: dict[int, list[dict[str, MediaFile]]] = {}
     for q in questions:
-        data = QuestionData.from_dict(q.data)
+        raw, files = _with_files(q, stored.get(q.id or 0, []))
+        data = QuestionData.from_dict(raw)
+        files_by_category.setdefault(q.category_id, []).append(files)
         comp = competences.get(q.competence_id) if q.competence_id else None
         tags = competence_tags(comp, frameworks.get(comp.framework_id) if comp else None, q.level)
         by_category.setdefault(q.category_id, []).append(replace(data, tags=data.tags + tags))
@@ -88,6 +107,7 @@ def bank_sections(session: Session, *, root_id: int | None = None) -> list[Secti
             join_path(paths[cid]),
             by_category.get(cid, []),
             CategoryInfo(categories[cid].idnumber or "", categories[cid].description),
+            files_by_category.get(cid, []),
         )
         for cid in order
     ]

@@ -7,6 +7,7 @@ their own copy of each question, so edits never change a past attempt.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -62,13 +63,13 @@ async def _posted(request: Request) -> FormData:
 PostedForm = Annotated[FormData, Depends(_posted)]
 
 
-def md(text: str) -> Markup:
-    return Markup(markdown_to_html(text))
+def md(text: str, question_id: int | None = None) -> Markup:
+    return Markup(markdown_to_html(text, question_id=question_id))
 
 
-def md_inline(text: str) -> Markup:
+def md_inline(text: str, question_id: int | None = None) -> Markup:
     """Markdown for a label: a lone paragraph loses its <p>, since a label holds inline content only."""
-    html = markdown_to_html(text).strip()
+    html = markdown_to_html(text, question_id=question_id).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
@@ -181,7 +182,7 @@ def _export(request: Request, db: Session, fmt: str, name: str, root_id: int | N
     """A file of the bank (or one category and those below it), or a page saying what stops it."""
     write, media_type, ext = _FORMATS[fmt]
     try:
-        body = write(bank_sections(db, root_id=root_id))
+        body = write(bank_sections(db, root_id=root_id, settings=request.app.state.settings))
     except ExportRefused as refused:
         context = {"problems": refused.problems, "name": name, "xml_url": str(request.url.path).removesuffix(ext) + ".xml"}
         return render(request, "assessments/bank/export_refused.html", context, status_code=422)
@@ -308,8 +309,9 @@ def _preview(
         {
             "question": question,
             "q": data,
-            "md": md,
-            "md_inline": md_inline,
+            # The preview shows the question's own files (its images), and no other question's.
+            "md": partial(md, question_id=question.id),
+            "md_inline": partial(md_inline, question_id=question.id),
             "answer": answer or {},
             "result": result,
             "match_answers": answers,
@@ -334,7 +336,7 @@ def question_preview_check(request: Request, db: DbSession, user: AuthorUser, qu
 
 @router.post("/{question_id}/duplicate")
 def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion) -> Response:
-    copy = question_duplicate(db, question=question, by=user)
+    copy = question_duplicate(db, question=question, by=user, settings=request.app.state.settings)
     db.commit()
     flash(request, f"Copied as “{copy.name}”. Edit the copy below.")
     return redirect(request, f"/author/questions/{copy.id}")

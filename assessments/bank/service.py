@@ -14,12 +14,14 @@ from sqlmodel import Session, select
 
 from lms.audit.service import audit_record
 from lms.clock import utcnow
+from lms.config import Settings
 from lms.competences.models import MAX_LEVEL, Competence
 from lms.db import known
 from lms.errors import FieldError
 from lms.people.models import User
 
 from assessments.bank.exchange import resolve_competence
+from assessments.bank.file_service import question_files_copy, question_files_store
 from assessments.interchange.common import CategoryInfo, ParseResult, split_path
 from assessments.models import Question, QuestionCategory
 from assessments.questions import QuestionData, question_problems
@@ -182,7 +184,8 @@ def question_update(
     return question
 
 
-def question_duplicate(session: Session, *, question: Question, by: User | None) -> Question:
+def question_duplicate(session: Session, *, question: Question, by: User | None, settings: Settings | None = None) -> Question:
+    """A copy in the same category; with ``settings``, with copies of the question's files too."""
     data = QuestionData.from_dict(question.data)
     suffix = " (copy)"
     name = data.name[: MAX_QUESTION_NAME - len(suffix)] + suffix
@@ -195,6 +198,8 @@ def question_duplicate(session: Session, *, question: Question, by: User | None)
         level=question.level,
         audited=False,
     )
+    if settings is not None:
+        question_files_copy(session, settings=settings, source=question, copy=copy)
     _audit(session, "question.duplicate", copy, by, copied_from=question.id)
     return copy
 
@@ -218,29 +223,36 @@ def questions_import(
     filename: str = "",
     import_id: str = "",
     client_ip: str | None = None,
+    settings: Settings | None = None,
 ) -> list[Question]:
-    """Save every importable question of ``result``: into ``target``, or (None) the file's own categories."""
+    """Save every importable question of ``result``: into ``target``, or (None) the file's own categories.
+
+    With ``settings``, the images the file carried are stored as the questions' files.
+    """
     saved = []
+    stored = 0
     by_path: dict[str, QuestionCategory] = {}
     if target is None:  # every category the file describes, even one without questions
         for path, info in result.category_info.items():
             by_path[path] = category_for_path(session, path=path or UNFILED, by=by, info=info)
-    for data, path in zip(result.questions, result.categories, strict=True):
+    files = result.files or [{} for _ in result.questions]
+    for data, path, media in zip(result.questions, result.categories, files, strict=True):
         category = target or by_path.get(path)
         if category is None:
             category = by_path[path] = category_for_path(session, path=path or UNFILED, by=by)
         tagged = resolve_competence(session, replace(data, name=" ".join(data.name.split())[:MAX_QUESTION_NAME]))
-        saved.append(
-            question_create(
-                session,
-                category=category,
-                data=tagged.data,
-                by=by,
-                competence_id=tagged.competence_id,
-                level=tagged.level,
-                audited=False,
-            )
+        question = question_create(
+            session,
+            category=category,
+            data=tagged.data,
+            by=by,
+            competence_id=tagged.competence_id,
+            level=tagged.level,
+            audited=False,
         )
+        if settings is not None and media:
+            stored += len(question_files_store(session, settings=settings, question=question, files=media))
+        saved.append(question)
     audit_record(
         session,
         action="questions.import",
@@ -248,6 +260,6 @@ def questions_import(
         client_ip=client_ip,
         target_type="question_category",
         target_id=target.id if target else None,
-        detail={"file": filename, "imported": len(saved), "skipped": len(result.problems), "import_id": import_id},
+        detail={"file": filename, "imported": len(saved), "skipped": len(result.problems), "files": stored, "import_id": import_id},
     )
     return saved

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import nh3
 
+from assessments.interchange.media import MediaFile
 from assessments.questions import QuestionData, question_problems
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -51,6 +52,11 @@ class Section:
     path: str
     questions: list[QuestionData] = field(default_factory=list)
     info: CategoryInfo = CategoryInfo()
+    # The files each question shows, by name, parallel to ``questions`` (may be shorter: none).
+    files: list[dict[str, MediaFile]] = field(default_factory=list)
+
+    def files_of(self, index: int) -> dict[str, MediaFile]:
+        return self.files[index] if index < len(self.files) else {}
 
 
 class ExportRefused(ValueError):
@@ -73,13 +79,15 @@ class ParseResult:
     category_info: dict[str, CategoryInfo] = field(default_factory=dict)
     # Where each imported question starts (line or question number), parallel to ``questions``.
     places: list[int | str] = field(default_factory=list)
+    # The files each imported question shows, by name (assessments.interchange.media), parallel to ``questions``.
+    files: list[dict[str, MediaFile]] = field(default_factory=list)
 
     @property
     def category(self) -> str:
         """The first category named in the file, "" if none."""
         return next((c for c in self.categories if c), "")
 
-    def add(self, question: QuestionData, category: str, where: int | str) -> None:
+    def add(self, question: QuestionData, category: str, where: int | str, files: dict[str, MediaFile] | None = None) -> None:
         """Keep ``question`` if it is valid; otherwise record why not."""
         issues = question_problems(question)
         if issues:
@@ -88,6 +96,7 @@ class ParseResult:
             self.questions.append(question)
             self.categories.append(category)
             self.places.append(where)
+            self.files.append(files or {})
 
 
 def too_big(size: int) -> Problem | None:
@@ -194,8 +203,12 @@ _KEEP_TAGS = {
 }
 
 
-def html_to_markdown(html: str) -> tuple[str, bool]:
-    """Safe Markdown for an HTML fragment, and whether something (an image, an embed) was dropped."""
+def html_to_markdown(html: str, keep_images: bool = False) -> tuple[str, bool]:
+    """Safe Markdown for an HTML fragment, and whether something (an image, an embed) was dropped.
+
+    With ``keep_images``, an image with an address becomes a Markdown image for the caller to check
+    (assessments.interchange.media); otherwise it is dropped and its alt text kept.
+    """
     clean = nh3.clean(
         html,
         tags=_KEEP_TAGS,
@@ -204,10 +217,11 @@ def html_to_markdown(html: str) -> tuple[str, bool]:
         link_rel=None,
         strip_comments=True,
     )
-    writer = _MarkdownWriter()
+    writer = _MarkdownWriter(keep_images)
     writer.feed(clean)
     writer.close()
-    dropped = writer.dropped or bool(re.search(r"<(img|iframe|object|embed|video|audio|svg)\b", html, re.I))
+    embeds = r"<(iframe|object|embed|video|audio|svg)\b" if keep_images else r"<(img|iframe|object|embed|video|audio|svg)\b"
+    dropped = writer.dropped or bool(re.search(embeds, html, re.I))
     return writer.result(), dropped
 
 
@@ -215,8 +229,9 @@ class _MarkdownWriter(HTMLParser):
     _BLOCK = {"p", "div", "ul", "ol", "pre", "blockquote", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
     _INLINE = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 
-    def __init__(self) -> None:
+    def __init__(self, keep_images: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.keep_images = keep_images
         self.out: list[str] = []
         self.dropped = False
         self.lists: list[list[int]] = []  # counters; [-1] for bullets
@@ -249,8 +264,12 @@ class _MarkdownWriter(HTMLParser):
             if href:
                 self.out.append("[")
         elif tag == "img":
+            alt, src = dict(attrs).get("alt"), dict(attrs).get("src")
+            if self.keep_images and src:
+                alt_text = escape_markdown(" ".join((alt or "").split()))
+                self.out.append(f"![{alt_text}]({src.replace(' ', '%20').replace('(', '%28').replace(')', '%29')})")
+                return
             self.dropped = True
-            alt = dict(attrs).get("alt")
             if alt:
                 self.out.append(escape_markdown(alt))
         elif tag in ("td", "th"):
@@ -285,7 +304,7 @@ class _MarkdownWriter(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def foreign_text(text: str, fmt: str) -> tuple[str, bool]:
+def foreign_text(text: str, fmt: str, keep_images: bool = False) -> tuple[str, bool]:
     """Markdown for text in one of Moodle's formats (html, moodle_auto_format, plain_text, markdown)."""
     if len(text) > MAX_TEXT:
         raise TextTooLong(f"A text is longer than {MAX_TEXT:,} characters.")
@@ -297,7 +316,7 @@ def foreign_text(text: str, fmt: str) -> tuple[str, bool]:
     if fmt == "html" or looks_like_html(text):
         if len(_OPENING.findall(text)) > MAX_TAGS:
             raise TextTooLong(f"A text has more than {MAX_TAGS:,} HTML tags.")
-        return html_to_markdown(text)
+        return html_to_markdown(text, keep_images)
     return text_to_markdown(text), False
 
 

@@ -85,6 +85,13 @@ def gift_refusal(q: QuestionData) -> str | None:
     return None
 
 
+def _files_refusal(files: dict) -> str | None:
+    if not files:
+        return None
+    names = ", ".join(sorted(files))
+    return f"GIFT cannot carry files, and this question shows {names}. Export it as Moodle XML, which keeps its images."
+
+
 def _question(q: QuestionData) -> list[str]:
     meta = ([f"[id:{_meta_value(q.idnumber)}]"] if q.idnumber.strip() else []) + [f"[tag:{_meta_value(t)}]" for t in q.tags]
     if abs(q.points - 1.0) > EPSILON:
@@ -100,7 +107,12 @@ def export_gift_sections(sections: Iterable[Section]) -> str:
     Raises ExportRefused, naming every question GIFT cannot carry, before writing anything.
     """
     sections = list(sections)
-    refused = [Problem(i, q.name, why) for s in sections for i, q in enumerate(s.questions, 1) if (why := gift_refusal(q))]
+    refused = [
+        Problem(i, q.name, why)
+        for s in sections
+        for i, q in enumerate(s.questions, 1)
+        if (why := gift_refusal(q) or _files_refusal(s.files_of(i - 1)))
+    ]
     if refused:
         raise ExportRefused(refused)
     out = ["// Exported from Proficio", ""]

@@ -10,8 +10,8 @@ Markdown. Export writes ``format="markdown"`` texts in CDATA, which Moodle impor
 
 from __future__ import annotations
 
+import base64
 import math
-import re
 from typing import Any
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape, quoteattr
 import defusedxml
 import defusedxml.ElementTree as DET
 
+from assessments.interchange.media import DEFAULT_MAX_BYTES, Media, MediaFile, file_name, pluginfile, reference_name, texts_of
+from assessments.interchange.media import used as media_used
 from assessments.interchange.common import (
     CategoryInfo,
     ParseResult,
@@ -68,7 +70,8 @@ class _Skip(Exception):
     """This question cannot be imported; the message says why."""
 
 
-def parse_moodle_xml(data: str | bytes) -> ParseResult:
+def parse_moodle_xml(data: str | bytes, max_file_bytes: int = DEFAULT_MAX_BYTES) -> ParseResult:
+    """Questions, categories and problems of a Moodle XML file; embedded images up to ``max_file_bytes`` each."""
     size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "replace"))
     if (problem := too_big(size)) is not None:
         return ParseResult(problems=[problem])
@@ -101,12 +104,12 @@ def parse_moodle_xml(data: str | bytes) -> ParseResult:
         index += 1
         name = _text(element.find("name")).strip()[:255]
         try:
-            question, warnings = _question(qtype, element, name)
+            question, warnings, files = _question(qtype, element, name, max_file_bytes)
         except (_Skip, TextTooLong) as skip:
             result.problems.append(Problem(index, name or f"Question {index}", str(skip)))
             continue
         result.warnings += [Problem(index, question.name, w) for w in warnings]
-        result.add(question, category, index)
+        result.add(question, category, index, files)
     if not result.questions and not result.problems:
         result.problems.append(Problem(0, "File", "No questions were found in this file."))
     return result
@@ -124,25 +127,42 @@ def _text(element: ET.Element | None) -> str:
     return (child.text if child is not None else element.text) or ""
 
 
-_IMG_SRC = re.compile(r"""<img\b[^>]{0,2000}?\bsrc\s*=\s*["']([^"']{1,2000})["']""", re.I)
-
-
 class _Reader:
-    """Reads formatted texts of one question, remembering whether anything had to be dropped."""
+    """Reads formatted texts of one question, with its embedded files, remembering what had to be dropped."""
 
-    def __init__(self) -> None:
+    def __init__(self, question: ET.Element, max_file_bytes: int) -> None:
         self.dropped = False
-        self.media: list[str] = []  # what was dropped, by file name or address, for the report
+        self.media = Media(max_file_bytes)
+        # Every file of the question first: Moodle keeps a file beside the text that shows it, but a
+        # hand-made file may put it beside another text of the same question.
+        for f in question.iter("file"):
+            encoding = (f.get("encoding") or "base64").lower()
+            if encoding == "base64":
+                self.media.add(f.get("name") or "", f.get("path") or "/", f.text or "")
+            else:
+                why = f"its encoding {encoding[:20]!r} is not base64"
+                self.media.refused[file_name(f.get("name") or "", f.get("path") or "/")] = why
 
     def md(self, element: ET.Element | None, default_format: str = "moodle_auto_format") -> str:
         if element is None:
             return ""
-        self.media += [(f.get("name") or "a file")[:100] for f in element.findall("file")]
-        raw = _text(element)
-        self.media += [src.removeprefix("@@PLUGINFILE@@/")[:100] for src in _IMG_SRC.findall(raw)]
-        text, lost = foreign_text(raw, element.get("format", default_format))
-        self.dropped = self.dropped or lost or bool(self.media)
-        return text
+        text, lost = foreign_text(_text(element), element.get("format", default_format), keep_images=True)
+        self.dropped = self.dropped or lost
+        return self.media.note_links(self.media.resolve(text))
+
+    def old_images(self, question: ET.Element) -> str:
+        """Moodle 1.x's picture beside the text (<image>, with <image_base64>), as an image at the end."""
+        out = []
+        encoded = _text(question.find("image_base64")).strip()
+        for image in question.findall("image"):
+            src = (_text(image) or "").strip()
+            if not src:
+                continue
+            name = reference_name(src.rsplit("/", 1)[-1])
+            if encoded:
+                self.media.add(name, "/", encoded)
+            out.append(self.media.resolve(f"![]({pluginfile(name)})"))
+        return "\n\n".join(o for o in out if o)
 
 
 def _fraction(answer: ET.Element) -> float:
@@ -172,13 +192,13 @@ def _flag(element: ET.Element | None) -> bool:
     return element is not None and (element.text or "").strip().lower() in ("1", "true")
 
 
-def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list[str]]:
+def _question(qtype: str, el: ET.Element, name: str, max_file_bytes: int) -> tuple[QuestionData, list[str], dict[str, MediaFile]]:
     if qtype in _UNSUPPORTED:
         raise _Skip(_UNSUPPORTED[qtype])
     if qtype not in ("multichoice", "multichoiceset", "truefalse", "shortanswer", "numerical", "matching"):
         raise _Skip(f"Question type {qtype[:40]!r} is not supported.")
-    read, warnings = _Reader(), []
-    stem = read.md(el.find("questiontext"), "html")
+    read, warnings = _Reader(el, max_file_bytes), []
+    stem = "\n\n".join(t for t in (read.md(el.find("questiontext"), "html"), read.old_images(el)) if t)
     points = _float(el.find("defaultgrade"), "default grade", 1.0)
     common: dict[str, Any] = {
         "name": name or name_from_stem(stem),
@@ -257,12 +277,10 @@ def _question(qtype: str, el: ET.Element, name: str) -> tuple[QuestionData, list
             for i, sub in enumerate(el.findall("subquestion"), start=1)
         ]
         question = QuestionData(MATCHING, pairs=pairs, **common)
-    # Moodle 1.x wrote a question's picture as <image> (and <image_base64>) beside the text.
-    read.media += [(_text(image) or "an image").strip()[:100] for image in el.findall("image") if (_text(image) or "").strip()]
-    if read.dropped or read.media:
-        names = ", ".join(dict.fromkeys(read.media)) or "embedded media"
-        warnings.append(f"Images and media are not imported, so these were left out (alt text stays as text): {names}.")
-    return question, warnings
+    warnings += list(dict.fromkeys(read.media.notes))
+    if read.dropped:
+        warnings.append("Embedded media (video, audio, frames or images without an address) cannot be carried over and were left out.")
+    return question, warnings, read.media.used(texts_of(question.to_dict()))
 
 
 # Export ------------------------------------------------------------------------------------------
@@ -277,19 +295,36 @@ def _cdata(text: str) -> str:
     return "<![CDATA[" + _xml_safe(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def _md(tag: str, text: str, indent: str = "    ") -> str:
-    return f'{indent}<{tag} format="markdown">\n{indent}  <text>{_cdata(text)}</text>\n{indent}</{tag}>'
+_NO_FILES: dict[str, MediaFile] = {}
 
 
-def _answer(fraction: float, text: str, feedback: str, fmt: str = "markdown", extra: str = "") -> str:
-    body = f"<text>{_cdata(text)}</text>" if fmt == "markdown" else f"<text>{escape(_xml_safe(text))}</text>"
-    return (
-        f'    <answer fraction="{percent(fraction)}" format="{fmt}">\n      {body}\n'
-        f"{_md('feedback', feedback, '      ')}{extra}\n    </answer>"
+def _files(text: str, files: dict[str, MediaFile], indent: str) -> str:
+    """A ``<file>`` for each of ``files`` the text shows, as Moodle writes them beside the text."""
+    shown = media_used(texts=[text], files=files)
+    return "".join(
+        f'\n{indent}  <file name={quoteattr(_xml_safe(f.name))} path="/" encoding="base64">{base64.b64encode(f.data).decode()}</file>'
+        for f in shown.values()
     )
 
 
-def _body(q: QuestionData) -> tuple[str, list[str]]:
+def _md(tag: str, text: str, indent: str = "    ", files: dict[str, MediaFile] = _NO_FILES) -> str:
+    return f'{indent}<{tag} format="markdown">\n{indent}  <text>{_cdata(text)}</text>{_files(text, files, indent)}\n{indent}</{tag}>'
+
+
+def _answer(
+    fraction: float, text: str, feedback: str, fmt: str = "markdown", extra: str = "", files: dict[str, MediaFile] = _NO_FILES
+) -> str:
+    if fmt == "markdown":
+        body = f"<text>{_cdata(text)}</text>{_files(text, files, '    ')}"
+    else:
+        body = f"<text>{escape(_xml_safe(text))}</text>"
+    return (
+        f'    <answer fraction="{percent(fraction)}" format="{fmt}">\n      {body}\n'
+        f"{_md('feedback', feedback, '      ', files)}{extra}\n    </answer>"
+    )
+
+
+def _body(q: QuestionData, files: dict[str, MediaFile]) -> tuple[str, list[str]]:
     if q.kind in (SINGLE_CHOICE, MULTIPLE_CHOICE):
         all_or_nothing = q.kind == MULTIPLE_CHOICE and q.multiple_rule == ALL_OR_NOTHING
         qtype = "multichoiceset" if all_or_nothing else "multichoice"
@@ -299,35 +334,37 @@ def _body(q: QuestionData) -> tuple[str, list[str]]:
             "    <shuffleanswers>true</shuffleanswers>",
             "    <answernumbering>abc</answernumbering>",
         ]
-        return qtype, lines + [_answer(c.fraction, c.text, c.feedback) for c in q.choices]
+        return qtype, lines + [_answer(c.fraction, c.text, c.feedback, files=files) for c in q.choices]
     if q.kind == TRUE_FALSE:
         by_id = {c.id: c for c in q.choices}
         return "truefalse", [
-            _answer(by_id[k].fraction, k, by_id[k].feedback, "moodle_auto_format") for k in ("true", "false") if k in by_id
+            _answer(by_id[k].fraction, k, by_id[k].feedback, "moodle_auto_format", files=files)
+            for k in ("true", "false")
+            if k in by_id
         ]
     if q.kind == SHORT_TEXT:
         return "shortanswer", ["    <usecase>0</usecase>"] + [
-            _answer(a.fraction, a.text, a.feedback, "moodle_auto_format") for a in q.accepted
+            _answer(a.fraction, a.text, a.feedback, "moodle_auto_format", files=files) for a in q.accepted
         ]
     if q.kind == NUMERIC:
         tolerance = "\n      <tolerance>{}</tolerance>"
         answers = [
-            _answer(n.fraction, number(n.value), n.feedback, "moodle_auto_format", tolerance.format(number(n.tolerance)))
+            _answer(n.fraction, number(n.value), n.feedback, "moodle_auto_format", tolerance.format(number(n.tolerance)), files)
             for n in q.numeric
         ]
         if q.other_feedback.strip():
-            answers.append(_answer(0.0, "*", q.other_feedback, "moodle_auto_format", tolerance.format(0)))
+            answers.append(_answer(0.0, "*", q.other_feedback, "moodle_auto_format", tolerance.format(0), files))
         return "numerical", answers
     if q.kind == MATCHING:
         return "matching", ["    <shuffleanswers>true</shuffleanswers>"] + [
-            f'    <subquestion format="markdown">\n      <text>{_cdata(p.prompt)}</text>\n'
+            f'    <subquestion format="markdown">\n      <text>{_cdata(p.prompt)}</text>{_files(p.prompt, files, "    ")}\n'
             f"      <answer><text>{escape(_xml_safe(p.answer))}</text></answer>\n    </subquestion>"
             for p in q.pairs
         ]
     raise ValueError(f"Cannot export question kind {q.kind!r} to Moodle XML.")
 
 
-def _extras(q: QuestionData) -> list[str]:
+def _extras(q: QuestionData, files: dict[str, MediaFile]) -> list[str]:
     """Id number, combined feedback, hints and tags: what Moodle keeps besides the answers."""
     lines = [f"    <idnumber>{escape(_xml_safe(q.idnumber))}</idnumber>"] if q.idnumber else []
     if q.penalty is not None:
@@ -338,8 +375,8 @@ def _extras(q: QuestionData) -> list[str]:
             ("partiallycorrectfeedback", q.partial_feedback),
             ("incorrectfeedback", q.incorrect_feedback),
         ):
-            lines.append(_md(tag, text))
-    lines += [_md("hint", hint) for hint in q.hints]
+            lines.append(_md(tag, text, files=files))
+    lines += [_md("hint", hint, files=files) for hint in q.hints]
     if q.tags:
         tags = "".join(f"<tag><text>{escape(_xml_safe(t))}</text></tag>" for t in q.tags)
         lines.append(f"    <tags>{tags}</tags>")
@@ -364,15 +401,16 @@ def export_moodle_xml_sections(sections: Iterable[Section]) -> str:
     for section in sections:
         if section.path:
             out += _category(section)
-        for q in section.questions:
-            qtype, lines = _body(q)
+        for index, q in enumerate(section.questions):
+            files = section.files_of(index)
+            qtype, lines = _body(q, files)
             out += [
                 f"  <question type={quoteattr(qtype)}>",
                 f"    <name><text>{escape(_xml_safe(q.name))}</text></name>",
-                _md("questiontext", q.stem_markdown),
-                _md("generalfeedback", q.general_feedback),
+                _md("questiontext", q.stem_markdown, files=files),
+                _md("generalfeedback", q.general_feedback, files=files),
                 f"    <defaultgrade>{number(q.points)}</defaultgrade>",
-                *_extras(q),
+                *_extras(q, files),
                 *lines,
                 "  </question>",
             ]
@@ -380,6 +418,8 @@ def export_moodle_xml_sections(sections: Iterable[Section]) -> str:
     return "\n".join(out) + "\n"
 
 
-def export_moodle_xml(questions: Iterable[QuestionData], category: str | None = None) -> str:
-    """A Moodle XML document; with ``category`` (a path), a category entry first."""
-    return export_moodle_xml_sections([Section(category or "", list(questions))])
+def export_moodle_xml(
+    questions: Iterable[QuestionData], category: str | None = None, files: list[dict[str, MediaFile]] | None = None
+) -> str:
+    """A Moodle XML document; with ``category`` (a path), a category entry first; ``files`` parallel to ``questions``."""
+    return export_moodle_xml_sections([Section(category or "", list(questions), files=files or [])])

@@ -26,6 +26,8 @@ from lms.web.limits import body_limit
 from lms.web.params import parse_id
 from lms.web.templating import redirect, render
 
+from courses.files.service import max_bytes
+
 from assessments.bank import selectors as sel
 from assessments.bank.forms import KIND_LABELS, excerpt
 from assessments.bank.exchange import category_paths, path_label, resolve_competence
@@ -44,8 +46,15 @@ FROM_FILE = "file"
 # Form fields are limited to 1 MB each by the form parser, so a large payload is split over several.
 CHUNK = 512 * 1024
 MAX_AGE_SECONDS = 24 * 60 * 60
-PARSERS = {"gift": parse_gift, "xml": parse_moodle_xml}
+PARSERS = ("gift", "xml")
 EXTENSIONS = {".gift": "gift", ".txt": "gift", ".xml": "xml"}
+
+
+def _parse(request: Request, fmt: str, data: bytes) -> ParseResult:
+    """The file's questions; a Moodle XML file's images are held to the course-file size cap."""
+    if fmt == "xml":
+        return parse_moodle_xml(data, max_file_bytes=max_bytes(request.app.state.settings))
+    return parse_gift(data)
 
 
 def _page(request: Request, db: Session, *, status_code: int = 200, **context: Any) -> Response:
@@ -118,7 +127,7 @@ def import_preview(
     if errors or fmt is None:
         status = 413 if len(data) > MAX_IMPORT_BYTES else 422
         return _page(request, db, errors=errors, target=target, status_code=status)
-    result = PARSERS[fmt](data)
+    result = _parse(request, fmt, data)
     payload = signing.dumps(
         request.app.state.secret_key,
         PURPOSE,
@@ -170,13 +179,20 @@ def import_confirm(request: Request, db: DbSession, user: AuthorUser, payload: A
         flash(request, "These questions were already imported.")
         return redirect(request, "/author/questions")
     content = zlib.decompress(base64.b64decode(data["content"]))
-    result = PARSERS[data["format"]](content)
+    result = _parse(request, data["format"], content)
     destination = _target(db, data["target"])
     if destination is None:
         raise HTTPException(status_code=422, detail="The chosen category no longer exists. Upload the file again.")
     target = None if destination == FROM_FILE else destination
     saved = questions_import(
-        db, result=result, target=target, by=user, filename=data["filename"], import_id=data["id"], client_ip=client_ip(request)
+        db,
+        result=result,
+        target=target,
+        by=user,
+        filename=data["filename"],
+        import_id=data["id"],
+        client_ip=client_ip(request),
+        settings=request.app.state.settings,
     )
     db.commit()
     flash(

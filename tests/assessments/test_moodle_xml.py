@@ -42,7 +42,8 @@ def test_sample_file_imports_eight_and_explains_three():
     assert "Essay" in result.problems[0].reason and "Calculated" in result.problems[1].reason
     assert "100%" in result.problems[2].reason
     warned = {w.title: w.reason for w in result.warnings}
-    assert "left out" in warned["Phishing signs"] and "mail.png" in warned["Phishing signs"] and "case" in warned["Lock screen key"]
+    assert "case" in warned["Lock screen key"] and "Phishing signs" not in warned  # its image is carried in (media.py)
+    assert list(result.files[names.index("Phishing signs")]) == ["mail.png"]
     assert "Units" in warned["Backup copies"]
 
     by_name = dict(zip(names, result.questions, strict=True))
@@ -53,7 +54,9 @@ def test_sample_file_imports_eight_and_explains_three():
     assert grade(strong, {"choice": "c2"}).points == 2.0
     phishing = by_name["Phishing signs"]
     assert phishing.kind == MULTIPLE_CHOICE and grade(phishing, {"choices": ["c1", "c2", "c3"]}).fraction == 0
-    assert "PLUGINFILE" not in phishing.stem_markdown
+    assert phishing.stem_markdown.endswith(
+        "![a suspicious mail](@@PLUGINFILE@@/mail.png)"
+    )  # the import saves it as the question's file
     mfa = by_name["MFA"]
     assert mfa.kind == TRUE_FALSE and grade(mfa, {"choice": "true"}).feedback == ["Right: a second factor is still needed."]
     assert grade(by_name["Lock screen key"], {"text": "the l KEY"}).fraction == 0.5

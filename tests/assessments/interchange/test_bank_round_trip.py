@@ -1,5 +1,6 @@
 """Through the pages: a Moodle file into the bank as a tree, the report, and Proficio -> file -> Proficio."""
 
+import hashlib
 import html as html_lib
 import re
 from pathlib import Path
@@ -10,7 +11,8 @@ from sqlmodel import select
 from assessments.bank.exchange import category_paths
 from assessments.bank.forms import FRACTIONS
 from assessments.bank.service import BankError, category_rename, question_archive, question_create
-from assessments.models import Question, QuestionCategory
+from assessments.interchange.media import map_texts
+from assessments.models import Question, QuestionCategory, QuestionFile
 from assessments.questions import QuestionData
 from lms.competences.framework_service import digcomp_load
 from lms.competences.models import Competence
@@ -32,8 +34,20 @@ def import_file(browser, name: str, content: bytes) -> str:
     return page
 
 
-def tree(db, top: QuestionCategory, *, gift: bool = False) -> dict:
-    """Everything below ``top`` by path under it: category id number and description, and its questions."""
+def _files_by_name(db, question: Question, settings):
+    """Each file's address in the question's texts -> what it is (name, type and, with settings, bytes)."""
+    out = {}
+    for f in db.exec(select(QuestionFile).where(QuestionFile.question_id == question.id)).all():
+        data = (settings.attachments_path / f.storage_key).read_bytes() if settings is not None else b""
+        out[f"/questions/{question.id}/files/{f.id}"] = f"file:{f.filename}:{f.content_type}:{hashlib.sha256(data).hexdigest()}"
+    return out
+
+
+def tree(db, top: QuestionCategory, *, gift: bool = False, settings=None) -> dict:
+    """Everything below ``top`` by path under it: category id number and description, and its questions.
+
+    A question's files are compared by what they are, not by their addresses (which differ per copy).
+    """
     db.expire_all()
     paths = category_paths(db)
     out = {}
@@ -46,7 +60,10 @@ def tree(db, top: QuestionCategory, *, gift: bool = False) -> dict:
         ).all()
         rows = []
         for q in questions:
-            data = q.data.copy()
+            files = _files_by_name(db, q, settings)
+            data = map_texts(
+                q.data, lambda text, files=files: re.sub(r"/questions/\d+/files/\d+", lambda m: files.get(m[0], m[0]), text)
+            )
             if gift:  # GIFT has no place for these (docs/question-interchange.md)
                 for key in ("hints", "penalty", "correct_feedback", "partial_feedback", "incorrect_feedback"):
                     data.pop(key)
@@ -66,7 +83,7 @@ def test_a_moodle_xml_file_arrives_as_a_tree_with_tags_and_a_report(signed_in, d
     page = import_file(browser, "moodle.xml", (FIXTURES / "every_kind.xml").read_bytes())
     # The report, per question: imported as it is, imported with changes and why, left out and why.
     assert "Imported as it is" in page and "Imported with changes" in page
-    assert "left out (alt text stays as text): hook.png." in page and "2 hint(s)" in page
+    assert "The image at https://example.org/wifi.png was left out" in page and "2 hint(s)" in page
     assert "Reflection" in page and "Essay questions are not supported." in page
     assert "Default for Digital skills / Safety / Old/new (new category)" in page
 
@@ -102,12 +119,12 @@ def test_unknown_competence_tags_are_reported_and_the_question_imported_untagged
     assert q.competence_id is None and QuestionData.from_dict(q.data).tags == ()
 
 
-def test_whole_bank_round_trips_through_moodle_xml_and_gift(signed_in, db, digcomp):
+def test_whole_bank_round_trips_through_moodle_xml_and_gift(signed_in, db, digcomp, settings):
     browser, _ = signed_in("trainer")
     import_file(browser, "moodle.xml", (FIXTURES / "every_kind.xml").read_bytes())
     import_file(browser, "moodle.gift", (FIXTURES / "every_kind.gift").read_bytes())  # merges into the same tree
     top = db.exec(select(QuestionCategory).where(QuestionCategory.parent_id.is_(None))).one()
-    original = tree(db, top)
+    original = tree(db, top, settings=settings)
     assert sum(len(rows) for *_, rows in original.values()) == 13 and any(
         level == 2 for *_, rows in original.values() for *_, level in rows
     )
@@ -118,14 +135,16 @@ def test_whole_bank_round_trips_through_moodle_xml_and_gift(signed_in, db, digco
     db.commit()
     import_file(browser, "question-bank.xml", xml.content)
     again = db.exec(select(QuestionCategory).where(QuestionCategory.name == "Default for Digital skills")).one()
-    assert tree(db, again) == original
+    assert tree(db, again, settings=settings) == original
 
-    # GIFT would make "Both factors" partial credit: the export refuses, says why, and offers XML.
+    # GIFT would make "Both factors" partial credit and cannot carry "Phishing signs"'s image: the
+    # export refuses, says why, and offers XML.
     refused = browser.get(f"/author/questions/categories/{again.id}/export.gift")
     assert refused.status_code == 422 and "Both factors" in refused.text and "all-or-nothing" in refused.text
+    assert "Phishing signs" in refused.text and "GIFT cannot carry files" in refused.text
     assert f'href="/author/questions/categories/{again.id}/export.xml"' in refused.text
     assert browser.get("/author/questions/export.gift").status_code == 422
-    for q in db.exec(select(Question).where(Question.name == "Both factors")).all():
+    for q in db.exec(select(Question).where(Question.name.in_(["Both factors", "Phishing signs"]))).all():
         question_archive(db, question=q, by=None)
     db.commit()
     before_gift = tree(db, again, gift=True)

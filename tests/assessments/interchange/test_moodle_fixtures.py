@@ -98,7 +98,9 @@ def test_xml_fixture_field_by_field():
         "Look again at the *sender*.",
     )
     assert [c.fraction for c in phish.choices] == [0.5, 0.5, -1.0]
-    assert phish.stem_markdown.endswith("A fish hook")  # the alt text stays, as text
+    assert phish.stem_markdown.endswith("![A fish hook](@@PLUGINFILE@@/hook.png)")  # the image and its alt text
+    files = result.files[result.questions.index(phish)]
+    assert list(files) == ["hook.png"] and files["hook.png"].content_type == "image/png"
     both = qs["Both factors"]
     assert both.kind == MULTIPLE_CHOICE and both.multiple_rule == ALL_OR_NOTHING and both.penalty == 0.5
     assert qs["Public wifi"].idnumber == "wifi" and qs["Public wifi"].choices[1].fraction == 1.0
@@ -120,11 +122,12 @@ def test_xml_category_tree_keeps_descriptions_idnumbers_and_slashes_in_names():
 
 def test_xml_report_names_what_was_left_out_and_what_is_kept_unused():
     warnings = [(w.title, w.reason) for w in parse_moodle_xml((FIXTURES / "every_kind.xml").read_bytes()).warnings]
+    assert not any(t == "Phishing signs" and "hook.png" in r for t, r in warnings)  # carried over, with its alt text
     assert (
-        "Phishing signs",
-        "Images and media are not imported, so these were left out (alt text stays as text): hook.png.",
+        "Public wifi",
+        "The image at https://example.org/wifi.png was left out (only images carried in the file can be shown); "
+        "its alt text stays in its place.",
     ) in warnings
-    assert any(t == "Public wifi" and "https://example.org/wifi.png" in r for t, r in warnings)
     assert any(t == "Phishing signs" and "2 hint(s)" in r for t, r in warnings)
 
 
@@ -138,9 +141,9 @@ def test_combined_feedback_follows_the_score():
 
 def test_xml_round_trip_keeps_hints_combined_feedback_penalty_ids_tags_and_catch_all():
     original = parse_moodle_xml((FIXTURES / "every_kind.xml").read_bytes())
-    again = parse_moodle_xml(export_moodle_xml(original.questions, category="Digital/Safety"))
+    again = parse_moodle_xml(export_moodle_xml(original.questions, category="Digital/Safety", files=original.files))
     assert again.problems == []
-    assert again.questions == original.questions
+    assert again.questions == original.questions and again.files == original.files
 
 
 def test_gift_round_trip_and_the_all_or_nothing_refusal():
