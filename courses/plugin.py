@@ -6,7 +6,8 @@ from __future__ import annotations
 import courses.models
 import courses.requirements.models
 import courses.certificates.models
-import courses.compliance.models  # noqa: F401
+import courses.compliance.models
+import courses.packages.models  # noqa: F401
 from courses.demo import courses_demo_load
 from courses.requirements.demo import requirements_demo_load
 from courses.catalogue.recommend import suggestions

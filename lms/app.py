@@ -88,6 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from courses.catalogue.routes import router as catalogue_router
     from courses.certificates.routes import router as certificates_router
     from courses.learning.routes import router as learn_router
+    from courses.packages.author_routes import router as package_author_router
+    from courses.packages.runtime_routes import router as package_runtime_router
+    from courses.packages.serve_routes import router as package_content_router
     from courses.requirements.routes import router as requirements_router
     from courses.compliance.report_routes import router as compliance_report_router
     from courses.compliance.api_routes import router as compliance_api_router
@@ -148,6 +151,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         compliance_report_router,
         compliance_api_router,
         certificates_router,
+        package_author_router,
+        package_runtime_router,
+        package_content_router,
     )
     # The bank's import pages first, so that /author/questions/import is not taken for a question id.
     assessments = (quiz_author_router, attempt_router, bank_import_router, bank_router, question_file_router, quiz_results_router)
