@@ -392,6 +392,20 @@ _ENTRIES: tuple[Entry, ...] = (
         "id cycle_id old_due_at new_due_at created_at",
     ),
     Entry(
+        "badge_credential",
+        "digital badges (Open Badges credentials) issued to a person, and revocations",
+        "a credential the person carries elsewhere must stay checkable (valid or revoked)",
+        STATS,
+        End.ANONYMISE,
+        {
+            "user_id": "person",
+            "jwt": "the signed credential: a salted hash of their e-mail, the competence and level",
+            "revoked_by_id": "admin or the holder",
+            "revoked_reason": "free text",
+        },
+        "id uuid competence_id level achievement_name key_id status_index issued_at valid_until revoked_at",
+    ),
+    Entry(
         "job",
         "background jobs (a payload may name a person)",
         "to run work outside requests",
@@ -404,6 +418,7 @@ _ENTRIES: tuple[Entry, ...] = (
 
 # Tables with no personal data at all, and why; a new table must be added here or above.
 NO_PERSONAL_DATA: dict[str, str] = {
+    "badge_key": "the organisation's public signing keys for digital badges",
     "audit_guard": "a flag that exists only inside a retention purge or erasure",
     "competence": "the competence framework",
     "competence_area": "the competence framework",
