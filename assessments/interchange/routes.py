@@ -35,6 +35,7 @@ from assessments.bank.service import UNFILED, questions_import
 from assessments.interchange.gift import parse_gift
 from assessments.interchange.common import MAX_IMPORT_BYTES, ParseResult, split_path
 from assessments.models import QuestionCategory
+from assessments.interchange.media import IMAGE
 from assessments.interchange.moodle_xml import parse_moodle_xml
 
 # Included by lms.app before the bank's router (assessments.bank.routes), so that "/import" is not
@@ -55,6 +56,11 @@ def _parse(request: Request, fmt: str, data: bytes) -> ParseResult:
     if fmt == "xml":
         return parse_moodle_xml(data, max_file_bytes=max_bytes(request.app.state.settings))
     return parse_gift(data)
+
+
+def _excerpt(markdown: str) -> str:
+    """The start of a question's text, an image shown as its alt text in brackets."""
+    return excerpt(IMAGE.sub(lambda m: f"[{m.group(1) or 'image'}]", markdown))
 
 
 def _page(request: Request, db: Session, *, status_code: int = 200, **context: Any) -> Response:
@@ -149,8 +155,16 @@ def import_preview(
         filename=filename,
         target=target,
         kind_labels=KIND_LABELS,
-        excerpt=excerpt,
-        rows=list(zip(result.questions, _destinations(db, result, destination), _changes(db, result), strict=True)),
+        excerpt=_excerpt,
+        rows=list(
+            zip(
+                result.questions,
+                _destinations(db, result, destination),
+                _changes(db, result),
+                [sorted(files) for files in result.files],
+                strict=True,
+            )
+        ),
         chunks=[payload[i : i + CHUNK] for i in range(0, len(payload), CHUNK)],
     )
 

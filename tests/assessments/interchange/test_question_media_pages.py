@@ -36,6 +36,8 @@ def test_an_import_stores_the_images_and_the_bank_preview_shows_them_with_their_
     assert "The image missing.png was left out (the Moodle file embeds no file of that name)" in page
     assert "The image logo.svg was left out (SVG images can carry script" in page
     assert "The image line.png has no alt text" in page
+    assert "Carries 3 images: line.png, padlock icon.png, tick.gif." in page and "Carries 1 image: cable.png." in page
+    assert "What does this sign mean? [A closed padlock]" in page  # the text's start, its image as its alt text
 
     question = padlock(db)
     files = files_of(db, question)
