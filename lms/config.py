@@ -124,6 +124,17 @@ class Settings(BaseSettings):
         "links in e-mail start with it (http://127.0.0.1:8000 when empty)",
     )
 
+    # xAPI statements to the organisation's learning record store (docs/xapi.md); off while XAPI_ENDPOINT is empty.
+    xapi_endpoint: str = Field("", description="The LRS's xAPI base URL (statements go to <it>/statements); empty: none are queued")
+    xapi_username: str = Field("", description="Basic-auth user for the LRS; no credentials sent when empty")
+    xapi_password: str = Field("", description="Basic-auth password for XAPI_USERNAME")
+    xapi_actor_homepage: str = Field(
+        "", description="homePage of every actor's account (a person is named by their id); BASE_URL when empty"
+    )
+    xapi_actor_mbox: bool = Field(
+        False, description="Name actors by mailto: address instead of an account (their e-mail goes to the LRS)"
+    )
+
     # Outgoing mail (docs/mail.md). With no SMTP host, messages are written as .eml files instead.
     smtp_host: str = Field("", description="Mail server to send through; empty writes .eml files to MAIL_OUTBOX_DIR")
     smtp_port: int = Field(587, ge=1, le=65535, description="Mail server port (587 submission with STARTTLS, 25 plain)")
@@ -233,6 +244,10 @@ class Settings(BaseSettings):
     def mail_base_url(self) -> str:
         """Start of every link in e-mail: mail is read outside the app, so links must be absolute."""
         return (self.base_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def xapi_homepage(self) -> str:
+        return (self.xapi_actor_homepage or self.mail_base_url).rstrip("/")
 
     @property
     def reminder_day_list(self) -> tuple[int, ...]:
