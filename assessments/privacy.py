@@ -12,7 +12,7 @@ from sqlmodel import Session
 from assessments.models import Attempt, Quiz, Response
 from courses.models import Lesson
 from lms.hooks import ErasureLine, PersonalData
-from lms.privacy.erasure import Action, step
+from lms.privacy.erasure import Action, Step, steps_run
 from lms.privacy.rows import columns, stream
 
 EXCLUDED: dict[str, str] = {
@@ -51,8 +51,8 @@ EXPORTERS = (PersonalData("quiz_attempts", "Quiz attempts, with your answers and
 
 def erase(session: Session, user_id: int, apply: bool) -> list[ErasureLine]:
     # Attempts and their grades stay: quiz results and question statistics are built on them.
-    return [
-        step(
-            session, apply, what="Quiz attempts and answers", action=Action.ANONYMOUS, table=Attempt, where=Attempt.user_id == user_id
-        )
-    ]
+    return steps_run(
+        session,
+        apply,
+        [Step("Quiz attempts and answers", Action.ANONYMOUS, Attempt, Attempt.user_id == user_id)],
+    )

@@ -12,7 +12,7 @@ from courses.certificates.models import Certificate
 from courses.models import Assignment, Course, CourseFeedback, Enrolment, Lesson, LessonProgress
 from courses.requirements.models import Exemption, Extension, Requirement, RequirementAudience, RequirementCycle
 from lms.hooks import ErasureLine, PersonalData
-from lms.privacy.erasure import Action, step
+from lms.privacy.erasure import Action, Step, cleared, steps_run
 from lms.privacy.rows import columns, stream
 
 # Mandatory training is a legal duty (data protection, health and safety...): an organisation must be
@@ -136,92 +136,35 @@ def erase(session: Session, user_id: int, apply: bool) -> list[ErasureLine]:
     own_cycles = select(RequirementCycle.id).where(RequirementCycle.user_id == user_id)
     own_enrolments = select(Enrolment.id).where(Enrolment.user_id == user_id)
     completed = (col(RequirementCycle.user_id) == user_id) & col(RequirementCycle.completed_at).is_not(None)
-    return [
-        step(
-            session,
-            apply,
-            what="Comments on their course ratings",
-            action=Action.CLEARED,
-            table=CourseFeedback,
-            where=(col(CourseFeedback.user_id) == user_id) & (CourseFeedback.comment != ""),
-            values={"comment": ""},
-        ),
-        step(
-            session,
-            apply,
-            what="Messages with courses assigned to them",
-            action=Action.CLEARED,
-            table=Assignment,
-            where=col(Assignment.enrolment_id).in_(own_enrolments) & (Assignment.message != ""),
-            values={"message": ""},
-        ),
-        step(
-            session,
-            apply,
-            what="Notes on their mandatory-training exemptions",
-            action=Action.CLEARED,
-            table=Exemption,
-            where=(col(Exemption.user_id) == user_id) & (Exemption.note != ""),
-            values={"note": ""},
-        ),
-        step(
-            session,
-            apply,
-            what="Reasons for their deadline extensions",
-            action=Action.CLEARED,
-            table=Extension,
-            where=col(Extension.cycle_id).in_(own_cycles) & (Extension.reason != ""),
-            values={"reason": ""},
-        ),
-        step(
-            session,
-            apply,
-            what="Reasons their certificates were revoked",
-            action=Action.CLEARED,
-            table=Certificate,
-            where=(col(Certificate.user_id) == user_id) & (Certificate.revoked_reason != ""),
-            values={"revoked_reason": ""},
-        ),
-        step(
-            session,
-            apply,
-            what="Course enrolments and progress",
-            action=Action.ANONYMOUS,
-            table=Enrolment,
-            where=Enrolment.user_id == user_id,
-        ),
-        step(
-            session,
-            apply,
-            what="Mandatory-training completions",
-            action=Action.LAW,
-            table=RequirementCycle,
-            where=completed,
-            rule=LAW_RULE,
-        ),
-        step(
-            session,
-            apply,
-            what="Certificates for mandatory training",
-            action=Action.LAW,
-            table=Certificate,
-            where=(col(Certificate.user_id) == user_id) & col(Certificate.cycle_id).is_not(None),
-            rule=LAW_RULE,
-        ),
-        step(
-            session,
-            apply,
-            what="Other certificates",
-            action=Action.ANONYMOUS,
-            table=Certificate,
-            where=(col(Certificate.user_id) == user_id) & col(Certificate.cycle_id).is_(None),
-        ),
-        step(
-            session,
-            apply,
-            what="Mandatory-training periods not completed",
-            action=Action.ANONYMOUS,
-            table=RequirementCycle,
-            where=(col(RequirementCycle.user_id) == user_id) & col(RequirementCycle.completed_at).is_(None),
-        ),
-    ]
+    return steps_run(
+        session,
+        apply,
+        [
+            cleared("Comments on their course ratings", CourseFeedback, "comment", CourseFeedback.user_id == user_id),
+            cleared("Messages with courses assigned to them", Assignment, "message", col(Assignment.enrolment_id).in_(own_enrolments)),
+            cleared("Notes on their mandatory-training exemptions", Exemption, "note", Exemption.user_id == user_id),
+            cleared("Reasons for their deadline extensions", Extension, "reason", col(Extension.cycle_id).in_(own_cycles)),
+            cleared("Reasons their certificates were revoked", Certificate, "revoked_reason", Certificate.user_id == user_id),
+            Step("Course enrolments and progress", Action.ANONYMOUS, Enrolment, Enrolment.user_id == user_id),
+            Step("Mandatory-training completions", Action.LAW, RequirementCycle, completed, rule=LAW_RULE),
+            Step(
+                "Certificates for mandatory training",
+                Action.LAW,
+                Certificate,
+                (col(Certificate.user_id) == user_id) & col(Certificate.cycle_id).is_not(None),
+                rule=LAW_RULE,
+            ),
+            Step(
+                "Other certificates",
+                Action.ANONYMOUS,
+                Certificate,
+                (col(Certificate.user_id) == user_id) & col(Certificate.cycle_id).is_(None),
+            ),
+            Step(
+                "Mandatory-training periods not completed",
+                Action.ANONYMOUS,
+                RequirementCycle,
+                (col(RequirementCycle.user_id) == user_id) & col(RequirementCycle.completed_at).is_(None),
+            ),
+        ],
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -57,98 +58,67 @@ def anonymous_email(user_id: int) -> str:
     return f"erased-{user_id}@erased.invalid"
 
 
-def step(
-    session: Session,
-    apply: bool,
-    *,
-    what: str,
-    action: Action,
-    table: Any,
-    where: ColumnElement[bool],
-    values: dict[str, Any] | None = None,
-    rule: str = "",
-) -> ErasureLine:
-    """Count the rows `where` picks and, when applying, delete them (REMOVED) or set `values`."""
-    count = session.exec(select(func.count()).select_from(table).where(where)).one()
-    if apply and count:
-        if action is Action.REMOVED:
-            session.exec(delete(table).where(where))
-        elif values:
-            session.exec(update(table).where(where).values(**values))
-    return ErasureLine(what, action.value, count, rule)
+@dataclass(frozen=True)
+class Step:
+    """One kind of record that erasure touches: which rows, and what becomes of them."""
+
+    what: str
+    action: Action
+    table: Any
+    where: ColumnElement[bool]
+    values: dict[str, Any] | None = None
+    rule: str = ""
+
+
+def cleared(what: str, table: Any, column: str, where: ColumnElement[bool]) -> Step:
+    """The rows stay and their free text in ``column`` goes; only rows that hold some are counted."""
+    return Step(what, Action.CLEARED, table, and_(where, getattr(table, column) != ""), {column: ""})
+
+
+def steps_run(session: Session, apply: bool, steps: list[Step]) -> list[ErasureLine]:
+    """Count the rows each step picks and, when applying, delete them (REMOVED) or set its values."""
+    lines = []
+    for one in steps:
+        count = session.exec(select(func.count()).select_from(one.table).where(one.where)).one()
+        if apply and count:
+            if one.action is Action.REMOVED:
+                session.exec(delete(one.table).where(one.where))
+            elif one.values:
+                session.exec(update(one.table).where(one.where).values(**one.values))
+        lines.append(ErasureLine(one.what, one.action.value, count, one.rule))
+    return lines
 
 
 def _platform_steps(session: Session, user_id: int, apply: bool) -> list[ErasureLine]:
     email = session.exec(select(User.email).where(User.id == user_id)).one()
-    return [
-        step(session, apply, what="Sessions", action=Action.REMOVED, table=UserSession, where=UserSession.user_id == user_id),
-        step(
-            session,
-            apply,
-            what="Single sign-on identities",
-            action=Action.REMOVED,
-            table=UserIdentity,
-            where=UserIdentity.user_id == user_id,
-        ),
-        step(session, apply, what="Invitations", action=Action.REMOVED, table=Invitation, where=Invitation.user_id == user_id),
-        step(
-            session,
-            apply,
-            what="Failed sign-in counters",
-            action=Action.REMOVED,
-            table=LoginThrottle,
-            where=LoginThrottle.account == email,
-        ),
-        step(session, apply, what="Roles", action=Action.REMOVED, table=RoleGrant, where=RoleGrant.user_id == user_id),
-        step(
-            session,
-            apply,
-            what="Directory groups",
-            action=Action.REMOVED,
-            table=ScimGroupMember,
-            where=ScimGroupMember.user_id == user_id,
-        ),
-        step(session, apply, what="Notifications and e-mail", action=Action.REMOVED, table=Outbox, where=Outbox.user_id == user_id),
-        step(
-            session,
-            apply,
-            what="Notification choices",
-            action=Action.REMOVED,
-            table=NotificationPreference,
-            where=NotificationPreference.user_id == user_id,
-        ),
-        # Notes on evidence about them: self-assessment notes and managers' rating comments.
-        step(
-            session,
-            apply,
-            what="Comments on competence evidence about them",
-            action=Action.CLEARED,
-            table=Evidence,
-            where=(col(Evidence.user_id) == user_id) & (Evidence.note != ""),
-            values={"note": ""},
-        ),
-        step(session, apply, what="Competence evidence", action=Action.ANONYMOUS, table=Evidence, where=Evidence.user_id == user_id),
-        step(
-            session,
-            apply,
-            what="Competence levels",
-            action=Action.ANONYMOUS,
-            table=CompetenceStatus,
-            where=CompetenceStatus.user_id == user_id,
-        ),
-        # Counted here, redacted by the audit log's own function (it alone may touch the log).
-        step(
-            session,
-            apply,
-            what="Audit events by or about them (kept, their e-mail and name replaced)",
-            action=Action.CLEARED,
-            table=AuditEvent,
-            where=or_(
-                col(AuditEvent.actor_id) == user_id,
-                and_(col(AuditEvent.target_type) == "user", col(AuditEvent.target_id) == str(user_id)),
+    return steps_run(
+        session,
+        apply,
+        [
+            Step("Sessions", Action.REMOVED, UserSession, UserSession.user_id == user_id),
+            Step("Single sign-on identities", Action.REMOVED, UserIdentity, UserIdentity.user_id == user_id),
+            Step("Invitations", Action.REMOVED, Invitation, Invitation.user_id == user_id),
+            Step("Failed sign-in counters", Action.REMOVED, LoginThrottle, LoginThrottle.account == email),
+            Step("Roles", Action.REMOVED, RoleGrant, RoleGrant.user_id == user_id),
+            Step("Directory groups", Action.REMOVED, ScimGroupMember, ScimGroupMember.user_id == user_id),
+            Step("Notifications and e-mail", Action.REMOVED, Outbox, Outbox.user_id == user_id),
+            Step("Notification choices", Action.REMOVED, NotificationPreference, NotificationPreference.user_id == user_id),
+            # Notes on evidence about them: self-assessment notes and managers' rating comments.
+            cleared("Comments on competence evidence about them", Evidence, "note", Evidence.user_id == user_id),
+            Step("Competence evidence", Action.ANONYMOUS, Evidence, Evidence.user_id == user_id),
+            Step("Competence levels", Action.ANONYMOUS, CompetenceStatus, CompetenceStatus.user_id == user_id),
+            # Counted here, redacted by the audit log's own function (it alone may touch the log).
+            Step(
+                "Audit events by or about them (kept, their e-mail and name replaced)",
+                Action.CLEARED,
+                AuditEvent,
+                or_(
+                    col(AuditEvent.actor_id) == user_id,
+                    and_(col(AuditEvent.target_type) == "user", col(AuditEvent.target_id) == str(user_id)),
+                ),
             ),
-        ),
-    ]
+        ],
+    )
 
 
 def erasure_steps(session: Session, user_id: int, apply: bool) -> list[ErasureLine]:
