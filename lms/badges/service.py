@@ -1,0 +1,164 @@
+"""Writes for Open Badges: claiming a credential for a verified competence level, and revoking one."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from lms.audit.service import audit_record
+from lms.badges.credential import AchievementFacts, CredentialFacts, Issuer, did_web, open_badge_credential, verification_method
+from lms.badges.keys import signing_key
+from lms.badges.models import STATUS_LIST_SIZE, BadgeCredential
+from lms.badges.selectors import claimable, level_of, used_indices
+from lms.badges.signing import sign
+from lms.clock import utcnow
+from lms.competences.framework_case import derived_id, framework_case_id, uri_for
+from lms.competences.models import Competence, Framework
+from lms.errors import FieldError
+from lms.i18n import gettext
+from lms.people.models import User
+
+REASON_MAX = 500
+STATUS_PATH = "/badges/status/revocation"
+
+
+class BadgeError(FieldError):
+    pass
+
+
+@dataclass(frozen=True)
+class IssuerSettings:
+    """What signing needs from the app: its public address, the organisation and where the key is."""
+
+    base_url: str
+    org_name: str
+    keys_dir: Path
+    secret: str
+
+    @property
+    def did(self) -> str:
+        return did_web(self.base_url)
+
+    @property
+    def status_list_url(self) -> str:
+        return f"{self.base_url.rstrip('/')}{STATUS_PATH}"
+
+
+def competence_uri(framework: Framework, competence: Competence, base_url: str) -> str:
+    """The competence's CASE item URI: the one its framework's package brought, else ours."""
+    case = competence.meta.get("case") or {}
+    identifier = competence.case_id or case.get("identifier") or derived_id("framework", framework.code, "competence", competence.code)
+    return case.get("uri") or uri_for(base_url, identifier)
+
+
+def framework_uri(framework: Framework, base_url: str) -> str:
+    document = (framework.meta.get("case") or {}).get("document") or {}
+    return document.get("uri") or uri_for(base_url, framework_case_id(framework))
+
+
+def _free_index(session: Session) -> int:
+    # Random rather than in order, so a position tells nobody when a credential was issued.
+    for _ in range(20):
+        candidates = [secrets.randbelow(STATUS_LIST_SIZE) for _ in range(16)]
+        free = [i for i in candidates if i not in used_indices(session, candidates)]
+        if free:
+            return free[0]
+    raise BadgeError(gettext("The revocation list is full."))
+
+
+def _achievement(session: Session, competence: Competence, framework: Framework, level: int, base_url: str) -> AchievementFacts:
+    band = level_of(session, framework.id or 0, level)
+    level_name = f"Level {level}" + (f" ({band.band})" if band and band.band else "")
+    criteria = (
+        f"Holds {level_name.lower()} in {competence.code} {competence.name} ({framework.name}), verified by evidence "
+        "recorded in the organisation's learning platform: a manager's rating, a completed course, a passed quiz or an "
+        "imported record. Self-assessment does not count."
+    )
+    if band and band.summary:
+        criteria += f" At this level: {band.summary}"
+    return AchievementFacts(
+        id=competence_uri(framework, competence, base_url),
+        name=f"{competence.code} {competence.name}",
+        description=competence.description,
+        criteria=criteria,
+        code=competence.code,
+        level=level,
+        level_name=level_name,
+        framework_name=framework.name,
+        framework_uri=framework_uri(framework, base_url),
+    )
+
+
+def credential_claim(
+    session: Session, *, user: User, competence_id: int, issuer: IssuerSettings, now: datetime | None = None
+) -> BadgeCredential:
+    """Issue the person's credential for their verified level in the competence; claiming the same
+    level again gives back the credential they already hold."""
+    now = now or utcnow()
+    found = next((c for c in claimable(session, user, now) if c.row.competence.id == competence_id), None)
+    if found is None:
+        raise BadgeError(gettext("You can claim a credential only for a competence where you hold a verified level."), "competence_id")
+    if found.held is not None:
+        return found.held
+    row = found.row
+    key = signing_key(session, directory=issuer.keys_dir, secret=issuer.secret)
+    credential = BadgeCredential(
+        uuid=str(uuid.uuid4()),
+        user_id=user.id or 0,
+        competence_id=row.competence.id,
+        level=row.verified,
+        achievement_name=f"{row.competence.code} {row.competence.name}"[:400],
+        key_id=key.row.id or 0,
+        status_index=_free_index(session),
+        issued_at=now.replace(microsecond=0),
+        valid_until=row.verified_until,
+    )
+    facts = CredentialFacts(
+        uuid=credential.uuid,
+        issued_at=credential.issued_at,
+        valid_until=credential.valid_until,
+        email=user.email,
+        salt=secrets.token_hex(16),
+        status_list_url=issuer.status_list_url,
+        status_index=credential.status_index,
+    )
+    what = _achievement(session, row.competence, row.framework, row.verified, issuer.base_url)
+    document = open_badge_credential(Issuer(issuer.did, issuer.org_name, issuer.base_url), facts, what)
+    credential.jwt = sign(document, key.private, verification_method(issuer.did, key.row.thumbprint))
+    session.add(credential)
+    session.flush()
+    audit_record(
+        session,
+        action="badge.issued",
+        actor=user,
+        target_type="badge_credential",
+        target_id=credential.id,
+        detail={"competence": row.competence.code, "level": row.verified, "credential": f"urn:uuid:{credential.uuid}"},
+    )
+    return credential
+
+
+def credential_revoke(session: Session, *, credential: BadgeCredential, by: User, reason: str, now: datetime | None = None) -> None:
+    """Set the credential's bit in the revocation list; verifiers see it as revoked from then on."""
+    reason = reason.strip()
+    if credential.revoked_at is not None:
+        raise BadgeError(gettext("This credential is already revoked."))
+    if len(reason) > REASON_MAX:
+        raise BadgeError(gettext("Keep the reason under %(max)s characters.") % {"max": REASON_MAX}, "reason")
+    credential.revoked_at = now or utcnow()
+    credential.revoked_by_id = by.id
+    credential.revoked_reason = reason
+    session.add(credential)
+    audit_record(
+        session,
+        action="badge.revoked",
+        actor=by,
+        target_type="badge_credential",
+        target_id=credential.id,
+        detail={"credential": f"urn:uuid:{credential.uuid}", "by_holder": by.id == credential.user_id},
+    )
