@@ -30,6 +30,7 @@ def load_features() -> None:
     import assessments.models  # noqa: F401 - registers the tables
     from assessments.plugin import register as register_assessments
     from courses.plugin import register as register_courses
+    from lms.badges.plugin import register as register_badges
     from lms.notifications.plugin import register as register_notifications
     from lms.privacy.retention import register as register_retention
     from lms.privacy.plugin import register as register_privacy
@@ -41,6 +42,7 @@ def load_features() -> None:
     register_notifications()
     register_retention()
     register_privacy()
+    register_badges()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -99,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from lms.api.admin_routes import router as api_tokens_router
     from lms.api.routes import router as api_router
     from lms.audit.routes import router as audit_router
+    from lms.badges.routes import router as badges_router
     from lms.auth.routes import router as auth_router
     from lms.auth.invite_routes import router as invite_router
     from lms.auth.language_routes import router as language_router
@@ -135,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notifications_router,
         retention_router,
         privacy_router,
+        badges_router,
     )
     courses = (
         author_router,
