@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone, tzinfo
@@ -127,9 +129,41 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _state().translations.ngettext(singular, plural, n)
 
 
-def lazy_gettext(message: str) -> Any:
-    """For strings defined at import time (labels, choices): translated each time they are shown."""
-    return LazyProxy(gettext, message, enable_cache=False)
+def lazy_gettext(message: str, **params: Any) -> Any:
+    """For strings defined at import time (labels, choices), or written now for someone else to read (a mail's
+    subject): translated, and its ``%(name)s`` placeholders filled, each time it is shown, in the language then
+    current. A parameter may itself be lazy (``lazy_date``), so a date in it follows the reader's language too."""
+    if not params:
+        return LazyProxy(gettext, message, enable_cache=False)
+    return LazyProxy(lambda: gettext(message) % {k: str(v) for k, v in params.items()}, enable_cache=False)
+
+
+def lazy_date(value: date | datetime, format: str = "long") -> Any:
+    """A date formatted when shown, in the reader's locale (3 December 2026, 3 décembre 2026)."""
+    return LazyProxy(format_date, value, format, enable_cache=False)
+
+
+def language_for(preferred: str | None, default: str) -> str:
+    """The language to write to a person in: their own setting, else the organisation's default."""
+    return preferred if preferred in SUPPORTED_LANGUAGES else default if default in SUPPORTED_LANGUAGES else SOURCE_LANGUAGE
+
+
+@contextmanager
+def speaking(language: str, time_zone: tzinfo | None = None) -> Iterator[None]:
+    """Everything translated or formatted inside the block is in ``language``; the caller's locale returns after.
+
+    For text written to someone other than whoever caused it (a reminder an English administrator sends
+    to a French learner, a certificate PDF). A context variable rather than installing a catalogue into the
+    Jinja environment for each render: the environment is shared by every request and worker thread, so
+    installing one person's language there would leak into whatever another thread renders at that moment;
+    the context variable is private to this thread or task.
+    """
+    token = _current.set(_Current(time_zone=time_zone or _state().time_zone))
+    try:
+        set_language(language if language in SUPPORTED_LANGUAGES else SOURCE_LANGUAGE)
+        yield
+    finally:
+        _current.reset(token)
 
 
 _ = gettext

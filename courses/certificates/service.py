@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.errors import FieldError
+from lms.i18n import lazy_gettext
 from lms.notifications.service import notify
 from lms.people.models import User
 
@@ -80,7 +81,7 @@ def certificate_issue(session: Session, *, enrolment: Enrolment, user: User) -> 
         kind="certificate_ready",
         object_ref=f"certificate:{certificate.id}",
         period=certificate.code,
-        subject=f"Your certificate for “{course.title}”",
+        subject=lazy_gettext("Your certificate for “%(course)s”", course=course.title),
         template="certificate_ready",
         context={
             "course_title": course.title,

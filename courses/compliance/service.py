@@ -19,6 +19,7 @@ from lms.clock import utcnow
 from lms.config import Settings
 from lms.db import known
 from lms.errors import FieldError
+from lms.i18n import lazy_date, lazy_gettext
 from lms.notifications.models import Outbox
 from lms.notifications.service import notify
 from lms.people.models import User
@@ -190,15 +191,24 @@ def reminder_send_now(
     course_ids = list(session.exec(select(RequirementCourse.course_id).where(RequirementCourse.requirement_id == requirement.id)))
     # One qualifying course: straight to it. Several: My learning, where the person chooses.
     link = f"/courses/{course_ids[0]}" if len(course_ids) == 1 else "/learning"
-    due = _day(cycle.due_at)
+    # Lazy: translated and dated in the person's language when queued, not in that of whoever sent it.
+    due = lazy_date(cycle.due_at)
     if overdue:
-        subject = f"Reminder: {requirement.name} was due on {due}"
-        text = (
-            f"{by.name} asked us to remind you that your mandatory training {requirement.name} was due on {due} and is not done yet."
+        subject = lazy_gettext("Reminder: %(requirement)s was due on %(due)s", requirement=requirement.name, due=due)
+        text = lazy_gettext(
+            "%(sender)s asked us to remind you that your mandatory training %(requirement)s was due on %(due)s and is not done yet.",
+            sender=by.name,
+            requirement=requirement.name,
+            due=due,
         )
     else:
-        subject = f"Reminder: {requirement.name} is due by {due}"
-        text = f"{by.name} asked us to remind you that your mandatory training {requirement.name} is due by {due}."
+        subject = lazy_gettext("Reminder: %(requirement)s is due by %(due)s", requirement=requirement.name, due=due)
+        text = lazy_gettext(
+            "%(sender)s asked us to remind you that your mandatory training %(requirement)s is due by %(due)s.",
+            sender=by.name,
+            requirement=requirement.name,
+            due=due,
+        )
     queued = notify(
         session,
         user=person,

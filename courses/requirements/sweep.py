@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from lms.clock import utcnow
 from lms.config import Settings, get_settings
+from lms.i18n import lazy_date, lazy_gettext
 from lms.jobs.registry import register_handler, register_periodic
 from lms.notifications.models import Outbox
 from lms.notifications.service import notify
@@ -63,14 +64,15 @@ class Message:
     recipient: User
     cycle_id: int
     period: str
-    subject: str
+    subject: Any  # lazy: translated for the recipient when queued
     template: str
     link: str
     context: dict[str, Any]
 
 
-def day(when: datetime) -> str:
-    return f"{when.day} {when:%B %Y}"
+def day(when: datetime) -> Any:
+    """3 December 2026, in the language of whoever the message is for (formatted when notify renders it)."""
+    return lazy_date(when)
 
 
 def requirement_sweep(session: Session, *, now: datetime | None = None, settings: Settings | None = None) -> SweepReport:
@@ -204,7 +206,7 @@ def _message(kind: str, recipient: User, cycle: RequirementCycle, period: str, s
 def _learner(
     kind: str,
     template: str,
-    subject: str,
+    subject: Any,
     cycle: RequirementCycle,
     requirement: Requirement,
     user: User,
@@ -238,7 +240,7 @@ def _assigned(session: Session, now: datetime, courses: dict[int, tuple[int, str
             _learner(
                 "assigned",
                 "requirement_assigned",
-                f"Mandatory training: {r.name}, due {day(c.due_at)}",
+                lazy_gettext("Mandatory training: %(requirement)s, due %(due)s", requirement=r.name, due=day(c.due_at)),
                 c,
                 r,
                 u,
@@ -259,7 +261,7 @@ def _due_soon(session: Session, now: datetime, courses: dict[int, tuple[int, str
             _learner(
                 "due_soon",
                 "requirement_due_soon",
-                f"Reminder: {r.name} is due on {day(c.due_at)}",
+                lazy_gettext("Reminder: %(requirement)s is due on %(due)s", requirement=r.name, due=day(c.due_at)),
                 c,
                 r,
                 u,
@@ -282,7 +284,7 @@ def _overdue(session: Session, now: datetime, courses: dict[int, tuple[int, str]
             _learner(
                 "overdue",
                 "requirement_overdue",
-                f"Overdue: {r.name} was due on {day(c.due_at)}",
+                lazy_gettext("Overdue: %(requirement)s was due on %(due)s", requirement=r.name, due=day(c.due_at)),
                 c,
                 r,
                 u,
@@ -305,7 +307,7 @@ def _overdue_weekly(session: Session, now: datetime, courses: dict[int, tuple[in
             _learner(
                 "overdue_weekly",
                 "requirement_overdue",
-                f"Still overdue: {r.name} was due on {day(c.due_at)}",
+                lazy_gettext("Still overdue: %(requirement)s was due on %(due)s", requirement=r.name, due=day(c.due_at)),
                 c,
                 r,
                 u,
@@ -348,7 +350,9 @@ def _escalation(session: Session, now: datetime, escalation_days: int, level: in
                 c,
                 f"l{level}",
                 sent,
-                subject=f"Overdue training: {u.name} has not completed {r.name}",
+                subject=lazy_gettext(
+                    "Overdue training: %(person)s has not completed %(requirement)s", person=u.name, requirement=r.name
+                ),
                 template="requirement_escalation",
                 link=TEAM_LINK,
                 context={
@@ -399,7 +403,7 @@ def _expiring(session: Session, now: datetime, courses: dict[int, tuple[int, str
                 c,
                 f"{EXPIRING_DAYS}d-{c.valid_until:%Y-%m-%d}",
                 sent,
-                subject=f"{r.name} expires on {day(c.valid_until)}",
+                subject=lazy_gettext("%(requirement)s expires on %(date)s", requirement=r.name, date=day(c.valid_until)),
                 template="requirement_expiring",
                 link=f"/courses/{course_id}" if course_id else "/learning",
                 context={"requirement": r, "cycle": c, "course_title": title, "valid_until": day(c.valid_until)},

@@ -98,7 +98,7 @@ def _mail(session: Session, *, user: User, invitation: Invitation, token: str, n
         kind="invitation",
         object_ref=f"user:{user.id}",
         period=str(invitation.id),
-        subject="Set up your account",
+        subject=lazy_gettext("Set up your account"),
         template="invitation",
         context={"expires_at": invitation.expires_at},
         link=invitation_path(token),

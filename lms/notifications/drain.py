@@ -20,7 +20,8 @@ from lms.config import Settings
 from lms.notifications.kinds import KINDS
 from lms.notifications.mailer import Letter, Mailer, MailError, build_message
 from lms.notifications.models import Delivery, Outbox, OutboxState
-from lms.notifications.rendering import mail_context, render_mail
+from lms.i18n import N_, gettext, ngettext
+from lms.notifications.rendering import in_language_of, mail_context, render_mail
 from lms.notifications.tokens import unsubscribe_token
 from lms.people.models import User
 
@@ -29,7 +30,7 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 MAX_ATTEMPTS = len(BACKOFF) + 1
 LEASE = timedelta(minutes=10)
 DIGEST_KINDS = {Delivery.DAILY: "digest_daily", Delivery.WEEKLY: "digest_weekly"}
-DIGEST_LABELS = {"digest_daily": "Daily digest", "digest_weekly": "Weekly digest"}
+DIGEST_LABELS = {"digest_daily": N_("Daily digest"), "digest_weekly": N_("Weekly digest")}
 
 
 @dataclass
@@ -140,22 +141,31 @@ def _digest_queue(
     session: Session, *, settings: Settings, user: User, kind: str, period: str, items: Sequence[Outbox], now: datetime
 ) -> bool:
     assert user.id is not None
-    label = DIGEST_LABELS[kind]
-    subject = f"{label} from {settings.org_name}: {len(items)} item{'s' if len(items) != 1 else ''}"
-    entries = [
-        {"subject": i.subject, "url": f"{settings.mail_base_url}{i.link}", "label": KINDS[i.kind].label if i.kind in KINDS else i.kind}
-        for i in items
-    ]
-    ctx = mail_context(
-        settings,
-        kind_label=label,
-        link="/notifications",
-        unsubscribe_url=_unsubscribe_url(settings, user.id, kind),
-        user=user,
-        subject=subject,
-        items=entries,
-    )
-    text, html = render_mail("digest", ctx)
+    with in_language_of(user, settings):
+        label = gettext(DIGEST_LABELS[kind])
+        subject = ngettext("%(digest)s from %(org)s: %(num)s item", "%(digest)s from %(org)s: %(num)s items", len(items)) % {
+            "digest": label,
+            "org": settings.org_name,
+            "num": len(items),
+        }
+        entries = [
+            {
+                "subject": i.subject,
+                "url": f"{settings.mail_base_url}{i.link}",
+                "label": gettext(KINDS[i.kind].label) if i.kind in KINDS else i.kind,
+            }
+            for i in items
+        ]
+        ctx = mail_context(
+            settings,
+            kind_label=label,
+            link="/notifications",
+            unsubscribe_url=_unsubscribe_url(settings, user.id, kind),
+            user=user,
+            subject=subject,
+            items=entries,
+        )
+        text, html = render_mail("digest", ctx)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = dict(
         user_id=user.id,

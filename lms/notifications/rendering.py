@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from babel.dates import get_timezone
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from lms import i18n
 from lms.config import PROJECT_ROOT, Settings
+from lms.people.models import User
 
 # Its own environment, not the pages' one: .txt must not be HTML-escaped, and a mail template that
 # names a missing value should fail in the caller's test rather than send a blank.
@@ -17,7 +22,23 @@ mail_templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# The callables read the language from a context variable that `in_language_of` sets for one recipient, so
+# one environment serves mail to people in different languages from several threads at once (lms/i18n.py).
+mail_templates.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+mail_templates.globals["current_language"] = i18n.current_language
+mail_templates.filters["format_date"] = i18n.format_date
+mail_templates.filters["format_datetime"] = i18n.format_datetime
+mail_templates.filters["format_number"] = i18n.format_number
+
+
+@contextmanager
+def in_language_of(user: User, settings: Settings) -> Iterator[None]:
+    """Write to ``user`` in their language (else DEFAULT_LANGUAGE) and the organisation's time zone,
+    whoever caused the message: the subject, the body and the dates in them."""
+    with i18n.speaking(i18n.language_for(user.language, settings.default_language), get_timezone(settings.time_zone)):
+        yield
 
 
 def render_mail(template: str, context: dict[str, Any]) -> tuple[str, str]:

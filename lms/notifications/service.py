@@ -16,9 +16,10 @@ from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.config import Settings, get_settings
 from lms.errors import FieldError
+from lms.i18n import gettext
 from lms.notifications.kinds import KINDS, kind_of
 from lms.notifications.models import Delivery, NotificationPreference, Outbox, OutboxState
-from lms.notifications.rendering import mail_context, render_mail
+from lms.notifications.rendering import in_language_of, mail_context, render_mail
 from lms.notifications.tokens import unsubscribe_token
 from lms.people.models import User
 
@@ -47,7 +48,7 @@ def notify(
     kind: str,
     object_ref: str,
     period: str,
-    subject: str,
+    subject: Any,
     template: str,
     context: dict[str, Any],
     link: str,
@@ -57,7 +58,10 @@ def notify(
     """Queue one message to `user`; None (and no change) when this (person, kind, object, period)
     was queued before. Renders templates/mail/{template}.txt and .html with `context`, the person,
     the organisation's settings and the absolute link. The delivery comes from the person's
-    preference; "off" keeps the row as "skipped", so it still shows in the app."""
+    preference; "off" keeps the row as "skipped", so it still shows in the app.
+
+    Written in the person's language, not that of whoever caused it: pass ``subject`` and any text in
+    ``context`` as ``lazy_gettext(...)`` so they are translated here, for them."""
     assert user.id is not None
     settings = settings or get_settings()
     now = now or utcnow()
@@ -67,14 +71,16 @@ def notify(
         return None  # already queued: skip rendering; the insert below still guards against a race
     delivery = delivery_for(session, user_id=user.id, kind=kind)
     token = unsubscribe_token(settings.resolved_secret_key(), user_id=user.id, kind=kind)
-    ctx = mail_context(
-        settings,
-        kind_label=spec.label,
-        link=link,
-        unsubscribe_url=f"{settings.mail_base_url}/unsubscribe/{token}",
-        **{**context, "user": user, "subject": subject},
-    )
-    text, html = render_mail(template, ctx)
+    with in_language_of(user, settings):
+        subject = str(subject)
+        ctx = mail_context(
+            settings,
+            kind_label=gettext(spec.label),
+            link=link,
+            unsubscribe_url=f"{settings.mail_base_url}/unsubscribe/{token}",
+            **{**context, "user": user, "subject": subject},
+        )
+        text, html = render_mail(template, ctx)
     values = dict(
         user_id=user.id,
         kind=kind,

@@ -15,6 +15,7 @@ from lms.clock import utcnow
 from lms.config import Settings, get_settings
 from lms.errors import FieldError
 from lms.hooks import PersonalData, hooks
+from lms.i18n import lazy_gettext
 from lms.jobs.models import Job
 from lms.jobs.queue import job_enqueue
 from lms.notifications.service import notify
@@ -107,9 +108,9 @@ def export_build(session: Session, *, export_id: int, settings: Settings, now: d
         kind="data_export_ready",
         object_ref=f"export:{export.id}",
         period="",
-        subject="Your personal data export is ready"
+        subject=lazy_gettext("Your personal data export is ready")
         if requester.id == subject.id
-        else "A personal data export you asked for is ready",
+        else lazy_gettext("A personal data export you asked for is ready"),
         template="data_export_ready",
         context={"own": requester.id == subject.id, "expires_at": export.expires_at},
         link=f"/exports/{export.id}",
