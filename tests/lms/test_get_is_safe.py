@@ -38,9 +38,11 @@ from courses.files.service import attachment_store
 from courses.models import Course, CourseStatus, Lesson, LessonKind
 from courses.requirements.service import RequirementSpec, requirement_create
 from lms.api.service import api_token_create
+from lms.badges.service import IssuerSettings, credential_claim
+from lms.competences.service import evidence_record
 from lms.auth.invitations import invitation_create
 from lms.competences.framework_service import framework_set_published
-from lms.competences.models import Framework, JobProfileRequirement
+from lms.competences.models import Competence, Framework, JobProfileRequirement
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.notifications.tokens import unsubscribe_token
 from lms.scim.group_service import scim_group_create
@@ -84,6 +86,11 @@ def allowed(statement: str) -> bool:
     return (match.group(1), columns) in ALLOWED_UPDATES
 
 
+def _issuer(app) -> IssuerSettings:
+    settings = app.state.settings
+    return IssuerSettings("http://testserver", settings.org_name, settings.badge_keys_path, app.state.secret_key)
+
+
 def candidates(db, app) -> dict[str, list]:
     """Real values for every path parameter, chosen so that the ids in one path belong together."""
 
@@ -124,6 +131,9 @@ def candidates(db, app) -> dict[str, list]:
         db, name="GET safety", external_id=None, members=[str(employee.id)], settings=app.state.settings, via="test"
     )
     export = export_request(db, subject=employee, by=employee)  # queued: its page says it is being prepared
+    # A digital badge the employee claimed (which also makes the signing key the status list needs).
+    evidence_record(db, user=employee, competence=db.get(Competence, requirement.competence_id), level=2, source="course", by=None)
+    badge = credential_claim(db, user=employee, competence_id=requirement.competence_id, issuer=_issuer(app))
     db.commit()
     submitted = [a.id for a in attempts if a.state == AttemptState.SUBMITTED.value][:1]
     in_progress = [a.id for a in attempts if a.state == AttemptState.IN_PROGRESS.value][:1]
@@ -155,6 +165,7 @@ def candidates(db, app) -> dict[str, list]:
         "unsubscribe_token": [unsubscribe_token(app.state.secret_key, user_id=employee.id, kind="due_soon")],
         "group_id": [scim_group.id],
         "export_id": [export.id],
+        "credential_id": [badge.id],
         "resource_type_id": ["User", "Group"],
         "schema_id": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
     }
