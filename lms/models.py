@@ -22,10 +22,12 @@ from lms.people.models import OrgUnit, RoleGrant, User
 from lms.privacy.models import DataExport
 from lms.reports.models import ReportSnapshot, ReportSnapshotCell
 from lms.scim.models import ScimGroup, ScimGroupMember
+from lms.xapi.models import XapiStatement
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "XapiStatement",
     "DataVersion",
     "DataExport",
     "ApiToken",

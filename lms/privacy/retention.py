@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import String, and_, cast, delete, func, select
 from sqlmodel import Session, col
 
 from lms.audit.models import AuditEvent, RecordView
@@ -24,6 +24,7 @@ from lms.people.models import User
 from lms.privacy.erasure import person_erase
 from lms.privacy.models import DataExport
 from lms.privacy.retention_registry import RULES, rule_days
+from lms.xapi.models import StatementState, XapiStatement
 
 JOB_KIND = "privacy.retention"
 RUN_ACTION = "retention.run"
@@ -85,6 +86,9 @@ def retention_apply(session: Session, *, settings: Settings, now: datetime | Non
     if cutoff := before("exports"):
         gone = col(DataExport.file_name).is_(None) & (func.coalesce(DataExport.expires_at, DataExport.created_at) < cutoff)
         counts["exports"] = conn.execute(delete(DataExport).where(gone)).rowcount
+    if cutoff := before("xapi_statements"):
+        sent = and_(XapiStatement.state == StatementState.SENT.value, col(XapiStatement.sent_at) < cutoff)
+        counts["xapi_statements"] = conn.execute(delete(XapiStatement).where(sent)).rowcount
     if cutoff := before("deactivated_people"):
         counts["deactivated_people"] = _anonymise(session, _deactivated_before(session, cutoff), settings, now)
     if cutoff := before("audit_events"):

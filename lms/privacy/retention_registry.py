@@ -57,6 +57,7 @@ RULES: dict[str, Rule] = {
         Rule("audit_events", "Audit events", 6 * YEAR, End.DELETE, "audit events older than this (the chain keeps verifying)"),
         Rule("record_views", "Who viewed whom", 2 * YEAR, End.DELETE, "records of who viewed whose data, older than this"),
         Rule("exports", "Data export records", 30, End.DELETE, "export records this long after their link expired"),
+        Rule("xapi_statements", "Statements sent to the LRS", 30, End.DELETE, "xAPI statements this long after the LRS took them"),
         Rule("deactivated_people", "Deactivated people", 6 * YEAR, End.ANONYMISE, "people deactivated longer ago than this, erased"),
     )
 }
@@ -213,6 +214,16 @@ _ENTRIES: tuple[Entry, ...] = (
         "last_error created_at sent_at",
     ),
     Entry(
+        "xapi_statement",
+        "learning activity sent to the organisation's learning record store",
+        "to deliver it (xAPI) and retry until the LRS has it",
+        "until sent, then 30 days",
+        End.DELETE,
+        {"user_id": "person", "statement": "what they did, with their id (or e-mail with XAPI_ACTOR_MBOX)"},
+        "id statement_id verb state attempts next_attempt_at last_error created_at sent_at",
+        rule="xapi_statements",
+    ),
+    Entry(
         "evidence",
         "competence evidence and who recorded it",
         "every verified level rests on it",
@@ -253,6 +264,32 @@ _ENTRIES: tuple[Entry, ...] = (
         End.ANONYMISE,
         {"user_id": "person"},
         "lesson_id course_id first_viewed_at completed_at",
+    ),
+    Entry(
+        "scorm_runtime",
+        "what a SCORM package saved for a learner",
+        "learning records: so the learner resumes where they left, and the lesson's completion",
+        STATS,
+        End.ANONYMISE,
+        {
+            "user_id": "person",
+            "lesson_status": "progress",
+            "success_status": "result",
+            "score_raw": "score",
+            "score_scaled": "score",
+            "location": "where they are in the package",
+            "suspend_data": "the package's saved state (may hold answers they typed)",
+        },
+        "lesson_id exit total_seconds session_seconds session_key commits first_opened_at updated_at",
+    ),
+    Entry(
+        "scorm_package",
+        "who uploaded a SCORM package",
+        "accountability",
+        "while the lesson exists",
+        End.KEEP,
+        {"uploaded_by_id": "trainer"},
+        "id lesson_id version scorm_version launch_path storage_key filename size mastery_score complete_when_opened uploaded_at",
     ),
     Entry(
         "assignment",

@@ -72,6 +72,7 @@ def test_retention_removes_exactly_what_the_registry_says(db, make_user, setting
         "exports": 1,
         "deactivated_people": 1,
         "audit_events": 2,
+        "xapi_statements": 0,
     }
     assert [s.last_seen_at for s in db.exec(select(UserSession)).all()] == [NOW - 29 * DAY]
     assert [t.client_ip for t in db.exec(select(LoginThrottle)).all()] == ["10.0.0.1"]
