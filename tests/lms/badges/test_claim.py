@@ -32,6 +32,9 @@ def _download(browser, credential_id: int) -> dict:
 def test_a_verified_level_gives_a_signed_open_badge_that_matches_the_schema(signed_in, db, settings):
     browser, user = signed_in()
     competence = verified(db, user, level=3)
+    assert 'href="/badges"' in browser.get("/skills").text
+    detail = browser.get(f"/skills/{competence.id}").text
+    assert "Claim a credential" in detail and f'name="competence_id" value="{competence.id}"' in detail
     credential_id = claim(browser, competence)
 
     page = browser.get(f"/badges/{credential_id}")
@@ -119,6 +122,7 @@ def test_a_self_assessed_level_offers_no_credential(signed_in, db):
     competence = verified(db, user, level=5, source="self")
     page = browser.get("/badges")
     assert "Claim a credential" not in page.text
+    assert "Claim a credential" not in browser.get(f"/skills/{competence.id}").text
     assert "You hold no verified level yet" in page.text
     refused = browser.post("/badges/claim", {"competence_id": str(competence.id)})
     assert refused.status_code == 422
