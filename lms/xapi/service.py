@@ -1,0 +1,61 @@
+"""Queueing xAPI statements: in the transaction of the event they record, so a rolled-back event
+sends nothing and a committed one is never lost. Callers (courses, assessments, competences) pass
+plain values; with XAPI_ENDPOINT empty nothing is queued at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from lms.clock import utcnow
+from lms.config import Settings, get_settings
+from lms.people.models import User
+from lms.xapi.models import XapiStatement
+from lms.xapi.statements import Activity, actor_of, statement_build
+
+
+def xapi_on(settings: Settings | None = None) -> bool:
+    return bool((settings or get_settings()).xapi_endpoint.strip())
+
+
+def activity(path: str, *, type: str, name: str, lang: str = "en", settings: Settings | None = None) -> Activity:
+    """An activity whose id is an address under the app's base URL ("/courses/3" -> https://lms.../courses/3)."""
+    base = (settings or get_settings()).mail_base_url
+    return Activity(id=f"{base}{path}", type=type, name=name[:300], lang=lang or "en")
+
+
+def xapi_queue(
+    session: Session,
+    *,
+    user: User,
+    verb: str,
+    activity: Activity,
+    parent: Activity | None = None,
+    result: dict[str, Any] | None = None,
+    at: datetime | None = None,
+    settings: Settings | None = None,
+) -> XapiStatement | None:
+    """Queue one statement about `user` (None when xAPI is off); the caller commits."""
+    settings = settings or get_settings()
+    if not xapi_on(settings) or user.id is None:
+        return None
+    at = at or utcnow()
+    statement = statement_build(
+        actor=actor_of(settings, user_id=user.id, email=user.email),
+        verb=verb,
+        activity=activity,
+        parent=parent,
+        result=result,
+        at=at,
+    )
+    row = XapiStatement(
+        statement_id=statement["id"], user_id=user.id, verb=verb, statement=statement, next_attempt_at=at, created_at=at
+    )
+    session.add(row)
+    return row
+
+
+__all__ = ["activity", "xapi_on", "xapi_queue"]
