@@ -34,6 +34,7 @@ def load_features() -> None:
     from lms.notifications.plugin import register as register_notifications
     from lms.privacy.retention import register as register_retention
     from lms.privacy.plugin import register as register_privacy
+    from lms.xapi.plugin import register as register_xapi
     from lms.reports.plugin import register as register_reports
 
     register_courses()
@@ -43,6 +44,7 @@ def load_features() -> None:
     register_retention()
     register_privacy()
     register_badges()
+    register_xapi()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
