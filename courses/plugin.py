@@ -20,6 +20,7 @@ from courses.requirements.cycles import cycle_complete_on_course, cycles_for_use
 from courses.requirements.sweep import sweep_register
 from courses.certificates.service import certificate_issue_on_completion
 from courses import privacy
+from courses.packages import privacy as package_privacy
 from lms.hooks import hooks
 
 _registered = False
@@ -45,3 +46,6 @@ def register() -> None:
     hooks.personal_data_exporters.extend(privacy.EXPORTERS)
     hooks.personal_data_excluded.update(privacy.EXCLUDED)
     hooks.personal_data_erasers.append(privacy.erase)
+    hooks.personal_data_exporters.extend(package_privacy.EXPORTERS)
+    hooks.personal_data_excluded.update(package_privacy.EXCLUDED)
+    hooks.personal_data_erasers.append(package_privacy.erase)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from assessments.models import Attempt, AttemptState, Response
 from courses.certificates.models import Certificate
 from courses.models import Assignment, CourseFeedback, Enrolment, LessonProgress
+from courses.packages.models import PackageRuntime
 from courses.requirements.models import Exemption, Extension, Requirement, RequirementAudience, RequirementCycle
 from lms.api.models import ApiToken
 from lms.audit.models import RecordView, RecordViewSubject
@@ -80,6 +81,11 @@ def seed_person(db: Session, make_user) -> Seeded:
     db.add(Assignment(enrolment_id=enrolment.id, assigned_by_id=manager.id, message=f"Please do this soon, {NAME}", due_at=now))
     db.add(LessonProgress(user_id=person.id, lesson_id=lesson.id, course_id=course.id, first_viewed_at=now, completed_at=now))
     db.add(CourseFeedback(course_id=course.id, user_id=person.id, rating=4, comment="Useful, said Ottilie Quennell-Vasquez"))
+    db.add(
+        PackageRuntime(
+            user_id=person.id, lesson_id=lesson.id, lesson_status="incomplete", location="slide-3", suspend_data=f"name={NAME}"
+        )
+    )
 
     # Mandatory training: named in an audience, a completed cycle with an extension, an exemption, a certificate.
     requirement = Requirement(name="Data protection", created_by_id=admin.id)
