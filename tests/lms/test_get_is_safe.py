@@ -35,7 +35,8 @@ from starlette.testclient import TestClient
 
 from assessments.models import Attempt, AttemptState, Question, QuestionCategory, Quiz
 from courses.files.service import attachment_store
-from courses.models import Course, CourseStatus, Lesson, LessonKind
+from courses.models import Course, CourseStatus, Lesson, LessonKind, Module
+from courses.packages.service import package_lesson_create
 from courses.requirements.service import RequirementSpec, requirement_create
 from lms.api.service import api_token_create
 from lms.badges.service import IssuerSettings, credential_claim
@@ -50,6 +51,7 @@ from lms.people.models import OrgUnit, User
 from lms.privacy.service import export_request
 from tests.conftest import sign_in
 from tests.courses.certificates.factories import make_certificate
+from tests.courses.packages.factories import scorm12
 from tests.lms.routes_util import api_routes
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -131,6 +133,16 @@ def candidates(db, app) -> dict[str, list]:
         db, name="GET safety", external_id=None, members=[str(employee.id)], settings=app.state.settings, via="test"
     )
     export = export_request(db, subject=employee, by=employee)  # queued: its page says it is being prepared
+    package = package_lesson_create(
+        db,
+        settings=app.state.settings,
+        module=db.get(Module, page_lesson.module_id),
+        title="GET safety package",
+        filename="package.zip",
+        data=scorm12(),
+        complete_when_opened=False,
+        by=trainer,
+    )
     # A digital badge the employee claimed (which also makes the signing key the status list needs).
     evidence_record(db, user=employee, competence=db.get(Competence, requirement.competence_id), level=2, source="course", by=None)
     badge = credential_claim(db, user=employee, competence_id=requirement.competence_id, issuer=_issuer(app))
@@ -142,6 +154,9 @@ def candidates(db, app) -> dict[str, list]:
         "course_id": [course.id],
         "lesson_id": [page_lesson.id],
         "quiz_lesson_id": [quiz_lesson.id],
+        "package_lesson_id": [package.lesson_id],
+        "version": [package.version],
+        "path": ["index.html", "imsmanifest.xml"],
         "module_id": [page_lesson.module_id],
         "attachment_id": [attachment.id],
         "certificate_id": [certificate.id],
@@ -176,6 +191,8 @@ def concrete_paths(path: str, values: dict[str, list]) -> list[str]:
     pools = []
     for name in names:
         key = "quiz_lesson_id" if name == "lesson_id" and "by-lesson" in path else name
+        if name == "lesson_id" and (path.startswith("/packages/") or path.endswith("/package")):
+            key = "package_lesson_id"
         assert key in values, f"no real value for {{{name}}} in {path}: add one to candidates()"
         pools.append(values[key])
     found = []
