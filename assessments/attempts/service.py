@@ -22,6 +22,7 @@ from assessments.grading import diagnostic_levels, grade
 from assessments.attempts.selectors import attempts_used, in_progress
 from assessments.models import Attempt, AttemptState, Question, Quiz, QuizSlot, Response
 from assessments.questions import QuestionData
+from assessments.xapi import attempt_graded
 from courses.learning.service import lesson_complete
 from courses.models import Lesson
 from lms.audit.service import audit_record
@@ -260,6 +261,7 @@ def _grade(session: Session, attempt: Attempt) -> None:
     responses = {r.slot: r for r in session.exec(select(Response).where(Response.attempt_id == attempt.id))}
     score = max_score = 0.0
     by_competence: dict[int, list[float]] = {}
+    answers: list[tuple[int, str, float, float]] = []
     for index, entry in enumerate(attempt.layout):
         question = QuestionData.from_dict(entry["question"])
         response = responses.get(index)
@@ -271,6 +273,7 @@ def _grade(session: Session, attempt: Attempt) -> None:
         session.add(response)
         score += result.points
         max_score += question.points
+        answers.append((entry["question_id"], question.name, result.points, question.points))
         if entry.get("competence_id"):
             sub = by_competence.setdefault(entry["competence_id"], [0.0, 0.0])
             sub[0] += result.points
@@ -297,6 +300,7 @@ def _grade(session: Session, attempt: Attempt) -> None:
             "passed": attempt.passed,
         },
     )
+    attempt_graded(session, attempt=attempt, user=user, answers=answers)
     _record_evidence(session, attempt, user, by_competence)
     if attempt.passed:
         lesson = session.get(Lesson, settings["lesson_id"])

@@ -12,6 +12,7 @@ from lms.competences.models import Competence
 from lms.competences.service import evidence_record
 from lms.people.models import User
 
+from courses import xapi
 from courses.errors import CourseError
 from courses.events import course_completed
 from courses.learning.forms import COMMENT_MAX
@@ -55,10 +56,15 @@ def lesson_viewed(session: Session, *, user: User, lesson: Lesson) -> Enrolment:
         enrolment.started_at = now
         if enrolment.status == "enrolled":
             enrolment.status = "in_progress"
+    # Opening counts when the learner moves to this lesson (or first sees it), not at every call.
+    opened = enrolment.last_lesson_id != lesson.id
     enrolment.last_lesson_id = lesson.id
     session.add(enrolment)
     if session.get(LessonProgress, (user.id, lesson.id)) is None:
+        opened = True
         session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id, course_id=lesson.course_id, first_viewed_at=now))
+    if opened:
+        xapi.lesson_opened(session, user=user, course=course, lesson=lesson)
     session.flush()
     return enrolment
 
@@ -72,6 +78,7 @@ def lesson_complete(session: Session, *, user: User, lesson: Lesson) -> Enrolmen
         progress.completed_at = utcnow()
         session.add(progress)
         session.flush()
+        xapi.lesson_completed(session, user=user, course=session.get(Course, lesson.course_id), lesson=lesson)
     progress_refresh(session, enrolment=enrolment, user=user)
     return enrolment
 
@@ -115,6 +122,7 @@ def _complete(session: Session, *, enrolment: Enrolment, user: User) -> None:
             note=f"Completed the course “{course.title}”.",
         )
     audit_record(session, action="course.complete", actor=user, target_type="course", target_id=course.id)
+    xapi.course_completed(session, user=user, course=course)
     for listener in course_completed:
         listener(session, enrolment, user)
 
@@ -147,4 +155,5 @@ def course_feedback_save(session: Session, *, course: Course, user: User, rating
     session.flush()
     # The rating only: the comment is the learner's own words, read where feedback is shown.
     audit_record(session, action="course.rate", actor=user, target_type="course", target_id=course.id, detail={"rating": rating})
+    xapi.course_rated(session, user=user, course=course, rating=rating)
     return feedback

@@ -13,6 +13,7 @@ from lms.competences.models import MAX_LEVEL, Competence, CompetenceStatus, Evid
 from lms.competences.rules import Levels, derive_levels
 from lms.errors import FieldError
 from lms.people.models import User
+from lms.xapi.achievements import competence_achieved
 
 
 class CompetenceError(FieldError):
@@ -81,7 +82,11 @@ def evidence_record(
     )
     session.add(evidence)
     session.flush()
-    status_refresh(session, user_id=user.id, competence_id=competence.id)
+    status = session.get(CompetenceStatus, (user.id, competence.id))
+    before = status.verified_level if status is not None else 0
+    levels = status_refresh(session, user_id=user.id, competence_id=competence.id)
+    if levels.verified_level > before:
+        competence_achieved(session, user=user, competence=competence, level=levels.verified_level)
     return evidence
 
 
