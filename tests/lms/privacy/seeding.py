@@ -15,6 +15,7 @@ from courses.requirements.models import Exemption, Extension, Requirement, Requi
 from lms.api.models import ApiToken
 from lms.audit.models import RecordView, RecordViewSubject
 from lms.audit.service import audit_record
+from lms.badges.models import BadgeCredential, BadgeKey
 from lms.auth.models import Invitation, LoginThrottle, UserIdentity, UserSession
 from lms.clock import utcnow
 from lms.competences.models import JobProfile, JobProfileRequirement
@@ -113,6 +114,25 @@ def seed_person(db: Session, make_user) -> Seeded:
         )
     )
     db.add(Certificate(code="PRIV-0001", user_id=person.id, course_id=course.id, cycle_id=cycle.id, completed_at=now))
+    # A digital badge for their verified level, revoked by them with a reason that names them.
+    badge_key = BadgeKey(thumbprint="privacy-seed", public_jwk={"kty": "OKP", "crv": "Ed25519", "x": "AAAA"})
+    db.add(badge_key)
+    db.flush()
+    db.add(
+        BadgeCredential(
+            uuid="6a1f2b9c-0d4e-4f3a-9b8c-7d6e5f4a3b2c",
+            user_id=person.id,
+            competence_id=second.id,
+            level=3,
+            achievement_name="4.2 Competence 4.2",
+            key_id=badge_key.id,
+            status_index=4242,
+            jwt=f"signed credential with the salted hash of {EMAIL}",
+            revoked_at=now,
+            revoked_reason=f"{NAME} changed teams",
+            revoked_by_id=person.id,
+        )
+    )
 
     # A quiz attempt with a response.
     quiz = make_quiz(db, data=[single_choice("Spot it")])
