@@ -33,6 +33,8 @@ from sqlalchemy import event, func, select as sa_select
 from sqlmodel import select
 from starlette.testclient import TestClient
 
+from assessments.bank.file_service import question_files_store
+from assessments.interchange.media import MediaFile
 from assessments.models import Attempt, AttemptState, Question, QuestionCategory, Quiz
 from courses.files.service import attachment_store
 from courses.models import Course, CourseStatus, Lesson, LessonKind, Module
@@ -126,6 +128,8 @@ def candidates(db, app) -> dict[str, list]:
     requirement = db.exec(select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == employee.job_profile_id)).first()
     category = db.exec(select(QuestionCategory).order_by(QuestionCategory.id)).first()
     question = db.exec(select(Question).where(Question.category_id == category.id)).first()
+    image = MediaFile("sign.png", "image/png", PNG)
+    question_file = question_files_store(db, settings=app.state.settings, question=question, files={image.name: image})[0]
     root = db.exec(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id)).first()
     mandatory = requirement_create(db, spec=RequirementSpec(name="GET safety", course_ids=[course.id], everyone=True), by=admin)
     invitation = invitation_create(db, user=employee, by=admin)
@@ -172,6 +176,7 @@ def candidates(db, app) -> dict[str, list]:
         "competence_id": [requirement.competence_id],
         "category_id": [category.id],
         "question_id": [question.id],
+        "file_id": [question_file.id],
         "token_id": [token.id],
         "requirement_id": [mandatory.id],
         "fmt": ["csv", "xlsx", "json"],
