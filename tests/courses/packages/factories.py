@@ -29,6 +29,10 @@ window.addEventListener("load", function () {
     api.LMSCommit("");
     status("Saved half way");
   });
+  document.getElementById("turn").addEventListener("click", function () {
+    api.LMSSetValue("cmi.suspend_data", "page-3");  // no commit: only the page's beacon sends it
+    status("On page 3");
+  });
   document.getElementById("finish").addEventListener("click", function () {
     api.LMSSetValue("cmi.core.score.raw", "%(score)s");
     api.LMSSetValue("cmi.core.lesson_status", "%(status)s");
@@ -41,7 +45,7 @@ window.addEventListener("load", function () {
 });
 </script></head>
 <body><main><h1>Phishing quiz</h1><p id="resumed"></p><p id="status" role="status"></p>
-<button id="half" type="button">Stop half way</button> <button id="finish" type="button">Finish</button></main></body></html>
+<button id="half" type="button">Stop half way</button> <button id="turn" type="button">Turn the page</button> <button id="finish" type="button">Finish</button></main></body></html>
 """
 
 MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
