@@ -21,6 +21,7 @@ from lms.config import PROJECT_ROOT
 LRS_VENV = Path(os.environ.get("LRS_VENV", PROJECT_ROOT / ".venv-lrs"))
 USERNAME, PASSWORD = "proficio", "lrs-test-password"
 VALIDATOR = Path(__file__).with_name("validate_ralph.py")
+SERVER = Path(__file__).with_name("run_ralph_lrs.py")
 
 
 def _bin(name: str) -> Path:
@@ -76,9 +77,9 @@ class Lrs:
     def start(self) -> Lrs:
         (self.home / "data").mkdir(parents=True, exist_ok=True)
         log = open(self.home / "server.log", "ab")
-        # A session of its own: `ralph runserver` starts uvicorn with a reloader, two processes to stop.
+        # Ralph's app as `ralph runserver -b fs` serves it, less the reloader (see run_ralph_lrs.py).
         self.process = subprocess.Popen(
-            [_bin("ralph"), "runserver", "-b", "fs", "-h", "127.0.0.1", "-p", str(self.port)],
+            [_bin("python"), str(SERVER), str(self.port)],
             env=_env(self.home),
             cwd=self.home,
             stdout=log,
