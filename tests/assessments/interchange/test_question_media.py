@@ -116,11 +116,14 @@ def test_bad_base64_and_other_encodings_are_reported():
       <file name="a.png" path="/" encoding="base64">!!not base64!!</file>
       <file name="b.png" path="/" encoding="uuencode">xyz</file>
       <file name="c.png" path="/sub/" encoding="base64">{base64.b64encode(png()).decode()}</file></questiontext>
+      <generalfeedback format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/sub/c.png" alt="C again">]]></text>
+      <file name="c.png" path="/sub/" encoding="base64">{base64.b64encode(png()).decode()}</file></generalfeedback>
       <answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question></quiz>"""
     result = parse_moodle_xml(xml)
     q, files = by_name(result)["Broken"]
     assert list(files) == ["sub-c.png"]  # a folder inside the file area joins the name
     assert q.stem_markdown == "AB ![C](@@PLUGINFILE@@/sub-c.png)"
+    assert q.general_feedback == "![C again](@@PLUGINFILE@@/sub-c.png)"  # the same file, once
     why = reasons(result, "Broken")
     assert any("a.png was left out (its content is not valid base64)" in r for r in why)
     assert any("b.png was left out (its encoding 'uuencode' is not base64)" in r for r in why)

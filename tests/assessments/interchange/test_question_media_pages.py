@@ -134,3 +134,19 @@ def test_a_duplicate_has_its_own_copies_of_the_files(signed_in, db, settings):
     preview = browser.get(f"/author/questions/{copy.id}/preview").text
     assert re.search(rf'<img src="/questions/{copy.id}/files/\d+" alt="A closed padlock">', preview)
     assert browser.get(url(mine["padlock icon.png"])).content == browser.get(url(theirs["padlock icon.png"])).content
+
+
+def test_a_file_gone_from_the_store_is_a_404_and_is_left_out_of_exports_and_copies(signed_in, db, settings):
+    browser, _ = signed_in("trainer")
+    import_file(browser, "media.xml", MEDIA)
+    question = padlock(db)
+    lost = files_of(db, question)["tick.gif"]
+    (settings.attachments_path / lost.storage_key).unlink()
+    missing = browser.get(url(lost))
+    assert missing.status_code == 404 and "This file is missing. Tell a trainer." in missing.text
+
+    xml = browser.get("/author/questions/export.xml").text
+    assert '<file name="padlock icon.png"' in xml and '<file name="tick.gif"' not in xml
+    assert browser.post(f"/author/questions/{question.id}/duplicate").status_code == 303
+    copy = db.exec(select(Question).where(Question.name == "Padlock (copy)")).one()
+    assert sorted(files_of(db, copy)) == ["line.png", "padlock icon.png"]
