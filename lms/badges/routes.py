@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from lms.badges.admin_routes import router as admin_router
 from lms.badges.deps import Issuing, OwnCredential
+from lms.badges.keys import BadgeKeyError
 from lms.badges.png import badge_image, bake
 from lms.badges.public_routes import router as public_router
 from lms.badges.selectors import claimable, my_credentials
@@ -55,7 +56,7 @@ def badge_claim(
 ) -> Response:
     try:
         credential = credential_claim(db, user=user, competence_id=parse_id(competence_id) or 0, issuer=issuer)
-    except BadgeError as exc:
+    except (BadgeError, BadgeKeyError) as exc:
         db.rollback()
         return _mine_page(request, db, user, errors=field_errors(exc))
     db.commit()
