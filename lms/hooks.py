@@ -55,6 +55,16 @@ class ErasureLine:
     rule: str = ""  # for records kept by law: the rule that keeps them
 
 
+@dataclass(frozen=True)
+class CompletedCourse:
+    """A course a person completed, as a digital badge for it describes the course (lms/badges)."""
+
+    course_id: int
+    title: str
+    summary: str
+    completed_at: datetime
+
+
 @dataclass
 class Hooks:
     # Called with the ids of users just created or changed (org unit, job profile...), in the
@@ -80,6 +90,8 @@ class Hooks:
     # Erasure steps, given the person's id and whether to act (False: only count, for the plan). They
     # run in the erasing transaction and must leave statistics (evidence, attempts, statuses) in place.
     personal_data_erasers: list[Callable[[Session, int, bool], list[ErasureLine]]] = field(default_factory=list)
+    # Given a person's id, the courses they completed, newest first (digital badges for courses).
+    completed_courses: list[Callable[[Session, int], list[CompletedCourse]]] = field(default_factory=list)
 
 
 hooks = Hooks()
@@ -109,3 +121,7 @@ def home_panels(session: Session, user: User, roles: frozenset[str], now: dateti
     for provider in hooks.home_panels:
         panels.extend(provider(session, user, roles, now))
     return panels
+
+
+def completed_courses(session: Session, user_id: int) -> list[CompletedCourse]:
+    return [course for provider in hooks.completed_courses for course in provider(session, user_id)]
