@@ -21,6 +21,7 @@ from courses.requirements.sweep import sweep_register
 from courses.certificates.service import certificate_issue_on_completion
 from courses import privacy
 from courses.packages import privacy as package_privacy
+from courses.badges import completed_courses
 from lms.hooks import hooks
 
 _registered = False
@@ -46,6 +47,8 @@ def register() -> None:
     hooks.personal_data_exporters.extend(privacy.EXPORTERS)
     hooks.personal_data_excluded.update(privacy.EXCLUDED)
     hooks.personal_data_erasers.append(privacy.erase)
+    # Digital badges for completed courses (lms/badges, when BADGES_FOR_COURSES is on).
+    hooks.completed_courses.append(completed_courses)
     hooks.personal_data_exporters.extend(package_privacy.EXPORTERS)
     hooks.personal_data_excluded.update(package_privacy.EXCLUDED)
     hooks.personal_data_erasers.append(package_privacy.erase)
