@@ -75,6 +75,7 @@ class Settings(BaseSettings):
         None, description="Unpacked SCORM packages, outside the web root (unset: a packages folder next to ATTACHMENTS_DIR)"
     )
     package_max_mb: int = Field(200, ge=1, description="Largest SCORM package (zip) a trainer may upload")
+    badges_for_courses: bool = Field(False, description="Offer a digital badge (Open Badges 3.0) for each completed course too")
     badge_keys_dir: Path | None = Field(
         None,
         description="Where the Open Badges signing key is kept (encrypted, mode 0600), outside the web root "
