@@ -45,7 +45,8 @@ window.addEventListener("load", function () {
 });
 </script></head>
 <body><main><h1>Phishing quiz</h1><p id="resumed"></p><p id="status" role="status"></p>
-<button id="half" type="button">Stop half way</button> <button id="turn" type="button">Turn the page</button> <button id="finish" type="button">Finish</button></main></body></html>
+<button id="half" type="button">Stop half way</button>
+<button id="turn" type="button">Turn the page</button> <button id="finish" type="button">Finish</button></main></body></html>
 """
 
 MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>

@@ -283,3 +283,27 @@ def test_the_lesson_page_frames_the_package_and_says_it_needs_javascript(db, sig
     assert 'sandbox="allow-scripts allow-same-origin allow-forms"' in page
     assert "<noscript>" in page and "This lesson needs JavaScript" in page
     assert "Mark complete" not in page and "working through the package" in page
+
+
+def test_a_trainer_who_may_not_edit_the_course_gets_404(db, signed_in, client):
+    browser, trainer = signed_in("trainer")
+    course, lesson = course_with_package(db, browser, trainer)
+    module_id = lesson.module_id
+    client.cookies.clear()
+    other, _ = signed_in("trainer")
+    assert other.get(f"/author/courses/{course.id}/lessons/{lesson.id}/package").status_code == 404
+    assert other.get(f"/author/courses/{course.id}/modules/{module_id}/packages/new").status_code == 404
+    assert upload_package(other, course.id, module_id, scorm12()).status_code == 404
+    page_lesson = db.exec(select(Lesson).where(Lesson.course_id == course.id, Lesson.kind == LessonKind.PAGE.value)).one()
+    client.cookies.clear()
+    again, _ = signed_in("trainer")
+    assert again.get(f"/author/courses/{course.id}/lessons/{page_lesson.id}/package").status_code == 404
+
+
+def test_the_new_package_form_and_a_missing_file_on_replace(db, signed_in):
+    browser, trainer = signed_in("trainer")
+    course, lesson = course_with_package(db, browser, trainer)
+    form = browser.get(f"/author/courses/{course.id}/modules/{lesson.module_id}/packages/new")
+    assert form.status_code == 200 and "up to 200 MB" in form.text
+    missing = browser.post(f"/author/courses/{course.id}/lessons/{lesson.id}/package", data={})
+    assert missing.status_code == 422 and "Choose the package" in missing.text
