@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.courses.packages.factories import scorm12
+from tests.courses.packages.factories import scorm12, scorm2004
 from tests.e2e.support.accounts import DEMO_PASSWORD, EMPLOYEE, TRAINER
 from tests.e2e.support.courses import add_module, create_course, publish, unique_title
 from tests.e2e.support.pages import check_page, sign_in, sign_out, visit
@@ -97,4 +97,36 @@ def test_a_learner_plays_a_package_resumes_it_and_completes_the_course(page: Pag
 
     visit(page, f"/courses/{course_id}")
     expect(page.locator("main")).to_contain_text(re.compile("completed", re.IGNORECASE))
+    sign_out(page)
+
+
+def test_a_scorm_2004_package_completes_on_its_scaled_score(page: Page, tmp_path: Path):
+    package = tmp_path / "phishing-2004.zip"
+    package.write_bytes(scorm2004())
+    sign_in(page, TRAINER)
+    visit(page, "/author/courses/new")
+    competence = page.locator("#competence-0 option:not([value=''])").first.inner_text().strip()
+    course_id = create_course(page, title=unique_title("Vendor 2004"), competence=competence, level=2)
+    module = "Package 2004"
+    add_module(page, module)
+    click(page, page.get_by_role("link", name=f"Add a SCORM package to {module}"))
+    page.locator("input#file[type=file]").set_input_files(str(package))
+    click(page, page.get_by_role("button", name="Upload package"))
+    expect(page.locator(".package-facts")).to_contain_text("SCORM 2004")
+    expect(page.locator(".package-facts")).to_contain_text("80.0")
+    lesson_id = int(re.search(r"/lessons/(\d+)/package", page.url).group(1))
+    visit(page, f"/author/courses/{course_id}")
+    publish(page)
+    sign_out(page)
+
+    sign_in(page, EMPLOYEE)
+    visit(page, f"/courses/{course_id}/lessons/{lesson_id}")
+    frame = page.frame_locator("iframe.package-frame")
+    expect(frame.locator("#entry")).to_have_text("Location: none")
+    frame.get_by_role("button", name="Finish").click()
+    expect(frame.locator("#status")).to_have_text("Finished")
+    expect(page.locator("#lesson-progress")).to_contain_text("Lesson completed")
+    check_page(page)
+    visit(page, f"/courses/{course_id}/lessons/{lesson_id}")
+    expect(frame.locator("#entry")).to_have_text("Location: summary")
     sign_out(page)

@@ -112,8 +112,33 @@ def scorm12(
     return zip_of({"imsmanifest.xml": manifest, launch: PAGE_12 % {"status": status, "score": score}, **(extra or {})})
 
 
+# A SCORM 2004 page: the API is API_1484_11; the score is scaled (the manifest's passing score is 0.8).
+PAGE_2004 = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Phishing 2004</title>
+<script>
+var api = null;
+for (var w = window; w && !api; w = w.parent === w ? null : w.parent) { api = w.API_1484_11 || null; }
+window.addEventListener("load", function () {
+  api.Initialize("");
+  document.getElementById("entry").textContent = "Location: " + (api.GetValue("cmi.location") || "none");
+  document.getElementById("finish").addEventListener("click", function () {
+    api.SetValue("cmi.location", "summary");
+    api.SetValue("cmi.score.scaled", "0.9");
+    api.SetValue("cmi.completion_status", "completed");
+    api.SetValue("cmi.exit", "suspend");
+    api.Commit("");
+    api.Terminate("");
+    document.getElementById("status").textContent = "Finished";
+  });
+});
+</script></head>
+<body><main><h1>Phishing 2004</h1><p id="entry"></p><p id="status" role="status"></p>
+<button id="finish" type="button">Finish</button></main></body></html>
+"""
+
+
 def scorm2004() -> bytes:
-    return zip_of({"imsmanifest.xml": MANIFEST_2004, "content/start.html": "<!doctype html><title>2004</title>"})
+    return zip_of({"imsmanifest.xml": MANIFEST_2004, "content/start.html": PAGE_2004})
 
 
 def upload_package(browser, course_id: int, module_id: int, data: bytes, *, name: str = "phishing.zip", **fields: str):
