@@ -46,7 +46,7 @@ from assessments.interchange.common import ExportRefused
 from assessments.interchange.gift_write import export_gift_sections
 from assessments.grading import Grade, grade
 from assessments.models import Question, QuestionCategory
-from assessments.interchange.moodle_xml import export_moodle_xml_sections
+from assessments.interchange.moodle_xml_write import export_moodle_xml_sections
 from assessments.questions import KINDS, QuestionData
 
 # The import pages (/author/questions/import) are assessments.interchange.routes; lms.app includes

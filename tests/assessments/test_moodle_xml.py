@@ -7,7 +7,8 @@ import pytest
 
 from assessments.grading import grade
 from assessments.interchange.common import MAX_IMPORT_BYTES, comparable
-from assessments.interchange.moodle_xml import export_moodle_xml, parse_moodle_xml
+from assessments.interchange.moodle_xml import parse_moodle_xml
+from assessments.interchange.moodle_xml_write import export_moodle_xml
 from assessments.questions import MATCHING, MULTIPLE_CHOICE, SINGLE_CHOICE, TRUE_FALSE
 from tests.assessments import every_kind
 

@@ -6,7 +6,8 @@ from assessments.grading import grade
 from assessments.interchange.common import CategoryInfo, ExportRefused, split_path
 from assessments.interchange.gift import parse_gift
 from assessments.interchange.gift_write import export_gift
-from assessments.interchange.moodle_xml import export_moodle_xml, parse_moodle_xml
+from assessments.interchange.moodle_xml import parse_moodle_xml
+from assessments.interchange.moodle_xml_write import export_moodle_xml
 from assessments.questions import ALL_OR_NOTHING, MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, SINGLE_CHOICE, TRUE_FALSE
 
 import pytest

@@ -11,7 +11,8 @@ import pytest
 from assessments.interchange.common import ExportRefused, Section
 from assessments.interchange.gift_write import export_gift_sections
 from assessments.interchange.media import check_image, file_name
-from assessments.interchange.moodle_xml import export_moodle_xml, export_moodle_xml_sections, parse_moodle_xml
+from assessments.interchange.moodle_xml import parse_moodle_xml
+from assessments.interchange.moodle_xml_write import export_moodle_xml, export_moodle_xml_sections
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "moodle"
 
