@@ -21,6 +21,7 @@ from courses.requirements.sweep import sweep_register
 from courses.certificates.service import certificate_issue_on_completion
 from courses import privacy
 from courses.packages import privacy as package_privacy
+from courses.packages.jobs import packages_jobs_register
 from courses.badges import completed_courses
 from lms.hooks import hooks
 
@@ -52,3 +53,4 @@ def register() -> None:
     hooks.personal_data_exporters.extend(package_privacy.EXPORTERS)
     hooks.personal_data_excluded.update(package_privacy.EXCLUDED)
     hooks.personal_data_erasers.append(package_privacy.erase)
+    packages_jobs_register()

@@ -87,3 +87,19 @@ def content_file(settings: Settings, storage_key: str, path: str) -> Path | None
     if not target.is_relative_to(base) or not target.is_file():
         return None
     return target
+
+
+def sweep(settings: Settings, *, keep: set[str], older_than: float) -> list[str]:
+    """Remove folders under PACKAGES_DIR that no package names (a deleted lesson's, an upload whose
+    commit failed, one cut short by a crash) and that were last changed before `older_than` (a Unix
+    time): a folder younger than that may belong to an upload whose row is not committed yet."""
+    root = packages_root(settings)
+    if not root.is_dir():
+        return []
+    removed = []
+    for entry in sorted(root.iterdir()):
+        if entry.name in keep or not entry.is_dir() or entry.stat().st_mtime >= older_than:
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry.name)
+    return removed
