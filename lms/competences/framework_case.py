@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from lms.competences.framework_languages import language_problem
 from lms.competences.framework_doc import UUID_RE, FrameworkFileError, FrameworkRows, check_document, framework_rows
 from lms.competences.framework_json import load_json
 from lms.competences.models import MAX_CODE, Framework
@@ -95,6 +96,9 @@ class _Writer:
             item["CFItemTypeURI"] = self.type_link(item_type)
             item["CFDocumentURI"] = _link(self.rows.framework.name, self.fw_id, self.doc_uri)
         item["lastChangeDateTime"] = raw.get("lastChangeDateTime") or self.when
+        # CASE gives each item one language: the framework's own (its versions in others travel in JSON and CSV).
+        if not raw or "language" in raw:  # an imported item goes out as it came
+            item["language"] = raw.get("language") or self.rows.framework.language
         self.items.append(item)
         self.by_code[code] = item
         if related := (meta.get("moodle") or {}).get("relatedidnumbers"):
@@ -196,6 +200,8 @@ def case_package(session: Session, framework: Framework, *, base_url: str) -> di
                 w.child_of(node, parent_link(parent), seq[key])
     w.related_to()
     document = {**w.case.get("document", {})}
+    if not document or "language" in document:
+        document["language"] = framework.language
     document.update(identifier=w.fw_id, uri=w.doc_uri, title=framework.name)
     document["lastChangeDateTime"] = document.get("lastChangeDateTime") or w.when
     document["creator"] = document.get("creator") or framework.publisher or "Proficio"
@@ -357,6 +363,8 @@ def _case_document(document: dict, pkg: dict, items: dict, parent: dict, childre
             doc[key] = document[key]
     if isinstance(licence, dict) and isinstance(licence.get("title"), str):
         doc["licence"] = licence["title"]
+    if language_problem(document.get("language")) is None:
+        doc["language"] = document["language"]
     for area_id in children.get(document["identifier"], []):
         area = node(area_id)
         area["meta"] = {"case": raw(area_id)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from sqlmodel import Session
@@ -17,7 +18,35 @@ from lms.competences.models import MAX_LEVEL, Framework
 from lms.csvfile import csv_text
 from lms.web.params import parse_int
 
-CSV_COLUMNS = ["kind", "code", "name", "summary", "area", "band", "evidence_valid_months", "version", "publisher", "licence"]
+CSV_COLUMNS = [
+    "kind",
+    "code",
+    "name",
+    "summary",
+    "area",
+    "band",
+    "evidence_valid_months",
+    "version",
+    "publisher",
+    "licence",
+]
+# Then, when the framework is not in English or has versions in other languages: language (said on
+# the framework row), and name_fr, summary_fr, ... per language (a summary is a framework's or an
+# area's description).
+LANGUAGE_COLUMN = re.compile(r"^(name|summary)_([a-z]{2,3}(?:-[A-Za-z0-9]{2,4})?)$")
+
+
+def _translations(row: dict[str, str], languages: list[str], description_key: str) -> dict:
+    """The row's name_xx and summary_xx cells as a document's `translations` (a language without a name is skipped)."""
+    found = {
+        language: {
+            "name": row[f"name_{language}"],
+            **({description_key: row[f"summary_{language}"]} if row.get(f"summary_{language}") else {}),
+        }
+        for language in languages
+        if row.get(f"name_{language}")
+    }
+    return {"translations": found} if found else {}
 
 
 def _said(row: dict[str, str], keys: tuple[str, ...]) -> dict[str, str]:
@@ -42,13 +71,15 @@ def parse_csv(text: str) -> dict:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
         raise FrameworkFileError([f"line {reader.line_num}: this line cannot be read ({exc})."]) from None
+    languages = sorted({m.group(2) for name in fieldnames or [] if (m := LANGUAGE_COLUMN.match(name))})
     for line, raw in rows:
         row = {k: unguard((v or "").strip()) for k, v in raw.items() if k}
         kind = row.get("kind", "").lower()
         if kind == "framework":
             framework_rows += 1
             line_of["framework"] = line
-            doc.update(code=row["code"], name=row["name"], **_said(row, ("version", "publisher", "licence")))
+            doc.update(code=row["code"], name=row["name"], **_said(row, ("version", "publisher", "licence", "language")))
+            doc.update(_translations(row, languages, "description"))
         elif kind == "level":
             level = parse_int(row["code"], 1, MAX_LEVEL)
             if level is None:
@@ -58,6 +89,7 @@ def parse_csv(text: str) -> dict:
             doc["levels"].append({"level": level, **_said(row, ("band", "summary"))})
         elif kind == "area":
             area: dict[str, Any] = {"code": row["code"], "name": row["name"], "competences": [], "_line": line}
+            area.update(_translations(row, languages, "description"))
             if row["code"] in areas:
                 errors.append(f"line {line}: area code '{row['code']}' appears twice.")
             areas[row["code"]] = area
@@ -70,6 +102,7 @@ def parse_csv(text: str) -> dict:
                 )
                 continue
             comp = {"code": row["code"], "name": row["name"], "_line": line, "_months_error": True, **_said(row, ("summary",))}
+            comp.update(_translations(row, languages, "summary"))
             if row.get("evidence_valid_months"):
                 comp["evidence_valid_months"] = months(row["evidence_valid_months"], f"line {line}", errors)
             owner["competences"].append(comp)
@@ -83,27 +116,43 @@ def parse_csv(text: str) -> dict:
     return doc
 
 
-def csv_rows(session: Session, framework: Framework) -> list[list[object]]:
-    doc = framework_document(session, framework)
+def _language_columns(doc: dict) -> list[str]:
+    items = [doc, *doc["areas"], *(c for area in doc["areas"] for c in area["competences"])]
+    languages = sorted({language for item in items for language in item.get("translations", {})})
+    return (["language"] if "language" in doc else []) + [
+        f"{kind}_{language}" for language in languages for kind in ("name", "summary")
+    ]
 
-    def row(**cells: object) -> list[object]:
-        return [cells.get(column, "") for column in CSV_COLUMNS]
+
+def csv_rows(session: Session, framework: Framework) -> tuple[list[str], list[list[object]]]:
+    doc = framework_document(session, framework)
+    columns = CSV_COLUMNS + _language_columns(doc)
+
+    def row(item: dict | None = None, description_key: str = "description", **cells: object) -> list[object]:
+        for language, text in (item or {}).get("translations", {}).items():
+            cells[f"name_{language}"] = text["name"]
+            cells[f"summary_{language}"] = text.get(description_key, "")
+        return [cells.get(column, "") for column in columns]
 
     rows = [
         row(
+            doc,
             kind="framework",
             code=doc["code"],
             name=doc["name"],
             version=doc["version"],
             publisher=doc["publisher"],
             licence=doc["licence"],
+            language=doc.get("language", ""),
         )
     ]
     rows += [row(kind="level", code=lv["level"], band=lv["band"], summary=lv["summary"]) for lv in doc["levels"]]
     for area in doc["areas"]:
-        rows.append(row(kind="area", code=area["code"], name=area["name"]))
+        rows.append(row(area, kind="area", code=area["code"], name=area["name"]))
         rows += [
             row(
+                c,
+                "summary",
                 kind="competence",
                 code=c["code"],
                 name=c["name"],
@@ -113,9 +162,10 @@ def csv_rows(session: Session, framework: Framework) -> list[list[object]]:
             )
             for c in area["competences"]
         ]
-    return rows
+    return columns, rows
 
 
 def export_csv(session: Session, framework: Framework) -> str:
     """The file through the project's one CSV writer: a BOM for Excel, formula cells guarded."""
-    return csv_text(CSV_COLUMNS, csv_rows(session, framework))
+    columns, rows = csv_rows(session, framework)
+    return csv_text(columns, rows)

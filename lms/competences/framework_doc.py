@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, select
 
 from lms.clock import utcnow
+from lms.competences.framework_languages import check_document_languages, document_translations, import_translations
 from lms.competences.models import MAX_CODE, MAX_LEVEL, Competence, CompetenceArea, Framework, ProficiencyLevel
 from lms.csvfile import FORMULA_START
 from lms.web.params import MAX_ID, parse_int
@@ -41,6 +42,7 @@ class ImportCounts:
     unchanged: int = 0
     framework: Framework | None = None
     notes: list[str] = field(default_factory=list)
+    fresh: set[tuple[str, object]] = field(default_factory=set)  # (model, code) of the rows this import created
 
 
 def decode(data: bytes | str) -> str:
@@ -125,6 +127,7 @@ def check_document(doc: dict, errors: list[str], where: Callable[[str], str]) ->
     for key in ("case_id",):
         if doc.get(key) is not None and not UUID_RE.match(str(doc[key])):
             errors.append(f"{where('framework')}: '{key}' must be a UUID.")
+    check_document_languages(doc, errors, where)
     seen_levels = set()
     for i, lv in enumerate(doc.get("levels") or []):
         path = where(f"levels[{i}]")
@@ -197,6 +200,8 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
 
     def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
         row = session.exec(select(model).filter_by(**lookup)).first()
+        if row is None:
+            counts.fresh.add((model.__name__, lookup.get("code")))
         if row is not None and "meta" in values:
             values = {**values, "meta": merge_meta(getattr(row, "meta", None) or {}, values["meta"])}
         if row is None:
@@ -216,6 +221,8 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
     if "version" in doc:
         values["version"] = str(doc["version"] if doc["version"] is not None else "")
     values.update({k: v for k, v in (("meta", doc.get("meta")), ("case_id", doc.get("case_id"))) if v})
+    if doc.get("language"):
+        values["language"] = doc["language"]
     fw = upsert(Framework, {"code": doc["code"]}, {k: ("" if v is None else v) for k, v in values.items()})
     counts.framework = fw
     for lv in doc.get("levels") or []:
@@ -224,10 +231,13 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
             {"framework_id": fw.id, "level": lv["level"]},
             {k: v or "" for k, v in _said(lv, {"band": "band", "summary": "summary"}).items()},
         )
+    area_rows: dict[str, CompetenceArea] = {}
+    comp_rows: dict[str, Competence] = {}
     for a_pos, area in enumerate(doc["areas"]):
         area_values = {"name": area["name"], "position": a_pos, **_said(area, {"description": "description"})}
         area_values.update({k: area[k] for k in ("meta", "case_id") if area.get(k)})
         area_row = upsert(CompetenceArea, {"framework_id": fw.id, "code": area["code"]}, area_values)
+        area_rows[area["code"]] = area_row
         for c_pos, comp in enumerate(area.get("competences") or []):
             comp_values = {
                 "area_id": area_row.id,
@@ -237,7 +247,9 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
                 **_said(comp, {"evidence_valid_months": "evidence_valid_months"}),
             }
             comp_values.update({k: comp[k] for k in ("meta", "case_id") if comp.get(k)})
-            upsert(Competence, {"framework_id": fw.id, "code": comp["code"]}, comp_values)
+            comp_rows[comp["code"]] = upsert(Competence, {"framework_id": fw.id, "code": comp["code"]}, comp_values)
+    # A version of an item this import created is part of creating it, not an update.
+    counts.updated += import_translations(session, doc=doc, framework=fw, areas=area_rows, competences=comp_rows, fresh=counts.fresh)
     if counts.created or counts.updated:
         fw.updated_at = utcnow()
         session.add(fw)
@@ -278,14 +290,22 @@ def framework_document(session: Session, framework: Framework) -> dict:
     def extras(row: Any) -> dict:
         return {k: getattr(row, k) for k in ("case_id", "meta") if getattr(row, k)}
 
+    fw_versions, area_versions, comp_versions = document_translations(session, framework)
+
+    def versions(found: dict) -> dict:
+        return {"translations": found} if found else {}
+
     return {
         "code": framework.code,
+        # Said when it matters (not English, or with versions in other languages), so older files round-trip as they are.
+        **({"language": framework.language} if framework.language != "en" or fw_versions or area_versions or comp_versions else {}),
         "name": framework.name,
         "version": framework.version,
         "publisher": framework.publisher,
         "licence": framework.licence,
         **({"description": framework.description} if framework.description else {}),
         **extras(framework),
+        **versions(fw_versions),
         "levels": [{"level": lv.level, "band": lv.band, "summary": lv.summary} for lv in rows.levels],
         "areas": [
             {
@@ -293,6 +313,7 @@ def framework_document(session: Session, framework: Framework) -> dict:
                 "name": a.name,
                 **({"description": a.description} if a.description else {}),
                 **extras(a),
+                **versions(area_versions.get(a.id or 0, {})),
                 "competences": [
                     {
                         "code": c.code,
@@ -300,6 +321,7 @@ def framework_document(session: Session, framework: Framework) -> dict:
                         "summary": c.description,
                         **({"evidence_valid_months": c.evidence_valid_months} if c.evidence_valid_months else {}),
                         **extras(c),
+                        **versions(comp_versions.get(c.id or 0, {})),
                     }
                     for c in rows.by_area.get(a.id, [])
                 ],

@@ -71,7 +71,7 @@ def _check_list(obj: dict, key: str, path: str, errors: list[str]) -> list:
 
 def _check_shapes(doc: dict) -> list[str]:
     errors: list[str] = []
-    _check_text(doc, ("code", "name", "version", "publisher", "licence", "description", "case_id"), "framework", errors)
+    _check_text(doc, ("code", "language", "name", "version", "publisher", "licence", "description", "case_id"), "framework", errors)
     for i, lv in _check_list(doc, "levels", "framework", errors):
         _check_text(lv, ("band", "summary"), f"levels[{i}]", errors)
     for i, area in _check_list(doc, "areas", "framework", errors):

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from lms.clock import utcnow
 from lms.competences.forms import SelfAssessmentForm
 from lms.competences.models import Competence, Evidence, JobProfile, ProficiencyLevel
+from lms.competences.localised import localised_rows
 from lms.competences.selectors import EvidenceView, SkillRow, evidence_by_competence, levels_by_framework, skill_rows
 from lms.competences.service import self_assess
 from lms.db import known
@@ -83,7 +84,7 @@ def _holder(row: SkillRow, history: list[EvidenceView]) -> Evidence | None:
 
 
 def _lines(db: Session, user: User, history: dict[int, list[EvidenceView]]) -> list[SkillLine]:
-    rows = skill_rows(db, user)
+    rows = localised_rows(db, skill_rows(db, user))
     return [SkillLine(row, _holder(row, history.get(row.competence.id, [])), len(history.get(row.competence.id, []))) for row in rows]
 
 
@@ -141,7 +142,7 @@ def _step_page(
     errors: dict | None = None,
     chosen: str | None = None,
 ) -> Response:
-    steps = _sequence(skill_rows(db, user))
+    steps = _sequence(localised_rows(db, skill_rows(db, user)))
     context: dict = {"steps": steps, "errors": errors or {}}
     if steps:
         index = 0
@@ -203,7 +204,7 @@ def self_assessment_save(
     # Said on the next page, with or without JavaScript (the htmx save has only confirmed in place on
     # this one), so moving on never leaves the person wondering whether the answer stuck.
     saved = gettext("Saved your answer for %(competence)s.") % {"competence": f"{competence.code} {competence.name}"}
-    steps = _sequence(skill_rows(db, user))
+    steps = _sequence(localised_rows(db, skill_rows(db, user)))
     ids = [r.competence.id for r in steps]
     index = ids.index(competence.id) if competence.id in ids else len(ids)
     if index + 1 < len(ids):
