@@ -43,10 +43,11 @@ def template(pot: Path, root: Path = PROJECT_ROOT) -> Catalog:
 
 
 def merged(po: Path, template: Catalog) -> Catalog:
-    """The catalogue at ``po`` brought up to ``template``: new strings empty, changed ones fuzzy."""
+    """The catalogue at ``po`` brought up to ``template``: new and changed strings empty (never guessed)."""
     with po.open("rb") as fp:
         catalog = read_po(fp)
-    catalog.update(template)
+    # No fuzzy matching: a guessed translation of a similar message, merely flagged, is worse than none here.
+    catalog.update(template, no_fuzzy_matching=True)
     return catalog
 
 
