@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import segno
 from fpdf import FPDF
+from lms.i18n import current_language, format_date, gettext as _
 
 from courses.certificates.selectors import CertificateView
 
@@ -49,19 +50,21 @@ def _encodable(text: str) -> bool:
 
 
 def long_date(moment: datetime) -> str:
-    """2 December 2026 (British order, the month in words, so no reader mistakes day for month)."""
-    return f"{moment.day} {moment:%B %Y}"
+    """2 December 2026, 2 décembre 2026: the month in words, so no reader mistakes day for month."""
+    return format_date(moment, "long")
 
 
 def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, now: datetime) -> bytes:
-    """A one-page A4 landscape certificate: holder, course, dates, issuer, the code and a QR code to check it."""
+    """A one-page A4 landscape certificate: holder, course, dates, issuer, the code and a QR code to check it.
+
+    In the current language: the holder's own, since only they download it (lms/i18n.py)."""
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.core_fonts_encoding = ENCODING
-    pdf.set_title(printable(f"Certificate: {view.course_title} - {view.person_name}"))
+    pdf.set_title(printable(_("Certificate: %(course)s - %(person)s") % {"course": view.course_title, "person": view.person_name}))
     pdf.set_author(printable(org_name))
-    pdf.set_subject(printable(f"Certificate of completion {view.code}"))
+    pdf.set_subject(printable(_("Certificate of completion %(code)s") % {"code": view.code}))
     pdf.set_creator("Proficio")
-    pdf.set_lang("en-GB")
+    pdf.set_lang("en-GB" if current_language() == "en" else current_language())
     pdf.set_creation_date(view.issued_at)
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(20, 20, 20)
@@ -86,16 +89,17 @@ def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, no
 
     pdf.set_y(24)
     line(org_name, 14, style="B", colour=MUTED, gap=6)
-    line("Certificate of completion", 28, style="B", gap=6)
-    line("This certifies that", 13, colour=MUTED)
+    line(_("Certificate of completion"), 28, style="B", gap=6)
+    line(_("This certifies that"), 13, colour=MUTED)
     line(view.person_name, 26, style="B", gap=5)
-    line("has completed the course", 13, colour=MUTED)
+    line(_("has completed the course"), 13, colour=MUTED)
     line(view.course_title, 20, style="B", gap=6, lines=2)
-    line(f"Completed on {long_date(view.completed_at)}", 13)
+    line(_("Completed on %(date)s") % {"date": long_date(view.completed_at)}, 13)
     if view.valid_until is not None:
-        line(f"Valid until {long_date(view.valid_until)}", 13, style="B")
+        line(_("Valid until %(date)s") % {"date": long_date(view.valid_until)}, 13, style="B")
     if view.revoked_at is not None and view.revoked_at <= now:
-        line(f"Revoked on {long_date(view.revoked_at)}: this certificate is no longer valid.", 13, style="B", colour=(181, 9, 9))
+        revoked = _("Revoked on %(date)s: this certificate is no longer valid.") % {"date": long_date(view.revoked_at)}
+        line(revoked, 13, style="B", colour=(181, 9, 9))
 
     qr_size = 34.0
     top = pdf.h - 20 - qr_size - 4
@@ -104,16 +108,26 @@ def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, no
     text_width = width - qr_size - 16
     pdf.set_font("Helvetica", size=11)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(text_width, 5.5, f"Issued by {printable(org_name)} on {long_date(view.issued_at)}.", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        text_width,
+        5.5,
+        printable(_("Issued by %(org)s on %(date)s.") % {"org": org_name, "date": long_date(view.issued_at)}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.set_x(pdf.l_margin + 4)
     pdf.set_font("Helvetica", style="B", size=13)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(text_width, 7, f"Verification code: {view.code}", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(text_width, 7, _("Verification code: %(code)s") % {"code": view.code}, new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(pdf.l_margin + 4)
     pdf.set_font("Helvetica", size=11)
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(
-        text_width, 5.5, f"Check this certificate at {printable(verify_url)} or scan the QR code.", new_x="LMARGIN", new_y="NEXT"
+        text_width,
+        5.5,
+        printable(_("Check this certificate at %(url)s or scan the QR code.") % {"url": verify_url}),
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     return bytes(pdf.output())
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from lms.i18n import N_
+
 
 class CertificateStatus(StrEnum):
     VALID = "valid"
@@ -13,9 +15,9 @@ class CertificateStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    CertificateStatus.VALID: "Valid",
-    CertificateStatus.EXPIRED: "Expired",
-    CertificateStatus.REVOKED: "Revoked",
+    CertificateStatus.VALID: N_("Valid"),
+    CertificateStatus.EXPIRED: N_("Expired"),
+    CertificateStatus.REVOKED: N_("Revoked"),
 }
 
 

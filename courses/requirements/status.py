@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from lms.i18n import N_, gettext
+
 
 class Status(StrEnum):
     NOT_STARTED = "not_started"
@@ -23,14 +25,14 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.NOT_STARTED: "Not started",
-    Status.IN_PROGRESS: "In progress",
-    Status.DUE_SOON: "Due soon",
-    Status.OVERDUE: "Overdue",
-    Status.COMPLIANT: "Compliant",
-    Status.EXPIRING: "Expiring",
-    Status.EXPIRED: "Expired",
-    Status.EXEMPT: "Exempt",
+    Status.NOT_STARTED: N_("Not started"),
+    Status.IN_PROGRESS: N_("In progress"),
+    Status.DUE_SOON: N_("Due soon"),
+    Status.OVERDUE: N_("Overdue"),
+    Status.COMPLIANT: N_("Compliant"),
+    Status.EXPIRING: N_("Expiring"),
+    Status.EXPIRED: N_("Expired"),
+    Status.EXEMPT: N_("Exempt"),
 }
 
 # Counted as trained and current in compliance rates. Exempt people are left out of the rate altogether.
@@ -51,8 +53,8 @@ class Standing:
     @property
     def label(self) -> str:
         if self.status is Status.EXPIRING and self.within_days:
-            return f"Expiring within {self.within_days} days"
-        return STATUS_LABELS[self.status]
+            return gettext("Expiring within %(days)s days") % {"days": self.within_days}
+        return gettext(STATUS_LABELS[self.status])
 
 
 def standing(
