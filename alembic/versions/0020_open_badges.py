@@ -36,6 +36,7 @@ def upgrade() -> None:
     sa.Column('uuid', sa.String(length=36), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('competence_id', sa.Integer(), nullable=True),
+    sa.Column('course_id', sa.Integer(), nullable=True),
     sa.Column('level', sa.Integer(), nullable=False),
     sa.Column('achievement_name', sa.String(length=400), nullable=False),
     sa.Column('key_id', sa.Integer(), nullable=False),
@@ -47,6 +48,7 @@ def upgrade() -> None:
     sa.Column('revoked_reason', sa.Text(), nullable=False),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['competence_id'], ['competence.id'], name=op.f('fk_badge_credential_competence_id_competence'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_badge_credential_course_id_course'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['key_id'], ['badge_key.id'], name=op.f('fk_badge_credential_key_id_badge_key'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['revoked_by_id'], ['user_account.id'], name=op.f('fk_badge_credential_revoked_by_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_badge_credential_user_id_user_account'), ondelete='CASCADE'),
@@ -56,12 +58,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('badge_credential', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_badge_credential_competence_id'), ['competence_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_badge_credential_course_id'), ['course_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_badge_credential_user_id'), ['user_id'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('badge_credential', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_badge_credential_user_id'))
+        batch_op.drop_index(batch_op.f('ix_badge_credential_course_id'))
         batch_op.drop_index(batch_op.f('ix_badge_credential_competence_id'))
     op.drop_table('badge_credential')
     op.drop_table('badge_key')

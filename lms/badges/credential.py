@@ -109,12 +109,28 @@ def achievement(facts: AchievementFacts) -> dict:
     }
 
 
-def open_badge_credential(issuer: Issuer, subject: CredentialFacts, what: AchievementFacts) -> dict:
+def course_achievement(*, url: str, title: str, summary: str) -> dict:
+    """A completed course: the achievement's id is the course's page in the catalogue."""
+    return {
+        "id": url,
+        "type": ["Achievement"],
+        "achievementType": "Course",
+        "name": title,
+        "description": summary or title,
+        "criteria": {"id": url, "narrative": f"Completed every required lesson of the course {title}."},
+    }
+
+
+def competence_result(what: AchievementFacts) -> list[dict]:
+    return [{"type": ["Result"], "resultDescription": f"{what.id}#levels", "achievedLevel": f"{what.id}#level-{what.level}"}]
+
+
+def open_badge_credential(issuer: Issuer, subject: CredentialFacts, what: dict, result: list[dict] | None = None) -> dict:
     credential: dict = {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": f"urn:uuid:{subject.uuid}",
         "type": list(CREDENTIAL_TYPE),
-        "name": what.name,
+        "name": what["name"],
         "issuer": {"id": issuer.did, "type": ["Profile"], "name": issuer.name, "url": issuer.url},
         "validFrom": iso(subject.issued_at),
         "credentialSubject": {
@@ -128,10 +144,7 @@ def open_badge_credential(issuer: Issuer, subject: CredentialFacts, what: Achiev
                     "salt": subject.salt,
                 }
             ],
-            "achievement": achievement(what),
-            "result": [
-                {"type": ["Result"], "resultDescription": f"{what.id}#levels", "achievedLevel": f"{what.id}#level-{what.level}"}
-            ],
+            "achievement": what,
         },
         "credentialStatus": {
             "id": f"{subject.status_list_url}#{subject.status_index}",
@@ -141,6 +154,8 @@ def open_badge_credential(issuer: Issuer, subject: CredentialFacts, what: Achiev
             "statusListCredential": subject.status_list_url,
         },
     }
+    if result:
+        credential["credentialSubject"]["result"] = result
     if subject.valid_until is not None:
         credential["validUntil"] = iso(subject.valid_until)
     return credential

@@ -37,16 +37,20 @@ class BadgeCredential(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     # The credential's id is urn:uuid:<uuid>.
-    uuid: str = Field(sa_column=Column(String(36), unique=True, nullable=False))
+    uuid: str = Field(default="", sa_column=Column(String(36), unique=True, nullable=False))
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), index=True, nullable=False))
     competence_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("competence.id", ondelete="SET NULL"), index=True, nullable=True)
     )
+    # A credential for a completed course (BADGES_FOR_COURSES) names the course instead.
+    course_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("course.id", ondelete="SET NULL"), index=True, nullable=True)
+    )
     level: int = 0
     # What the achievement was called when issued (a competence may be renamed or removed later).
     achievement_name: str = Field(sa_column=Column(String(400), nullable=False))
-    key_id: int = Field(sa_column=Column(Integer, ForeignKey("badge_key.id", ondelete="RESTRICT"), nullable=False))
-    status_index: int = Field(sa_column=Column(Integer, unique=True, nullable=False))
+    key_id: int = Field(default=0, sa_column=Column(Integer, ForeignKey("badge_key.id", ondelete="RESTRICT"), nullable=False))
+    status_index: int = Field(default=0, sa_column=Column(Integer, unique=True, nullable=False))
     issued_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     valid_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     # The VC-JWT as signed; emptied when the holder is erased (it carries their salted e-mail hash).

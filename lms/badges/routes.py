@@ -6,7 +6,7 @@ import json
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from starlette.responses import Response
 
 from lms.badges.admin_routes import router as admin_router
@@ -14,8 +14,8 @@ from lms.badges.deps import Issuing, OwnCredential
 from lms.badges.keys import BadgeKeyError
 from lms.badges.png import badge_image, bake
 from lms.badges.public_routes import router as public_router
-from lms.badges.selectors import claimable, my_credentials
-from lms.badges.service import REASON_MAX, BadgeError, credential_claim, credential_revoke
+from lms.badges.selectors import claimable, claimable_courses, my_credentials
+from lms.badges.service import REASON_MAX, BadgeError, course_credential_claim, credential_claim, credential_revoke
 from lms.badges.signing import unverified
 from lms.badges.verify import JWT_CLAIMS
 from lms.clock import utcnow
@@ -36,8 +36,10 @@ PRIVATE = {"Cache-Control": "private, no-store"}
 
 def _mine_page(request: Request, db: DbSession, user: SignedInUser, *, errors: dict | None = None) -> Response:
     now = utcnow()
+    courses = claimable_courses(db, user.id or 0) if request.app.state.settings.badges_for_courses else []
     context = {
         "claimable": claimable(db, user, now),
+        "courses": courses,
         "credentials": my_credentials(db, user.id or 0),
         "errors": errors or {},
         "now": now,
@@ -56,6 +58,22 @@ def badge_claim(
 ) -> Response:
     try:
         credential = credential_claim(db, user=user, competence_id=parse_id(competence_id) or 0, issuer=issuer)
+    except (BadgeError, BadgeKeyError) as exc:
+        db.rollback()
+        return _mine_page(request, db, user, errors=field_errors(exc))
+    db.commit()
+    flash(request, gettext("Your credential for %(name)s is ready to download.") % {"name": credential.achievement_name})
+    return redirect(request, f"/badges/{credential.id}")
+
+
+@router.post("/badges/claim-course")
+def badge_claim_course(
+    request: Request, db: DbSession, user: SignedInUser, issuer: Issuing, course_id: Annotated[str, Form(max_length=20)] = ""
+) -> Response:
+    if not request.app.state.settings.badges_for_courses:
+        raise HTTPException(status_code=404, detail=gettext("Digital badges for courses are not offered here."))
+    try:
+        credential = course_credential_claim(db, user=user, course_id=parse_id(course_id) or 0, issuer=issuer)
     except (BadgeError, BadgeKeyError) as exc:
         db.rollback()
         return _mine_page(request, db, user, errors=field_errors(exc))

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from lms.badges.models import BadgeCredential, BadgeKey
 from lms.competences.models import ProficiencyLevel
 from lms.competences.selectors import SkillRow, skill_rows
+from lms.hooks import CompletedCourse, completed_courses
 from lms.people.models import User
 from lms.text_search import like_folded
 
@@ -25,8 +26,20 @@ def claimable(session: Session, user: User, now: datetime) -> list[Claimable]:
     """Competences where the person holds a verified level today (never a self-assessed one: the
     level rule in lms/competences/rules.py leaves self-assessment out of verified levels)."""
     rows = [r for r in skill_rows(session, user, now) if r.verified > 0 and not r.lapsed]
-    held = {(c.competence_id, c.level): c for c in my_credentials(session, user.id) if c.revoked_at is None}
+    held = {(c.competence_id, c.level): c for c in my_credentials(session, user.id or 0) if c.revoked_at is None and c.competence_id}
     return [Claimable(r, held.get((r.competence.id, r.verified))) for r in rows]
+
+
+@dataclass(frozen=True)
+class ClaimableCourse:
+    course: CompletedCourse
+    held: BadgeCredential | None
+
+
+def claimable_courses(session: Session, user_id: int) -> list[ClaimableCourse]:
+    """Courses the person completed, with the credential they hold for each (if any)."""
+    held = {c.course_id: c for c in my_credentials(session, user_id) if c.course_id is not None and c.revoked_at is None}
+    return [ClaimableCourse(course, held.get(course.course_id)) for course in completed_courses(session, user_id)]
 
 
 def my_credentials(session: Session, user_id: int) -> list[BadgeCredential]:

@@ -11,10 +11,20 @@ from pathlib import Path
 from sqlmodel import Session
 
 from lms.audit.service import audit_record
-from lms.badges.credential import AchievementFacts, CredentialFacts, Issuer, did_web, open_badge_credential, verification_method
+from lms.badges.credential import (
+    AchievementFacts,
+    CredentialFacts,
+    Issuer,
+    achievement,
+    competence_result,
+    course_achievement,
+    did_web,
+    open_badge_credential,
+    verification_method,
+)
 from lms.badges.keys import signing_key
 from lms.badges.models import STATUS_LIST_SIZE, BadgeCredential
-from lms.badges.selectors import claimable, level_of, used_indices
+from lms.badges.selectors import claimable, claimable_courses, level_of, used_indices
 from lms.badges.signing import sign
 from lms.clock import utcnow
 from lms.competences.framework_case import derived_id, framework_case_id, uri_for
@@ -106,18 +116,63 @@ def credential_claim(
     if found.held is not None:
         return found.held
     row = found.row
-    key = signing_key(session, directory=issuer.keys_dir, secret=issuer.secret)
     credential = BadgeCredential(
-        uuid=str(uuid.uuid4()),
         user_id=user.id or 0,
         competence_id=row.competence.id,
         level=row.verified,
         achievement_name=f"{row.competence.code} {row.competence.name}"[:400],
-        key_id=key.row.id or 0,
-        status_index=_free_index(session),
-        issued_at=now.replace(microsecond=0),
         valid_until=row.verified_until,
     )
+    what = _achievement(session, row.competence, row.framework, row.verified, issuer.base_url)
+    detail = {"competence": row.competence.code, "level": row.verified}
+    return _issue(
+        session,
+        user=user,
+        credential=credential,
+        issuer=issuer,
+        now=now,
+        what=achievement(what),
+        result=competence_result(what),
+        detail=detail,
+    )
+
+
+def course_credential_claim(
+    session: Session, *, user: User, course_id: int, issuer: IssuerSettings, now: datetime | None = None
+) -> BadgeCredential:
+    """Issue the person's credential for a course they completed (offered when BADGES_FOR_COURSES is on)."""
+    now = now or utcnow()
+    found = next((c for c in claimable_courses(session, user.id or 0) if c.course.course_id == course_id), None)
+    if found is None:
+        raise BadgeError(gettext("You can claim a credential only for a course you have completed."), "course_id")
+    if found.held is not None:
+        return found.held
+    course = found.course
+    credential = BadgeCredential(user_id=user.id or 0, course_id=course.course_id, achievement_name=course.title[:400])
+    what = course_achievement(
+        url=f"{issuer.base_url.rstrip('/')}/courses/{course.course_id}", title=course.title, summary=course.summary
+    )
+    return _issue(
+        session, user=user, credential=credential, issuer=issuer, now=now, what=what, result=None, detail={"course": course.course_id}
+    )
+
+
+def _issue(
+    session: Session,
+    *,
+    user: User,
+    credential: BadgeCredential,
+    issuer: IssuerSettings,
+    now: datetime,
+    what: dict,
+    result: list[dict] | None,
+    detail: dict,
+) -> BadgeCredential:
+    key = signing_key(session, directory=issuer.keys_dir, secret=issuer.secret)
+    credential.uuid = str(uuid.uuid4())
+    credential.key_id = key.row.id or 0
+    credential.status_index = _free_index(session)
+    credential.issued_at = now.replace(microsecond=0)
     facts = CredentialFacts(
         uuid=credential.uuid,
         issued_at=credential.issued_at,
@@ -127,8 +182,7 @@ def credential_claim(
         status_list_url=issuer.status_list_url,
         status_index=credential.status_index,
     )
-    what = _achievement(session, row.competence, row.framework, row.verified, issuer.base_url)
-    document = open_badge_credential(Issuer(issuer.did, issuer.org_name, issuer.base_url), facts, what)
+    document = open_badge_credential(Issuer(issuer.did, issuer.org_name, issuer.base_url), facts, what, result)
     credential.jwt = sign(document, key.private, verification_method(issuer.did, key.row.thumbprint))
     session.add(credential)
     session.flush()
@@ -138,7 +192,7 @@ def credential_claim(
         actor=user,
         target_type="badge_credential",
         target_id=credential.id,
-        detail={"competence": row.competence.code, "level": row.verified, "credential": f"urn:uuid:{credential.uuid}"},
+        detail={**detail, "credential": f"urn:uuid:{credential.uuid}"},
     )
     return credential
 
