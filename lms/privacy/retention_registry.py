@@ -440,7 +440,7 @@ _ENTRIES: tuple[Entry, ...] = (
             "revoked_by_id": "admin or the holder",
             "revoked_reason": "free text",
         },
-        "id uuid competence_id level achievement_name key_id status_index issued_at valid_until revoked_at",
+        "id uuid competence_id course_id level achievement_name key_id status_index issued_at valid_until revoked_at",
     ),
     Entry(
         "job",
