@@ -20,6 +20,7 @@ from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
 from lms.web.params import Id
 from lms.web.templating import redirect, render
+from lms.xapi.selectors import statement_counts
 
 # Mounted under the admin router's /admin prefix.
 router = APIRouter(prefix="/jobs")
@@ -55,6 +56,7 @@ def jobs(
             "failed_messages": failed,
             "retention": last_retention_run(db),
             "retention_rules": RETENTION_RULES,
+            "xapi_counts": statement_counts(db),
         },
         block="results",
         status_code=422 if errors else 200,

@@ -153,6 +153,7 @@ def test_the_worker_sends_them_and_the_jobs_page_lists_the_job(db, make_user, xa
     admin, _ = signed_in("admin")
     page = admin.get("/admin/jobs")
     assert page.status_code == 200 and JOB_KIND in page.text
+    assert "0 waiting, 0 refused or given up, 3 sent" in page.text
 
 
 def test_nothing_is_sent_while_the_endpoint_is_empty(db, make_user, xapi):
