@@ -125,8 +125,10 @@ def gettext(message: str) -> str:
     return _state().translations.gettext(message)
 
 
-def ngettext(singular: str, plural: str, n: int) -> str:
-    return _state().translations.ngettext(singular, plural, n)
+def ngettext(singular: str, plural: str, n: float) -> str:
+    # gettext's plural rules take whole numbers only (a float is deprecated); a fraction (1.5 levels) reads as plural.
+    count = int(n) if float(n).is_integer() else 2
+    return _state().translations.ngettext(singular, plural, count)
 
 
 def lazy_gettext(message: str, **params: Any) -> Any:

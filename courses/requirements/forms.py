@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lms.i18n import N_
 from lms.web.params import parse_id, parse_int
 
 from courses.requirements.models import Recurrence
@@ -16,26 +17,26 @@ BLANK_UNIT_ROWS = 2  # empty rows under the chosen units; "Check who this assign
 MIN_UNIT_ROWS = 3
 NUMBER = -(10**9), 10**9  # any whole number reads; the service says which are allowed
 RECURRENCE_OPTIONS = [
-    (Recurrence.NONE.value, "Once: complete it one time"),
-    (Recurrence.MONTHS.value, "Every few months, counted from each completion"),
-    (Recurrence.ANNUAL.value, "On a fixed day each year"),
+    (Recurrence.NONE.value, N_("Once: complete it one time")),
+    (Recurrence.MONTHS.value, N_("Every few months, counted from each completion")),
+    (Recurrence.ANNUAL.value, N_("On a fixed day each year")),
 ]
 MONTH_OPTIONS = [
     (n, name)
     for n, name in enumerate(
         [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
+            N_("January"),
+            N_("February"),
+            N_("March"),
+            N_("April"),
+            N_("May"),
+            N_("June"),
+            N_("July"),
+            N_("August"),
+            N_("September"),
+            N_("October"),
+            N_("November"),
+            N_("December"),
         ],
         1,
     )

@@ -13,16 +13,19 @@ from lms.api.models import ApiToken
 from lms.audit.service import audit_record
 from lms.auth.service import hash_token
 from lms.clock import utcnow
+from lms.i18n import N_
 from lms.people.models import OrgUnit, User
 
 # What a token may do. Each /api/v1 and /scim/v2 route requires exactly one of these; only scim:write writes.
 SCOPES = {
-    "frameworks:read": "Competence frameworks: levels, areas and competences",
-    "profiles:read": "Job profiles and the levels they require",
-    "reports:read": "Organisation units and their aggregates (small groups suppressed)",
-    "people:read": "People in the token's unit and their competence status",
-    "compliance:read": "Mandatory training: requirements, each person's standing, compliance rates per unit (small groups suppressed)",
-    "scim:write": "SCIM provisioning at /scim/v2: create, change and deactivate people and groups (whole organisation only)",
+    "frameworks:read": N_("Competence frameworks: levels, areas and competences"),
+    "profiles:read": N_("Job profiles and the levels they require"),
+    "reports:read": N_("Organisation units and their aggregates (small groups suppressed)"),
+    "people:read": N_("People in the token's unit and their competence status"),
+    "compliance:read": N_(
+        "Mandatory training: requirements, each person's standing, compliance rates per unit (small groups suppressed)"
+    ),
+    "scim:write": N_("SCIM provisioning at /scim/v2: create, change and deactivate people and groups (whole organisation only)"),
 }
 # Makes a leaked secret recognisable in logs, config files and secret scanners.
 SECRET_PREFIX = "prf_"

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
+from lms.i18n import N_
 from lms.competences.models import Competence, CompetenceArea, Framework, ProficiencyLevel
 from lms.reports.aggregate import LEVELS, area_people, direct_cells
 from lms.reports.cube import AREA, COMPETENCE, DIRECT, UNIT, Cell, Cube, build_cube
@@ -144,7 +145,7 @@ def level_bands(session: Session, columns: Columns) -> list[tuple[str, list[int]
         .where(ProficiencyLevel.framework_id == columns.framework.id)
         .order_by(ProficiencyLevel.level)
     ).all()
-    bands: list[tuple[str, list[int]]] = [("No verified level", [0])]
+    bands: list[tuple[str, list[int]]] = [(N_("No verified level"), [0])]
     for level, band in levels:
         label = band or f"Level {level}"
         if bands[-1][0] == label:
