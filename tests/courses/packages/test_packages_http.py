@@ -8,11 +8,13 @@ from zipfile import ZIP_STORED
 
 from sqlmodel import select
 
-from courses.models import Enrolment, Lesson, LessonKind, LessonProgress
+from courses.models import Enrolment, Lesson, LessonKind, LessonProgress, Module
 from courses.packages.models import PackageRuntime
 from courses.packages.storage import package_dir
 from lms.audit.models import AuditEvent
+from lms.competences.models import Evidence
 from tests.courses.factories import make_course
+from tests.lms.competences.factories import make_competences
 from tests.courses.packages.factories import MANIFEST_12, package_for, scorm12, scorm2004, upload_package, zip_of
 
 
@@ -307,3 +309,19 @@ def test_the_new_package_form_and_a_missing_file_on_replace(db, signed_in):
     assert form.status_code == 200 and "up to 200 MB" in form.text
     missing = browser.post(f"/author/courses/{course.id}/lessons/{lesson.id}/package", data={})
     assert missing.status_code == 422 and "Choose the package" in missing.text
+
+
+def test_a_course_of_one_package_completes_with_its_evidence(db, signed_in, client):
+    (safety,) = make_competences(db, "4.1")
+    browser, trainer = signed_in("trainer")
+    course = make_course(db, editors=[trainer], modules=[[]], competences={safety.id: 3})
+    module_id = db.exec(select(Module.id).where(Module.course_id == course.id)).one()
+    assert upload_package(browser, course.id, module_id, scorm12()).status_code == 303
+    lesson = db.exec(select(Lesson).where(Lesson.course_id == course.id)).one()
+    client.cookies.clear()
+    learner, user = signed_in()
+    assert commit(learner, lesson.id, {"core": {"lesson_status": "passed"}}).json()["completed"] is True
+    enrolment = db.exec(select(Enrolment).where(Enrolment.user_id == user.id)).one()
+    assert enrolment.status == "completed" and enrolment.progress_percent == 100
+    evidence = db.exec(select(Evidence).where(Evidence.user_id == user.id)).one()
+    assert (evidence.source, evidence.level, evidence.reference) == ("course", 3, f"course:{course.id}")
