@@ -140,3 +140,45 @@ def test_my_skills_and_the_heatmap_name_competences_in_the_readers_language(db, 
     assert "Protéger les données personnelles et la vie privée" in heatmap.text
     english_manager, _ = signed_in("manager", language="en")
     assert "Protéger" not in english_manager.get("/skills").text
+
+
+def test_translations_are_checked_item_by_item():
+    bad = json.loads(json.dumps(SMALL))
+    bad["translations"] = ["fr"]
+    bad["areas"][0]["translations"] = {"Français": {"name": "x"}}
+    bad["areas"][0]["competences"][0]["translations"] = {"fr": {"name": "x" * 301}}
+    bad["areas"][0]["competences"][1]["translations"] = {"fr": {"name": "Nétiquette", "summary": 3}}
+    try:
+        parse_json(json.dumps(bad))
+    except ValueError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("accepted")
+    assert "'translations' must be an object of languages" in message
+    assert "'Français' is not a language code" in message
+    assert "translations.fr is too long" in message
+    assert "translations.fr.summary must be text" in message
+
+
+def test_reimporting_a_changed_translation_counts_as_an_update(db):
+    framework_import(db, doc=parse_json(json.dumps(SMALL)))
+    db.commit()
+    changed = json.loads(json.dumps(SMALL))
+    changed["areas"][0]["competences"][0]["translations"]["fr"]["name"] = "Protéger ses appareils"
+    counts = framework_import(db, doc=parse_json(json.dumps(changed)))
+    assert (counts.created, counts.updated) == (0, 1)
+    row = db.exec(select(CompetenceTranslation).where(CompetenceTranslation.name == "Protéger ses appareils")).one()
+    assert row.description == "Mises à jour."
+
+
+def test_names_fall_back_to_the_frameworks_own_text(db):
+    from lms.competences.localised import localised_pairs, localised_rows, names_for
+
+    framework = framework_import(db, doc=parse_json(json.dumps(SMALL))).framework
+    db.commit()
+    names = names_for(db, language="fr")
+    comps = {c.code: c for c in db.exec(select(Competence)).all()}
+    assert names.of(comps["A.1"]).name == "Protéger les appareils" and names.of(comps["A.1"]).code == "A.1"
+    assert names.of(comps["A.2"]) is comps["A.2"]  # no French version: the row itself
+    assert names_for(db, [framework], language="en").found == {}  # nothing to read in the framework's own language
+    assert localised_rows(db, []) == [] and localised_pairs(db, []) == []
