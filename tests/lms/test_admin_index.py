@@ -11,6 +11,7 @@ def test_admin_landing_page_leads_to_every_area(signed_in):
         "/admin/assignment-rules",
         "/admin/requirements",
         "/admin/certificates",
+        "/admin/badges",
         "/admin/audit",
         "/admin/sign-in-throttles",
         "/admin/jobs",
