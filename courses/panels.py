@@ -9,6 +9,7 @@ from sqlmodel import Session
 from courses.assignment.line_selectors import line_overdue
 from courses.assignment.selectors import COMPLETED, IN_PROGRESS, my_learning
 from courses.authoring.selectors import trainer_home_courses
+from lms.i18n import N_
 from lms.db import known
 from lms.hooks import EMPLOYEE, HomePanel
 from lms.people.models import Role, User
@@ -24,14 +25,14 @@ def course_home_panels(session: Session, user: User, roles: frozenset[str], now:
     panels = [
         HomePanel(
             EMPLOYEE,
-            "Due next",
+            N_("Due next"),
             "courses/assignment/_home_due.html",
             {"due": due, "next": open_items[0] if open_items else None, "open_total": len(open_items), "now": now},
             order=10,
         ),
         HomePanel(
             EMPLOYEE,
-            "In progress",
+            N_("In progress"),
             "courses/assignment/_home_progress.html",
             {
                 "started": [item for item in open_items if item.enrolment.status == "in_progress" or item.category == IN_PROGRESS],
@@ -44,7 +45,7 @@ def course_home_panels(session: Session, user: User, roles: frozenset[str], now:
         panels.append(
             HomePanel(
                 Role.MANAGER.value,
-                "Overdue in your team",
+                N_("Overdue in your team"),
                 "courses/assignment/_home_team_overdue.html",
                 {"overdue": line_overdue(session, known(user.id), now)},
                 order=20,
@@ -55,7 +56,7 @@ def course_home_panels(session: Session, user: User, roles: frozenset[str], now:
         panels.append(
             HomePanel(
                 Role.TRAINER.value,
-                "Your courses",
+                N_("Your courses"),
                 "courses/authoring/_home_courses.html",
                 {"courses": courses, "by_status": by_status},
                 order=10,

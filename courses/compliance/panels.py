@@ -12,6 +12,7 @@ from courses.compliance.selectors import line_people, standings
 from courses.models import Course
 from courses.requirements.models import Requirement, RequirementCourse
 from courses.requirements.status import Standing, Status
+from lms.i18n import N_
 from lms.db import known
 from lms.hooks import EMPLOYEE, HomePanel
 from lms.people.models import Role, User
@@ -93,14 +94,14 @@ def compliance_home_panels(session: Session, user: User, roles: frozenset[str], 
     if held:
         panels.append(
             HomePanel(
-                EMPLOYEE, "Mandatory training", "courses/compliance/_home_mine.html", {"todo": todo[:SHOWN], "now": now}, order=5
+                EMPLOYEE, N_("Mandatory training"), "courses/compliance/_home_mine.html", {"todo": todo[:SHOWN], "now": now}, order=5
             )
         )
     if Role.MANAGER in roles:
         panels.append(
             HomePanel(
                 Role.MANAGER.value,
-                "Mandatory training in your team",
+                N_("Mandatory training in your team"),
                 "courses/compliance/_home_team.html",
                 {"line": line_attention(session, user, now)},
                 order=25,

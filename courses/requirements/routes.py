@@ -13,7 +13,8 @@ from starlette.responses import Response
 from lms.competences.admin_selectors import profile_options
 from lms.db import known
 from lms.hooks import EMPLOYEE
-from lms.people.models import EMPLOYEE_LABEL, ROLE_LABELS
+from lms.i18n import N_
+from lms.people.models import ROLE_LABELS
 from lms.people.selectors import org_units_with_paths
 from lms.web.access import AdminUser, ReportsUser
 from lms.web.deps import DbSession, client_ip
@@ -48,7 +49,7 @@ Short = Annotated[str, Form(max_length=200)]
 Long = Annotated[str, Form(max_length=100_000)]
 Many = Annotated[list[str], Form()]
 BASE = "/admin/requirements"
-ROLE_OPTIONS = [(EMPLOYEE, f"{EMPLOYEE_LABEL} (everyone with an account)"), *ROLE_LABELS.items()]
+ROLE_OPTIONS = [(EMPLOYEE, N_("Employee (everyone with an account)")), *ROLE_LABELS.items()]
 
 
 def posted_requirement_form(

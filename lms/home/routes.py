@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.i18n import N_
 from lms.clock import utcnow
 from lms.db import DatabaseNotWritable, check_writable
 from lms.home import selectors
@@ -25,11 +26,11 @@ router = APIRouter()
 
 # The sections of the home page in the order a person with several roles sees them: employee first.
 SECTIONS = (
-    (EMPLOYEE, "Your learning and skills"),
-    (Role.MANAGER.value, "Your team"),
-    (Role.TRAINER.value, "Your courses and quizzes"),
-    (Role.SKILLS_LEAD.value, "Your organisation"),
-    (Role.ADMIN.value, "Administration"),
+    (EMPLOYEE, N_("Your learning and skills")),
+    (Role.MANAGER.value, N_("Your team")),
+    (Role.TRAINER.value, N_("Your courses and quizzes")),
+    (Role.SKILLS_LEAD.value, N_("Your organisation")),
+    (Role.ADMIN.value, N_("Administration")),
 )
 
 
@@ -44,18 +45,18 @@ def _platform_panels(db: Session, user: User, roles: frozenset[str], now: dateti
     """The platform's own panels; the courses and quizzes ones come through lms.hooks.home_panels."""
     me = selectors.employee_home(db, user, now)
     panels = [
-        HomePanel(EMPLOYEE, "Your skill gaps", "home/_gaps.html", {"me": me}, order=30),
-        HomePanel(EMPLOYEE, "Recent evidence", "home/_evidence.html", {"me": me, "now": now}, order=40),
-        HomePanel(EMPLOYEE, "You", "home/_you.html", {"me": selectors.employee_figures(db, user)}, order=70),
+        HomePanel(EMPLOYEE, N_("Your skill gaps"), "home/_gaps.html", {"me": me}, order=30),
+        HomePanel(EMPLOYEE, N_("Recent evidence"), "home/_evidence.html", {"me": me, "now": now}, order=40),
+        HomePanel(EMPLOYEE, N_("You"), "home/_you.html", {"me": selectors.employee_figures(db, user)}, order=70),
     ]
     if Role.MANAGER in roles:
         team = selectors.manager_home(db, user, now, line)
         panels += [
-            HomePanel(Role.MANAGER.value, "Your team at a glance", "home/_team.html", {"team": team}, order=10),
-            HomePanel(Role.MANAGER.value, "Worth doing now", "home/_team_actions.html", {"team": team}, order=30),
+            HomePanel(Role.MANAGER.value, N_("Your team at a glance"), "home/_team.html", {"team": team}, order=10),
+            HomePanel(Role.MANAGER.value, N_("Worth doing now"), "home/_team_actions.html", {"team": team}, order=30),
             HomePanel(
                 Role.MANAGER.value,
-                "Your reporting line",
+                N_("Your reporting line"),
                 "home/_team_line.html",
                 {"line": selectors.manager_figures(db, user.id)},
                 order=70,
@@ -63,18 +64,22 @@ def _platform_panels(db: Session, user: User, roles: frozenset[str], now: dateti
         ]
     if Role.SKILLS_LEAD in roles or Role.ADMIN in roles:
         panels.append(
-            HomePanel(Role.SKILLS_LEAD.value, "Organisation skills", "home/_org.html", {"org": selectors.org_home(db, now)}, order=10)
+            HomePanel(
+                Role.SKILLS_LEAD.value, N_("Organisation skills"), "home/_org.html", {"org": selectors.org_home(db, now)}, order=10
+            )
         )
     if Role.ADMIN in roles:
         panels += [
             HomePanel(
                 Role.ADMIN.value,
-                "Needs attention",
+                N_("Needs attention"),
                 "home/_attention.html",
                 {"attention": selectors.admin_attention(db, now)},
                 order=10,
             ),
-            HomePanel(Role.ADMIN.value, "Recent activity", "home/_activity.html", {"admin": selectors.admin_figures(db)}, order=30),
+            HomePanel(
+                Role.ADMIN.value, N_("Recent activity"), "home/_activity.html", {"admin": selectors.admin_figures(db)}, order=30
+            ),
         ]
     return panels
 
