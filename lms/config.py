@@ -297,6 +297,17 @@ class Settings(BaseSettings):
             raise ConfigError(f"ORG_LOGO_URL must be a path under /static/ or an https:// address, not {value!r}")
         return value
 
+    @field_validator("xapi_endpoint")
+    @classmethod
+    def _lrs_address(cls, value: str) -> str:
+        # Statements carry learners' activity, and Basic credentials go with them: an address only.
+        value = value.strip()
+        if value and re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value) is None:
+            raise ConfigError(
+                f"XAPI_ENDPOINT must be an http:// or https:// address such as https://lrs.example.gov/xAPI, not {value!r}"
+            )
+        return value
+
     @field_validator("default_language")
     @classmethod
     def _supported_language(cls, value: str) -> str:
