@@ -71,3 +71,19 @@ def test_an_unsupported_default_language_is_refused(db, signed_in):
     assert same.status_code == 200 and "is now written in" not in same.text
     db.refresh(course)
     assert course.default_language == "en"
+
+
+def test_deleting_a_lesson_or_module_deletes_its_versions(db, signed_in):
+    browser, trainer = signed_in("trainer")
+    course = make_course(db, "Spotting phishing", editors=[trainer], status="draft", modules=(("Red flags", "Reporting"),))
+    first, second = lessons_of(db, course)
+    module = db.exec(select(Module).where(Module.course_id == course.id)).one()
+    for lesson in (first, second):
+        browser.post(f"/author/courses/{course.id}/translations/fr/lessons/{lesson.id}", {"title": "Titre", "body_markdown": "Texte."})
+    browser.post(f"/author/courses/{course.id}/translations/fr/modules/{module.id}", {"title": "Module"})
+    assert browser.post(f"/author/courses/{course.id}/lessons/{first.id}/delete").status_code == 303
+    db.expire_all()
+    assert [row.lesson_id for row in db.exec(select(LessonTranslation)).all()] == [second.id]
+    assert browser.post(f"/author/courses/{course.id}/modules/{module.id}/delete").status_code == 303
+    db.expire_all()
+    assert db.exec(select(LessonTranslation)).all() == [] and db.exec(select(ModuleTranslation)).all() == []
