@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
+from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.config import Settings, get_settings
 from lms.people.models import User
-from lms.xapi.models import XapiStatement
+from lms.xapi.models import StatementState, XapiStatement
 from lms.xapi.statements import Activity, actor_of, statement_build
 
 
@@ -58,4 +60,19 @@ def xapi_queue(
     return row
 
 
-__all__ = ["activity", "xapi_on", "xapi_queue"]
+def xapi_failed_retry(session: Session, *, by: User | None = None) -> int:
+    """Queue every failed statement again, due now with fresh attempts (after the LRS or its settings
+    were put right); audited; the caller commits. `by` is None from the CLI."""
+    count = session.exec(
+        update(XapiStatement)
+        .where(col(XapiStatement.state) == StatementState.FAILED.value)
+        .values(state=StatementState.PENDING.value, attempts=0, next_attempt_at=utcnow())
+    ).rowcount
+    if count:
+        audit_record(
+            session, action="xapi.retry", actor=by, actor_email=None if by else "lms xapi retry", detail={"statements": count}
+        )
+    return count
+
+
+__all__ = ["activity", "xapi_failed_retry", "xapi_on", "xapi_queue"]
