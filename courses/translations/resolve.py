@@ -75,6 +75,10 @@ class Versions:
         translated = self.body.get(lesson.id or 0) if (lesson.id or 0) in self.lessons else None
         return self._pick(translated, lesson.body_html)
 
+    @property
+    def course_translated(self) -> bool:
+        return self.native or self.course_version is not None
+
     def lesson_translated(self, lesson: Lesson) -> bool:
         return self.native or (lesson.id or 0) in self.lessons
 

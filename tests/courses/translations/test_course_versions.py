@@ -132,6 +132,9 @@ def test_a_french_reader_sees_french_where_it_exists_and_a_note_elsewhere(db, si
     note = re.search(r"lesson-language-note.*?</div></div>", other.text, re.S).group(0)
     assert "français" in text(note) or "French" in text(note)
 
+    assert "course-language-note" not in outline.text  # the course itself has a French version
+    untranslated = make_course(db, "Spreadsheets")
+    assert "course-language-note" in browser.get(f"/courses/{untranslated.id}", headers=FRENCH).text
     # In English (the course's language) nothing is marked and nothing is noted.
     english = browser.get(f"/courses/{course.id}/lessons/{second.id}", headers={"Accept-Language": "en"})
     assert "lesson-language-note" not in english.text and 'lang="en">Reporting' not in english.text
