@@ -153,3 +153,13 @@ def test_every_mail_template_renders_in_french(settings, make_user):
             assert text.startswith("Bonjour Léa,"), template
             for english in ("Hello", "You ", "Your ", "Open in", "Unsubscribe", "%("):
                 assert english not in text and english not in html, (template, english)
+
+
+def test_a_fraction_takes_the_plural_and_a_whole_float_its_own_form():
+    i18n.begin("fr")
+    try:
+        assert i18n.ngettext("%(num)s day", "%(num)s days", 1.0) == "%(num)s jour"
+        assert i18n.ngettext("%(num)s day", "%(num)s days", 1.5) == "%(num)s jours"
+        assert i18n.language_for("de", "fr") == "fr" and i18n.language_for(None, "xx") == "en"
+    finally:
+        i18n.begin("en")
