@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from sqlmodel import select
 
 from lms.competences.selectors import skill_rows
+from lms.xapi.models import StatementState, XapiStatement
 from lms.xapi.statements import LEVEL_EXTENSION, VERBS
 from tests.courses.packages.factories import scorm12
 from tests.e2e.support.accounts import CHANGER_EMAIL, CHANGER_NAME, CHANGER_PASSWORD, EMPLOYEE, TRAINER
@@ -145,6 +147,10 @@ def test_a_package_played_reaches_the_lrs_and_earns_a_credential(
     held = lrs.statements(agent=json.dumps(actor))
     ids = Counter(s["id"] for s in held)
     assert ids and max(ids.values()) == 1, f"a statement arrived more than once: {ids}"
+    with live_db(xapi_server) as session:
+        queued = session.exec(select(XapiStatement).where(XapiStatement.user_id == learner_id)).all()
+    assert {row.state for row in queued} == {StatementState.SENT.value}
+    assert sorted(ids) == sorted(row.statement_id for row in queued), "the LRS holds exactly what the learner's work queued"
     assert ralph_validate(held) == []
     course_iri, lesson_iri = f"{xapi_server.url}/courses/{course_id}", f"{xapi_server.url}{lesson_url}"
     seen = Counter((s["verb"]["id"], s["object"]["id"]) for s in held)
