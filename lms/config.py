@@ -413,6 +413,10 @@ class Settings(BaseSettings):
             raise ConfigError("OIDC_CLIENT_ID must be set when OIDC_ISSUER is")
         if self.auth_local_passwords != "all" and not self.oidc_issuer:
             raise ConfigError("AUTH_LOCAL_PASSWORDS can only be narrowed when single sign-on is on (OIDC_ISSUER)")
+        if self.is_production and self.xapi_endpoint and not self.base_url:
+            # Statements name people and activities by addresses under it; a guessed one would split
+            # the LRS's records of one course in two the day the real address is set.
+            raise ConfigError("BASE_URL must be set when XAPI_ENDPOINT is (statements name activities by addresses under it)")
         if self.proficio_env.lower() not in {"development", "production"}:
             raise ConfigError("PROFICIO_ENV must be 'development' or 'production'")
         return self

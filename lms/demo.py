@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from lms.xapi.service import xapi_paused
 from lms.audit.service import audit_record
 from lms.auth.passwords import hash_password
 from lms.competences.demo import competences_demo_load
@@ -88,7 +89,15 @@ class _Person:
 
 
 def demo_load(session: Session) -> DemoSummary:
-    """Build the demo department in the session (the caller commits). Refuses a database with users."""
+    """Build the demo department in the session (the caller commits). Refuses a database with users.
+
+    Its invented learning history is never queued for the learning record store (lms.xapi).
+    """
+    with xapi_paused():
+        return _demo_load(session)
+
+
+def _demo_load(session: Session) -> DemoSummary:
     if session.exec(select(User.id).limit(1)).first() is not None:
         raise DemoError("The database already has users; demo data only goes into an empty database.")
     units = _units(session)

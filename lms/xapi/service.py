@@ -5,6 +5,9 @@ plain values; with XAPI_ENDPOINT empty nothing is queued at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +22,23 @@ from lms.xapi.models import StatementState, XapiStatement
 from lms.xapi.statements import Activity, actor_of, statement_build
 
 
+# Set while the demo builds its invented history: an organisation's LRS must never receive records of
+# learning that did not happen, even when the demo is loaded on a server with XAPI_ENDPOINT set.
+_paused: ContextVar[bool] = ContextVar("xapi_paused", default=False)
+
+
+@contextmanager
+def xapi_paused() -> Iterator[None]:
+    """Queue nothing inside this block, whatever XAPI_ENDPOINT says."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def xapi_on(settings: Settings | None = None) -> bool:
-    return bool((settings or get_settings()).xapi_endpoint.strip())
+    return bool((settings or get_settings()).xapi_endpoint.strip()) and not _paused.get()
 
 
 def activity(path: str, *, type: str, name: str, lang: str = "en", settings: Settings | None = None) -> Activity:

@@ -12,6 +12,8 @@ from courses.learning.service import course_feedback_save, lesson_complete, less
 from courses.models import LessonKind
 from lms.competences.framework_case import uri_for
 from lms.config import get_settings
+from lms.demo import demo_load
+from lms.people.models import User
 from lms.xapi.delivery import statements_deliver
 from lms.xapi.models import StatementState, XapiStatement
 from lms.xapi.statements import VERBS
@@ -148,3 +150,19 @@ def test_nothing_is_queued_while_xapi_is_off(db, make_user, monkeypatch):
     lesson_complete(db, user=learner, lesson=lessons_of(db, course)[0])
     db.commit()
     assert queued(db) == []
+
+
+def test_the_demos_invented_history_never_reaches_the_lrs(db, monkeypatch):
+    # An operator may load the demo on a server already pointed at the organisation's LRS.
+    monkeypatch.setenv("XAPI_ENDPOINT", "https://lrs.example.gov/xAPI")
+    monkeypatch.setenv("BASE_URL", "https://lms.example.gov")
+    get_settings.cache_clear()
+    demo_load(db)
+    db.commit()
+    assert queued(db) == []
+    # Real learning after the demo is recorded as usual.
+    employee = db.exec(select(User).where(User.email == "employee@example.gov")).one()
+    course = make_course(db, "Passwords")
+    lesson_complete(db, user=employee, lesson=lessons_of(db, course)[0])
+    db.commit()
+    assert {row.verb for row in queued(db)} >= {"completed"}
