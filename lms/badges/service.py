@@ -27,7 +27,7 @@ from lms.badges.models import STATUS_LIST_SIZE, BadgeCredential
 from lms.badges.selectors import claimable, claimable_courses, level_of, used_indices
 from lms.badges.signing import sign
 from lms.clock import utcnow
-from lms.competences.framework_case import derived_id, framework_case_id, uri_for
+from lms.competences.framework_case import competence_case_uri, framework_case_uri
 from lms.competences.models import Competence, Framework
 from lms.errors import FieldError
 from lms.i18n import gettext
@@ -59,18 +59,6 @@ class IssuerSettings:
         return f"{self.base_url.rstrip('/')}{STATUS_PATH}"
 
 
-def competence_uri(framework: Framework, competence: Competence, base_url: str) -> str:
-    """The competence's CASE item URI: the one its framework's package brought, else ours."""
-    case = competence.meta.get("case") or {}
-    identifier = competence.case_id or case.get("identifier") or derived_id("framework", framework.code, "competence", competence.code)
-    return case.get("uri") or uri_for(base_url, identifier)
-
-
-def framework_uri(framework: Framework, base_url: str) -> str:
-    document = (framework.meta.get("case") or {}).get("document") or {}
-    return document.get("uri") or uri_for(base_url, framework_case_id(framework))
-
-
 def _free_index(session: Session) -> int:
     # Random rather than in order, so a position tells nobody when a credential was issued.
     for _ in range(20):
@@ -92,7 +80,7 @@ def _achievement(session: Session, competence: Competence, framework: Framework,
     if band and band.summary:
         criteria += f" At this level: {band.summary}"
     return AchievementFacts(
-        id=competence_uri(framework, competence, base_url),
+        id=competence_case_uri(base_url, framework, competence),
         name=f"{competence.code} {competence.name}",
         description=competence.description,
         criteria=criteria,
@@ -100,7 +88,7 @@ def _achievement(session: Session, competence: Competence, framework: Framework,
         level=level,
         level_name=level_name,
         framework_name=framework.name,
-        framework_uri=framework_uri(framework, base_url),
+        framework_uri=framework_case_uri(base_url, framework),
     )
 
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from lms.competences.framework_languages import language_problem
 from lms.competences.framework_doc import UUID_RE, FrameworkFileError, FrameworkRows, check_document, framework_rows
 from lms.competences.framework_json import load_json
-from lms.competences.models import MAX_CODE, Framework
+from lms.competences.models import MAX_CODE, Competence, Framework
 
 NAMESPACE = uuid.UUID("6f1d7c3e-5b0a-4c57-9d55-2f5a8f0c9e41")
 API = "/ims/case/v1p0"
@@ -41,6 +41,19 @@ def package_url(base_url: str, identifier: str) -> str:
 
 def framework_case_id(framework: Framework) -> str:
     return framework.case_id or derived_id("framework", framework.code)
+
+
+def framework_case_uri(base_url: str, framework: Framework) -> str:
+    """The framework's CASE document URI: the one its package brought, else the one Proficio publishes."""
+    document = (framework.meta.get("case") or {}).get("document") or {}
+    return str(document.get("uri") or uri_for(base_url, framework_case_id(framework)))
+
+
+def competence_case_uri(base_url: str, framework: Framework, competence: Competence) -> str:
+    """The competence's CASE item URI, as case_package writes its CFItem (xAPI and badges name it so)."""
+    kept = competence.meta.get("case") or {}
+    identifier = competence.case_id or kept.get("identifier") or derived_id("framework", framework.code, "competence", competence.code)
+    return str(kept.get("uri") or uri_for(base_url, identifier))
 
 
 def _when(framework: Framework) -> str:
