@@ -16,6 +16,7 @@ import weakref
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -31,6 +32,11 @@ from lms.demo import DemoSummary, demo_load
 from lms.people.models import RoleGrant, User
 from lms.web.cookies import ANON_COOKIE, SESSION_COOKIE
 from tests.support.postgres import TempPostgres, find_pg_bin
+
+# Timing is not behaviour: on a busy machine Hypothesis's own speed checks (a deadline per example, a
+# health check on how fast inputs are drawn) fail property tests whose properties hold.
+hypothesis_settings.register_profile("proficio", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("proficio")
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 TEST_PASSWORD = "correct horse battery staple 42"
