@@ -5,7 +5,7 @@ a whole (every error with its line or path) before anything is written.
 
 from __future__ import annotations
 
-from lms.competences.framework_case import parse_case
+from lms.competences.framework_case_read import parse_case
 from lms.competences.framework_csv import CSV_COLUMNS, export_csv
 from lms.competences.framework_doc import (
     MAX_BYTES,

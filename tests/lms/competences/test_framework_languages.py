@@ -104,7 +104,8 @@ def test_csv_carries_a_column_per_language(db):
 
 
 def test_case_export_says_the_language_and_import_reads_it(db):
-    from lms.competences.framework_case import case_package, parse_case
+    from lms.competences.framework_case import case_package
+    from lms.competences.framework_case_read import parse_case
     from tests.lms.competences.test_framework_case import BASE, assert_valid_case
 
     framework = framework_import(db, doc=parse_json(json.dumps({**SMALL, "language": "fr", "name": "Référentiel"}))).framework
