@@ -19,7 +19,7 @@ from lms.clock import utcnow
 from lms.config import Settings
 from lms.db import known
 from lms.errors import FieldError
-from lms.i18n import lazy_date, lazy_gettext
+from lms.i18n import format_date, gettext as _, lazy_date, lazy_gettext
 from lms.notifications.models import Outbox
 from lms.notifications.service import notify
 from lms.people.models import User
@@ -35,15 +35,11 @@ class ComplianceError(FieldError):
 def _check_actor(session: Session, by: User, user_id: int) -> None:
     # The routes answer 404 before this; the check stays here so no other caller can skip it.
     if not may_act(session, actor=by, user_id=user_id):
-        raise ComplianceError("Only the person's line manager or an administrator can do this.")
+        raise ComplianceError(_("Only the person's line manager or an administrator can do this."))
 
 
 def _open(cycle: RequirementCycle) -> bool:
     return cycle.completed_at is None and cycle.ended_at is None
-
-
-def _day(value: datetime) -> str:
-    return f"{value:%-d %B %Y}"
 
 
 def exemption_grant(
@@ -64,9 +60,9 @@ def exemption_grant(
     _check_actor(session, by, uid)
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise ComplianceError(f"Keep the note to {NOTE_MAX} characters.", "note")
+        raise ComplianceError(_("Keep the note to %(max)s characters.") % {"max": NOTE_MAX}, "note")
     if ends_at is not None and ends_at <= now:
-        raise ComplianceError("The end date must be in the future.", "ends_at")
+        raise ComplianceError(_("The end date must be in the future."), "ends_at")
     in_force = session.exec(
         select(Exemption.id).where(
             Exemption.user_id == uid,
@@ -76,7 +72,10 @@ def exemption_grant(
         )
     ).first()
     if in_force is not None:
-        raise ComplianceError(f"{user.name} is already exempt from {requirement.name}; withdraw that exemption first.")
+        raise ComplianceError(
+            _("%(person)s is already exempt from %(requirement)s; withdraw that exemption first.")
+            % {"person": user.name, "requirement": requirement.name}
+        )
     exemption = Exemption(
         requirement_id=rid, user_id=uid, reason=reason.value, note=note, approved_by_id=by.id, created_at=now, ends_at=ends_at
     )
@@ -101,7 +100,7 @@ def exemption_revoke(
     now = now or utcnow()
     _check_actor(session, by, exemption.user_id)
     if exemption.revoked_at is not None or (exemption.ends_at is not None and exemption.ends_at <= now):
-        raise ComplianceError("This exemption is no longer in force.")
+        raise ComplianceError(_("This exemption is no longer in force."))
     exemption.revoked_at = now
     session.add(exemption)
     audit_record(
@@ -130,17 +129,19 @@ def extension_grant(
     now = now or utcnow()
     _check_actor(session, by, cycle.user_id)
     if not _open(cycle):
-        raise ComplianceError("Only training that is still to do can be extended.")
+        raise ComplianceError(_("Only training that is still to do can be extended."))
     reason = reason.strip()
     if not reason:
-        raise ComplianceError("Say why the due date is extended.", "reason")
+        raise ComplianceError(_("Say why the due date is extended."), "reason")
     if len(reason) > REASON_MAX:
-        raise ComplianceError(f"Keep the reason to {REASON_MAX} characters.", "reason")
+        raise ComplianceError(_("Keep the reason to %(max)s characters.") % {"max": REASON_MAX}, "reason")
     old_due_at = cycle.due_at
     if new_due_at <= old_due_at:
-        raise ComplianceError(f"The new due date must be after the current one, {_day(old_due_at)}.", "new_due_at")
+        raise ComplianceError(
+            _("The new due date must be after the current one, %(date)s.") % {"date": format_date(old_due_at, "long")}, "new_due_at"
+        )
     if new_due_at <= now:
-        raise ComplianceError("The new due date must be in the future.", "new_due_at")
+        raise ComplianceError(_("The new due date must be in the future."), "new_due_at")
     cycle.grace_until = cycle.grace_until + (new_due_at - old_due_at)
     cycle.due_at = new_due_at
     extension = Extension(
@@ -181,12 +182,12 @@ def reminder_send_now(
     now = now or utcnow()
     _check_actor(session, by, cycle.user_id)
     if not _open(cycle):
-        raise ComplianceError("There is nothing to remind about: this training is not open.")
+        raise ComplianceError(_("There is nothing to remind about: this training is not open."))
     person = session.get(User, cycle.user_id)
     requirement = session.get(Requirement, cycle.requirement_id)
     assert person is not None and requirement is not None  # foreign keys
     if not person.is_active:
-        raise ComplianceError(f"{person.name} has left; their account is inactive.")
+        raise ComplianceError(_("%(person)s has left; their account is inactive.") % {"person": person.name})
     overdue = now > cycle.due_at
     course_ids = list(session.exec(select(RequirementCourse.course_id).where(RequirementCourse.requirement_id == requirement.id)))
     # One qualifying course: straight to it. Several: My learning, where the person chooses.

@@ -79,6 +79,11 @@ def test_the_mandatory_training_pages_speak_french(db, french_admin, make_user):
     assert "Filtrer la matrice des formations obligatoires" in matrix and "Personnes et exigences" in matrix
     cell = _text(browser.get(f"/team/compliance/{person.id}/{requirement.id}").text)
     assert "Envoyer un rappel maintenant" in cell and "Reporter l’échéance" in cell
+    refused = browser.post(
+        f"/team/compliance/{person.id}/{requirement.id}/extension",
+        {"new_due": (utcnow() + 20 * DAY).date().isoformat(), "extension_reason": ""},
+    )
+    assert refused.status_code == 422 and "Indiquez pourquoi l’échéance est reportée." in refused.text
     detail = _text(browser.get(f"/admin/requirements/{requirement.id}").text)
     assert "Cours qui la satisfont" in detail and "À qui elle s’applique" in detail
     assigning = _text(browser.get("/team/assign").text)
