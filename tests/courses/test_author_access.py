@@ -9,8 +9,10 @@ import re
 import pytest
 
 from courses.files.service import attachment_store
-from courses.models import LessonProgress
+from courses.models import LessonProgress, Module
+from courses.packages.service import package_lesson_create
 from tests.courses.factories import lessons_of, make_course
+from tests.courses.packages.factories import scorm12
 from tests.lms.routes_util import api_routes
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -23,7 +25,9 @@ def author_calls(app, ids: dict[str, int]) -> list[tuple[str, str]]:
             continue
         if route.path.startswith(("/author/questions", "/author/quizzes")) or "/quizzes" in route.path:
             continue  # assessments' authoring routes: their access is tested in tests/assessments
-        path = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), route.path)
+        # A package lesson's own routes act on the course's SCORM lesson, the others on a page lesson.
+        own = {**ids, "lesson_id": ids["package_lesson_id"]} if "/package" in route.path else ids
+        path = re.sub(r"\{(\w+)\}", lambda m, own=own: str(own[m.group(1)]), route.path)
         for method in sorted(route.methods - {"HEAD"}):
             calls.append((method, path))
     # Destructive calls last, so the others still find what they need.
@@ -38,6 +42,11 @@ def world(app, db, make_user):
     # Progress makes the delete routes refuse, so the loop leaves the course intact.
     db.add(LessonProgress(user_id=make_user().id, lesson_id=lesson.id, course_id=course.id))
     attachment = attachment_store(db, settings=app.state.settings, course=course, by=owner, filename="a.png", data=PNG)
+    module = db.get(Module, lesson.module_id)
+    settings = app.state.settings
+    package = package_lesson_create(
+        db, settings=settings, module=module, title="", filename="p.zip", data=scorm12(), complete_when_opened=False, by=owner
+    )
     db.commit()
     ids = {
         "course_id": course.id,
@@ -46,6 +55,8 @@ def world(app, db, make_user):
         "attachment_id": attachment.id,
         "user_id": co_editor.id,
         "action": "publish",
+        "package_lesson_id": package.lesson_id,
+        "language": "fr",  # a version of the course in French (courses/translations)
     }
     return {"owner": owner, "ids": ids}
 
