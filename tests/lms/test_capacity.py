@@ -20,6 +20,7 @@ from lms.db import make_engine
 from lms.people.models import User
 from tests.conftest import TEST_PASSWORD
 from tests.support.live_server import LiveServer, open_sessions, session_cookies
+from tests.support.event_loop import run_coroutine
 
 VISITORS = 100
 
@@ -55,7 +56,7 @@ def test_a_crowd_of_signed_in_requests_is_served_with_a_small_pool(db_url, tmp_p
     tokens = list(open_sessions(db_url, _people(db_url, password_hash, VISITORS)).values())
     with LiveServer(db_url, tmp_path, DB_POOL_SIZE="3", DB_POOL_TIMEOUT="60") as server:
         server.start()
-        statuses = asyncio.run(_crowd(server.url, tokens, "/skills", rounds=3))
+        statuses = run_coroutine(_crowd(server.url, tokens, "/skills", rounds=3))
     assert statuses.count(200) == VISITORS * 3, {s: statuses.count(s) for s in set(statuses)}
 
 
@@ -134,6 +135,6 @@ def test_password_holders_sign_in_under_load(db_url, tmp_path, password_hash):
                 asyncio.gather(*(sign_in(i) for i in range(10))), _crowd(server.url, tokens, "/learning", rounds=5)
             )
 
-        signed, pages = asyncio.run(everyone())
+        signed, pages = run_coroutine(everyone())
     assert signed == [303] * 10
     assert pages == [200] * 50

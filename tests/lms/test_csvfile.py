@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 from decimal import Decimal
@@ -10,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from lms.csvfile import BOM, csv_byte_chunks, csv_chunks, csv_response, csv_text, guard
+from tests.support.event_loop import run_coroutine
 
 
 @pytest.mark.parametrize(
@@ -75,4 +75,4 @@ def test_response_is_an_attachment_that_says_utf8():
     async def body() -> bytes:
         return b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[misc]
 
-    assert asyncio.run(body()) == "\ufeffname\r\nŁukasiewicz\r\n".encode()
+    assert run_coroutine(body()) == "\ufeffname\r\nŁukasiewicz\r\n".encode()

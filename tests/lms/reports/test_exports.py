@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import pytest
@@ -15,6 +14,7 @@ from lms.reports.selectors import live_cube, org_report, report_columns
 from lms.reports.tree import ORG
 from tests.lms.reports.factories import csv_rows, xlsx_rows
 from tests.support.queries import counting
+from tests.support.event_loop import run_coroutine
 
 FIGURES = REPORT_HEADER[REPORT_HEADER.index("people") : REPORT_HEADER.index("suppressed")]
 
@@ -173,7 +173,7 @@ def test_csv_is_written_as_it_is_sent():
         return await body.__anext__()
 
     # The first chunk goes out long before the last row exists.
-    chunk = asyncio.run(first_chunk())
+    chunk = run_coroutine(first_chunk())
     assert chunk.startswith(b"\xef\xbb\xbfunit,n,empty,suppressed\r\nunit 0,0,,yes\r\n")
     assert taken < 2_000
 
@@ -185,7 +185,7 @@ def test_xlsx_of_many_rows_reads_back_whole(tmp_path):
     async def body() -> bytes:
         return b"".join([chunk async for chunk in response.body_iterator])
 
-    workbook = load_workbook(io.BytesIO(asyncio.run(body())), read_only=True)
+    workbook = load_workbook(io.BytesIO(run_coroutine(body())), read_only=True)
     got = list(workbook.active.iter_rows(values_only=True))
     assert got[0] == ("unit", "n", "maybe", "text")
     assert len(got) == 20_001

@@ -4,7 +4,6 @@ endpoint errors, rotated keys and ID tokens that fail one check each. No databas
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
@@ -21,6 +20,7 @@ from lms.sso import client
 from lms.sso.client import Attempt
 from lms.sso.errors import SsoError
 from lms.sso.service import profile_from_claims
+from tests.support.event_loop import run_coroutine
 
 CLIENT_ID = "proficio-unit"
 NONCE = "the-nonce-of-this-attempt"
@@ -104,7 +104,7 @@ def sign_in_claims(fake: FakeProvider, settings: Settings | None = None) -> dict
         id_token = await client.exchange_code(settings, provider, code="c", attempt=ATTEMPT, redirect_uri="http://testserver/cb")
         return await client.id_token_claims(settings, provider, id_token=id_token, attempt=ATTEMPT)
 
-    return asyncio.run(run())
+    return run_coroutine(run())
 
 
 def refused(fake: FakeProvider, settings: Settings | None = None) -> SsoError:
