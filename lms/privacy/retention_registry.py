@@ -1,7 +1,8 @@
 """The retention registry: every table, what personal data it holds, why, for how long, and what
-happens at the end. One table in code, read by the worker's nightly retention job (retention.py),
+happens at the end. One registry in code (learning records' entries are in retention_learning.py),
+read by the worker's nightly retention job (retention.py),
 the admin page /admin/retention and docs/privacy.md; tests/lms/privacy/test_retention_registry.py
-fails when a table or column exists that this file does not classify.
+fails when a table or column exists that the registry does not classify.
 
 An entry's `rule` names a period the job applies (RULES, overridable by the RETENTION setting);
 entries without one are kept as long as the account exists and go, or lose what identifies the
@@ -11,43 +12,11 @@ person, when the person is erased (lms/privacy/erasure.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 
-class End(StrEnum):
-    DELETE = "delete"
-    ANONYMISE = "anonymise"
-    KEEP = "keep"
+from lms.privacy.retention_learning import LEARNING_ENTRIES
+from lms.privacy.retention_model import ACCOUNT, YEAR, End, Entry, Rule
 
-
-@dataclass(frozen=True)
-class Rule:
-    """A period the retention job applies, with its default; an organisation overrides `days`."""
-
-    key: str
-    label: str
-    days: int  # 0 switches the rule off
-    end: End
-    what: str
-
-
-@dataclass(frozen=True)
-class Entry:
-    table: str
-    holds: str  # what personal data, in a phrase
-    why: str
-    keep: str  # for how long, in words
-    end: End
-    personal: dict[str, str]  # column -> what it says about a person
-    other: str = ""  # the table's remaining columns, space-separated: no personal data in them
-    rule: str | None = None  # the Rule applied by the retention job, if any
-
-    @property
-    def other_columns(self) -> set[str]:
-        return set(self.other.split())
-
-
-YEAR = 365
 
 RULES: dict[str, Rule] = {
     rule.key: rule
@@ -62,9 +31,6 @@ RULES: dict[str, Rule] = {
     )
 }
 
-ACCOUNT = "while the account exists"
-ERASED = "anonymised or removed when the person is erased"
-STATS = "kept for reports; attached to the anonymous row after erasure"
 
 _ENTRIES: tuple[Entry, ...] = (
     Entry(
@@ -224,225 +190,6 @@ _ENTRIES: tuple[Entry, ...] = (
         rule="xapi_statements",
     ),
     Entry(
-        "evidence",
-        "competence evidence and who recorded it",
-        "every verified level rests on it",
-        STATS,
-        End.ANONYMISE,
-        {
-            "user_id": "person",
-            "recorded_by_id": "who recorded it",
-            "note": "free text (manager's comment)",
-            "level": "level",
-            "reference": "what proves it",
-        },
-        "id competence_id source recorded_at expires_at",
-    ),
-    Entry(
-        "competence_status",
-        "levels held",
-        "reports and skill gaps",
-        STATS,
-        End.ANONYMISE,
-        {"user_id": "person", "verified_level": "level", "self_level": "self-assessed level"},
-        "competence_id verified_source verified_until self_assessed_at updated_at",
-    ),
-    Entry(
-        "enrolment",
-        "courses taken",
-        "learning records",
-        STATS,
-        End.ANONYMISE,
-        {"user_id": "person", "status": "progress", "progress_percent": "progress"},
-        "id course_id source due_at enrolled_at started_at completed_at last_lesson_id",
-    ),
-    Entry(
-        "lesson_progress",
-        "lessons viewed",
-        "learning records",
-        STATS,
-        End.ANONYMISE,
-        {"user_id": "person"},
-        "lesson_id course_id first_viewed_at completed_at",
-    ),
-    Entry(
-        "scorm_runtime",
-        "what a SCORM package saved for a learner",
-        "learning records: so the learner resumes where they left, and the lesson's completion",
-        STATS,
-        End.ANONYMISE,
-        {
-            "user_id": "person",
-            "lesson_status": "progress",
-            "success_status": "result",
-            "score_raw": "score",
-            "score_scaled": "score",
-            "location": "where they are in the package",
-            "suspend_data": "the package's saved state (may hold answers they typed)",
-        },
-        "lesson_id exit total_seconds session_seconds session_key commits first_opened_at updated_at",
-    ),
-    Entry(
-        "scorm_package",
-        "who uploaded a SCORM package",
-        "accountability",
-        "while the lesson exists",
-        End.KEEP,
-        {"uploaded_by_id": "trainer"},
-        "id lesson_id version scorm_version launch_path storage_key filename size mastery_score complete_when_opened uploaded_at",
-    ),
-    Entry(
-        "assignment",
-        "who assigned a course",
-        "learning records",
-        STATS,
-        End.ANONYMISE,
-        {"assigned_by_id": "manager or admin", "message": "free text"},
-        "id enrolment_id rule_id due_at assigned_at",
-    ),
-    Entry(
-        "assignment_rule",
-        "who made a rule",
-        "accountability",
-        "while the rule exists",
-        End.KEEP,
-        {"created_by_id": "admin"},
-        "id course_id org_unit_id job_profile_id due_days message created_at active",
-    ),
-    Entry(
-        "course_feedback",
-        "course ratings and comments",
-        "course quality",
-        STATS,
-        End.ANONYMISE,
-        {"user_id": "person", "rating": "rating", "comment": "free text"},
-        "course_id created_at",
-    ),
-    Entry("course_editor", "who may edit a course", "authoring", "while they edit it", End.DELETE, {"user_id": "person"}, "course_id"),
-    Entry(
-        "course",
-        "who made a course",
-        "authoring",
-        "while the course exists",
-        End.KEEP,
-        {"created_by_id": "trainer"},
-        "id title summary audience search_text estimated_minutes status created_at updated_at published_at default_language",
-    ),
-    Entry(
-        "attachment",
-        "who uploaded a file",
-        "authoring",
-        "while the file exists",
-        End.KEEP,
-        {"uploaded_by_id": "trainer"},
-        "id course_id lesson_id filename content_type size storage_key uploaded_at",
-    ),
-    Entry(
-        "attempt",
-        "quiz attempts and grades",
-        "learning records and evidence",
-        STATS,
-        End.ANONYMISE,
-        {"user_id": "person", "score": "score", "percent": "result", "passed": "result"},
-        "id quiz_id number state started_at deadline_at submitted_at layout settings max_score",
-    ),
-    Entry(
-        "attempt_response",
-        "answers to quiz questions",
-        "grading and review",
-        STATS,
-        End.ANONYMISE,
-        {"answer": "what they answered", "feedback": "grader's comment", "points": "grade", "fraction": "grade"},
-        "attempt_id slot flagged sequence saved_at",
-    ),
-    Entry(
-        "question",
-        "who wrote a question",
-        "authoring",
-        "while the question exists",
-        End.KEEP,
-        {"created_by_id": "trainer"},
-        "id category_id kind name data search_text competence_id level version archived created_at updated_at",
-    ),
-    Entry(
-        "question_category",
-        "who made a category",
-        "authoring",
-        "while it exists",
-        End.KEEP,
-        {"created_by_id": "trainer"},
-        "id name description created_at idnumber parent_id",
-    ),
-    Entry(
-        "certificate",
-        "certificates and revocations",
-        "proof of completion, checked by others",
-        STATS,
-        End.KEEP,
-        {"user_id": "person", "revoked_by_id": "admin", "revoked_reason": "free text"},
-        "id code course_id cycle_id completed_at issued_at valid_until revoked_at",
-    ),
-    Entry(
-        "requirement",
-        "who set a mandatory requirement",
-        "accountability",
-        "while it exists",
-        End.KEEP,
-        {"created_by_id": "admin"},
-        "id name search_text description everyone due_days recurrence every_months annual_month annual_day "
-        "renew_window_days grace_days created_at updated_at archived_at",
-    ),
-    Entry(
-        "requirement_audience",
-        "people named in a requirement's audience",
-        "mandatory training",
-        "while it exists",
-        End.DELETE,
-        {"user_id": "person"},
-        "id requirement_id kind org_unit_id job_profile_id role",
-    ),
-    Entry(
-        "requirement_cycle",
-        "mandatory-training completions",
-        "kept by law for the period the rule sets",
-        STATS,
-        End.KEEP,
-        {"user_id": "person", "outcome": "result"},
-        "id requirement_id number opened_at due_at grace_until completed_at course_id valid_until ended_at",
-    ),
-    Entry(
-        "requirement_exemption",
-        "exemptions and who approved them",
-        "mandatory training",
-        STATS,
-        End.ANONYMISE,
-        {"user_id": "person", "approved_by_id": "admin", "reason": "reason", "note": "free text"},
-        "id requirement_id created_at ends_at revoked_at",
-    ),
-    Entry(
-        "requirement_extension",
-        "extensions and who granted them",
-        "mandatory training",
-        STATS,
-        End.ANONYMISE,
-        {"granted_by_id": "manager or admin", "reason": "free text"},
-        "id cycle_id old_due_at new_due_at created_at",
-    ),
-    Entry(
-        "badge_credential",
-        "digital badges (Open Badges credentials) issued to a person, and revocations",
-        "a credential the person carries elsewhere must stay checkable (valid or revoked)",
-        STATS,
-        End.ANONYMISE,
-        {
-            "user_id": "person",
-            "jwt": "the signed credential: a salted hash of their e-mail, the competence and level",
-            "revoked_by_id": "admin or the holder",
-            "revoked_reason": "free text",
-        },
-        "id uuid competence_id course_id level achievement_name key_id status_index issued_at valid_until revoked_at",
-    ),
-    Entry(
         "job",
         "background jobs (a payload may name a person)",
         "to run work outside requests",
@@ -484,7 +231,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "data_version": "change counters",
 }
 
-REGISTRY: dict[str, Entry] = {entry.table: entry for entry in _ENTRIES}
+REGISTRY: dict[str, Entry] = {entry.table: entry for entry in (*_ENTRIES, *LEARNING_ENTRIES)}
 
 
 @dataclass
