@@ -61,6 +61,17 @@ class ProficiencyLevel(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
+class ProficiencyLevelTranslation(SQLModel, table=True):
+    """A level's band and summary in a language other than its framework's."""
+
+    __tablename__ = "proficiency_level_translation"
+
+    level_id: int = Field(sa_column=Column(Integer, ForeignKey("proficiency_level.id", ondelete="CASCADE"), primary_key=True))
+    language: str = Field(sa_column=Column(String(8), primary_key=True))
+    band: str = Field(default="", max_length=64)
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
 class CompetenceArea(SQLModel, table=True):
     __tablename__ = "competence_area"
     __table_args__ = (UniqueConstraint("framework_id", "code", name="uq_competence_area_framework_code"),)
@@ -135,6 +146,17 @@ class JobProfile(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # The language of the name and description above; others are in JobProfileTranslation.
+    language: str = Field(default="en", sa_column=Column(String(8), nullable=False, server_default="en"))
+
+
+class JobProfileTranslation(SQLModel, table=True):
+    __tablename__ = "job_profile_translation"
+
+    job_profile_id: int = Field(sa_column=Column(Integer, ForeignKey("job_profile.id", ondelete="CASCADE"), primary_key=True))
+    language: str = Field(sa_column=Column(String(8), primary_key=True))
+    name: str = Field(max_length=200)
     description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
