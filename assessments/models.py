@@ -68,10 +68,28 @@ class Question(SQLModel, table=True):
     )
     competence_id: int | None = Field(default=None, sa_column=_fk("competence.id", nullable=True, ondelete="SET NULL"))
     level: int | None = None
+    # The language the question's own text is written in; versions in others are QuestionTranslation rows.
+    language: str = Field(default="en", sa_column=Column(String(8), nullable=False, server_default="en"))
     version: int = 1
     archived: bool = False
     created_by_id: int | None = Field(default=None, sa_column=_fk("user_account.id", nullable=True, ondelete="SET NULL", index=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
+
+
+class QuestionTranslation(SQLModel, table=True):
+    """A question's visible text in another language than Question.language.
+
+    ``data`` holds only translated text, keyed as assessments.questions.TEXT_KEYS says (the stem, each
+    choice's text and feedback by choice id, each matching prompt by pair id, the feedbacks); never
+    what grading reads (choice ids, grades, accepted answers, numbers, points), which stay the question's.
+    """
+
+    __tablename__ = "question_translation"
+
+    question_id: int = Field(sa_column=Column(Integer, ForeignKey("question.id", ondelete="CASCADE"), primary_key=True))
+    language: str = Field(sa_column=Column(String(8), primary_key=True))
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_when())
 
 
