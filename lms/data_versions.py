@@ -19,6 +19,77 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, Session, SQLModel
 
 
+class PersonVersion(SQLModel, table=True):
+    """A counter per person, bumped by database triggers on the tables that hold their own data.
+
+    Triggers rather than the statement hook below: a write names its person in a row, not in the
+    statement (a sweep's ``UPDATE requirement_cycle ... WHERE requirement_id = ?`` touches many people,
+    a response row names only its attempt), and only the database sees every row a statement changes,
+    whoever runs it (ORM, Core, bulk, worker, raw SQL, cascades). Migration 0024 creates the triggers
+    on the tables in PERSON_TABLES; a person without a row is at version 0.
+    """
+
+    __tablename__ = "person_version"
+
+    user_id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    version: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+
+
+# table -> (the column naming the person whose data a row is, or the row's parent holding user_id).
+# Frozen into migration 0024's triggers: a new per-person table needs a migration adding its trigger
+# (tests/lms/web/test_page_cache_schema.py fails on a user-id column that neither bumps nor is listed
+# as not shown on any cached page).
+PERSON_TABLES: dict[str, tuple[str, str | None]] = {
+    "user_account": ("id", None),
+    "role_grant": ("user_id", None),
+    "enrolment": ("user_id", None),
+    "assignment": ("enrolment_id", "enrolment"),
+    "lesson_progress": ("user_id", None),
+    "course_feedback": ("user_id", None),
+    "course_editor": ("user_id", None),
+    "attempt": ("user_id", None),
+    "attempt_response": ("attempt_id", "attempt"),
+    "evidence": ("user_id", None),
+    "competence_status": ("user_id", None),
+    "outbox": ("user_id", None),
+    "notification_preference": ("user_id", None),
+    "requirement_cycle": ("user_id", None),
+    "requirement_exemption": ("user_id", None),
+    "certificate": ("user_id", None),
+    "badge_credential": ("user_id", None),
+    "scorm_runtime": ("user_id", None),
+}
+
+# Tables no cached page shows: sessions (touched once a minute), logs, queues, throttles, tokens,
+# snapshots and published figures. Writes to them move neither a person's version nor "content".
+UNSHOWN_TABLES = frozenset(
+    {
+        "user_session",
+        "audit_event",
+        "audit_guard",
+        "job",
+        "login_throttle",
+        "api_token",
+        "xapi_statement",
+        "data_export",
+        "record_view",
+        "record_view_subject",
+        "invitation",
+        "user_identity",
+        "scim_group",
+        "scim_group_member",
+        "report_snapshot",
+        "report_snapshot_cell",
+        "compliance_snapshot_cell",
+        "report_figure_set",
+        "report_figure_row",
+        "data_version",
+        "person_version",
+        "badge_key",
+    }
+)
+
+
 class DataVersion(SQLModel, table=True):
     __tablename__ = "data_version"
 
@@ -30,6 +101,8 @@ class DataVersion(SQLModel, table=True):
 # process that writes (the web app, the worker, the CLI) bumps whether or not it imported the reader.
 # Child rows that the database deletes by cascade produce no statement: their parent is watched instead.
 _WATCHED: dict[str, list[tuple[str, frozenset[str] | None]]] = {}
+# scope -> tables whose writes do not bump it; every other table's do (watch_all_except).
+_CATCH_ALL: dict[str, frozenset[str]] = {}
 REPORT_INPUTS: dict[str, Iterable[str] | None] = {
     # manager_id and name: a manager's home figures over their reporting line are published too.
     "user_account": ("is_active", "org_unit_id", "job_profile_id", "manager_id", "name"),
@@ -61,24 +134,35 @@ def watch(scope: str, tables: dict[str, Iterable[str] | None]) -> None:
             _WATCHED[table].append(entry)
 
 
+def watch_all_except(scope: str, excluded: Iterable[str]) -> None:
+    """Bump `scope` on writes to every table but these: for a cache whose pages read many tables,
+    where forgetting one in a list would serve stale pages, while forgetting one here only evicts more."""
+    watch(scope, {})  # the same check of the name
+    _CATCH_ALL[scope] = frozenset(excluded)
+
+
 def scopes_written(statement: str) -> set[str]:
     """The scopes a statement's write touches, from its SQL text (none for a read)."""
     match = _DML.match(statement)
-    if match is None or match.group(1).lower() not in _WATCHED:
+    if match is None:
         return set()
-    watchers = _WATCHED[match.group(1).lower()]
+    table = match.group(1).lower()
+    found = {scope for scope, excluded in _CATCH_ALL.items() if table not in excluded}
+    watchers = _WATCHED.get(table)
+    if not watchers:
+        return found
     if statement.lstrip()[:6].upper() != "UPDATE" or all(cols is None for _, cols in watchers):
-        return {scope for scope, _ in watchers}
+        return found | {scope for scope, _ in watchers}
     clause = _SET.search(statement)
     assigned = {name.lower() for name in _ASSIGNED.findall(clause.group(1) or clause.group(2))} if clause else set()
-    return {scope for scope, cols in watchers if cols is None or not assigned or cols & assigned}
+    return found | {scope for scope, cols in watchers if cols is None or not assigned or cols & assigned}
 
 
 _PENDING = "data_versions_pending"
 
 
 def _after_execute(conn: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:
-    if _WATCHED and (scopes := scopes_written(statement)):
+    if (_WATCHED or _CATCH_ALL) and (scopes := scopes_written(statement)):
         conn.info.setdefault(_PENDING, set()).update(scopes)
 
 
@@ -134,3 +218,12 @@ COMPLIANCE_INPUTS: dict[str, Iterable[str] | None] = {
 
 watch("reports", REPORT_INPUTS)
 watch("compliance", COMPLIANCE_INPUTS)
+
+# Shared content a learner's cached page shows (lms/web/page_cache.py): courses, lessons, quizzes,
+# competences, profiles, requirements, org units, translations... Everything but the per-person
+# tables (their triggers bump the person instead) and the unshown ones. Ratings and co-editors are
+# both: their owner's pages change, and others see averages and names. So are people's names (shown
+# as assigners and trainers on others' pages).
+CONTENT_SHARED_PERSON_TABLES = frozenset({"course_feedback", "course_editor"})
+watch_all_except("content", UNSHOWN_TABLES | (set(PERSON_TABLES) - CONTENT_SHARED_PERSON_TABLES))
+watch("content", {"user_account": ("name",)})
