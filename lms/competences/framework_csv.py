@@ -32,7 +32,7 @@ CSV_COLUMNS = [
 ]
 # Then, when the framework is not in English or has versions in other languages: language (said on
 # the framework row), and name_fr, summary_fr, ... per language (a summary is a framework's or an
-# area's description).
+# area's description; on a level row, name_fr is the band).
 LANGUAGE_COLUMN = re.compile(r"^(name|summary)_([a-z]{2,3}(?:-[A-Za-z0-9]{2,4})?)$")
 
 
@@ -45,6 +45,16 @@ def _translations(row: dict[str, str], languages: list[str], description_key: st
         }
         for language in languages
         if row.get(f"name_{language}")
+    }
+    return {"translations": found} if found else {}
+
+
+def _level_translations(row: dict[str, str], languages: list[str]) -> dict:
+    """A level row's name_xx (its band) and summary_xx cells; a language with neither is skipped."""
+    found = {
+        language: {"band": row.get(f"name_{language}", ""), "summary": row.get(f"summary_{language}", "")}
+        for language in languages
+        if row.get(f"name_{language}") or row.get(f"summary_{language}")
     }
     return {"translations": found} if found else {}
 
@@ -86,7 +96,7 @@ def parse_csv(text: str) -> dict:
                 errors.append(f"line {line}: level code must be a number from 1 to {MAX_LEVEL}, not '{row['code'][:40]}'.")
                 continue
             line_of[f"levels[{len(doc['levels'])}]"] = line
-            doc["levels"].append({"level": level, **_said(row, ("band", "summary"))})
+            doc["levels"].append({"level": level, **_said(row, ("band", "summary")), **_level_translations(row, languages)})
         elif kind == "area":
             area: dict[str, Any] = {"code": row["code"], "name": row["name"], "competences": [], "_line": line}
             area.update(_translations(row, languages, "description"))
@@ -117,7 +127,7 @@ def parse_csv(text: str) -> dict:
 
 
 def _language_columns(doc: dict) -> list[str]:
-    items = [doc, *doc["areas"], *(c for area in doc["areas"] for c in area["competences"])]
+    items = [doc, *doc["levels"], *doc["areas"], *(c for area in doc["areas"] for c in area["competences"])]
     languages = sorted({language for item in items for language in item.get("translations", {})})
     return (["language"] if "language" in doc else []) + [
         f"{kind}_{language}" for language in languages for kind in ("name", "summary")
@@ -128,9 +138,9 @@ def csv_rows(session: Session, framework: Framework) -> tuple[list[str], list[li
     doc = framework_document(session, framework)
     columns = CSV_COLUMNS + _language_columns(doc)
 
-    def row(item: dict | None = None, description_key: str = "description", **cells: object) -> list[object]:
+    def row(item: dict | None = None, description_key: str = "description", name_key: str = "name", **cells: object) -> list[object]:
         for language, text in (item or {}).get("translations", {}).items():
-            cells[f"name_{language}"] = text["name"]
+            cells[f"name_{language}"] = text[name_key]
             cells[f"summary_{language}"] = text.get(description_key, "")
         return [cells.get(column, "") for column in columns]
 
@@ -146,7 +156,9 @@ def csv_rows(session: Session, framework: Framework) -> tuple[list[str], list[li
             language=doc.get("language", ""),
         )
     ]
-    rows += [row(kind="level", code=lv["level"], band=lv["band"], summary=lv["summary"]) for lv in doc["levels"]]
+    rows += [
+        row(lv, "summary", "band", kind="level", code=lv["level"], band=lv["band"], summary=lv["summary"]) for lv in doc["levels"]
+    ]
     for area in doc["areas"]:
         rows.append(row(area, kind="area", code=area["code"], name=area["name"]))
         rows += [

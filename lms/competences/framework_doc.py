@@ -18,7 +18,12 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel, select
 
 from lms.clock import utcnow
-from lms.competences.framework_languages import check_document_languages, document_translations, import_translations
+from lms.competences.framework_languages import (
+    check_document_languages,
+    document_translations,
+    import_translations,
+    level_translations,
+)
 from lms.competences.models import MAX_CODE, MAX_LEVEL, Competence, CompetenceArea, Framework, ProficiencyLevel
 from lms.csvfile import FORMULA_START
 from lms.web.params import MAX_ID, parse_int
@@ -201,7 +206,7 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
     def upsert(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
         row = session.exec(select(model).filter_by(**lookup)).first()
         if row is None:
-            counts.fresh.add((model.__name__, lookup.get("code")))
+            counts.fresh.add((model.__name__, lookup.get("code", lookup.get("level"))))
         if row is not None and "meta" in values:
             values = {**values, "meta": merge_meta(getattr(row, "meta", None) or {}, values["meta"])}
         if row is None:
@@ -225,8 +230,9 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
         values["language"] = doc["language"]
     fw = upsert(Framework, {"code": doc["code"]}, {k: ("" if v is None else v) for k, v in values.items()})
     counts.framework = fw
+    level_rows: dict[int, ProficiencyLevel] = {}
     for lv in doc.get("levels") or []:
-        upsert(
+        level_rows[lv["level"]] = upsert(
             ProficiencyLevel,
             {"framework_id": fw.id, "level": lv["level"]},
             {k: v or "" for k, v in _said(lv, {"band": "band", "summary": "summary"}).items()},
@@ -249,7 +255,9 @@ def framework_import(session: Session, *, doc: dict) -> ImportCounts:
             comp_values.update({k: comp[k] for k in ("meta", "case_id") if comp.get(k)})
             comp_rows[comp["code"]] = upsert(Competence, {"framework_id": fw.id, "code": comp["code"]}, comp_values)
     # A version of an item this import created is part of creating it, not an update.
-    counts.updated += import_translations(session, doc=doc, framework=fw, areas=area_rows, competences=comp_rows, fresh=counts.fresh)
+    counts.updated += import_translations(
+        session, doc=doc, framework=fw, areas=area_rows, competences=comp_rows, fresh=counts.fresh, levels=level_rows
+    )
     if counts.created or counts.updated:
         fw.updated_at = utcnow()
         session.add(fw)
@@ -291,6 +299,7 @@ def framework_document(session: Session, framework: Framework) -> dict:
         return {k: getattr(row, k) for k in ("case_id", "meta") if getattr(row, k)}
 
     fw_versions, area_versions, comp_versions = document_translations(session, framework)
+    level_versions = level_translations(session, framework)
 
     def versions(found: dict) -> dict:
         return {"translations": found} if found else {}
@@ -298,7 +307,11 @@ def framework_document(session: Session, framework: Framework) -> dict:
     return {
         "code": framework.code,
         # Said when it matters (not English, or with versions in other languages), so older files round-trip as they are.
-        **({"language": framework.language} if framework.language != "en" or fw_versions or area_versions or comp_versions else {}),
+        **(
+            {"language": framework.language}
+            if framework.language != "en" or fw_versions or area_versions or comp_versions or level_versions
+            else {}
+        ),
         "name": framework.name,
         "version": framework.version,
         "publisher": framework.publisher,
@@ -306,7 +319,10 @@ def framework_document(session: Session, framework: Framework) -> dict:
         **({"description": framework.description} if framework.description else {}),
         **extras(framework),
         **versions(fw_versions),
-        "levels": [{"level": lv.level, "band": lv.band, "summary": lv.summary} for lv in rows.levels],
+        "levels": [
+            {"level": lv.level, "band": lv.band, "summary": lv.summary, **versions(level_versions.get(lv.level, {}))}
+            for lv in rows.levels
+        ],
         "areas": [
             {
                 "code": a.code,

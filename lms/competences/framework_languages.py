@@ -3,8 +3,9 @@
 `language` on the framework says what its own names and descriptions are written in (default `en`).
 `translations` on the framework, each area and each competence holds the other languages:
 `{"fr": {"name": "…", "description": "…"}}` (a competence's description is its `summary`, as in the
-rest of the document). Importing writes the versions a file gives and keeps the others, as with every
-other field: a file that says nothing about French leaves the French names alone.
+rest of the document); each level's holds `{"fr": {"band": "…", "summary": "…"}}`. Importing writes
+the versions a file gives and keeps the others, as with every other field: a file that says nothing
+about French leaves the French names alone.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from lms.competences.models import (
     CompetenceTranslation,
     Framework,
     FrameworkTranslation,
+    ProficiencyLevel,
+    ProficiencyLevelTranslation,
 )
 
 Translation = FrameworkTranslation | CompetenceAreaTranslation | CompetenceTranslation
@@ -29,6 +32,7 @@ Translation = FrameworkTranslation | CompetenceAreaTranslation | CompetenceTrans
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,4})?$")
 MAX_NAME = 300
 MAX_DESCRIPTION = 20_000
+MAX_BAND = 64
 
 
 def language_problem(value: object) -> str | None:
@@ -56,10 +60,32 @@ def check_translations(obj: dict, path: str, errors: list[str], *, description_k
             errors.append(f"{path}: translations.{language}.{description_key} must be text.")
 
 
+def check_level_translations(level: dict, path: str, errors: list[str]) -> None:
+    """A level's `translations`: a band, a summary or both per language."""
+    value = level.get("translations")
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        errors.append(f"{path}: 'translations' must be an object of languages, not {type(value).__name__}.")
+        return
+    for language, text in value.items():
+        if (problem := language_problem(language)) is not None:
+            errors.append(f"{path}: translations: {problem}.")
+        elif not isinstance(text, dict) or not all(isinstance(text.get(k) or "", str) for k in ("band", "summary")):
+            errors.append(f"{path}: translations.{language} must hold a 'band' and a 'summary' as text.")
+        elif not (text.get("band") or "").strip() and not (text.get("summary") or "").strip():
+            errors.append(f"{path}: translations.{language} needs a 'band' or a 'summary'.")
+        elif len(text.get("band") or "") > MAX_BAND or len(text.get("summary") or "") > MAX_DESCRIPTION:
+            errors.append(f"{path}: translations.{language} is too long.")
+
+
 def check_document_languages(doc: dict, errors: list[str], where: Callable[[str], str]) -> None:
     if doc.get("language") is not None and (problem := language_problem(doc["language"])) is not None:
         errors.append(f"{where('framework')}: language {problem}.")
     check_translations(doc, where("framework"), errors)
+    for i, level in enumerate(doc.get("levels") or []):
+        if isinstance(level, dict):
+            check_level_translations(level, where(f"levels[{i}]"), errors)
     for i, area in enumerate(doc.get("areas") or []):
         if not isinstance(area, dict):
             continue
@@ -92,9 +118,14 @@ def import_translations(
     areas: dict[str, CompetenceArea],
     competences: dict[str, Competence],
     fresh: set[tuple[str, object]],
+    levels: dict[int, ProficiencyLevel] | None = None,
 ) -> int:
     """Write the versions the document gives; how many versions of items that existed before changed."""
     changed = 0
+    for level in doc.get("levels") or []:
+        level_row = (levels or {}).get(level["level"])
+        for language, text in (level.get("translations") or {}).items() if level_row is not None else ():
+            changed += _upsert_level(session, level_row, language, text) and (("ProficiencyLevel", level["level"]) not in fresh)
 
     def each(obj: dict, description_key: str) -> list[tuple[str, str, str | None]]:
         return [
@@ -119,6 +150,40 @@ def import_translations(
                     session, CompetenceTranslation, {"competence_id": comp_row.id, "language": language}, name, description
                 ) and (("Competence", comp["code"]) not in fresh)
     return changed
+
+
+def _upsert_level(session: Session, level: ProficiencyLevel, language: str, text: dict) -> bool:
+    band, summary = " ".join((text.get("band") or "").split()), text.get("summary")
+    row = session.get(ProficiencyLevelTranslation, (level.id, language))
+    if row is None:
+        session.add(ProficiencyLevelTranslation(level_id=level.id, language=language, band=band, summary=summary or ""))
+        return True
+    changed = row.band != band or (summary is not None and row.summary != summary)
+    if changed:
+        row.band = band
+        if summary is not None:
+            row.summary = summary
+        session.add(row)
+    return changed
+
+
+def level_translations(session: Session, framework: Framework) -> dict[int, dict[str, dict[str, str]]]:
+    """level number -> {language: {"band": …, "summary": …}}, as a document holds them."""
+    rows = session.exec(
+        select(
+            ProficiencyLevel.level,
+            ProficiencyLevelTranslation.language,
+            ProficiencyLevelTranslation.band,
+            ProficiencyLevelTranslation.summary,
+        )
+        .join(ProficiencyLevel, ProficiencyLevel.id == ProficiencyLevelTranslation.level_id)
+        .where(ProficiencyLevel.framework_id == framework.id)
+        .order_by(ProficiencyLevelTranslation.language)
+    ).all()
+    found: dict[int, dict[str, dict[str, str]]] = {}
+    for level, language, band, summary in rows:
+        found.setdefault(level, {})[language] = {"band": band, "summary": summary}
+    return found
 
 
 def _versions(rows: list[tuple[int, str, str, str]], description_key: str) -> dict[int, dict[str, dict[str, str]]]:

@@ -1,9 +1,11 @@
-"""Framework, area and competence names in the reader's language, for the pages that show them.
+"""Framework, area, competence, level and job profile names in the reader's language, for the pages
+that show them.
 
-A framework's own text is in `Framework.language`; the *Translation tables hold the others. Pages
+A framework's own text is in `Framework.language` (its levels' too), a job profile's in
+`JobProfile.language`; the *Translation tables hold the others. Pages
 read their rows as today and pass them through `Names` (one statement for every translation in the
 reader's language, none when every framework is already in it). What they get back is a read-only
-view of the row with its name and description replaced: never the row itself, so nothing a page
+view of the row with its name and description (a level's band and summary) replaced: never the row itself, so nothing a page
 shows can be flushed back over the original text.
 """
 
@@ -22,20 +24,31 @@ from lms.competences.models import (
     CompetenceTranslation,
     Framework,
     FrameworkTranslation,
+    JobProfile,
+    JobProfileTranslation,
+    ProficiencyLevel,
+    ProficiencyLevelTranslation,
 )
 from lms.competences.selectors import SkillRow
 from lms.i18n import current_language
 
-T = TypeVar("T", Framework, CompetenceArea, Competence)
+T = TypeVar("T", Framework, CompetenceArea, Competence, ProficiencyLevel, JobProfile)
+_KINDS: dict[type, tuple[str, str, str]] = {
+    Framework: ("f", "name", "description"),
+    CompetenceArea: ("a", "name", "description"),
+    Competence: ("c", "name", "description"),
+    ProficiencyLevel: ("l", "band", "summary"),
+    JobProfile: ("p", "name", "description"),
+}
 
 
 class Localised:
-    """A row seen in another language: `name` and `description` replaced, everything else the row's."""
+    """A row seen in another language: its name and description (a level's band and summary)
+    replaced, everything else the row's."""
 
-    def __init__(self, row: Any, name: str, description: str) -> None:
+    def __init__(self, row: Any, **text: str) -> None:
         self._row = row
-        self.name = name
-        self.description = description
+        self.__dict__.update(text)
 
     def __getattr__(self, key: str) -> Any:
         return getattr(self._row, key)
@@ -55,6 +68,18 @@ def _statement(language: str) -> Any:
         select(
             literal("c", String(1)), CompetenceTranslation.competence_id, CompetenceTranslation.name, CompetenceTranslation.description
         ).where(CompetenceTranslation.language == language),
+        select(
+            literal("l", String(1)),
+            ProficiencyLevelTranslation.level_id,
+            ProficiencyLevelTranslation.band,
+            ProficiencyLevelTranslation.summary,
+        ).where(ProficiencyLevelTranslation.language == language),
+        select(
+            literal("p", String(1)),
+            JobProfileTranslation.job_profile_id,
+            JobProfileTranslation.name,
+            JobProfileTranslation.description,
+        ).where(JobProfileTranslation.language == language),
     )
 
 
@@ -64,37 +89,60 @@ class Names:
     found: dict[tuple[str, int], tuple[str, str]]
 
     def of(self, row: T) -> T:
-        kind = {Framework: "f", CompetenceArea: "a", Competence: "c"}[type(row)]
+        kind, name_key, description_key = _KINDS[type(row)]
         text = self.found.get((kind, row.id or 0))
         if text is None:
             return row
         # Typed as the row: templates and code read it the same way (and it must not be added to a session).
-        return cast(T, Localised(row, text[0], text[1] or row.description))
+        fields = {name_key: text[0] or getattr(row, name_key), description_key: text[1] or getattr(row, description_key)}
+        return cast(T, Localised(row, **fields))
+
+    def all(self, rows: list[T]) -> list[T]:
+        return [self.of(row) for row in rows] if self.found else rows
+
+    def levels(self, grouped: dict[int, list[ProficiencyLevel]]) -> dict[int, list[ProficiencyLevel]]:
+        """levels_by_framework's answer, each level's band and summary in the reader's language."""
+        return {fw_id: self.all(levels) for fw_id, levels in grouped.items()} if self.found else grouped
 
 
-def names_for(session: Session, frameworks: list[Framework] | None = None, *, language: str | None = None) -> Names:
-    """Every framework, area and competence name in the reader's language. Skips the statement when the
-    frameworks given (those the page shows) are all written in that language already."""
+def names_for(
+    session: Session,
+    frameworks: list[Framework] | None = None,
+    *,
+    profiles: list[JobProfile | None] | None = None,
+    language: str | None = None,
+) -> Names:
+    """Every framework, area, competence, level and job profile name in the reader's language. Skips the
+    statement when the frameworks and profiles given (those the page shows) are all written in that
+    language already."""
     language = language or current_language()
-    if frameworks is not None and all(fw.language == language for fw in frameworks):
+    shown = [*(frameworks or []), *(p for p in profiles or [] if p is not None)]
+    if frameworks is not None and all(item.language == language for item in shown):
         return Names(language, {})
     rows = session.execute(_statement(language)).all()
     return Names(language, {(kind, owner): (name, description) for kind, owner, name, description in rows})
 
 
-def localised_rows(session: Session, rows: list[SkillRow]) -> list[SkillRow]:
-    """Skill rows with their competence, area and framework named in the reader's language."""
+def row_frameworks(rows: list[SkillRow]) -> list[Framework]:
+    return list({r.framework.id: r.framework for r in rows}.values())
+
+
+def localised_rows(session: Session, rows: list[SkillRow], names: Names | None = None) -> list[SkillRow]:
+    """Skill rows with their competence, area and framework named in the reader's language (with
+    `names` when the page has read them already for its levels or profile)."""
     if not rows:
         return rows
-    names = names_for(session, list({r.framework.id: r.framework for r in rows}.values()))
+    names = names or names_for(session, row_frameworks(rows))
     if not names.found:
         return rows
     return [replace(r, competence=names.of(r.competence), area=names.of(r.area), framework=names.of(r.framework)) for r in rows]
 
 
-def localised_pairs(session: Session, pairs: list[tuple[Competence, CompetenceArea]]) -> list[tuple[Competence, CompetenceArea]]:
+def localised_pairs(
+    session: Session, pairs: list[tuple[Competence, CompetenceArea]], names: Names | None = None
+) -> list[tuple[Competence, CompetenceArea]]:
     """(competence, area) pairs, as the heatmap's columns, named in the reader's language."""
     if not pairs:
         return pairs
-    names = names_for(session)
+    names = names or names_for(session)
     return [(names.of(c), names.of(a)) for c, a in pairs] if names.found else pairs

@@ -14,8 +14,8 @@ from starlette.responses import Response
 
 from lms.clock import utcnow
 from lms.competences.forms import SelfAssessmentForm
-from lms.competences.models import Competence, Evidence, JobProfile, ProficiencyLevel
-from lms.competences.localised import localised_rows
+from lms.competences.models import Competence, Evidence, Framework, JobProfile, ProficiencyLevel
+from lms.competences.localised import Names, localised_rows, names_for, row_frameworks
 from lms.competences.selectors import EvidenceView, SkillRow, evidence_by_competence, levels_by_framework, skill_rows
 from lms.competences.service import self_assess
 from lms.db import known
@@ -24,6 +24,7 @@ from lms.i18n import gettext, lazy_gettext, ngettext
 from lms.people.models import Role, User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
+from lms.web.page_cache import page_cached
 from lms.web.flash import flash
 from lms.web.params import Id, IdQuery, parse_id
 from lms.web.templating import is_partial, redirect, render
@@ -83,26 +84,41 @@ def _holder(row: SkillRow, history: list[EvidenceView]) -> Evidence | None:
     return None
 
 
-def _lines(db: Session, user: User, history: dict[int, list[EvidenceView]]) -> list[SkillLine]:
-    rows = localised_rows(db, skill_rows(db, user))
-    return [SkillLine(row, _holder(row, history.get(row.competence.id, [])), len(history.get(row.competence.id, []))) for row in rows]
+@dataclass
+class Picture:
+    """The person's skill lines, their job profile and the framework levels, all named in the
+    reader's language with one statement."""
+
+    lines: list[SkillLine]
+    profile: JobProfile | None
+    levels: dict[int, list[ProficiencyLevel]]
+    names: Names
 
 
-def _bands(db: Session) -> dict[int, dict[int, ProficiencyLevel]]:
-    return {fw_id: {lv.level: lv for lv in levels} for fw_id, levels in levels_by_framework(db).items()}
+def _picture(db: Session, user: User, history: dict[int, list[EvidenceView]]) -> Picture:
+    rows = skill_rows(db, user)
+    profile = db.get(JobProfile, user.job_profile_id) if user.job_profile_id else None
+    names = names_for(db, row_frameworks(rows), profiles=[profile])
+    lines = [
+        SkillLine(row, _holder(row, history.get(row.competence.id, [])), len(history.get(row.competence.id, [])))
+        for row in localised_rows(db, rows, names)
+    ]
+    return Picture(lines, names.of(profile) if profile else None, names.levels(levels_by_framework(db)), names)
 
 
-def _profile(db: Session, user: User) -> JobProfile | None:
-    return db.get(JobProfile, user.job_profile_id) if user.job_profile_id else None
+def _bands(levels: dict[int, list[ProficiencyLevel]]) -> dict[int, dict[int, ProficiencyLevel]]:
+    return {fw_id: {lv.level: lv for lv in group} for fw_id, group in levels.items()}
 
 
-def _common(request: Request, db: Session) -> dict:
-    return {"bands": _bands(db), "sources": SOURCE_LABELS, "now": utcnow(), "is_admin": Role.ADMIN in request.state.roles}
+def _common(request: Request, picture: Picture) -> dict:
+    return {"bands": _bands(picture.levels), "sources": SOURCE_LABELS, "now": utcnow(), "is_admin": Role.ADMIN in request.state.roles}
 
 
 @router.get("")
+@page_cached
 def my_skills(request: Request, db: DbSession, user: SignedInUser) -> Response:
-    lines = _lines(db, user, evidence_by_competence(db, user.id))
+    picture = _picture(db, user, evidence_by_competence(db, user.id))
+    lines = picture.lines
     required = [line for line in lines if line.row.in_profile]
     groups: dict[int, tuple] = {}
     for line in lines:
@@ -112,14 +128,14 @@ def my_skills(request: Request, db: DbSession, user: SignedInUser) -> Response:
         "lines": lines,
         "required": required,
         "groups": list(groups.values()),
-        "profile": _profile(db, user),
+        "profile": picture.profile,
         "met": sum(1 for line in required if not line.row.gap),
         "total_gap": sum(line.row.gap for line in required),
         "several_frameworks": len({line.row.framework.id for line in lines}) > 1,
         # Courses that close each gap, from whatever feature registered the hook (courses).
         "suggestions": gap_suggestions(db, [(known(line.row.competence.id), line.row.required) for line in required if line.row.gap]),
     }
-    return render(request, "skills/my_skills.html", {**_common(request, db), **context})
+    return render(request, "skills/my_skills.html", {**_common(request, picture), **context})
 
 
 @router.get("/how-levels-work")
@@ -142,7 +158,9 @@ def _step_page(
     errors: dict | None = None,
     chosen: str | None = None,
 ) -> Response:
-    steps = _sequence(localised_rows(db, skill_rows(db, user)))
+    rows = skill_rows(db, user)
+    names = names_for(db, row_frameworks(rows))
+    steps = _sequence(localised_rows(db, rows, names))
     context: dict = {"steps": steps, "errors": errors or {}}
     if steps:
         index = 0
@@ -152,7 +170,7 @@ def _step_page(
                 raise HTTPException(status_code=404, detail=str(NOT_FOUND))
         row = steps[index]
         following = steps[index + 1] if index + 1 < len(steps) else None
-        levels = levels_by_framework(db).get(row.framework.id, [])
+        levels = names.all(levels_by_framework(db).get(row.framework.id, []))
         selected = chosen if chosen is not None else ("" if row.self_level is None else str(row.self_level))
         context.update(
             {
@@ -199,12 +217,16 @@ def self_assessment_save(
         db.commit()
     if partial:
         # Save-as-you-go: confirm in place and let the person move on when they choose.
-        band = _bands(db).get(competence.framework_id, {}).get(value)
-        return render(request, "skills/_saved.html", {"errors": {}, "level": value, "band": band, "competence": competence})
+        framework = db.get(Framework, competence.framework_id)
+        names = names_for(db, [framework] if framework else [])
+        band = _bands(names.levels(levels_by_framework(db))).get(competence.framework_id, {}).get(value)
+        competence_named = names.of(competence)
+        return render(request, "skills/_saved.html", {"errors": {}, "level": value, "band": band, "competence": competence_named})
     # Said on the next page, with or without JavaScript (the htmx save has only confirmed in place on
     # this one), so moving on never leaves the person wondering whether the answer stuck.
-    saved = gettext("Saved your answer for %(competence)s.") % {"competence": f"{competence.code} {competence.name}"}
     steps = _sequence(localised_rows(db, skill_rows(db, user)))
+    named = next((r.competence for r in steps if r.competence.id == competence.id), competence)
+    saved = gettext("Saved your answer for %(competence)s.") % {"competence": f"{named.code} {named.name}"}
     ids = [r.competence.id for r in steps]
     index = ids.index(competence.id) if competence.id in ids else len(ids)
     if index + 1 < len(ids):
@@ -218,14 +240,15 @@ def self_assessment_save(
 @router.get("/{competence_id}")
 def skill_detail(request: Request, db: DbSession, user: SignedInUser, competence_id: Id) -> Response:
     history = evidence_by_competence(db, user.id)
-    line = next((line for line in _lines(db, user, history) if line.row.competence.id == competence_id), None)
+    picture = _picture(db, user, history)
+    line = next((line for line in picture.lines if line.row.competence.id == competence_id), None)
     if line is None:
         raise HTTPException(status_code=404, detail=str(NOT_FOUND))
     context = {
         "line": line,
         "row": line.row,
         "history": history.get(competence_id, []),
-        "levels": levels_by_framework(db).get(line.row.framework.id, []),
-        "profile": _profile(db, user),
+        "levels": picture.levels.get(line.row.framework.id, []),
+        "profile": picture.profile,
     }
-    return render(request, "skills/skill_detail.html", {**_common(request, db), **context})
+    return render(request, "skills/skill_detail.html", {**_common(request, picture), **context})

@@ -30,7 +30,7 @@ from lms.competences.selectors import (
     skill_rows,
 )
 from lms.competences.service import CompetenceError, manager_rate
-from lms.competences.localised import localised_pairs, localised_rows
+from lms.competences.localised import localised_pairs, localised_rows, names_for, row_frameworks
 from lms.competences.team import person_gaps, team_heatmap, team_summary
 from lms.competences.team_csv import COLUMNS, heatmap_rows
 from lms.csvfile import csv_response
@@ -90,8 +90,9 @@ def _heatmap(db: Session, manager: User, filters: TeamFilters) -> tuple[Heatmap,
     heatmap = team_heatmap(
         db, manager_id=manager.id, direct_only=filters.direct, area_id=filters.area, profile_id=filters.profile, sort=filters.sort
     )
-    heatmap.competences = localised_pairs(db, heatmap.competences)
-    profiles = job_profiles(db)
+    names = names_for(db)
+    heatmap.competences = localised_pairs(db, heatmap.competences, names)
+    profiles = names.all(job_profiles(db))
     heatmap.profiles = {known(p.id): p for p in profiles}
     return heatmap, profiles
 
@@ -184,10 +185,13 @@ def _person_page(
     request: Request, db: Session, person: User, *, form: dict | None = None, errors: dict | None = None, status_code: int = 200
 ) -> Response:
     now = utcnow()
-    rows = localised_rows(db, skill_rows(db, person, now))
-    evidence = evidence_by_competence(db, person.id)
-    levels = levels_by_framework(db)
+    rows = skill_rows(db, person, now)
     profile = db.get(JobProfile, person.job_profile_id) if person.job_profile_id else None
+    names = names_for(db, row_frameworks(rows), profiles=[profile])
+    rows = localised_rows(db, rows, names)
+    profile = names.of(profile) if profile else None
+    evidence = evidence_by_competence(db, person.id)
+    levels = names.levels(levels_by_framework(db))
     form = form or {}
     chosen = parse_id(str(form.get("competence_id", "")))
     by_id = {r.competence.id: r for r in rows}
