@@ -131,6 +131,22 @@ def ngettext(singular: str, plural: str, n: float) -> str:
     return _state().translations.ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A message whose English is shared with others but whose translation depends on what it is said of:
+    ``pgettext("course", "Archived")`` is « Archivé », ``pgettext("requirement", "Archived")`` « Archivée »."""
+    return _state().translations.pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: float) -> str:
+    count = int(n) if float(n).is_integer() else 2
+    return _state().translations.npgettext(context, singular, plural, count)
+
+
+def lazy_pgettext(context: str, message: str) -> Any:
+    """``pgettext`` for strings defined at import time, translated each time it is shown."""
+    return LazyProxy(pgettext, context, message, enable_cache=False)
+
+
 def lazy_gettext(message: str, **params: Any) -> Any:
     """For strings defined at import time (labels, choices), or written now for someone else to read (a mail's
     subject): translated, and its ``%(name)s`` placeholders filled, each time it is shown, in the language then

@@ -20,8 +20,9 @@ from babel.messages.pofile import read_po, write_po
 from lms.config import PROJECT_ROOT
 from lms.i18n import DOMAIN, LOCALE_DIR, SOURCE_LANGUAGE, SUPPORTED_LANGUAGES
 
-# lazy_gettext marks strings defined at import time; Babel's defaults cover _, gettext and ngettext.
-KEYWORDS = ("lazy_gettext",)
+# lazy_gettext and lazy_pgettext mark strings defined at import time; Babel's defaults cover _, gettext, ngettext,
+# pgettext and npgettext (the context is the first argument).
+KEYWORDS = ("lazy_gettext", "lazy_pgettext:1c,2")
 
 
 def extract(pot: Path, root: Path = PROJECT_ROOT) -> Path:

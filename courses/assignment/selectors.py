@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
-from lms.i18n import format_date, gettext, lazy_gettext, ngettext
+from lms.i18n import format_date, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
 from lms.competences.models import Competence, CompetenceStatus, JobProfileRequirement
 from lms.people.models import User
 
@@ -31,7 +31,7 @@ CATEGORY_LABELS = {
     DUE_SOON: lazy_gettext("Due soon"),
     IN_PROGRESS: lazy_gettext("In progress"),
     NOT_STARTED: lazy_gettext("Not started"),
-    COMPLETED: lazy_gettext("Completed"),
+    COMPLETED: lazy_pgettext("course", "Completed"),
 }
 ASSIGNED_SOURCES = (EnrolmentSource.ASSIGNED.value, EnrolmentSource.RULE.value)
 
@@ -204,7 +204,7 @@ def my_learning(session: Session, user: User, now: datetime) -> MyLearning:
         DUE_SOON: gettext("Due in the next %(num)s days") % {"num": DUE_SOON_DAYS},
         IN_PROGRESS: gettext("In progress"),
         NOT_STARTED: gettext("Not started yet"),
-        COMPLETED: gettext("Completed"),
+        COMPLETED: pgettext("course", "Completed"),
     }
     return MyLearning([(key, headings[c], grouped[c]) for key, c in CATEGORIES.items()], completed_ids)
 

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from lms.web.paging import ListFilters, Page, clamp_page
 from lms.competences.models import Competence, CompetenceArea
+from lms.i18n import format_percent, gettext, pgettext
 from lms.text_search import like_folded
 
 from courses.models import (
@@ -88,10 +89,10 @@ class CourseCard:
         if e is None:
             return ""
         if e.completed_at is not None:
-            return "Completed"
+            return pgettext("course", "Completed")
         if e.started_at is None and not self.percent:
-            return "Enrolled"
-        return f"{self.percent}% complete"
+            return pgettext("learner", "Enrolled")
+        return gettext("%(percent)s complete") % {"percent": format_percent(self.percent / 100)}
 
 
 def develops_of(session: Session, course_ids: list[int]) -> dict[int, list[Develops]]:

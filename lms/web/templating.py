@@ -30,9 +30,10 @@ templates.env.globals["static_url"] = static_url
 # Inline, so the browser's favicon fetch is not one more request on a first visit.
 templates.env.globals["favicon"] = data_uri("favicon.svg")
 # Interface strings in the request's language (lms/i18n.py): {{ _("Text") }}, {{ _("%(n)s people", n=n) }},
-# {{ ngettext("%(num)s lesson", "%(num)s lessons", n) }}; newstyle, so placeholders are escaped and checked.
+# {{ ngettext("%(num)s lesson", "%(num)s lessons", n) }}, {{ pgettext("course", "Archived") }} where one English word
+# needs different translations; newstyle, so placeholders are escaped and checked.
 templates.env.add_extension("jinja2.ext.i18n")
-templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext)
 templates.env.globals["current_language"] = i18n.current_language
 templates.env.globals["language_names"] = i18n.LANGUAGE_NAMES
 templates.env.globals["time_zone_name"] = i18n.time_zone_name
@@ -50,6 +51,15 @@ def mail_link(address: str) -> Markup:
 
 
 templates.env.filters["mail_link"] = mail_link
+
+
+def link(text: str, href: str) -> Markup:
+    """A link, escaped, for a translated sentence that holds one as a placeholder: the whole sentence is one message,
+    ``_("Read our %(policy)s.", policy=_("privacy policy")|link("/privacy"))``, so a translator can move the link."""
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+templates.env.filters["link"] = link
 # A value shown as code inside a translated sentence (a demo password).
 templates.env.filters["code"] = lambda value: Markup("<code>{}</code>").format(value)
 
