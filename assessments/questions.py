@@ -242,3 +242,61 @@ def _choice_problems(q: QuestionData) -> list[str]:
         if positive <= 0:
             problems.append("At least one choice must be right.")
     return problems
+
+
+# A version in another language (assessments.models.QuestionTranslation.data) holds text only, under
+# these keys; what grading reads (ids, grades, accepted answers, numbers, points) stays the question's.
+FEEDBACK_KEYS = ("general_feedback", "correct_feedback", "partial_feedback", "incorrect_feedback", "other_feedback")
+
+
+def text_fields(q: QuestionData) -> list[tuple[str, str, bool]]:
+    """(key, original text, required) for every text of ``q`` a version may translate, in form order.
+
+    The stem, choices' texts and matching prompts are required in a version; feedback left blank
+    shows the original's. True/false choices are named by the interface, so they are not here.
+    """
+    out: list[tuple[str, str, bool]] = [("stem_markdown", q.stem_markdown, True)]
+    for choice in q.choices:
+        if q.kind != TRUE_FALSE:
+            out.append((f"choice-{choice.id}-text", choice.text, True))
+        if choice.feedback.strip():
+            out.append((f"choice-{choice.id}-feedback", choice.feedback, False))
+    out += [(f"pair-{pair.id}", pair.prompt, True) for pair in q.real_pairs]
+    out += [(f"accepted-{i}-feedback", a.feedback, False) for i, a in enumerate(q.accepted) if a.feedback.strip()]
+    out += [(f"numeric-{i}-feedback", a.feedback, False) for i, a in enumerate(q.numeric) if a.feedback.strip()]
+    out += [(key, getattr(q, key), False) for key in FEEDBACK_KEYS if getattr(q, key).strip()]
+    return out
+
+
+def localised(q: QuestionData, texts: dict[str, Any] | None) -> QuestionData:
+    """``q`` with the texts of a version put in; any text the version lacks stays the original's.
+
+    Only text changes: kind, ids, grades, accepted answers, numeric values and points are ``q``'s, so
+    grading the result gives the same fraction and points as grading ``q`` (tests assert it).
+    """
+    if not texts:
+        return q
+
+    def pick(key: str, original: str) -> str:
+        value = texts.get(key)
+        return value if isinstance(value, str) and value.strip() else original
+
+    def choice(c: Choice) -> Choice:
+        return Choice(c.id, pick(f"choice-{c.id}-text", c.text), c.fraction, pick(f"choice-{c.id}-feedback", c.feedback))
+
+    return QuestionData(
+        **{
+            **asdict(q),
+            "stem_markdown": pick("stem_markdown", q.stem_markdown),
+            "choices": [choice(c) for c in q.choices],
+            "pairs": [MatchPair(p.id, pick(f"pair-{p.id}", p.prompt) if p.prompt.strip() else p.prompt, p.answer) for p in q.pairs],
+            "accepted": [
+                AcceptedAnswer(a.text, a.fraction, pick(f"accepted-{i}-feedback", a.feedback)) for i, a in enumerate(q.accepted)
+            ],
+            "numeric": [
+                NumericAnswer(a.value, a.tolerance, a.fraction, pick(f"numeric-{i}-feedback", a.feedback))
+                for i, a in enumerate(q.numeric)
+            ],
+            **{key: pick(key, getattr(q, key)) for key in FEEDBACK_KEYS},
+        }
+    )

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from lms.i18n import SUPPORTED_LANGUAGES
 from lms.web.forms import field_errors
 from lms.web.paging import page_size
 from lms.people.models import User
@@ -28,9 +29,11 @@ from markupsafe import Markup
 
 from courses.authoring.selectors import competence_groups
 from courses.markdown import markdown_to_html
+from courses.translations.resolve import language_name
 
-from assessments.bank import selectors as sel
+from assessments.bank import selectors as sel, version_routes
 from assessments.bank.deps import BankCategory, BankQuestion
+from assessments.bank.version_selectors import bank_versions, languages_of
 from assessments.bank.forms import KIND_LABELS, RULE_LABELS, QuestionForm, fraction_options, preview_answer
 from assessments.bank.service import (
     BankError,
@@ -52,6 +55,8 @@ from assessments.questions import KINDS, QuestionData
 # The import pages (/author/questions/import) are assessments.interchange.routes; lms.app includes
 # that router before this one, so that "/import" is not taken for a question id.
 router = APIRouter(prefix="/author/questions")
+# A question's versions in other languages: /author/questions/{id}/versions/{lang}.
+router.include_router(version_routes.router)
 
 Name = Annotated[str, Form(max_length=500)]
 
@@ -106,6 +111,10 @@ def question_list(
             "groups": competence_groups(db),
             "kind_labels": KIND_LABELS,
             "page_url": lambda n: filters.url("/author/questions", page=n),
+            "versions": {
+                question_id: (", ".join(map(language_name, have)), ", ".join(map(language_name, missing)))
+                for question_id, (have, missing) in bank_versions(db, (row.question for row in result.items)).items()
+            },
         },
         block="results",
     )
@@ -232,6 +241,9 @@ def _form_page(
             "kind_label": KIND_LABELS[form.kind],
             "rule_labels": RULE_LABELS,
             "fraction_options": fraction_options,
+            "supported_languages": SUPPORTED_LANGUAGES,
+            "language_label": language_name,
+            "version_languages": languages_of(db, question_ids=[question.id or 0]).get(question.id or 0, set()) if question else set(),
         },
         status_code=status_code,
     )
@@ -250,7 +262,9 @@ def question_new(
     return _form_page(request, db, QuestionForm(kind=kind, category_id=str(parse_id(category) or "")))
 
 
-def _save(db: Session, form: QuestionForm, user: User, question: Question | None) -> tuple[dict, Question | None]:
+def _save(
+    db: Session, form: QuestionForm, user: User, question: Question | None, language: str = "en"
+) -> tuple[dict, Question | None]:
     errors, values = form.check()
     category = db.get(QuestionCategory, values["category_id"]) if values["category_id"] else None
     if category is None:
@@ -260,7 +274,7 @@ def _save(db: Session, form: QuestionForm, user: User, question: Question | None
     tags = {"competence_id": values["competence_id"], "level": values["level"]}
     try:
         if question is None:
-            question = question_create(db, category=category, data=values["data"], by=user, **tags)
+            question = question_create(db, category=category, data=values["data"], by=user, language=language, **tags)
         else:
             question = question_update(db, question=question, data=values["data"], category=category, by=user, **tags)
         db.commit()
@@ -276,7 +290,7 @@ def question_create_post(request: Request, db: DbSession, user: AuthorUser, post
     if kind not in KINDS:
         raise HTTPException(status_code=400, detail="Choose what kind of question to add.")
     form = QuestionForm.from_post(posted, kind)
-    errors, question = _save(db, form, user, None)
+    errors, question = _save(db, form, user, None, request.app.state.settings.default_language)
     if errors:
         return _form_page(request, db, form, errors=errors, status_code=422)
     flash(request, f"Question “{question.name}” added to the bank.")

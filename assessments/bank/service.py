@@ -132,7 +132,9 @@ def question_create(
     competence_id: int | None = None,
     level: int | None = None,
     audited: bool = True,
+    language: str = "en",
 ) -> Question:
+    """A new question whose own text is in ``language`` (the organisation's DEFAULT_LANGUAGE from the bank's form)."""
     data = _check_data(data)
     _check_tag(session, competence_id, level)
     question = Question(
@@ -142,6 +144,7 @@ def question_create(
         data=data.to_dict(),
         competence_id=competence_id,
         level=level,
+        language=language,
         created_by_id=getattr(by, "id", None),
     )
     session.add(question)
@@ -197,6 +200,7 @@ def question_duplicate(session: Session, *, question: Question, by: User | None,
         competence_id=question.competence_id,
         level=question.level,
         audited=False,
+        language=question.language,
     )
     if settings is not None:
         question_files_copy(session, settings=settings, source=question, copy=copy)
