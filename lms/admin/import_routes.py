@@ -8,13 +8,14 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import Response
 
 from lms.auth.invitations import invitation_url, invitations_create, people_awaiting_invitation
+from lms.csvfile import csv_response
+from lms.i18n import gettext
 from lms.people.csv_import import MAX_BYTES, users_import
 from lms.people.models import ROLE_LABELS
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
 from lms.web.limits import body_limit
-from lms.csvfile import csv_response
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/users/import")
@@ -89,7 +90,7 @@ def import_submit(
         db.rollback()
         return _page(request, dry_run=True, result=result, filename=file.filename)
     db.commit()
-    flash(request, f"Import finished. {result.summary()}")
+    flash(request, gettext("Import finished. %(summary)s") % {"summary": result.summary()})
     # New people have no password: the next step is their invitation links.
     return redirect(request, "/admin/users/import/invitations" if result.created else "/admin/users")
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from lms.admin.forms import FORM_FIELD
 from lms.admin.selectors import org_unit_tree
+from lms.i18n import gettext
 from lms.people import service
 from lms.people.models import OrgUnit
 from lms.people.selectors import org_unit_subtree_ids, org_units_with_paths
@@ -60,7 +61,7 @@ def org_unit_create(request: Request, db: DbSession, user: AdminUser, name: Name
             errors.update(field_errors(exc, rename=FORM_FIELD))
     if errors:
         return _tree_page(request, db, status_code=422, errors=errors, form={"name": name, "parent_id": parent_id})
-    flash(request, f"The unit {unit.name} has been created.")
+    flash(request, gettext("The unit %(name)s has been created.") % {"name": unit.name})
     return redirect(request, "/admin/org-units")
 
 
@@ -102,5 +103,5 @@ def org_unit_update(
             errors.update(field_errors(exc, rename=FORM_FIELD))
     if errors:
         return _edit_page(request, db, unit, status_code=422, errors=errors, form={"name": name, "parent_id": parent_id})
-    flash(request, f"The unit {unit.name} has been saved.")
+    flash(request, gettext("The unit %(name)s has been saved.") % {"name": unit.name})
     return redirect(request, "/admin/org-units")

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from lms.admin.review_selectors import MAX_SELECTED, ORIGIN_LABELS, ReviewFilters, active_people, stale_page, unplaced_page
 from lms.clock import utcnow
+from lms.i18n import format_number, gettext, ngettext
 from lms.people.review import MAX_STALE_DAYS, STALE_DAYS
 from lms.people.selectors import org_units_with_paths
 from lms.people.service import users_set_active
@@ -92,9 +93,18 @@ def review_deactivate(
     # The admin's own account is left out above, the one refusal users_set_active has.
     users_set_active(db, users=people, active=False, by=user, client_ip=client_ip(request))
     db.commit()
-    names = ", ".join(p.name for p in people[:5]) + (f" and {len(people) - 5} more" if len(people) > 5 else "")
-    count = f"{len(people)} account{'' if len(people) == 1 else 's'}"
+    names = ", ".join(p.name for p in people[:5])
+    if len(people) > 5:
+        names = gettext("%(names)s and %(more)s more") % {"names": names, "more": format_number(len(people) - 5)}
     flash(
-        request, f"Deactivated {count} ({names}): signed out everywhere; their records are kept. Reactivate from each person's page."
+        request,
+        ngettext(
+            "Deactivated %(count)s account (%(names)s): signed out everywhere; their records are kept. "
+            "Reactivate from each person’s page.",
+            "Deactivated %(count)s accounts (%(names)s): signed out everywhere; their records are kept. "
+            "Reactivate from each person’s page.",
+            len(people),
+        )
+        % {"count": format_number(len(people)), "names": names},
     )
     return redirect(request, filters.url(BASE))

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from lms.auth.throttle import ThrottleNotFound, throttle_clear, throttle_clear_account, throttles_active
 from lms.clock import utcnow
+from lms.i18n import gettext
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -45,15 +46,19 @@ def throttles_clear(
     try:
         if account:
             throttle_clear_account(db, account=account, by=user, client_ip=client_ip(request))
-            message = f"{account} can sign in again from anywhere, without waiting."
+            message = gettext("%(account)s can sign in again from anywhere, without waiting.") % {"account": account}
         else:
             row = throttle_clear(db, key=key, by=user, client_ip=client_ip(request))
-            who = row.account or row.client_ip or "That counter"
-            message = f"Cleared: {who} can try again without waiting."
+            who = row.account or row.client_ip
+            message = (
+                gettext("Cleared: %(who)s can try again without waiting.") % {"who": who}
+                if who
+                else gettext("Cleared: that counter can be tried again without waiting.")
+            )
         db.commit()
     except ThrottleNotFound:
         db.rollback()
-        flash(request, "That sign-in wait had already ended or been cleared.", "error")
+        flash(request, gettext("That sign-in wait had already ended or been cleared."), "error")
         return redirect(request, PAGE)
     flash(request, message)
     return redirect(request, PAGE)

@@ -9,8 +9,6 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.admin.forms import FORM_FIELD, GRANTABLE_ROLES, UserForm
-from lms.web.forms import field_errors
-from lms.web.paging import page_size
 from lms.admin.review_selectors import ORIGIN_LABELS, sso_identities
 from lms.admin.selectors import ROLE_FILTERS, STATUS_FILTERS, UserFilters, users_page
 from lms.auth.invitations import account_state, invitation_create, invitation_url
@@ -18,14 +16,17 @@ from lms.competences.admin_selectors import profile_names_of, profile_options
 from lms.competences.profile_service import user_job_profile_set
 from lms.competences.service import CompetenceError
 from lms.db import known
+from lms.i18n import gettext
 from lms.people import service
 from lms.people.models import User
-from lms.privacy.views import view_record
 from lms.people.selectors import org_units_with_paths
 from lms.people.service import PeopleError
+from lms.privacy.views import view_record
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.forms import field_errors
+from lms.web.paging import page_size
 from lms.web.params import Id, parse_id
 from lms.web.templating import redirect, render
 
@@ -131,7 +132,7 @@ def user_create(
             errors.update(field_errors(exc, rename=FORM_FIELD))
     if errors:
         return _form_page(request, db, "admin/user_new.html", {"form": form, "errors": errors}, status_code=422)
-    flash(request, f"{person.name} has been added.")
+    flash(request, gettext("%(name)s has been added.") % {"name": person.name})
     return redirect(request, f"/admin/users/{person.id}")
 
 
@@ -190,7 +191,7 @@ def user_update(
             errors.update(field_errors(exc, rename=FORM_FIELD))
     if errors:
         return _edit_page(request, db, person, status_code=422, form=form, errors=errors)
-    flash(request, f"The changes to {person.name} have been saved.")
+    flash(request, gettext("The changes to %(name)s have been saved.") % {"name": person.name})
     return redirect(request, f"/admin/users/{person.id}")
 
 
@@ -211,7 +212,7 @@ def user_password(
     except PeopleError as exc:
         db.rollback()
         return _edit_page(request, db, person, status_code=422, password_errors={"password": str(exc)})
-    flash(request, f"A new password has been set for {person.name}; they have been signed out everywhere.")
+    flash(request, gettext("A new password has been set for %(name)s; they have been signed out everywhere.") % {"name": person.name})
     return redirect(request, f"/admin/users/{person.id}")
 
 
@@ -224,9 +225,9 @@ def _set_active(request: Request, db: Session, by: User, user_id: int, active: b
         db.rollback()
         return _edit_page(request, db, person, status_code=422, status_errors={"form": str(exc)})
     if active:
-        flash(request, f"{person.name} has been reactivated and can sign in again.")
+        flash(request, gettext("%(name)s has been reactivated and can sign in again.") % {"name": person.name})
     else:
-        flash(request, f"{person.name} has been deactivated and signed out everywhere.")
+        flash(request, gettext("%(name)s has been deactivated and signed out everywhere.") % {"name": person.name})
     return redirect(request, f"/admin/users/{person.id}")
 
 

@@ -9,17 +9,17 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
-from lms.web.forms import field_errors
-from lms.web.params import parse_day_from_today
 from lms.api.models import ApiToken
 from lms.api.selectors import api_tokens
 from lms.api.service import SCOPES, ApiTokenError, api_token_create, api_token_revoke
 from lms.clock import utcnow
+from lms.i18n import gettext
 from lms.people.selectors import org_units_with_paths
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
-from lms.web.params import Id, parse_id
+from lms.web.forms import field_errors
+from lms.web.params import Id, parse_day_from_today, parse_id
 from lms.web.templating import redirect, render
 
 router = APIRouter(prefix="/admin/api-tokens")
@@ -114,5 +114,5 @@ def token_revoke(request: Request, db: DbSession, user: AdminUser, token_id: Id)
         db.rollback()
         flash(request, str(exc))
         return redirect(request, "/admin/api-tokens")
-    flash(request, f"The token {token.name} has been revoked. Requests that use it are now refused.")
+    flash(request, gettext("The token %(name)s has been revoked. Requests that use it are now refused.") % {"name": token.name})
     return redirect(request, "/admin/api-tokens")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from lms.web.paging import SHORT_ROWS, page_size, url_with
+from lms.i18n import gettext
 from lms.jobs.models import JobState
 from lms.jobs.queue import JobError, job_retry
 from lms.jobs.selectors import jobs_page
@@ -18,6 +18,7 @@ from lms.privacy.retention_registry import RULES as RETENTION_RULES
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.web.params import Id
 from lms.web.templating import redirect, render
 from lms.xapi.selectors import statement_counts
@@ -70,9 +71,9 @@ def retry(request: Request, db: DbSession, user: AdminUser, job_id: Id) -> Respo
         db.commit()
     except JobError as exc:
         db.rollback()
-        flash(request, f"Could not retry: {exc}.", "error")
+        flash(request, gettext("Could not retry: %(reason)s.") % {"reason": exc}, "error")
         return redirect(request, "/admin/jobs?state=failed")
-    flash(request, f"Job {job.id} ({job.kind}) is queued again; a worker will run it shortly.")
+    flash(request, gettext("Job %(id)s (%(kind)s) is queued again; a worker will run it shortly.") % {"id": job.id, "kind": job.kind})
     return redirect(request, "/admin/jobs?state=failed")
 
 
@@ -83,7 +84,7 @@ def retry_message(request: Request, db: DbSession, user: AdminUser, outbox_id: I
         db.commit()
     except NotificationError as exc:
         db.rollback()
-        flash(request, f"Could not send again: {exc}", "error")
+        flash(request, gettext("Could not send again: %(reason)s") % {"reason": exc}, "error")
         return redirect(request, "/admin/jobs#failed-messages")
-    flash(request, f"Message {outbox_id} will be sent again within a minute.")
+    flash(request, gettext("Message %(id)s will be sent again within a minute.") % {"id": outbox_id})
     return redirect(request, "/admin/jobs#failed-messages")

@@ -10,12 +10,13 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 
 from lms.clock import utcnow
+from lms.i18n import gettext
 from lms.privacy.deps import OwnExport, PersonForAdmin
 from lms.privacy.erasure import ACTION_LABELS, Action, erasure_plan, person_erase
 from lms.privacy.models import ExportStatus
 from lms.privacy.selectors import exports_for
-from lms.privacy.views import view_record
 from lms.privacy.service import ExportGone, PrivacyError, export_download, export_file_remove, export_gone_reason, export_request
+from lms.privacy.views import view_record
 from lms.web.access import AdminUser, SignedInUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -69,7 +70,7 @@ def admin_export_request(request: Request, db: DbSession, user: AdminUser, perso
     except PrivacyError as exc:
         return _admin_page(request, db, user, person, status_code=422, export_errors=field_errors(exc))
     db.commit()
-    flash(request, f"The export of {person.name}'s data is being prepared. Only you can download it, once.")
+    flash(request, gettext("The export of %(name)s’s data is being prepared. Only you can download it, once.") % {"name": person.name})
     return redirect(request, f"/admin/users/{person.id}/data#export")
 
 
@@ -87,7 +88,7 @@ def admin_person_erase(
         db.rollback()
         return _admin_page(request, db, user, person, status_code=422, erase_errors=field_errors(exc), confirm=confirm)
     db.commit()
-    flash(request, f"The account's personal data has been erased. It is now {person.name}.")
+    flash(request, gettext("The account’s personal data has been erased. It is now %(name)s.") % {"name": person.name})
     return redirect(request, f"/admin/users/{person.id}/data")
 
 
