@@ -9,7 +9,9 @@ every page, export and API answer that could show it.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from lms.reports.aggregate import Figures, sum_counters
 from lms.reports.suppression import suppress
@@ -19,6 +21,21 @@ AREA = "area"
 COMPETENCE = "competence"
 UNIT = "unit"
 DIRECT = "direct"  # the people directly in a unit that also has subunits
+
+
+class Figured(Protocol):
+    """What report pages and exports read: a Cube in this process, or lms.reports.stored's published rows."""
+
+    tree: OrgTree
+    min_group: int
+
+    def cells(self, node: tuple[str, int], kind: str, keys: list[int]) -> list[Cell]: ...
+
+    def cells_many(self, nodes: list[tuple[str, int]], kind: str, keys: list[int]) -> list[list[Cell]]: ...
+
+    def unit_rows(self, kind: str, keys: list[int]) -> Iterator[tuple[int, list[Cell]]]: ...
+
+    def snapshot_rows(self, unit: int, kind: str, keys: list[int]) -> dict[int, list[Cell]]: ...
 
 
 @dataclass
@@ -41,6 +58,22 @@ class Cube:
             for comp, counters in self.direct.get(member, {}).items():
                 by_comp[comp].append(counters)
         return self._row(group, unit, kind, keys, {c: sum_counters(rows) for c, rows in by_comp.items()})
+
+    def cells_many(self, nodes: list[tuple[str, int]], kind: str, keys: list[int]) -> list[list[Cell]]:
+        """Several rows at once (stored figures read them in one query; here it is just a loop)."""
+        return [self.cells(node, kind, keys) for node in nodes]
+
+    def unit_rows(self, kind: str, keys: list[int]) -> Iterator[tuple[int, list[Cell]]]:
+        """(unit, its row of cells) for every unit with people in scope (shown or hidden), top-down."""
+        totals = self.subtree_counters()
+        for unit in self.tree.top_down():
+            cells = self.unit_cells(unit, kind, keys, totals.get(unit, {}))
+            if any(c.suppressed or c.people for c in cells):
+                yield unit, cells
+
+    def snapshot_rows(self, unit: int, kind: str, keys: list[int]) -> dict[int, list[Cell]]:
+        """Stored snapshot figures by snapshot id: none here (trends build those months' cubes)."""
+        return {}
 
     def subtree_counters(self) -> dict[int, dict[int, tuple[int, ...]]]:
         """unit -> competence -> counters summed over the unit's subtree, for every unit in one bottom-up

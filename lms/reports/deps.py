@@ -8,9 +8,11 @@ from typing import Annotated
 from fastapi import HTTPException, Path, Query, Request
 from sqlmodel import Session
 
-from lms.reports.cube import AREA, COMPETENCE, Cube
+from lms.db import known
+from lms.reports.cube import AREA, COMPETENCE, Figured
 from lms.reports.published import Published, PublishedFigures
-from lms.reports.tree import ORG
+from lms.reports.stored import StoredFigures, live_set
+from lms.reports.tree import ORG, OrgTree, org_tree
 from lms.reports.selectors import Columns, ReportNotFound, UnitReport, live_cube, report_columns, unit_report
 from lms.web.params import MAX_ID, parse_id
 
@@ -32,26 +34,45 @@ def view_of(by: str) -> str:
 
 @dataclass(frozen=True)
 class Basis:
-    """What every report page and export of one framework starts from: its columns and its cube."""
+    """What every report page and export of one framework starts from: its columns and its figures."""
 
     columns: Columns
-    cube: Cube
+    cube: Figured
+
+
+KEPT_SETS = 4  # (columns, tree) per stored set a process keeps: the live set of each framework in use
 
 
 def request_basis(request: Request, db: Session, framework: str) -> Published[Basis]:
-    """The framework's columns and cube as published to this process (lms.reports.published), with when
-    they were computed; an unknown framework answers 404 and is not kept."""
+    """The framework's columns and figures, with when they were computed; an unknown framework answers 404.
+
+    Figures the worker stored (lms.reports.stored) are read per unit; only the org tree and the columns
+    are kept, per stored set. Until the worker has run once (or after REPORT_MIN_GROUP changed, until it
+    has run again) this process computes them itself and keeps them (lms.reports.published), as before."""
     min_group = request.app.state.settings.report_min_group
+    framework_id = parse_id(framework)
+    found = live_set(db, framework_id, min_group)
+    if found is not None:
+        kept: dict[int, tuple[Columns, OrgTree]] | None = getattr(request.app.state, "report_sets", None)
+        if kept is None:
+            kept = request.app.state.report_sets = {}
+        set_id = known(found.id)
+        if set_id not in kept:
+            if len(kept) >= KEPT_SETS:
+                kept.clear()
+            kept[set_id] = (columns_or_404(db, str(found.framework_id)), org_tree(db, with_no_unit=True))
+        columns, tree = kept[set_id]
+        return Published(Basis(columns, StoredFigures(db, found, tree)), found.data_version, found.computed_at)
 
     def compute() -> Basis:
         columns = columns_or_404(db, framework)
         return Basis(columns, live_cube(db, columns, min_group=min_group))
 
     figures: PublishedFigures = request.app.state.report_figures
-    return figures.get(db, (parse_id(framework), min_group), compute)
+    return figures.get(db, (framework_id, min_group), compute)
 
 
-def unit_report_or_404(cube: Cube, columns: Columns, unit_id: int, view: str) -> UnitReport:
+def unit_report_or_404(cube: Figured, columns: Columns, unit_id: int, view: str) -> UnitReport:
     try:
         return unit_report(cube, columns, unit_id=unit_id, view=view)
     except ReportNotFound as exc:

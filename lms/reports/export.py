@@ -15,9 +15,9 @@ from xlsxwriter.worksheet import Worksheet
 from starlette.responses import StreamingResponse
 
 from lms.reports.aggregate import LEVELS
-from lms.reports.cube import Cell, Cube
+from lms.reports.cube import Cell, Figured
 from lms.reports.selectors import Column, UnitReport
-from lms.reports.tree import ORG, OrgTree
+from lms.reports.tree import OrgTree
 
 CHUNK_BYTES = 64 * 1024
 XLSX_MAX_ROWS = 1_048_576  # a worksheet's limit, header included; more rows continue on another sheet
@@ -107,23 +107,15 @@ def unit_report_rows(report: UnitReport, tree: OrgTree) -> Iterator[list]:
 
 def units_top_down(tree: OrgTree) -> Iterator[int]:
     """The organisation, then every unit before its subunits, siblings in name order."""
-    stack = [ORG]
-    while stack:
-        unit = stack.pop()
-        yield unit
-        stack.extend(reversed(tree.children.get(unit, ())))
+    return tree.top_down()
 
 
-def unit_cells(cube: Cube, kind: str, keys: list[int]) -> Iterator[tuple[int, list[Cell]]]:
+def unit_cells(cube: Figured, kind: str, keys: list[int]) -> Iterator[tuple[int, list[Cell]]]:
     """(unit, its row of cells) for every unit with people in scope (shown or hidden), top-down."""
-    totals = cube.subtree_counters()
-    for unit in units_top_down(cube.tree):
-        cells = cube.unit_cells(unit, kind, keys, totals.get(unit, {}))
-        if any(c.suppressed or c.people for c in cells):
-            yield unit, cells
+    return cube.unit_rows(kind, keys)
 
 
-def all_units_rows(cube: Cube, columns: list[Column], kind: str) -> Iterator[list]:
+def all_units_rows(cube: Figured, columns: list[Column], kind: str) -> Iterator[list]:
     """Every unit's total row (as on that unit's page) × every column."""
     tree = cube.tree
     for unit, cells in unit_cells(cube, kind, [c.key for c in columns]):

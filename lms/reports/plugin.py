@@ -1,8 +1,8 @@
-"""What the reports package adds to the platform: the monthly snapshot job and demo history."""
+"""What the reports package adds to the platform: the monthly snapshot and publishing jobs, and demo history."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -11,8 +11,10 @@ from lms.hooks import hooks
 from lms.jobs.registry import register_handler, register_periodic
 from lms.reports.backfill import snapshot_backfill
 from lms.reports.snapshot import snapshot_job, snapshot_take
+from lms.reports.stored import publish_job
 
 DEMO_MONTHS = 6
+PUBLISH_EVERY = timedelta(minutes=1)
 _registered = False
 
 
@@ -41,4 +43,7 @@ def register() -> None:
     _registered = True
     register_handler("reports.snapshot", snapshot_job)
     register_periodic("reports.snapshot", "monthly")
+    # Published figures follow the data within a minute, a new snapshot's too (it moves the data version).
+    register_handler("reports.publish", publish_job)
+    register_periodic("reports.publish", PUBLISH_EVERY)
     hooks.demo_loaders.append(reports_demo_load)

@@ -91,7 +91,8 @@ def compare(
         error = f"Compare at most {MAX_COMPARE} units at a time."
         chosen = chosen[:MAX_COMPARE]
     keys = [c.key for c in columns.of(view)]
-    units = [(u, cube.tree.names[u] if u == ORG else cube.tree.path(u), cube.cells((UNIT, u), view, keys)) for u in chosen]
+    rows = cube.cells_many([(UNIT, u) for u in chosen], view, keys)
+    units = [(u, cube.tree.names[u] if u == ORG else cube.tree.path(u), cells) for u, cells in zip(chosen, rows, strict=True)]
     page = {"units": units, "columns": columns.of(view), "error": error, "chosen": chosen}
     context = _context(request, db, columns, view, published) | page
     return render(request, "reports/compare.html", context, status_code=422 if error and unit else 200)
@@ -103,7 +104,7 @@ def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, b
     columns, cube, view = published.figures.columns, published.figures.cube, view_of(by)
     if unit_id not in cube.tree:
         raise HTTPException(status_code=404, detail="No such org unit.")
-    # Twelve stored months are read and rolled up once per published cube, not on every request.
+    # Twelve stored months in one read (lms.reports.stored); without stored figures, once per published cube.
     data = published.derive(("trend", unit_id, view), lambda: unit_trend(db, columns, cube, unit_id=unit_id, view=view))
     context = _context(request, db, columns, view, published) | {
         "trend": data,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -34,6 +35,14 @@ class OrgTree:
             order.append(unit)
             stack.extend(self.children.get(unit, ()))
         return order[::-1]
+
+    def top_down(self) -> Iterator[int]:
+        """The organisation, then every unit before its subunits, siblings in name order."""
+        stack = [ORG]
+        while stack:
+            unit = stack.pop()
+            yield unit
+            stack.extend(reversed(self.children.get(unit, ())))
 
     def subtree(self, unit_id: int) -> list[int]:
         found, stack = [], [unit_id]

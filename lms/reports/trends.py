@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from lms.reports.cube import UNIT, Cell, Cube, build_cube
+from lms.db import known
+from lms.reports.cube import UNIT, Cell, Figured, build_cube
 from lms.reports.selectors import Column, Columns
 from lms.reports.snapshot import snapshot_cells, snapshots_recent
 
@@ -62,13 +63,20 @@ class Trend:
         return [(round(CHART_PAD + n * step, 1), p.label) for n, p in enumerate(self.points)]
 
 
-def unit_trend(session: Session, columns: Columns, live: Cube, *, unit_id: int, view: str, limit: int = 12) -> Trend:
-    """One query per snapshot (at most `limit`), then the live figures as the last point."""
+def unit_trend(session: Session, columns: Columns, live: Figured, *, unit_id: int, view: str, limit: int = 12) -> Trend:
+    """The unit's row in each of the latest `limit` months, then the live figures as the last point.
+
+    Months the worker has stored figures for (lms.reports.stored) are read, all in one query; a month
+    without them yet is rolled up and suppressed from its snapshot here."""
     cols = columns.of(view)
     keys = [c.key for c in cols]
+    stored = live.snapshot_rows(unit_id, view, keys)
     points = []
     for snap in snapshots_recent(session, limit):
-        cube = build_cube(live.tree, columns.area_of, snapshot_cells(session, snap.id), None, live.min_group)
-        points.append(TrendPoint(snap.period, cube.cells((UNIT, unit_id), view, keys)))
+        cells = stored.get(known(snap.id))
+        if cells is None:
+            cube = build_cube(live.tree, columns.area_of, snapshot_cells(session, known(snap.id)), None, live.min_group)
+            cells = cube.cells((UNIT, unit_id), view, keys)
+        points.append(TrendPoint(snap.period, cells))
     points.append(TrendPoint("Now", live.cells((UNIT, unit_id), view, keys)))
     return Trend(cols, points)
