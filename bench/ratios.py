@@ -17,6 +17,7 @@ at most 2x the anchor's, at 8 and 32 concurrent, one process.
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext
 import os
 import shutil
 import statistics
@@ -78,28 +79,44 @@ def _wrk(base: str, requests: list[Request], folder: Path, name: str, *, connect
 
 
 def measure(
-    database_url: str, *, concurrency: list[int], duration: float, repeats: int, only: list[str] | None = None
+    database_url: str,
+    *,
+    concurrency: list[int],
+    duration: float,
+    repeats: int,
+    only: list[str] | None = None,
+    baseline: dict[str, str] | None = None,
 ) -> dict[tuple[str, int], list[Pair]]:
+    """Pairs per (page, concurrency). With ``baseline`` (environment settings, e.g. the page cache off),
+    a second app process runs with them and each repeat measures anchor, baseline and app back to back:
+    its pairs come under the page's name with " (baseline)" added."""
     pages = {page: reqs for page, reqs in requests_for(database_url).items() if not only or page in only}
     folder = Path(tempfile.mkdtemp(prefix="proficio-ratios-"))
     results: dict[tuple[str, int], list[Pair]] = {}
     logs = Path("var/bench/logs")
+    production = {"PROFICIO_ENV": "production", "COOKIE_SECURE": "true"}
+    second = served(APP, database_url, logs / "ratios-baseline.log", **production, **baseline) if baseline else nullcontext(("", 0))
     try:
         with (
-            served(APP, database_url, logs / "ratios-app.log", PROFICIO_ENV="production", COOKIE_SECURE="true") as (app, _),
+            served(APP, database_url, logs / "ratios-app.log", **production) as (app, _),
+            second as (base_app, _),
             served(BARE, database_url, logs / "ratios-bare.log") as (bare, _),
         ):
             anchor = [Request("GET", "/fortunes", "")]
+            apps = [(app, "")] + ([(base_app, " (baseline)")] if baseline else [])
             for c in concurrency:
                 for page, reqs in pages.items():
-                    _wrk(app, reqs, folder, "warm", connections=c, duration=1)  # first-use costs out of the figures
+                    for server, _suffix in apps:
+                        _wrk(server, reqs, folder, "warm", connections=c, duration=1)  # first-use costs out of the figures
                     for _ in range(repeats):
                         load = os.getloadavg()[0]
                         b = _wrk(bare, anchor, folder, "bare", connections=c, duration=duration)
-                        p = _wrk(app, reqs, folder, page.replace(" ", "-"), connections=c, duration=duration)
-                        errors = p.server_errors + p.socket_errors + sum(n for s, n in p.statuses.items() if s != "200")
-                        results.setdefault((page, c), []).append(Pair(p.rps, b.rps, p.p95_ms, b.p95_ms, load, errors))
-                    print(line(page, c, results[(page, c)]), flush=True)
+                        for server, suffix in reversed(apps):
+                            p = _wrk(server, reqs, folder, page.replace(" ", "-"), connections=c, duration=duration)
+                            errors = p.server_errors + p.socket_errors + sum(n for s, n in p.statuses.items() if s != "200")
+                            results.setdefault((page + suffix, c), []).append(Pair(p.rps, b.rps, p.p95_ms, b.p95_ms, load, errors))
+                    for _server, suffix in reversed(apps):
+                        print(line(page + suffix, c, results[(page + suffix, c)]), flush=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return results
@@ -139,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", default="8,32")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per run")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--baseline",
+        default="",
+        help="environment settings for a second app measured alongside, e.g. PAGE_CACHE_SECONDS=0 (before/after in one run)",
+    )
     parser.add_argument("--pages", default="", help=f"comma-separated, from: {', '.join(PAGES)} (default: all)")
     args = parser.parse_args(argv)
     only = [p.strip() for p in args.pages.split(",") if p.strip()]
@@ -151,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         duration=args.duration,
         repeats=args.repeats,
         only=only,
+        baseline=dict(item.split("=", 1) for item in args.baseline.split(",") if "=" in item) or None,
     )
     return 0 if all(p.errors == 0 for pairs in results.values() for p in pairs) else 1
 

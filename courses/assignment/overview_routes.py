@@ -16,6 +16,7 @@ from lms.db import known
 from lms.people.models import User
 from lms.web.access import ManagerUser, SignedInUser
 from lms.web.deps import DbSession
+from lms.web.page_cache import page_cached
 from lms.web.params import parse_id
 from lms.web.templating import render
 
@@ -53,6 +54,7 @@ def _recommended(db: Session, user: User, now: datetime, enrolled: set[int]) -> 
 
 
 @router.get("/learning")
+@page_cached
 def learning_home(request: Request, db: DbSession, user: SignedInUser) -> Response:
     now = utcnow()
     learning = my_learning(db, user, now)

@@ -11,6 +11,7 @@ from lms.i18n import gettext
 from lms.web.paging import CARDS, page_size
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
+from lms.web.page_cache import page_cached
 from lms.web.params import MAX_ID, parse_int
 from lms.web.templating import render
 
@@ -26,6 +27,7 @@ def _int_or_none(raw: str) -> int | None:
 
 
 @router.get("")
+@page_cached
 def catalogue(
     request: Request,
     db: DbSession,

@@ -19,6 +19,7 @@ from lms.i18n import gettext, lazy_gettext
 from lms.people.models import User
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
+from lms.web.page_cache import page_cached
 from lms.web.flash import flash
 from lms.web.forms import field_errors
 from lms.web.params import Id
@@ -72,6 +73,7 @@ def _course_page(
 
 
 @router.get("/{course_id}")
+@page_cached
 def course_page(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse) -> Response:
     return _course_page(request, db, user, course)
 
@@ -123,6 +125,7 @@ def _should_record_view(context: dict) -> bool:
 
 
 @router.get("/{course_id}/lessons/{lesson_id}")
+@page_cached
 def lesson_page(request: Request, db: DbSession, user: SignedInUser, course: VisibleCourse, lesson_id: Id) -> Response:
     # A GET changes nothing. The page asks to record the view itself (htmx POST on load, with the
     # CSRF header); without JavaScript, Mark complete records it.

@@ -1,0 +1,243 @@
+"""Whole learner pages kept per session, answered without routing, dependencies, the ORM or Jinja.
+
+A route opts in with ``@page_cached`` (My learning, My skills, the catalogue, a course and its lessons:
+pages that show only the person's own data and shared content). The middleware answers a GET for such
+a route from a kept copy when everything the page was built from still stands:
+
+- the session: one statement reads the session row, its person's ``is_active`` and language, the
+  person's data version (``person_version``, bumped by database triggers on every table holding their
+  own data: lms/data_versions.py) and the ``content`` data version (bumped at commit by any write to
+  the shared tables). A signed-out session has no row, a deactivated person is inactive, and a
+  granted or removed role bumps the person: each misses at once, and the request takes the ordinary
+  path, which answers as it always did. So the cache adds no delay to losing access (the bound is
+  zero); idle and absolute timeouts are checked the same way, and a session due for its once-a-minute
+  touch goes the ordinary way too.
+- the language (the person's choice, else the browser's), the static bundles' versions, the
+  address with its query, and the session's token hash: copies are per session, so a person never
+  gets another's page, and the CSRF token inside (bound to the session) stays valid.
+- age: a copy is used for at most ``max_age`` seconds, because some text moves with time alone
+  (due dates becoming overdue, evidence lapsing); 0 turns the cache off (development, so template
+  edits show at once; tests turn it on).
+
+The versions are read before the page is built, so a write that lands meanwhile leaves a copy older
+than its key would say, and the next request misses. Not kept: htmx requests (fragments), responses
+other than 200, responses that set a cookie (a flash message being cleared, a form's errors come as
+422 anyway), requests carrying a flash message. Every kept page is sent with an ``ETag`` and
+``Cache-Control: private, no-cache``, so a browser revalidates and a repeat view is ``304 Not
+Modified`` without a body. Copies live in the process (bounded by ``max_bytes``, least recently
+used out first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import String, bindparam, func, select
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from fastapi.routing import iter_route_contexts
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from lms.auth.models import UserSession
+from lms.auth.service import TOUCH_INTERVAL, hash_token
+from lms.clock import utcnow
+from lms.data_versions import DataVersion, PersonVersion
+from lms.i18n import current_language
+from lms.people.models import User
+from lms.web import static
+from lms.web.cookies import FLASH_COOKIE, SESSION_COOKIE
+
+F = TypeVar("F", bound=Callable[..., object])
+_CACHED = "__page_cached__"
+CACHE_CONTROL = b"private, no-cache"
+
+
+def page_cached(endpoint: F) -> F:
+    """Mark a GET route whose page depends only on its address, the signed-in person's own data, shared
+    content and the language (see the module docstring): it may then be answered from a kept copy."""
+    setattr(endpoint, _CACHED, True)
+    return endpoint
+
+
+# Built once: the session, whether its person may still sign in, and the versions a page is keyed on.
+_STATE = (
+    select(
+        UserSession.created_at,
+        UserSession.last_seen_at,
+        User.is_active,
+        User.language,
+        func.coalesce(PersonVersion.version, 0),
+        select(DataVersion.version).where(DataVersion.scope == "content").scalar_subquery(),
+    )
+    .join(User, User.id == UserSession.user_id)
+    .outerjoin(PersonVersion, PersonVersion.user_id == User.id)
+    .where(UserSession.token_hash == bindparam("token_hash", type_=String))
+)
+
+
+@dataclass
+class Entry:
+    key: tuple
+    etag: bytes
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    stored: float
+
+
+class PageCache:
+    def __init__(self, *, max_age: float, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.max_age = max_age
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()
+        self._bytes = 0
+        self.hits = self.misses = 0
+
+    def get(self, where: tuple[str, str], key: tuple) -> Entry | None:
+        entry = self._entries.get(where)
+        if entry is None or entry.key != key or time.monotonic() - entry.stored > self.max_age:
+            return None
+        self._entries.move_to_end(where)
+        return entry
+
+    def put(self, where: tuple[str, str], entry: Entry) -> None:
+        old = self._entries.pop(where, None)
+        if old is not None:
+            self._bytes -= len(old.body)
+        self._entries[where] = entry
+        self._bytes += len(entry.body)
+        while self._bytes > self.max_bytes and self._entries:
+            _where, dropped = self._entries.popitem(last=False)
+            self._bytes -= len(dropped.body)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return None
+
+
+def _cookies(raw: bytes | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in (raw or b"").decode("latin-1").split(";"):
+        name, _eq, value = part.strip().partition("=")
+        out.setdefault(name, value)
+    return out
+
+
+class PageCacheMiddleware:
+    """Pure ASGI, innermost: inside the locale (the language is chosen) and the security headers (a
+    kept page still gets them on every answer)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._patterns: list[re.Pattern[str]] | None = None
+
+    def _cached_route(self, scope: Scope) -> bool:
+        # Only a first filter (saves the statement elsewhere): what is kept is decided by the endpoint
+        # that answered, so /courses/{course_id} matching another route's address keeps nothing.
+        if self._patterns is None:
+            self._patterns = [
+                compile_path(ctx.path)[0]
+                for ctx in iter_route_contexts(scope["app"].routes)
+                if getattr(ctx.endpoint, _CACHED, False) and "GET" in (ctx.methods or ())
+            ]
+        return any(pattern.match(scope["path"]) for pattern in self._patterns)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app_state = scope.get("app").state if scope["type"] == "http" and scope.get("app") else None
+        cache: PageCache | None = getattr(app_state, "page_cache", None)
+        if (
+            cache is None
+            or cache.max_age <= 0
+            or scope["method"] != "GET"
+            or _header(scope, b"hx-request") is not None
+            or not self._cached_route(scope)
+        ):
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(_header(scope, b"cookie"))
+        token = cookies.get(SESSION_COOKIE)
+        if not token or cookies.get(FLASH_COOKIE):
+            await self.app(scope, receive, send)
+            return
+        token_hash = hash_token(token)
+        key = await self._key(app_state, token_hash)
+        if key is None:  # no session, or one the ordinary path must end, touch or refuse
+            await self.app(scope, receive, send)
+            return
+        where = (token_hash, scope["path"] + "?" + scope["query_string"].decode("latin-1"))
+        etag = b'W/"' + hashlib.sha256(repr((where, key)).encode()).hexdigest()[:32].encode() + b'"'
+        entry = cache.get(where, key)
+        if entry is not None:
+            cache.hits += 1
+            if _header(scope, b"if-none-match") == etag:
+                headers = [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
+                await send({"type": "http.response.start", "status": 304, "headers": headers})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send({"type": "http.response.start", "status": entry.status, "headers": entry.headers})
+            await send({"type": "http.response.body", "body": entry.body})
+            return
+        cache.misses += 1
+        await self._render_and_keep(scope, receive, send, cache, where, key, etag)
+
+    async def _key(self, app_state: Any, token_hash: str) -> tuple | None:
+        engine: Engine = app_state.engine
+        settings = app_state.settings
+
+        def read() -> Any:
+            with engine.connect() as conn:
+                return conn.execute(_STATE, {"token_hash": token_hash}).first()
+
+        async with app_state.db_gate.slot():
+            row = await run_in_threadpool(read)
+        if row is None:
+            return None
+        created_at, last_seen_at, is_active, language, person_version, content_version = row
+        now = utcnow()
+        if not is_active or now - last_seen_at > TOUCH_INTERVAL or now - created_at > timedelta(hours=settings.session_absolute_hours):
+            return None
+        bundles = tuple(static.version(name) for name in static.BUNDLES)
+        return (person_version, content_version, language or current_language(), bundles)
+
+    async def _render_and_keep(
+        self, scope: Scope, receive: Receive, send: Send, cache: PageCache, where: tuple[str, str], key: tuple, etag: bytes
+    ) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                keep = (
+                    message["status"] == 200
+                    and getattr(scope.get("endpoint"), _CACHED, False)
+                    and not any(k.lower() in (b"set-cookie", b"cache-control") for k, _ in headers)
+                )
+                if keep:
+                    headers += [(b"etag", etag), (b"cache-control", CACHE_CONTROL)]
+                    message = {**message, "headers": headers}
+                    start = message
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    body = b"".join(chunks)
+                    cache.put(where, Entry(key, etag, start["status"], start["headers"], body, time.monotonic()))
+            await send(message)
+
+        await self.app(scope, receive, capture)
