@@ -15,6 +15,7 @@ from lms.web.csrf import csrf_protect
 from lms.web.capacity import ConnectionGate
 from lms.web.errors import ServerErrorPage, install_error_handlers
 from lms.web.limits import BodyLimitMiddleware
+from lms.web.page_cache import PageCache, PageCacheMiddleware
 from lms.web.params import refuse_nul
 from lms.web.security import SecurityHeadersMiddleware
 from lms.web import static
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.compliance_figures = PublishedFigures("compliance", settings.report_refresh)
     # A manager's home figures over their whole line: the reports' data, one entry per manager.
     app.state.line_figures = PublishedFigures("reports", settings.report_refresh, max_entries=2000)
+    # Learner pages kept per session (lms/web/page_cache.py); off in development, where templates change.
+    app.state.page_cache = PageCache(max_age=settings.page_cache)
     # The health check's own connections: it must answer while every pooled one is busy, and see
     # the database as a newly opened connection would.
     app.state.probe_engine = make_engine(settings.database_url, probe=True)
@@ -168,6 +171,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", CompressedStaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
+    # Innermost: the language is chosen and the security headers are added around a kept page too.
+    app.add_middleware(PageCacheMiddleware)
     # Added first, so it sits inside the security headers and its 500 page carries them too.
     app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(ServerErrorPage)

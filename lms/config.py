@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     report_refresh_seconds: int | None = Field(
         None, ge=0, le=3600, description="Reports recompute their figures at most this often while data keeps changing"
     )
+    # None: 60 s in production, 0 (off) in development, where templates change under a running server.
+    page_cache_seconds: int | None = Field(
+        None, ge=0, le=3600, description="Learner pages are answered from a kept copy for at most this long (lms/web/page_cache.py)"
+    )
     forwarded_allow_ips: str = Field("127.0.0.1", description="Proxy addresses whose X-Forwarded-For is trusted")
     # A request takes its connection before its first query and keeps it to the end; no more requests
     # than this do database work at once in one process, so none can wait for a connection that a
@@ -263,6 +267,12 @@ class Settings(BaseSettings):
     def report_refresh(self) -> int:
         if self.report_refresh_seconds is not None:
             return self.report_refresh_seconds
+        return 60 if self.is_production else 0
+
+    @property
+    def page_cache(self) -> int:
+        if self.page_cache_seconds is not None:
+            return self.page_cache_seconds
         return 60 if self.is_production else 0
 
     @field_validator("sqlite_synchronous", mode="before")
