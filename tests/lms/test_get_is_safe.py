@@ -174,6 +174,7 @@ def candidates(db, app) -> dict[str, list]:
         "identifier": [framework.case_id, "00000000-0000-4000-8000-000000000000"],
         "profile_id": [employee.job_profile_id],
         "competence_id": [requirement.competence_id],
+        "area_id": [db.get(Competence, requirement.competence_id).area_id],  # a framework's versions, one area's form
         "category_id": [category.id],
         "question_id": [question.id],
         "file_id": [question_file.id],
