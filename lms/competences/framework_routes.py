@@ -26,6 +26,8 @@ from lms.competences.framework_service import (
 )
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
+from lms.competences.translation_selectors import language_name
+from lms.i18n import SUPPORTED_LANGUAGES
 from lms.web.access import Access, AdminUser, policy
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -210,6 +212,8 @@ def _detail_page(request: Request, db: Session, framework: Framework, status_cod
     context.setdefault("values", {})
     tree = framework_trees(db, framework.id)[0]
     context["case_url"] = package_url(_base_url(request), framework_case_id(framework))
+    context["own_language"] = language_name(framework.language)
+    context["version_languages"] = [(code, language_name(code)) for code in SUPPORTED_LANGUAGES if code != framework.language]
     return render(request, "competences/framework_detail.html", {"tree": tree, **context}, status_code=status_code)
 
 
