@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from assessments.grading import diagnostic_levels, grade
 from assessments.attempts.selectors import attempts_used, in_progress
+from assessments.bank.version_selectors import versions_of
 from assessments.models import Attempt, AttemptState, Question, Quiz, QuizSlot, Response
 from assessments.questions import QuestionData
 from assessments.xapi import attempt_graded
@@ -98,6 +99,9 @@ def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
         raise AttemptError(gettext("This quiz has no questions yet."))
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
+    # The versions in other languages are part of the snapshot: a version added, changed or removed
+    # later never changes what this attempt shows, and grading reads "question" only.
+    versions = versions_of(session, question_ids=[q.id or 0 for q in chosen])
     layout = []
     for question in chosen:
         data = QuestionData.from_dict(question.data)
@@ -105,7 +109,14 @@ def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
         if quiz.shuffle_choices and question.kind in CHOICE_KINDS:
             rng.shuffle(order)
         layout.append(
-            {"question_id": question.id, "question": question.data, "choice_order": order, "competence_id": question.competence_id}
+            {
+                "question_id": question.id,
+                "question": question.data,
+                "choice_order": order,
+                "competence_id": question.competence_id,
+                "language": question.language,
+                "versions": versions.get(question.id or 0, {}),
+            }
         )
     return layout
 

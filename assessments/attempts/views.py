@@ -17,8 +17,11 @@ from typing import Any
 from markupsafe import Markup
 
 from assessments.models import Attempt, Response
-from assessments.questions import MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, QuestionData
+from assessments.grading import grade
+from assessments.questions import MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, TRUE_FALSE, QuestionData, localised
 from courses.markdown import markdown_to_html, render_lesson_html
+from courses.translations.resolve import language_name
+from lms.i18n import current_language, gettext
 
 MAX_TEXT_ANSWER = 1000
 
@@ -55,6 +58,23 @@ class QuestionView:
     flagged: bool = False
     sequence: int = 0
     saved_at: datetime | None = None
+    # The language of the question's own text when it is shown because the reader's has no version.
+    fallback: str | None = None
+    reader_language: str = ""
+
+    @property
+    def lang(self) -> Markup:
+        """` lang="en"` on text shown in another language than the page's, else nothing."""
+        return Markup(' lang="{0}"').format(self.fallback) if self.fallback else Markup("")
+
+    @property
+    def language_note(self) -> str:
+        if not self.fallback:
+            return ""
+        return gettext("This question is not available in %(language)s yet; shown in %(original)s.") % {
+            "language": language_name(self.reader_language),
+            "original": language_name(self.fallback),
+        }
 
     @property
     def multiple(self) -> bool:
@@ -78,9 +98,31 @@ class QuestionView:
         return (self.answer.get("matches") or {}).get(pair_id, "")
 
 
-def question_view(attempt: Attempt, slot: int, response: Response | None) -> QuestionView:
-    entry = attempt.layout[slot]
+def shown_question(entry: dict, language: str) -> tuple[QuestionData, str | None]:
+    """The question of a layout entry as a reader of ``language`` sees it, and the language of its
+    own text when that is shown instead (no version in theirs). Texts only: grading reads
+    ``entry["question"]``, never this. Attempts from before versions existed carry no language."""
     q = QuestionData.from_dict(entry["question"])
+    own = entry.get("language")
+    if not own or own == language:
+        return q, None
+    texts = (entry.get("versions") or {}).get(language)
+    if texts:
+        return localised(q, texts), None
+    return q, own
+
+
+def _choice_text(q: QuestionData, choice_id: str, text: str, qid: int | None) -> Markup:
+    if q.kind == TRUE_FALSE and choice_id in ("true", "false"):
+        # True and false are the interface's words, in the reader's language.
+        return Markup.escape(gettext("True") if choice_id == "true" else gettext("False"))
+    return inline(text, qid)
+
+
+def question_view(attempt: Attempt, slot: int, response: Response | None, *, language: str | None = None) -> QuestionView:
+    entry = attempt.layout[slot]
+    language = language or current_language()
+    q, fallback = shown_question(entry, language)
     qid = entry.get("question_id")
     by_id = {c.id: c for c in q.choices}
     order = [i for i in entry.get("choice_order") or [] if i in by_id] or list(by_id)
@@ -90,7 +132,9 @@ def question_view(attempt: Attempt, slot: int, response: Response | None) -> Que
         kind=q.kind,
         stem=rich(q.stem_markdown, qid),
         points=q.points,
-        choices=[(i, inline(by_id[i].text, qid)) for i in order],
+        choices=[(i, _choice_text(q, i, by_id[i].text, qid)) for i in order],
+        fallback=fallback,
+        reader_language=language,
     )
     if q.kind == MATCHING:
         view.prompts = [(p.id, inline(p.prompt, qid)) for p in q.real_pairs]
@@ -139,15 +183,22 @@ class ReviewView:
 
 def review_view(attempt: Attempt, slot: int, response: Response | None) -> ReviewView:
     """The question with the right answer and feedback. Only for review_rights(...).answers."""
-    view = question_view(attempt, slot, response)
-    q = QuestionData.from_dict(attempt.layout[slot]["question"])
+    language = current_language()
+    view = question_view(attempt, slot, response, language=language)
+    entry = attempt.layout[slot]
+    q, fallback = shown_question(entry, language)
     fraction = response.fraction if response and response.fraction is not None else 0.0
     outcome = "correct" if fraction >= 1 else "incorrect" if fraction <= 0 else "partial"
+    feedback = response.feedback if response else ""
+    if response is not None and not fallback and q != QuestionData.from_dict(entry["question"]):
+        # The stored feedback is in the question's own language; the same grading of the version
+        # gives the same feedback in the reader's (the score stays the stored one).
+        feedback = "\n".join(grade(q, response.answer or {}).feedback)
     review = ReviewView(
         question=view,
         outcome=outcome,
         points=response.points if response and response.points else 0,
-        feedback=rich(response.feedback if response else "", attempt.layout[slot].get("question_id")),
+        feedback=rich(feedback, entry.get("question_id")),
         right_choices={c.id for c in q.choices if c.fraction > 0},
     )
     if q.kind == SHORT_TEXT:
