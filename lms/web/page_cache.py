@@ -63,8 +63,24 @@ CACHE_CONTROL = b"private, no-cache"
 def page_cached(endpoint: F) -> F:
     """Mark a GET route whose page depends only on its address, the signed-in person's own data, shared
     content and the language (see the module docstring): it may then be answered from a kept copy."""
-    setattr(endpoint, _CACHED, True)
+    setattr(endpoint, _CACHED, _always)
     return endpoint
+
+
+def page_cached_for(keep: Callable[[dict[str, Any]], bool]) -> Callable[[F], F]:
+    """As page_cached, for a page kept only when ``keep(request state)`` holds once it is built: the
+    home page is kept for people with no role, whose panels show only their own data. A change of
+    roles bumps the person's version, so the decision is made again."""
+
+    def mark(endpoint: F) -> F:
+        setattr(endpoint, _CACHED, keep)
+        return endpoint
+
+    return mark
+
+
+def _always(_state: dict[str, Any]) -> bool:
+    return True
 
 
 # Built once: the session, whether its person may still sign in, and the versions a page is keyed on.
@@ -224,9 +240,11 @@ class PageCacheMiddleware:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                decide = getattr(scope.get("endpoint"), _CACHED, None)
                 keep = (
                     message["status"] == 200
-                    and getattr(scope.get("endpoint"), _CACHED, False)
+                    and decide is not None
+                    and decide(scope.get("state", {}))
                     and not any(k.lower() in (b"set-cookie", b"cache-control") for k, _ in headers)
                 )
                 if keep:

@@ -210,3 +210,15 @@ def test_kept_pages_stay_within_their_memory_and_age_bounds():
     cache.clear()
     assert Settings(page_cache_seconds=5).page_cache == 5
     assert Settings(proficio_env="development").page_cache == 0
+
+
+def test_the_home_page_is_kept_only_for_people_without_a_role(cache, signed_in, db):
+    browser, user = signed_in()
+    browser.get("/")
+    _page, hit = _hit(cache, lambda: browser.get("/"))
+    assert hit
+    db.add(RoleGrant(user_id=user.id, role="manager"))
+    db.commit()
+    assert "Your team at a glance" in browser.get("/").text  # the new role shows at once
+    _page, hit = _hit(cache, lambda: browser.get("/"))
+    assert not hit  # a manager's home shows the team's figures: never kept
