@@ -41,6 +41,7 @@ from lms.clock import utcnow
 from lms.i18n import lazy_gettext
 from lms.web.access import SignedInUser
 from lms.web.deps import DbSession
+from lms.web.page_cache import page_cached_for
 from lms.web.flash import flash
 from lms.web.params import MAX_ID, SlotNo, parse_int
 from lms.web.templating import is_partial, redirect, render
@@ -173,10 +174,13 @@ def _attempt_page(
 
 
 @router.get("/attempts/{attempt_id}")
+@page_cached_for(lambda state: state.get("untimed", False))
 def attempt_page(
     request: Request, db: DbSession, user: SignedInUser, found: OwnAttempt, page: Annotated[int, Query(ge=1, le=10_000)] = 1
 ) -> Response:
     attempt, quiz, lesson = found
+    # A timed attempt's page counts down and closes at its deadline: not kept. Saved answers bump the person.
+    request.state.untimed = attempt.deadline_at is None
     return _closed_redirect(request, db, attempt) or _attempt_page(request, db, attempt, quiz, lesson, page)
 
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import col, delete, select, text
 
+from assessments.models import Attempt
 from courses.models import Course, Enrolment
 from lms.competences.models import JobProfile, JobProfileRequirement
 from lms.competences.service import self_assess
@@ -17,9 +18,14 @@ from lms.config import Settings
 from lms.people.models import RoleGrant, User
 from lms.web.page_cache import Entry, PageCache
 from lms.web.cookies import SESSION_COOKIE
+from tests.assessments.attempt_support import expire_deadline
+from tests.assessments.factories import make_quiz, questions, sequences, slot_of, start
 from tests.conftest import Browser, csrf_from, sign_in
 from tests.courses.factories import lessons_of, make_course
 from tests.lms.competences.factories import make_competences
+
+
+HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -222,3 +228,22 @@ def test_the_home_page_is_kept_only_for_people_without_a_role(cache, signed_in, 
     assert "Your team at a glance" in browser.get("/").text  # the new role shows at once
     _page, hit = _hit(cache, lambda: browser.get("/"))
     assert not hit  # a manager's home shows the team's figures: never kept
+
+
+def test_an_autosaved_answer_shows_on_the_kept_question_page_and_a_timed_attempt_is_never_kept(cache, signed_in, db):
+    quiz = make_quiz(db, data=questions())
+    browser, _user = signed_in()
+    attempt_id = start(browser, quiz)
+    slot = slot_of(db, attempt_id, "short_text")
+    url = f"/attempts/{attempt_id}?page={slot + 1}"
+    browser.get(url)
+    _page, hit = _hit(cache, lambda: browser.get(url))
+    assert hit
+    saved = browser.post(
+        f"/attempts/{attempt_id}/slots/{slot}", {"sequence": "0", "text": "first try"}, headers={"HX-Request": "true"}
+    )
+    assert saved.status_code == 200
+    reloaded = browser.get(url).text
+    assert 'value="first try"' in reloaded and sequences(reloaded) == {slot: 1}
+    expire_deadline(db, db.get(Attempt, attempt_id))  # now timed, its deadline passed: closed on the next view
+    assert browser.get(url).status_code == 303
