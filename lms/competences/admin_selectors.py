@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -14,10 +15,14 @@ from lms.competences.models import (
     Framework,
     JobProfile,
     JobProfileRequirement,
+    JobProfileTranslation,
     ProficiencyLevel,
 )
 from lms.db import known
 from lms.people.models import User
+
+if TYPE_CHECKING:
+    from lms.competences.localised import Names
 
 
 @dataclass
@@ -64,8 +69,9 @@ class FrameworkTree:
         return [c for block in self.areas for c in block.competences]
 
 
-def framework_trees(session: Session, framework_id: int | None = None) -> list[FrameworkTree]:
-    """Frameworks with their areas and competences in order (three queries)."""
+def framework_trees(session: Session, framework_id: int | None = None, names: Names | None = None) -> list[FrameworkTree]:
+    """Frameworks with their areas and competences in order (four queries), named as `names` says
+    (lms.competences.localised: the reader's language) when given, else in their own language."""
     fw_stmt = select(Framework).order_by(Framework.code)
     area_stmt = select(CompetenceArea).order_by(CompetenceArea.position, CompetenceArea.code)
     comp_stmt = select(Competence).order_by(Competence.position, Competence.code)
@@ -77,16 +83,20 @@ def framework_trees(session: Session, framework_id: int | None = None) -> list[F
         level_stmt = level_stmt.where(ProficiencyLevel.framework_id == framework_id)
     blocks: dict[int, AreaBlock] = {}
     by_framework: dict[int, list[AreaBlock]] = {}
+
+    def named(row: Any) -> Any:
+        return names.of(row) if names is not None else row
+
     for area in session.exec(area_stmt).all():
-        block = blocks[known(area.id)] = AreaBlock(area)
+        block = blocks[known(area.id)] = AreaBlock(named(area))
         by_framework.setdefault(area.framework_id, []).append(block)
     for comp in session.exec(comp_stmt).all():
         if comp.area_id in blocks:
-            blocks[comp.area_id].competences.append(comp)
+            blocks[comp.area_id].competences.append(named(comp))
     labels: dict[int, dict[int, str]] = {}
-    for lv in session.exec(level_stmt).all():
+    for lv in map(named, session.exec(level_stmt).all()):
         labels.setdefault(lv.framework_id, {})[lv.level] = f"{lv.level} · {lv.band}" if lv.band else str(lv.level)
-    return [FrameworkTree(fw, by_framework.get(fw.id, []), labels.get(fw.id, {})) for fw in session.exec(fw_stmt).all()]
+    return [FrameworkTree(named(fw), by_framework.get(fw.id, []), labels.get(fw.id, {})) for fw in session.exec(fw_stmt).all()]
 
 
 @dataclass
@@ -142,3 +152,9 @@ def profile_names_of(session: Session, user_ids: list[int]) -> dict[int, str]:
             select(User.id, JobProfile.name).join(JobProfile, JobProfile.id == User.job_profile_id).where(User.id.in_(user_ids))
         ).all()
     )
+
+
+def job_profile_translations(session: Session, profile_id: int) -> dict[str, JobProfileTranslation]:
+    """The profile's versions in other languages, by language."""
+    rows = session.exec(select(JobProfileTranslation).where(JobProfileTranslation.job_profile_id == profile_id)).all()
+    return {row.language: row for row in rows}

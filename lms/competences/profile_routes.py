@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.web.forms import field_errors
 from lms.web.paging import SHORT_ROWS, page_size, url_with
-from lms.competences.admin_selectors import framework_trees, profiles_page, required_levels
+from lms.competences.admin_selectors import framework_trees, job_profile_translations, profiles_page, required_levels
+from lms.competences.localised import names_for
 from lms.competences.models import MAX_LEVEL, JobProfile
 from lms.competences.profile_service import (
     job_profile_create,
     job_profile_delete,
     job_profile_holders,
+    job_profile_translation_save,
     job_profile_update,
     requirements_set,
 )
 from lms.competences.service import CompetenceError
+from lms.competences.translation_selectors import language_name
+from lms.i18n import SUPPORTED_LANGUAGES, gettext
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -36,11 +40,15 @@ LEVEL_PREFIX = "level-"
 def _list_page(request: Request, db: Session, page: int = 1, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("errors", {})
     context.setdefault("form", {"name": "", "description": ""})
+    result = profiles_page(db, page, page_size(request, SHORT_ROWS))
+    names = names_for(db, [], profiles=[item.profile for item in result.items])
+    for item in result.items:
+        item.profile = names.of(item.profile)
     return render(
         request,
         "competences/job_profiles.html",
         {
-            "result": profiles_page(db, page, page_size(request, SHORT_ROWS)),
+            "result": result,
             "page_url": lambda n: url_with("/admin/job-profiles", {}, page=n),
             **context,
         },
@@ -67,7 +75,14 @@ def job_profiles_create(
     description: Description = "",
 ) -> Response:
     try:
-        profile = job_profile_create(db, name=name, description=description, by=user, client_ip=client_ip(request))
+        profile = job_profile_create(
+            db,
+            name=name,
+            description=description,
+            language=request.app.state.settings.default_language,
+            by=user,
+            client_ip=client_ip(request),
+        )
         db.commit()
     except CompetenceError as exc:
         db.rollback()
@@ -89,12 +104,23 @@ def _detail_page(request: Request, db: Session, profile: JobProfile, status_code
     context.setdefault("delete_errors", {})
     context.setdefault("form", {"name": profile.name, "description": profile.description})
     context.setdefault("levels", required_levels(db, profile.id))
+    context.setdefault("version_errors", {})
+    versions = job_profile_translations(db, profile.id)
+    context.setdefault(
+        "version_forms",
+        {code: {"name": v.name, "description": v.description} for code, v in versions.items()},
+    )
+    # Competences, levels and the heading in the reader's language; the details form edits the original.
+    names = names_for(db)
     return render(
         request,
         "competences/job_profile_detail.html",
         {
             "profile": profile,
-            "trees": framework_trees(db),
+            "shown": names.of(profile),
+            "own_language": language_name(profile.language),
+            "version_languages": [(code, language_name(code)) for code in SUPPORTED_LANGUAGES if code != profile.language],
+            "trees": framework_trees(db, names=names),
             "holders": job_profile_holders(db, profile.id),
             "max_level": MAX_LEVEL,
             **context,
@@ -152,6 +178,37 @@ def parse_grid(fields: list[tuple[str, str]]) -> tuple[dict[int, int], dict[str,
     if bad_ids:
         errors["form"] = f"Not a competence id: {', '.join(bad_ids[:20])}."
     return levels, errors
+
+
+@router.post("/{profile_id:id}/translations/{language}")
+def job_profile_translation(
+    request: Request,
+    db: DbSession,
+    user: AdminUser,
+    profile_id: Id,
+    language: Annotated[str, Path(max_length=8)],
+    name: Name = "",
+    description: Description = "",
+) -> Response:
+    profile = _profile(db, profile_id)
+    if language not in SUPPORTED_LANGUAGES or language == profile.language:
+        raise HTTPException(status_code=404)
+    try:
+        changed = job_profile_translation_save(
+            db, profile=profile, language=language, name=name, description=description, by=user, client_ip=client_ip(request)
+        )
+        db.commit()
+    except CompetenceError as exc:
+        db.rollback()
+        forms = {code: {"name": v.name, "description": v.description} for code, v in job_profile_translations(db, profile.id).items()}
+        forms[language] = {"name": name, "description": description}
+        return _detail_page(request, db, profile, 422, version_errors=field_errors(exc), version_forms=forms)
+    label = language_name(language)
+    if changed:
+        flash(
+            request, gettext("The %(language)s version of %(profile)s has been saved.") % {"language": label, "profile": profile.name}
+        )
+    return redirect(request, f"/admin/job-profiles/{profile.id}#versions")
 
 
 @router.post("/{profile_id:id}/requirements")

@@ -8,8 +8,9 @@ from lms.hooks import users_changed
 from sqlmodel import Session, delete, select
 
 from lms.audit.service import audit_record
-from lms.competences.models import MAX_LEVEL, Competence, JobProfile, JobProfileRequirement
+from lms.competences.models import MAX_LEVEL, Competence, JobProfile, JobProfileRequirement, JobProfileTranslation
 from lms.competences.service import CompetenceError
+from lms.i18n import SUPPORTED_LANGUAGES, gettext
 from lms.people.models import User
 
 MAX_NAME = 200
@@ -41,11 +42,13 @@ def job_profile_create(
     *,
     name: str,
     description: str = "",
+    language: str = "en",
     by: User | None,
     client_ip: str | None = None,
 ) -> JobProfile:
+    """`language` is the one the name and description are written in: the organisation's default."""
     name, description = _clean(session, name, description)
-    profile = JobProfile(name=name, description=description)
+    profile = JobProfile(name=name, description=description, language=language if language in SUPPORTED_LANGUAGES else "en")
     session.add(profile)
     session.flush()
     audit_record(
@@ -84,6 +87,54 @@ def job_profile_update(
             client_ip=client_ip,
             detail=changes,
         )
+
+
+def job_profile_translation_save(
+    session: Session,
+    *,
+    profile: JobProfile,
+    language: str,
+    name: str,
+    description: str,
+    by: User | None,
+    client_ip: str | None = None,
+) -> bool:
+    """The profile's name and description in another language; both empty removes that version.
+    Returns whether anything changed."""
+    if language not in SUPPORTED_LANGUAGES or language == profile.language:
+        raise CompetenceError(gettext("Choose a supported language other than the job profile's own."), "form")
+    name, description = " ".join((name or "").split()), (description or "").strip()
+    field = f"name-{language}"
+    if description and not name:
+        raise CompetenceError(gettext("Enter the name in this language, or clear the description to remove this version."), field)
+    if len(name) > MAX_NAME:
+        raise CompetenceError(gettext("Use a name of at most %(max)s characters.") % {"max": MAX_NAME}, field)
+    if len(description) > MAX_DESCRIPTION:
+        raise CompetenceError(
+            gettext("Use a description of at most %(max)s characters.") % {"max": MAX_DESCRIPTION}, f"description-{language}"
+        )
+    row = session.get(JobProfileTranslation, (profile.id, language))
+    if not name:
+        if row is None:
+            return False
+        session.delete(row)
+    elif row is None:
+        session.add(JobProfileTranslation(job_profile_id=known(profile.id), language=language, name=name, description=description))
+    elif (row.name, row.description) == (name, description):
+        return False
+    else:
+        row.name, row.description = name, description
+        session.add(row)
+    audit_record(
+        session,
+        action="job_profile.translation.save",
+        actor=by,
+        target_type="job_profile",
+        target_id=profile.id,
+        client_ip=client_ip,
+        detail={"language": language, "name": name or None},
+    )
+    return True
 
 
 def job_profile_holders(session: Session, profile_id: int) -> int:
