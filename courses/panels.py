@@ -9,6 +9,8 @@ from sqlmodel import Session
 from courses.assignment.line_selectors import line_overdue
 from courses.assignment.selectors import COMPLETED, IN_PROGRESS, my_learning
 from courses.authoring.selectors import trainer_home_courses
+from courses.line_home import kept_for_manager
+from courses.translations.resolve import course_texts
 from lms.i18n import N_
 from lms.db import known
 from lms.hooks import EMPLOYEE, HomePanel
@@ -47,7 +49,11 @@ def course_home_panels(session: Session, user: User, roles: frozenset[str], now:
                 Role.MANAGER.value,
                 N_("Overdue in your team"),
                 "courses/assignment/_home_team_overdue.html",
-                {"overdue": line_overdue(session, known(user.id), now)},
+                {
+                    "overdue": kept_for_manager(
+                        session, "overdue", known(user.id), now, lambda: line_overdue(session, known(user.id), now)
+                    )
+                },
                 order=20,
             )
         )
@@ -58,7 +64,8 @@ def course_home_panels(session: Session, user: User, roles: frozenset[str], now:
                 Role.TRAINER.value,
                 N_("Your courses"),
                 "courses/authoring/_home_courses.html",
-                {"courses": courses, "by_status": by_status},
+                # Named in the trainer's language where the course has a version in it (one statement, if any).
+                {"courses": courses, "by_status": by_status, "titles": course_texts(session, [row.course for row in courses])},
                 order=10,
             )
         )

@@ -20,7 +20,15 @@ from lms.people.selectors import reporting_line_cte
 from lms.text_search import like_folded
 from lms.web.paging import ListFilters
 
-from courses.assignment.selectors import ASSIGNED_SOURCES, CATEGORIES, LearningItem, category_expr, items_stmt, learning_item
+from courses.assignment.selectors import (
+    ASSIGNED_SOURCES,
+    CATEGORIES,
+    LearningItem,
+    category_expr,
+    items_stmt,
+    learning_item,
+    name_courses,
+)
 from courses.models import Course, CourseStatus, Enrolment
 
 
@@ -102,7 +110,7 @@ def line_assignments(
     stmt = stmt.order_by(category, due_last, Enrolment.due_at, learner.name, Course.title, Enrolment.id)
     if per_page:
         stmt = stmt.offset((filters.page - 1) * per_page).limit(per_page)
-    return [learning_item(row, with_learner=True) for row in session.exec(stmt).all()], total
+    return name_courses(session, [learning_item(row, with_learner=True) for row in session.exec(stmt).all()]), total
 
 
 def line_course_options(session: Session, manager_id: int) -> list[tuple[int, str]]:

@@ -20,6 +20,7 @@ from lms.competences.models import Competence, CompetenceStatus, JobProfileRequi
 from lms.people.models import User
 
 from courses.models import Assignment, Course, Enrolment, EnrolmentSource
+from courses.translations.resolve import Shown, course_texts
 
 DUE_SOON_DAYS = 14
 
@@ -59,6 +60,12 @@ class LearningItem:
     by_rule: bool
     message: str
     learner: User | None = None
+    # The course's title in the reader's language (name_courses), where a page has asked for it.
+    title: Shown | None = None
+
+    @property
+    def course_name(self) -> Shown:
+        return self.title or Shown(self.course.title)
 
     @property
     def category_label(self) -> str:
@@ -150,6 +157,15 @@ def learning_item(row: Row, with_learner: bool = False) -> LearningItem:
     return LearningItem(enrolment, course, category, assigned_by, rule_id is not None, message or "", row[6] if with_learner else None)
 
 
+def name_courses(session: Session, items: list[LearningItem]) -> list[LearningItem]:
+    """Give each item its course's title in the reader's language: one statement for the page, none
+    when every course is written in it (courses.translations.resolve.course_texts)."""
+    texts = course_texts(session, {item.course.id: item.course for item in items}.values())
+    for item in items:
+        item.title = texts[item.course.id or 0][0]
+    return items
+
+
 # --- My learning -------------------------------------------------------------------------------
 
 
@@ -199,6 +215,7 @@ def my_learning(session: Session, user: User, now: datetime) -> MyLearning:
     for row in open_rows:
         grouped[row[2]].append(learning_item(row))
     grouped[COMPLETED] = [learning_item(row) for row in done_rows]
+    name_courses(session, [item for items in grouped.values() for item in items])
     headings = {
         OVERDUE: gettext("Overdue"),
         DUE_SOON: gettext("Due in the next %(num)s days") % {"num": DUE_SOON_DAYS},
@@ -221,7 +238,7 @@ def completed_items(session: Session, user: User, now: datetime, *, page: int, p
     rows = session.exec(
         stmt.order_by(Enrolment.completed_at.desc(), Enrolment.id.desc()).offset((page - 1) * per_page).limit(per_page)
     ).all()
-    return [learning_item(row) for row in rows]
+    return name_courses(session, [learning_item(row) for row in rows])
 
 
 # Built once (issue 15); the status as the two columns the level needs, not a hydrated entity.

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, bindparam
+from sqlalchemy import Integer, String, and_, bindparam
 from sqlmodel import Session, col, select
 
-from courses.models import Course, CourseCompetence, CourseStatus
+from lms.i18n import current_language
+
+from courses.models import Course, CourseCompetence, CourseStatus, CourseTranslation
+from courses.translations.resolve import MarkedText
 
 
 @dataclass(frozen=True)
 class CourseSuggestion:
     course_id: int
-    title: str
+    title: str  # in the reader's language where the course has a version in it, else a MarkedText with its own
     level: int  # the level the course brings a learner to
     estimated_minutes: int
 
@@ -24,8 +27,21 @@ class CourseSuggestion:
 
 # Built once (issue 15): the home, My learning and My skills each ask on every request.
 _SUGGESTIONS = (
-    select(CourseCompetence.competence_id, CourseCompetence.level, Course.id, Course.title, Course.estimated_minutes)
+    select(
+        CourseCompetence.competence_id,
+        CourseCompetence.level,
+        Course.id,
+        Course.title,
+        Course.estimated_minutes,
+        Course.default_language,
+        CourseTranslation.title,
+    )
     .join(Course, col(Course.id) == CourseCompetence.course_id)
+    # The title in the reader's language comes in the same statement.
+    .outerjoin(
+        CourseTranslation,
+        and_(col(CourseTranslation.course_id) == Course.id, col(CourseTranslation.language) == bindparam("language", type_=String)),
+    )
     .where(
         Course.status == CourseStatus.PUBLISHED.value,
         col(CourseCompetence.competence_id).in_(bindparam("competence_ids", expanding=True)),
@@ -45,10 +61,17 @@ def suggestions(
         required[competence_id] = max(level, required.get(competence_id, 0))
     if not required:
         return {}
-    rows = session.exec(_SUGGESTIONS, params={"competence_ids": list(required), "min_level": min(required.values())}).all()
+    language = current_language()
+    params = {"competence_ids": list(required), "min_level": min(required.values()), "language": language}
+    rows = session.exec(_SUGGESTIONS, params=params).all()
     found: dict[int, list[CourseSuggestion]] = {}
-    for competence_id, level, course_id, title, minutes in rows:
+    for competence_id, level, course_id, title, minutes, own_language, translated in rows:
         # The query uses the lowest requirement so it stays one statement; each gap filters its own.
         if level >= required[competence_id] and course_id not in exclude_course_ids:
-            found.setdefault(competence_id, []).append(CourseSuggestion(course_id, title, level, minutes))
+            shown = (
+                MarkedText(translated)
+                if translated is not None
+                else MarkedText(title, None if own_language == language else own_language)
+            )
+            found.setdefault(competence_id, []).append(CourseSuggestion(course_id, shown, level, minutes))
     return found

@@ -60,7 +60,7 @@ def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, no
     In the current language: the holder's own, since only they download it (lms/i18n.py)."""
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.core_fonts_encoding = ENCODING
-    pdf.set_title(printable(_("Certificate: %(course)s - %(person)s") % {"course": view.course_title, "person": view.person_name}))
+    pdf.set_title(printable(_("Certificate: %(course)s - %(person)s") % {"course": view.course_name.text, "person": view.person_name}))
     pdf.set_author(printable(org_name))
     pdf.set_subject(printable(_("Certificate of completion %(code)s") % {"code": view.code}))
     pdf.set_creator("Proficio")
@@ -93,7 +93,7 @@ def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, no
     line(_("This certifies that"), 13, colour=MUTED)
     line(view.person_name, 26, style="B", gap=5)
     line(_("has completed the course"), 13, colour=MUTED)
-    line(view.course_title, 20, style="B", gap=6, lines=2)
+    line(view.course_name.text, 20, style="B", gap=6, lines=2)
     line(_("Completed on %(date)s") % {"date": long_date(view.completed_at)}, 13)
     if view.valid_until is not None:
         line(_("Valid until %(date)s") % {"date": long_date(view.valid_until)}, 13, style="B")

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select as sa_select
+from sqlalchemy import Select, and_, func, or_, select as sa_select
 from sqlmodel import Session
 
+from lms.i18n import current_language
 from lms.people.models import User
 from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
 
 from courses.certificates.codes import code_normalise
 from courses.certificates.models import Certificate
 from courses.certificates.status import STATUS_LABELS, CertificateStatus, certificate_status
-from courses.models import Course
+from courses.models import Course, CourseTranslation
+from courses.translations.resolve import Shown
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,19 @@ class CertificateView:
     valid_until: datetime | None
     revoked_at: datetime | None
     revoked_reason: str
+    course_language: str = "en"
+    # The course's title in the reader's language (read in the same statement), if it has one.
+    course_version: str | None = None
+
+    @property
+    def course_name(self) -> Shown:
+        """The course's title as the reader sees it: theirs where a version exists, else the course's own
+        (marked with its language when that is not the reader's)."""
+        if self.course_version is not None:
+            return Shown(self.course_version)
+        if self.course_language != current_language():
+            return Shown(self.course_title, self.course_language)
+        return Shown(self.course_title)
 
     def status(self, now: datetime) -> CertificateStatus:
         return certificate_status(revoked_at=self.revoked_at, valid_until=self.valid_until, now=now)
@@ -56,9 +71,16 @@ def _views() -> Select:
             Certificate.valid_until,
             Certificate.revoked_at,
             Certificate.revoked_reason,
+            Course.default_language,
+            CourseTranslation.title,
         )
         .join(User, User.id == Certificate.user_id)
         .join(Course, Course.id == Certificate.course_id)
+        # The title in the reader's language comes with the rest: no statement more.
+        .outerjoin(
+            CourseTranslation,
+            and_(CourseTranslation.course_id == Course.id, CourseTranslation.language == current_language()),
+        )
     )
 
 

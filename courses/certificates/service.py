@@ -20,6 +20,7 @@ from courses.certificates.codes import code_new
 from courses.certificates.models import Certificate
 from courses.models import Course, Enrolment
 from courses.requirements.models import RequirementCycle
+from courses.translations.resolve import course_name
 
 REASON_MAX = 500
 
@@ -75,16 +76,18 @@ def certificate_issue(session: Session, *, enrolment: Enrolment, user: User) -> 
         target_id=certificate.id,
         detail={"course_id": enrolment.course_id, "cycle_id": certificate.cycle_id},
     )
+    name = course_name(session, course)
     notify(
         session,
         user=user,
         kind="certificate_ready",
         object_ref=f"certificate:{certificate.id}",
         period=certificate.code,
-        subject=lazy_gettext("Your certificate for “%(course)s”", course=course.title),
+        # The course named in the recipient's language when it has a version in it (rendered for them).
+        subject=lazy_gettext("Your certificate for “%(course)s”", course=name),
         template="certificate_ready",
         context={
-            "course_title": course.title,
+            "course_title": name,
             "code": certificate.code,
             "completed_at": certificate.completed_at,
             "valid_until": certificate.valid_until,

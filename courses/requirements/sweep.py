@@ -39,6 +39,7 @@ from lms.people.models import User
 from courses.models import Course
 from courses.requirements.cycles import COMPLETED, Cycle, _at, cycles_renew, cycles_sync_requirement, is_open
 from courses.requirements.models import Exemption, Requirement, RequirementCourse, RequirementCycle
+from courses.translations.resolve import CourseName, course_names
 
 JOB_KIND = "requirements.sweep"
 EXPIRING_DAYS = 30
@@ -132,17 +133,19 @@ def sweep_register() -> None:
     register_periodic(JOB_KIND, timedelta(days=1))
 
 
-def _first_courses(session: Session) -> dict[int, tuple[int, str]]:
-    """{requirement: (course id, title)} of the course its messages link to (the first one added)."""
+def _first_courses(session: Session) -> dict[int, tuple[int, CourseName]]:
+    """{requirement: (course id, name)} of the course its messages link to (the first one added)."""
     rows = session.execute(
         sa_select(RequirementCourse.requirement_id, Course.id, Course.title)
         .join(Course, Course.id == RequirementCourse.course_id)
         .order_by(RequirementCourse.requirement_id, Course.id)
     ).all()
-    first: dict[int, tuple[int, str]] = {}
-    for requirement_id, course_id, title in rows:
-        first.setdefault(requirement_id, (course_id, title))
-    return first
+    first: dict[int, int] = {}
+    for requirement_id, course_id, _title in rows:
+        first.setdefault(requirement_id, course_id)
+    # Each message names the course in its recipient's language (rendered for them, lms.i18n.speaking).
+    names = course_names(session, first.values())
+    return {requirement_id: (course_id, names[course_id]) for requirement_id, course_id in first.items()}
 
 
 Build = Callable[..., Any]
@@ -210,7 +213,7 @@ def _learner(
     cycle: RequirementCycle,
     requirement: Requirement,
     user: User,
-    courses: dict[int, tuple[int, str]],
+    courses: dict[int, tuple[int, CourseName]],
     period: str,
     sent: set[str],
     **extra: Any,
@@ -233,7 +236,7 @@ def _collect(items: list[Message | None]) -> list[Message]:
     return [m for m in items if m is not None]
 
 
-def _assigned(session: Session, now: datetime, courses: dict[int, tuple[int, str]]) -> list[Message]:
+def _assigned(session: Session, now: datetime, courses: dict[int, tuple[int, CourseName]]) -> list[Message]:
     build = _open_cycles(now, Cycle.opened_at <= _at(now), _not_queued("assigned", Cycle.user_id))
     return _collect(
         [
@@ -253,7 +256,7 @@ def _assigned(session: Session, now: datetime, courses: dict[int, tuple[int, str
     )
 
 
-def _due_soon(session: Session, now: datetime, courses: dict[int, tuple[int, str]], days: int, nearer: int) -> list[Message]:
+def _due_soon(session: Session, now: datetime, courses: dict[int, tuple[int, CourseName]], days: int, nearer: int) -> list[Message]:
     point = timedelta(days=days)
     build = _open_cycles(now, Cycle.due_at > _at(now + timedelta(days=nearer)), Cycle.due_at <= _at(now + point))
     return _collect(
@@ -277,7 +280,7 @@ def _due_soon(session: Session, now: datetime, courses: dict[int, tuple[int, str
     )
 
 
-def _overdue(session: Session, now: datetime, courses: dict[int, tuple[int, str]]) -> list[Message]:
+def _overdue(session: Session, now: datetime, courses: dict[int, tuple[int, CourseName]]) -> list[Message]:
     build = _open_cycles(now, Cycle.due_at < _at(now))
     return _collect(
         [
@@ -298,7 +301,7 @@ def _overdue(session: Session, now: datetime, courses: dict[int, tuple[int, str]
     )
 
 
-def _overdue_weekly(session: Session, now: datetime, courses: dict[int, tuple[int, str]]) -> list[Message]:
+def _overdue_weekly(session: Session, now: datetime, courses: dict[int, tuple[int, CourseName]]) -> list[Message]:
     year, week, _ = now.isocalendar()
     period = f"{year}-W{week:02d}"
     build = _open_cycles(now, Cycle.due_at < _at(now - timedelta(days=7)), _not_queued("overdue_weekly", Cycle.user_id, period))
@@ -368,7 +371,7 @@ def _escalation(session: Session, now: datetime, escalation_days: int, level: in
     return _collect(messages)
 
 
-def _expiring(session: Session, now: datetime, courses: dict[int, tuple[int, str]]) -> list[Message]:
+def _expiring(session: Session, now: datetime, courses: dict[int, tuple[int, CourseName]]) -> list[Message]:
     """Completions whose validity ends within EXPIRING_DAYS, not already renewed or left behind."""
     later = aliased(RequirementCycle)
 

@@ -167,3 +167,76 @@ def course_texts(session: Session, courses: Iterable[Course], *, language: str |
         version = Versions(course, language, course_version=found.get(course.id or 0))
         texts[course.id or 0] = (version.title(), version.summary())
     return texts
+
+
+class MarkedText(str):
+    """A plain string (compares, sorts and serialises as its text) that an autoescaped template shows
+    inside ``<span lang="…">`` when it is in another language than the page's (``fallback``)."""
+
+    fallback: str | None
+
+    def __new__(cls, text: str, fallback: str | None = None) -> MarkedText:
+        made = super().__new__(cls, text)
+        made.fallback = fallback
+        return made
+
+    def __html__(self) -> Markup:
+        if self.fallback:
+            return Markup('<span lang="{0}">{1}</span>').format(self.fallback, str(self))
+        return Markup.escape(str(self))
+
+
+@dataclass(frozen=True, order=True)
+class CourseName:
+    """A course's title in every language it has, resolved when shown: in the language being spoken
+    then (lms.i18n.current_language), so an e-mail rendered for its recipient names the course in
+    theirs. ``str()`` gives the text; in an autoescaped template (``__html__``) a title that falls back
+    to the course's own language carries ``lang``."""
+
+    title: str
+    language: str
+    versions: tuple[tuple[str, str], ...] = ()
+
+    def shown(self, language: str | None = None) -> Shown:
+        language = language or current_language()
+        if language == self.language:
+            return Shown(self.title)
+        translated = dict(self.versions).get(language)
+        return Shown(translated) if translated is not None else Shown(self.title, self.language)
+
+    def __str__(self) -> str:
+        return self.shown().text
+
+    def __html__(self) -> Markup:
+        shown = self.shown()
+        if shown.fallback:
+            return Markup('<span lang="{0}">{1}</span>').format(shown.fallback, shown.text)
+        return Markup.escape(shown.text)
+
+
+def course_names(session: Session, course_ids: Iterable[int]) -> dict[int, CourseName]:
+    """Each course's name in all its languages, for text rendered later or for several readers (e-mails,
+    a sweep's messages): one statement for the courses and their versions."""
+    ids = sorted({int(i) for i in course_ids})
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Course.id, Course.title, Course.default_language, CourseTranslation.language, CourseTranslation.title)
+        .outerjoin(CourseTranslation, CourseTranslation.course_id == Course.id)
+        .where(Course.id.in_(ids))
+    ).all()
+    titles: dict[int, tuple[str, str]] = {}
+    versions: dict[int, list[tuple[str, str]]] = {}
+    for course_id, title, default_language, language, translated in rows:
+        titles[course_id] = (title, default_language)
+        if language is not None:
+            versions.setdefault(course_id, []).append((language, translated))
+    return {
+        course_id: CourseName(title, default_language, tuple(sorted(versions.get(course_id, []))))
+        for course_id, (title, default_language) in titles.items()
+    }
+
+
+def course_name(session: Session, course: Course) -> CourseName:
+    """One course's CourseName (one statement)."""
+    return course_names(session, [course.id or 0]).get(course.id or 0) or CourseName(course.title, course.default_language)
