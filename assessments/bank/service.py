@@ -253,6 +253,8 @@ def questions_import(
             competence_id=tagged.competence_id,
             level=tagged.level,
             audited=False,
+            # A file carries one language per question: the organisation's, as the bank's form assumes.
+            language=settings.default_language if settings is not None else "en",
         )
         if settings is not None and media:
             stored += len(question_files_store(session, settings=settings, question=question, files=media))
