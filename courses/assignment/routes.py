@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.i18n import format_number, gettext, ngettext
 from lms.web.forms import field_errors
 from lms.web.params import parse_day_from_today
 from lms.clock import utcnow
@@ -89,25 +90,35 @@ def _assign_and_confirm(
 
 
 def _confirmation(n: int, had: int, *, due_given: bool, due_moved: int, message: bool) -> str:
-    people = f"{n} {'person' if n == 1 else 'people'}"
     if not due_given:
-        due = "their due date is unchanged"
+        due = gettext("their due date is unchanged")
     elif due_moved == had:
-        due = "their due date was updated"
+        due = gettext("their due date was updated")
     elif due_moved == 0:
-        due = "their due date is unchanged (it was already this date or earlier, or they have finished)"
+        due = gettext("their due date is unchanged (it was already this date or earlier, or they have finished)")
     else:
-        due = f"the due date was updated for {due_moved} (the others' was already this date or earlier, or they have finished)"
+        due = gettext(
+            "the due date was updated for %(moved)s (the others' was already this date or earlier, or they have finished)"
+        ) % {"moved": format_number(due_moved)}
+    count = format_number(n)
     if had == 0:
-        text = f"Assigned to {people}."
+        text = ngettext("Assigned to %(count)s person.", "Assigned to %(count)s people.", n) % {"count": count}
     elif had == n == 1:
-        text = f"Assigned to 1 person, who already had this course; {due}."
+        text = gettext("Assigned to 1 person, who already had this course; %(due)s.") % {"due": due}
     elif had == n:
-        text = f"Assigned to {people}. All {n} already had this course; {due}."
+        text = ngettext(
+            "Assigned to %(count)s person. All %(count)s already had this course; %(due)s.",
+            "Assigned to %(count)s people. All %(count)s already had this course; %(due)s.",
+            n,
+        ) % {"count": count, "due": due}
     else:
-        text = f"Assigned to {people}: {n - had} new, {had} already had it ({due})."
+        text = ngettext(
+            "Assigned to %(count)s person: %(new)s new, %(had)s already had it (%(due)s).",
+            "Assigned to %(count)s people: %(new)s new, %(had)s already had it (%(due)s).",
+            n,
+        ) % {"count": count, "new": format_number(n - had), "had": format_number(had), "due": due}
     if message:
-        text += " They will see your message on the course page."
+        text += " " + gettext("They will see your message on the course page.")
     return text
 
 
@@ -232,7 +243,11 @@ def assign_gap(
         return redirect(request, "/team")
     people = [p for p, _level in line_gap_people(db, user.id, competence.id, utcnow())]
     if not people:
-        flash(request, f"Nobody in your team is below the required level in {competence.code} {competence.name}.")
+        flash(
+            request,
+            gettext("Nobody in your team is below the required level in %(competence)s.")
+            % {"competence": f"{competence.code} {competence.name}"},
+        )
         return redirect(request, "/team")
     done = _assign_and_confirm(
         db,
@@ -245,7 +260,11 @@ def assign_gap(
         own_message=False,  # written for them, not by the manager
     )
     db.commit()
-    flash(request, f"“{course.title}”, for the gap in {competence.code} {competence.name}: " + done)
+    flash(
+        request,
+        gettext("“%(course)s”, for the gap in %(competence)s: %(done)s")
+        % {"course": course.title, "competence": f"{competence.code} {competence.name}", "done": done},
+    )
     return redirect(request, f"/team/assignments?course={course.id}")
 
 
@@ -324,8 +343,12 @@ def rules_create(
         return _rules_page(request, db, form=form, errors=errors, status_code=422)
     flash(
         request,
-        f"The rule is saved and assigned the course to {count} {'person' if count == 1 else 'people'} "
-        "now; people who join later are assigned too.",
+        ngettext(
+            "The rule is saved and assigned the course to %(count)s person now; people who join later are assigned too.",
+            "The rule is saved and assigned the course to %(count)s people now; people who join later are assigned too.",
+            count,
+        )
+        % {"count": format_number(count)},
     )
     return redirect(request, "/admin/assignment-rules")
 
@@ -334,5 +357,5 @@ def rules_create(
 def rules_deactivate(request: Request, db: DbSession, user: AdminUser, rule: RuleOf) -> Response:
     rule_deactivate(db, rule=rule, by=user, client_ip=client_ip(request))
     db.commit()
-    flash(request, "The rule is switched off. People it assigned keep their courses; nobody new is assigned.")
+    flash(request, gettext("The rule is switched off. People it assigned keep their courses; nobody new is assigned."))
     return redirect(request, "/admin/assignment-rules")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.i18n import gettext
 from lms.people.models import User
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
@@ -76,6 +77,17 @@ def _outline_change(
     return _outline_done(request, db, course, message, anchor=anchor)
 
 
+def _moved(title: str, direction: str) -> str:
+    # One sentence per direction: a translation may need to say "moved up" differently from "moved down".
+    moved = gettext("Moved “%(title)s” up.") if direction == "up" else gettext("Moved “%(title)s” down.")
+    return moved % {"title": title}
+
+
+def _visibility(title: str, hidden: bool) -> str:
+    shown = gettext("“%(title)s” is now hidden from learners.") if hidden else gettext("“%(title)s” is now shown to learners.")
+    return shown % {"title": title}
+
+
 @router.post("/modules")
 def module_add_post(request: Request, db: DbSession, user: AuthorUser, course: EditableCourse, title: Short = "") -> Response:
     errors, clean = module_title(title)
@@ -85,7 +97,7 @@ def module_add_post(request: Request, db: DbSession, user: AuthorUser, course: E
         )
     module = module_add(db, course=course, title=clean)
     db.commit()
-    flash(request, f"Module “{clean}” added. Add its first lesson.")
+    flash(request, gettext("Module “%(title)s” added. Add its first lesson.") % {"title": clean})
     return redirect(request, f"/author/courses/{course.id}#module-{module.id}")
 
 
@@ -110,7 +122,7 @@ def module_edit_post(
         )
     module_update(db, module=module, title=clean)
     db.commit()
-    flash(request, "Module renamed.")
+    flash(request, gettext("Module renamed."))
     return redirect(request, f"/author/courses/{course.id}#module-{module.id}")
 
 
@@ -127,7 +139,7 @@ def module_move_post(
         db,
         course,
         lambda: module_move(db, module=module, direction=direction),
-        f"Moved “{module.title}” {direction}.",
+        _moved(module.title, direction),
         f"module-{module.id}",
     )
 
@@ -142,7 +154,7 @@ def module_visibility(
         db,
         course,
         lambda: module_hide(db, module=module, hidden=hide),
-        f"“{module.title}” is now {'hidden from' if hide else 'shown to'} learners.",
+        _visibility(module.title, hide),
         f"module-{module.id}",
     )
 
@@ -154,7 +166,7 @@ def module_delete_post(request: Request, db: DbSession, user: AuthorUser, course
         db,
         course,
         lambda: module_delete(db, module=module, by=user),
-        f"Module “{module.title}” deleted.",
+        gettext("Module “%(title)s” deleted.") % {"title": module.title},
         f"module-{module.id}",
     )
 
@@ -168,7 +180,7 @@ def lesson_move_post(
         db,
         course,
         lambda: lesson_move(db, lesson=lesson, direction=direction),
-        f"Moved “{lesson.title}” {direction}.",
+        _moved(lesson.title, direction),
         f"lesson-{lesson.id}",
     )
 
@@ -183,7 +195,7 @@ def lesson_visibility(
         db,
         course,
         lambda: lesson_hide(db, lesson=lesson, hidden=hide),
-        f"“{lesson.title}” is now {'hidden from' if hide else 'shown to'} learners.",
+        _visibility(lesson.title, hide),
         f"lesson-{lesson.id}",
     )
 
@@ -195,7 +207,7 @@ def lesson_delete_post(request: Request, db: DbSession, user: AuthorUser, course
         db,
         course,
         lambda: lesson_delete(db, lesson=lesson, by=user),
-        f"Lesson “{lesson.title}” deleted.",
+        gettext("Lesson “%(title)s” deleted.") % {"title": lesson.title},
         f"lesson-{lesson.id}",
     )
 
@@ -245,16 +257,16 @@ def _save_lesson(
     if lesson is not None and form.module_id.strip():
         target = db.get(Module, parse_id(form.module_id)) if parse_id(form.module_id) else None
         if target is None or target.course_id != course.id:
-            errors["module_id"] = "Choose a module of this course."
+            errors["module_id"] = gettext("Choose a module of this course.")
     if errors:
         return _lesson_page(request, db, course, module, form, lesson=lesson, errors=errors, status_code=422)
     try:
         if lesson is None:
             lesson = lesson_add(db, module=module, **values)
-            message = f"Lesson “{lesson.title}” added."
+            message = gettext("Lesson “%(title)s” added.") % {"title": lesson.title}
         else:
             lesson_update(db, lesson=lesson, module=target, **values)
-            message = "Lesson saved."
+            message = gettext("Lesson saved.")
     except CourseError as exc:  # e.g. an image that is not one of this course's files
         db.rollback()
         return _lesson_page(

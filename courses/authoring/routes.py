@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.i18n import gettext
 from lms.web.forms import field_errors
 from lms.web.paging import Page, clamp_page, page_size
 from lms.people.models import Role
@@ -134,7 +135,7 @@ def course_create_post(
             errors = field_errors(exc)
     if errors:
         return _form_page(request, db, form, errors=errors, status_code=422)
-    flash(request, "Course created as a draft. Add a module and a lesson, then publish it.")
+    flash(request, gettext("Course created as a draft. Add a module and a lesson, then publish it."))
     return redirect(request, f"/author/courses/{course.id}")
 
 
@@ -174,7 +175,7 @@ def course_edit_post(
             errors = field_errors(exc)
     if errors:
         return _form_page(request, db, form, course=course, errors=errors, status_code=422)
-    flash(request, "Course details saved.")
+    flash(request, gettext("Course details saved."))
     return redirect(request, f"/author/courses/{course.id}")
 
 
@@ -213,7 +214,7 @@ def editor_add_post(request: Request, db: DbSession, user: AuthorUser, course: E
     try:
         added = editor_add(db, course=course, email=email, by=user)
         db.commit()
-        flash(request, f"{added.name} can now edit this course.")
+        flash(request, gettext("%(name)s can now edit this course.") % {"name": added.name})
     except CourseError as exc:
         db.rollback()
         flash(request, str(exc), "error")
@@ -225,7 +226,7 @@ def editor_remove_post(request: Request, db: DbSession, user: AuthorUser, course
     try:
         editor_remove(db, course=course, user_id=user_id, by=user)
         db.commit()
-        flash(request, "Editor removed.")
+        flash(request, gettext("Editor removed."))
     except CourseError as exc:
         db.rollback()
         flash(request, str(exc), "error")

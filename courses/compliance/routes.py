@@ -22,9 +22,11 @@ from courses.compliance.service import ComplianceError, exemption_grant, exempti
 from courses.requirements.status import STATUS_LABELS, Status
 from lms.clock import utcnow
 from lms.db import known
+from lms.i18n import format_date, gettext
 from lms.people.models import User
 from lms.people.selectors import org_unit_subtree_ids
 from lms.csvfile import csv_response
+from lms.export_headings import headings
 from lms.reports.export import xlsx_response
 from lms.web.access import ManagerUser
 from lms.web.deps import DbSession, client_ip
@@ -133,8 +135,8 @@ def compliance_export(db: DbSession, user: ManagerUser, filters: FilterQuery, fm
     rows = matrix_rows(matrix, paths, now)
     filename = f"team-compliance-{now.date().isoformat()}.{fmt}"
     if fmt == "csv":
-        return csv_response(filename, COLUMNS, rows)
-    return xlsx_response(filename, "Compliance", COLUMNS, rows)
+        return csv_response(filename, headings(COLUMNS), rows)
+    return xlsx_response(filename, "Compliance", headings(COLUMNS), rows)
 
 
 def _cell_page(
@@ -194,7 +196,11 @@ def compliance_extend(
     if errors:
         return _failed(request, db, cell, form, errors)
     db.commit()
-    flash(request, f"{cell.requirement.name} for {cell.person.name} is now due on {new_due_at:%-d %B %Y}.")
+    flash(
+        request,
+        gettext("%(requirement)s for %(name)s is now due on %(date)s.")
+        % {"requirement": cell.requirement.name, "name": cell.person.name, "date": format_date(new_due_at, "long")},
+    )
     return redirect(request, _cell_url(cell))
 
 
@@ -227,8 +233,14 @@ def compliance_exempt(
     if errors:
         return _failed(request, db, cell, form, errors)
     db.commit()
-    until = f" until {ends_at:%-d %B %Y}" if ends_at else ""
-    flash(request, f"{cell.person.name} is exempt from {cell.requirement.name}{until}.")
+    names = {"name": cell.person.name, "requirement": cell.requirement.name}
+    if ends_at:
+        flash(
+            request,
+            gettext("%(name)s is exempt from %(requirement)s until %(date)s.") % {**names, "date": format_date(ends_at, "long")},
+        )
+    else:
+        flash(request, gettext("%(name)s is exempt from %(requirement)s.") % names)
     return redirect(request, _cell_url(cell))
 
 
@@ -236,10 +248,14 @@ def compliance_exempt(
 def compliance_exemption_revoke(request: Request, db: DbSession, cell: CellOf) -> Response:
     exemption = cell_detail(db, person=cell.person, requirement=cell.requirement, now=utcnow()).exemption
     if exemption is None:
-        return _failed(request, db, cell, {}, {"form": "There is no exemption in force to withdraw."})
+        return _failed(request, db, cell, {}, {"form": gettext("There is no exemption in force to withdraw.")})
     exemption_revoke(db, exemption=exemption, by=cell.manager, client_ip=client_ip(request))
     db.commit()
-    flash(request, f"Exemption withdrawn: {cell.person.name} needs {cell.requirement.name} again.")
+    flash(
+        request,
+        gettext("Exemption withdrawn: %(name)s needs %(requirement)s again.")
+        % {"name": cell.person.name, "requirement": cell.requirement.name},
+    )
     return redirect(request, _cell_url(cell))
 
 
@@ -254,7 +270,14 @@ def compliance_remind(request: Request, db: DbSession, cell: CellOf) -> Response
         return _failed(request, db, cell, {}, field_errors(exc))
     db.commit()
     if queued is None:
-        flash(request, f"A reminder to {cell.person.name} was already sent a moment ago; we did not send another.")
+        flash(
+            request,
+            gettext("A reminder to %(name)s was already sent a moment ago; we did not send another.") % {"name": cell.person.name},
+        )
     else:
-        flash(request, f"Reminder sent to {cell.person.name} about {cell.requirement.name}.")
+        flash(
+            request,
+            gettext("Reminder sent to %(name)s about %(requirement)s.")
+            % {"name": cell.person.name, "requirement": cell.requirement.name},
+        )
     return redirect(request, _cell_url(cell))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from starlette.responses import FileResponse, Response
 
+from lms.i18n import gettext
 from lms.web.access import AuthorUser, SignedInUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
@@ -43,7 +44,7 @@ async def attachment_upload(
             db.rollback()
             errors = {"file": str(exc)}
         else:
-            flash(request, f"“{attachment.filename}” uploaded. Copy its Markdown into a lesson to use it.")
+            flash(request, gettext("“%(name)s” uploaded. Copy its Markdown into a lesson to use it.") % {"name": attachment.filename})
             return redirect(request, f"/author/courses/{course.id}#files")
     status = 413 if len(data) > limit else 422
     return course_page_response(request, db, user, course, errors=errors, status_code=status)
@@ -55,7 +56,7 @@ def attachment_delete_post(
 ) -> Response:
     attachment_delete(db, settings=request.app.state.settings, attachment=attachment, by=user)
     db.commit()
-    flash(request, f"“{attachment.filename}” deleted. Lessons that link to it will show a broken link.")
+    flash(request, gettext("“%(name)s” deleted. Lessons that link to it will show a broken link.") % {"name": attachment.filename})
     return redirect(request, f"/author/courses/{course.id}#files")
 
 

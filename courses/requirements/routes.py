@@ -13,7 +13,7 @@ from starlette.responses import Response
 from lms.competences.admin_selectors import profile_options
 from lms.db import known
 from lms.hooks import EMPLOYEE
-from lms.i18n import N_
+from lms.i18n import N_, format_number, gettext, ngettext
 from lms.people.models import ROLE_LABELS
 from lms.people.selectors import org_units_with_paths
 from lms.web.access import AdminUser, ReportsUser
@@ -133,8 +133,19 @@ def _submit(request: Request, db: Session, user: Any, form: RequirementForm, act
         db.rollback()
         return _form_page(request, db, form, requirement, status_code=422, errors=exc.errors)
     people = covered_counts(db, [known(saved.id)]).get(known(saved.id), 0)
-    what = "saved" if requirement is None else "changed; people's current cycles keep their dates"
-    flash(request, f"The requirement is {what}. It now covers {people} {'person' if people == 1 else 'people'}.")
+    if requirement is None:
+        saved_text = ngettext(
+            "The requirement is saved. It now covers %(count)s person.",
+            "The requirement is saved. It now covers %(count)s people.",
+            people,
+        )
+    else:
+        saved_text = ngettext(
+            "The requirement is changed; people's current cycles keep their dates. It now covers %(count)s person.",
+            "The requirement is changed; people's current cycles keep their dates. It now covers %(count)s people.",
+            people,
+        )
+    flash(request, saved_text % {"count": format_number(people)})
     return redirect(request, f"{BASE}/{saved.id}")
 
 
@@ -216,7 +227,7 @@ def requirement_archive_post(request: Request, db: DbSession, user: AdminUser, r
     try:
         requirement_archive(db, requirement=requirement, by=user, client_ip=client_ip(request))
         db.commit()
-        flash(request, "The requirement is archived: no new cycles open. Every record is kept.")
+        flash(request, gettext("The requirement is archived: no new cycles open. Every record is kept."))
     except RequirementError as exc:
         db.rollback()
         flash(request, str(exc), "error")
