@@ -5,7 +5,8 @@ Revises: 0024
 Create Date: 2026-12-03 17:05:00.000000
 
 Empty to begin with: the worker's next `reports.publish` job fills them (until then report pages
-compute their figures in the web process, as before).
+compute their figures in the web process, as before). Also the `manager_line` data version, which a
+manager's home panels over their reporting line are kept by.
 """
 
 from collections.abc import Sequence
@@ -55,9 +56,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("set_id", "grp", "unit_id", name=op.f("pk_report_figure_row")),
     )
+    # The counter a manager's home panels over their line are kept by (courses/line_home.py).
+    op.bulk_insert(
+        sa.table("data_version", sa.column("scope", sa.String), sa.column("version", sa.Integer)),
+        [{"scope": "manager_line", "version": 0}],
+    )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM data_version WHERE scope = 'manager_line'")
     op.drop_table("report_figure_row")
     with op.batch_alter_table("report_figure_set") as batch:
         batch.drop_index(batch.f("ix_report_figure_set_snapshot_id"))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from courses.compliance.selectors import line_people, standings
+from courses.line_home import kept_for_manager
 from courses.models import Course
 from courses.requirements.models import Requirement, RequirementCourse
 from courses.requirements.status import Standing, Status
@@ -103,7 +104,7 @@ def compliance_home_panels(session: Session, user: User, roles: frozenset[str], 
                 Role.MANAGER.value,
                 N_("Mandatory training in your team"),
                 "courses/compliance/_home_team.html",
-                {"line": line_attention(session, user, now)},
+                {"line": kept_for_manager(session, "attention", known(user.id), now, lambda: line_attention(session, user, now))},
                 order=25,
             )
         )

@@ -49,18 +49,21 @@ class Published(Generic[T]):
 class PublishedFigures:
     """Per process, per scope: the latest figures for each key (framework, smallest group, ...)."""
 
-    def __init__(self, scope: str, refresh_seconds: int, *, max_entries: int = 64) -> None:
+    def __init__(self, scope: str, refresh_seconds: int, *, max_entries: int = 64, max_age: timedelta = LAPSE_BOUND) -> None:
         self.scope = scope
         self.refresh = timedelta(seconds=refresh_seconds)
+        # Figures that change with time alone (a due date passing) are never kept longer than this.
+        self.max_age = max_age
         self.max_entries = max_entries  # per-manager figures: a bound on memory whatever the number of managers
         self._entries: dict[Any, Published[Any]] = {}
         self._computing: dict[Any, threading.Lock] = {}
         self._guard = threading.Lock()
         self.clock: Callable[[], datetime] = utcnow  # the tests move it to show what happens minutes later
 
-    def get(self, session: Session, key: Any, compute: Callable[[], T]) -> Published[T]:
+    def get(self, session: Session, key: Any, compute: Callable[[], T], *, now: datetime | None = None) -> Published[T]:
+        """`now`: the time the caller counts against (a request's), else the clock's."""
         version = data_versions.current(session, self.scope)
-        now = self.clock()
+        now = self.clock() if now is None else now
         entry = self._entries.get(key)
         if entry is not None and self._usable(entry, version, now):
             return entry
@@ -70,7 +73,7 @@ class PublishedFigures:
             return entry  # type: ignore[return-value]  # another request is computing; these figures stand meanwhile
         try:
             entry = self._entries.get(key)
-            if entry is not None and _current(entry, version, now):
+            if entry is not None and _current(entry, version, now, self.max_age):
                 return entry  # computed by the request this one waited for
             # The version was read first in this transaction, so these figures are at least that new.
             fresh: Published[T] = Published(compute(), version, now)
@@ -99,11 +102,11 @@ class PublishedFigures:
 
     def _usable(self, entry: Published[Any], version: int | None, now: datetime) -> bool:
         age = now - entry.computed_at
-        if age < timedelta(0) or age >= LAPSE_BOUND:
+        if age < timedelta(0) or age >= self.max_age:
             return False  # the clock moved back (tests), or evidence may have lapsed since
-        return _current(entry, version, now) or age < self.refresh
+        return _current(entry, version, now, self.max_age) or age < self.refresh
 
 
-def _current(entry: Published[Any], version: int | None, now: datetime) -> bool:
+def _current(entry: Published[Any], version: int | None, now: datetime, max_age: timedelta = LAPSE_BOUND) -> bool:
     """Computed at this data version, recently enough that no evidence can have lapsed since."""
-    return version is not None and entry.version == version and timedelta(0) <= now - entry.computed_at < LAPSE_BOUND
+    return version is not None and entry.version == version and timedelta(0) <= now - entry.computed_at < max_age

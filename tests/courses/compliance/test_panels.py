@@ -97,5 +97,5 @@ def test_panels_take_a_fixed_number_of_queries(db, make_user):
     add(8)
     with counting(db.get_bind()) as many:
         panels = compliance_home_panels(db, manager, roles, now)
-    assert len(few) == len(many) <= 5
+    assert len(few) == len(many) <= 6  # the sixth reads the data version the line's figures are kept by
     assert panels[1].context["line"].late_total == 9
