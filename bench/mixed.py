@@ -33,9 +33,11 @@ from bench.servers import SECRET, lms_served, peak_rss_mb
 from bench.synth_people import EMPLOYEE, LEAD, MANAGER
 from courses.models import Course, Enrolment, Lesson
 from lms.auth.service import hash_token
+from lms.config import get_settings
 from lms.db import make_engine
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.people.models import User
+from lms.reports.stored import figures_publish
 from lms.web.cookies import ANON_COOKIE, SESSION_COOKIE
 from lms.web.signing import sign
 from tests.support.live_server import open_sessions
@@ -173,6 +175,19 @@ def _requests(db: Session, database_url: str, people: int) -> dict[str, list[Req
     if empty:
         raise RuntimeError(f"The database has nothing for: {', '.join(empty)} (generate an organisation first)")
     return out
+
+
+def publish(database_url: str) -> None:
+    """What the worker does once a minute (lms.reports.stored): the servers read these figures, as in production."""
+    started = time.perf_counter()
+    engine = make_engine(database_url)
+    with Session(engine) as db:
+        written = figures_publish(db, min_group=get_settings().report_min_group)
+        db.commit()
+    engine.dispose()
+    print(
+        f"report figures published: {written} set(s) in {time.perf_counter() - started:.1f} s (load average {os.getloadavg()[0]:.1f})"
+    )
 
 
 def shares(total: int) -> dict[str, int]:
@@ -314,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     requests = prepare(args.database_url, max(levels))
+    publish(args.database_url)
     rows = []
     for workers in (int(x) for x in args.workers.split(",")):
         log = Path("var/bench/logs") / f"mixed-w{workers}.log"
@@ -326,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((workers, people, results))
                 errors = sum(r.server_errors + r.socket_errors for r in results)
                 print(
-                    f"workers={workers} people={people}: {sum(r.requests for r in results)} requests, "
+                    f"workers={workers} people={people} (load average {os.getloadavg()[0]:.1f}): "
+                    f"{sum(r.requests for r in results)} requests, "
                     f"{errors} errors, CPU share per process {shares_seen}, peak RSS per process (MB) {peak_rss(proc)}",
                     flush=True,
                 )
