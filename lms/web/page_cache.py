@@ -40,6 +40,7 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import String, bindparam, func, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from fastapi.routing import iter_route_contexts
@@ -53,6 +54,7 @@ from lms.data_versions import DataVersion, PersonVersion
 from lms.i18n import current_language
 from lms.people.models import User
 from lms.web import static
+from lms.web.capacity import DatabaseBusy
 from lms.web.cookies import FLASH_COOKIE, SESSION_COOKIE
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -219,8 +221,11 @@ class PageCacheMiddleware:
             with engine.connect() as conn:
                 return conn.execute(_STATE, {"token_hash": token_hash}).first()
 
-        async with app_state.db_gate.slot():
-            row = await run_in_threadpool(read)
+        try:
+            async with app_state.db_gate.slot():
+                row = await run_in_threadpool(read)
+        except (DatabaseBusy, sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+            return None  # the ordinary path answers it (503 while busy, the database-away page)
         if row is None:
             return None
         created_at, last_seen_at, is_active, language, person_version, content_version = row

@@ -17,6 +17,7 @@ from lms.competences.service import self_assess
 from lms.config import Settings
 from lms.people.models import RoleGrant, User
 from lms.web.page_cache import Entry, PageCache
+from lms.web.capacity import ConnectionGate
 from lms.web.cookies import SESSION_COOKIE
 from tests.assessments.attempt_support import expire_deadline
 from tests.assessments.factories import make_quiz, questions, sequences, slot_of, start
@@ -247,3 +248,11 @@ def test_an_autosaved_answer_shows_on_the_kept_question_page_and_a_timed_attempt
     assert 'value="first try"' in reloaded and sequences(reloaded) == {slot: 1}
     expire_deadline(db, db.get(Attempt, attempt_id))  # now timed, its deadline passed: closed on the next view
     assert browser.get(url).status_code == 303
+
+
+def test_a_busy_database_is_answered_as_on_any_page(cache, app, signed_in):
+    browser, _user = signed_in()
+    browser.get("/learning")
+    app.state.db_gate = ConnectionGate(0, 0.01)  # no connection to be had
+    busy = browser.get("/learning")
+    assert busy.status_code == 503 and "Too many people" in busy.text
