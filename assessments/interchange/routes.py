@@ -18,6 +18,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.i18n import format_number, gettext, ngettext
 from lms.web import signing
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession, client_ip
@@ -190,7 +191,7 @@ def _unpack(request: Request, user_id: int, chunks: list[str]) -> dict:
 def import_confirm(request: Request, db: DbSession, user: AuthorUser, payload: Annotated[list[str], Form()] = []) -> Response:
     data = _unpack(request, user.id, payload)
     if sel.import_done(db, data["id"]):
-        flash(request, "These questions were already imported.")
+        flash(request, gettext("These questions were already imported."))
         return redirect(request, "/author/questions")
     content = zlib.decompress(base64.b64decode(data["content"]))
     result = _parse(request, data["format"], content)
@@ -211,7 +212,14 @@ def import_confirm(request: Request, db: DbSession, user: AuthorUser, payload: A
     db.commit()
     flash(
         request,
-        f"Imported {len(saved)} question{'' if len(saved) == 1 else 's'} from “{data['filename']}”."
-        + (f" {len(result.problems)} could not be imported." if result.problems else ""),
+        ngettext("Imported %(count)s question from “%(file)s”.", "Imported %(count)s questions from “%(file)s”.", len(saved))
+        % {"count": format_number(len(saved)), "file": data["filename"]}
+        + (
+            " "
+            + ngettext("%(count)s could not be imported.", "%(count)s could not be imported.", len(result.problems))
+            % {"count": format_number(len(result.problems))}
+            if result.problems
+            else ""
+        ),
     )
     return redirect(request, f"/author/questions?category={target.id}" if target else "/author/questions")

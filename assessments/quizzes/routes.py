@@ -28,6 +28,7 @@ from assessments.quizzes.service import (
 from courses.authoring.deps import EditableCourse, ModuleOf
 from courses.authoring.selectors import competence_groups
 from lms.competences.models import MAX_LEVEL
+from lms.i18n import gettext
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
@@ -62,7 +63,7 @@ def quiz_create_post(
             status_code=422,
         )
     db.commit()
-    flash(request, "Quiz added. Choose its settings, then add questions.")
+    flash(request, gettext("Quiz added. Choose its settings, then add questions."))
     return redirect(request, f"/author/quizzes/{quiz.id}")
 
 
@@ -153,7 +154,7 @@ def quiz_settings_post(
         return _page(request, db, found, form=form, errors=errors, status_code=422)
     quiz_update(db, quiz=quiz, lesson=lesson, values=values)
     db.commit()
-    flash(request, "Quiz settings saved. Attempts already started keep the settings they started with.")
+    flash(request, gettext("Quiz settings saved. Attempts already started keep the settings they started with."))
     return redirect(request, f"/author/quizzes/{quiz.id}")
 
 
@@ -178,7 +179,7 @@ def slot_add_post(
         db.rollback()
         return _page(request, db, found, errors=field_errors(exc, default="slots"), status_code=422)
     db.commit()
-    flash(request, "Questions added to the quiz.")
+    flash(request, gettext("Questions added to the quiz."))
     return redirect(request, f"/author/quizzes/{quiz.id}#questions")
 
 
@@ -190,7 +191,7 @@ def slot_delete_post(request: Request, db: DbSession, user: AuthorUser, found: E
     except QuizError:
         raise HTTPException(status_code=404) from None
     db.commit()
-    flash(request, "Removed from the quiz. Attempts already started keep their questions.")
+    flash(request, gettext("Removed from the quiz. Attempts already started keep their questions."))
     return redirect(request, f"/author/quizzes/{quiz.id}#questions")
 
 
