@@ -6,6 +6,15 @@ INSERT, UPDATE or DELETE the database runs on a watched table, so writes through
 statements, bulk imports, the worker and raw SQL all count; the counter moves inside the same
 transaction just before it commits, and a rolled-back transaction moves nothing. Readers see the new
 version exactly when they see the data it stands for.
+
+Per person (``person_version``), the counters move by database triggers instead (migration 0024):
+which person a write concerns is in its rows, not in its SQL text, and a statement hook reading
+parameters would miss ``UPDATE ... WHERE course_id = ?`` (many people), child rows that name only
+their parent (a response names its attempt), cascades and executemany batches. A trigger sees each
+row, in the writing transaction, whoever writes. The cost is one small upsert per changed row; on
+PostgreSQL two transactions that bump the same people in opposite orders can deadlock (the server
+aborts one with an error), which needs two multi-person writes (imports, sweeps, rule assignments)
+over the same people at once; most transactions write one person's rows.
 """
 
 from __future__ import annotations
