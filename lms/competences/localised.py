@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import String, literal, select, union_all
+from sqlalchemy import String, and_, func, literal, select, union_all
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from lms.competences.models import (
@@ -33,6 +34,7 @@ from lms.competences.selectors import SkillRow
 from lms.i18n import current_language
 
 T = TypeVar("T", Framework, CompetenceArea, Competence, ProficiencyLevel, JobProfile)
+C = TypeVar("C")
 _KINDS: dict[type, tuple[str, str, str]] = {
     Framework: ("f", "name", "description"),
     CompetenceArea: ("a", "name", "description"),
@@ -146,3 +148,65 @@ def localised_pairs(
         return pairs
     names = names or names_for(session)
     return [(names.of(c), names.of(a)) for c, a in pairs] if names.found else pairs
+
+
+@dataclass
+class FrameworkNames:
+    """One framework's names in the reader's language, for pages that keep the framework's own names in
+    figures shared by every reader (the organisation reports): (kind, id) -> name, where a level's id
+    is its number."""
+
+    found: dict[tuple[str, int], str]
+
+    def renamed(self, kind: str, items: list[C]) -> list[C]:
+        """Copies of report columns (dataclasses with `key` and `name`) with the names found; "a" areas, "c" competences."""
+        if not self.found:
+            return items
+        return [replace(item, name=self.found.get((kind, item.key), item.name)) for item in items]  # type: ignore[type-var]
+
+    def band(self, label: str, levels: list[int]) -> str:
+        """A level group's label (its band, shared by the levels given) in the reader's language."""
+        found = {self.found[("l", level)] for level in levels if ("l", level) in self.found}
+        return found.pop() if len(found) == 1 and len(levels) and levels[0] else label
+
+    def of(self, framework: Framework | None) -> Framework | None:
+        name = self.found.get(("f", framework.id or 0)) if framework is not None else None
+        return cast(Framework, Localised(framework, name=name, description=framework.description)) if name and framework else framework
+
+
+def framework_names(session: Session, framework: Framework | None, *, language: str | None = None) -> FrameworkNames:
+    """The framework's, its areas', competences' and levels' names in the reader's language: one
+    statement, none when the framework is written in that language."""
+    language = language or current_language()
+    if framework is None or framework.language == language:
+        return FrameworkNames({})
+    fid = framework.id
+    rows = session.execute(
+        union_all(
+            select(literal("f", String(1)), FrameworkTranslation.framework_id, FrameworkTranslation.name).where(
+                FrameworkTranslation.framework_id == fid, FrameworkTranslation.language == language
+            ),
+            select(literal("a", String(1)), CompetenceAreaTranslation.area_id, CompetenceAreaTranslation.name)
+            .join(CompetenceArea, CompetenceArea.id == CompetenceAreaTranslation.area_id)
+            .where(CompetenceArea.framework_id == fid, CompetenceAreaTranslation.language == language),
+            select(literal("c", String(1)), CompetenceTranslation.competence_id, CompetenceTranslation.name)
+            .join(Competence, Competence.id == CompetenceTranslation.competence_id)
+            .where(Competence.framework_id == fid, CompetenceTranslation.language == language),
+            select(literal("l", String(1)), ProficiencyLevel.level, ProficiencyLevelTranslation.band)
+            .join(ProficiencyLevel, ProficiencyLevel.id == ProficiencyLevelTranslation.level_id)
+            .where(ProficiencyLevel.framework_id == fid, ProficiencyLevelTranslation.language == language),
+        )
+    ).all()
+    return FrameworkNames({(kind, owner): name for kind, owner, name in rows if name})
+
+
+def name_in_language(model: type[Competence] | type[CompetenceArea], language: str | None = None) -> tuple[Any, Any, Any]:
+    """(translation table, its join condition, the name in the reader's language else the row's own) for
+    a query that reads competence or area names itself: outer-join the table on the condition and select
+    the name, so the page keeps its statement count."""
+    language = language or current_language()
+    if model is Competence:
+        ct = aliased(CompetenceTranslation)
+        return ct, and_(ct.competence_id == Competence.id, ct.language == language), func.coalesce(ct.name, Competence.name)
+    at = aliased(CompetenceAreaTranslation)
+    return at, and_(at.area_id == CompetenceArea.id, at.language == language), func.coalesce(at.name, CompetenceArea.name)

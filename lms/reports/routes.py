@@ -6,12 +6,14 @@ hidden (lms.reports.suppression).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlmodel import Session
 from starlette.responses import Response
 
+from lms.competences.localised import FrameworkNames, framework_names
 from lms.reports.aggregate import Figures
 from lms.reports.cube import AREA, COMPETENCE, UNIT
 from lms.reports.deps import Basis, Param, UnitId, request_basis, unit_report_or_404, view_of
@@ -30,9 +32,14 @@ VIEW_OPTIONS = [(AREA, "Competence area"), (COMPETENCE, "Competence")]
 MAX_COMPARE = 4
 
 
-def _context(request: Request, db: Session, columns: Columns, view: str, published: Published[Basis]) -> dict:
+def _kind(view: str) -> str:
+    return "a" if view == AREA else "c"
+
+
+def _context(request: Request, db: Session, columns: Columns, view: str, published: Published[Basis], names: FrameworkNames) -> dict:
     settings = request.app.state.settings
-    bands = published.derive("bands", lambda: level_bands(db, columns))
+    # The figures are shared by every reader; names are the reader's language's (one statement).
+    bands = [(names.band(label, levels), levels) for label, levels in published.derive("bands", lambda: level_bands(db, columns))]
 
     def band_counts(figures: Figures) -> list[int]:
         return [sum(figures.levels[level] for level in levels) for _, levels in bands]
@@ -41,7 +48,7 @@ def _context(request: Request, db: Session, columns: Columns, view: str, publish
         "view": view,
         "view_options": VIEW_OPTIONS,
         "min_group": settings.report_min_group,
-        "framework": columns.framework,
+        "framework": names.of(columns.framework),
         "bands": bands,
         "band_counts": band_counts,
         "ORG": ORG,
@@ -53,7 +60,9 @@ def _unit_page(request: Request, db: Session, unit_id: int, by: str, framework: 
     published = request_basis(request, db, framework)
     columns, view = published.figures.columns, view_of(by)
     report = published.derive(("unit", unit_id, view), lambda: unit_report_or_404(published.figures.cube, columns, unit_id, view))
-    context = _context(request, db, columns, view, published) | {"report": report}
+    names = framework_names(db, columns.framework)
+    report = replace(report, columns=names.renamed(_kind(view), report.columns))
+    context = _context(request, db, columns, view, published, names) | {"report": report}
     # Only the results when the page's own view form asks for them (other htmx requests get the page).
     return render(request, "reports/unit.html", context, block={"report-results": "results"})
 
@@ -93,8 +102,9 @@ def compare(
     keys = [c.key for c in columns.of(view)]
     rows = cube.cells_many([(UNIT, u) for u in chosen], view, keys)
     units = [(u, cube.tree.names[u] if u == ORG else cube.tree.path(u), cells) for u, cells in zip(chosen, rows, strict=True)]
-    page = {"units": units, "columns": columns.of(view), "error": error, "chosen": chosen}
-    context = _context(request, db, columns, view, published) | page
+    names = framework_names(db, columns.framework)
+    page = {"units": units, "columns": names.renamed(_kind(view), columns.of(view)), "error": error, "chosen": chosen}
+    context = _context(request, db, columns, view, published, names) | page
     return render(request, "reports/compare.html", context, status_code=422 if error and unit else 200)
 
 
@@ -106,8 +116,9 @@ def trend(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, b
         raise HTTPException(status_code=404, detail="No such org unit.")
     # Twelve stored months in one read (lms.reports.stored); without stored figures, once per published cube.
     data = published.derive(("trend", unit_id, view), lambda: unit_trend(db, columns, cube, unit_id=unit_id, view=view))
-    context = _context(request, db, columns, view, published) | {
-        "trend": data,
+    names = framework_names(db, columns.framework)
+    context = _context(request, db, columns, view, published, names) | {
+        "trend": replace(data, columns=names.renamed(_kind(view), data.columns)),
         "unit_id": unit_id,
         "unit_name": cube.tree.names[unit_id],
         "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT, "pad": CHART_PAD},
