@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from lms.web.paging import ListFilters, Page, clamp_page
+from lms.competences.localised import name_in_language
 from lms.competences.models import Competence, CompetenceArea
 from lms.i18n import format_percent, gettext, pgettext
 from lms.text_search import like_folded
@@ -99,9 +100,11 @@ def develops_of(session: Session, course_ids: list[int]) -> dict[int, list[Devel
     found: dict[int, list[Develops]] = {}
     if not course_ids:
         return found
+    version, on, name = name_in_language(Competence)
     rows = session.exec(
-        sa_select(CourseCompetence.course_id, Competence.id, Competence.code, Competence.name, CourseCompetence.level)
+        sa_select(CourseCompetence.course_id, Competence.id, Competence.code, name, CourseCompetence.level)
         .join(Competence, Competence.id == CourseCompetence.competence_id)
+        .outerjoin(version, on)
         .where(CourseCompetence.course_id.in_(course_ids))
         .order_by(Competence.framework_id, Competence.position, Competence.code)
     ).all()
@@ -194,9 +197,13 @@ def catalogue_options(session: Session) -> tuple[list[tuple[int, str]], list[tup
         .join(Course, Course.id == CourseCompetence.course_id)
         .where(Course.status == CourseStatus.PUBLISHED.value)
     )
+    comp_version, comp_on, comp_name = name_in_language(Competence)
+    area_version, area_on, area_name = name_in_language(CompetenceArea)
     comps = session.exec(
-        sa_select(Competence.id, Competence.code, Competence.name, CompetenceArea.id, CompetenceArea.code, CompetenceArea.name)
+        sa_select(Competence.id, Competence.code, comp_name, CompetenceArea.id, CompetenceArea.code, area_name)
         .join(CompetenceArea, CompetenceArea.id == Competence.area_id)
+        .outerjoin(comp_version, comp_on)
+        .outerjoin(area_version, area_on)
         .where(Competence.id.in_(published))
         .order_by(Competence.framework_id, CompetenceArea.position, Competence.position, Competence.code)
     ).all()
