@@ -19,6 +19,7 @@ from assessments.results.stats import BINS
 from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.clock import utcnow
 from lms.csvfile import csv_response
+from lms.export_headings import headings
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.templating import render
@@ -72,4 +73,4 @@ def quiz_results_csv(request: Request, db: DbSession, user: AuthorUser, found: E
     quiz = found.quiz
     filename = f"quiz-{quiz.id}-results-{utcnow().date().isoformat()}.csv"
     results = quiz_results(db, quiz=quiz)
-    return csv_response(filename, results_header(results), results_rows(results))
+    return csv_response(filename, headings(results_header(results)), results_rows(results))

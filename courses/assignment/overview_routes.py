@@ -12,6 +12,7 @@ from starlette.responses import Response
 from lms.web.paging import SHORT_ROWS, Page, clamp_page, page_size, url_with
 from lms.clock import utcnow
 from lms.csvfile import csv_response
+from lms.export_headings import headings
 from lms.db import known
 from lms.people.models import User
 from lms.web.access import ManagerUser, SignedInUser
@@ -137,4 +138,4 @@ def team_assignments_csv(
     now = utcnow()
     items, _total = line_assignments(db, manager_id=user.id, filters=filters, now=now)
     filename = f"team-assignments-{now.date().isoformat()}.csv"
-    return csv_response(filename, COLUMNS, assignment_rows(items, now))
+    return csv_response(filename, headings(COLUMNS), assignment_rows(items, now))

@@ -16,6 +16,8 @@ from starlette.responses import Response
 from lms.clock import utcnow
 from lms.reports.deps import UnitId
 from lms.csvfile import csv_response
+from lms.export_headings import headings
+from lms.i18n import gettext
 from lms.reports.export import xlsx_response
 from lms.reports.published import Published, PublishedFigures
 from lms.reports.tree import ORG
@@ -93,8 +95,8 @@ def _format(fmt: str) -> str:
 def _export(fmt: str, stem: str, rows: Iterator[Sequence]) -> Response:
     filename = f"{stem}-{utcnow().date().isoformat()}.{fmt}"
     if fmt == "csv":
-        return csv_response(filename, HEADER, rows)
-    return xlsx_response(filename, "Compliance", HEADER, rows)
+        return csv_response(filename, headings(HEADER), rows)
+    return xlsx_response(filename, gettext("Compliance"), headings(HEADER), rows)
 
 
 def _page(request: Request, db: Session, unit_id: int) -> Response:

@@ -34,6 +34,7 @@ from lms.competences.localised import localised_pairs, localised_rows, names_for
 from lms.competences.team import person_gaps, team_heatmap, team_summary
 from lms.competences.team_csv import COLUMNS, heatmap_rows
 from lms.csvfile import csv_response
+from lms.export_headings import headings
 from lms.db import known
 from lms.hooks import gap_suggestions
 from lms.people.models import User
@@ -159,7 +160,7 @@ def team_export(
     heatmap, _profiles = _heatmap(db, user, filters)
     filename = f"team-skills-{utcnow().date().isoformat()}.csv"
     view_record(db, viewer=user, what="team skills download (My team)", subject_ids=[p.id for p in heatmap.people])
-    return csv_response(filename, COLUMNS, heatmap_rows(heatmap))
+    return csv_response(filename, headings(COLUMNS), heatmap_rows(heatmap))
 
 
 def _person_in_line(db: Session, manager: User, user_id: int) -> User:

@@ -16,6 +16,8 @@ from lms.clock import utcnow
 from lms.reports.cube import AREA
 from lms.reports.deps import Param, UnitId, columns_or_404, request_basis, unit_report_or_404, view_of
 from lms.csvfile import csv_response
+from lms.export_headings import headings
+from lms.i18n import gettext
 from lms.reports.export import REPORT_HEADER, all_units_rows, unit_report_rows, xlsx_response
 from lms.reports.open_data import (
     DICTIONARY_HEADER,
@@ -49,8 +51,8 @@ def _format(fmt: str, allowed: tuple[str, ...]) -> str:
 def _spreadsheet(fmt: str, stem: str, rows: Iterable[Sequence]) -> Response:
     filename = f"{stem}-{utcnow().date().isoformat()}.{fmt}"
     if fmt == "csv":
-        return csv_response(filename, REPORT_HEADER, rows)
-    return xlsx_response(filename, "Report", REPORT_HEADER, rows)
+        return csv_response(filename, headings(REPORT_HEADER), rows)
+    return xlsx_response(filename, gettext("Report"), headings(REPORT_HEADER), rows)
 
 
 @router.get("/units/{unit_id}/export.{fmt}")

@@ -134,7 +134,19 @@ def test_csv_has_one_row_per_submitted_attempt(db, signed_in, make_user):
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["content-disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["learner", "email", "attempt", "started", "submitted", "score", "max", "percent", "passed", "'=Alpha", "Beta"]
+    assert rows[0] == [
+        "Learner",
+        "Email",
+        "Attempt",
+        "Started",
+        "Submitted",
+        "Score",
+        "Maximum score",
+        "Score (%)",
+        "Passed",
+        "'=Alpha",
+        "Beta",
+    ]
     assert len(rows) == 3  # the attempt in progress is not exported
     first, second = rows[1], rows[2]
     assert first[0] == '\'=HYPERLINK("http://evil")' and first[1] == sly.email

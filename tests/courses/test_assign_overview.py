@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 
 from sqlmodel import select
 
@@ -12,6 +10,7 @@ from tests.courses.factories import make_course
 from tests.courses.test_assign_pages import line  # noqa: F401 - pytest fixtures, used as test parameters
 from tests.courses.test_my_learning import enrol
 from tests.lms.competences.test_team_pages import text
+from tests.support.exports import rows_by_identifier
 
 
 def _setup(db, line):
@@ -67,12 +66,12 @@ def test_csv_export_uses_the_filters_and_is_safe_for_spreadsheets(db, line):
     assert response.status_code == 200
     assert response.headers["content-disposition"].startswith('attachment; filename="team-assignments-')
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = rows_by_identifier(response)
     assert [r["email"] for r in rows] == [line.alice.email, line.bob.email, line.carol.email]
     assert rows[0]["status"] == "Overdue" and rows[0]["days_overdue"] == "3" and rows[0]["progress_percent"] == "50"
     assert rows[0]["assigned_by"] == "Mona Manager"
     assert rows[1]["person"].startswith("'=")
-    overdue = list(csv.DictReader(io.StringIO(line.browser.get("/team/assignments.csv?status=overdue").content.decode("utf-8-sig"))))
+    overdue = rows_by_identifier(line.browser.get("/team/assignments.csv?status=overdue"))
     assert [r["email"] for r in overdue] == [line.alice.email]
     assert line.outsider.email not in response.text
 

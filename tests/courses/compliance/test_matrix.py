@@ -130,7 +130,7 @@ def test_csv_and_xlsx_exports(db, signed_in, make_user):
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["person", "email", "org_unit", "requirement", "status", "status_label", "date", "days_overdue"]
+    assert rows[0] == ["Person", "Email", "Organisation unit", "Requirement", "Status", "Standing", "Date", "Days overdue"]
     assert len(rows) == 2  # Bob, who holds only the first requirement
     bob = rows[1]
     assert bob[0] == "Bob Baker" and bob[3] == '\'=HYPERLINK("x")' and bob[4:6] == ["overdue", "Overdue"] and bob[7] == "3"
@@ -139,7 +139,7 @@ def test_csv_and_xlsx_exports(db, signed_in, make_user):
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][0] == "person" and len(values) == 1 + 5
+    assert values[0][0] == "Person" and len(values) == 1 + 5
     by_key = {(r[0], r[3]): r for r in values[1:]}
     assert by_key[("Cat Cole", "Phishing awareness")][4:6] == ["exempt", "Exempt"]
     assert by_key[("Cat Cole", '=HYPERLINK("x")')][5] == "Expiring within 30 days"

@@ -3,7 +3,6 @@ exports, the monthly snapshot job and the 12-month trend."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from tests.courses.compliance.factories import make_cycle, make_requirement
 from tests.courses.factories import make_course
 from tests.lms.competences.test_team_pages import text
 from tests.lms.factories import make_unit
+from tests.support.exports import rows_by_identifier
 
 
 @dataclass
@@ -107,13 +107,13 @@ def test_exports_carry_the_same_suppression(db, signed_in, org):
     browser, _ = signed_in("admin")
     response = browser.get(f"/reports/compliance/units/{org.directorate.id}/export.csv")
     assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = rows_by_identifier(response)
     by_path = {r["unit_path"]: r for r in rows}
     assert by_path["Directorate"]["compliance_pct"] == "85.7" and by_path["Directorate"]["people"] == "7"
     assert by_path["Directorate / Team B"]["suppressed"] == "yes" and by_path["Directorate / Team B"]["people"] == ""
     assert by_path["Directorate / Team A"]["suppressed"] == "yes"
 
-    every = list(csv.DictReader(io.StringIO(browser.get("/reports/compliance/export/all.csv").content.decode("utf-8-sig"))))
+    every = rows_by_identifier(browser.get("/reports/compliance/export/all.csv"))
     assert [r["unit_path"] for r in every] == [
         "Whole organisation",
         "Directorate",
@@ -125,7 +125,7 @@ def test_exports_carry_the_same_suppression(db, signed_in, org):
 
     workbook = load_workbook(io.BytesIO(browser.get("/reports/compliance/export/all.xlsx").content))
     sheet = workbook.active
-    assert sheet["A1"].value == "unit_path" and sheet["A2"].value == "Whole organisation" and sheet["E2"].value == 12
+    assert sheet["A1"].value == "Unit path" and sheet["A2"].value == "Whole organisation" and sheet["E2"].value == 12
     assert browser.get("/reports/compliance/export/all.pdf").status_code == 404
     assert browser.get("/reports/compliance/units/-1/export.xlsx").status_code == 200
 

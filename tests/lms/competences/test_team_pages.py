@@ -18,6 +18,7 @@ from lms.competences.models import JobProfile
 from lms.competences.service import status_refresh
 from lms.people.models import User
 from tests.lms.competences.factories import REQUIRED, competence as comp, load_digcomp, make_profile, record
+from tests.support.exports import rows_by_identifier
 
 
 def text(response) -> str:
@@ -203,7 +204,7 @@ def test_export_is_the_heatmap_as_csv(team, db):
     assert response.headers["content-type"].startswith("text/csv")
     today = utcnow().date().isoformat()
     assert response.headers["content-disposition"] == f'attachment; filename="team-skills-{today}.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = rows_by_identifier(response)
     assert len(rows) == 2 * len(REQUIRED)
     alice_42 = next(r for r in rows if r["email"] == team.alice.email and r["competence_code"] == "4.2")
     assert alice_42 == {

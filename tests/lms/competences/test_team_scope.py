@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from fastapi.routing import APIRoute
@@ -11,6 +9,7 @@ from fastapi.routing import APIRoute
 from lms.competences.team_routes import router
 from tests.lms.competences.factories import competence as comp
 from tests.lms.competences.test_team_pages import team  # noqa: F401 - pytest fixtures, used as test parameters
+from tests.support.exports import rows_by_identifier
 
 ID_PARAM = re.compile(r"\{user_id(:\w+)?\}")
 
@@ -72,6 +71,6 @@ def test_a_cycle_in_the_data_never_puts_the_manager_in_their_own_team(team, db):
 
 
 def test_export_never_contains_outsiders(team):
-    rows = list(csv.DictReader(io.StringIO(team.browser.get("/team/export.csv").content.decode("utf-8-sig"))))
+    rows = rows_by_identifier(team.browser.get("/team/export.csv"))
     emails = {r["email"] for r in rows}
     assert emails == {team.alice.email, team.bob.email, team.carol.email}

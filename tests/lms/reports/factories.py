@@ -3,7 +3,6 @@ their statuses), the scenario the export tests share, and readers for the export
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,6 +15,7 @@ from lms.competences.models import CompetenceStatus, JobProfile
 from lms.people.models import OrgUnit
 from tests.lms.competences.factories import competence, load_digcomp, make_profile
 from tests.lms.factories import make_unit
+from tests.support.exports import identifier_of, rows_by_identifier
 
 # What everyone in make_org's organisation requires unless told otherwise.
 ORG_REQUIRED = {"1.1": 3, "4.2": 2}
@@ -90,11 +90,12 @@ def benefits_and_digital(db, make_user) -> Org:
 
 
 def csv_rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return rows_by_identifier(response)
 
 
 def xlsx_rows(response) -> list[dict[str, object]]:
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     rows = [r for sheet in workbook.worksheets for r in sheet.iter_rows(values_only=True)]
     header, *body = rows
-    return [dict(zip(header, row, strict=True)) for row in body]
+    back = identifier_of()
+    return [dict(zip([back.get(str(h), h) for h in header], row, strict=True)) for row in body]
