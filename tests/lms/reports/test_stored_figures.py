@@ -173,3 +173,13 @@ def test_compare_and_exports_read_the_stored_rows(org, lead, db):
     assert lead.get("/reports/export/all.csv?by=competence").text == before_csv
     after_compare = lead.get(f"/reports/compare?by=competence&unit={operations}&unit={policy}").text
     assert row(after_compare, "1.1") == row(before_compare, "1.1")
+
+
+def test_a_named_framework_and_a_trend_without_snapshots_read_stored_figures(org, lead, db, app):
+    publish(db)
+    framework = report_columns(db).framework
+    with counting(app.state.engine) as statements:
+        page = lead.get(f"/reports?by=competence&framework={framework.id}").text
+        trend = lead.get("/reports/units/-1/trend?by=competence").text
+    assert "60%" in row(page, "Policy") and "No snapshots yet" in trend
+    assert not [s for s in statements if "GROUP BY" in s.upper()]
