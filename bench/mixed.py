@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from assessments.models import Attempt, Response
@@ -37,6 +37,7 @@ from lms.config import get_settings
 from lms.db import make_engine
 from lms.demo_accounts import DEMO_PASSWORD
 from lms.people.models import User
+from lms.reports.models import ReportFigureRow, ReportFigureSet
 from lms.reports.stored import figures_publish
 from lms.web.cookies import ANON_COOKIE, SESSION_COOKIE
 from lms.web.signing import sign
@@ -177,17 +178,23 @@ def _requests(db: Session, database_url: str, people: int) -> dict[str, list[Req
     return out
 
 
-def publish(database_url: str) -> None:
-    """What the worker does once a minute (lms.reports.stored): the servers read these figures, as in production."""
+def publish(database_url: str, *, by_worker: bool = True) -> None:
+    """What the worker does once a minute (lms.reports.stored): the servers read these figures, as in
+    production. Without (`--figures process`), stored figures are removed, so each server computes and
+    holds its own cube, as every process did before the worker published them."""
     started = time.perf_counter()
     engine = make_engine(database_url)
     with Session(engine) as db:
-        written = figures_publish(db, min_group=get_settings().report_min_group)
+        if by_worker:
+            written = figures_publish(db, min_group=get_settings().report_min_group)
+        else:
+            written = 0
+            db.execute(delete(ReportFigureRow))
+            db.execute(delete(ReportFigureSet))
         db.commit()
     engine.dispose()
-    print(
-        f"report figures published: {written} set(s) in {time.perf_counter() - started:.1f} s (load average {os.getloadavg()[0]:.1f})"
-    )
+    what = f"published: {written} set(s)" if by_worker else "removed: servers compute their own"
+    print(f"report figures {what} in {time.perf_counter() - started:.1f} s (load average {os.getloadavg()[0]:.1f})")
 
 
 def shares(total: int) -> dict[str, int]:
@@ -325,11 +332,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default="20,50,100,200,400", help="people at once, comma-separated")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per level")
     parser.add_argument("--workers", default="1,2", help="server processes to try, comma-separated")
+    parser.add_argument(
+        "--figures",
+        choices=["worker", "process"],
+        default="worker",
+        help="report figures stored by the worker, or computed per process",
+    )
     parser.add_argument("--output", type=Path, help="also write the table (Markdown) here")
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     requests = prepare(args.database_url, max(levels))
-    publish(args.database_url)
+    publish(args.database_url, by_worker=args.figures == "worker")
     rows = []
     for workers in (int(x) for x in args.workers.split(",")):
         log = Path("var/bench/logs") / f"mixed-w{workers}.log"
