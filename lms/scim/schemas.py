@@ -30,7 +30,7 @@ POLICY = ScimPolicy(
 
 # The attributes Proficio keeps; the published schemas list only these (plus the two configured ones),
 # so a client knows that the others (phone numbers, addresses, photos...) are not stored.
-CORE_USER_ATTRIBUTES = {"userName", "name", "displayName", "active", "emails", "groups"}
+CORE_USER_ATTRIBUTES = {"userName", "name", "displayName", "active", "emails", "groups", "preferredLanguage"}
 NAME_SUB_ATTRIBUTES = {"formatted"}
 EMAIL_SUB_ATTRIBUTES = {"value", "type", "primary"}
 ENTERPRISE_ATTRIBUTES = {"manager"}
@@ -91,6 +91,8 @@ def user_document(user: Person, ctx: UserContext, *, base: str, settings: Settin
     }
     if user.external_id is not None:
         doc["externalId"] = user.external_id
+    if user.language is not None:
+        doc["preferredLanguage"] = user.language
     groups = ctx.groups.get(user.id or 0, [])
     if groups:
         doc["groups"] = [

@@ -42,6 +42,28 @@ def _keep_break_glass(user: User, settings: Settings) -> None:
         )
 
 
+def _language_set(session: Session, *, user: User, fields: PersonFields, via: str, absent_clears: bool) -> None:
+    """The person's interface language from preferredLanguage. A value the interface does not ship in
+    leaves it as it is; so does leaving the attribute out of a PUT, since people choose their language
+    on /account and a directory that does not manage languages must not undo that. A PATCH that
+    removes it (absent_clears) makes the person follow their browser again."""
+    language = fields.language
+    if language is None and (fields.language_said or not absent_clears):
+        return
+    if user.language == language:
+        return
+    audit_record(
+        session,
+        action="user.language",
+        actor_email=via,
+        target_type="user",
+        target_id=user.id,
+        detail={"from": user.language, "to": language},
+    )
+    user.language = language
+    session.add(user)
+
+
 def scim_user_create(session: Session, *, resource: UserModel, settings: Settings, via: str) -> User:
     fields = person_fields(session, resource, settings=settings)
     _unique(session, fields, user_id=None)
@@ -61,15 +83,19 @@ def scim_user_create(session: Session, *, resource: UserModel, settings: Setting
         raise invalid(str(exc)) from None
     if fields.job_profile_id is not None:
         user_job_profile_set(session, user=user, job_profile_id=fields.job_profile_id, by=None, via=via)
+    _language_set(session, user=user, fields=fields, via=via, absent_clears=False)
     if fields.active is False:
         user_set_active(session, user=user, active=False, by=None, via=via)
     session.flush()
     return user
 
 
-def scim_user_replace(session: Session, *, user: User, resource: UserModel, settings: Settings, via: str) -> User:
+def scim_user_replace(
+    session: Session, *, user: User, resource: UserModel, settings: Settings, via: str, patched: bool = False
+) -> User:
     """Make the person match the resource (RFC 7644 §3.5.1): attributes it leaves out are cleared, except
-    `active`, which stays as it is unless said (a replace that forgot it must not end anyone's access)."""
+    `active`, which stays as it is unless said (a replace that forgot it must not end anyone's access), and
+    preferredLanguage, kept unless a PATCH (`patched`: the resource is the current one, patched) removed it."""
     fields = person_fields(session, resource, settings=settings, current_email=user.email, current_name=user.name)
     _unique(session, fields, user_id=user.id)
     try:
@@ -86,6 +112,7 @@ def scim_user_replace(session: Session, *, user: User, resource: UserModel, sett
     except PeopleError as exc:
         raise invalid(str(exc)) from None
     user_job_profile_set(session, user=user, job_profile_id=fields.job_profile_id, by=None, via=via)
+    _language_set(session, user=user, fields=fields, via=via, absent_clears=patched)
     if fields.external_id != user.external_id:
         audit_record(
             session,

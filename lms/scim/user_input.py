@@ -10,6 +10,7 @@ from sqlmodel import Session, func, select
 
 from lms.competences.models import JobProfile
 from lms.config import Settings
+from lms.i18n import negotiate
 from lms.people.csv_import.units import org_unit_id_by_path
 from lms.people.service import PeopleError, clean_email
 from lms.scim.errors import ScimError
@@ -26,6 +27,10 @@ class PersonFields:
     org_unit_id: int | None
     job_profile_id: int | None
     manager_id: int | None
+    # preferredLanguage as one of the interface's languages; None when absent or not one of them.
+    language: str | None = None
+    # Whether preferredLanguage said anything at all (an unsupported value is said, but kept out).
+    language_said: bool = False
 
 
 def invalid(detail: str) -> ScimError:
@@ -131,10 +136,23 @@ def _manager(session: Session, resource: UserModel) -> int | None:
     return person.id
 
 
+def preferred_language(value: Any) -> tuple[str | None, bool]:
+    """(supported language or None, whether a value was given). RFC 7643 §4.1.1 formats
+    preferredLanguage as an Accept-Language value ("fr-CA, fr;q=0.9, en"): the first language the
+    interface ships in wins, "fr-BE" and "fr_CA" as "fr". Anything else is the person's preference,
+    not a mistake, so it is kept out without an error."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return None, False
+    found = negotiate(text.replace("_", "-"), default="")
+    return found or None, True
+
+
 def person_fields(
     session: Session, resource: UserModel, *, settings: Settings, current_email: str | None = None, current_name: str | None = None
 ) -> PersonFields:
     email = _email(resource, current_email)
+    language, language_said = preferred_language(resource.preferred_language)
     return PersonFields(
         email=email,
         name=_name(resource, email, current_name)[:200],
@@ -143,6 +161,8 @@ def person_fields(
         org_unit_id=_unit(session, resource, settings),
         job_profile_id=_profile(session, resource, settings),
         manager_id=_manager(session, resource),
+        language=language,
+        language_said=language_said,
     )
 
 

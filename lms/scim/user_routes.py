@@ -96,7 +96,7 @@ def user_patch(request: Request, db: DbSession, caller: ScimCaller, user_id: str
     )
     resource = UserModel.model_validate(_document(db, request, user))
     if patch.patch(resource, POLICY):
-        scim_user_replace(db, user=user, resource=resource, settings=request.app.state.settings, via=label(caller))
+        scim_user_replace(db, user=user, resource=resource, settings=request.app.state.settings, via=label(caller), patched=True)
         db.commit()
     return resource_response(_document(db, request, user))
 

@@ -62,6 +62,8 @@ def test_scim2_tester_passes_every_check_but_the_documented_ones(http, db):
     _examples(user, "emails.value", FreshAddresses([""]))
     _examples(user, "title", ["Data analyst", "Service designer"])
     _examples(user, DEPARTMENT, ["Digital / Data team", "Digital"])
+    # preferredLanguage is a language the interface ships in (anything else is kept out, tested elsewhere).
+    _examples(user, "preferredLanguage", ["fr", "en"])
     random.seed(7643)
 
     results = check_server(client)
