@@ -23,6 +23,7 @@ from lms import data_versions
 from lms.clock import utcnow
 from lms.competences.models import Framework
 from lms.config import get_settings
+from lms.db import known
 from lms.reports.aggregate import Figures
 from lms.reports.cube import AREA, COMPETENCE, DIRECT, UNIT, Cell, Cube, build_cube
 from lms.reports.models import ReportFigureRow, ReportFigureSet, ReportSnapshot
@@ -137,6 +138,11 @@ def figures_publish(session: Session, *, min_group: int, now: datetime | None = 
             figures_store(session, cube=cube, columns=columns, snapshot_id=None, data_version=version, computed_at=now)
             written += 1
         done = {s.snapshot_id for s in sets if s.snapshot_id is not None and s.min_group == min_group}
+        # Months no trend shows any more: their figures go (the snapshot's own counters stay).
+        gone = [known(s.id) for s in sets if s.snapshot_id is not None and s.snapshot_id not in {x.id for x in snapshots}]
+        if gone:
+            session.execute(delete(ReportFigureRow).where(ReportFigureRow.set_id.in_(gone)))
+            session.execute(delete(ReportFigureSet).where(ReportFigureSet.id.in_(gone)))
         for snapshot in snapshots:
             if snapshot.id in done and not force:
                 continue

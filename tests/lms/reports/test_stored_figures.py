@@ -162,6 +162,13 @@ def test_a_trend_reads_stored_months_not_snapshot_cells(org, lead, db, app):
     snapshot_take(db, period="2026-10", replace=True)
     db.commit()
     assert publish(db) == 2  # the snapshot moved the data version too
+    # Only the months a trend shows keep stored figures.
+    for month in range(1, 13):
+        snapshot_take(db, period=f"2027-{month:02d}")
+    db.commit()
+    publish(db)
+    stored_months = select(func.count()).select_from(ReportFigureSet).where(ReportFigureSet.snapshot_id.is_not(None))
+    assert db.execute(stored_months).scalar() == 12  # 2026-10 has dropped out of the last twelve
 
 
 def test_compare_and_exports_read_the_stored_rows(org, lead, db):
