@@ -91,7 +91,10 @@ def user_document(user: Person, ctx: UserContext, *, base: str, settings: Settin
     }
     if user.external_id is not None:
         doc["externalId"] = user.external_id
-    if user.language is not None:
+    if user.language is not None and "preferredLanguage" not in (
+        settings.scim_job_profile_attribute,
+        settings.scim_org_unit_attribute,
+    ):
         doc["preferredLanguage"] = user.language
     groups = ctx.groups.get(user.id or 0, [])
     if groups:

@@ -152,7 +152,9 @@ def person_fields(
     session: Session, resource: UserModel, *, settings: Settings, current_email: str | None = None, current_name: str | None = None
 ) -> PersonFields:
     email = _email(resource, current_email)
-    language, language_said = preferred_language(resource.preferred_language)
+    # An organisation may have mapped preferredLanguage to a job profile or unit instead (docs/scim.md).
+    mapped = "preferredLanguage" in (settings.scim_job_profile_attribute, settings.scim_org_unit_attribute)
+    language, language_said = (None, False) if mapped else preferred_language(resource.preferred_language)
     return PersonFields(
         email=email,
         name=_name(resource, email, current_name)[:200],
