@@ -145,7 +145,7 @@ LEARNING_ENTRIES: tuple[Entry, ...] = (
         "while the question exists",
         End.KEEP,
         {"created_by_id": "trainer"},
-        "id category_id kind name data search_text competence_id level version archived created_at updated_at",
+        "id category_id kind name data search_text competence_id level version archived created_at updated_at language",
     ),
     Entry(
         "question_category",

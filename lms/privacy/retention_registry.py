@@ -142,6 +142,17 @@ _ENTRIES: tuple[Entry, ...] = (
         "id linked_at",
     ),
     Entry("role_grant", "roles", "access control", ACCOUNT, End.DELETE, {"user_id": "person", "role": "role"}, "granted_at"),
+    # A number that moves when any of the person's own rows change (lms/data_versions.py): it tells a
+    # kept page it is out of date, and says nothing of what changed or when.
+    Entry(
+        "person_version",
+        "a change counter",
+        "knowing when a kept page is out of date",
+        ACCOUNT,
+        End.KEEP,
+        {"user_id": "person"},
+        "version",
+    ),
     Entry(
         "api_token",
         "who made an API token",
@@ -229,6 +240,11 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "report_snapshot_cell": "counts of at least REPORT_MIN_GROUP people, never one person",
     "compliance_snapshot_cell": "counts per unit, suppressed like the reports when shown",
     "data_version": "change counters",
+    "job_profile_translation": "roles the organisation defines (in another language)",
+    "proficiency_level_translation": "the competence framework (its levels in another language)",
+    "question_translation": "course content (a question in another language)",
+    "report_figure_set": "published report figures: counts of at least REPORT_MIN_GROUP people, never one person",
+    "report_figure_row": "published report figures: counts of at least REPORT_MIN_GROUP people, never one person",
 }
 
 REGISTRY: dict[str, Entry] = {entry.table: entry for entry in (*_ENTRIES, *LEARNING_ENTRIES)}
