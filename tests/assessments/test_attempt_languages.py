@@ -11,6 +11,7 @@ from assessments.bank.version_service import question_version_save
 from assessments.models import Attempt, Question, Response
 from assessments.questions import QuestionData, text_fields
 from tests.assessments.factories import quiz_of, short_text, single_choice, start
+from tests.support.queries import counting
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
 
@@ -117,3 +118,19 @@ def test_an_attempt_from_before_versions_shows_as_it_did(db, signed_in):
     db.commit()
     page = browser.get(f"/attempts/{attempt_id}").text
     assert stems(page) == {1: "", 2: ""} and "question-language-note" not in page
+
+
+def test_a_question_page_sends_no_statement_more_in_another_language(app, db, signed_in):
+    quiz, translated, _untranslated = a_quiz(db)
+    french_version(db, translated)
+    browser, _ = signed_in()
+    attempt_id = start(browser, quiz)
+    counts = {}
+    for language in ("en", "fr"):
+        browser.client.headers["Accept-Language"] = language
+        browser.get(f"/attempts/{attempt_id}")
+        with counting(app.state.engine) as statements:
+            page = browser.get(f"/attempts/{attempt_id}")
+        assert page.status_code == 200 and ("FR Option B" in page.text) == (language == "fr")
+        counts[language] = len(statements)
+    assert counts["en"] == counts["fr"], counts

@@ -8,7 +8,7 @@ import re
 from sqlmodel import select
 
 from assessments.models import Question, QuestionTranslation
-from assessments.questions import MATCHING, Choice, MatchPair, QuestionData, localised, text_fields
+from assessments.questions import MATCHING, NUMERIC, Choice, MatchPair, NumericAnswer, QuestionData, localised, text_fields
 from assessments.grading import grade
 from lms.audit.models import AuditEvent
 from tests.assessments.factories import make_category, make_question, single_choice
@@ -112,3 +112,37 @@ def test_the_bank_shows_which_questions_lack_a_version_started_in_their_category
     assert "missing: French" in rows["Untranslated one"]
     other = browser.get(f"/author/questions?category={elsewhere.category_id}").text
     assert "missing:" not in other and todo.id
+
+
+def test_every_text_a_learner_reads_has_a_field_and_a_long_one_is_refused(db, signed_in):
+    numeric = QuestionData(
+        NUMERIC,
+        "Ports",
+        "Which port does HTTPS use?",
+        numeric=[NumericAnswer(443, 0, 1.0, "Right."), NumericAnswer(80, 0, 0.0, "That is HTTP.")],
+        other_feedback="Look it up.",
+        correct_feedback="Well done.",
+        partial_feedback="Nearly.",
+        incorrect_feedback="Not quite.",
+    )
+    matching = QuestionData(MATCHING, "Pairs", "Match them", pairs=[MatchPair("p1", "Cat", "Chat"), MatchPair("p2", "Dog", "Chien")])
+    browser, _ = signed_in("trainer")
+    form = browser.get(f"/author/questions/{make_question(db, numeric).id}/versions/fr").text
+    for label in (
+        "Question text",
+        "Feedback for answer 1",
+        "Feedback for answer 2",
+        "General feedback" if numeric.general_feedback else "Feedback for a right answer",
+        "Feedback for a partly right answer",
+        "Feedback for a wrong answer",
+        "Feedback for any other number",
+    ):
+        assert label in form, label
+    question = make_question(db, matching)
+    form = browser.get(f"/author/questions/{question.id}/versions/fr").text
+    assert "Prompt 1" in form and "Prompt 2" in form and "Chien" not in form
+    texts = {"stem_markdown": "Associez", "pair-p1": "x" * 20_001, "pair-p2": "Chien"}
+    refused = browser.post(f"/author/questions/{question.id}/versions/fr", data=texts)
+    assert refused.status_code == 422 and "too long" in refused.text
+    # Removing a version that does not exist changes nothing.
+    assert browser.post(f"/author/questions/{question.id}/versions/fr/remove").status_code == 303
