@@ -220,10 +220,15 @@ def test_kept_pages_stay_within_their_memory_and_age_bounds():
 
 
 def test_the_home_page_is_kept_only_for_people_without_a_role(cache, signed_in, db):
+    (competence,) = make_competences(db, "4.2")
     browser, user = signed_in()
-    browser.get("/")
+    before = browser.get("/")
     _page, hit = _hit(cache, lambda: browser.get("/"))
     assert hit
+    self_assess(db, user=db.get(User, user.id), competence=competence, level=2)
+    db.commit()
+    after = browser.get("/").text
+    assert "Competence 4.2" in after and "Competence 4.2" not in before.text  # the home's recent evidence
     db.add(RoleGrant(user_id=user.id, role="manager"))
     db.commit()
     assert "Your team at a glance" in browser.get("/").text  # the new role shows at once
