@@ -22,6 +22,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from lms.i18n import N_, gettext
+
 TAGS = {
     "p",
     "h1",
@@ -66,8 +68,8 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 FILE_URL = re.compile(r"/courses/([0-9]{1,19})/files/([0-9]{1,19})", re.ASCII)
 QUESTION_FILE_URL = re.compile(r"/questions/([0-9]{1,19})/files/[0-9]{1,19}", re.ASCII)
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
-IMAGE_RULE = "Images can only come from this course's files: upload the image under Files and copy its Markdown."
-LINK_RULE = (
+IMAGE_RULE = N_("Images can only come from this course's files: upload the image under Files and copy its Markdown.")
+LINK_RULE = N_(
     "Links can go to other websites, e-mail addresses or course files, not to pages of "
     "Proficio itself: name the course or lesson instead."
 )
@@ -140,9 +142,15 @@ def url_problems(text: str, *, course_id: int, attachment_ids: set[int]) -> list
                 src = str(child.attrGet("src") or "")
                 match = FILE_URL.fullmatch(src.strip())
                 if not (match and int(match.group(1)) == course_id and int(match.group(2)) in attachment_ids):
-                    problems.append(f"{IMAGE_RULE} Not allowed: {src[:200] or '(empty)'}")
+                    problems.append(
+                        gettext("%(rule)s Not allowed: %(what)s")
+                        % {"rule": gettext(IMAGE_RULE), "what": src[:200] or gettext("(empty)")}
+                    )
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 if not link_allowed(href):
-                    problems.append(f"{LINK_RULE} Not allowed: {href[:200] or '(empty)'}")
+                    problems.append(
+                        gettext("%(rule)s Not allowed: %(what)s")
+                        % {"rule": gettext(LINK_RULE), "what": href[:200] or gettext("(empty)")}
+                    )
     return list(dict.fromkeys(problems))

@@ -18,6 +18,8 @@ import re
 from dataclasses import replace
 from collections.abc import Callable, Iterator
 
+from lms.i18n import gettext
+
 from assessments.interchange.common import (
     CategoryInfo,
     ParseResult,
@@ -142,7 +144,7 @@ def _with_meta(question: QuestionData, meta: dict[str, list[str]]) -> QuestionDa
         try:
             points = float(meta["points"][0])
         except ValueError:
-            raise GiftError(f"[points:{meta['points'][0][:20]}] is not a number.") from None
+            raise GiftError(gettext("%(points)s is not a number.") % {"points": f"[points:{meta['points'][0][:20]}]"}) from None
     return replace(question, idnumber=meta.get("id", [""])[0][:100], tags=tuple(t for t in meta.get("tag", []) if t), points=points)
 
 
@@ -156,7 +158,7 @@ def _title(block: str) -> str:
         return ""
     end = block.find("::", 2)
     if end < 0:
-        raise GiftError("The title is not closed with '::'.")
+        raise GiftError(gettext("The title is not closed with '::'."))
     return _plain(block[2:end])[:255]
 
 
@@ -170,11 +172,11 @@ def _question(block: str) -> tuple[QuestionData, bool]:
         fmt, block = _FORMATS[m.group(1).lower()], block[m.end() :]
     opening, closing = block.find("{"), block.find("}")
     if opening < 0 and closing < 0:
-        raise GiftError("There is no answer block {...}; descriptions are not imported.")
+        raise GiftError(gettext("There is no answer block {...}; descriptions are not imported."))
     if block.count("{") > 1 and block.count("}") > 1:
-        raise GiftError("There is more than one answer block {...}: separate questions with a blank line.")
+        raise GiftError(gettext("There is more than one answer block {...}: separate questions with a blank line."))
     if block.count("{") != 1 or block.count("}") != 1 or closing < opening:
-        raise GiftError("The braces { } are unbalanced; write a literal brace as \\{ or \\}.")
+        raise GiftError(gettext("The braces { } are unbalanced; write a literal brace as \\{ or \\}."))
     before, after = block[:opening].strip(), block[closing + 1 :].strip()
     answers = block[opening + 1 : closing].strip()
     dropped = False
@@ -193,7 +195,7 @@ def _question(block: str) -> tuple[QuestionData, bool]:
     common = {"name": name, "stem_markdown": stem, "general_feedback": md(general)}
     answers = answers.strip()
     if not answers:
-        raise GiftError("Essay questions are not supported.")
+        raise GiftError(gettext("Essay questions are not supported."))
     if answers.startswith("#"):
         numeric, other = _numeric(answers[1:], md)
         return QuestionData(NUMERIC, numeric=numeric, other_feedback=other, **common), dropped
@@ -212,7 +214,7 @@ def _question(block: str) -> tuple[QuestionData, bool]:
         return question, dropped
     parts = re.split(r"(?=[=~])", answers)
     if parts[0].strip():
-        raise GiftError("Each answer must start with = (right) or ~ (wrong).")
+        raise GiftError(gettext("Each answer must start with = (right) or ~ (wrong)."))
     parts = parts[1:]
     markers = [p[0] for p in parts]
     if "~" in markers:
@@ -231,7 +233,7 @@ def _question(block: str) -> tuple[QuestionData, bool]:
             pairs.append(MatchPair(f"p{i}", md(prompt), _plain(_marker(answer)[0])))
         return QuestionData(MATCHING, pairs=pairs, **common), dropped
     if any(with_arrow):
-        raise GiftError("Some answers are matching pairs (->) and some are not.")
+        raise GiftError(gettext("Some answers are matching pairs (->) and some are not."))
     accepted = []
     for part in parts:
         fraction, body = _weight(part[1:], 1.0)
@@ -267,7 +269,7 @@ def _numeric(spec: str, md: Callable[[str], str]) -> tuple[list[NumericAnswer], 
         value = value.strip()
         if value == "*" or not value and (part[0] == "~" or _WEIGHT.match(part[1:])):
             if abs(fraction) > 1e-9:
-                raise GiftError("A catch-all answer (* or ~) for any other number must be worth 0%.")
+                raise GiftError(gettext("A catch-all answer (* or ~) for any other number must be worth 0%."))
             other = md(feedback)
             continue
         if m := re.fullmatch(rf"({_NUM})\s*\.\.\s*({_NUM})", value):
@@ -276,6 +278,8 @@ def _numeric(spec: str, md: Callable[[str], str]) -> tuple[list[NumericAnswer], 
         elif m := re.fullmatch(rf"({_NUM})(?:\s*:\s*({_NUM}))?", value):
             mid, tol = float(m.group(1)), abs(float(m.group(2) or 0))
         else:
-            raise GiftError(f"{_plain(value)[:40]!r} is not a number, a number:tolerance or a range low..high.")
+            raise GiftError(
+                gettext("%(value)r is not a number, a number:tolerance or a range low..high.") % {"value": _plain(value)[:40]}
+            )
         answers.append(NumericAnswer(mid, tol, fraction, md(feedback)))
     return answers, other

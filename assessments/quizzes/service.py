@@ -13,6 +13,7 @@ from assessments.models import Question, QuestionCategory, Quiz, QuizSlot
 from assessments.quizzes.selectors import quiz_slots
 from courses.authoring.service import lesson_add, position_move
 from courses.models import Lesson, LessonKind, Module
+from lms.i18n import gettext, ngettext
 from lms.audit.service import audit_record
 from lms.errors import FieldError
 from lms.people.models import User
@@ -28,9 +29,9 @@ def quiz_create(session: Session, *, module: Module, title: str, by: User) -> Qu
     """A new quiz lesson at the end of ``module``, with default settings and no questions."""
     title = " ".join((title or "").split())
     if not title:
-        raise QuizError("Enter a title for the quiz.", "title")
+        raise QuizError(gettext("Enter a title for the quiz."), "title")
     if len(title) > 200:
-        raise QuizError("Keep the title to 200 characters or fewer.", "title")
+        raise QuizError(gettext("Keep the title to 200 characters or fewer."), "title")
     lesson = lesson_add(session, module=module, title=title, estimated_minutes=10, body_markdown="")
     lesson.kind = LessonKind.QUIZ.value
     session.add(lesson)
@@ -78,9 +79,9 @@ def _next_position(session: Session, quiz: Quiz) -> int:
 def slot_add_question(session: Session, *, quiz: Quiz, question_id: int | None) -> QuizSlot:
     question = session.get(Question, question_id) if question_id else None
     if question is None or question.archived:
-        raise QuizError("Choose a question from the bank.", "question_id")
+        raise QuizError(gettext("Choose a question from the bank."), "question_id")
     if any(s.question_id == question.id for s in quiz_slots(session, quiz)):
-        raise QuizError("That question is already in this quiz.", "question_id")
+        raise QuizError(gettext("That question is already in this quiz."), "question_id")
     slot = QuizSlot(quiz_id=quiz.id, position=_next_position(session, quiz), question_id=question.id)
     session.add(slot)
     session.flush()
@@ -90,16 +91,20 @@ def slot_add_question(session: Session, *, quiz: Quiz, question_id: int | None) 
 def slot_add_random(session: Session, *, quiz: Quiz, category_id: int | None, count: int | None) -> QuizSlot:
     category = session.get(QuestionCategory, category_id) if category_id else None
     if category is None:
-        raise QuizError("Choose a category to draw questions from.", "category_id")
+        raise QuizError(gettext("Choose a category to draw questions from."), "category_id")
     if count is None or not 1 <= count <= MAX_DRAW:
-        raise QuizError(f"Enter how many questions to draw, from 1 to {MAX_DRAW}.", "draw_count")
+        raise QuizError(gettext("Enter how many questions to draw, from 1 to %(max)s.") % {"max": MAX_DRAW}, "draw_count")
     available = session.exec(
         sa_select(func.count()).select_from(Question).where(Question.category_id == category.id, Question.archived == false())
     ).scalar_one()
     if count > available:
         raise QuizError(
-            f"“{category.name}” has only {available} question{'' if available == 1 else 's'}; "
-            "draw fewer or add questions to it first.",
+            ngettext(
+                "“%(category)s” has only %(num)s question; draw fewer or add questions to it first.",
+                "“%(category)s” has only %(num)s questions; draw fewer or add questions to it first.",
+                available,
+            )
+            % {"category": category.name, "num": available},
             "draw_count",
         )
     slot = QuizSlot(quiz_id=quiz.id, position=_next_position(session, quiz), category_id=category.id, draw_count=count)
@@ -111,7 +116,7 @@ def slot_add_random(session: Session, *, quiz: Quiz, category_id: int | None, co
 def _slot(session: Session, quiz: Quiz, slot_id: int) -> QuizSlot:
     slot = session.get(QuizSlot, slot_id)
     if slot is None or slot.quiz_id != quiz.id:
-        raise QuizError("That question is not in this quiz.", "slots")
+        raise QuizError(gettext("That question is not in this quiz."), "slots")
     return slot
 
 

@@ -195,9 +195,9 @@ def assign_submit(
     errors: dict[str, str] = {}
     course = _published(db, parse_id(course_id))
     if course is None:
-        errors["course_id"] = "Choose a published course."
+        errors["course_id"] = gettext("Choose a published course.")
     if not ids:
-        errors["user_ids"] = "Choose at least one person, or the whole reporting line."
+        errors["user_ids"] = gettext("Choose at least one person, or the whole reporting line.")
     due_at = parse_due(due_date, errors)
     form = {
         "course_id": parse_id(course_id),

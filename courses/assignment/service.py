@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
+from lms.i18n import gettext
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import JobProfile
@@ -32,7 +33,7 @@ def assign(
     """Assign a course to people. Idempotent: one enrolment per person, the earliest due date wins,
     and every assignment is kept (who, why, by when). Scope checks are the caller's job."""
     if course.status != CourseStatus.PUBLISHED:
-        raise CourseError("Only published courses can be assigned.")
+        raise CourseError(gettext("Only published courses can be assigned."))
     if not users:
         return []
     ids = [u.id for u in users]
@@ -121,15 +122,15 @@ def rule_create(
     """Create a rule and apply it at once; returns the rule and how many people it assigned now."""
     course = session.get(Course, course_id) if course_id else None
     if course is None or course.status != CourseStatus.PUBLISHED:
-        raise CourseError("Choose a published course.", "course_id")
+        raise CourseError(gettext("Choose a published course."), "course_id")
     if org_unit_id is None and job_profile_id is None:
-        raise CourseError("Choose an organisation unit, a job profile, or both.", "org_unit_id")
+        raise CourseError(gettext("Choose an organisation unit, a job profile, or both."), "org_unit_id")
     if org_unit_id is not None and session.get(OrgUnit, org_unit_id) is None:
-        raise CourseError("Choose an organisation unit from the list.", "org_unit_id")
+        raise CourseError(gettext("Choose an organisation unit from the list."), "org_unit_id")
     if job_profile_id is not None and session.get(JobProfile, job_profile_id) is None:
-        raise CourseError("Choose a job profile from the list.", "job_profile_id")
+        raise CourseError(gettext("Choose a job profile from the list."), "job_profile_id")
     if due_days is not None and not 1 <= due_days <= MAX_DUE_DAYS:
-        raise CourseError(f"Enter a number of days from 1 to {MAX_DUE_DAYS}, or leave it empty.", "due_days")
+        raise CourseError(gettext("Enter a number of days from 1 to %(max)s, or leave it empty.") % {"max": MAX_DUE_DAYS}, "due_days")
     rule = AssignmentRule(
         course_id=course.id,
         org_unit_id=org_unit_id,

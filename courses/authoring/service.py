@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, select as sa_select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, select
 
+from lms.i18n import gettext
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence
@@ -48,11 +49,11 @@ def competences_set(session: Session, *, course: Course, levels: dict[int, int])
     """Replace the competences a course develops with ``levels`` (competence id -> level 1..8)."""
     for level in levels.values():
         if not 1 <= level <= MAX_LEVEL:
-            raise CourseError(f"Levels go from 1 to {MAX_LEVEL}.", "competences")
+            raise CourseError(gettext("Levels go from 1 to %(max)s.") % {"max": MAX_LEVEL}, "competences")
     if levels:
         found = set(session.exec(select(Competence.id).where(Competence.id.in_(list(levels)))).all())
         if found != set(levels):
-            raise CourseError("Choose competences from the list.", "competences")
+            raise CourseError(gettext("Choose competences from the list."), "competences")
     current = {c.competence_id: c for c in session.exec(select(CourseCompetence).where(CourseCompetence.course_id == course.id)).all()}
     for competence_id, row in current.items():
         if competence_id not in levels:
@@ -106,7 +107,7 @@ def course_publish(session: Session, *, course: Course, by: User) -> None:
     if course.status == CourseStatus.PUBLISHED.value:
         return
     if not required_lessons(session, course.id):
-        raise CourseError("Add at least one visible lesson before publishing.", "status")
+        raise CourseError(gettext("Add at least one visible lesson before publishing."), "status")
     blockers = publish_blockers(session, course.id)
     if blockers:
         raise PublishBlocked(blockers)
@@ -132,7 +133,7 @@ def course_to_draft(session: Session, *, course: Course, by: User) -> None:
     if course.status == CourseStatus.DRAFT.value:
         return
     if enrolment_count(session, course.id):
-        raise CourseError("People are enrolled on this course, so it cannot go back to draft. Archive it instead.", "status")
+        raise CourseError(gettext("People are enrolled on this course, so it cannot go back to draft. Archive it instead."), "status")
     course.status = CourseStatus.DRAFT.value
     _touch(course)
     session.add(course)
@@ -143,7 +144,7 @@ def editor_add(session: Session, *, course: Course, email: str, by: User) -> Use
     email = email.strip().lower()
     user = session.exec(select(User).where(func.lower(User.email) == email)).first() if email else None
     if user is None or not user.is_active or session.get(RoleGrant, (user.id, Role.TRAINER.value)) is None:
-        raise CourseError("There is no active trainer with that email address.", "email")
+        raise CourseError(gettext("There is no active trainer with that email address."), "email")
     if session.get(CourseEditor, (course.id, user.id)) is None:
         session.add(CourseEditor(course_id=course.id, user_id=user.id))
         audit_record(
@@ -156,9 +157,9 @@ def editor_remove(session: Session, *, course: Course, user_id: int, by: User) -
     editors = session.exec(select(CourseEditor).where(CourseEditor.course_id == course.id)).all()
     row = next((e for e in editors if e.user_id == user_id), None)
     if row is None:
-        raise CourseError("That person is not an editor of this course.", "editors")
+        raise CourseError(gettext("That person is not an editor of this course."), "editors")
     if len(editors) == 1:
-        raise CourseError("A course needs at least one editor. Add another editor first.", "editors")
+        raise CourseError(gettext("A course needs at least one editor. Add another editor first."), "editors")
     session.delete(row)
     audit_record(
         session, action="course.editor_remove", actor=by, target_type="course", target_id=course.id, detail={"user_id": user_id}
@@ -282,7 +283,7 @@ def lesson_update(
     lesson.body_markdown, lesson.body_html = body_markdown, markdown_to_html(body_markdown)
     if module is not None and module.id != lesson.module_id:
         if module.course_id != lesson.course_id:
-            raise CourseError("Choose a module of this course.", "module_id")
+            raise CourseError(gettext("Choose a module of this course."), "module_id")
         lesson.module_id = known(module.id)
         lesson.position = _next_position(session, Lesson.position, Lesson.module_id == module.id)
     session.add(lesson)

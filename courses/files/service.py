@@ -17,6 +17,7 @@ from urllib.parse import quote
 import filetype
 from sqlmodel import Session
 
+from lms.i18n import gettext
 from lms.audit.service import audit_record
 from lms.config import Settings
 from lms.people.models import User
@@ -52,18 +53,20 @@ def clean_filename(name: str) -> str:
 
 def attachment_store(session: Session, *, settings: Settings, course: Course, by: User, filename: str, data: bytes) -> Attachment:
     if not data:
-        raise CourseError("The file is empty.", "file")
+        raise CourseError(gettext("The file is empty."), "file")
     if len(data) > max_bytes(settings):
-        raise CourseError(f"The file is larger than {settings.attachment_max_mb} MB.", "file")
+        raise CourseError(gettext("The file is larger than %(max)s MB.") % {"max": settings.attachment_max_mb}, "file")
     name = clean_filename(filename)
     kind = filetype.guess(data)
     mime = kind.mime if kind else None
     if mime not in ALLOWED:
-        raise CourseError(f"This type of file is not accepted. Upload {ALLOWED_TEXT}.", "file")
+        raise CourseError(
+            gettext("This type of file is not accepted. Upload PNG, JPEG, GIF or WebP images, or PDF documents."), "file"
+        )
     if Path(name).suffix.lower() not in ALLOWED[mime]:
         raise CourseError(
-            f"The file's name does not match its content, which is {kind.extension.upper()}. "
-            f"Rename it to end in {' or '.join(sorted(ALLOWED[mime]))}.",
+            gettext("The file's name does not match its content, which is %(kind)s. Rename it to end in %(suffixes)s.")
+            % {"kind": kind.extension.upper(), "suffixes": gettext(" or ").join(sorted(ALLOWED[mime]))},
             "file",
         )
     key = secrets.token_hex(24)

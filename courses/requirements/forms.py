@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lms.i18n import N_
+from lms.i18n import N_, gettext
 from lms.web.params import parse_id, parse_int
 
 from courses.requirements.models import Recurrence
@@ -114,15 +114,15 @@ class RequirementForm:
         for raw, scope in self.units():
             unit = parse_id(raw)
             if unit is None:
-                errors["units"] = "Choose organisation units from the lists."
+                errors["units"] = gettext("Choose organisation units from the lists.")
             else:
                 units.append((unit, scope != UNIT_ONLY))
         course_ids = [c for c in (parse_id(raw) for raw in self.course_ids) if c is not None]
         if len(course_ids) != len(self.course_ids):
-            errors["course_ids"] = "Choose courses from the list."
+            errors["course_ids"] = gettext("Choose courses from the list.")
         profile_ids = [p for p in (parse_id(raw) for raw in self.job_profile_ids) if p is not None]
         if len(profile_ids) != len(self.job_profile_ids):
-            errors["job_profile_ids"] = "Choose job profiles from the list."
+            errors["job_profile_ids"] = gettext("Choose job profiles from the list.")
         spec = RequirementSpec(
             name=self.name,
             description=self.description,

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
+from lms.i18n import gettext
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import JobProfile
@@ -103,15 +104,15 @@ def requirement_check(
     errors = dict(errors or {})
     name = spec.name.strip()
     if not name:
-        errors.setdefault("name", "Enter a name, for example Data protection.")
+        errors.setdefault("name", gettext("Enter a name, for example Data protection."))
     elif len(name) > MAX_NAME:
-        errors.setdefault("name", f"Use a name of at most {MAX_NAME} characters.")
+        errors.setdefault("name", gettext("Use a name of at most %(max)s characters.") % {"max": MAX_NAME})
     if len(spec.description) > MAX_DESCRIPTION:
-        errors.setdefault("description", f"Use a description of at most {MAX_DESCRIPTION} characters.")
+        errors.setdefault("description", gettext("Use a description of at most %(max)s characters.") % {"max": MAX_DESCRIPTION})
 
     course_ids = list(dict.fromkeys(spec.course_ids))
     if not course_ids:
-        errors.setdefault("course_ids", "Choose at least one course that meets this requirement.")
+        errors.setdefault("course_ids", gettext("Choose at least one course that meets this requirement."))
     else:
         linked = set()
         if requirement is not None:
@@ -127,13 +128,15 @@ def requirement_check(
         )
         # A course that stopped being published may stay on a requirement it already meets.
         if set(course_ids) - published - linked:
-            errors.setdefault("course_ids", "Choose published courses only: one of these is not published or no longer exists.")
+            errors.setdefault(
+                "course_ids", gettext("Choose published courses only: one of these is not published or no longer exists.")
+            )
 
     user_ids = _audience_problems(session, spec, errors)
 
     _range(errors, "due_days", spec.due_days, 1, MAX_DUE_DAYS, f"Enter a number of days from 1 to {MAX_DUE_DAYS}.")
     if spec.recurrence not in {r.value for r in Recurrence}:
-        errors.setdefault("recurrence", "Choose whether and how this requirement recurs.")
+        errors.setdefault("recurrence", gettext("Choose whether and how this requirement recurs."))
     elif spec.recurrence == Recurrence.MONTHS:
         _range(errors, "every_months", spec.every_months, 1, MAX_MONTHS, f"Enter a number of months from 1 to {MAX_MONTHS}.")
     elif spec.recurrence == Recurrence.ANNUAL:
@@ -167,27 +170,31 @@ def _audience_problems(session: Session, spec: RequirementSpec, errors: dict[str
     if unit_ids:
         found = set(session.execute(select(OrgUnit.id).where(OrgUnit.id.in_(unit_ids))).scalars())
         if set(unit_ids) - found:
-            errors.setdefault("units", "Choose organisation units from the lists: one of them no longer exists.")
+            errors.setdefault("units", gettext("Choose organisation units from the lists: one of them no longer exists."))
     profile_ids = list(set(spec.job_profile_ids))
     if profile_ids:
         found = set(session.execute(select(JobProfile.id).where(JobProfile.id.in_(profile_ids))).scalars())
         if set(profile_ids) - found:
-            errors.setdefault("job_profile_ids", "Choose job profiles from the list: one of them no longer exists.")
+            errors.setdefault("job_profile_ids", gettext("Choose job profiles from the list: one of them no longer exists."))
     if set(spec.roles) - set(ROLES):
-        errors.setdefault("roles", "Choose roles from the list.")
+        errors.setdefault("roles", gettext("Choose roles from the list."))
     user_ids: list[int] = []
     if len(spec.emails) > MAX_EMAILS:
-        errors.setdefault("emails", f"Name at most {MAX_EMAILS} people; for more, use a unit, job profile or role.")
+        errors.setdefault(
+            "emails", gettext("Name at most %(max)s people; for more, use a unit, job profile or role.") % {"max": MAX_EMAILS}
+        )
     elif spec.emails:
         wanted = [e.lower() for e in spec.emails]
         rows = session.execute(select(User.id, func.lower(User.email)).where(func.lower(User.email).in_(wanted))).all()
         by_email = {email: uid for uid, email in rows}
         unknown = [e for e in wanted if e not in by_email]
         if unknown:
-            errors.setdefault("emails", "Nobody in Proficio has these e-mail addresses: " + ", ".join(unknown) + ".")
+            errors.setdefault(
+                "emails", gettext("Nobody in Proficio has these e-mail addresses: %(emails)s.") % {"emails": ", ".join(unknown)}
+            )
         user_ids = [by_email[e] for e in wanted if e in by_email]
     if not spec.everyone and not (spec.units or spec.job_profile_ids or spec.roles or spec.emails):
-        errors.setdefault("audience", "Choose who this applies to: everyone, or units, job profiles, roles or named people.")
+        errors.setdefault("audience", gettext("Choose who this applies to: everyone, or units, job profiles, roles or named people."))
     return user_ids
 
 
@@ -268,7 +275,7 @@ def requirement_update(
     audience get a first cycle now, and people who left it have their open cycle closed as "left"."""
     now = now or utcnow()
     if requirement.archived_at is not None:
-        raise RequirementError({"form": "This requirement is archived: it can no longer be changed."})
+        raise RequirementError({"form": gettext("This requirement is archived: it can no longer be changed.")})
     errors, user_ids = requirement_check(session, spec, requirement=requirement)
     if errors:
         raise RequirementError(errors)
@@ -291,7 +298,7 @@ def requirement_archive(
 ) -> None:
     """No new cycles from now on; every cycle, exemption and certificate stays as it was."""
     if requirement.archived_at is not None:
-        raise RequirementError({"form": "This requirement is already archived."})
+        raise RequirementError({"form": gettext("This requirement is already archived.")})
     requirement.archived_at = now or utcnow()
     session.add(requirement)
     audit_record(

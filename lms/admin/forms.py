@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from lms.i18n import gettext
 from lms.competences.models import JobProfile
 from lms.people.models import OrgUnit, Role, User
 from lms.people.selectors import user_by_email, user_roles
@@ -42,7 +43,7 @@ class UserForm:
         """The chosen job profile's id (None: no profile); adds an error when it does not exist."""
         profile_id = parse_id(self.job_profile_id)
         if self.job_profile_id.strip() and (profile_id is None or session.get(JobProfile, profile_id) is None):
-            errors["job_profile_id"] = "Choose a job profile from the list."
+            errors["job_profile_id"] = gettext("Choose a job profile from the list.")
             return None
         return profile_id
 
@@ -53,9 +54,9 @@ class UserForm:
         """
         errors: dict[str, str] = {}
         if not self.name.strip():
-            errors["name"] = "Enter the person's name."
+            errors["name"] = gettext("Enter the person's name.")
         if not self.email.strip():
-            errors["email"] = "Enter the person's email address."
+            errors["email"] = gettext("Enter the person's email address.")
         else:
             try:
                 clean_email(self.email)
@@ -63,7 +64,7 @@ class UserForm:
                 errors["email"] = str(exc)
         unit_id = parse_id(self.org_unit_id)
         if self.org_unit_id.strip() and (unit_id is None or session.get(OrgUnit, unit_id) is None):
-            errors["org_unit_id"] = "Choose an organisation unit from the list."
+            errors["org_unit_id"] = gettext("Choose an organisation unit from the list.")
         manager_id = None
         if self.manager_email.strip():
             manager = user_by_email(session, self.manager_email)

@@ -206,7 +206,7 @@ def user_password(
     person = _person(db, user_id)
     try:
         if not password:
-            raise PeopleError("Enter the new password.", "password")
+            raise PeopleError(gettext("Enter the new password."), "password")
         service.user_set_password(db, user=person, password=password, by=user, client_ip=client_ip(request))
         db.commit()
     except PeopleError as exc:

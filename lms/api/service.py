@@ -13,7 +13,7 @@ from lms.api.models import ApiToken
 from lms.audit.service import audit_record
 from lms.auth.service import hash_token
 from lms.clock import utcnow
-from lms.i18n import N_
+from lms.i18n import N_, gettext
 from lms.people.models import OrgUnit, User
 
 # What a token may do. Each /api/v1 and /scim/v2 route requires exactly one of these; only scim:write writes.
@@ -52,18 +52,18 @@ def api_token_create(
     """A new token and its secret. The caller shows the secret once; nothing can recover it later."""
     name = name.strip()
     if not name:
-        raise ApiTokenError("Enter a name that says who or what uses this token.", "name")
+        raise ApiTokenError(gettext("Enter a name that says who or what uses this token."), "name")
     if len(name) > 200:
-        raise ApiTokenError("Use a name of at most 200 characters.", "name")
+        raise ApiTokenError(gettext("Use a name of at most 200 characters."), "name")
     unknown = sorted(set(scopes) - SCOPES.keys())
     if unknown:
-        raise ApiTokenError(f"Unknown scope: {', '.join(unknown)}.", "scopes")
+        raise ApiTokenError(gettext("Unknown scope: %(scopes)s.") % {"scopes": ", ".join(unknown)}, "scopes")
     if not scopes:
-        raise ApiTokenError("Choose at least one thing this token may do.", "scopes")
+        raise ApiTokenError(gettext("Choose at least one thing this token may do."), "scopes")
     if org_unit_id is not None and session.get(OrgUnit, org_unit_id) is None:
-        raise ApiTokenError("Choose an organisation unit from the list, or the whole organisation.", "org_unit_id")
+        raise ApiTokenError(gettext("Choose an organisation unit from the list, or the whole organisation."), "org_unit_id")
     if expires_at is not None and expires_at <= utcnow():
-        raise ApiTokenError("Choose an expiry date in the future, or leave it empty.", "expires_at")
+        raise ApiTokenError(gettext("Choose an expiry date in the future, or leave it empty."), "expires_at")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         name=name,
@@ -90,7 +90,7 @@ def api_token_create(
 
 def api_token_revoke(session: Session, *, token: ApiToken, by: User, client_ip: str | None = None) -> None:
     if token.revoked_at is not None:
-        raise ApiTokenError("This token was already revoked.")
+        raise ApiTokenError(gettext("This token was already revoked."))
     token.revoked_at = utcnow()
     session.add(token)
     audit_record(

@@ -6,6 +6,7 @@ from collections.abc import Sequence, Set as AbstractSet
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, delete, select
 
+from lms.i18n import gettext
 from lms.audit.service import audit_record
 from lms.auth.passwords import hash_password, password_problems
 from lms.auth.service import sessions_end_all
@@ -24,7 +25,9 @@ def clean_email(raw: str) -> str:
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise PeopleError(f"'{raw.strip()}' is not a valid email address ({exc}).", "email") from None
+        raise PeopleError(
+            gettext("'%(address)s' is not a valid email address (%(reason)s).") % {"address": raw.strip(), "reason": exc}, "email"
+        ) from None
 
 
 def clean_roles(raw: list[str] | set[str]) -> set[str]:
@@ -32,7 +35,11 @@ def clean_roles(raw: list[str] | set[str]) -> set[str]:
     roles = {r.strip().lower() for r in raw if r and r.strip()}
     unknown = roles - valid
     if unknown:
-        raise PeopleError(f"Unknown role: {', '.join(sorted(unknown))}. Use {', '.join(sorted(valid))}.", "roles")
+        raise PeopleError(
+            gettext("Unknown role: %(unknown)s. Use %(valid)s.")
+            % {"unknown": ", ".join(sorted(unknown)), "valid": ", ".join(sorted(valid))},
+            "roles",
+        )
     return roles
 
 
@@ -41,10 +48,10 @@ def check_manager(session: Session, *, user: User | None, manager_id: int | None
         return
     manager = session.get(User, manager_id)
     if manager is None:
-        raise PeopleError("That line manager does not exist.", "manager_id")
+        raise PeopleError(gettext("That line manager does not exist."), "manager_id")
     if user is not None and user.id is not None:
         if manager_id == user.id or manager_id in reporting_line_ids(session, user.id):
-            raise PeopleError("That would make a cycle in line management.", "manager_id")
+            raise PeopleError(gettext("That would make a cycle in line management."), "manager_id")
 
 
 # `via` names a non-person actor in the audit log (an API token through SCIM, single sign-on), where `by`
@@ -66,11 +73,11 @@ def user_create(
 ) -> User:
     email = clean_email(email)
     if not name.strip():
-        raise PeopleError("Enter a name.", "name")
+        raise PeopleError(gettext("Enter a name."), "name")
     if user_by_email(session, email):
-        raise PeopleError(f"A user with email {email} already exists.", "email")
+        raise PeopleError(gettext("A user with email %(email)s already exists.") % {"email": email}, "email")
     if org_unit_id is not None and session.get(OrgUnit, org_unit_id) is None:
-        raise PeopleError("That organisation unit does not exist.", "org_unit_id")
+        raise PeopleError(gettext("That organisation unit does not exist."), "org_unit_id")
     check_manager(session, user=None, manager_id=manager_id)
     if password is not None:
         problems = password_problems(password, user_inputs=[email, name])
@@ -131,12 +138,12 @@ def user_update(
     refuse_erased(user)
     email = clean_email(email)
     if not name.strip():
-        raise PeopleError("Enter a name.", "name")
+        raise PeopleError(gettext("Enter a name."), "name")
     other = user_by_email(session, email)
     if other is not None and other.id != user.id:
-        raise PeopleError(f"A user with email {email} already exists.", "email")
+        raise PeopleError(gettext("A user with email %(email)s already exists.") % {"email": email}, "email")
     if org_unit_id is not None and session.get(OrgUnit, org_unit_id) is None:
-        raise PeopleError("That organisation unit does not exist.", "org_unit_id")
+        raise PeopleError(gettext("That organisation unit does not exist."), "org_unit_id")
     check_manager(session, user=user, manager_id=manager_id)
     changes = {
         k: v
@@ -169,7 +176,7 @@ def roles_set(
     roles = clean_roles(roles)
     current = user_roles(session, user.id)
     if by is not None and by.id == user.id and Role.ADMIN.value in current and Role.ADMIN.value not in roles:
-        raise PeopleError("You cannot remove your own admin role; ask another admin.", "roles")
+        raise PeopleError(gettext("You cannot remove your own admin role; ask another admin."), "roles")
     granted, revoked = sorted(roles - current), sorted(current - roles)
     for role in granted:
         session.add(RoleGrant(user_id=user.id, role=role))
@@ -210,7 +217,7 @@ def users_set_active(
     so a leavers' file of hundreds costs them one pass instead of one per person.
     """
     if not active and by is not None and any(user.id == by.id for user in users):
-        raise PeopleError("You cannot deactivate your own account.")
+        raise PeopleError(gettext("You cannot deactivate your own account."))
     if active:
         for user in users:
             refuse_erased(user)
@@ -249,9 +256,9 @@ def user_set_password(session: Session, *, user: User, password: str, by: User |
 def org_unit_create(session: Session, *, name: str, parent_id: int | None, by: User | None, client_ip: str | None = None) -> OrgUnit:
     name = name.strip()
     if not name:
-        raise PeopleError("Enter a name.", "name")
+        raise PeopleError(gettext("Enter a name."), "name")
     if parent_id is not None and session.get(OrgUnit, parent_id) is None:
-        raise PeopleError("That parent unit does not exist.", "parent_id")
+        raise PeopleError(gettext("That parent unit does not exist."), "parent_id")
     _check_unique_name(session, name=name, parent_id=parent_id, unit_id=None)
     unit = OrgUnit(name=name, parent_id=parent_id)
     session.add(unit)
@@ -274,12 +281,12 @@ def org_unit_update(
     """Rename and/or move a unit; moving under itself or its own descendants is refused."""
     name = name.strip()
     if not name:
-        raise PeopleError("Enter a name.", "name")
+        raise PeopleError(gettext("Enter a name."), "name")
     if parent_id is not None:
         if session.get(OrgUnit, parent_id) is None:
-            raise PeopleError("That parent unit does not exist.", "parent_id")
+            raise PeopleError(gettext("That parent unit does not exist."), "parent_id")
         if parent_id in org_unit_subtree_ids(session, unit.id):
-            raise PeopleError("A unit cannot move under itself or one of its own sub-units.", "parent_id")
+            raise PeopleError(gettext("A unit cannot move under itself or one of its own sub-units."), "parent_id")
     _check_unique_name(session, name=name, parent_id=parent_id, unit_id=unit.id)
     changes = {k: v for k, v in {"name": name, "parent_id": parent_id}.items() if getattr(unit, k) != v}
     for key, value in changes.items():
@@ -298,4 +305,4 @@ def _check_unique_name(session: Session, *, name: str, parent_id: int | None, un
         stmt = select(OrgUnit).where(OrgUnit.name == name, OrgUnit.parent_id.is_(None))
     existing = session.exec(stmt).first()
     if existing is not None and existing.id != unit_id:
-        raise PeopleError(f"There is already a unit called '{name}' there.", "name")
+        raise PeopleError(gettext("There is already a unit called '%(name)s' there.") % {"name": name}, "name")

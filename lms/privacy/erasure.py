@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, ColumnElement, String, Table, Text, and_, delete, func, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
+from lms.i18n import gettext
 from lms.audit.models import AuditEvent
 from lms.audit.service import audit_record, audit_redact_person
 from lms.auth.models import Invitation, LoginThrottle, UserIdentity, UserSession
@@ -200,11 +201,11 @@ def person_erase(
     now = now or utcnow()
     assert person.id is not None
     if person.erased_at is not None:
-        raise PrivacyError("This person's data has already been erased.")
+        raise PrivacyError(gettext("This person's data has already been erased."))
     if person.id == by.id:
-        raise PrivacyError("You cannot erase your own account. Ask another administrator.")
+        raise PrivacyError(gettext("You cannot erase your own account. Ask another administrator."))
     if confirm.strip().lower() != person.email.lower():
-        raise PrivacyError("Type the person's e-mail address exactly as shown to confirm.", "confirm")
+        raise PrivacyError(gettext("Type the person's e-mail address exactly as shown to confirm."), "confirm")
     name, email = person.name, person.email
     needles = {name: anonymous_name(person.id), email: anonymous_email(person.id)}
     if person.external_id:

@@ -15,7 +15,7 @@ from lms.clock import utcnow
 from lms.config import Settings, get_settings
 from lms.errors import FieldError
 from lms.hooks import PersonalData, hooks
-from lms.i18n import lazy_gettext
+from lms.i18n import gettext, lazy_gettext
 from lms.jobs.models import Job
 from lms.jobs.queue import job_enqueue
 from lms.notifications.service import notify
@@ -46,7 +46,7 @@ def export_kinds() -> list[PersonalData]:
 def export_request(session: Session, *, subject: User, by: User, client_ip: str | None = None) -> DataExport:
     """Queue an export of `subject`'s data for `by` (the person, or an admin on their behalf)."""
     if subject.erased_at is not None:
-        raise PrivacyError("This person's data has been erased: there is nothing left to export.")
+        raise PrivacyError(gettext("This person's data has been erased: there is nothing left to export."))
     pending = session.exec(
         select(DataExport.id).where(
             DataExport.subject_id == subject.id,
@@ -55,7 +55,7 @@ def export_request(session: Session, *, subject: User, by: User, client_ip: str 
         )
     ).first()
     if pending is not None:
-        raise PrivacyError("An export is already being prepared. It will appear here when it is ready.")
+        raise PrivacyError(gettext("An export is already being prepared. It will appear here when it is ready."))
     export = DataExport(subject_id=subject.id, requested_by_id=by.id)
     session.add(export)
     session.flush()
@@ -144,7 +144,7 @@ def export_download(
     """Record the one download of a ready export and return its file (the caller removes it once sent)."""
     now = now or utcnow()
     if export.requested_by_id != by.id:
-        raise ExportGone("Only the person who asked for this export can download it.")
+        raise ExportGone(gettext("Only the person who asked for this export can download it."))
     reason = export_gone_reason(export, now)
     path = export_path(settings, export)
     if reason is None and (export.status != ExportStatus.READY.value or path is None or not path.is_file()):
