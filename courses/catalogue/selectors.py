@@ -17,7 +17,7 @@ from sqlmodel import Session
 from lms.web.paging import ListFilters, Page, clamp_page
 from lms.competences.localised import name_in_language
 from lms.competences.models import Competence, CompetenceArea
-from lms.i18n import format_percent, gettext, pgettext
+from lms.i18n import format_percent, gettext, lazy_gettext, pgettext
 from lms.text_search import like_folded
 
 from courses.models import (
@@ -33,10 +33,10 @@ from courses.models import (
 )
 
 SORTS = {
-    "title": "Title (A to Z)",
-    "shortest": "Shortest first",
-    "newest": "Newest first",
-    "rated": "Best rated first",
+    "title": lazy_gettext("Title (A to Z)"),
+    "shortest": lazy_gettext("Shortest first"),
+    "newest": lazy_gettext("Newest first"),
+    "rated": lazy_gettext("Best rated first"),
 }
 
 

@@ -21,6 +21,7 @@ from courses.models import Course, Enrolment, LessonProgress
 from courses.requirements.models import CycleOutcome, Exemption, Extension, Requirement, RequirementCourse, RequirementCycle
 from courses.requirements.status import COMPLIANT_STATUSES, Standing, Status, standing
 from lms.db import known
+from lms.i18n import lazy_gettext
 from lms.people.models import Role, User
 from lms.people.selectors import is_in_reporting_line, reporting_line_cte, user_roles
 from lms.text_search import like_folded
@@ -175,13 +176,23 @@ def _standings_from(rows: Any, now: datetime) -> dict[tuple[int, int], Standing]
     return result
 
 
+def _expiring(days: int) -> object:
+    return lazy_gettext("Expiring within %(days)s days", days=days)
+
+
 # The matrix's status filter: its value in the query string -> (label, test on a standing).
-STATUS_FILTERS: dict[str, tuple[str, Callable[[Standing], bool]]] = {
-    "overdue": ("Overdue or expired", lambda s: s.status in {Status.OVERDUE, Status.EXPIRED}),
-    "expiring30": ("Expiring within 30 days", lambda s: s.status is Status.EXPIRING and (s.within_days or 0) <= 30),
-    "expiring60": ("Expiring within 60 days", lambda s: s.status is Status.EXPIRING and (s.within_days or 0) <= 60),
-    "expiring90": ("Expiring within 90 days", lambda s: s.status is Status.EXPIRING),
-    "not_compliant": ("Not compliant", lambda s: s.status not in COMPLIANT_STATUSES and s.status is not Status.EXEMPT),
+STATUS_FILTERS: dict[str, tuple[object, Callable[[Standing], bool]]] = {
+    "overdue": (lazy_gettext("Overdue or expired"), lambda s: s.status in {Status.OVERDUE, Status.EXPIRED}),
+    "expiring30": (
+        _expiring(30),
+        lambda s: s.status is Status.EXPIRING and (s.within_days or 0) <= 30,
+    ),
+    "expiring60": (
+        _expiring(60),
+        lambda s: s.status is Status.EXPIRING and (s.within_days or 0) <= 60,
+    ),
+    "expiring90": (_expiring(90), lambda s: s.status is Status.EXPIRING),
+    "not_compliant": (lazy_gettext("Not compliant"), lambda s: s.status not in COMPLIANT_STATUSES and s.status is not Status.EXEMPT),
 }
 
 

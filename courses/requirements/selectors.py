@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from lms.i18n import lazy_gettext, lazy_pgettext
 from lms.people.models import User
 from lms.web.paging import ListFilters, Page, clamp_page
 from lms.text_search import like_folded
@@ -24,7 +25,11 @@ from courses.requirements.models import (
 )
 from courses.requirements.service import RequirementSpec
 
-STATUSES = {"active": "Active", "archived": "Archived", "all": "Active and archived"}
+STATUSES = {
+    "active": lazy_pgettext("requirement", "Active"),
+    "archived": lazy_pgettext("requirement", "Archived"),
+    "all": lazy_gettext("Active and archived"),
+}
 
 
 @dataclass(kw_only=True)

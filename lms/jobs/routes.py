@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from lms.i18n import gettext
+from lms.i18n import N_, gettext
 from lms.jobs.models import JobState
 from lms.jobs.queue import JobError, job_retry
 from lms.jobs.selectors import jobs_page
@@ -27,6 +27,7 @@ from lms.xapi.selectors import statement_counts
 router = APIRouter(prefix="/jobs")
 
 STATES = [state.value for state in JobState]
+STATE_LABELS = {"queued": N_("Queued"), "running": N_("Running"), "done": N_("Done"), "failed": N_("Failed")}
 
 
 @router.get("")
@@ -51,7 +52,9 @@ def jobs(
             "state": state,
             "errors": errors,
             "result": result,
-            "state_options": [(s, f"{s.capitalize()} ({counts.get(s, 0)})") for s in STATES],
+            "state_options": [
+                (s, gettext("%(state)s (%(count)s)") % {"state": gettext(STATE_LABELS[s]), "count": counts.get(s, 0)}) for s in STATES
+            ],
             "page_url": lambda n: url_with("/admin/jobs", {"state": state}, page=n),
             "failed_total": failed_total,
             "failed_messages": failed,

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.competences.localised import FrameworkNames, framework_names
+from lms.i18n import lazy_gettext
 from lms.reports.aggregate import Figures
 from lms.reports.cube import AREA, COMPETENCE, UNIT
 from lms.reports.deps import Basis, Param, UnitId, request_basis, unit_report_or_404, view_of
@@ -28,7 +29,7 @@ from lms.web.templating import render
 
 router = APIRouter(prefix="/reports")
 
-VIEW_OPTIONS = [(AREA, "Competence area"), (COMPETENCE, "Competence")]
+VIEW_OPTIONS = [(AREA, lazy_gettext("Competence area")), (COMPETENCE, lazy_gettext("Competence"))]
 MAX_COMPARE = 4
 
 

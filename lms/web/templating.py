@@ -24,7 +24,7 @@ TEMPLATES_DIR = Path(PROJECT_ROOT) / "templates"
 templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
 # Role codes are shown by their names from lms/people/models.py, never raw or capitalised.
 templates.env.filters["role_label"] = lambda code: i18n.gettext(role_label(code))
-templates.env.globals["role_labels"] = list(ROLE_LABELS.items())
+templates.env.globals["role_labels"] = [(code, i18n.lazy_gettext(label)) for code, label in ROLE_LABELS.items()]
 # Versioned addresses, so static files can be cached for a year (lms/web/static.py).
 templates.env.globals["static_url"] = static_url
 # Inline, so the browser's favicon fetch is not one more request on a first visit.

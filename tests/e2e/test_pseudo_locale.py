@@ -43,6 +43,16 @@ EXTRA = {
     MANAGER: ["/team/compliance", "/team/assign", "/team/assignments"],
     EMPLOYEE: ["/learning/certificates", "/learning/completed", "/verify"],
 }
+# One form per persona sent empty or wrong, so the error summary and each field's message (raised by the
+# services in Python) are checked too: (page, the form's submit button).
+INVALID_FORMS = {
+    ADMIN: [("/admin/users/new", "main form[action='/admin/users/new'] button[type=submit]"),
+            ("/admin/requirements/new", "main form[action='/admin/requirements/new'] button[value=save]")],
+    LEAD: [],
+    TRAINER: [],
+    MANAGER: [("/team/assign", "main form[action='/team/assign'] button[type=submit]")],
+    EMPLOYEE: [("/account", "main form[action='/account/password'] button[type=submit]")],
+}  # fmt: skip
 # Pages that still show unmarked text, each with why; the test fails when one of them becomes clean (so
 # it is taken off this list) as much as when any other page shows unmarked text.
 KNOWN_GAPS: dict[str, str] = {}
@@ -60,6 +70,8 @@ CHECKED = ", ".join(
         "main .usa-alert__heading",
         "main .usa-alert__text",
         "main a.usa-button",
+        "main .usa-error-message",
+        "main select option",
         "header nav a",
         "header button",
         "footer a",
@@ -70,7 +82,11 @@ UNWRAPPED_JS = """
   const found = [];
   const texts = [[document.title, 'title']];
   for (const el of document.querySelectorAll(checked)) {
-    if (!el.getClientRects().length) continue;  // not shown
+    // An option is drawn only when its list opens: it counts as shown when its list is.
+    const shown = el.tagName === 'OPTION' ? el.closest('select') : el;
+    if (!shown || !shown.getClientRects().length) continue;  // not shown
+    // An option that shows its own value is a code (an audit action, course.publish): data.
+    if (el.tagName === 'OPTION' && el.value === el.textContent.trim()) continue;
     // Codes (a scope name, a command) are data: what is typed, never translated.
     const copy = el.cloneNode(true);
     copy.querySelectorAll('code, kbd, samp').forEach((code) => code.remove());
@@ -91,9 +107,9 @@ def pseudo_translations(directory: Path) -> Path:
         if not message.id:
             continue
         if isinstance(message.id, (list, tuple)):
-            catalog.add(message.id, tuple(OPEN + form + CLOSE for form in message.id), flags=message.flags)
+            catalog.add(message.id, tuple(OPEN + form + CLOSE for form in message.id), flags=message.flags, context=message.context)
         else:
-            catalog.add(message.id, OPEN + message.id + CLOSE, flags=message.flags)
+            catalog.add(message.id, OPEN + message.id + CLOSE, flags=message.flags, context=message.context)
     target = directory / PSEUDO / "LC_MESSAGES"
     target.mkdir(parents=True)
     with (target / f"{i18n.DOMAIN}.mo").open("wb") as fp:
@@ -200,6 +216,13 @@ def walk(page: Page, email: str, content: list[str]) -> dict[str, list[str]]:
         found = unwrapped_on(page, content)
         if found:
             failures[path] = found
+    for path, button in INVALID_FORMS[email]:
+        page.goto(path)
+        page.locator(button).click()
+        page.locator("main .usa-error-message").first.wait_for()
+        found = unwrapped_on(page, content)
+        if found:
+            failures[f"{path} (sent empty)"] = found
     return failures
 
 
