@@ -197,9 +197,11 @@ def publish(database_url: str, *, by_worker: bool = True) -> None:
     print(f"report figures {what} in {time.perf_counter() - started:.1f} s (load average {os.getloadavg()[0]:.1f})")
 
 
-def shares(total: int) -> dict[str, int]:
-    """Connections per kind: at least one each, the rest by KINDS."""
-    counts = {kind: max(1, round(total * share)) for kind, share in KINDS.items()}
+def shares(total: int, kinds: list[str] | None = None) -> dict[str, int]:
+    """Connections per kind: at least one each, the rest by KINDS (over `kinds` only, if given)."""
+    chosen = {kind: share for kind, share in KINDS.items() if kinds is None or kind in kinds}
+    weight = sum(chosen.values())
+    counts = {kind: max(1, round(total * share / weight)) for kind, share in chosen.items()}
     while sum(counts.values()) > total and max(counts.values()) > 1:
         biggest = max(counts, key=counts.get)
         counts[biggest] -= 1
@@ -234,7 +236,7 @@ def load(
     folder = Path(tempfile.mkdtemp(prefix="proficio-mixed-"))
     running = []
     try:
-        for kind, count in shares(connections).items():
+        for kind, count in shares(connections, list(requests)).items():
             data = _script(requests[kind], folder, kind)
             env = {**os.environ, "MIXED_REQUESTS": str(data)}
             cmd = [wrk, "-t1", f"-c{count}", f"-d{duration:g}s", f"--timeout={timeout:g}s", "-s", str(LUA), base_url]
@@ -332,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default="20,50,100,200,400", help="people at once, comma-separated")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per level")
     parser.add_argument("--workers", default="1,2", help="server processes to try, comma-separated")
+    parser.add_argument("--kinds", default="", help="only these page kinds, comma-separated (e.g. 'org report,home')")
     parser.add_argument(
         "--figures",
         choices=["worker", "process"],
@@ -342,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     requests = prepare(args.database_url, max(levels))
+    if args.kinds:
+        # One kind (or a few) alone: which of them a process's memory grows with.
+        requests = {kind: r for kind, r in requests.items() if kind in args.kinds.split(",")}
     publish(args.database_url, by_worker=args.figures == "worker")
     rows = []
     for workers in (int(x) for x in args.workers.split(",")):
