@@ -10,9 +10,12 @@ import re
 import pypdf
 from fastapi.testclient import TestClient
 from markupsafe import Markup
+from sqlmodel import select
 
 from courses.catalogue.recommend import suggestions
 from courses.models import CourseTranslation, Enrolment
+from courses.requirements.sweep import requirement_sweep
+from lms.notifications.models import Outbox
 from lms.clock import utcnow
 from lms.notifications.drain import outbox_drain
 from lms.notifications.rendering import render_mail
@@ -20,6 +23,7 @@ from lms.i18n import speaking
 from courses.translations.resolve import CourseName
 from tests.conftest import sign_in
 from tests.courses.certificates.factories import complete_course
+from tests.courses.requirements.test_cycles import make_requirement
 from tests.courses.factories import lessons_of, make_course
 from tests.lms.competences.factories import competence, load_digcomp
 from tests.support.queries import counting
@@ -158,3 +162,19 @@ def test_course_suggestions_for_a_gap_are_named_in_the_readers_language(db):
     }
     with speaking("en"):
         assert [str(s.title) for s in suggestions(db, [(privacy, 4)])[privacy]] == ["Privacy at work", "Privacy by design"]
+
+
+def test_the_sweeps_messages_name_the_course_in_each_recipients_language(db, settings, make_user):
+    course = make_course(db, "Spotting phishing")
+    in_french(db, course)
+    lea = make_user(name="Léa Lefèvre", language="fr")
+    sam = make_user(name="Sam Smith", language="en")
+    make_requirement(db, [course], everyone=True, name="Phishing")
+    requirement_sweep(db, now=utcnow(), settings=settings)
+    db.commit()
+    bodies = {
+        row.user_id: (row.body_text, row.body_html)
+        for row in db.exec(select(Outbox).where(Outbox.kind == "assigned", Outbox.user_id.in_([lea.id, sam.id])))
+    }
+    assert TRANSLATED in bodies[lea.id][0] and TRANSLATED in bodies[lea.id][1] and "Spotting phishing" not in bodies[lea.id][0]
+    assert "Spotting phishing" in bodies[sam.id][0] and TRANSLATED not in bodies[sam.id][1]
