@@ -62,7 +62,8 @@ def test_a_repeat_view_is_kept_revalidated_and_answered_304(cache, signed_in):
     assert not_modified.headers["etag"] == etag
 
 
-def test_pages_not_kept_outside_learner_pages_and_for_htmx(cache, signed_in):
+def test_pages_not_kept_outside_learner_pages_and_for_htmx(cache, client, signed_in):
+    assert client.get("/learning").status_code in (302, 303)  # no session: the ordinary path sends to sign-in
     browser, _user = signed_in()
     browser.get("/account")
     browser.get("/account")
