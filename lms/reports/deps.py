@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -41,6 +42,7 @@ class Basis:
 
 
 KEPT_SETS = 4  # (columns, tree) per stored set a process keeps: the live set of each framework in use
+_BUILDING = threading.Lock()
 
 
 def request_basis(request: Request, db: Session, framework: str) -> Published[Basis]:
@@ -58,9 +60,12 @@ def request_basis(request: Request, db: Session, framework: str) -> Published[Ba
             kept = request.app.state.report_sets = {}
         set_id = known(found.id)
         if set_id not in kept:
-            if len(kept) >= KEPT_SETS:
-                kept.clear()
-            kept[set_id] = (columns_or_404(db, str(found.framework_id)), org_tree(db, with_no_unit=True))
+            # One request builds them; the others wait for it rather than each holding a tree of their own.
+            with _BUILDING:
+                if set_id not in kept:
+                    if len(kept) >= KEPT_SETS:
+                        kept.clear()
+                    kept[set_id] = (columns_or_404(db, str(found.framework_id)), org_tree(db, with_no_unit=True))
         columns, tree = kept[set_id]
         return Published(Basis(columns, StoredFigures(db, found, tree)), found.data_version, found.computed_at)
 
