@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from lms.clock import utcnow
 from lms.competences.framework_service import digcomp_load
-from lms.competences.models import Competence, Evidence, EvidenceSource, JobProfile, JobProfileRequirement
+from lms.competences.models import Competence, Evidence, EvidenceSource, JobProfile, JobProfileRequirement, JobProfileTranslation
 from lms.competences.service import add_months, statuses_rebuild
 from lms.people.models import User
 
@@ -46,6 +46,34 @@ PROFILES = {
         {"2.2": 4, "3.4": 5, "4.1": 5, "4.2": 4, "5.1": 5, "5.2": 4},
     ),
 }
+# The demo's profiles in French, so a French reader of the demo sees their role in French.
+PROFILES_FR = {
+    "Caseworker": (
+        "Gestionnaire de dossiers",
+        "Traite les dossiers et les données personnelles du public, surtout dans les applications métier.",
+    ),
+    "Policy adviser": (
+        "Conseiller ou conseillère politique",
+        "Recherche, analyse et rédige les politiques ; travaille avec des données probantes et des documents partagés.",
+    ),
+    "Data analyst": (
+        "Analyste de données",
+        "Collecte, nettoie et analyse des données ; publie des statistiques et des tableaux de bord.",
+    ),
+    "Team leader": (
+        "Responsable d’équipe",
+        "Dirige une équipe ; responsable de sa façon de travailler avec les données, les outils et le public.",
+    ),
+    "Service designer": (
+        "Designer de services",
+        "Conçoit des services publics autour des besoins des usagers, en ligne et hors ligne.",
+    ),
+    "Digital specialist": (
+        "Spécialiste du numérique",
+        "Développe et exploite les services numériques et l’infrastructure du ministère.",
+    ),
+}
+
 TEAM_PROFILES = {
     "Service Design": "Service designer",
     "User Research": "Service designer",
@@ -72,6 +100,8 @@ def competences_demo_load(session: Session, people: list[tuple[User, str, bool]]
         profile = JobProfile(name=name, description=description)
         session.add(profile)
         session.flush()
+        french_name, french_description = PROFILES_FR[name]
+        session.add(JobProfileTranslation(job_profile_id=profile.id, language="fr", name=french_name, description=french_description))
         session.add_all(
             JobProfileRequirement(job_profile_id=profile.id, competence_id=comps[c].id, level=lv) for c, lv in levels.items()
         )

@@ -12,7 +12,7 @@ shows can be flushed back over the original text.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import String, and_, func, literal, select, union_all
 from sqlalchemy.orm import aliased
@@ -30,8 +30,11 @@ from lms.competences.models import (
     ProficiencyLevel,
     ProficiencyLevelTranslation,
 )
-from lms.competences.selectors import SkillRow
 from lms.i18n import current_language
+
+if TYPE_CHECKING:
+    # Only named: lms.competences.selectors reads names through name_in_language below.
+    from lms.competences.selectors import SkillRow
 
 T = TypeVar("T", Framework, CompetenceArea, Competence, ProficiencyLevel, JobProfile)
 C = TypeVar("C")

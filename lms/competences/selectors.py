@@ -9,6 +9,7 @@ from sqlalchemy import Integer, and_, bindparam, select as sa_select
 from sqlmodel import Session, col, select
 
 from lms.clock import utcnow
+from lms.competences.localised import name_in_language
 from lms.competences.models import (
     Competence,
     CompetenceArea,
@@ -187,12 +188,14 @@ class Heatmap:
 
 
 def area_options(session: Session) -> list[tuple[int, str]]:
-    """(id, label) of every competence area, by framework and position; the framework's code leads the
-    label only when there are several frameworks."""
+    """(id, label) of every competence area, by framework and position, named in the reader's language;
+    the framework's code leads the label only when there are several frameworks."""
+    version, on, name = name_in_language(CompetenceArea)
     rows = session.exec(
-        sa_select(CompetenceArea, Framework.code)
+        sa_select(CompetenceArea.id, CompetenceArea.code, name, Framework.code)
         .join(Framework, Framework.id == CompetenceArea.framework_id)
+        .outerjoin(version, on)
         .order_by(Framework.code, CompetenceArea.position, CompetenceArea.code)
     ).all()
-    several = len({fw for _a, fw in rows}) > 1
-    return [(a.id, f"{fw} {a.code} · {a.name}" if several else f"{a.code} · {a.name}") for a, fw in rows]
+    several = len({fw for *_a, fw in rows}) > 1
+    return [(aid, f"{fw} {code} · {label}" if several else f"{code} · {label}") for aid, code, label, fw in rows]

@@ -103,8 +103,12 @@ def test_my_skills_in_french_names_the_role_and_the_levels_in_french(client, sig
 
     # The team pages, for a French manager.
     assert sign_in(client, manager.email).status_code == 303
-    heat = text(client.get("/team"))
+    page = client.get("/team")
+    heat = text(page)
     assert "Gestionnaire de dossiers" in heat
+    # The area filter and the job profile filter too.
+    assert "1 · Maîtrise de l’information et des données</option>" in html.unescape(page.text)
+    assert "Gestionnaire de dossiers</option>" in html.unescape(page.text)
     person = text(client.get(f"/team/people/{me.id}"))
     assert "Gestionnaire de dossiers" in person and "3 · Intermédiaire" in person
 
