@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from lms.web.paging import ListFilters, Page, clamp_page
-from lms.competences.localised import name_in_language
+from lms.competences.name_columns import name_in_language
 from lms.competences.models import Competence, CompetenceArea
 from lms.i18n import format_percent, gettext, lazy_gettext, pgettext
 from lms.text_search import like_folded

@@ -12,10 +12,9 @@ shows can be flushed back over the original text.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import String, and_, func, literal, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import String, literal, select, union_all
 from sqlmodel import Session
 
 from lms.competences.models import (
@@ -30,11 +29,8 @@ from lms.competences.models import (
     ProficiencyLevel,
     ProficiencyLevelTranslation,
 )
+from lms.competences.selectors import SkillRow
 from lms.i18n import current_language
-
-if TYPE_CHECKING:
-    # Only named: lms.competences.selectors reads names through name_in_language below.
-    from lms.competences.selectors import SkillRow
 
 T = TypeVar("T", Framework, CompetenceArea, Competence, ProficiencyLevel, JobProfile)
 C = TypeVar("C")
@@ -201,15 +197,3 @@ def framework_names(session: Session, framework: Framework | None, *, language: 
         )
     ).all()
     return FrameworkNames({(kind, owner): name for kind, owner, name in rows if name})
-
-
-def name_in_language(model: type[Competence] | type[CompetenceArea], language: str | None = None) -> tuple[Any, Any, Any]:
-    """(translation table, its join condition, the name in the reader's language else the row's own) for
-    a query that reads competence or area names itself: outer-join the table on the condition and select
-    the name, so the page keeps its statement count."""
-    language = language or current_language()
-    if model is Competence:
-        ct = aliased(CompetenceTranslation)
-        return ct, and_(ct.competence_id == Competence.id, ct.language == language), func.coalesce(ct.name, Competence.name)
-    at = aliased(CompetenceAreaTranslation)
-    return at, and_(at.area_id == CompetenceArea.id, at.language == language), func.coalesce(at.name, CompetenceArea.name)

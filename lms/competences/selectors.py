@@ -9,7 +9,7 @@ from sqlalchemy import Integer, and_, bindparam, select as sa_select
 from sqlmodel import Session, col, select
 
 from lms.clock import utcnow
-from lms.competences.localised import name_in_language
+from lms.competences.name_columns import name_in_language
 from lms.competences.models import (
     Competence,
     CompetenceArea,
