@@ -14,14 +14,12 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from lms.competences.models import Framework
-from lms.competences.service import CompetenceError
 from lms.competences.translation_selectors import FrameworkVersions, VersionItem, framework_versions, language_name
 from lms.competences.translation_service import VersionErrors, VersionText, framework_versions_save
 from lms.i18n import SUPPORTED_LANGUAGES, gettext, ngettext
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
-from lms.web.forms import field_errors
 from lms.web.params import Id
 from lms.web.templating import redirect, render
 
@@ -139,9 +137,6 @@ def _save(
     except VersionErrors as exc:
         db.rollback()
         return _form_page(request, versions, part, items, title=title, values=values, errors=exc.errors, status_code=422)
-    except CompetenceError as exc:
-        db.rollback()
-        return _form_page(request, versions, part, items, title=title, values=values, errors=field_errors(exc), status_code=422)
     if changed:
         flash(
             request,

@@ -145,3 +145,23 @@ def test_french_readers_see_the_versions_saved_on_the_page(signed_in, db, small,
     assert "Protéger les appareils" in skill
     assert "1 · Fondamental" in skill
     assert db.get(Competence, first.id).name == "Competence 4.1"
+
+
+def test_saving_the_same_versions_again_changes_nothing_and_limits_are_kept(signed_in, db, small):
+    framework, first, _ = small
+    browser, _ = signed_in("admin")
+    base = f"/admin/frameworks/{framework.id}/translations/fr"
+    level = db.exec(select(ProficiencyLevel).where(ProficiencyLevel.framework_id == framework.id)).one()
+    form = {f"level-{level.id}-name": "Fondamental", f"level-{level.id}-description": "Des tâches simples."}
+    assert browser.post(f"{base}/levels", form).status_code == 303
+    again = browser.post(f"{base}/levels", form, follow_redirects=True)
+    assert "Nothing changed." in text(again)
+    assert len(db.exec(select(AuditEvent).where(AuditEvent.action == "framework.translation.save")).all()) == 1
+    # A band longer than the column, a description longer than 20,000 characters: both said at once.
+    refused = browser.post(f"{base}/levels", {f"level-{level.id}-name": "x" * 65, f"level-{level.id}-description": "y" * 20_001})
+    assert refused.status_code == 422
+    body = text(refused)
+    assert "Level 1: use at most 64 characters for the name." in body
+    assert "Level 1: use at most 20000 characters for the description." in body
+    assert browser.get(f"{base}/areas/999999").status_code == 404
+    assert browser.get("/admin/frameworks/999999/translations/fr").status_code == 404

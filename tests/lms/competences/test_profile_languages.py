@@ -127,3 +127,18 @@ def test_my_skills_reads_french_names_in_one_statement(app, client, db, make_use
 
     # One statement more in French: every version (competences, levels, the profile) at once.
     assert count(french) == count(english) + 1
+
+
+def test_a_profile_version_keeps_to_the_limits_and_an_unchanged_save_is_not_audited(signed_in, db):
+    profile = make_profile(db, "Clerk", {})
+    browser, _ = signed_in("admin")
+    url = f"/admin/job-profiles/{profile.id}/translations/fr"
+    assert browser.post(url, {"name": "Commis", "description": "Tient les registres."}).status_code == 303
+    assert browser.post(url, {"name": "Commis", "description": "Tient les registres."}).status_code == 303
+    assert len(db.exec(select(AuditEvent).where(AuditEvent.action == "job_profile.translation.save")).all()) == 1
+    too_long = browser.post(url, {"name": "n" * 201})
+    assert too_long.status_code == 422 and "Use a name of at most 200 characters." in text(too_long)
+    long_description = browser.post(url, {"name": "Commis", "description": "d" * 2001})
+    assert long_description.status_code == 422 and "Use a description of at most 2000 characters." in text(long_description)
+    db.expire_all()
+    assert db.get(JobProfileTranslation, (profile.id, "fr")).name == "Commis"
