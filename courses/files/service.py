@@ -17,7 +17,7 @@ from urllib.parse import quote
 import filetype
 from sqlmodel import Session
 
-from lms.i18n import gettext
+from lms.i18n import N_, gettext
 from lms.audit.service import audit_record
 from lms.config import Settings
 from lms.people.models import User
@@ -33,7 +33,7 @@ ALLOWED = {
     "image/webp": {".webp"},
     "application/pdf": {".pdf"},
 }
-ALLOWED_TEXT = "PNG, JPEG, GIF or WebP images, or PDF documents"
+ALLOWED_TEXT = N_("PNG, JPEG, GIF or WebP images, or PDF documents")
 
 
 def storage_dir(settings: Settings) -> Path:

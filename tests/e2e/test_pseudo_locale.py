@@ -9,7 +9,8 @@ The rule for what must be wrapped: interface elements (headings, labels, buttons
 captions, legends, hints, alerts, navigation and header links, and the page's <title>). What is left
 of their text once the wrapped messages are removed may hold only demo content (any name, title, code
 or e-mail address stored in the database, the organisation's name, the languages' own names),
-numbers, dates and punctuation. Data cells (td, dd, row headers) are not checked: they show data.
+numbers, dates and punctuation. Data cells (td, dd, row headers) and a lesson's own text are not checked: they
+show data.
 """
 
 from __future__ import annotations
@@ -42,6 +43,20 @@ EXTRA = {
     TRAINER: [],
     MANAGER: ["/team/compliance", "/team/assign", "/team/assignments"],
     EMPLOYEE: ["/learning/certificates", "/learning/completed", "/verify"],
+}
+# Pages reached by a link on another page (their addresses hold ids): (page, the link to follow), in order,
+# so a page reached can lead to the next.
+FOLLOW = {
+    ADMIN: [],
+    LEAD: [],
+    TRAINER: [
+        ("/author", "main table th[scope=row] a"),  # a course's authoring page
+        ("/author/courses/", "main .outline-lessons a[href$='/edit']"),  # a lesson's form
+        ("/author/courses/", "main .outline-actions a[href$='/edit']"),  # a module's form
+        ("/author", "main a[href='/author/courses/new']"),  # a new course's form
+    ],
+    MANAGER: [],
+    EMPLOYEE: [],
 }
 # One form per persona sent empty or wrong, so the error summary and each field's message (raised by the
 # services in Python) are checked too: (page, the form's submit button).
@@ -85,6 +100,7 @@ UNWRAPPED_JS = """
     // An option is drawn only when its list opens: it counts as shown when its list is.
     const shown = el.tagName === 'OPTION' ? el.closest('select') : el;
     if (!shown || !shown.getClientRects().length) continue;  // not shown
+    if (el.closest('.lesson-body')) continue;  // a lesson's own text (its preview): course content
     // An option that shows its own value is a code (an audit action, course.publish): data.
     if (el.tagName === 'OPTION' && el.value === el.textContent.trim()) continue;
     // Codes (a scope name, a command) are data: what is typed, never translated.
@@ -166,7 +182,9 @@ def pseudo_server(tmp_path_factory) -> Iterator[tuple[str, list[str]]]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the pseudo-locale server did not start"
-    content = [*demo_content(url.removeprefix("sqlite:///")), settings.org_name, *i18n.LANGUAGE_NAMES.values()]
+    # Languages are also named by Babel in the page's locale ("French"): data from CLDR, not the catalogues.
+    babel_names = [i18n.current_locale().languages.get(code) or code for code in i18n.LANGUAGE_NAMES]
+    content = [*demo_content(url.removeprefix("sqlite:///")), settings.org_name, *i18n.LANGUAGE_NAMES.values(), *babel_names]
     try:
         yield f"http://127.0.0.1:{port}", content
     finally:
@@ -209,6 +227,13 @@ def walk(page: Page, email: str, content: list[str]) -> dict[str, list[str]]:
     sign_in(page, email)
     offered = page.locator("header nav a").evaluate_all("links => links.map(a => a.getAttribute('href') || '')")
     paths = [p for p in dict.fromkeys([*offered, "/", "/account", *EXTRA[email]]) if p.startswith("/")]
+    course_page = ""
+    for start, link in FOLLOW[email]:
+        page.goto(course_page if start == "/author/courses/" else start)
+        href = page.locator(link).first.get_attribute("href")
+        assert href, f"{email}: no {link} on {page.url}"
+        course_page = course_page or (href if href.rstrip("/").split("/")[-1].isdigit() else "")
+        paths.append(href)
     failures = {}
     for path in paths:
         response = page.goto(path)
