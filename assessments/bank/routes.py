@@ -15,7 +15,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from lms.i18n import SUPPORTED_LANGUAGES
+from lms.i18n import SUPPORTED_LANGUAGES, gettext
 from lms.web.forms import field_errors
 from lms.web.paging import page_size
 from lms.people.models import User
@@ -160,7 +160,7 @@ def category_create_post(
     except BankError as exc:
         db.rollback()
         return _categories_page(request, db, errors={"name": str(exc)}, new_name=name, status_code=422)
-    flash(request, f"Category “{category.name}” created.")
+    flash(request, gettext("Category “%(name)s” created.") % {"name": category.name})
     return redirect(request, "/author/questions/categories")
 
 
@@ -173,7 +173,7 @@ def category_rename_post(request: Request, db: DbSession, user: AuthorUser, cate
     except BankError as exc:
         db.rollback()
         return _categories_page(request, db, errors={f"name-{category_id}": str(exc)}, status_code=422)
-    flash(request, f"Category renamed to “{category.name}”.")
+    flash(request, gettext("Category renamed to “%(name)s”.") % {"name": category.name})
     return redirect(request, "/author/questions/categories")
 
 
@@ -293,7 +293,7 @@ def question_create_post(request: Request, db: DbSession, user: AuthorUser, post
     errors, question = _save(db, form, user, None, request.app.state.settings.default_language)
     if errors:
         return _form_page(request, db, form, errors=errors, status_code=422)
-    flash(request, f"Question “{question.name}” added to the bank.")
+    flash(request, gettext("Question “%(name)s” added to the bank.") % {"name": question.name})
     return redirect(request, f"/author/questions/{question.id}")
 
 
@@ -308,7 +308,7 @@ def question_edit_post(request: Request, db: DbSession, user: AuthorUser, questi
     errors, saved = _save(db, form, user, question)
     if errors:
         return _form_page(request, db, form, question=question, errors=errors, status_code=422)
-    flash(request, "Question saved. Attempts already made keep the version they were shown.")
+    flash(request, gettext("Question saved. Attempts already made keep the version they were shown."))
     return redirect(request, f"/author/questions/{saved.id}")
 
 
@@ -352,7 +352,7 @@ def question_preview_check(request: Request, db: DbSession, user: AuthorUser, qu
 def question_duplicate_post(request: Request, db: DbSession, user: AuthorUser, question: BankQuestion) -> Response:
     copy = question_duplicate(db, question=question, by=user, settings=request.app.state.settings)
     db.commit()
-    flash(request, f"Copied as “{copy.name}”. Edit the copy below.")
+    flash(request, gettext("Copied as “%(name)s”. Edit the copy below.") % {"name": copy.name})
     return redirect(request, f"/author/questions/{copy.id}")
 
 
@@ -366,8 +366,8 @@ def question_archive_post(
     db.commit()
     flash(
         request,
-        "Question archived: random draws skip it; quizzes and attempts that use it keep it."
+        gettext("Question archived: random draws skip it; quizzes and attempts that use it keep it.")
         if action == "archive"
-        else "Question restored to the bank.",
+        else gettext("Question restored to the bank."),
     )
     return redirect(request, f"/author/questions/{question.id}")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from lms.clock import utcnow
+from lms.i18n import gettext
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession
 from lms.web.flash import flash
@@ -75,5 +76,5 @@ def certificate_revoke_post(
         db.rollback()
         return _revoke_page(request, db, certificate.id, reason=reason, errors=field_errors(exc))
     db.commit()
-    flash(request, f"Certificate {certificate.code} is revoked. Its verification page now says so.")
+    flash(request, gettext("Certificate %(code)s is revoked. Its verification page now says so.") % {"code": certificate.code})
     return redirect(request, f"/admin/certificates?q={certificate.code}")
