@@ -53,6 +53,7 @@ FOLLOW = {
         ("/author", "main table th[scope=row] a"),  # a course's authoring page
         ("/author/courses/", "main .outline-lessons a[href$='/edit']"),  # a lesson's form
         ("/author/courses/", "main .outline-actions a[href$='/edit']"),  # a module's form
+        ("/author/courses/", "main a[href$='/quizzes/new']"),  # adding a quiz
         ("/author", "main a[href='/author/courses/new']"),  # a new course's form
     ],
     MANAGER: [],
