@@ -27,7 +27,7 @@ from lms.competences.framework_service import (
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
 from lms.competences.translation_selectors import language_name
-from lms.i18n import SUPPORTED_LANGUAGES
+from lms.i18n import SUPPORTED_LANGUAGES, gettext, ngettext
 from lms.web.access import Access, AdminUser, policy
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -50,9 +50,11 @@ FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "moodle": "Moodle CSV", "case": "C
 
 
 def _counts_text(counts: ImportCounts) -> str:
-    return (
-        f"{counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged (framework, levels, areas and competences)."
-    )
+    return gettext("%(created)s created, %(updated)s updated, %(unchanged)s unchanged (framework, levels, areas and competences).") % {
+        "created": counts.created,
+        "updated": counts.updated,
+        "unchanged": counts.unchanged,
+    }
 
 
 def _list_page(request: Request, db: Session, status_code: int = 200, **context: Any) -> Response:
@@ -80,7 +82,7 @@ def frameworks_list(request: Request, db: DbSession, user: AdminUser) -> Respons
 def frameworks_load_digcomp(request: Request, db: DbSession, user: AdminUser) -> Response:
     counts = digcomp_load(db, by=user, client_ip=client_ip(request))
     db.commit()
-    flash(request, f"DigComp 2.2 is loaded: {_counts_text(counts)}")
+    flash(request, gettext("DigComp 2.2 is loaded: %(counts)s") % {"counts": _counts_text(counts)})
     return redirect(request, f"/admin/frameworks/{counts.framework.id}")
 
 
@@ -114,7 +116,11 @@ def frameworks_import(
             errors={"file": f"{filename} was rejected: {len(exc.errors)} problem(s) found. Nothing was imported."},
         )
     db.commit()
-    flash(request, f"{filename} was imported ({FORMAT_NAMES[chosen]}): {_counts_text(counts)}")
+    flash(
+        request,
+        gettext("%(file)s was imported (%(format)s): %(counts)s")
+        % {"file": filename, "format": FORMAT_NAMES[chosen], "counts": _counts_text(counts)},
+    )
     return redirect(request, f"/admin/frameworks/{counts.framework.id}")
 
 
@@ -179,10 +185,13 @@ def framework_publish(
         if framework.case_published:
             flash(
                 request,
-                f"{framework.code} is published as a CASE package at {package_url(_base_url(request), framework.case_id or '')}.",
+                gettext("%(code)s is published as a CASE package at %(url)s.")
+                % {"code": framework.code, "url": package_url(_base_url(request), framework.case_id or "")},
             )
         else:
-            flash(request, f"{framework.code} is no longer published: its CASE package answers 'not found'.")
+            flash(
+                request, gettext("%(code)s is no longer published: its CASE package answers 'not found'.") % {"code": framework.code}
+            )
     return redirect(request, f"/admin/frameworks/{framework.id}")
 
 
@@ -251,6 +260,14 @@ def competence_validity(
             values={competence.id: evidence_valid_months},
         )
     if changed:
-        period = f"stays valid for {months} month{'s' if months != 1 else ''}" if months else "never expires"
-        flash(request, f"New evidence for {competence.code} {competence.name} {period}.")
+        what = f"{competence.code} {competence.name}"
+        if months:
+            message = ngettext(
+                "New evidence for %(competence)s stays valid for %(num)s month.",
+                "New evidence for %(competence)s stays valid for %(num)s months.",
+                months,
+            ) % {"competence": what, "num": months}
+        else:
+            message = gettext("New evidence for %(competence)s never expires.") % {"competence": what}
+        flash(request, message)
     return redirect(request, f"/admin/frameworks/{framework.id}#competence-{competence.id}")

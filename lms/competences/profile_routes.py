@@ -23,7 +23,7 @@ from lms.competences.profile_service import (
 )
 from lms.competences.service import CompetenceError
 from lms.competences.translation_selectors import language_name
-from lms.i18n import SUPPORTED_LANGUAGES, gettext
+from lms.i18n import SUPPORTED_LANGUAGES, gettext, ngettext
 from lms.web.access import AdminUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -87,7 +87,9 @@ def job_profiles_create(
     except CompetenceError as exc:
         db.rollback()
         return _list_page(request, db, status_code=422, errors=field_errors(exc), form={"name": name, "description": description})
-    flash(request, f"The job profile {profile.name} has been created. Now set the levels it requires.")
+    flash(
+        request, gettext("The job profile %(profile)s has been created. Now set the levels it requires.") % {"profile": profile.name}
+    )
     return redirect(request, f"/admin/job-profiles/{profile.id}")
 
 
@@ -151,7 +153,7 @@ def job_profile_edit(
         db.rollback()
         db.refresh(profile)
         return _detail_page(request, db, profile, 422, errors=field_errors(exc), form={"name": name, "description": description})
-    flash(request, f"The details of {profile.name} have been saved.")
+    flash(request, gettext("The details of %(profile)s have been saved.") % {"profile": profile.name})
     return redirect(request, f"/admin/job-profiles/{profile.id}")
 
 
@@ -239,9 +241,14 @@ def job_profile_requirements(
         return _detail_page(request, db, profile, 422, grid_errors=errors, levels=shown)
     flash(
         request,
-        f"Required levels for {profile.name} saved: {changed} change{'s' if changed != 1 else ''}."
+        ngettext(
+            "Required levels for %(profile)s saved: %(num)s change.",
+            "Required levels for %(profile)s saved: %(num)s changes.",
+            changed,
+        )
+        % {"profile": profile.name, "num": changed}
         if changed
-        else f"No levels changed for {profile.name}.",
+        else gettext("No levels changed for %(profile)s.") % {"profile": profile.name},
     )
     return redirect(request, f"/admin/job-profiles/{profile.id}")
 
@@ -256,5 +263,5 @@ def job_profile_remove(request: Request, db: DbSession, user: AdminUser, profile
     except CompetenceError as exc:
         db.rollback()
         return _detail_page(request, db, profile, 409, delete_errors={"form": str(exc)})
-    flash(request, f"The job profile {name} has been deleted.")
+    flash(request, gettext("The job profile %(profile)s has been deleted.") % {"profile": name})
     return redirect(request, "/admin/job-profiles")

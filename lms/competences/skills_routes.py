@@ -233,7 +233,7 @@ def self_assessment_save(
         flash(request, saved)
         return redirect(request, f"/skills/self-assessment?competence={ids[index + 1]}")
     last = gettext("That was the last one: your self-assessment is saved. You can change your answers at any time.")
-    flash(request, f"{saved} {last}")
+    flash(request, saved + " " + last)
     return redirect(request, "/skills")
 
 
