@@ -20,7 +20,6 @@ from typing import TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from lms import data_versions
 from lms.config import get_settings
 from lms.reports.published import PublishedFigures
 
@@ -29,17 +28,8 @@ T = TypeVar("T")
 SCOPE = "manager_line"
 MAX_AGE = timedelta(minutes=1)
 KEPT_MANAGERS = 2000  # per panel and process: bounded whatever the number of managers
-MANAGER_LINE_INPUTS: dict[str, tuple[str, ...] | None] = {
-    "user_account": ("is_active", "manager_id", "name"),
-    "enrolment": ("status", "due_at", "user_id", "course_id", "completed_at"),
-    "requirement": None,
-    "requirement_course": None,
-    "requirement_audience": None,
-    "requirement_cycle": None,
-    "requirement_exemption": None,
-    "requirement_extension": None,
-}
-data_versions.watch(SCOPE, MANAGER_LINE_INPUTS)
+# Registered with the other scopes in lms/data_versions.py (MANAGER_LINE_INPUTS), so every process that
+# writes bumps it whether or not it imported this module.
 
 # Per database (the web app's engine; tests make one per test), per panel.
 _kept: weakref.WeakKeyDictionary[Engine, dict[str, PublishedFigures]] = weakref.WeakKeyDictionary()

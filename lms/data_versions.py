@@ -225,8 +225,22 @@ COMPLIANCE_INPUTS: dict[str, Iterable[str] | None] = {
     "compliance_snapshot_cell": None,
 }
 
+# A manager's home panels over their whole line (courses/line_home.py): who is in it, their courses'
+# due dates and states, and their mandatory training.
+MANAGER_LINE_INPUTS: dict[str, Iterable[str] | None] = {
+    "user_account": ("is_active", "manager_id", "name"),
+    "enrolment": ("status", "due_at", "user_id", "course_id", "completed_at"),
+    "requirement": None,
+    "requirement_course": None,
+    "requirement_audience": None,
+    "requirement_cycle": None,
+    "requirement_exemption": None,
+    "requirement_extension": None,
+}
+
 watch("reports", REPORT_INPUTS)
 watch("compliance", COMPLIANCE_INPUTS)
+watch("manager_line", MANAGER_LINE_INPUTS)
 
 # Shared content a learner's cached page shows (lms/web/page_cache.py): courses, lessons, quizzes,
 # competences, profiles, requirements, org units, translations... Everything but the per-person

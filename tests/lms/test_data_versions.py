@@ -14,14 +14,14 @@ from lms.data_versions import scopes_written, watch
         ('INSERT INTO "competence_status" (user_id) VALUES (%(user_id)s)', {"reports"}),
         ("INSERT OR REPLACE INTO org_unit (id, name) VALUES (?, ?)", {"reports", "compliance", "content"}),
         ("DELETE FROM job_profile_requirement WHERE job_profile_id = ?", {"reports", "content"}),
-        ("UPDATE user_account SET is_active=?, updated_at=? WHERE user_account.id = ?", {"reports", "compliance"}),
+        ("UPDATE user_account SET is_active=?, updated_at=? WHERE user_account.id = ?", {"reports", "compliance", "manager_line"}),
         ("UPDATE user_account SET job_profile_id=%(job_profile_id)s WHERE user_account.id = %(id)s", {"reports"}),
         ("UPDATE user_account SET last_login_at=?, updated_at=? WHERE user_account.id = ?", set()),
-        ("UPDATE user_account SET name=? WHERE user_account.id = ?", {"reports", "content"}),  # names show on others' pages
+        ("UPDATE user_account SET name=? WHERE user_account.id = ?", {"reports", "content", "manager_line"}),  # shown to others
         ("UPDATE enrolment SET started_at=? WHERE enrolment.id = ?", {"compliance"}),
-        ("UPDATE enrolment SET completed_at=? WHERE enrolment.id = ?", set()),
+        ("UPDATE enrolment SET completed_at=? WHERE enrolment.id = ?", {"manager_line"}),  # no longer overdue
         ("INSERT INTO lesson_progress (user_id, first_viewed_at) VALUES (?, ?)", {"compliance"}),
-        ("UPDATE requirement_cycle SET completed_at=? RETURNING id", {"compliance"}),
+        ("UPDATE requirement_cycle SET completed_at=? RETURNING id", {"compliance", "manager_line"}),
         ("SELECT * FROM competence_status", set()),
         ("INSERT INTO audit_event (action) VALUES (?)", set()),
         ("  update competence_status set verified_level = 5", {"reports"}),
