@@ -20,6 +20,7 @@ from lms.web.paging import SHORT_ROWS, page_size, url_with
 from lms.clock import utcnow
 from lms.csvfile import csv_response
 from lms.export_headings import headings
+from lms.i18n import format_percent, lazy_pgettext
 from lms.web.access import AuthorUser
 from lms.web.deps import DbSession
 from lms.web.templating import render
@@ -27,9 +28,9 @@ from lms.web.templating import render
 router = APIRouter(prefix="/author")
 
 STATE_LABELS = {
-    AttemptState.IN_PROGRESS.value: "In progress",
-    AttemptState.SUBMITTED.value: "Submitted",
-    AttemptState.ABANDONED.value: "Abandoned",
+    AttemptState.IN_PROGRESS.value: lazy_pgettext("attempt", "In progress"),
+    AttemptState.SUBMITTED.value: lazy_pgettext("attempt", "Submitted"),
+    AttemptState.ABANDONED.value: lazy_pgettext("attempt", "Abandoned"),
 }
 
 
@@ -37,7 +38,10 @@ def _bins(counts: list[int]) -> list[tuple[str, int, int]]:
     """(range label, count, bar width in tenths of the largest bin)."""
     width = 100 // BINS
     top = max(counts) if counts else 0
-    return [(f"{i * width}–{(i + 1) * width}%", n, round(10 * n / top) if top else 0) for i, n in enumerate(counts)]
+    # The sign follows the locale: 0–10% in English, 0–10 % in French.
+    return [
+        (f"{i * width}–{format_percent((i + 1) * width / 100)}", n, round(10 * n / top) if top else 0) for i, n in enumerate(counts)
+    ]
 
 
 @router.get("/quizzes/{quiz_id}/results")
