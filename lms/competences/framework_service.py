@@ -17,6 +17,7 @@ from lms.competences.framework_io import FORMATS, parse
 from lms.competences.framework_moodle_csv import looks_like_moodle
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
+from lms.i18n import gettext
 from lms.people.models import User
 from lms.web.params import parse_int
 
@@ -151,7 +152,8 @@ def parse_months(raw: str) -> int | None:
     months = parse_int(raw, 1, MAX_VALID_MONTHS)
     if months is None:
         raise CompetenceError(
-            f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}, or leave it blank if evidence never expires.",
+            gettext("Enter a whole number of months from 1 to %(max)s, or leave it blank if evidence never expires.")
+            % {"max": MAX_VALID_MONTHS},
             "evidence_valid_months",
         )
     return months
@@ -168,7 +170,9 @@ def competence_set_validity(
     """Set how long new evidence stays valid. Evidence already recorded keeps its expiry (it is
     append-only). Returns whether anything changed."""
     if months is not None and not 1 <= months <= MAX_VALID_MONTHS:
-        raise CompetenceError(f"Enter a whole number of months from 1 to {MAX_VALID_MONTHS}.", "evidence_valid_months")
+        raise CompetenceError(
+            gettext("Enter a whole number of months from 1 to %(max)s.") % {"max": MAX_VALID_MONTHS}, "evidence_valid_months"
+        )
     before = competence.evidence_valid_months
     if before == months:
         return False

@@ -10,7 +10,7 @@ from sqlmodel import Session, delete, select
 from lms.audit.service import audit_record
 from lms.competences.models import MAX_LEVEL, Competence, JobProfile, JobProfileRequirement, JobProfileTranslation
 from lms.competences.service import CompetenceError
-from lms.i18n import SUPPORTED_LANGUAGES, gettext
+from lms.i18n import SUPPORTED_LANGUAGES, gettext, ngettext
 from lms.people.models import User
 
 MAX_NAME = 200
@@ -20,15 +20,15 @@ MAX_DESCRIPTION = 2000
 def _clean(session: Session, name: str, description: str, *, profile_id: int | None = None) -> tuple[str, str]:
     name = " ".join((name or "").split())
     if not name:
-        raise CompetenceError("Enter a name for the job profile.", "name")
+        raise CompetenceError(gettext("Enter a name for the job profile."), "name")
     if len(name) > MAX_NAME:
-        raise CompetenceError(f"Use a name of at most {MAX_NAME} characters.", "name")
+        raise CompetenceError(gettext("Use a name of at most %(max)s characters.") % {"max": MAX_NAME}, "name")
     description = (description or "").strip()
     if len(description) > MAX_DESCRIPTION:
-        raise CompetenceError(f"Use a description of at most {MAX_DESCRIPTION} characters.", "description")
+        raise CompetenceError(gettext("Use a description of at most %(max)s characters.") % {"max": MAX_DESCRIPTION}, "description")
     clash = job_profile_by_name(session, name)
     if clash is not None and clash.id != profile_id:
-        raise CompetenceError(f"There is already a job profile called {clash.name}.", "name")
+        raise CompetenceError(gettext("There is already a job profile called %(profile)s.") % {"profile": clash.name}, "name")
     return name, description
 
 
@@ -145,12 +145,14 @@ def job_profile_delete(session: Session, *, profile: JobProfile, by: User | None
     """Refused while anyone has the profile: removing it would silently drop their requirements."""
     holders = job_profile_holders(session, profile.id)
     if holders:
-        people = "1 person has" if holders == 1 else f"{holders} people have"
-        raise CompetenceError(
-            f"{profile.name} cannot be deleted: {people} this job profile. Give them another "
+        message = ngettext(
+            "%(profile)s cannot be deleted: %(num)s person has this job profile. Give them another "
             "profile (or none) on their user page or by CSV import first.",
-            "form",
+            "%(profile)s cannot be deleted: %(num)s people have this job profile. Give them another "
+            "profile (or none) on their user page or by CSV import first.",
+            holders,
         )
+        raise CompetenceError(message % {"profile": profile.name, "num": holders}, "form")
     audit_record(
         session,
         action="job_profile.delete",
@@ -176,11 +178,11 @@ def requirements_set(
     named keep their level. Returns how many requirements changed."""
     bad = sorted(cid for cid, level in levels.items() if not 0 <= level <= MAX_LEVEL)
     if bad:
-        raise CompetenceError(f"Required levels must be from 0 to {MAX_LEVEL}.", "form")
+        raise CompetenceError(gettext("Required levels must be from 0 to %(max)s.") % {"max": MAX_LEVEL}, "form")
     codes = dict(session.exec(select(Competence.id, Competence.code).where(Competence.id.in_(list(levels)))).all()) if levels else {}
     unknown = sorted(set(levels) - set(codes))
     if unknown:
-        raise CompetenceError(f"Unknown competence id(s): {', '.join(map(str, unknown))}.", "form")
+        raise CompetenceError(gettext("Unknown competence id(s): %(ids)s.") % {"ids": ", ".join(map(str, unknown))}, "form")
     current = {
         r.competence_id: r
         for r in session.exec(select(JobProfileRequirement).where(JobProfileRequirement.job_profile_id == profile.id)).all()
@@ -225,7 +227,7 @@ def user_job_profile_set(
     non-person actor in the audit log (a SCIM token), as in lms.people.service."""
     profile = session.get(JobProfile, job_profile_id) if job_profile_id is not None else None
     if job_profile_id is not None and profile is None:
-        raise CompetenceError("Choose a job profile from the list.", "job_profile_id")
+        raise CompetenceError(gettext("Choose a job profile from the list."), "job_profile_id")
     if user.job_profile_id == job_profile_id:
         return False
     before = session.get(JobProfile, user.job_profile_id) if user.job_profile_id else None

@@ -12,6 +12,7 @@ from lms.clock import utcnow
 from lms.competences.models import MAX_LEVEL, Competence, CompetenceStatus, Evidence, EvidenceSource
 from lms.competences.rules import Levels, derive_levels
 from lms.errors import FieldError
+from lms.i18n import gettext
 from lms.people.models import User
 from lms.xapi.achievements import competence_achieved
 
@@ -65,7 +66,7 @@ def evidence_record(
     """Append evidence and update the person's status in the same transaction."""
     source = EvidenceSource(source)
     if not 0 <= level <= MAX_LEVEL:
-        raise CompetenceError(f"Choose a level from 0 to {MAX_LEVEL}.", "level")
+        raise CompetenceError(gettext("Choose a level from 0 to %(max)s.") % {"max": MAX_LEVEL}, "level")
     recorded_at = recorded_at or utcnow()
     if expires_at is None and competence.evidence_valid_months and source is not EvidenceSource.SELF:
         expires_at = add_months(recorded_at, competence.evidence_valid_months)
@@ -119,7 +120,7 @@ def manager_rate(
     """
     current = session.get(CompetenceStatus, (person.id, competence.id))
     if current and level < current.verified_level and not note.strip():
-        raise CompetenceError("Give a reason when you rate below the current verified level.", "note")
+        raise CompetenceError(gettext("Give a reason when you rate below the current verified level."), "note")
     evidence = evidence_record(
         session, user=person, competence=competence, level=level, source=EvidenceSource.MANAGER, by=manager, note=note
     )
