@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from assessments.models import Quiz, ReviewPolicy
 from courses.models import Lesson
+from lms.i18n import N_, gettext
 from lms.competences.models import MAX_LEVEL, Competence
 from lms.web.params import check_int, parse_id, parse_int
 
@@ -16,10 +17,10 @@ MAX_TIME_LIMIT = 24 * 60
 MAX_ATTEMPTS = 100
 
 REVIEW_POLICY_LABELS = {
-    ReviewPolicy.SCORE_ONLY.value: "Show the score only",
-    ReviewPolicy.AFTER_SUBMIT.value: "Show the score and the right answers after submitting",
-    ReviewPolicy.AFTER_PASSING.value: "Show the score; show the right answers only after passing",
-    ReviewPolicy.NEVER.value: "Show nothing (not even the score)",
+    ReviewPolicy.SCORE_ONLY.value: N_("Show the score only"),
+    ReviewPolicy.AFTER_SUBMIT.value: N_("Show the score and the right answers after submitting"),
+    ReviewPolicy.AFTER_PASSING.value: N_("Show the score; show the right answers only after passing"),
+    ReviewPolicy.NEVER.value: N_("Show nothing (not even the score)"),
 }
 
 
@@ -71,13 +72,13 @@ class QuizSettingsForm:
         errors: dict[str, str] = {}
         title = " ".join(self.title.split())
         if not title:
-            errors["title"] = "Enter a title for the quiz."
+            errors["title"] = gettext("Enter a title for the quiz.")
         elif len(title) > 200:
-            errors["title"] = "Keep the title to 200 characters or fewer."
+            errors["title"] = gettext("Keep the title to 200 characters or fewer.")
         values: dict[str, Any] = {
             "title": title,
             "pass_percent": _whole(
-                self.pass_percent, 0, 100, "pass_percent", errors, "Enter the pass mark as a whole number from 0 to 100."
+                self.pass_percent, 0, 100, "pass_percent", errors, gettext("Enter the pass mark as a whole number from 0 to 100.")
             ),
             "time_limit_minutes": _optional(
                 self.time_limit_minutes,
@@ -85,7 +86,8 @@ class QuizSettingsForm:
                 MAX_TIME_LIMIT,
                 "time_limit_minutes",
                 errors,
-                f"Enter the time limit in minutes, from 1 to {MAX_TIME_LIMIT}, or leave it blank for no limit.",
+                gettext("Enter the time limit in minutes, from 1 to %(max)s, or leave it blank for no limit.")
+                % {"max": MAX_TIME_LIMIT},
             ),
             "attempts_allowed": _optional(
                 self.attempts_allowed,
@@ -93,7 +95,8 @@ class QuizSettingsForm:
                 MAX_ATTEMPTS,
                 "attempts_allowed",
                 errors,
-                f"Enter the number of attempts, from 1 to {MAX_ATTEMPTS}, or leave it blank for unlimited attempts.",
+                gettext("Enter the number of attempts, from 1 to %(max)s, or leave it blank for unlimited attempts.")
+                % {"max": MAX_ATTEMPTS},
             ),
             "shuffle_questions": self.shuffle_questions,
             "shuffle_choices": self.shuffle_choices,
@@ -105,9 +108,9 @@ class QuizSettingsForm:
             "diagnostic_bands": [],
         }
         if self.review_policy not in REVIEW_POLICY_LABELS:
-            errors["review_policy"] = "Choose what learners see after submitting."
+            errors["review_policy"] = gettext("Choose what learners see after submitting.")
         if self.mode not in {"proves", "diagnostic"}:
-            errors["mode"] = "Choose what the quiz verifies."
+            errors["mode"] = gettext("Choose what the quiz verifies.")
         elif self.mode == "diagnostic":
             values["diagnostic_bands"] = self._bands(errors)
         else:
@@ -120,16 +123,23 @@ class QuizSettingsForm:
             return
         competence_id = parse_id(competence)
         if competence_id is None or session.get(Competence, competence_id) is None:
-            errors["proves_competence_id"] = "Choose the competence a pass proves, or leave both blank."
+            errors["proves_competence_id"] = gettext("Choose the competence a pass proves, or leave both blank.")
             return
         values["proves_competence_id"] = competence_id
         values["proves_level"] = _whole(
-            level, 1, MAX_LEVEL, "proves_level", errors, f"Choose the level a pass proves, from 1 to {MAX_LEVEL}."
+            level,
+            1,
+            MAX_LEVEL,
+            "proves_level",
+            errors,
+            gettext("Choose the level a pass proves, from 1 to %(max)s.") % {"max": MAX_LEVEL},
         )
 
     def _bands(self, errors: dict) -> list[list[int]]:
         bands: list[list[int]] = []
-        message = f"Each band needs a minimum percent from 0 to 100 and a level from 1 to {MAX_LEVEL}; leave unused rows blank."
+        message = gettext(
+            "Each band needs a minimum percent from 0 to 100 and a level from 1 to %(max)s; leave unused rows blank."
+        ) % {"max": MAX_LEVEL}
         for minimum, level in self.band_rows(blank=0):
             lo, lv = parse_int(minimum, 0, 100), parse_int(level, 1, MAX_LEVEL)
             if lo is None or lv is None:
@@ -137,9 +147,9 @@ class QuizSettingsForm:
                 return []
             bands.append([lo, lv])
         if not bands:
-            errors["bands"] = "A diagnostic quiz needs at least one band: a minimum percent and the level it proves."
+            errors["bands"] = gettext("A diagnostic quiz needs at least one band: a minimum percent and the level it proves.")
         elif len({b[0] for b in bands}) != len(bands):
-            errors["bands"] = "Give each band a different minimum percent."
+            errors["bands"] = gettext("Give each band a different minimum percent.")
         return sorted(bands)
 
 

@@ -16,8 +16,8 @@ from tests.assessments.factories import make_quiz, questions, start
 from tests.courses.factories import lessons_of, make_course
 from tests.lms.competences.factories import competence, load_digcomp, make_profile, record
 
-NNBSP = "\u202f"  # French puts a narrow no-break space before ; ? ! and %
-NBSP = "\u00a0"  # and a no-break space before :
+NNBSP = "\u202f"  # French puts a narrow no-break space before ; ? !
+NBSP = "\u00a0"  # and a no-break space before : and % (Babel's percent format for fr)
 
 
 def french(browser) -> None:
@@ -52,7 +52,7 @@ def test_my_learning_and_a_course_in_french(db, signed_in):
             "Parcourir le catalogue",
             "Mes certificats",
             "Recommandés pour vous",
-            f"0{NNBSP}% effectué",
+            f"0{NBSP}% effectué",
             "Pas encore commencés (1)",
             "Pas d’échéance",
             "Vous vous êtes inscrit vous-même",
@@ -96,7 +96,7 @@ def test_a_lesson_and_its_completion_in_french_with_a_french_date(db, signed_in)
         (
             "Cours terminé",
             f"Vous avez terminé ce cours le {today}",
-            f"100{NNBSP}% effectué",
+            f"100{NBSP}% effectué",
             "Évaluer ce cours",
             "Ce cours vous a-t-il été utile\u202f?",
         ),
@@ -116,7 +116,7 @@ def test_a_quiz_from_intro_to_question_in_french(db, signed_in):
         words(browser.get(f"/quizzes/{quiz.id}")),
         (
             "Note de réussite",
-            f"60{NNBSP}%",
+            f"60{NBSP}%",
             "15 minutes, décomptées",
             "0 utilisée(s) sur 2 autorisée(s)",
             "Commencer le quiz",
@@ -189,7 +189,7 @@ def test_a_managers_team_in_french_with_a_french_percentage(db, signed_in, make_
         (
             "Synthèse de l’équipe",
             "Exigences atteintes",
-            f"33{NNBSP}%",
+            f"33{NBSP}%",
             f"Niveaux requis atteints{NBSP}: 1 sur 3.",
             "Carte des compétences",
             "Télécharger au format CSV",
