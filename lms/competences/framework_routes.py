@@ -27,7 +27,7 @@ from lms.competences.framework_service import (
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
 from lms.competences.translation_selectors import language_name
-from lms.i18n import SUPPORTED_LANGUAGES, gettext, ngettext
+from lms.i18n import SUPPORTED_LANGUAGES, gettext, lazy_gettext, ngettext
 from lms.web.access import Access, AdminUser, policy
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -40,11 +40,11 @@ router = APIRouter(prefix="/frameworks")
 case_router = APIRouter(prefix="/ims/case/v1p0")
 
 FORMAT_CHOICES = [
-    ("auto", "Work it out from the file"),
+    ("auto", lazy_gettext("Work it out from the file")),
     ("json", "JSON"),
     ("csv", "CSV"),
-    ("moodle", "Moodle competency framework (CSV)"),
-    ("case", "CASE package (JSON)"),
+    ("moodle", lazy_gettext("Moodle competency framework (CSV)")),
+    ("case", lazy_gettext("CASE package (JSON)")),
 ]
 FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "moodle": "Moodle CSV", "case": "CASE"}
 
@@ -98,9 +98,9 @@ def frameworks_import(
     data = file.file.read(MAX_BYTES + 1) if file is not None else b""
     filename = (file.filename if file is not None else "") or "the file"
     if fmt not in ("auto", *FORMATS):
-        return _list_page(request, db, 422, errors={"fmt": "Choose JSON, CSV, Moodle CSV, CASE or 'work it out'."})
+        return _list_page(request, db, 422, errors={"fmt": gettext("Choose JSON, CSV, Moodle CSV, CASE or 'work it out'.")})
     if not data:
-        return _list_page(request, db, 422, fmt=fmt, errors={"file": "Choose a JSON or CSV file to upload."})
+        return _list_page(request, db, 422, fmt=fmt, errors={"file": gettext("Choose a JSON or CSV file to upload.")})
     chosen = detect_format(filename, data) if fmt == "auto" else fmt
     try:
         counts = framework_file_import(db, data=data, fmt=chosen, by=user, source=filename, client_ip=client_ip(request))
@@ -113,7 +113,10 @@ def frameworks_import(
             fmt=fmt,
             filename=filename,
             problems=exc.errors,
-            errors={"file": f"{filename} was rejected: {len(exc.errors)} problem(s) found. Nothing was imported."},
+            errors={
+                "file": gettext("%(file)s was rejected: %(num)s problem(s) found. Nothing was imported.")
+                % {"file": filename, "num": len(exc.errors)}
+            },
         )
     db.commit()
     flash(
@@ -127,7 +130,7 @@ def frameworks_import(
 def _framework(db: Session, framework_id: int) -> Framework:
     framework = db.get(Framework, framework_id)
     if framework is None:
-        raise HTTPException(status_code=404, detail="We could not find that framework.")
+        raise HTTPException(status_code=404, detail=gettext("We could not find that framework."))
     return framework
 
 
@@ -243,7 +246,7 @@ def competence_validity(
     framework = _framework(db, framework_id)
     competence = db.get(Competence, competence_id)
     if competence is None or competence.framework_id != framework.id:
-        raise HTTPException(status_code=404, detail="We could not find that competence in this framework.")
+        raise HTTPException(status_code=404, detail=gettext("We could not find that competence in this framework."))
     try:
         months = parse_months(evidence_valid_months)
         changed = competence_set_validity(db, competence=competence, months=months, by=user, client_ip=client_ip(request))

@@ -96,7 +96,7 @@ def job_profiles_create(
 def _profile(db: Session, profile_id: int) -> JobProfile:
     profile = db.get(JobProfile, profile_id)
     if profile is None:
-        raise HTTPException(status_code=404, detail="We could not find that job profile. It may have been deleted.")
+        raise HTTPException(status_code=404, detail=gettext("We could not find that job profile. It may have been deleted."))
     return profile
 
 
@@ -174,11 +174,11 @@ def parse_grid(fields: list[tuple[str, str]]) -> tuple[dict[int, int], dict[str,
         if competence_id is None:
             bad_ids.append(f"'{cid[:40]}'")
         elif level is None:
-            errors[key] = f"Choose a level from 0 to {MAX_LEVEL} (not '{raw[:20]}')."
+            errors[key] = gettext("Choose a level from 0 to %(max)s (not '%(value)s').") % {"max": MAX_LEVEL, "value": raw[:20]}
         else:
             levels[competence_id] = level
     if bad_ids:
-        errors["form"] = f"Not a competence id: {', '.join(bad_ids[:20])}."
+        errors["form"] = gettext("Not a competence id: %(ids)s.") % {"ids": ", ".join(bad_ids[:20])}
     return levels, errors
 
 
@@ -226,7 +226,7 @@ def job_profile_requirements(
     known = {c.id for tree in framework_trees(db) for c in tree.competences}
     unknown = sorted(set(levels) - known)
     if unknown:
-        message = f"There is no competence with id {', '.join(map(str, unknown[:20]))}."
+        message = gettext("There is no competence with id %(ids)s.") % {"ids": ", ".join(map(str, unknown[:20]))}
         errors["form"] = f"{errors['form']} {message}" if "form" in errors else message
     if not errors:
         try:
