@@ -54,6 +54,7 @@ FOLLOW = {
         ("/author/courses/", "main .outline-lessons a[href$='/edit']"),  # a lesson's form
         ("/author/courses/", "main .outline-actions a[href$='/edit']"),  # a module's form
         ("/author/courses/", "main a[href$='/quizzes/new']"),  # adding a quiz
+        ("/author/courses/", "main a[href^='/author/quizzes/by-lesson/']"),  # a quiz's settings
         ("/author", "main a[href='/author/courses/new']"),  # a new course's form
     ],
     MANAGER: [],
