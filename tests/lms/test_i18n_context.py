@@ -58,3 +58,9 @@ def test_no_template_writes_a_literal_percent_sign_after_a_number():
         if PERCENT.search(line)
     ]
     assert found == []
+
+
+def test_a_link_inside_a_translated_sentence_is_escaped_like_the_rest():
+    page = templates.env.from_string('{{ _("Recommended: %(course)s.", course=title|link(url)) }}')
+    html = page.render(title="<b>Phishing</b>", url='/courses/1?x="y"')
+    assert html == 'Recommended: <a href="/courses/1?x=&#34;y&#34;">&lt;b&gt;Phishing&lt;/b&gt;</a>.'
