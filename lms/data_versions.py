@@ -168,16 +168,38 @@ def scopes_written(statement: str) -> set[str]:
 
 
 _PENDING = "data_versions_pending"
+_BULK = "data_versions_bulk"
+BULK_SETTING = "proficio.bulk_write"  # read by migration 0024's PostgreSQL trigger function
+
+
+def bulk_writes(session: Session) -> None:
+    """For the rest of this transaction, writes to people's own rows move the ``content`` version at
+    commit instead of each person's version (PostgreSQL; elsewhere nothing changes).
+
+    A trigger's bump keeps that person's version row locked until the transaction ends. A worker job
+    that writes many people's rows for minutes (the first mandatory-training sweep after a requirement
+    for everyone, or closing expired attempts) would hold all of those rows that long, and every one
+    of those people's own writes meanwhile (an autosave, a lesson opened) would wait for it. Moving
+    ``content`` instead makes every kept page miss once, which a job that rare can afford. SQLite
+    lets one transaction write at a time anyway, so there the triggers carry on.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL {BULK_SETTING} = 'on'")
+        connection.info[_BULK] = True
 
 
 def _after_execute(conn: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:
     if (_WATCHED or _CATCH_ALL) and (scopes := scopes_written(statement)):
         conn.info.setdefault(_PENDING, set()).update(scopes)
+    if conn.info.get(_BULK) and (match := _DML.match(statement)) and match.group(1).lower() in PERSON_TABLES:
+        conn.info.setdefault(_PENDING, set()).add("content")
 
 
 def _before_commit(conn: Connection) -> None:
     """Bump at commit, not at the write: on PostgreSQL the counter's row stays locked only while the
     transaction commits, so writers to the same scope do not queue behind each other's whole work."""
+    conn.info.pop(_BULK, None)  # SET LOCAL ends with the transaction too
     scopes = conn.info.pop(_PENDING, None)
     if not scopes:
         return
@@ -195,6 +217,7 @@ def _after_rollback(conn: Connection) -> None:
     # and asking for it would try to reconnect in the middle of the rollback.
     if not conn.invalidated:
         conn.info.pop(_PENDING, None)
+        conn.info.pop(_BULK, None)
 
 
 def install(engine: Engine) -> None:

@@ -49,6 +49,11 @@ DECLARE
     new_id integer;
     old_id integer;
 BEGIN
+    -- A worker job's long transaction (lms.data_versions.bulk_writes) moves the content version at
+    -- commit instead, rather than holding many people's rows locked while it runs.
+    IF current_setting('proficio.bulk_write', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     -- TG_ARGV[0]: the column naming the person; TG_ARGV[1], if any: the parent table whose id it is.
     IF TG_OP <> 'DELETE' THEN
         new_id := (to_jsonb(NEW) ->> TG_ARGV[0])::integer;

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from lms.clock import utcnow
+from lms.data_versions import bulk_writes
 from lms.jobs.models import JobState
 from lms.jobs.queue import JobError, LeaseLost, job_claim, job_fail, job_purge, job_succeed, periodic_jobs_enqueue
 from lms.jobs.registry import Registry, period_of, registry as default_registry
@@ -74,6 +75,7 @@ class Worker:
             handler = self.registry.handlers.get(job.kind)
             if handler is None:
                 raise JobError(f"no handler is registered for job kind {job.kind!r}")
+            bulk_writes(session)  # a job may write many people's rows for a long time: lock none of their versions
             handler(session, dict(job.payload))
             job_succeed(session, job=job)
             session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, text
 
 from lms.app import load_features
-from lms.data_versions import PERSON_TABLES, UNSHOWN_TABLES
+from lms.data_versions import PERSON_TABLES, UNSHOWN_TABLES, bulk_writes
 from lms.models import metadata
 from tests.courses.factories import make_course
 
@@ -81,3 +81,31 @@ def test_a_rolled_back_write_moves_nothing_and_a_role_change_moves_its_person(db
     db.execute(text("DELETE FROM role_grant WHERE user_id = :u"), {"u": ann.id})
     db.commit()
     assert version(db, ann.id) > granted
+
+
+def content_version(db: Session) -> int:
+    return db.execute(text("SELECT version FROM data_version WHERE scope = 'content'")).scalar() or 0
+
+
+def test_a_worker_jobs_long_write_locks_no_ones_version_and_still_invalidates_their_pages(db, make_user):
+    """A job's transaction (lms.jobs.worker: bulk_writes) writing people's rows leaves their version rows
+    unlocked, so their own writes meanwhile go through at once; its commit moves what kept pages are keyed
+    on all the same (each person's version on SQLite, where the triggers carry on; `content` on PostgreSQL)."""
+    ann = make_user()
+    engine = db.get_bind()
+    before_person, before_content = version(db, ann.id), content_version(db)
+    db.commit()
+    with Session(engine) as job, Session(engine) as learner:
+        bulk_writes(job)
+        job.execute(GRANT, {"u": ann.id, "t": WHEN})  # the job's write to Ann's own rows, not yet committed
+        if engine.dialect.name == "postgresql":
+            # Ann's own write while the job runs: it would wait for the job's commit if the job held
+            # her version row; fail fast instead of hanging if it does.
+            learner.execute(text("SET LOCAL lock_timeout = '2s'"))
+            learner.execute(text("UPDATE user_account SET language = 'fr' WHERE id = :u"), {"u": ann.id})
+            learner.commit()
+            assert version(learner, ann.id) > before_person
+        job.commit()
+    db.expire_all()
+    moved = version(db, ann.id) > before_person if engine.dialect.name == "sqlite" else content_version(db) > before_content
+    assert moved, "a kept page of Ann's would not notice the job's write"
