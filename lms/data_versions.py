@@ -12,9 +12,10 @@ which person a write concerns is in its rows, not in its SQL text, and a stateme
 parameters would miss ``UPDATE ... WHERE course_id = ?`` (many people), child rows that name only
 their parent (a response names its attempt), cascades and executemany batches. A trigger sees each
 row, in the writing transaction, whoever writes. The cost is one small upsert per changed row; on
-PostgreSQL two transactions that bump the same people in opposite orders can deadlock (the server
-aborts one with an error), which needs two multi-person writes (imports, sweeps, rule assignments)
-over the same people at once; most transactions write one person's rows.
+PostgreSQL a bump keeps its row locked until commit, so two transactions that bump the same people in
+opposite orders can deadlock (the server aborts one with an error), which needs two multi-person writes
+in requests (imports, rule assignments) over the same people at once; most transactions write one
+person's rows, and worker jobs, which may write many people's for minutes, lock none (`bulk_writes`).
 """
 
 from __future__ import annotations
