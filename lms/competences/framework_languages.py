@@ -41,18 +41,27 @@ def language_problem(value: object) -> str | None:
     return None
 
 
-def check_translations(obj: dict, path: str, errors: list[str], *, description_key: str = "description") -> None:
-    """The shape and sizes of an item's `translations`, each problem with its place."""
+def _languages(obj: dict, path: str, errors: list[str]) -> list[tuple[str, object]]:
+    """An item's `translations` as (language, text) for each valid language code; the rest become errors."""
     value = obj.get("translations")
     if value is None:
-        return
+        return []
     if not isinstance(value, dict):
         errors.append(f"{path}: 'translations' must be an object of languages, not {type(value).__name__}.")
-        return
+        return []
+    found = []
     for language, text in value.items():
         if (problem := language_problem(language)) is not None:
             errors.append(f"{path}: translations: {problem}.")
-        elif not isinstance(text, dict) or not isinstance(text.get("name"), str) or not text["name"].strip():
+        else:
+            found.append((language, text))
+    return found
+
+
+def check_translations(obj: dict, path: str, errors: list[str], *, description_key: str = "description") -> None:
+    """The shape and sizes of an item's `translations`, each problem with its place."""
+    for language, text in _languages(obj, path, errors):
+        if not isinstance(text, dict) or not isinstance(text.get("name"), str) or not text["name"].strip():
             errors.append(f"{path}: translations.{language} needs a 'name'.")
         elif len(text["name"]) > MAX_NAME or len(str(text.get(description_key) or "")) > MAX_DESCRIPTION:
             errors.append(f"{path}: translations.{language} is too long.")
@@ -62,16 +71,8 @@ def check_translations(obj: dict, path: str, errors: list[str], *, description_k
 
 def check_level_translations(level: dict, path: str, errors: list[str]) -> None:
     """A level's `translations`: a band, a summary or both per language."""
-    value = level.get("translations")
-    if value is None:
-        return
-    if not isinstance(value, dict):
-        errors.append(f"{path}: 'translations' must be an object of languages, not {type(value).__name__}.")
-        return
-    for language, text in value.items():
-        if (problem := language_problem(language)) is not None:
-            errors.append(f"{path}: translations: {problem}.")
-        elif not isinstance(text, dict) or not all(isinstance(text.get(k) or "", str) for k in ("band", "summary")):
+    for language, text in _languages(level, path, errors):
+        if not isinstance(text, dict) or not all(isinstance(text.get(k) or "", str) for k in ("band", "summary")):
             errors.append(f"{path}: translations.{language} must hold a 'band' and a 'summary' as text.")
         elif not (text.get("band") or "").strip() and not (text.get("summary") or "").strip():
             errors.append(f"{path}: translations.{language} needs a 'band' or a 'summary'.")
