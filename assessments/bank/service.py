@@ -18,6 +18,7 @@ from lms.config import Settings
 from lms.competences.models import MAX_LEVEL, Competence
 from lms.db import known
 from lms.errors import FieldError
+from lms.i18n import gettext
 from lms.people.models import User
 
 from assessments.bank.exchange import resolve_competence
@@ -46,12 +47,16 @@ def _sibling(session: Session, name: str, parent_id: int | None, except_id: int 
 def _category_name(session: Session, name: str, *, parent_id: int | None = None, except_id: int | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise BankError("Enter a name for the category.", "name")
+        raise BankError(gettext("Enter a name for the category."), "name")
     if len(name) > MAX_CATEGORY_NAME:
-        raise BankError(f"Keep the name to {MAX_CATEGORY_NAME} characters or fewer.", "name")
+        raise BankError(gettext("Keep the name to %(max)s characters or fewer.") % {"max": MAX_CATEGORY_NAME}, "name")
     if _sibling(session, name, parent_id, except_id) is not None:
-        where = "" if parent_id is None else " in that category"
-        raise BankError(f"A category called “{name}” already exists{where}.", "name")
+        exists = (
+            gettext("A category called “%(name)s” already exists.")
+            if parent_id is None
+            else gettext("A category called “%(name)s” already exists in that category.")
+        )
+        raise BankError(exists % {"name": name}, "name")
     return name
 
 
@@ -104,18 +109,18 @@ def category_for_path(session: Session, *, path: str, by: User | None, info: Cat
 def _check_tag(session: Session, competence_id: int | None, level: int | None) -> None:
     if competence_id is None:
         if level is not None:
-            raise BankError("Choose the competence this level is for, or clear the level.", "competence_id")
+            raise BankError(gettext("Choose the competence this level is for, or clear the level."), "competence_id")
         return
     if session.get(Competence, competence_id) is None:
-        raise BankError("Choose a competence from the list.", "competence_id")
+        raise BankError(gettext("Choose a competence from the list."), "competence_id")
     if level is not None and not 1 <= level <= MAX_LEVEL:
-        raise BankError(f"Choose a level from 1 to {MAX_LEVEL}.", "level")
+        raise BankError(gettext("Choose a level from 1 to %(max)s.") % {"max": MAX_LEVEL}, "level")
 
 
 def _check_data(data: QuestionData) -> QuestionData:
     name = " ".join(data.name.split())
     if len(name) > MAX_QUESTION_NAME:
-        raise BankError(f"Keep the name to {MAX_QUESTION_NAME} characters or fewer.", "name")
+        raise BankError(gettext("Keep the name to %(max)s characters or fewer.") % {"max": MAX_QUESTION_NAME}, "name")
     data = replace(data, name=name)
     problems = question_problems(data)
     if problems:
@@ -172,7 +177,7 @@ def question_update(
 ) -> Question:
     """Replace the question's content; attempts already hold their own copy of the old one."""
     if data.kind != question.kind:
-        raise BankError("A question cannot change kind; create a new question instead.", "kind")
+        raise BankError(gettext("A question cannot change kind; create a new question instead."), "kind")
     data = _check_data(data)
     _check_tag(session, competence_id, level)
     question.category_id = known(category.id)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.errors import FieldError
-from lms.i18n import lazy_gettext
+from lms.i18n import gettext, lazy_gettext
 from lms.notifications.service import notify
 from lms.people.models import User
 
@@ -113,11 +113,11 @@ def certificate_revoke(
     """Withdraw a certificate (issued in error, obtained improperly): /verify says "revoked" from now on."""
     reason = reason.strip()
     if certificate.revoked_at is not None:
-        raise CertificateError("This certificate has already been revoked.")
+        raise CertificateError(gettext("This certificate has already been revoked."))
     if not reason:
-        raise CertificateError("Say why the certificate is revoked; the reason is kept in the audit log.", "reason")
+        raise CertificateError(gettext("Say why the certificate is revoked; the reason is kept in the audit log."), "reason")
     if len(reason) > REASON_MAX:
-        raise CertificateError(f"Keep the reason to {REASON_MAX} characters or fewer.", "reason")
+        raise CertificateError(gettext("Keep the reason to %(max)s characters or fewer.") % {"max": REASON_MAX}, "reason")
     certificate.revoked_at = now or utcnow()
     certificate.revoked_reason = reason
     certificate.revoked_by_id = by.id

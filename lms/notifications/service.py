@@ -113,13 +113,15 @@ def preference_set(session: Session, *, user: User, kind: str, delivery: str, ac
     """Choose how `user` gets messages of `kind`; refuses "off" for a mandatory kind. Audited."""
     spec = KINDS.get(kind)
     if spec is None or not spec.configurable:
-        raise NotificationError("There is no such kind of message to choose for.", "kind")
+        raise NotificationError(gettext("There is no such kind of message to choose for."), "kind")
     try:
         chosen = Delivery(delivery)
     except ValueError:
-        raise NotificationError("Choose immediately, a daily digest, a weekly digest or off.", kind) from None
+        raise NotificationError(gettext("Choose immediately, a daily digest, a weekly digest or off."), kind) from None
     if chosen not in spec.choices:
-        raise NotificationError(f"{spec.label} is about mandatory training: choose a digest rather than off.", kind)
+        raise NotificationError(
+            gettext("%(kind)s is about mandatory training: choose a digest rather than off.") % {"kind": gettext(spec.label)}, kind
+        )
     assert user.id is not None
     pref = session.get(NotificationPreference, (user.id, kind))
     if pref is None:
@@ -153,7 +155,7 @@ def outbox_retry(session: Session, *, outbox_id: int, by: User, client_ip: str |
     """Send a failed message again from scratch (after the mail server was fixed). Audited."""
     row = session.get(Outbox, outbox_id)
     if row is None or row.state != OutboxState.FAILED.value:
-        raise NotificationError("Only a message that failed can be sent again.")
+        raise NotificationError(gettext("Only a message that failed can be sent again."))
     row.state, row.attempts, row.next_attempt_at = OutboxState.PENDING.value, 0, utcnow()
     session.add(row)
     audit_record(
