@@ -44,7 +44,7 @@ PERSON_TABLES: dict[str, tuple[str, str | None]] = {
 }
 
 _PG_FUNCTION = """
-CREATE FUNCTION person_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION person_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     new_id integer;
     old_id integer;

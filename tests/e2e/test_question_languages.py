@@ -11,6 +11,7 @@ from sqlmodel import select
 from assessments.bank.version_service import question_version_save
 from assessments.models import Question, QuizSlot
 from assessments.questions import QuestionData, text_fields
+from lms.people.models import User
 from tests.assessments.factories import make_quiz, short_text, single_choice
 from tests.courses.factories import make_course
 from tests.e2e.support.accounts import DEMO_PASSWORD, EMPLOYEE
@@ -38,6 +39,9 @@ def _quiz_with_one_french_question(live_server) -> int:
         texts = {key: f"FR {original}" for key, original, _required in text_fields(QuestionData.from_dict(first.data))}
         texts["stem_markdown"] = "Quelle option est la bonne ?"
         question_version_save(session, question=first, language="fr", texts=texts, by=None)
+        # The browser's French must decide: another test in this worker may have left the shared demo
+        # employee with a language of their own (the language switch, the pseudo-locale walk).
+        session.exec(select(User).where(User.email == EMPLOYEE)).one().language = None
         session.commit()
         return int(quiz.id or 0)
 

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from lms.export_headings import heading
+
 from tests.e2e.support.accounts import ADMIN, EMPLOYEE, MANAGER, TRAINER
 from tests.e2e.support.pages import check_page, field, sign_in, visit
 from tests.e2e.support.skills import expect_status, heatmap, verified_and_required
+from tests.support.exports import identifier_of
 
 EMPLOYEE_NAME = "Sam Okafor"
 MANAGER_NAME = "Priya Raman"
@@ -153,8 +156,10 @@ def test_manager_exports_only_their_reporting_line_as_csv(page: Page):
     text = Path(download.path()).read_text(encoding="utf-8-sig")
     check_page(page)
 
-    header, *body = list(csv.reader(io.StringIO(text)))
-    assert header == CSV_COLUMNS
+    headings, *body = list(csv.reader(io.StringIO(text)))
+    # The manager reads English: the headings are English, each standing for its column's identifier.
+    assert headings == [heading(column) for column in CSV_COLUMNS]
+    header = [identifier_of("en")[name] for name in headings]
     rows = [dict(zip(header, row, strict=True)) for row in body]
     assert rows, "the demo manager's export should have rows"
 
