@@ -12,6 +12,7 @@ from lms.i18n import gettext
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import JobProfile
+from lms.data_versions import bulk_writes
 from lms.people.models import OrgUnit, User
 
 from courses.assignment.rule_selectors import rule_targets
@@ -36,6 +37,11 @@ def assign(
         raise CourseError(gettext("Only published courses can be assigned."))
     if not users:
         return []
+    if len(users) > 1:
+        # Each person's version row would stay locked until commit: two requests assigning to the same
+        # people in different orders would wait on each other (a deadlock PostgreSQL ends by aborting one),
+        # and those people's own writes would queue behind a long assignment. Move `content` instead.
+        bulk_writes(session)
     ids = [u.id for u in users]
     current = {
         e.user_id: e for e in session.exec(select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.user_id.in_(ids))).all()

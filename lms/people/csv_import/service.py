@@ -10,6 +10,7 @@ from sqlmodel import Session, delete, select
 
 from lms.audit.service import audit_record
 from lms.competences.models import JobProfile
+from lms.data_versions import bulk_writes
 from lms.db import known
 from lms.hooks import users_changed
 from lms.people.csv_import.parse import Row, parse
@@ -83,6 +84,8 @@ def users_import(
     if dry_run:
         return result
 
+    if len(rows) > 1:
+        bulk_writes(session)  # lock no one's version row while the file is written (as assign() says why)
     _apply(session, rows, existing, grants, units, by=by, client_ip=client_ip)
     _apply_profiles(session, rows, existing, profile_ids, by=by, client_ip=client_ip)
     # Through the people service, so a leaver's sessions end in this transaction, as from the admin page.
