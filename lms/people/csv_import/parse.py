@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from lms.i18n import gettext
 from lms.people.csv_import.result import ImportLineError
 from lms.people.models import Role
 from lms.people.service import PeopleError, clean_email
@@ -53,13 +54,15 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError]]:
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     if size > MAX_BYTES:
         return _rejected(
-            0, f"The file is too large ({size // 1024} KB); the limit is {MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files."
+            0,
+            gettext("The file is too large (%(size)s KB); the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": size // 1024, "limit": MAX_BYTES // (1024 * 1024)},
         )
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return _rejected(0, "The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.")
+            return _rejected(0, gettext("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again."))
     else:
         text = data.removeprefix("\ufeff")
     text = unicodedata.normalize("NFC", text)
@@ -73,9 +76,13 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError]]:
             next(reader)
         header = next(reader, None)
     except csv.Error as exc:
-        return _rejected(2 if sep else 1, f"The header cannot be read: {exc}.")
+        return _rejected(2 if sep else 1, gettext("The header cannot be read: %(problem)s.") % {"problem": exc})
     if not header or not any(h.strip() for h in header):
-        return _rejected(0, "The file is empty. The first line must name the columns: " + ", ".join(REQUIRED_COLUMNS) + ".")
+        return _rejected(
+            0,
+            gettext("The file is empty. The first line must name the columns: %(columns)s.")
+            % {"columns": ", ".join(REQUIRED_COLUMNS)},
+        )
     columns = [h.strip().lower().replace(" ", "_") for h in header]
     # A spreadsheet saves the empty columns to the right of the table as ",,,".
     while columns[-1] == "":
@@ -96,21 +103,30 @@ def parse(data: bytes | str) -> tuple[list[Row] | None, list[ImportLineError]]:
             if len(fields) > len(columns) and not any(f.strip() for f in fields[len(columns) :]):
                 fields = fields[: len(columns)]
             if len(fields) > len(columns):
-                errors.append(ImportLineError(line, f"Has {len(fields)} values but the header has {len(columns)} columns."))
+                errors.append(
+                    ImportLineError(
+                        line,
+                        gettext("Has %(values)s values but the header has %(columns)s columns.")
+                        % {"values": len(fields), "columns": len(columns)},
+                    )
+                )
                 continue
             record = dict(zip(columns, [f.strip() for f in fields] + [""] * (len(columns) - len(fields)), strict=True))
             row, problems = _row(line, record)
             if row.email in first_seen:
-                problems.append(f"Duplicate email {row.email} (first on line {first_seen[row.email]}).")
+                problems.append(
+                    gettext("Duplicate email %(email)s (first on line %(line)s).")
+                    % {"email": row.email, "line": first_seen[row.email]}
+                )
             elif row.email:
                 first_seen[row.email] = line
             errors += [ImportLineError(line, p) for p in problems]
             row.bad = bool(problems)
             rows.append(row)
     except csv.Error as exc:
-        errors.append(ImportLineError(reader.line_num, f"This line cannot be read: {exc}."))
+        errors.append(ImportLineError(reader.line_num, gettext("This line cannot be read: %(problem)s.") % {"problem": exc}))
     if not rows and not errors:
-        errors.append(ImportLineError(0, "The file has a header but no users."))
+        errors.append(ImportLineError(0, gettext("The file has a header but no users.")))
     return (None if errors and not rows else rows), errors
 
 
@@ -125,21 +141,22 @@ def _check_header(columns: list[str], line: int) -> list[ImportLineError]:
         errors.append(
             ImportLineError(
                 line,
-                f"Missing column(s): {', '.join(missing)}. The first line must be: "
-                + ",".join(REQUIRED_COLUMNS)
-                + " (job_profile and active are optional).",
+                gettext("Missing column(s): %(missing)s. The first line must be: %(header)s (job_profile and active are optional).")
+                % {"missing": ", ".join(missing), "header": ",".join(REQUIRED_COLUMNS)},
             )
         )
     unknown = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if unknown:
         errors.append(
             ImportLineError(
-                line, f"Unknown column(s): {', '.join(unknown)}. Accepted: " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "."
+                line,
+                gettext("Unknown column(s): %(unknown)s. Accepted: %(accepted)s.")
+                % {"unknown": ", ".join(unknown), "accepted": ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)},
             )
         )
     duplicated = sorted({c for c in columns if columns.count(c) > 1})
     if duplicated:
-        errors.append(ImportLineError(line, f"Column(s) appear twice: {', '.join(duplicated)}."))
+        errors.append(ImportLineError(line, gettext("Column(s) appear twice: %(columns)s.") % {"columns": ", ".join(duplicated)}))
     return errors
 
 
@@ -148,7 +165,7 @@ def _row(line: int, record: dict[str, str]) -> tuple[Row, list[str]]:
     problems = []
     email = record["email"].lower()
     if not email:
-        problems.append("Email is missing.")
+        problems.append(gettext("Email is missing."))
     else:
         try:
             email = clean_email(record["email"])
@@ -156,36 +173,43 @@ def _row(line: int, record: dict[str, str]) -> tuple[Row, list[str]]:
             problems.append(str(exc))
     name = " ".join(record["name"].split())
     if not name:
-        problems.append("Name is missing.")
+        problems.append(gettext("Name is missing."))
     elif len(name) > MAX_NAME:
-        problems.append(f"Name is longer than {MAX_NAME} characters.")
+        problems.append(gettext("Name is longer than %(max)s characters.") % {"max": MAX_NAME})
     path = tuple(p.strip() for p in record["org_unit"].split("/")) if record["org_unit"] else ()
     if any(not p for p in path):
         problems.append(
-            f"Organisation unit '{record['org_unit']}' has an empty part; write it like 'Digital Directorate / Data Team'."
+            gettext("Organisation unit '%(unit)s' has an empty part; write it like 'Digital Directorate / Data Team'.")
+            % {"unit": record["org_unit"]}
         )
     elif any(len(p) > MAX_NAME for p in path):
-        problems.append(f"An organisation unit name is longer than {MAX_NAME} characters.")
+        problems.append(gettext("An organisation unit name is longer than %(max)s characters.") % {"max": MAX_NAME})
     manager_email = None
     if record["manager_email"]:
         try:
             manager_email = clean_email(record["manager_email"])
         except PeopleError as exc:
-            problems.append(f"Manager email: {exc}")
+            problems.append(gettext("Manager email: %(problem)s") % {"problem": exc})
     # Everyone is an employee, so saying so is harmless; other unknown words are mistakes.
     roles = {r.lower() for r in _ROLE_SPLIT.split(record["roles"]) if r} - {"employee"}
     unknown = sorted(roles - _VALID_ROLES)
     if unknown:
-        problems.append(f"Unknown role(s): {', '.join(unknown)}. Use {', '.join(sorted(_VALID_ROLES))} (separated by ';' or spaces).")
+        problems.append(
+            gettext("Unknown role(s): %(unknown)s. Use %(roles)s (separated by ';' or spaces).")
+            % {"unknown": ", ".join(unknown), "roles": ", ".join(sorted(_VALID_ROLES))}
+        )
     job_profile = " ".join(record["job_profile"].split()) if "job_profile" in record else None
     if job_profile and len(job_profile) > MAX_NAME:
-        problems.append(f"Job profile is longer than {MAX_NAME} characters.")
+        problems.append(gettext("Job profile is longer than %(max)s characters.") % {"max": MAX_NAME})
     active = None
     raw_active = record.get("active", "").lower()
     if raw_active:
         active = ACTIVE_VALUES.get(raw_active)
         if active is None:
-            problems.append(f"Active '{record['active']}' is not yes or no; write yes, no, true, false, 1 or 0, or leave it empty.")
+            problems.append(
+                gettext("Active '%(value)s' is not yes or no; write yes, no, true, false, 1 or 0, or leave it empty.")
+                % {"value": record["active"]}
+            )
     if any(not p for p in path) or any(len(p) > MAX_NAME for p in path):
         path = ()
     return Row(line, email, name, path, manager_email, roles & _VALID_ROLES, job_profile, active), problems

@@ -13,6 +13,7 @@ from lms.competences.models import JobProfile
 from lms.data_versions import bulk_writes
 from lms.db import known
 from lms.hooks import users_changed
+from lms.i18n import gettext
 from lms.people.csv_import.parse import Row, parse
 from lms.people.csv_import.result import ImportLineError, ImportResult
 from lms.people.csv_import.units import UnitResolver
@@ -187,7 +188,8 @@ def _profile_ids(session: Session, rows: list[Row]) -> tuple[dict[int, int | Non
             errors.append(
                 ImportLineError(
                     row.line,
-                    f"Unknown job profile '{row.job_profile}'. Create it under Job profiles first, or leave the column empty.",
+                    gettext("Unknown job profile '%(profile)s'. Create it under Job profiles first, or leave the column empty.")
+                    % {"profile": row.job_profile},
                 )
             )
             continue
@@ -231,7 +233,10 @@ def _check_managers(rows: list[Row], db_manager_of: dict[str, str | None]) -> li
     for row in rows:
         if row.manager_email and row.manager_email not in in_file and row.manager_email not in db_manager_of:
             errors.append(
-                ImportLineError(row.line, f"Unknown manager {row.manager_email}: not in this file and not an existing user.")
+                ImportLineError(
+                    row.line,
+                    gettext("Unknown manager %(email)s: not in this file and not an existing user.") % {"email": row.manager_email},
+                )
             )
     manager_of = dict(db_manager_of)
     manager_of.update({email: r.manager_email for email, r in in_file.items()})
@@ -249,12 +254,14 @@ def _check_managers(rows: list[Row], db_manager_of: dict[str, str | None]) -> li
             continue
         cycle = path[position[node] :]
         if len(cycle) == 1:
-            errors.append(ImportLineError(in_file[node].line, "A person cannot be their own manager."))
+            errors.append(ImportLineError(in_file[node].line, gettext("A person cannot be their own manager.")))
             continue
         chain = " → ".join(cycle + [cycle[0]])
         for email in cycle:
             if email in in_file:
-                errors.append(ImportLineError(in_file[email].line, f"Line management would form a cycle: {chain}."))
+                errors.append(
+                    ImportLineError(in_file[email].line, gettext("Line management would form a cycle: %(chain)s.") % {"chain": chain})
+                )
     return errors
 
 
@@ -265,7 +272,7 @@ def _check_own_admin(session: Session, rows: list[Row], by: User | None) -> list
         if row.email == by.email and Role.ADMIN.value not in row.roles:
             held = session.exec(select(RoleGrant).where(RoleGrant.user_id == by.id, RoleGrant.role == Role.ADMIN.value)).first()
             if held is not None:
-                return [ImportLineError(row.line, "This line removes your own admin role; ask another admin.")]
+                return [ImportLineError(row.line, gettext("This line removes your own admin role; ask another admin."))]
     return []
 
 
@@ -273,7 +280,7 @@ def _check_own_account(rows: list[Row], by: User | None) -> list[ImportLineError
     if by is None:
         return []
     return [
-        ImportLineError(r.line, "This line deactivates your own account; ask another admin.")
+        ImportLineError(r.line, gettext("This line deactivates your own account; ask another admin."))
         for r in rows
         if r.email == by.email and r.active is False
     ]
