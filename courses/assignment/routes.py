@@ -57,8 +57,8 @@ def parse_due(raw: str, errors: dict[str, str]) -> datetime | None:
         raw,
         errors,
         "due_date",
-        bad_format="Enter the due date as a date, for example 2030-03-31.",
-        in_past="The due date cannot be in the past.",
+        bad_format=gettext("Enter the due date as a date, for example 2030-03-31."),
+        in_past=gettext("The due date cannot be in the past."),
     )
     return datetime.combine(day, time(23, 59, 59), UTC) if day else None
 
@@ -321,7 +321,7 @@ def rules_create(
             "due_days",
             lo=1,
             hi=MAX_DUE_DAYS,
-            message=f"Enter a whole number of days from 1 to {MAX_DUE_DAYS}, or leave it empty.",
+            message=gettext("Enter a whole number of days from 1 to %(max)s, or leave it empty.") % {"max": MAX_DUE_DAYS},
         )
     if not errors:
         try:
