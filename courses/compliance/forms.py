@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from lms.i18n import gettext
+
 from courses.requirements.models import ExemptionReason
 
 EXEMPTION_REASONS: dict[str, str] = {
@@ -21,7 +23,7 @@ def _day(raw: str, errors: dict[str, str], field: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors[field] = "Enter the date as year-month-day, for example 2027-03-31."
+        errors[field] = gettext("Enter the date as year-month-day, for example 2027-03-31.")
         return None
 
 
@@ -30,7 +32,7 @@ def parse_extension(new_due: str, old_due_at: datetime, errors: dict[str, str]) 
     extension keeps the cycle's own convention for when a day ends."""
     day = _day(new_due, errors, "new_due")
     if day is None:
-        errors.setdefault("new_due", "Choose the new due date.")
+        errors.setdefault("new_due", gettext("Choose the new due date."))
         return None
     return datetime.combine(day, old_due_at.timetz())
 
@@ -39,6 +41,6 @@ def parse_exemption(reason: str, ends_on: str, errors: dict[str, str]) -> tuple[
     """The reason, and when the exemption stops (the start of the end date, UTC; None: until withdrawn)."""
     chosen = ExemptionReason(reason) if reason in EXEMPTION_REASONS else None
     if chosen is None:
-        errors["exemption_reason"] = "Choose why the person is exempt."
+        errors["exemption_reason"] = gettext("Choose why the person is exempt.")
     day = _day(ends_on, errors, "ends_on")
     return chosen, None if day is None else datetime.combine(day, time(0), tzinfo=UTC)

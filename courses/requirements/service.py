@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
-from lms.i18n import gettext
+from lms.i18n import current_locale, gettext
 from lms.audit.service import audit_record
 from lms.clock import utcnow
 from lms.competences.models import JobProfile
@@ -134,34 +134,60 @@ def requirement_check(
 
     user_ids = _audience_problems(session, spec, errors)
 
-    _range(errors, "due_days", spec.due_days, 1, MAX_DUE_DAYS, f"Enter a number of days from 1 to {MAX_DUE_DAYS}.")
+    _range(
+        errors,
+        "due_days",
+        spec.due_days,
+        1,
+        MAX_DUE_DAYS,
+        gettext("Enter a number of days from 1 to %(max)s.") % {"max": MAX_DUE_DAYS},
+    )
     if spec.recurrence not in {r.value for r in Recurrence}:
         errors.setdefault("recurrence", gettext("Choose whether and how this requirement recurs."))
     elif spec.recurrence == Recurrence.MONTHS:
-        _range(errors, "every_months", spec.every_months, 1, MAX_MONTHS, f"Enter a number of months from 1 to {MAX_MONTHS}.")
+        _range(
+            errors,
+            "every_months",
+            spec.every_months,
+            1,
+            MAX_MONTHS,
+            gettext("Enter a number of months from 1 to %(max)s.") % {"max": MAX_MONTHS},
+        )
     elif spec.recurrence == Recurrence.ANNUAL:
-        _range(errors, "annual_month", spec.annual_month, 1, 12, "Choose the month of the fixed day.")
+        _range(errors, "annual_month", spec.annual_month, 1, 12, gettext("Choose the month of the fixed day."))
         if "annual_month" not in errors and spec.annual_month is not None:
             last = calendar.monthrange(COMMON_YEAR, spec.annual_month)[1]
-            month = calendar.month_name[spec.annual_month]
+            month = current_locale().months["format"]["wide"][spec.annual_month]
             _range(
                 errors,
                 "annual_day",
                 spec.annual_day,
                 1,
                 last,
-                f"Choose a day that exists every year: {month} has {last} days at most.",
+                gettext("Choose a day that exists every year: %(month)s has %(last)s days at most.") % {"month": month, "last": last},
             )
         else:
-            _range(errors, "annual_day", spec.annual_day, 1, 31, "Enter the day of the month, from 1 to 31.")
+            _range(errors, "annual_day", spec.annual_day, 1, 31, gettext("Enter the day of the month, from 1 to 31."))
     _range(
-        errors, "renew_window_days", spec.renew_window_days, 0, MAX_WINDOW_DAYS, f"Enter a number of days from 0 to {MAX_WINDOW_DAYS}."
+        errors,
+        "renew_window_days",
+        spec.renew_window_days,
+        0,
+        MAX_WINDOW_DAYS,
+        gettext("Enter a number of days from 0 to %(max)s.") % {"max": MAX_WINDOW_DAYS},
     )
     if "renew_window_days" not in errors and spec.renew_window_days and spec.recurrence == Recurrence.NONE:
-        errors["renew_window_days"] = (
+        errors["renew_window_days"] = gettext(
             "An early-renewal window only applies to a requirement that recurs: enter 0 or choose a recurrence."
         )
-    _range(errors, "grace_days", spec.grace_days, 0, MAX_WINDOW_DAYS, f"Enter a number of days from 0 to {MAX_WINDOW_DAYS}.")
+    _range(
+        errors,
+        "grace_days",
+        spec.grace_days,
+        0,
+        MAX_WINDOW_DAYS,
+        gettext("Enter a number of days from 0 to %(max)s.") % {"max": MAX_WINDOW_DAYS},
+    )
     return errors, user_ids
 
 

@@ -69,10 +69,9 @@ class UserForm:
         if self.manager_email.strip():
             manager = user_by_email(session, self.manager_email)
             if manager is None:
-                errors["manager_email"] = (
-                    f"Nobody has the email address {self.manager_email.strip()}. "
-                    "Enter the line manager's email exactly, or leave it empty."
-                )
+                errors["manager_email"] = gettext(
+                    "Nobody has the email address %(email)s. Enter the line manager's email exactly, or leave it empty."
+                ) % {"email": self.manager_email.strip()}
             else:
                 manager_id = manager.id
         return errors, unit_id, manager_id

@@ -44,7 +44,7 @@ def org_units(request: Request, db: DbSession, user: AdminUser) -> Response:
 def _parent(db: Session, raw: str, errors: dict) -> int | None:
     parent_id = parse_id(raw)
     if raw.strip() and (parent_id is None or db.get(OrgUnit, parent_id) is None):
-        errors["parent_id"] = "Choose a parent unit from the list, or none for a top-level unit."
+        errors["parent_id"] = gettext("Choose a parent unit from the list, or none for a top-level unit.")
     return parent_id
 
 

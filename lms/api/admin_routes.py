@@ -50,8 +50,8 @@ def _expiry(raw: str, errors: dict) -> datetime | None:
         raw,
         errors,
         "expires_on",
-        bad_format="Enter the expiry date as YYYY-MM-DD, for example 2026-12-31, or leave it empty.",
-        in_past="Choose an expiry date from today onwards, or leave it empty.",
+        bad_format=gettext("Enter the expiry date as YYYY-MM-DD, for example 2026-12-31, or leave it empty."),
+        in_past=gettext("Choose an expiry date from today onwards, or leave it empty."),
     )
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=UTC) if day else None
 
@@ -70,12 +70,12 @@ def token_create(
     form = {"name": name, "scopes": scopes, "org_unit_id": org_unit_id, "expires_on": expires_on}
     unit_id = parse_id(org_unit_id)
     if org_unit_id.strip() and unit_id is None:
-        errors["org_unit_id"] = "Choose an organisation unit from the list, or the whole organisation."
+        errors["org_unit_id"] = gettext("Choose an organisation unit from the list, or the whole organisation.")
     expires_at = _expiry(expires_on, errors)
     if not name.strip():
-        errors["name"] = "Enter a name that says who or what uses this token."
+        errors["name"] = gettext("Enter a name that says who or what uses this token.")
     if not scopes:
-        errors["scopes"] = "Choose at least one thing this token may do."
+        errors["scopes"] = gettext("Choose at least one thing this token may do.")
     if not errors:
         try:
             token, secret = api_token_create(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from lms.i18n import gettext
 from lms.web.paging import SHORT_ROWS, page_size
 from lms.audit.selectors import AuditFilters, audit_actions, audit_page, audit_target_types, detail_view
 from lms.web.access import AdminUser
@@ -19,14 +20,14 @@ router = APIRouter(prefix="/admin/audit")
 Short = Annotated[str, Query(max_length=320)]
 
 
-def _parse_date(raw: str, field: str, label: str, errors: dict) -> date | None:
+def _parse_date(raw: str, field: str, message: str, errors: dict) -> date | None:
     raw = raw.strip()
     if not raw:
         return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors[field] = f"Enter the {label} date as YYYY-MM-DD, for example 2026-03-31."
+        errors[field] = message
         return None
 
 
@@ -49,12 +50,12 @@ def audit_log(
         actor=actor.strip(),
         target_type=target_type.strip(),
         target_id=target_id.strip(),
-        date_from=_parse_date(date_from, "date_from", "from", errors),
-        date_to=_parse_date(date_to, "date_to", "to", errors),
+        date_from=_parse_date(date_from, "date_from", gettext("Enter the from date as YYYY-MM-DD, for example 2026-03-31."), errors),
+        date_to=_parse_date(date_to, "date_to", gettext("Enter the to date as YYYY-MM-DD, for example 2026-03-31."), errors),
         page=page,
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        errors["date_to"] = "The 'to' date must be the same as or after the 'from' date."
+        errors["date_to"] = gettext("The 'to' date must be the same as or after the 'from' date.")
     return render(
         request,
         "admin/audit.html",

@@ -40,7 +40,7 @@ def jobs(
 ) -> Response:
     errors = {}
     if state and state not in STATES:
-        errors["state"] = "Choose a state from the list."
+        errors["state"] = gettext("Choose a state from the list.")
         state = ""
     result = jobs_page(db, state=state or None, page=page, per_page=page_size(request, SHORT_ROWS))
     counts = result.extra["counts"]
