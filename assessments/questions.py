@@ -10,7 +10,7 @@ with the sanitising Markdown renderer. Accepted short answers and match answers 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 SINGLE_CHOICE = "single_choice"
@@ -244,8 +244,11 @@ def _choice_problems(q: QuestionData) -> list[str]:
     return problems
 
 
-# A version in another language (assessments.models.QuestionTranslation.data) holds text only, under
-# these keys; what grading reads (ids, grades, accepted answers, numbers, points) stays the question's.
+# A version in another language (assessments.models.QuestionTranslation.data) holds text under the
+# keys text_fields gives; what grading reads (ids, grades, numbers, points) stays the question's. The
+# one exception is a short-text question's accepted answers: a learner types words in their language,
+# so a version may list its own under VERSION_ANSWERS (see answering_in).
+VERSION_ANSWERS = "accepted"
 FEEDBACK_KEYS = ("general_feedback", "correct_feedback", "partial_feedback", "incorrect_feedback", "other_feedback")
 
 
@@ -265,14 +268,45 @@ def text_fields(q: QuestionData) -> list[tuple[str, str, bool]]:
     out += [(f"accepted-{i}-feedback", a.feedback, False) for i, a in enumerate(q.accepted) if a.feedback.strip()]
     out += [(f"numeric-{i}-feedback", a.feedback, False) for i, a in enumerate(q.numeric) if a.feedback.strip()]
     out += [(key, getattr(q, key), False) for key in FEEDBACK_KEYS if getattr(q, key).strip()]
+    out += [(f"hint-{i}", hint, False) for i, hint in enumerate(q.hints) if hint.strip()]
     return out
+
+
+def version_answers(texts: dict[str, Any] | None) -> tuple[AcceptedAnswer, ...]:
+    """The accepted answers a version lists, in its order; anything malformed is left out."""
+    raw = (texts or {}).get(VERSION_ANSWERS)
+    out: list[AcceptedAnswer] = []
+    for item in raw if isinstance(raw, list) else ():
+        text = item.get("text") if isinstance(item, dict) else None
+        fraction = item.get("fraction", 1.0) if isinstance(item, dict) else None
+        if isinstance(text, str) and text.strip() and isinstance(fraction, (int, float)) and _finite(fraction):
+            out.append(AcceptedAnswer(text, float(fraction), str(item.get("feedback") or "")))
+    return tuple(out)
+
+
+def answering_in(q: QuestionData, texts: dict[str, Any] | None) -> QuestionData:
+    """``q`` as graded in the language of version ``texts``: the original's accepted answers and the
+    version's. Only short text has answers a learner types; every other kind is returned unchanged."""
+    extra = version_answers(texts) if q.kind == SHORT_TEXT else ()
+    return replace(q, accepted=q.accepted + extra) if extra else q
+
+
+def graded_question(entry: dict[str, Any], language: str | None) -> QuestionData:
+    """The question of an attempt's layout entry as grading reads it, for an attempt started in
+    ``language``: the snapshot's own answers, and those of the snapshot's version in that language
+    (never another language's). Attempts from before versions had answers carry no language."""
+    q = QuestionData.from_dict(entry["question"])
+    if not language or language == entry.get("language"):
+        return q
+    return answering_in(q, (entry.get("versions") or {}).get(language))
 
 
 def localised(q: QuestionData, texts: dict[str, Any] | None) -> QuestionData:
     """``q`` with the texts of a version put in; any text the version lacks stays the original's.
 
     Only text changes: kind, ids, grades, accepted answers, numeric values and points are ``q``'s, so
-    grading the result gives the same fraction and points as grading ``q`` (tests assert it).
+    grading the result gives the same fraction and points as grading ``q`` (tests assert it). The
+    version's own accepted answers are added by ``answering_in``, for the attempt's language only.
     """
     if not texts:
         return q
@@ -298,5 +332,6 @@ def localised(q: QuestionData, texts: dict[str, Any] | None) -> QuestionData:
                 for i, a in enumerate(q.numeric)
             ],
             **{key: pick(key, getattr(q, key)) for key in FEEDBACK_KEYS},
+            "hints": [pick(f"hint-{i}", hint) for i, hint in enumerate(q.hints)],
         }
     )

@@ -22,13 +22,13 @@ from assessments.grading import diagnostic_levels, grade
 from assessments.attempts.selectors import attempts_used, in_progress
 from assessments.bank.version_selectors import versions_of
 from assessments.models import Attempt, AttemptState, Question, Quiz, QuizSlot, Response
-from assessments.questions import QuestionData
+from assessments.questions import QuestionData, graded_question
 from assessments.xapi import attempt_graded
 from courses.learning.service import lesson_complete
 from courses.models import Lesson
 from lms.audit.service import audit_record
 from lms.clock import utcnow
-from lms.i18n import gettext
+from lms.i18n import current_language, gettext
 from lms.competences.models import Competence
 from lms.competences.service import evidence_record
 from lms.people.models import User
@@ -121,8 +121,14 @@ def _layout(session: Session, quiz: Quiz, rng: random.Random) -> list[dict]:
     return layout
 
 
-def attempt_start(session: Session, *, quiz: Quiz, user: User, rng: random.Random | None = None) -> Attempt:
-    """Return the learner's attempt in progress, or start one. Safe to call twice, even at once."""
+def attempt_start(
+    session: Session, *, quiz: Quiz, user: User, rng: random.Random | None = None, language: str | None = None
+) -> Attempt:
+    """Return the learner's attempt in progress, or start one. Safe to call twice, even at once.
+
+    ``language`` (the reader's, by default) is the one the attempt is answered in: grading accepts the
+    answers of the snapshot's version in it, besides the original's, and those of no other language.
+    """
     current = in_progress(session, quiz=quiz, user=user)
     if current is not None and attempt_close_if_overdue(session, attempt=current):
         current = None
@@ -139,7 +145,7 @@ def attempt_start(session: Session, *, quiz: Quiz, user: User, rng: random.Rando
         started_at=now,
         deadline_at=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
         layout=_layout(session, quiz, rng or random.Random()),
-        settings=_settings(quiz),
+        settings={**_settings(quiz), "language": language or current_language()},
     )
     try:
         with session.begin_nested():
@@ -273,8 +279,11 @@ def _grade(session: Session, attempt: Attempt) -> None:
     score = max_score = 0.0
     by_competence: dict[int, list[float]] = {}
     answers: list[tuple[int, str, float, float]] = []
+    # The answers of the language the attempt started in count too, as snapshotted then: a version
+    # edited later changes no past attempt (and nothing regrades a submitted one).
+    language = attempt.settings.get("language")
     for index, entry in enumerate(attempt.layout):
-        question = QuestionData.from_dict(entry["question"])
+        question = graded_question(entry, language)
         response = responses.get(index)
         result = grade(question, response.answer if response else {})
         if response is None:

@@ -18,7 +18,17 @@ from markupsafe import Markup
 
 from assessments.models import Attempt, Response
 from assessments.grading import grade
-from assessments.questions import MATCHING, MULTIPLE_CHOICE, NUMERIC, SHORT_TEXT, TRUE_FALSE, QuestionData, localised
+from assessments.questions import (
+    MATCHING,
+    MULTIPLE_CHOICE,
+    NUMERIC,
+    SHORT_TEXT,
+    TRUE_FALSE,
+    QuestionData,
+    answering_in,
+    localised,
+    version_answers,
+)
 from courses.markdown import markdown_to_html, render_lesson_html
 from courses.translations.resolve import language_name
 from lms.i18n import current_language, gettext
@@ -190,10 +200,12 @@ def review_view(attempt: Attempt, slot: int, response: Response | None) -> Revie
     fraction = response.fraction if response and response.fraction is not None else 0.0
     outcome = "correct" if fraction >= 1 else "incorrect" if fraction <= 0 else "partial"
     feedback = response.feedback if response else ""
+    versions = entry.get("versions") or {}
     if response is not None and not fallback and q != QuestionData.from_dict(entry["question"]):
         # The stored feedback is in the question's own language; the same grading of the version
         # gives the same feedback in the reader's (the score stays the stored one).
-        feedback = "\n".join(grade(q, response.answer or {}).feedback)
+        graded_in = versions.get(attempt.settings.get("language") or "") if entry.get("language") else None
+        feedback = "\n".join(grade(answering_in(q, graded_in), response.answer or {}).feedback)
     review = ReviewView(
         question=view,
         outcome=outcome,
@@ -202,7 +214,9 @@ def review_view(attempt: Attempt, slot: int, response: Response | None) -> Revie
         right_choices={c.id for c in q.choices if c.fraction > 0},
     )
     if q.kind == SHORT_TEXT:
-        best = max(q.accepted, key=lambda a: a.fraction, default=None)
+        # The reader's language's own answers, where its version lists some, are the ones to show.
+        own = version_answers(versions.get(language)) if entry.get("language") != language else ()
+        best = max(own or q.accepted, key=lambda a: a.fraction, default=None)
         review.right_answer = best.text if best else ""
     elif q.kind == NUMERIC:
         closest = max(q.numeric, key=lambda a: a.fraction, default=None)

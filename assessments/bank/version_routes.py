@@ -23,7 +23,9 @@ from courses.markdown import markdown_to_html, render_lesson_html
 from courses.translations.resolve import language_name
 
 from assessments.bank.deps import BankQuestion
+from assessments.bank.forms import fraction_options
 from assessments.bank.version_service import (
+    MAX_VERSION_ANSWERS,
     MAX_VERSION_TEXT,
     QuestionVersionError,
     question_language_set,
@@ -31,7 +33,7 @@ from assessments.bank.version_service import (
     question_version_save,
 )
 from assessments.models import Question, QuestionTranslation
-from assessments.questions import QuestionData, text_fields
+from assessments.questions import SHORT_TEXT, VERSION_ANSWERS, QuestionData, text_fields
 
 router = APIRouter()
 
@@ -65,6 +67,8 @@ def field_label(key: str, number: int) -> str:
         return gettext("Prompt %(number)s") % {"number": number}
     if key.startswith(("accepted-", "numeric-")):
         return gettext("Feedback for answer %(number)s") % {"number": number}
+    if key.startswith("hint-"):
+        return gettext("Hint %(number)s") % {"number": number}
     return {
         "general_feedback": gettext("General feedback"),
         "correct_feedback": gettext("Feedback for a right answer"),
@@ -99,9 +103,31 @@ def _fields(question: Question, values: dict[str, str]) -> list[dict]:
     return out
 
 
-def _page(
-    request: Request, question: Question, language: str, values: dict[str, str], *, exists: bool, errors: dict | None = None
-) -> Response:
+def _answer_rows(question: Question, values: dict) -> dict | None:
+    """A short-text question's accepted answers beside the version's own rows (two blank ones more)."""
+    q = QuestionData.from_dict(question.data)
+    if q.kind != SHORT_TEXT:
+        return None
+    stored = values.get(VERSION_ANSWERS)
+    if isinstance(stored, list):  # the saved version
+        rows = [(str(a.get("text", "")), repr(float(a.get("fraction", 1.0))), str(a.get("feedback", ""))) for a in stored]
+    else:  # a refused form, as posted
+        rows = [
+            (values.get(f"answer-{n}-text", ""), values.get(f"answer-{n}-fraction", "1.0"), values.get(f"answer-{n}-feedback", ""))
+            for n in range(MAX_VERSION_ANSWERS)
+        ]
+        rows = [row for row in rows if row[0].strip() or row[2].strip()]
+    rows = (rows + [("", "1.0", "")] * 2)[:MAX_VERSION_ANSWERS]
+    return {
+        "originals": [(a.text, a.fraction, a.feedback) for a in q.accepted],
+        "rows": [
+            {"n": n, "text": text, "feedback": feedback, "options": fraction_options(fraction, negatives=False)}
+            for n, (text, fraction, feedback) in enumerate(rows)
+        ],
+    }
+
+
+def _page(request: Request, question: Question, language: str, values: dict, *, exists: bool, errors: dict | None = None) -> Response:
     return render(
         request,
         "assessments/bank/version_form.html",
@@ -111,6 +137,7 @@ def _page(
             "language_name": language_name(language),
             "original_name": language_name(question.language),
             "fields": _fields(question, values),
+            "answers": _answer_rows(question, values),
             "exists": exists,
             "errors": errors or {},
             "max_length": MAX_VERSION_TEXT,

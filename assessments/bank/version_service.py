@@ -17,13 +17,17 @@ from lms.i18n import SUPPORTED_LANGUAGES, lazy_gettext
 from lms.people.models import User
 
 from assessments.models import Question, QuestionTranslation
-from assessments.questions import QuestionData, text_fields
+from assessments.questions import SHORT_TEXT, VERSION_ANSWERS, QuestionData, allowed_grade, text_fields
 
 MAX_VERSION_TEXT = 20_000
 NOT_A_LANGUAGE = lazy_gettext("Choose one of the languages Proficio supports.")
 REQUIRED = lazy_gettext("Translate this text: a version needs the question, its choices and its prompts.")
 TOO_LONG = lazy_gettext("This text is too long.")
 LANGUAGE_TAKEN = lazy_gettext("This question has a version in that language: remove it first.")
+ANSWER_NEEDS_TEXT = lazy_gettext("Type the answer this grade and feedback are for, or clear them.")
+ANSWER_GRADE = lazy_gettext("Choose a grade from the list.")
+# A version's own accepted answers: at most this many (Moodle's form offers a few; more is a typo trap).
+MAX_VERSION_ANSWERS = 20
 
 
 class QuestionVersionError(FieldError):
@@ -34,7 +38,7 @@ def question_version_save(session: Session, *, question: Question, language: str
     """Store the texts of ``question`` in ``language``, keeping only keys the question has text for."""
     if language not in SUPPORTED_LANGUAGES or language == question.language:
         raise QuestionVersionError(str(NOT_A_LANGUAGE), "language")
-    data: dict[str, str] = {}
+    data: dict[str, object] = {}
     for key, _original, required in text_fields(QuestionData.from_dict(question.data)):
         value = (texts.get(key) or "").strip()
         if len(value) > MAX_VERSION_TEXT:
@@ -43,6 +47,9 @@ def question_version_save(session: Session, *, question: Question, language: str
             raise QuestionVersionError(str(REQUIRED), key)
         if value:
             data[key] = value
+    answers = version_answers_from(texts) if question.kind == SHORT_TEXT else []
+    if answers:
+        data[VERSION_ANSWERS] = answers
     row = session.get(QuestionTranslation, (question.id, language))
     created = row is None
     if row is None:
@@ -57,6 +64,30 @@ def question_version_save(session: Session, *, question: Question, language: str
         target_id=question.id,
         detail={"language": language, "created": created},
     )
+
+
+def version_answers_from(texts: dict[str, str]) -> list[dict]:
+    """The accepted answers a version form lists (``answer-<n>-text``, ``-fraction``, ``-feedback``),
+    in order, as stored; a row with neither text nor feedback is none, whatever grade it shows."""
+    answers: list[dict] = []
+    for n in range(MAX_VERSION_ANSWERS):
+        text = " ".join((texts.get(f"answer-{n}-text") or "").split())
+        feedback = (texts.get(f"answer-{n}-feedback") or "").strip()
+        raw = (texts.get(f"answer-{n}-fraction") or "").strip()
+        if not (text or feedback):
+            continue
+        if not text:
+            raise QuestionVersionError(str(ANSWER_NEEDS_TEXT), f"answer-{n}-text")
+        if len(text) > MAX_VERSION_TEXT or len(feedback) > MAX_VERSION_TEXT:
+            raise QuestionVersionError(str(TOO_LONG), f"answer-{n}-text" if len(text) > MAX_VERSION_TEXT else f"answer-{n}-feedback")
+        try:
+            fraction = float(raw)
+        except ValueError:
+            fraction = -1.0
+        if not allowed_grade(fraction):
+            raise QuestionVersionError(str(ANSWER_GRADE), f"answer-{n}-fraction")
+        answers.append({"text": text, "fraction": fraction, "feedback": feedback})
+    return answers
 
 
 def question_version_remove(session: Session, *, question: Question, language: str, by: User | None) -> bool:
