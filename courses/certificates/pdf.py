@@ -13,11 +13,14 @@ import unicodedata
 from datetime import datetime
 from functools import lru_cache
 
-import segno
-from fpdf import FPDF
+from typing import TYPE_CHECKING
+
 from lms.i18n import current_language, format_date, gettext as _
 
 from courses.certificates.selectors import CertificateView
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 ENCODING = "cp1252"
 # Letters that carry no combining mark in Unicode, so decomposition does not reach a base letter.
@@ -58,6 +61,9 @@ def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, no
     """A one-page A4 landscape certificate: holder, course, dates, issuer, the code and a QR code to check it.
 
     In the current language: the holder's own, since only they download it (lms/i18n.py)."""
+    # fpdf2 (with fontTools and Pillow) takes 30 MB in a process: imported by the first certificate drawn, not by every server.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.core_fonts_encoding = ENCODING
     pdf.set_title(printable(_("Certificate: %(course)s - %(person)s") % {"course": view.course_name.text, "person": view.person_name}))
@@ -134,6 +140,8 @@ def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, no
 
 def _draw_qr(pdf: FPDF, data: str, *, x: float, y: float, size: float) -> None:
     """The QR code as vector squares: sharp at any zoom or print size, and no image library involved."""
+    import segno
+
     qr = segno.make(data, error="m", micro=False)
     matrix = qr.matrix
     module = size / len(matrix)

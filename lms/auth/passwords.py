@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from passlib.context import CryptContext
-from zxcvbn import zxcvbn
 
 from lms.i18n import gettext
 
@@ -68,6 +67,9 @@ def password_problems(password: str, *, user_inputs: Sequence[str] = ()) -> list
         return [gettext("Use at least %(num)d characters.") % {"num": MIN_LENGTH}]
     if len(password) > MAX_LENGTH:
         return [gettext("Use at most %(num)d characters.") % {"num": MAX_LENGTH}]
+    # Imported here: its word lists take 12 MB in every web process, and only password forms need them.
+    from zxcvbn import zxcvbn
+
     # zxcvbn refuses input over 72 characters (its matching is quadratic); longer passwords are
     # still hashed whole, only their strength is judged on the start.
     result = zxcvbn(password[:72], user_inputs=_personal_words(user_inputs))

@@ -9,13 +9,17 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from joserfc.jwk import OKPKey
+from typing import TYPE_CHECKING
+
 from sqlmodel import Session, col, select
 
 from lms.badges.models import BadgeKey
 from lms.clock import utcnow
 from lms.errors import FieldError
 from lms.i18n import gettext
+
+if TYPE_CHECKING:
+    from joserfc.jwk import OKPKey  # imported where keys are made or read: see lms/badges/signing.py
 
 
 class BadgeKeyError(FieldError):
@@ -43,6 +47,8 @@ def _write_private(path: Path, pem: bytes) -> None:
 
 def key_generate(session: Session, *, directory: Path, secret: str) -> SigningKey:
     """A new key that signs from now on; the previous ones are retired but stay published."""
+    from joserfc.jwk import OKPKey
+
     private = OKPKey.generate_key("Ed25519")
     thumbprint = private.thumbprint()
     _write_private(key_file(directory, thumbprint), private.as_pem(private=True, password=secret))
@@ -65,6 +71,8 @@ def signing_key(session: Session, *, directory: Path, secret: str) -> SigningKey
 
 
 def _read(row: BadgeKey, directory: Path, secret: str) -> OKPKey:
+    from joserfc.jwk import OKPKey
+
     try:
         return OKPKey.import_key(key_file(directory, row.thumbprint).read_bytes(), password=secret)
     except (ValueError, TypeError, OSError) as exc:
@@ -86,4 +94,6 @@ def published_keys(session: Session) -> list[BadgeKey]:
 
 
 def public_key(row: BadgeKey) -> OKPKey:
+    from joserfc.jwk import OKPKey
+
     return OKPKey.import_key(row.public_jwk)

@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
-from joserfc import jws
-from joserfc.errors import JoseError
-from joserfc.jwk import OKPKey
+from typing import TYPE_CHECKING
+
+# joserfc (with cryptography) is imported when a badge is signed or checked, not by every server.
+if TYPE_CHECKING:
+    from joserfc.jwk import OKPKey
 
 ALG = "EdDSA"
 
@@ -41,6 +43,8 @@ def sign(credential: dict, key: OKPKey, kid: str) -> str:
     if "validUntil" in credential:
         claims["exp"] = _epoch(credential["validUntil"])
     payload = json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode()
+    from joserfc import jws
+
     with _eddsa():
         return jws.serialize_compact({"alg": ALG, "typ": "JWT", "kid": kid}, payload, key, algorithms=[ALG])
 
@@ -64,6 +68,9 @@ def unverified(token: str) -> tuple[dict, dict]:
 
 
 def signature_valid(token: str, key: OKPKey) -> bool:
+    from joserfc import jws
+    from joserfc.errors import JoseError
+
     try:
         with _eddsa():
             jws.deserialize_compact(token.strip(), key, algorithms=[ALG])

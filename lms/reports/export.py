@@ -10,14 +10,17 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING
+
 from starlette.responses import StreamingResponse
 
 from lms.reports.aggregate import LEVELS
 from lms.reports.cube import Cell, Figured
 from lms.reports.selectors import Column, UnitReport
 from lms.reports.tree import OrgTree
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
 
 CHUNK_BYTES = 64 * 1024
 XLSX_MAX_ROWS = 1_048_576  # a worksheet's limit, header included; more rows continue on another sheet
@@ -41,6 +44,8 @@ def _headers(filename: str) -> dict[str, str]:
 
 
 def _xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
+    import xlsxwriter  # only exports need it, not every server process
+
     with tempfile.TemporaryFile() as file:
         # Strings stay strings: "=..." is never turned into a formula, nor "http..." into a link.
         workbook = xlsxwriter.Workbook(

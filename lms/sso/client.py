@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
-from authlib.common.security import generate_token
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.httpx_client import AsyncOAuth2Client
-from joserfc import jwt
-from joserfc.errors import ExpiredTokenError, InvalidClaimError, InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
 
 from lms.config import Settings
 from lms.sso import errors
 from lms.sso.errors import SsoError
+
+# Authlib and joserfc (with cryptography) take 10 MB in a process: they are imported by the first
+# sign-in through the provider, not by every server, most of which never see one.
+if TYPE_CHECKING:
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
+    from joserfc.jwk import KeySet
 
 # Provider metadata and signing keys change rarely; an unknown key id fetches the keys again at once.
 DISCOVERY_TTL_SECONDS = 3600
@@ -114,6 +114,8 @@ async def discover(settings: Settings) -> Provider:
 
 
 def _oauth_client(settings: Settings, provider: Provider, redirect_uri: str) -> AsyncOAuth2Client:
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
+
     return AsyncOAuth2Client(
         client_id=settings.oidc_client_id,
         client_secret=settings.oidc_client_secret or None,
@@ -127,6 +129,8 @@ def _oauth_client(settings: Settings, provider: Provider, redirect_uri: str) -> 
 
 async def authorization_request(settings: Settings, provider: Provider, *, redirect_uri: str, next: str) -> tuple[str, Attempt]:
     """The provider's authorization URL (code flow, PKCE S256, state, nonce) and the secrets to keep."""
+    from authlib.common.security import generate_token
+
     attempt = Attempt(state=generate_token(32), nonce=generate_token(32), code_verifier=generate_token(64), next=next)
     async with _oauth_client(settings, provider, redirect_uri) as client:
         url, _ = client.create_authorization_url(
@@ -137,6 +141,8 @@ async def authorization_request(settings: Settings, provider: Provider, *, redir
 
 async def exchange_code(settings: Settings, provider: Provider, *, code: str, attempt: Attempt, redirect_uri: str) -> str:
     """Trade the authorization code (with the PKCE verifier) for tokens; returns the ID token."""
+    from authlib.integrations.base_client.errors import OAuthError
+
     label = provider_label(settings)
     try:
         async with _oauth_client(settings, provider, redirect_uri) as client:
@@ -162,6 +168,9 @@ async def exchange_code(settings: Settings, provider: Provider, *, code: str, at
 
 
 async def _key_set(settings: Settings, provider: Provider, *, refresh: bool) -> KeySet:
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     keys = _key_sets.get(provider.jwks_uri)
     if keys is None or refresh:
         keys = await _get_json(provider.jwks_uri, label=provider_label(settings), where="signing keys")
@@ -174,6 +183,9 @@ async def _key_set(settings: Settings, provider: Provider, *, refresh: bool) -> 
 
 async def id_token_claims(settings: Settings, provider: Provider, *, id_token: str, attempt: Attempt) -> dict[str, Any]:
     """The ID token's claims once its signature, issuer, audience, times and nonce have been checked."""
+    from joserfc import jwt
+    from joserfc.errors import ExpiredTokenError, InvalidClaimError, InvalidKeyIdError, JoseError
+
     label = provider_label(settings)
     try:
         try:
