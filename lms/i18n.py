@@ -293,14 +293,16 @@ def format_number(value: float | int | None, decimals: int | None = None) -> str
     return numbers.format_decimal(value, format=pattern, locale=current_locale())
 
 
-def format_percent(value: float | None, decimals: int = 0) -> str:
-    """A ratio (0.25) as a percentage in the locale's form: 25 % in English, 25 % (narrow space) in French."""
+def format_percent(value: float | None, decimals: int = 0, *, trim: bool = False) -> str:
+    """A ratio (0.25) as a percentage in the locale's form: 25 % in English, 25 % (narrow space) in French.
+
+    ``trim`` writes the decimals only as far as they are needed (Moodle's grades: 50 %, 83.33333 %)."""
     if value is None:
         return ""
     locale = current_locale()
     pattern = locale.percent_formats[None].pattern
     if decimals:
-        pattern = pattern.replace("0", "0." + "0" * decimals, 1)
+        pattern = pattern.replace("0", "0." + ("#" if trim else "0") * decimals, 1)
     return numbers.format_percent(value, format=pattern, locale=locale)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from lms.competences.models import MAX_LEVEL, Competence, Framework
 from lms.config import Settings
+from lms.i18n import gettext
 
 from assessments.bank.file_selectors import files_for_export
 from assessments.interchange.common import CategoryInfo, Section, join_path
@@ -132,16 +133,19 @@ def resolve_competence(session: Session, data: QuestionData) -> Tagged:
         prefix: next((t[len(prefix) :].strip() for t in ours if t.startswith(prefix)), "") for prefix in (COMPETENCE, FRAMEWORK, LEVEL)
     }
     if not value[COMPETENCE]:
-        return Tagged(rest, change="Competence tags without a competence code were left out.")
+        return Tagged(rest, change=gettext("Competence tags without a competence code were left out."))
     query = select(Competence).where(Competence.code == value[COMPETENCE])
     if value[FRAMEWORK]:
         query = query.join(Framework, Framework.id == Competence.framework_id).where(Framework.code == value[FRAMEWORK])
     found = session.exec(query.order_by(Competence.id)).all()
     if len(found) != 1:
-        why = "is not" if not found else "is ambiguous"
-        return Tagged(
-            rest, change=f"Competence {value[COMPETENCE]!r} {why} in this site's frameworks; the question was imported untagged."
-        )
+        missing = gettext("Competence %(code)r is not in this site's frameworks; the question was imported untagged.")
+        ambiguous = gettext("Competence %(code)r is ambiguous in this site's frameworks; the question was imported untagged.")
+        return Tagged(rest, change=(ambiguous if found else missing) % {"code": value[COMPETENCE]})
     level = int(value[LEVEL]) if value[LEVEL].isdigit() and 1 <= int(value[LEVEL]) <= MAX_LEVEL else None
-    change = "" if level is not None or not value[LEVEL] else f"Level {value[LEVEL][:10]!r} is not a level here; it was left out."
+    change = (
+        ""
+        if level is not None or not value[LEVEL]
+        else gettext("Level %(level)r is not a level here; it was left out.") % {"level": value[LEVEL][:10]}
+    )
     return Tagged(rest, found[0].id, level, change)

@@ -15,6 +15,7 @@ from itertools import zip_longest
 from starlette.datastructures import FormData
 
 from lms.competences.models import MAX_LEVEL
+from lms.i18n import format_number, format_percent, gettext, lazy_gettext
 from lms.web.params import parse_id, parse_int
 
 from assessments.grading import parse_number
@@ -45,28 +46,28 @@ from assessments.questions import (
 ROWS = 6
 MAX_ROWS = 50
 KIND_LABELS = {
-    SINGLE_CHOICE: "Single choice",
-    MULTIPLE_CHOICE: "Multiple choice",
-    TRUE_FALSE: "True/false",
-    SHORT_TEXT: "Short text",
-    NUMERIC: "Numeric",
-    MATCHING: "Matching",
+    SINGLE_CHOICE: lazy_gettext("Single choice"),
+    MULTIPLE_CHOICE: lazy_gettext("Multiple choice"),
+    TRUE_FALSE: lazy_gettext("True/false"),
+    SHORT_TEXT: lazy_gettext("Short text"),
+    NUMERIC: lazy_gettext("Numeric"),
+    MATCHING: lazy_gettext("Matching"),
 }
 RULE_LABELS = {
-    PARTIAL: "Partial credit: the score is the sum of the grades of the ticked choices, never below 0",
-    ALL_OR_NOTHING: "All or nothing: full marks only when exactly the right choices are ticked, otherwise 0",
+    PARTIAL: lazy_gettext("Partial credit: the score is the sum of the grades of the ticked choices, never below 0"),
+    ALL_OR_NOTHING: lazy_gettext("All or nothing: full marks only when exactly the right choices are ticked, otherwise 0"),
 }
 # The grades a trainer picks from: Moodle's list (assessments.questions.ALLOWED_FRACTIONS) and, for
-# choices, their negatives, so whatever is saved here Moodle accepts too.
-FRACTIONS = [(f, f"{f * 100:.7g}%" if f else "0") for f in ALLOWED_FRACTIONS] + [
-    (-f, f"−{f * 100:.7g}%") for f in reversed(ALLOWED_FRACTIONS) if f
-]
+# choices, their negatives, so whatever is saved here Moodle accepts too. Labelled per request, in the
+# reader's locale.
+FRACTIONS = [*ALLOWED_FRACTIONS, *(-f for f in reversed(ALLOWED_FRACTIONS) if f)]
 # Which question_problems sentences belong next to which field; the rest go with the answers.
 _PROBLEM_FIELDS = {"needs a name": "name", "needs a question text": "stem_markdown", "Points must": "points"}
 
 
 def _label(fraction: float) -> str:
-    return f"{fraction * 100:.4g}%".replace("-", "−")
+    """A grade as the reader's locale writes a percentage, to Moodle's precision (83.33333 %), with a true minus."""
+    return format_percent(fraction, decimals=5, trim=True).replace("-", "−") if fraction else "0"
 
 
 def fraction_options(current: str, *, negatives: bool = True) -> list[tuple[str, str, bool]]:
@@ -75,7 +76,7 @@ def fraction_options(current: str, *, negatives: bool = True) -> list[tuple[str,
         chosen = float(current)
     except ValueError:
         chosen = 0.0
-    options = [(f, label) for f, label in FRACTIONS if negatives or f >= 0]
+    options = [(f, _label(f)) for f in FRACTIONS if negatives or f >= 0]
     if not any(abs(f - chosen) < EPSILON for f, _ in options) and math.isfinite(chosen):
         options.append((chosen, _label(chosen)))
         options.sort(key=lambda o: -o[0])
@@ -180,13 +181,21 @@ class QuestionForm:
         errors: dict[str, str] = {}
         points = parse_number(self.points)
         if points is None or not math.isfinite(points) or points <= 0 or points > 1000:
-            errors["points"] = "Enter the points as a number greater than 0 (for example 1 or 2.5), at most 1000."
+            errors["points"] = gettext(
+                "Enter the points as a number greater than 0 (for example %(one)s or %(decimal)s), at most %(max)s."
+            ) % {
+                "one": format_number(1),
+                "decimal": format_number(2.5),
+                "max": format_number(1000),
+            }
             points = 1.0
         for name in ("name", "stem_markdown", "general_feedback", "tf_feedback_true", "tf_feedback_false"):
             if len(getattr(self, name)) > MAX_TEXT:
-                errors[name] = f"Keep this to {MAX_TEXT:,} characters or fewer."
+                errors[name] = gettext("Keep this to %(max)s characters or fewer.") % {"max": format_number(MAX_TEXT)}
         if any(len(v) > MAX_TEXT for r in self.rows for v in (r.text, r.feedback, r.answer)):
-            errors["answers"] = f"Keep each answer and its feedback to {MAX_TEXT:,} characters or fewer."
+            errors["answers"] = gettext("Keep each answer and its feedback to %(max)s characters or fewer.") % {
+                "max": format_number(MAX_TEXT)
+            }
         values: dict[str, Any] = {
             "category_id": parse_id(self.category_id),
             "competence_id": parse_id(self.competence_id),
@@ -194,13 +203,13 @@ class QuestionForm:
             "data": None,
         }
         if values["category_id"] is None:
-            errors["category_id"] = "Choose a category for the question."
+            errors["category_id"] = gettext("Choose a category for the question.")
         if self.competence_id and values["competence_id"] is None:
-            errors["competence_id"] = "Choose a competence from the list."
+            errors["competence_id"] = gettext("Choose a competence from the list.")
         if self.level and values["level"] is None:
-            errors["level"] = f"Choose a level from 1 to {MAX_LEVEL}."
+            errors["level"] = gettext("Choose a level from 1 to %(max)s.") % {"max": MAX_LEVEL}
         elif values["level"] is not None and values["competence_id"] is None:
-            errors["level"] = "Choose the competence this level is for, or clear the level."
+            errors["level"] = gettext("Choose the competence this level is for, or clear the level.")
         data = self._data(points, errors)
         for problem in question_problems(data):
             key = next((f for text, f in _PROBLEM_FIELDS.items() if text in problem), "answers")
@@ -237,7 +246,9 @@ class QuestionForm:
             for n, r in rows:
                 value, tolerance = parse_number(r.text), parse_number(r.tolerance or "0")
                 if value is None or tolerance is None or tolerance < 0:
-                    errors.setdefault("answers", f"Answer row {n}: enter a number, and a tolerance of 0 or more.")
+                    errors.setdefault(
+                        "answers", gettext("Answer row %(row)s: enter a number, and a tolerance of 0 or more.") % {"row": n}
+                    )
                     continue
                 numeric.append(NumericAnswer(value, tolerance, fractions[n], r.feedback.strip()))
             return QuestionData(NUMERIC, name, stem, numeric=numeric, **common)
@@ -253,7 +264,7 @@ def _fraction(raw: str, row: int, errors: dict) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or not -1 - EPSILON <= value <= 1 + EPSILON:
-        errors.setdefault("answers", f"Answer row {row}: choose a grade from the list.")
+        errors.setdefault("answers", gettext("Answer row %(row)s: choose a grade from the list.") % {"row": row})
         return 0.0
     return value
 

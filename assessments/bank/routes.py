@@ -188,12 +188,15 @@ _FORMATS = {
 
 
 def _export(request: Request, db: Session, fmt: str, name: str, root_id: int | None) -> Response:
-    """A file of the bank (or one category and those below it), or a page saying what stops it."""
+    """A file of the bank (or one category and those below it), or a page saying what stops it.
+
+    ``name`` names the file; the refusal page names the category, or the whole bank in the reader's language."""
     write, media_type, ext = _FORMATS[fmt]
     try:
         body = write(bank_sections(db, root_id=root_id, settings=request.app.state.settings))
     except ExportRefused as refused:
-        context = {"problems": refused.problems, "name": name, "xml_url": str(request.url.path).removesuffix(ext) + ".xml"}
+        shown = name if root_id is not None else gettext("Question bank")
+        context = {"problems": refused.problems, "name": shown, "xml_url": str(request.url.path).removesuffix(ext) + ".xml"}
         return render(request, "assessments/bank/export_refused.html", context, status_code=422)
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{_filename(name, ext)}"'})
 
@@ -268,7 +271,7 @@ def _save(
     errors, values = form.check()
     category = db.get(QuestionCategory, values["category_id"]) if values["category_id"] else None
     if category is None:
-        errors.setdefault("category_id", "Choose a category for the question.")
+        errors.setdefault("category_id", gettext("Choose a category for the question."))
     if errors:
         return errors, None
     tags = {"competence_id": values["competence_id"], "level": values["level"]}
@@ -288,7 +291,7 @@ def _save(
 def question_create_post(request: Request, db: DbSession, user: AuthorUser, posted: PostedForm) -> Response:
     kind = posted.get("kind", "")
     if kind not in KINDS:
-        raise HTTPException(status_code=400, detail="Choose what kind of question to add.")
+        raise HTTPException(status_code=400, detail=gettext("Choose what kind of question to add."))
     form = QuestionForm.from_post(posted, kind)
     errors, question = _save(db, form, user, None, request.app.state.settings.default_language)
     if errors:
@@ -361,7 +364,7 @@ def question_archive_post(
     request: Request, db: DbSession, user: AuthorUser, question: BankQuestion, action: Annotated[str, Form(max_length=10)] = "archive"
 ) -> Response:
     if action not in ("archive", "restore"):
-        raise HTTPException(status_code=400, detail="Choose archive or restore.")
+        raise HTTPException(status_code=400, detail=gettext("Choose archive or restore."))
     question_archive(db, question=question, archived=action == "archive", by=user)
     db.commit()
     flash(

@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 import nh3
 
+from lms.i18n import format_number, gettext
+
 from assessments.interchange.media import MediaFile
 from assessments.questions import QuestionData, question_problems
 
@@ -91,7 +93,9 @@ class ParseResult:
         """Keep ``question`` if it is valid; otherwise record why not."""
         issues = question_problems(question)
         if issues:
-            self.problems.append(Problem(where, question.name or f"Question at {where}", " ".join(issues)))
+            self.problems.append(
+                Problem(where, question.name or gettext("Question at %(where)s") % {"where": where}, " ".join(issues))
+            )
         else:
             self.questions.append(question)
             self.categories.append(category)
@@ -102,7 +106,11 @@ class ParseResult:
 def too_big(size: int) -> Problem | None:
     if size > MAX_IMPORT_BYTES:
         limit = MAX_IMPORT_BYTES // (1024 * 1024)
-        return Problem(0, "File", f"The file is larger than {limit} MB; split it into smaller files.")
+        return Problem(
+            0,
+            gettext("File"),
+            gettext("The file is larger than %(size)s MB; split it into smaller files.") % {"size": format_number(limit)},
+        )
     return None
 
 
@@ -307,7 +315,7 @@ class _MarkdownWriter(HTMLParser):
 def foreign_text(text: str, fmt: str, keep_images: bool = False) -> tuple[str, bool]:
     """Markdown for text in one of Moodle's formats (html, moodle_auto_format, plain_text, markdown)."""
     if len(text) > MAX_TEXT:
-        raise TextTooLong(f"A text is longer than {MAX_TEXT:,} characters.")
+        raise TextTooLong(gettext("A text is longer than %(max)s characters.") % {"max": format_number(MAX_TEXT)})
     fmt = (fmt or "").lower()
     if fmt == "markdown":
         return strip_html(text), False
@@ -315,7 +323,7 @@ def foreign_text(text: str, fmt: str, keep_images: bool = False) -> tuple[str, b
         return text_to_markdown(text), False
     if fmt == "html" or looks_like_html(text):
         if len(_OPENING.findall(text)) > MAX_TAGS:
-            raise TextTooLong(f"A text has more than {MAX_TAGS:,} HTML tags.")
+            raise TextTooLong(gettext("A text has more than %(max)s HTML tags.") % {"max": format_number(MAX_TAGS)})
         return html_to_markdown(text, keep_images)
     return text_to_markdown(text), False
 

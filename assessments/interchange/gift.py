@@ -107,9 +107,9 @@ def parse_gift(text: str | bytes) -> ParseResult:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return ParseResult(problems=[Problem(0, "File", "This is not a UTF-8 text file; save it as UTF-8.")])
+            return ParseResult(problems=[Problem(0, gettext("File"), gettext("This is not a UTF-8 text file; save it as UTF-8."))])
     if "\x00" in text:
-        return ParseResult(problems=[Problem(0, "File", "This looks like a binary file, not GIFT text.")])
+        return ParseResult(problems=[Problem(0, gettext("File"), gettext("This looks like a binary file, not GIFT text."))])
     category = ""
     for line, block, comments in _blocks(text):
         meta = _meta(comments)
@@ -131,10 +131,10 @@ def parse_gift(text: str | bytes) -> ParseResult:
             result.problems.append(Problem(line, title or _snippet(block), str(error)))
             continue
         if dropped:
-            result.warnings.append(Problem(line, question.name, "Images or embedded media were removed."))
+            result.warnings.append(Problem(line, question.name, gettext("Images or embedded media were removed.")))
         result.add(question, category, line)
     if not result.questions and not result.problems:
-        result.problems.append(Problem(0, "File", "No questions were found in this file."))
+        result.problems.append(Problem(0, gettext("File"), gettext("No questions were found in this file.")))
     return result
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from lms.i18n import gettext
+
 from assessments.interchange.common import ExportRefused, Problem, Section, number, percent
 from assessments.questions import (
     ALL_OR_NOTHING,
@@ -78,7 +80,7 @@ def _answers(q: QuestionData) -> str:
 def gift_refusal(q: QuestionData) -> str | None:
     """Why ``q`` cannot be written as GIFT without changing its meaning, or None."""
     if q.kind == MULTIPLE_CHOICE and q.multiple_rule == ALL_OR_NOTHING:
-        return (
+        return gettext(
             "GIFT has no all-or-nothing multiple choice: Moodle would give partial credit. "
             "Export it as Moodle XML, or change it to partial credit first."
         )
@@ -89,7 +91,9 @@ def _files_refusal(files: dict) -> str | None:
     if not files:
         return None
     names = ", ".join(sorted(files))
-    return f"GIFT cannot carry files, and this question shows {names}. Export it as Moodle XML, which keeps its images."
+    return gettext("GIFT cannot carry files, and this question shows %(files)s. Export it as Moodle XML, which keeps its images.") % {
+        "files": names
+    }
 
 
 def _question(q: QuestionData) -> list[str]:

@@ -23,6 +23,8 @@ from urllib.parse import quote, unquote
 
 import filetype
 
+from lms.i18n import format_number, gettext
+
 from courses.files.service import ALLOWED, clean_filename
 
 PLUGINFILE = "@@PLUGINFILE@@/"
@@ -57,16 +59,17 @@ def reference_name(reference: str) -> str:
 def check_image(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, str]:
     """(the type read from the content, "") if the file may be kept, else (None, why not)."""
     if not data:
-        return None, "the file is empty"
+        return None, gettext("the file is empty")
     if len(data) > max_bytes:
-        return None, f"the file is larger than {max_bytes // (1024 * 1024)} MB"
+        return None, gettext("the file is larger than %(size)s MB") % {"size": format_number(max_bytes // (1024 * 1024))}
     kind = filetype.guess(data)
     if kind is None or kind.mime not in IMAGE_TYPES:
         svg = Path(name).suffix.lower() == ".svg" or data.lstrip()[:200].lower().find(b"<svg") >= 0
-        what = "SVG images can carry script, so they are not accepted" if svg else "this type of file is not accepted"
-        return None, f"{what}: only {IMAGE_TYPES_TEXT}"
+        if svg:
+            return None, gettext("SVG images can carry script, so they are not accepted: only PNG, JPEG, GIF or WebP images")
+        return None, gettext("this type of file is not accepted: only PNG, JPEG, GIF or WebP images")
     if Path(name).suffix.lower() not in IMAGE_TYPES[kind.mime]:
-        return None, f"the file's name does not match its content, which is {kind.extension.upper()}"
+        return None, gettext("the file's name does not match its content, which is %(type)s") % {"type": kind.extension.upper()}
     return kind.mime, ""
 
 
@@ -91,7 +94,7 @@ class Media:
         if key in self.files or key in self.refused:
             return  # Moodle repeats a file in every text area that shows it
         data = decode(encoded)
-        mime, why = check_image(key, data, self.max_bytes) if data is not None else (None, "its content is not valid base64")
+        mime, why = check_image(key, data, self.max_bytes) if data is not None else (None, gettext("its content is not valid base64"))
         if mime is None or data is None:
             self.refused[key] = why
         else:
@@ -106,15 +109,23 @@ class Media:
                 key = reference_name(address[len(PLUGINFILE) :])
                 if key in self.files:
                     if not alt.strip():
-                        self.notes.append(f"The image {key} has no alt text: add a description of it for people who cannot see it.")
+                        self.notes.append(
+                            gettext("The image %(file)s has no alt text: add a description of it for people who cannot see it.")
+                            % {"file": key}
+                        )
                     return f"![{alt}]({PLUGINFILE}{quote(key)})"
-                why = self.refused.get(key, "the Moodle file embeds no file of that name")
-                self.notes.append(f"The image {key} was left out ({why}); its alt text stays in its place.")
-            else:
-                shown = address[:100] or "(no address)"
+                why = self.refused.get(key) or gettext("the Moodle file embeds no file of that name")
                 self.notes.append(
-                    f"The image at {shown} was left out (only images carried in the file can be shown); "
-                    "its alt text stays in its place."
+                    gettext("The image %(file)s was left out (%(why)s); its alt text stays in its place.") % {"file": key, "why": why}
+                )
+            else:
+                shown = address[:100] or gettext("(no address)")
+                self.notes.append(
+                    gettext(
+                        "The image at %(address)s was left out (only images carried in the file can be shown); "
+                        "its alt text stays in its place."
+                    )
+                    % {"address": shown}
                 )
             return alt
 
@@ -124,7 +135,9 @@ class Media:
         """A link to an embedded file (not an image) cannot be followed here: keep its words, say so."""
 
         def one(match: re.Match[str]) -> str:
-            self.notes.append(f"A link to the file {reference_name(match.group(2))} was left out; its words stay.")
+            self.notes.append(
+                gettext("A link to the file %(file)s was left out; its words stay.") % {"file": reference_name(match.group(2))}
+            )
             return match.group(1)
 
         return re.sub(r"(?<!!)\[((?:\\.|[^\\\]]){0,2000})\]\(\s*" + re.escape(PLUGINFILE) + r"([^()\s]{1,600})\s*\)", one, markdown)

@@ -17,6 +17,8 @@ import xml.etree.ElementTree as ET
 import defusedxml
 import defusedxml.ElementTree as DET
 
+from lms.i18n import format_percent, gettext, lazy_gettext, ngettext
+
 from assessments.interchange.media import DEFAULT_MAX_BYTES, Media, MediaFile, file_name, pluginfile, reference_name, texts_of
 from assessments.interchange.common import (
     CategoryInfo,
@@ -44,17 +46,32 @@ from assessments.questions import (
     true_false,
 )
 
+_CLOZE = lazy_gettext("Embedded answers (Cloze) questions are not supported.")
+_CALCULATED = lazy_gettext("Calculated questions are not supported.")
 _UNSUPPORTED = {
-    "essay": "Essay questions are not supported.",
-    "description": "Descriptions are not questions; they are not imported.",
-    "cloze": "Embedded answers (Cloze) questions are not supported.",
-    "multianswer": "Embedded answers (Cloze) questions are not supported.",
-    "calculated": "Calculated questions are not supported.",
-    "calculatedsimple": "Calculated questions are not supported.",
-    "calculatedmulti": "Calculated questions are not supported.",
-    "ddwtos": "Drag-and-drop questions are not supported.",
-    "gapselect": "Select-missing-words questions are not supported.",
-    "randomsamatch": "Random short-answer matching questions are not supported.",
+    "essay": lazy_gettext("Essay questions are not supported."),
+    "description": lazy_gettext("Descriptions are not questions; they are not imported."),
+    "cloze": _CLOZE,
+    "multianswer": _CLOZE,
+    "calculated": _CALCULATED,
+    "calculatedsimple": _CALCULATED,
+    "calculatedmulti": _CALCULATED,
+    "ddwtos": lazy_gettext("Drag-and-drop questions are not supported."),
+    "gapselect": lazy_gettext("Select-missing-words questions are not supported."),
+    "randomsamatch": lazy_gettext("Random short-answer matching questions are not supported."),
+}
+# One whole sentence per number a question holds, since languages word "the <element> is not a number" differently.
+_NOT_A_NUMBER = {
+    "default grade": lazy_gettext("The default grade %(value)s is not a number."),
+    "penalty": lazy_gettext("The penalty %(value)s is not a number."),
+    "answer": lazy_gettext("The answer %(value)s is not a number."),
+    "tolerance": lazy_gettext("The tolerance %(value)s is not a number."),
+}
+_NOT_FINITE = {
+    "default grade": lazy_gettext("The default grade is not a finite number."),
+    "penalty": lazy_gettext("The penalty is not a finite number."),
+    "answer": lazy_gettext("The answer is not a finite number."),
+    "tolerance": lazy_gettext("The tolerance is not a finite number."),
 }
 
 
@@ -70,16 +87,19 @@ def parse_moodle_xml(data: str | bytes, max_file_bytes: int = DEFAULT_MAX_BYTES)
     try:
         root = DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DTDForbidden:
-        return _fail("The file declares a DTD; Moodle XML needs none, so it is refused for safety.")
+        return _fail(gettext("The file declares a DTD; Moodle XML needs none, so it is refused for safety."))
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
-        return _fail("The file declares entities or external references; they are refused for safety.")
+        return _fail(gettext("The file declares entities or external references; they are refused for safety."))
     except (ET.ParseError, ValueError, LookupError, UnicodeError, RecursionError) as error:
         # A ParseError's message holds only line and column, never the file's content.
         where = getattr(error, "position", None)
-        at = f" (line {where[0]}, column {where[1]})" if where else ""
-        return _fail(f"This is not well-formed XML{at}.")
+        if where:
+            return _fail(
+                gettext("This is not well-formed XML (line %(line)s, column %(column)s).") % {"line": where[0], "column": where[1]}
+            )
+        return _fail(gettext("This is not well-formed XML."))
     if root.tag != "quiz":
-        return _fail("This is not a Moodle XML question file: the root element must be <quiz>.")
+        return _fail(gettext("This is not a Moodle XML question file: the root element must be <quiz>."))
     result = ParseResult()
     category = ""
     index = 0  # questions are numbered as a trainer counts them: category entries are not questions
@@ -98,17 +118,17 @@ def parse_moodle_xml(data: str | bytes, max_file_bytes: int = DEFAULT_MAX_BYTES)
         try:
             question, warnings, files = _question(qtype, element, name, max_file_bytes)
         except (_Skip, TextTooLong) as skip:
-            result.problems.append(Problem(index, name or f"Question {index}", str(skip)))
+            result.problems.append(Problem(index, name or gettext("Question %(number)s") % {"number": index}, str(skip)))
             continue
         result.warnings += [Problem(index, question.name, w) for w in warnings]
         result.add(question, category, index, files)
     if not result.questions and not result.problems:
-        result.problems.append(Problem(0, "File", "No questions were found in this file."))
+        result.problems.append(Problem(0, gettext("File"), gettext("No questions were found in this file.")))
     return result
 
 
 def _fail(reason: str) -> ParseResult:
-    return ParseResult(problems=[Problem(0, "File", reason)])
+    return ParseResult(problems=[Problem(0, gettext("File"), reason)])
 
 
 def _text(element: ET.Element | None) -> str:
@@ -132,7 +152,7 @@ class _Reader:
             if encoding == "base64":
                 self.media.add(f.get("name") or "", f.get("path") or "/", f.text or "")
             else:
-                why = f"its encoding {encoding[:20]!r} is not base64"
+                why = gettext("its encoding %(encoding)r is not base64") % {"encoding": encoding[:20]}
                 self.media.refused[file_name(f.get("name") or "", f.get("path") or "/")] = why
 
     def md(self, element: ET.Element | None, default_format: str = "moodle_auto_format") -> str:
@@ -161,9 +181,9 @@ def _fraction(answer: ET.Element) -> float:
     try:
         value = float(answer.get("fraction", "0")) / 100
     except ValueError:
-        raise _Skip("An answer has a grade that is not a number.") from None
+        raise _Skip(gettext("An answer has a grade that is not a number.")) from None
     if not math.isfinite(value):
-        raise _Skip("An answer has a grade that is not a number.")
+        raise _Skip(gettext("An answer has a grade that is not a number."))
     return value
 
 
@@ -174,9 +194,9 @@ def _float(element: ET.Element | None, what: str, default: float | None = None) 
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
-        raise _Skip(f"The {what} {raw[:40]!r} is not a number.") from None
+        raise _Skip(str(_NOT_A_NUMBER[what]) % {"value": repr(raw[:40])}) from None
     if not math.isfinite(value):
-        raise _Skip(f"The {what} is not a finite number.")
+        raise _Skip(str(_NOT_FINITE[what]))
     return value
 
 
@@ -186,9 +206,9 @@ def _flag(element: ET.Element | None) -> bool:
 
 def _question(qtype: str, el: ET.Element, name: str, max_file_bytes: int) -> tuple[QuestionData, list[str], dict[str, MediaFile]]:
     if qtype in _UNSUPPORTED:
-        raise _Skip(_UNSUPPORTED[qtype])
+        raise _Skip(str(_UNSUPPORTED[qtype]))
     if qtype not in ("multichoice", "multichoiceset", "truefalse", "shortanswer", "numerical", "matching"):
-        raise _Skip(f"Question type {qtype[:40]!r} is not supported.")
+        raise _Skip(gettext("Question type %(type)r is not supported.") % {"type": qtype[:40]})
     read, warnings = _Reader(el, max_file_bytes), []
     stem = "\n\n".join(t for t in (read.md(el.find("questiontext"), "html"), read.old_images(el)) if t)
     points = _float(el.find("defaultgrade"), "default grade", 1.0)
@@ -210,8 +230,12 @@ def _question(qtype: str, el: ET.Element, name: str, max_file_bytes: int) -> tup
     }
     if common["hints"]:
         warnings.append(
-            f"{len(common['hints'])} hint(s) and the penalty per try are kept for export to Moodle but not shown: "
-            "quizzes here give one try."
+            ngettext(
+                "%(num)s hint and the penalty per try are kept for export to Moodle but not shown: quizzes here give one try.",
+                "%(num)s hints and the penalty per try are kept for export to Moodle but not shown: quizzes here give one try.",
+                len(common["hints"]),
+            )
+            % {"num": len(common["hints"])}
         )
     answers = el.findall("answer")
     if qtype in ("multichoice", "multichoiceset"):
@@ -224,7 +248,7 @@ def _question(qtype: str, el: ET.Element, name: str, max_file_bytes: int) -> tup
     elif qtype == "truefalse":
         by_text = {_text(a).strip().lower(): a for a in answers}
         if set(by_text) != {"true", "false"}:
-            raise _Skip("A true/false question needs one 'true' and one 'false' answer.")
+            raise _Skip(gettext("A true/false question needs one 'true' and one 'false' answer."))
         correct = _fraction(by_text["true"]) > 0
         feedback = {k: read.md(a.find("feedback")) for k, a in by_text.items()}
         question = true_false(
@@ -237,20 +261,25 @@ def _question(qtype: str, el: ET.Element, name: str, max_file_bytes: int) -> tup
         )
     elif qtype == "shortanswer":
         if _flag(el.find("usecase")):
-            warnings.append("Answers were case-sensitive in Moodle; here they are compared ignoring case.")
+            warnings.append(gettext("Answers were case-sensitive in Moodle; here they are compared ignoring case."))
         accepted = [AcceptedAnswer(_text(a).strip(), _fraction(a), read.md(a.find("feedback"))) for a in answers if _fraction(a) > 0]
         if any("*" in a.text for a in accepted):
-            warnings.append("The wildcard * is not supported; it now matches only a literal *.")
+            warnings.append(gettext("The wildcard * is not supported; it now matches only a literal *."))
         if len(accepted) < len(answers):
-            warnings.append("Answers worth 0% were left out; any other answer already scores 0.")
+            warnings.append(
+                gettext("Answers worth %(zero)s were left out; any other answer already scores 0.") % {"zero": format_percent(0)}
+            )
         question = QuestionData(SHORT_TEXT, accepted=accepted, **common)
     elif qtype == "numerical":
         if el.find("units/unit") is not None:
-            warnings.append("Units were ignored; learners answer with the number only.")
+            warnings.append(gettext("Units were ignored; learners answer with the number only."))
         # Moodle's "*" answer matches any other number: its feedback is kept, and it must be worth 0.
         others = [a for a in answers if _text(a).strip() == "*"]
         if any(abs(_fraction(a)) > 1e-9 for a in others):
-            raise _Skip("A catch-all answer (*) worth more than 0% is not supported: any number would score.")
+            raise _Skip(
+                gettext("A catch-all answer (*) worth more than %(zero)s is not supported: any number would score.")
+                % {"zero": format_percent(0)}
+            )
         common["other_feedback"] = next((read.md(a.find("feedback")) for a in others), "")
         numeric = [
             NumericAnswer(
@@ -271,5 +300,7 @@ def _question(qtype: str, el: ET.Element, name: str, max_file_bytes: int) -> tup
         question = QuestionData(MATCHING, pairs=pairs, **common)
     warnings += list(dict.fromkeys(read.media.notes))
     if read.dropped:
-        warnings.append("Embedded media (video, audio, frames or images without an address) cannot be carried over and were left out.")
+        warnings.append(
+            gettext("Embedded media (video, audio, frames or images without an address) cannot be carried over and were left out.")
+        )
     return question, warnings, read.media.used(texts_of(question.to_dict()))

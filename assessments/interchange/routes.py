@@ -61,7 +61,7 @@ def _parse(request: Request, fmt: str, data: bytes) -> ParseResult:
 
 def _excerpt(markdown: str) -> str:
     """The start of a question's text, an image shown as its alt text in brackets."""
-    return excerpt(IMAGE.sub(lambda m: f"[{m.group(1) or 'image'}]", markdown))
+    return excerpt(IMAGE.sub(lambda m: f"[{m.group(1) or gettext('image')}]", markdown))
 
 
 def _page(request: Request, db: Session, *, status_code: int = 200, **context: Any) -> Response:
@@ -70,7 +70,13 @@ def _page(request: Request, db: Session, *, status_code: int = 200, **context: A
     return render(
         request,
         "assessments/interchange/import.html",
-        {"categories": sel.categories_with_counts(db), "from_file": FROM_FILE, "max_mb": MAX_IMPORT_BYTES // (1024 * 1024), **context},
+        {
+            "categories": sel.categories_with_counts(db),
+            "from_file": FROM_FILE,
+            "max_mb": MAX_IMPORT_BYTES // (1024 * 1024),
+            "imported_category": UNFILED,
+            **context,
+        },
         status_code=status_code,
     )
 
@@ -93,7 +99,7 @@ def _destinations(db: Session, result: ParseResult, target: QuestionCategory | s
         return [path_label(paths.get(target.id or 0, (target.name,)))] * len(result.questions)
     existing = {path_label(p).lower() for p in paths.values()}
     labels = [path_label(tuple(" ".join(n.split())[:200] for n in split_path(c)) or (UNFILED,)) for c in result.categories]
-    return [n if n.lower() in existing else f"{n} (new category)" for n in labels]
+    return [n if n.lower() in existing else gettext("%(category)s (new category)") % {"category": n} for n in labels]
 
 
 def _changes(db: Session, result: ParseResult) -> list[list[str]]:
@@ -122,15 +128,15 @@ def import_preview(
     destination = _target(db, target)
     errors = {}
     if not data:
-        errors["file"] = "Choose a GIFT (.gift or .txt) or Moodle XML (.xml) file to import."
+        errors["file"] = gettext("Choose a GIFT (.gift or .txt) or Moodle XML (.xml) file to import.")
     elif len(data) > MAX_IMPORT_BYTES:
-        errors["file"] = (
-            f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Split it into smaller files and import them one by one."
-        )
+        errors["file"] = gettext("The file is larger than %(size)s MB. Split it into smaller files and import them one by one.") % {
+            "size": format_number(MAX_IMPORT_BYTES // (1024 * 1024))
+        }
     elif fmt is None:
-        errors["file"] = "Choose a file ending in .gift or .txt (GIFT) or .xml (Moodle XML)."
+        errors["file"] = gettext("Choose a file ending in .gift or .txt (GIFT) or .xml (Moodle XML).")
     if destination is None:
-        errors["target"] = "Choose the category to import into, or use the categories in the file."
+        errors["target"] = gettext("Choose the category to import into, or use the categories in the file.")
     if errors or fmt is None:
         status = 413 if len(data) > MAX_IMPORT_BYTES else 422
         return _page(request, db, errors=errors, target=target, status_code=status)
@@ -181,7 +187,9 @@ def _unpack(request: Request, user_id: int, chunks: list[str]) -> dict:
     ):
         raise HTTPException(
             status_code=400,
-            detail="This import could not be confirmed: the preview was changed or is more than a day old. Upload the file again.",
+            detail=gettext(
+                "This import could not be confirmed: the preview was changed or is more than a day old. Upload the file again."
+            ),
         )
     return data
 
@@ -197,7 +205,7 @@ def import_confirm(request: Request, db: DbSession, user: AuthorUser, payload: A
     result = _parse(request, data["format"], content)
     destination = _target(db, data["target"])
     if destination is None:
-        raise HTTPException(status_code=422, detail="The chosen category no longer exists. Upload the file again.")
+        raise HTTPException(status_code=422, detail=gettext("The chosen category no longer exists. Upload the file again."))
     target = None if destination == FROM_FILE else destination
     saved = questions_import(
         db,

@@ -12,6 +12,7 @@ from lms.competences.framework_languages import language_problem
 from lms.competences.framework_doc import UUID_RE, FrameworkFileError, check_document
 from lms.competences.framework_json import load_json
 from lms.competences.models import MAX_CODE
+from lms.i18n import gettext
 
 
 def _statements(item: dict) -> tuple[str, str]:
@@ -34,30 +35,32 @@ def parse_case(text: str) -> dict:
     if isinstance(pkg, dict) and isinstance(pkg.get("CFPackage"), dict):
         pkg = pkg["CFPackage"]  # CASE 1.1 services wrap the package
     if not isinstance(pkg, dict) or not isinstance(pkg.get("CFDocument"), dict):
-        raise FrameworkFileError(["The file must hold a CASE package: a JSON object with a CFDocument."])
+        raise FrameworkFileError([gettext("The file must hold a CASE package: a JSON object with a CFDocument.")])
     errors: list[str] = []
     document = pkg["CFDocument"]
     doc_id = _ident(document)
     if not doc_id or not UUID_RE.match(doc_id):
-        errors.append("CFDocument: 'identifier' must be a UUID.")
+        errors.append(gettext("%(where)s: '%(key)s' must be a UUID.") % {"where": "CFDocument", "key": "identifier"})
     if not isinstance(document.get("title"), str) or not document["title"].strip():
-        errors.append("CFDocument: 'title' is required.")
+        errors.append(gettext("%(where)s: '%(key)s' is required.") % {"where": "CFDocument", "key": "title"})
     items: dict[str, tuple[int, dict]] = {}
     raw_items = pkg["CFItems"] if pkg.get("CFItems") is not None else []
     raw_links = pkg["CFAssociations"] if pkg.get("CFAssociations") is not None else []
     for key, value in (("CFItems", raw_items), ("CFAssociations", raw_links)):
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            errors.append(f"{key}: must be a list of objects.")
+            errors.append(gettext("%(where)s: must be a list of objects.") % {"where": key})
     if errors:
         raise FrameworkFileError(errors)
     for i, item in enumerate(raw_items):
         ident = _ident(item)
         if not ident or not UUID_RE.match(ident):
-            errors.append(f"CFItems[{i}]: 'identifier' must be a UUID.")
+            errors.append(gettext("%(where)s: '%(key)s' must be a UUID.") % {"where": f"CFItems[{i}]", "key": "identifier"})
         elif ident in items:
-            errors.append(f"CFItems[{i}]: identifier {ident} appears twice.")
+            errors.append(
+                gettext("%(where)s: identifier %(identifier)s appears twice.") % {"where": f"CFItems[{i}]", "identifier": ident}
+            )
         elif not isinstance(item.get("fullStatement"), str) or not item["fullStatement"].strip():
-            errors.append(f"CFItems[{i}]: 'fullStatement' is required.")
+            errors.append(gettext("%(where)s: '%(key)s' is required.") % {"where": f"CFItems[{i}]", "key": "fullStatement"})
         else:
             items[ident] = (i, item)
     parent: dict[str, tuple[str, dict]] = {}
@@ -88,7 +91,10 @@ def parse_case(text: str) -> dict:
             queue.append(kid)
     for ident, (i, _item) in items.items():
         if ident not in reached:
-            errors.append(f"CFItems[{i}]: item {ident} is part of a loop of isChildOf associations.")
+            errors.append(
+                gettext("%(where)s: item %(identifier)s is part of a loop of isChildOf associations.")
+                % {"where": f"CFItems[{i}]", "identifier": ident}
+            )
     if errors:
         raise FrameworkFileError(errors)
     return _case_document(document, pkg, items, parent, children, others)

@@ -14,8 +14,10 @@ from typing import Any
 from sqlmodel import Session
 
 from lms.competences.framework_doc import FrameworkFileError, check_document, framework_document, months, sort_errors, unguard
+from lms.competences.framework_languages import at_line
 from lms.competences.models import MAX_LEVEL, Framework
 from lms.csvfile import csv_text
+from lms.i18n import gettext, ngettext
 from lms.web.params import parse_int
 
 CSV_COLUMNS = [
@@ -68,10 +70,19 @@ def parse_csv(text: str) -> dict:
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
-        raise FrameworkFileError([f"line 1: the header cannot be read ({exc})."]) from None
+        raise FrameworkFileError(
+            [gettext("%(where)s: the header cannot be read (%(reason)s).") % {"where": at_line(1), "reason": exc}]
+        ) from None
     missing = {"kind", "code", "name"} - set(fieldnames or [])
     if missing:
-        raise FrameworkFileError([f"line 1: missing column(s) {', '.join(sorted(missing))}; expected {', '.join(CSV_COLUMNS)}."])
+        sentence = ngettext(
+            "%(where)s: missing column %(missing)s; expected %(expected)s.",
+            "%(where)s: missing columns %(missing)s; expected %(expected)s.",
+            len(missing),
+        )
+        raise FrameworkFileError(
+            [sentence % {"where": at_line(1), "missing": ", ".join(sorted(missing)), "expected": ", ".join(CSV_COLUMNS)}]
+        )
     errors: list[str] = []
     doc: dict = {"levels": [], "areas": []}
     areas: dict[str, dict] = {}
@@ -80,7 +91,9 @@ def parse_csv(text: str) -> dict:
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        raise FrameworkFileError([f"line {reader.line_num}: this line cannot be read ({exc})."]) from None
+        raise FrameworkFileError(
+            [gettext("%(where)s: this line cannot be read (%(reason)s).") % {"where": at_line(reader.line_num), "reason": exc}]
+        ) from None
     languages = sorted({m.group(2) for name in fieldnames or [] if (m := LANGUAGE_COLUMN.match(name))})
     for line, raw in rows:
         row = {k: unguard((v or "").strip()) for k, v in raw.items() if k}
@@ -93,7 +106,10 @@ def parse_csv(text: str) -> dict:
         elif kind == "level":
             level = parse_int(row["code"], 1, MAX_LEVEL)
             if level is None:
-                errors.append(f"line {line}: level code must be a number from 1 to {MAX_LEVEL}, not '{row['code'][:40]}'.")
+                errors.append(
+                    gettext("%(where)s: level code must be a number from 1 to %(max)s, not '%(value)s'.")
+                    % {"where": at_line(line), "max": MAX_LEVEL, "value": row["code"][:40]}
+                )
                 continue
             line_of[f"levels[{len(doc['levels'])}]"] = line
             doc["levels"].append({"level": level, **_said(row, ("band", "summary")), **_level_translations(row, languages)})
@@ -101,26 +117,32 @@ def parse_csv(text: str) -> dict:
             area: dict[str, Any] = {"code": row["code"], "name": row["name"], "competences": [], "_line": line}
             area.update(_translations(row, languages, "description"))
             if row["code"] in areas:
-                errors.append(f"line {line}: area code '{row['code']}' appears twice.")
+                errors.append(
+                    gettext("%(where)s: area code '%(code)s' appears twice.") % {"where": at_line(line), "code": row["code"]}
+                )
             areas[row["code"]] = area
             doc["areas"].append(area)
         elif kind == "competence":
             owner = areas.get(row.get("area", ""))
             if owner is None:
                 errors.append(
-                    f"line {line}: competence {row['code']} names area '{row.get('area', '')}', which is not defined above it."
+                    gettext("%(where)s: competence %(code)s names area '%(area)s', which is not defined above it.")
+                    % {"where": at_line(line), "code": row["code"], "area": row.get("area", "")}
                 )
                 continue
             comp = {"code": row["code"], "name": row["name"], "_line": line, "_months_error": True, **_said(row, ("summary",))}
             comp.update(_translations(row, languages, "summary"))
             if row.get("evidence_valid_months"):
-                comp["evidence_valid_months"] = months(row["evidence_valid_months"], f"line {line}", errors)
+                comp["evidence_valid_months"] = months(row["evidence_valid_months"], at_line(line), errors)
             owner["competences"].append(comp)
         else:
-            errors.append(f"line {line}: kind must be framework, level, area or competence, not '{kind}'.")
+            errors.append(
+                gettext("%(where)s: kind must be framework, level, area or competence, not '%(kind)s'.")
+                % {"where": at_line(line), "kind": kind}
+            )
     if framework_rows != 1:
-        errors.append(f"The file must have exactly one 'framework' row (found {framework_rows}).")
-    check_document(doc, errors, where=lambda path: f"line {line_of[path]}" if path in line_of else path)
+        errors.append(gettext("The file must have exactly one 'framework' row (found %(count)s).") % {"count": framework_rows})
+    check_document(doc, errors, where=lambda path: at_line(line_of[path]) if path in line_of else path)
     if errors:
         raise FrameworkFileError(sort_errors(errors))
     return doc

@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, select
 
 from lms.clock import utcnow
 from lms.competences.framework_languages import (
+    at_line,
     check_document_languages,
     document_translations,
     import_translations,
@@ -26,6 +27,7 @@ from lms.competences.framework_languages import (
 )
 from lms.competences.models import MAX_CODE, MAX_LEVEL, Competence, CompetenceArea, Framework, ProficiencyLevel
 from lms.csvfile import FORMULA_START
+from lms.i18n import gettext
 from lms.web.params import MAX_ID, parse_int
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -53,11 +55,11 @@ class ImportCounts:
 def decode(data: bytes | str) -> str:
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise FrameworkFileError([f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."])
+            raise FrameworkFileError([gettext("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)}])
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise FrameworkFileError(["The file is not UTF-8 text."]) from None
+            raise FrameworkFileError([gettext("The file is not UTF-8 text.")]) from None
     return data.lstrip("\ufeff")
 
 
@@ -70,12 +72,13 @@ def unguard(cell: str) -> str:
 def code_problem(code: str) -> str | None:
     """Why a code cannot be used, or None. Codes are Moodle id numbers: up to 100 characters of
     any printable text."""
+    # The end of a sentence naming the code ("area code 'X' is missing"), in the reader's language.
     if not code:
-        return "is missing"
+        return gettext("is missing")
     if len(code) > MAX_CODE:
-        return f"is longer than {MAX_CODE} characters"
+        return gettext("is longer than %(max)s characters") % {"max": MAX_CODE}
     if not code.isprintable():
-        return "holds a character that cannot be printed (a tab, line break or control character)"
+        return gettext("holds a character that cannot be printed (a tab, line break or control character)")
     return None
 
 
@@ -84,10 +87,13 @@ def months(raw: object, where: str, errors: list[str]) -> int | None:
         return None
     value = parse_int(raw, -MAX_ID, MAX_ID)
     if value is None:
-        errors.append(f"{where}: evidence_valid_months must be a whole number of months, not '{str(raw)[:40]}'.")
+        errors.append(
+            gettext("%(where)s: evidence_valid_months must be a whole number of months, not '%(value)s'.")
+            % {"where": where, "value": str(raw)[:40]}
+        )
         return None
     if not 1 <= value <= 120:
-        errors.append(f"{where}: evidence_valid_months must be between 1 and 120.")
+        errors.append(gettext("%(where)s: evidence_valid_months must be between 1 and 120.") % {"where": where})
     return value
 
 
@@ -108,16 +114,29 @@ def too_long(obj: dict, keys: Iterable[str], path: str, errors: list[str]) -> No
     for key in keys:
         value = str(obj.get(key) or "")
         if len(value) > TEXT_LIMITS[key]:
-            errors.append(f"{path}: '{key}' is longer than {TEXT_LIMITS[key]} characters.")
+            errors.append(
+                gettext("%(where)s: '%(key)s' is longer than %(max)s characters.")
+                % {"where": path, "key": key, "max": TEXT_LIMITS[key]}
+            )
 
 
-def _check_code(value: object, what: str, path: str, seen: set[str], errors: list[str]) -> None:
+def _check_code(value: object, area: bool, path: str, seen: set[str], errors: list[str]) -> None:
     code = str(value or "").strip()
     problem = code_problem(code)
     if problem:
-        errors.append(f"{path}: {what} code '{code[:40]}' {problem}.")
+        sentence = (
+            gettext("%(where)s: area code '%(code)s' %(problem)s.")
+            if area
+            else gettext("%(where)s: competence code '%(code)s' %(problem)s.")
+        )
+        errors.append(sentence % {"where": path, "code": code[:40], "problem": problem})
     elif code in seen:
-        errors.append(f"{path}: {what} code '{code}' appears twice.")
+        sentence = (
+            gettext("%(where)s: area code '%(code)s' appears twice.")
+            if area
+            else gettext("%(where)s: competence code '%(code)s' appears twice.")
+        )
+        errors.append(sentence % {"where": path, "code": code})
     seen.add(code)
 
 
@@ -125,22 +144,24 @@ def check_document(doc: dict, errors: list[str], where: Callable[[str], str]) ->
     """Every problem of a document whose shapes are right, each with its place."""
     too_long(doc, ("name", "version", "publisher", "licence", "description"), where("framework"), errors)
     if not str(doc.get("name") or "").strip():
-        errors.append(f"{where('framework')}: 'name' is required.")
+        errors.append(gettext("%(where)s: 'name' is required.") % {"where": where("framework")})
     code = str(doc.get("code") or "").strip()
     if (problem := code_problem(code)) is not None:
-        errors.append(f"{where('framework')}: code '{code[:40]}' {problem}.")
+        errors.append(
+            gettext("%(where)s: code '%(code)s' %(problem)s.") % {"where": where("framework"), "code": code[:40], "problem": problem}
+        )
     for key in ("case_id",):
         if doc.get(key) is not None and not UUID_RE.match(str(doc[key])):
-            errors.append(f"{where('framework')}: '{key}' must be a UUID.")
+            errors.append(gettext("%(where)s: '%(key)s' must be a UUID.") % {"where": where("framework"), "key": key})
     check_document_languages(doc, errors, where)
     seen_levels = set()
     for i, lv in enumerate(doc.get("levels") or []):
         path = where(f"levels[{i}]")
         level = lv.get("level") if isinstance(lv, dict) else None
         if not isinstance(level, int) or not 1 <= level <= MAX_LEVEL:
-            errors.append(f"{path}: level must be a number from 1 to {MAX_LEVEL}.")
+            errors.append(gettext("%(where)s: level must be a number from 1 to %(max)s.") % {"where": path, "max": MAX_LEVEL})
         elif level in seen_levels:
-            errors.append(f"{path}: level {level} appears twice.")
+            errors.append(gettext("%(where)s: level %(level)s appears twice.") % {"where": path, "level": level})
         seen_levels.add(level)
         if isinstance(lv, dict):
             too_long(lv, ("band", "summary"), path, errors)
@@ -148,27 +169,29 @@ def check_document(doc: dict, errors: list[str], where: Callable[[str], str]) ->
     seen_comps: set[str] = set()
     areas = doc.get("areas")
     if not isinstance(areas, list) or not areas:
-        errors.append(f"{where('framework')}: at least one area is required.")
+        errors.append(gettext("%(where)s: at least one area is required.") % {"where": where("framework")})
         return
     for i, area in enumerate(areas):
-        path = where(f"areas[{i}]") if not area.get("_line") else f"line {area['_line']}"
-        _check_code(area.get("code"), "area", path, seen_areas, errors)
+        path = where(f"areas[{i}]") if not area.get("_line") else at_line(area["_line"])
+        _check_code(area.get("code"), True, path, seen_areas, errors)
         if not str(area.get("name") or "").strip():
-            errors.append(f"{path}: area name is required.")
+            errors.append(gettext("%(where)s: area name is required.") % {"where": path})
         too_long(area, ("name", "description"), path, errors)
         for j, comp in enumerate(area.get("competences") or []):
-            cpath = where(f"areas[{i}].competences[{j}]") if not comp.get("_line") else f"line {comp['_line']}"
-            _check_code(comp.get("code"), "competence", cpath, seen_comps, errors)
+            cpath = where(f"areas[{i}].competences[{j}]") if not comp.get("_line") else at_line(comp["_line"])
+            _check_code(comp.get("code"), False, cpath, seen_comps, errors)
             if not str(comp.get("name") or "").strip():
-                errors.append(f"{cpath}: competence name is required.")
+                errors.append(gettext("%(where)s: competence name is required.") % {"where": cpath})
             too_long(comp, ("name", "summary"), cpath, errors)
             if "_months_error" not in comp:
                 months(comp.get("evidence_valid_months"), cpath, errors)
 
 
 def sort_errors(errors: list[str]) -> list[str]:
-    """In file order, as people fix them top to bottom; problems of the file as a whole come last."""
-    numbered = re.compile(r"^line (\d+):")
+    """In file order, as people fix them top to bottom; problems of the file as a whole come last.
+
+    A row's place is written in the reader's language ("line 4", "ligne 4"), so it is read back the same way."""
+    numbered = re.compile("^" + re.escape(at_line("0000")).replace("0000", r"(\d+)") + r"\b")
     return sorted(errors, key=lambda e: int(m.group(1)) if (m := numbered.match(e)) else float("inf"))
 
 

@@ -18,6 +18,7 @@ from lms.competences.framework_doc import (
 from lms.competences.framework_csv import parse_csv
 from lms.competences.framework_json import export_json, parse_json
 from lms.competences.framework_moodle_csv import export_moodle_csv, parse_moodle_csv
+from lms.i18n import gettext
 
 FORMATS = ("json", "csv", "moodle", "case")
 
@@ -27,7 +28,9 @@ _PARSERS = {"json": parse_json, "csv": parse_csv, "moodle": parse_moodle_csv, "c
 def parse(data: bytes | str, fmt: str) -> dict:
     text = decode(data)
     if fmt not in _PARSERS:
-        raise FrameworkFileError([f"Unknown format '{fmt}': use {', '.join(FORMATS)}."])
+        raise FrameworkFileError(
+            [gettext("Unknown format '%(format)s': use %(formats)s.") % {"format": fmt, "formats": ", ".join(FORMATS)}]
+        )
     return _PARSERS[fmt](text)
 
 

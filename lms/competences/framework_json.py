@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from sqlmodel import Session
 
 from lms.competences.framework_doc import FrameworkFileError, check_document, framework_document
+from lms.competences.framework_languages import at_line
 from lms.competences.models import Framework
+from lms.i18n import gettext
 from lms.web.params import MAX_DIGITS
 
 
@@ -22,15 +24,17 @@ def load_json(text: str) -> object:
     try:
         return json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
-        raise FrameworkFileError([f"line {exc.lineno}: not valid JSON ({exc.msg})."]) from None
+        raise FrameworkFileError(
+            [gettext("%(where)s: not valid JSON (%(reason)s).") % {"where": at_line(exc.lineno), "reason": exc.msg}]
+        ) from None
     except RecursionError:
-        raise FrameworkFileError(["The JSON is nested too deeply to be a framework."]) from None
+        raise FrameworkFileError([gettext("The JSON is nested too deeply to be a framework.")]) from None
 
 
 def parse_json(text: str) -> dict:
     doc = load_json(text)
     if not isinstance(doc, dict):
-        raise FrameworkFileError(["The file must hold one JSON object describing a framework."])
+        raise FrameworkFileError([gettext("The file must hold one JSON object describing a framework.")])
     # The shape is checked first so the later checks (and the import) can rely on it.
     errors = _check_shapes(doc)
     if errors:
@@ -47,9 +51,13 @@ def _check_text(obj: dict, keys: Iterable[str], path: str, errors: list[str]) ->
         if value is None or (key == "version" and isinstance(value, (int, float)) and not isinstance(value, bool)):
             continue
         if not isinstance(value, str):
-            errors.append(f"{path}: '{key}' must be text, not {type(value).__name__}.")
+            errors.append(
+                gettext("%(where)s: '%(key)s' must be text, not %(type)s.") % {"where": path, "key": key, "type": type(value).__name__}
+            )
     if obj.get("meta") is not None and not isinstance(obj["meta"], dict):
-        errors.append(f"{path}: 'meta' must be an object, not {type(obj['meta']).__name__}.")
+        errors.append(
+            gettext("%(where)s: 'meta' must be an object, not %(type)s.") % {"where": path, "type": type(obj["meta"]).__name__}
+        )
 
 
 def _check_list(obj: dict, key: str, path: str, errors: list[str]) -> list:
@@ -57,7 +65,9 @@ def _check_list(obj: dict, key: str, path: str, errors: list[str]) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        errors.append(f"{path}: '{key}' must be a list, not {type(value).__name__}.")
+        errors.append(
+            gettext("%(where)s: '%(key)s' must be a list, not %(type)s.") % {"where": path, "key": key, "type": type(value).__name__}
+        )
         return []
     good = []
     for i, item in enumerate(value):
@@ -65,7 +75,7 @@ def _check_list(obj: dict, key: str, path: str, errors: list[str]) -> list:
             good.append((i, item))
         else:
             where = f"{key}[{i}]" if path == "framework" else f"{path}.{key}[{i}]"
-            errors.append(f"{where}: must be an object, not {type(item).__name__}.")
+            errors.append(gettext("%(where)s: must be an object, not %(type)s.") % {"where": where, "type": type(item).__name__})
     return good
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from lms.i18n import gettext
+
 from lms.competences.models import (
     Competence,
     CompetenceArea,
@@ -35,9 +37,14 @@ MAX_DESCRIPTION = 20_000
 MAX_BAND = 64
 
 
+def at_line(line: object) -> str:
+    """A CSV row's place in a refusal ("line 4"), in the reader's language; a JSON path is shown as it is."""
+    return gettext("line %(line)s") % {"line": line}
+
+
 def language_problem(value: object) -> str | None:
     if not isinstance(value, str) or not LANGUAGE_RE.match(value):
-        return f"'{str(value)[:20]}' is not a language code such as en or fr"
+        return gettext("'%(value)s' is not a language code such as en or fr") % {"value": str(value)[:20]}
     return None
 
 
@@ -47,12 +54,15 @@ def _languages(obj: dict, path: str, errors: list[str]) -> list[tuple[str, objec
     if value is None:
         return []
     if not isinstance(value, dict):
-        errors.append(f"{path}: 'translations' must be an object of languages, not {type(value).__name__}.")
+        errors.append(
+            gettext("%(where)s: 'translations' must be an object of languages, not %(type)s.")
+            % {"where": path, "type": type(value).__name__}
+        )
         return []
     found = []
     for language, text in value.items():
         if (problem := language_problem(language)) is not None:
-            errors.append(f"{path}: translations: {problem}.")
+            errors.append(gettext("%(where)s: translations: %(problem)s.") % {"where": path, "problem": problem})
         else:
             found.append((language, text))
     return found
@@ -62,27 +72,35 @@ def check_translations(obj: dict, path: str, errors: list[str], *, description_k
     """The shape and sizes of an item's `translations`, each problem with its place."""
     for language, text in _languages(obj, path, errors):
         if not isinstance(text, dict) or not isinstance(text.get("name"), str) or not text["name"].strip():
-            errors.append(f"{path}: translations.{language} needs a 'name'.")
+            errors.append(gettext("%(where)s: translations.%(language)s needs a 'name'.") % {"where": path, "language": language})
         elif len(text["name"]) > MAX_NAME or len(str(text.get(description_key) or "")) > MAX_DESCRIPTION:
-            errors.append(f"{path}: translations.{language} is too long.")
+            errors.append(gettext("%(where)s: translations.%(language)s is too long.") % {"where": path, "language": language})
         elif not isinstance(text.get(description_key) or "", str):
-            errors.append(f"{path}: translations.{language}.{description_key} must be text.")
+            errors.append(
+                gettext("%(where)s: translations.%(language)s.%(key)s must be text.")
+                % {"where": path, "language": language, "key": description_key}
+            )
 
 
 def check_level_translations(level: dict, path: str, errors: list[str]) -> None:
     """A level's `translations`: a band, a summary or both per language."""
     for language, text in _languages(level, path, errors):
         if not isinstance(text, dict) or not all(isinstance(text.get(k) or "", str) for k in ("band", "summary")):
-            errors.append(f"{path}: translations.{language} must hold a 'band' and a 'summary' as text.")
+            errors.append(
+                gettext("%(where)s: translations.%(language)s must hold a 'band' and a 'summary' as text.")
+                % {"where": path, "language": language}
+            )
         elif not (text.get("band") or "").strip() and not (text.get("summary") or "").strip():
-            errors.append(f"{path}: translations.{language} needs a 'band' or a 'summary'.")
+            errors.append(
+                gettext("%(where)s: translations.%(language)s needs a 'band' or a 'summary'.") % {"where": path, "language": language}
+            )
         elif len(text.get("band") or "") > MAX_BAND or len(text.get("summary") or "") > MAX_DESCRIPTION:
-            errors.append(f"{path}: translations.{language} is too long.")
+            errors.append(gettext("%(where)s: translations.%(language)s is too long.") % {"where": path, "language": language})
 
 
 def check_document_languages(doc: dict, errors: list[str], where: Callable[[str], str]) -> None:
     if doc.get("language") is not None and (problem := language_problem(doc["language"])) is not None:
-        errors.append(f"{where('framework')}: language {problem}.")
+        errors.append(gettext("%(where)s: language %(problem)s.") % {"where": where("framework"), "problem": problem})
     check_translations(doc, where("framework"), errors)
     for i, level in enumerate(doc.get("levels") or []):
         if isinstance(level, dict):
@@ -90,10 +108,10 @@ def check_document_languages(doc: dict, errors: list[str], where: Callable[[str]
     for i, area in enumerate(doc.get("areas") or []):
         if not isinstance(area, dict):
             continue
-        check_translations(area, where(f"areas[{i}]") if not area.get("_line") else f"line {area['_line']}", errors)
+        check_translations(area, where(f"areas[{i}]") if not area.get("_line") else at_line(area["_line"]), errors)
         for j, comp in enumerate(area.get("competences") or []):
             if isinstance(comp, dict):
-                cpath = where(f"areas[{i}].competences[{j}]") if not comp.get("_line") else f"line {comp['_line']}"
+                cpath = where(f"areas[{i}].competences[{j}]") if not comp.get("_line") else at_line(comp["_line"])
                 check_translations(comp, cpath, errors, description_key="summary")
 
 

@@ -27,8 +27,10 @@ from lms.competences.framework_doc import (
     sort_errors,
     unguard,
 )
+from lms.competences.framework_languages import at_line
 from lms.competences.models import MAX_LEVEL, Framework
 from lms.csvfile import csv_text
+from lms.i18n import gettext
 
 # Moodle's column headings (its language strings), in the order Moodle reads them.
 MOODLE_HEADER = [
@@ -82,7 +84,10 @@ def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
         header = next(reader, None)
         if header is None or len(header) < len(KEYS) or not looks_like_moodle(",".join(header)):
             raise FrameworkFileError(
-                [f"line 1: this is not a Moodle competency framework file; its {len(KEYS)} columns are {', '.join(MOODLE_HEADER)}."]
+                [
+                    gettext("%(where)s: this is not a Moodle competency framework file; its %(count)s columns are %(columns)s.")
+                    % {"where": at_line(1), "count": len(KEYS), "columns": ", ".join(MOODLE_HEADER)}
+                ]
             )
         line = reader.line_num + 1
         for cells in reader:
@@ -91,7 +96,9 @@ def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
                 rows.append((line, dict(zip(KEYS, padded, strict=False))))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise FrameworkFileError([f"line {line}: this line cannot be read ({exc})."]) from None
+        raise FrameworkFileError(
+            [gettext("%(where)s: this line cannot be read (%(reason)s).") % {"where": at_line(line), "reason": exc}]
+        ) from None
     return rows
 
 
@@ -110,14 +117,22 @@ def parse_moodle_csv(text: str) -> dict:
     frameworks = [(line, row) for line, row in rows if _is_framework(row)]
     nodes = [(line, row, order) for order, (line, row) in enumerate(rows) if not _is_framework(row)]
     if len(frameworks) != 1:
-        errors.append(f"The file must have exactly one row with 'Is framework' set (found {len(frameworks)}).")
+        errors.append(
+            gettext("The file must have exactly one row with 'Is framework' set (found %(count)s).") % {"count": len(frameworks)}
+        )
     by_code: dict[str, tuple[int, dict[str, str], int]] = {}
     for line, row, order in nodes:
         problem = code_problem(row["code"])
         if problem:
-            errors.append(f"line {line}: ID number '{row['code'][:40]}' {problem}.")
+            errors.append(
+                gettext("%(where)s: ID number '%(code)s' %(problem)s.")
+                % {"where": at_line(line), "code": row["code"][:40], "problem": problem}
+            )
         elif row["code"] in by_code:
-            errors.append(f"line {line}: ID number '{row['code']}' appears twice (first on line {by_code[row['code']][0]}).")
+            errors.append(
+                gettext("%(where)s: ID number '%(code)s' appears twice (first on line %(first)s).")
+                % {"where": at_line(line), "code": row["code"], "first": by_code[row["code"]][0]}
+            )
         else:
             by_code[row["code"]] = (line, row, order)
     children: dict[str, list[str]] = {}
@@ -132,9 +147,12 @@ def parse_moodle_csv(text: str) -> dict:
             queue.append(child)
     for code, (line, row, _order) in by_code.items():
         if code not in depth:
-            errors.append(f"line {line}: parent ID number '{row['parent'][:40]}' is {_why_unplaced(code, by_code)}.")
+            errors.append(
+                gettext("%(where)s: parent ID number '%(code)s' is %(why)s.")
+                % {"where": at_line(line), "code": row["parent"][:40], "why": _why_unplaced(code, by_code)}
+            )
         elif depth[code] > 2 and not row["name"].strip():
-            errors.append(f"line {line}: short name is required.")
+            errors.append(gettext("%(where)s: short name is required.") % {"where": at_line(line)})
     doc: dict[str, Any] = {"areas": []}
     if len(frameworks) == 1:
         line, fw = frameworks[0]
@@ -146,7 +164,7 @@ def parse_moodle_csv(text: str) -> dict:
             doc["levels"] = [{"level": n, "band": item.strip()[:64]} for n, item in enumerate(items, 1)]
     _build_tree(doc, by_code, children)
     line_of = {"framework": doc.get("_line", 1)}
-    check_document(doc, errors, where=lambda path: f"line {line_of[path]}" if path in line_of else path)
+    check_document(doc, errors, where=lambda path: at_line(line_of[path]) if path in line_of else path)
     if errors:
         raise FrameworkFileError(sort_errors(list(dict.fromkeys(errors))))
     return doc
@@ -159,10 +177,10 @@ def _why_unplaced(code: str, by_code: dict[str, tuple[int, dict[str, str], int]]
         seen.add(parent)
         parent = by_code[parent][1]["parent"]
     if parent in by_code:
-        return "part of a loop of parents"
+        return gettext("part of a loop of parents")
     if by_code[code][1]["parent"] in by_code:
-        return f"not in the tree: its own parents lead to '{parent[:40]}', which is not in the file"
-    return "not the ID number of any competency in the file"
+        return gettext("not in the tree: its own parents lead to '%(code)s', which is not in the file") % {"code": parent[:40]}
+    return gettext("not the ID number of any competency in the file")
 
 
 def _build_tree(doc: dict, by_code: dict[str, tuple[int, dict[str, str], int]], children: dict[str, list[str]]) -> None:

@@ -27,7 +27,7 @@ from lms.competences.framework_service import (
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
 from lms.competences.translation_selectors import language_name
-from lms.i18n import SUPPORTED_LANGUAGES, gettext, lazy_gettext, ngettext
+from lms.i18n import SUPPORTED_LANGUAGES, gettext, lazy_gettext, lazy_pgettext, ngettext
 from lms.web.access import Access, AdminUser, policy
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
@@ -41,12 +41,18 @@ case_router = APIRouter(prefix="/ims/case/v1p0")
 
 FORMAT_CHOICES = [
     ("auto", lazy_gettext("Work it out from the file")),
-    ("json", "JSON"),
-    ("csv", "CSV"),
+    ("json", lazy_gettext("JSON: Proficio’s framework document")),
+    ("csv", lazy_gettext("CSV: Proficio’s columns, one row per framework, level, area or competence")),
     ("moodle", lazy_gettext("Moodle competency framework (CSV)")),
     ("case", lazy_gettext("CASE package (JSON)")),
 ]
-FORMAT_NAMES = {"json": "JSON", "csv": "CSV", "moodle": "Moodle CSV", "case": "CASE"}
+# The formats' short names, as a sentence names them ("… was imported (Moodle CSV)").
+FORMAT_NAMES = {
+    "json": lazy_pgettext("file format", "JSON"),
+    "csv": lazy_pgettext("file format", "CSV"),
+    "moodle": lazy_pgettext("file format", "Moodle CSV"),
+    "case": lazy_pgettext("file format", "CASE"),
+}
 
 
 def _counts_text(counts: ImportCounts) -> str:
@@ -96,7 +102,7 @@ def frameworks_import(
     fmt: Annotated[str, Form(max_length=10)] = "auto",
 ) -> Response:
     data = file.file.read(MAX_BYTES + 1) if file is not None else b""
-    filename = (file.filename if file is not None else "") or "the file"
+    filename = (file.filename if file is not None else "") or gettext("the file")
     if fmt not in ("auto", *FORMATS):
         return _list_page(request, db, 422, errors={"fmt": gettext("Choose JSON, CSV, Moodle CSV, CASE or 'work it out'.")})
     if not data:
@@ -114,7 +120,11 @@ def frameworks_import(
             filename=filename,
             problems=exc.errors,
             errors={
-                "file": gettext("%(file)s was rejected: %(num)s problem(s) found. Nothing was imported.")
+                "file": ngettext(
+                    "%(file)s was rejected: %(num)s problem found. Nothing was imported.",
+                    "%(file)s was rejected: %(num)s problems found. Nothing was imported.",
+                    len(exc.errors),
+                )
                 % {"file": filename, "num": len(exc.errors)}
             },
         )

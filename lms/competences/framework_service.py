@@ -50,8 +50,11 @@ def _case_code(session: Session, doc: dict) -> None:
     if taken is not None:
         raise FrameworkFileError(
             [
-                f"CFDocument: a framework with code '{taken.code}' already exists and this package's identifier "
-                f"{doc['case_id']} is not its identifier, so it is not imported over it. Rename that framework's code first."
+                gettext(
+                    "%(where)s: a framework with code '%(code)s' already exists and this package's identifier "
+                    "%(identifier)s is not its identifier, so it is not imported over it. Rename that framework's code first."
+                )
+                % {"where": "CFDocument", "code": taken.code, "identifier": doc["case_id"]}
             ]
         )
 

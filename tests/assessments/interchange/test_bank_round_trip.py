@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from assessments.bank.exchange import category_paths
-from assessments.bank.forms import FRACTIONS
+from assessments.bank.forms import fraction_options
 from assessments.bank.service import BankError, category_rename, question_archive, question_create
 from assessments.interchange.media import map_texts
 from assessments.models import Question, QuestionCategory, QuestionFile
@@ -83,7 +83,7 @@ def test_a_moodle_xml_file_arrives_as_a_tree_with_tags_and_a_report(signed_in, d
     page = import_file(browser, "moodle.xml", (FIXTURES / "every_kind.xml").read_bytes())
     # The report, per question: imported as it is, imported with changes and why, left out and why.
     assert "Imported as it is" in page and "Imported with changes" in page
-    assert "The image at https://example.org/wifi.png was left out" in page and "2 hint(s)" in page
+    assert "The image at https://example.org/wifi.png was left out" in page and "2 hints and the penalty per try" in page
     assert "Reflection" in page and "Essay questions are not supported." in page
     assert "Default for Digital skills / Safety / Old/new (new category)" in page
 
@@ -173,9 +173,8 @@ def test_grades_outside_moodles_list_are_refused_on_entry(db):
     with pytest.raises(BankError, match="exactly 100%"):
         question_create(db, category=category, data=short, by=None)
     # The editor offers exactly Moodle's grades (and their negatives).
-    assert [label for _, label in FRACTIONS][:4] == ["100%", "90%", "83.33333%", "80%"] and ("−100%") in [
-        label for _, label in FRACTIONS
-    ]
+    labels = [label for _, label, _selected in fraction_options("0")]
+    assert labels[:4] == ["100%", "90%", "83.33333%", "80%"] and "−100%" in labels
 
 
 def test_categories_nest_and_names_repeat_only_under_different_parents(db):

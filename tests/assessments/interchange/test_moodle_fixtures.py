@@ -129,7 +129,7 @@ def test_xml_report_names_what_was_left_out_and_what_is_kept_unused():
         "The image at https://example.org/wifi.png was left out (only images carried in the file can be shown); "
         "its alt text stays in its place.",
     ) in warnings
-    assert any(t == "Phishing signs" and "2 hint(s)" in r for t, r in warnings)
+    assert any(t == "Phishing signs" and "2 hints and the penalty per try" in r for t, r in warnings)
 
 
 def test_combined_feedback_follows_the_score():

@@ -113,7 +113,7 @@ def test_bad_csv_is_rejected_whole_with_every_line_listed(signed_in, db):
     lines[9] = "competence,B.1,Designing,x,Q,,,,,"
     r = upload(browser, ("\n".join(lines) + "\n").encode(), "bad.csv")
     assert r.status_code == 422
-    assert "bad.csv was rejected: 3 problem(s) found. Nothing was imported." in text_of(r)
+    assert "bad.csv was rejected: 3 problems found. Nothing was imported." in text_of(r)
     assert [where for where, _ in problems(r)] == ["line 3", "line 7", "line 10"]
     assert db.exec(select(func.count()).select_from(Framework)).one() == 0
 

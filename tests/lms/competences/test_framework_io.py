@@ -159,7 +159,7 @@ def test_bad_json_lists_every_problem_with_its_place():
         (b'{"code": ', "json", "not valid JSON"),
         (b"[" * 100_000 + b"]" * 100_000, "json", "nested too deeply"),
         (b'kind,code,name\nframework,X,"' + b"x" * 200_000 + b'"\n', "csv", "cannot be read"),
-        (b"name,email\nAda,ada@example.gov\n", "csv", "missing column(s) code, kind"),
+        (b"name,email\nAda,ada@example.gov\n", "csv", "missing columns code, kind"),
         (b"{}", "yaml", "Unknown format"),
     ],
     ids=[
