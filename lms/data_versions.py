@@ -262,9 +262,16 @@ MANAGER_LINE_INPUTS: dict[str, Iterable[str] | None] = {
     "requirement_extension": None,
 }
 
+# Who is in whose reporting line: a manager's kept pages (lms/web/page_cache.py) sum the versions of
+# the people in the line, which only says "nothing changed" while the line itself stands still. A
+# person added, removed or moved to another manager moves this (their own version moves too, but a
+# sum over a changed set of people could come back to the same total). Rare writes, so one counter.
+LINE_INPUTS: dict[str, Iterable[str] | None] = {"user_account": ("manager_id",)}
+
 watch("reports", REPORT_INPUTS)
 watch("compliance", COMPLIANCE_INPUTS)
 watch("manager_line", MANAGER_LINE_INPUTS)
+watch("lines", LINE_INPUTS)
 
 # Shared content a learner's cached page shows (lms/web/page_cache.py): courses, lessons, quizzes,
 # competences, profiles, requirements, org units, translations... Everything but the per-person

@@ -3,9 +3,17 @@
 Revision ID: 0027
 Revises: 0026
 Create Date: 2026-12-03 20:30:00.000000
+
+The `lines` data version: moved at commit by any write that changes who reports to whom
+(lms/data_versions.py). A manager's kept pages (lms/web/page_cache.py) are keyed on it with the sum of
+the versions of the people in their reporting line, a sum that only means "nothing changed" while the
+line's people stay the same.
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 
 revision: str = "0027"
@@ -15,8 +23,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.bulk_insert(
+        sa.table("data_version", sa.column("scope", sa.String), sa.column("version", sa.Integer)), [{"scope": "lines", "version": 0}]
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.execute("DELETE FROM data_version WHERE scope = 'lines'")

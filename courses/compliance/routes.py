@@ -32,6 +32,7 @@ from lms.web.access import ManagerUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
 from lms.web.forms import field_errors
+from lms.web.page_cache import LINE, page_cached_showing
 from lms.web.paging import SHORT_ROWS, ListFilters, Page, clamp_page, page_size
 from lms.web.params import parse_id
 from lms.web.templating import redirect, render
@@ -95,6 +96,7 @@ def _matrix(db: Session, manager: User, filters: ComplianceFilters) -> Matrix:
 
 
 @router.get("")
+@page_cached_showing(LINE)
 def compliance_page(request: Request, db: DbSession, user: ManagerUser, filters: FilterQuery) -> Response:
     matrix = _matrix(db, user, filters)
     per_page = page_size(request, SHORT_ROWS)

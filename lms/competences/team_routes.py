@@ -43,6 +43,7 @@ from lms.privacy.views import view_record
 from lms.web.access import ManagerUser
 from lms.web.deps import DbSession, client_ip
 from lms.web.flash import flash
+from lms.web.page_cache import LINE, page_cached_showing
 from lms.web.params import Id, check_int, parse_id
 from lms.web.templating import redirect, render
 
@@ -112,6 +113,7 @@ def _gap_actions(db: Session, heatmap: Heatmap) -> list[tuple[Competence, int, l
 
 
 @router.get("")
+@page_cached_showing(LINE)
 def team_page(
     request: Request,
     db: DbSession,

@@ -18,7 +18,7 @@ from lms.hooks import EMPLOYEE, HomePanel, home_panels
 from lms.people.models import Role, User
 from lms.web.access import Access, SignedInUser, policy
 from lms.web.deps import DbSession
-from lms.web.page_cache import page_cached_for
+from lms.web.page_cache import LINE, page_cached_for
 from lms.reports.published import PublishedFigures
 from lms.web.templating import render
 
@@ -101,7 +101,9 @@ def home_sections(
 
 
 @router.get("/")
-@page_cached_for(lambda state: not state.get("roles"))  # others' figures show for any role
+# Kept for people with no role or only the manager's: their panels show their own data and their line's;
+# other roles' panels show the organisation's or their courses' learners.
+@page_cached_for(lambda state: state.get("roles", frozenset()) <= {Role.MANAGER.value}, shows=LINE)
 def home(request: Request, db: DbSession, user: SignedInUser) -> Response:
     sections = home_sections(db, user, request.state.roles, utcnow(), request.app.state.line_figures)
     return render(request, "home/dashboard.html", {"sections": sections})

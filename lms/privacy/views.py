@@ -12,13 +12,16 @@ never queue on the chain's lock; retention removes views after two years (retent
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from lms.audit.models import RecordView, RecordViewSubject
+from lms.clock import utcnow
 from lms.db import known
 from lms.people.models import User
 
@@ -43,6 +46,8 @@ def view_record(
     if not people:
         return 0
     shown_as = label or (f"{viewer.name} ({viewer.email})" if viewer is not None else "someone")
+    if (noted := noted_views.get()) is not None:
+        noted.append(NotedView(viewer_id, shown_as[:320], what[:64], path[:300], tuple(people)))
     if not (session.new or session.dirty or session.deleted):
         session.commit()  # ends the page's read transaction, so the view is a transaction of its own
     view = RecordView(viewer_id=viewer_id, viewer_label=shown_as[:320], what=what[:64], path=path[:300])
@@ -51,6 +56,31 @@ def view_record(
     session.execute(insert(RecordViewSubject), [{"view_id": known(view.id), "user_id": pid} for pid in people])
     session.commit()
     return len(people)
+
+
+@dataclass(frozen=True)
+class NotedView:
+    viewer_id: int | None
+    viewer_label: str
+    what: str
+    path: str
+    people: tuple[int, ...]
+
+
+# Set while a page that may be kept (lms/web/page_cache.py) is built: the views it records are noted
+# here, and recorded again (views_record_again) each time the kept copy is sent, since it shows the
+# same people again. The count and times on /account stay what they were without the cache.
+noted_views: ContextVar[list[NotedView] | None] = ContextVar("noted_views", default=None)
+
+
+def views_record_again(connection: Connection, views: Iterable[NotedView]) -> None:
+    """Record these views now, on a connection in a transaction (the caller's, committed by it)."""
+    for noted in views:
+        view = insert(RecordView).values(
+            at=utcnow(), viewer_id=noted.viewer_id, viewer_label=noted.viewer_label, what=noted.what, path=noted.path
+        )
+        view_id = connection.execute(view.returning(RecordView.id)).scalar_one()
+        connection.execute(insert(RecordViewSubject), [{"view_id": view_id, "user_id": pid} for pid in noted.people])
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from lms.reports.tree import ORG
 from lms.reports.trends import CHART_HEIGHT, CHART_PAD, CHART_WIDTH, unit_trend
 from lms.web.access import ReportsUser
 from lms.web.deps import DbSession
+from lms.web.page_cache import FIGURES, page_cached_showing
 from lms.web.params import parse_id
 from lms.web.templating import render
 
@@ -69,11 +70,13 @@ def _unit_page(request: Request, db: Session, unit_id: int, by: str, framework: 
 
 
 @router.get("")
+@page_cached_showing(FIGURES)
 def organisation(request: Request, db: DbSession, user: ReportsUser, by: Param = AREA, framework: Param = "") -> Response:
     return _unit_page(request, db, ORG, by, framework)
 
 
 @router.get("/units/{unit_id}")
+@page_cached_showing(FIGURES)
 def unit(request: Request, db: DbSession, user: ReportsUser, unit_id: UnitId, by: Param = AREA, framework: Param = "") -> Response:
     return _unit_page(request, db, unit_id, by, framework)
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import String, bindparam, func, select
+from sqlalchemy import Integer, Select, String, bindparam, case, func, literal, select, true
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
@@ -52,7 +52,11 @@ from lms.auth.service import TOUCH_INTERVAL, hash_token
 from lms.clock import utcnow
 from lms.data_versions import DataVersion, PersonVersion
 from lms.i18n import current_language
+from lms.competences.models import Framework
 from lms.people.models import User
+from lms.people.selectors import reporting_line_cte
+from lms.privacy.views import NotedView, noted_views, views_record_again
+from lms.reports.models import ReportFigureSet
 from lms.web import static
 from lms.web.capacity import DatabaseBusy
 from lms.web.cookies import FLASH_COOKIE, SESSION_COOKIE
@@ -61,24 +65,42 @@ F = TypeVar("F", bound=Callable[..., object])
 _CACHED = "__page_cached__"
 CACHE_CONTROL = b"private, no-cache"
 
+# What a kept page shows beyond the address, the language and shared content, i.e. which versions key it.
+OWN = "own"  # the signed-in person's own data
+LINE = "line"  # also the people in their reporting line (heatmap, compliance matrix, a manager's home)
+FIGURES = "figures"  # also the organisation's published report figures and their threshold (reports)
+# Above this many people in a line, summing their versions costs more than summing everyone's (about
+# 1 µs a person through the reporting line, 0.08 µs a row over the whole table, SQLite at L): the key
+# then moves with anyone's data, which for a line that size is most of the organisation anyway.
+LINE_EXACT_MAX = 2000
+_SIZES_KEPT = 10_000
+
 
 def page_cached(endpoint: F) -> F:
     """Mark a GET route whose page depends only on its address, the signed-in person's own data, shared
     content and the language (see the module docstring): it may then be answered from a kept copy."""
-    setattr(endpoint, _CACHED, _always)
+    setattr(endpoint, _CACHED, (_always, OWN))
     return endpoint
 
 
-def page_cached_for(keep: Callable[[dict[str, Any]], bool]) -> Callable[[F], F]:
+def page_cached_for(keep: Callable[[dict[str, Any]], bool], *, shows: str = OWN) -> Callable[[F], F]:
     """As page_cached, for a page kept only when ``keep(request state)`` holds once it is built: the
-    home page is kept for people with no role, whose panels show only their own data. A change of
-    roles bumps the person's version, so the decision is made again."""
+    home page is kept for people whose panels it can key (no role, or manager only). A change of
+    roles bumps the person's version, so the decision is made again. ``shows``: LINE or FIGURES for a
+    page that shows other people's data too (module docstring)."""
+    if shows not in (OWN, LINE, FIGURES):
+        raise ValueError(f"unknown page scope {shows!r}")
 
     def mark(endpoint: F) -> F:
-        setattr(endpoint, _CACHED, keep)
+        setattr(endpoint, _CACHED, (keep, shows))
         return endpoint
 
     return mark
+
+
+def page_cached_showing(shows: str) -> Callable[[F], F]:
+    """A page kept whenever it answers 200, keyed on what it shows as well (LINE, FIGURES)."""
+    return page_cached_for(_always, shows=shows)
 
 
 def _always(_state: dict[str, Any]) -> bool:
@@ -86,19 +108,60 @@ def _always(_state: dict[str, Any]) -> bool:
 
 
 # Built once: the session, whether its person may still sign in, and the versions a page is keyed on.
-_STATE = (
-    select(
-        UserSession.created_at,
-        UserSession.last_seen_at,
-        User.is_active,
-        User.language,
-        func.coalesce(PersonVersion.version, 0),
-        select(DataVersion.version).where(DataVersion.scope == "content").scalar_subquery(),
-    )
-    .join(User, User.id == UserSession.user_id)
-    .outerjoin(PersonVersion, PersonVersion.user_id == User.id)
-    .where(UserSession.token_hash == bindparam("token_hash", type_=String))
+_TOKEN = bindparam("token_hash", type_=String)
+_COLUMNS = (
+    UserSession.created_at,
+    UserSession.last_seen_at,
+    User.is_active,
+    User.language,
+    func.coalesce(PersonVersion.version, 0),
+    select(DataVersion.version).where(DataVersion.scope == "content").scalar_subquery(),
 )
+
+
+def _state(*extra: Any) -> Select:
+    return (
+        select(*_COLUMNS, *extra)
+        .join(User, User.id == UserSession.user_id)
+        .outerjoin(PersonVersion, PersonVersion.user_id == User.id)
+        .where(UserSession.token_hash == _TOKEN)
+    )
+
+
+def _scope_version(scope: str) -> Any:
+    return select(DataVersion.version).where(DataVersion.scope == scope).scalar_subquery()
+
+
+_STATE = _state()
+# The line: everyone below the session's person (the CTE the team pages read it through). While the
+# `lines` version stands still the set is the same, and as versions only grow, the sum moves with
+# any write to anyone in it. Its size comes along, to choose the statement next time.
+_LINE = reporting_line_cte(select(UserSession.user_id).where(UserSession.token_hash == _TOKEN).scalar_subquery())
+_LINE_VERSIONS = (
+    select(func.count(_LINE.c.id).label("people"), func.coalesce(func.sum(PersonVersion.version), 0).label("versions"))
+    .select_from(_LINE.outerjoin(PersonVersion, PersonVersion.user_id == _LINE.c.id))
+    .subquery("line_versions")
+)
+_LINE_STATE = _state(_scope_version("lines"), _LINE_VERSIONS.c.people, _LINE_VERSIONS.c.versions).join(_LINE_VERSIONS, true())
+_EVERYONE_STATE = _state(
+    _scope_version("lines"), literal(-1), select(func.coalesce(func.sum(PersonVersion.version), 0)).scalar_subquery()
+)
+# Reports: today's stored figure sets for the threshold in force (replaced, never updated, by the
+# worker: a new id, time or data version each time) and, until every framework has one, the
+# `reports` version the process computes them at instead (lms/reports/deps.py).
+_LIVE = ReportFigureSet.snapshot_id.is_(None), ReportFigureSet.min_group == bindparam("min_group", type_=Integer)
+_SETS = (
+    select(
+        func.count().label("sets"),
+        func.coalesce(func.sum(ReportFigureSet.id), 0).label("ids"),
+        func.coalesce(func.sum(ReportFigureSet.data_version), 0).label("data_versions"),
+        func.max(ReportFigureSet.computed_at).label("computed_at"),
+    )
+    .where(*_LIVE)
+    .subquery("figure_sets")
+)
+_FRAMEWORKS = select(func.count()).select_from(Framework).scalar_subquery()
+_FIGURES_STATE = _state(*_SETS.c, case((_SETS.c.sets >= _FRAMEWORKS, literal(0)), else_=_scope_version("reports"))).join(_SETS, true())
 
 
 @dataclass
@@ -109,6 +172,19 @@ class Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     stored: float
+    views: tuple[NotedView, ...] = ()  # recorded again each time the copy is sent
+
+
+class _Bounded(OrderedDict[str, tuple[int, int]]):
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most
+
+    def note(self, key: str, value: tuple[int, int]) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.most:
+            self.popitem(last=False)
 
 
 class PageCache:
@@ -118,6 +194,9 @@ class PageCache:
         self._entries: OrderedDict[tuple[str, str], Entry] = OrderedDict()
         self._bytes = 0
         self.hits = self.misses = 0
+        # (lines version, people in the line) per session when last counted, to choose the cheaper
+        # statement (LINE_EXACT_MAX); either statement gives a sound key, so a stale count costs only time.
+        self.line_sizes = _Bounded(_SIZES_KEPT)
 
     def get(self, where: tuple[str, str], key: tuple) -> Entry | None:
         entry = self._entries.get(where)
@@ -139,6 +218,7 @@ class PageCache:
     def clear(self) -> None:
         self._entries.clear()
         self._bytes = 0
+        self.line_sizes.clear()
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -162,18 +242,20 @@ class PageCacheMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._patterns: list[re.Pattern[str]] | None = None
+        self._patterns: list[tuple[re.Pattern[str], str]] | None = None
 
-    def _cached_route(self, scope: Scope) -> bool:
-        # Only a first filter (saves the statement elsewhere): what is kept is decided by the endpoint
-        # that answered, so /courses/{course_id} matching another route's address keeps nothing.
+    def _shows(self, scope: Scope) -> str | None:
+        """What the route at this address shows (OWN, LINE, FIGURES), None if it is not kept.
+
+        Only a first filter (saves the statement elsewhere): what is kept is decided by the endpoint
+        that answered, so /courses/{course_id} matching another route's address keeps nothing."""
         if self._patterns is None:
             self._patterns = [
-                compile_path(ctx.path)[0]
+                (compile_path(ctx.path)[0], getattr(ctx.endpoint, _CACHED)[1])
                 for ctx in iter_route_contexts(scope["app"].routes)
-                if getattr(ctx.endpoint, _CACHED, False) and "GET" in (ctx.methods or ())
+                if getattr(ctx.endpoint, _CACHED, None) and "GET" in (ctx.methods or ())
             ]
-        return any(pattern.match(scope["path"]) for pattern in self._patterns)
+        return next((shows for pattern, shows in self._patterns if pattern.match(scope["path"])), None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         app_state = scope.get("app").state if scope["type"] == "http" and scope.get("app") else None
@@ -183,7 +265,7 @@ class PageCacheMiddleware:
             or cache.max_age <= 0
             or scope["method"] != "GET"
             or _header(scope, b"hx-request") is not None
-            or not self._cached_route(scope)
+            or (shows := self._shows(scope)) is None
         ):
             await self.app(scope, receive, send)
             return
@@ -193,7 +275,7 @@ class PageCacheMiddleware:
             await self.app(scope, receive, send)
             return
         token_hash = hash_token(token)
-        key = await self._key(app_state, token_hash)
+        key = await self._key(app_state, cache, token_hash, shows)
         if key is None:  # no session, or one the ordinary path must end, touch or refuse
             await self.app(scope, receive, send)
             return
@@ -207,19 +289,28 @@ class PageCacheMiddleware:
                 await send({"type": "http.response.start", "status": 304, "headers": headers})
                 await send({"type": "http.response.body", "body": b""})
                 return
+            if entry.views and not await self._record_views(app_state, entry.views):
+                await self.app(scope, receive, send)  # the ordinary path says why the database would not take it
+                return
             await send({"type": "http.response.start", "status": entry.status, "headers": entry.headers})
             await send({"type": "http.response.body", "body": entry.body})
             return
         cache.misses += 1
         await self._render_and_keep(scope, receive, send, cache, where, key, etag)
 
-    async def _key(self, app_state: Any, token_hash: str) -> tuple | None:
+    async def _key(self, app_state: Any, cache: PageCache, token_hash: str, shows: str) -> tuple | None:
         engine: Engine = app_state.engine
         settings = app_state.settings
+        statement, params = _STATE, {"token_hash": token_hash}
+        if shows == LINE:
+            _lines, people = cache.line_sizes.get(token_hash, (None, 0))
+            statement = _EVERYONE_STATE if people > LINE_EXACT_MAX else _LINE_STATE
+        elif shows == FIGURES:
+            statement, params = _FIGURES_STATE, {**params, "min_group": settings.report_min_group}
 
         def read() -> Any:
             with engine.connect() as conn:
-                return conn.execute(_STATE, {"token_hash": token_hash}).first()
+                return conn.execute(statement, params).first()
 
         try:
             async with app_state.db_gate.slot():
@@ -228,27 +319,54 @@ class PageCacheMiddleware:
             return None  # the ordinary path answers it (503 while busy, the database-away page)
         if row is None:
             return None
-        created_at, last_seen_at, is_active, language, person_version, content_version = row
+        created_at, last_seen_at, is_active, language, person_version, content_version, *shown = row
         now = utcnow()
         if not is_active or now - last_seen_at > TOUCH_INTERVAL or now - created_at > timedelta(hours=settings.session_absolute_hours):
             return None
+        if shows == LINE:
+            lines_version, people = shown[0], shown[1]
+            if people >= 0:
+                cache.line_sizes.note(token_hash, (lines_version, people))
+            elif cache.line_sizes.get(token_hash, (lines_version, 0))[0] != lines_version:
+                cache.line_sizes.pop(token_hash, None)  # the line changed: counted again next time
+        elif shows == FIGURES:
+            shown.append(settings.report_min_group)
         bundles = tuple(static.version(name) for name in static.BUNDLES)
-        return (person_version, content_version, language or current_language(), bundles)
+        return (shows, person_version, content_version, language or current_language(), bundles, *shown)
+
+    async def _record_views(self, app_state: Any, views: tuple[NotedView, ...]) -> bool:
+        """Record again the views of other people's data that the kept page's build recorded: the page
+        shows the same people again (lms/privacy/views.py). False if the database would not take it."""
+        engine: Engine = app_state.engine
+
+        def write() -> None:
+            with engine.begin() as conn:
+                views_record_again(conn, views)
+
+        try:
+            async with app_state.db_gate.slot():
+                await run_in_threadpool(write)
+        except (DatabaseBusy, sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+            return False
+        return True
 
     async def _render_and_keep(
         self, scope: Scope, receive: Receive, send: Send, cache: PageCache, where: tuple[str, str], key: tuple, etag: bytes
     ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
+        noted: list[NotedView] = []
+        shows = key[0]
 
         async def capture(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                decide = getattr(scope.get("endpoint"), _CACHED, None)
+                decide, endpoint_shows = getattr(scope.get("endpoint"), _CACHED, (None, None))
                 keep = (
                     message["status"] == 200
                     and decide is not None
+                    and endpoint_shows == shows  # keyed on what this endpoint shows, not another route's
                     and decide(scope.get("state", {}))
                     and not any(k.lower() in (b"set-cookie", b"cache-control") for k, _ in headers)
                 )
@@ -260,7 +378,12 @@ class PageCacheMiddleware:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     body = b"".join(chunks)
-                    cache.put(where, Entry(key, etag, start["status"], start["headers"], body, time.monotonic()))
+                    entry = Entry(key, etag, start["status"], start["headers"], body, time.monotonic(), tuple(noted))
+                    cache.put(where, entry)
             await send(message)
 
-        await self.app(scope, receive, capture)
+        token = noted_views.set(noted)  # the route's thread shares this list (its context is a copy)
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            noted_views.reset(token)

@@ -220,7 +220,7 @@ def test_kept_pages_stay_within_their_memory_and_age_bounds():
     assert Settings(proficio_env="development").page_cache == 0
 
 
-def test_the_home_page_is_kept_only_for_people_without_a_role(cache, signed_in, db):
+def test_the_home_page_is_kept_for_people_without_a_role_or_only_a_managers(cache, signed_in, db):
     (competence,) = make_competences(db, "4.2")
     browser, user = signed_in()
     before = browser.get("/")
@@ -234,7 +234,12 @@ def test_the_home_page_is_kept_only_for_people_without_a_role(cache, signed_in, 
     db.commit()
     assert "Your team at a glance" in browser.get("/").text  # the new role shows at once
     _page, hit = _hit(cache, lambda: browser.get("/"))
-    assert not hit  # a manager's home shows the team's figures: never kept
+    assert hit  # kept under the line's versions too (test_page_cache_team.py)
+    db.add(RoleGrant(user_id=user.id, role="trainer"))
+    db.commit()
+    browser.get("/")
+    _page, hit = _hit(cache, lambda: browser.get("/"))
+    assert not hit  # a trainer's panels show their learners: never kept
 
 
 def test_an_autosaved_answer_shows_on_the_kept_question_page_and_a_timed_attempt_is_never_kept(cache, signed_in, db):
