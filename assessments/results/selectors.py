@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from assessments.models import Attempt, AttemptState, Question, Quiz, Response
 from assessments.results.stats import QuizStats, ScoredAttempt, facility, quiz_stats
-from courses.models import Course, CourseEditor, Lesson
+from courses.models import Course, CourseEditor, CourseTranslation, Lesson, LessonTranslation
+from courses.translations.resolve import MarkedText, marked_title, title_version
+from lms.i18n import current_language
 from lms.web.paging import Page, clamp_page
 from lms.people.models import User
 
@@ -138,8 +140,8 @@ FLAGS_SHOWN = 6
 @dataclass(frozen=True)
 class QuizFlag:
     quiz_id: int
-    course_title: str
-    lesson_title: str
+    course_title: MarkedText  # in the reader's language where the course has a version
+    lesson_title: MarkedText  # likewise
     question_id: int
     question_name: str
     facility: float
@@ -166,11 +168,15 @@ def quiz_flags(session: Session, *, user: User) -> QuizFlags:
     """
     mine = sa_select(CourseEditor.course_id).where(CourseEditor.user_id == user.id)
     quizzes = {
-        qid: (course_title, lesson_title)
-        for qid, course_title, lesson_title in session.execute(
-            sa_select(Quiz.id, Course.title, Lesson.title)
+        qid: (marked_title(course_title, default_language, version), marked_title(lesson_title, default_language, lesson_version))
+        for qid, course_title, default_language, version, lesson_title, lesson_version in session.execute(
+            sa_select(Quiz.id, Course.title, Course.default_language, CourseTranslation.title, Lesson.title, LessonTranslation.title)
             .join(Lesson, Lesson.id == Quiz.lesson_id)
             .join(Course, Course.id == Lesson.course_id)
+            .outerjoin(CourseTranslation, title_version())
+            .outerjoin(
+                LessonTranslation, (LessonTranslation.lesson_id == Lesson.id) & (LessonTranslation.language == current_language())
+            )
             .where(Course.id.in_(mine))
         ).all()
     }

@@ -29,7 +29,8 @@ from courses.assignment.selectors import (
     learning_item,
     name_courses,
 )
-from courses.models import Course, CourseStatus, Enrolment
+from courses.models import Course, CourseStatus, CourseTranslation, Enrolment
+from courses.translations.resolve import marked_title, shown_title, title_version
 
 
 # --- The manager's line ------------------------------------------------------------------------
@@ -60,10 +61,16 @@ def line_gap_people(session: Session, manager_id: int, competence_id: int, now: 
     return [(user, required) for user, required, status in rows if effective_level(status, now)[0] < required]
 
 
-def published_courses(session: Session) -> list[Course]:
-    return list(
-        session.exec(select(Course).where(Course.status == CourseStatus.PUBLISHED.value).order_by(Course.title, Course.id)).all()
-    )
+def published_course_options(session: Session) -> list[tuple[int, str]]:
+    """(id, title) of every published course for a list of choices, each title in the reader's language
+    where the course has a version (an option cannot mark its own language, so it is plain text)."""
+    rows = session.execute(
+        sa_select(Course.id, Course.title, Course.default_language, CourseTranslation.title)
+        .outerjoin(CourseTranslation, title_version())
+        .where(Course.status == CourseStatus.PUBLISHED.value)
+        .order_by(shown_title(), Course.id)
+    ).all()
+    return [(cid, str(marked_title(title, language, version))) for cid, title, language, version in rows]
 
 
 def enrolment_due_dates(session: Session, course_id: int, user_ids: list[int]) -> dict[int, datetime | None]:
@@ -115,8 +122,9 @@ def line_assignments(
 
 def line_course_options(session: Session, manager_id: int) -> list[tuple[int, str]]:
     line = reporting_line_cte(manager_id)
-    rows = session.exec(
-        select(Course.id, Course.title)
+    rows = session.execute(
+        sa_select(Course.id, Course.title, Course.default_language, CourseTranslation.title)
+        .outerjoin(CourseTranslation, title_version())
         .where(
             Course.id.in_(
                 sa_select(Enrolment.course_id).where(
@@ -124,9 +132,9 @@ def line_course_options(session: Session, manager_id: int) -> list[tuple[int, st
                 )
             )
         )
-        .order_by(Course.title, Course.id)
+        .order_by(shown_title(), Course.id)
     ).all()
-    return [(known(cid), title) for cid, title in rows]
+    return [(known(cid), str(marked_title(title, language, version))) for cid, title, language, version in rows]
 
 
 # --- Home page ---------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from courses.assignment.line_selectors import (
     enrolment_due_dates,
     line_gap_people,
     line_people,
-    published_courses,
+    published_course_options,
 )
 from courses.assignment.rule_selectors import rule_overview
 from courses.models import Course, CourseCompetence, CourseStatus
@@ -137,7 +137,7 @@ def _assign_page(
         {
             "form": form,
             "errors": errors or {},
-            "course_options": [(c.id, c.title) for c in published_courses(db)],
+            "course_options": published_course_options(db),
             "people": line_people(db, manager.id),
             "competence": competence,
             "recommended": recommended,
@@ -281,7 +281,7 @@ def _rules_page(
             "rules": rule_overview(db),
             "form": form or {},
             "errors": errors or {},
-            "course_options": [(c.id, c.title) for c in published_courses(db)],
+            "course_options": published_course_options(db),
             "unit_options": [(u.id, path) for u, path in org_units_with_paths(db)],
             "profile_options": [(p.id, p.name) for p in job_profiles(db)],
         },

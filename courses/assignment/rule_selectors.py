@@ -11,7 +11,8 @@ from lms.competences.models import JobProfile
 from lms.people.models import User
 from lms.people.selectors import org_unit_subtree_ids, org_units_with_paths
 
-from courses.models import AssignmentRule, Course
+from courses.models import AssignmentRule, Course, CourseTranslation
+from courses.translations.resolve import MarkedText, marked_title, title_version
 
 
 def rule_targets(session: Session, rule: AssignmentRule, user_ids: list[int] | None = None) -> list[User]:
@@ -29,7 +30,7 @@ def rule_targets(session: Session, rule: AssignmentRule, user_ids: list[int] | N
 @dataclass
 class RuleRow:
     rule: AssignmentRule
-    course_title: str
+    course_title: MarkedText  # in the reader's language where the course has a version
     unit_path: str | None
     profile_name: str | None
     covered: int
@@ -39,8 +40,9 @@ def rule_overview(session: Session) -> list[RuleRow]:
     """Every rule with the number of active people it covers now. Three queries in all: the counts
     are summed from one (unit, profile) histogram rather than a subtree query per rule."""
     rules = session.exec(
-        select(AssignmentRule, Course.title)
+        select(AssignmentRule, Course.title, Course.default_language, CourseTranslation.title)
         .join(Course, Course.id == AssignmentRule.course_id)
+        .outerjoin(CourseTranslation, title_version())
         .order_by(AssignmentRule.active.desc(), AssignmentRule.created_at.desc(), AssignmentRule.id.desc())
     ).all()
     if not rules:
@@ -67,12 +69,20 @@ def rule_overview(session: Session) -> list[RuleRow]:
         return found
 
     rows = []
-    for rule, title in rules:
+    for rule, title, default_language, version in rules:
         units_in = subtree(rule.org_unit_id) if rule.org_unit_id is not None else None
         covered = sum(
             n
             for unit_id, profile_id, n in histogram
             if (units_in is None or unit_id in units_in) and (rule.job_profile_id is None or profile_id == rule.job_profile_id)
         )
-        rows.append(RuleRow(rule, title, paths.get(rule.org_unit_id), profile_names.get(rule.job_profile_id), covered))
+        rows.append(
+            RuleRow(
+                rule,
+                marked_title(title, default_language, version),
+                paths.get(rule.org_unit_id),
+                profile_names.get(rule.job_profile_id),
+                covered,
+            )
+        )
     return rows

@@ -10,9 +10,10 @@ from sqlmodel import Session, col
 
 from courses.compliance.selectors import line_people, standings
 from courses.line_home import kept_for_manager
-from courses.models import Course
+from courses.models import Course, CourseTranslation
 from courses.requirements.models import Requirement, RequirementCourse
 from courses.requirements.status import Standing, Status
+from courses.translations.resolve import MarkedText, marked_title, shown_title, title_version
 from lms.i18n import N_
 from lms.db import known
 from lms.hooks import EMPLOYEE, HomePanel
@@ -29,7 +30,7 @@ class ToDo:
     requirement: str
     standing: Standing
     link: str  # the one qualifying course, or My learning when there are several
-    course_title: str | None
+    course_title: MarkedText | None  # in the reader's language where the course has a version
 
 
 def my_requirements(session: Session, user: User, now: datetime) -> tuple[list[ToDo], int]:
@@ -39,18 +40,26 @@ def my_requirements(session: Session, user: User, now: datetime) -> tuple[list[T
     if not mine:
         return [], 0
     rows = session.execute(
-        select(Requirement.id, Requirement.name, Course.id.label("course_id"), Course.title)
+        select(
+            Requirement.id,
+            Requirement.name,
+            Course.id.label("course_id"),
+            Course.title,
+            Course.default_language,
+            CourseTranslation.title.label("version"),
+        )
         .outerjoin(RequirementCourse, RequirementCourse.requirement_id == Requirement.id)
         .outerjoin(Course, Course.id == RequirementCourse.course_id)
+        .outerjoin(CourseTranslation, title_version())
         .where(col(Requirement.id).in_(list(mine)), col(Requirement.archived_at).is_(None))
-        .order_by(Requirement.name, Course.title)
+        .order_by(Requirement.name, shown_title())
     ).all()
     names: dict[int, str] = {}
-    courses: dict[int, list[tuple[int, str]]] = {}
+    courses: dict[int, list[tuple[int, MarkedText]]] = {}
     for row in rows:
         names[row.id] = row.name
         if row.course_id is not None:
-            courses.setdefault(row.id, []).append((row.course_id, row.title))
+            courses.setdefault(row.id, []).append((row.course_id, marked_title(row.title, row.default_language, row.version)))
     todo = []
     for rid, name in names.items():
         s = mine[rid]

@@ -17,9 +17,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from courses.models import Course, Enrolment, LessonProgress
+from courses.models import Course, CourseTranslation, Enrolment, LessonProgress
 from courses.requirements.models import CycleOutcome, Exemption, Extension, Requirement, RequirementCourse, RequirementCycle
 from courses.requirements.status import COMPLIANT_STATUSES, Standing, Status, standing
+from courses.translations.resolve import MarkedText, marked_title, shown_title, title_version
 from lms.db import known
 from lms.i18n import lazy_gettext
 from lms.people.models import Role, User
@@ -289,7 +290,7 @@ class CellDetail:
     cycles: list[RequirementCycle]  # newest first
     exemption: Exemption | None  # in force now
     extensions: list[Extension]  # of the latest cycle, newest first
-    courses: list[Course]
+    courses: list[tuple[int, MarkedText]]  # (id, title in the reader's language where it has a version)
 
     @property
     def cycle(self) -> RequirementCycle | None:
@@ -325,13 +326,15 @@ def cell_detail(session: Session, *, person: User, requirement: Requirement, now
         if cycles
         else []
     )
-    courses = list(
-        session.scalars(
-            select(Course)
+    courses = [
+        (cid, marked_title(title, default_language, version))
+        for cid, title, default_language, version in session.execute(
+            select(Course.id, Course.title, Course.default_language, CourseTranslation.title)
             .join(RequirementCourse, RequirementCourse.course_id == Course.id)
+            .outerjoin(CourseTranslation, title_version())
             .where(RequirementCourse.requirement_id == rid)
-            .order_by(Course.title)
+            .order_by(shown_title())
         ).all()
-    )
+    ]
     found = standings(session, now=now, user_ids=[pid], requirement_ids=[rid])
     return CellDetail(person, requirement, found.get((pid, rid)), cycles, exemption, extensions, courses)

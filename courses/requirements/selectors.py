@@ -13,7 +13,7 @@ from lms.people.models import User
 from lms.web.paging import ListFilters, Page, clamp_page
 from lms.text_search import like_folded
 
-from courses.models import Course, CourseStatus, Enrolment
+from courses.models import Course, CourseStatus, CourseTranslation, Enrolment
 from courses.requirements.audience import AudiencePart, audience_select
 from courses.requirements.models import (
     AudienceKind,
@@ -24,6 +24,7 @@ from courses.requirements.models import (
     RequirementCycle,
 )
 from courses.requirements.service import RequirementSpec
+from courses.translations.resolve import MarkedText, marked_title, shown_title, title_version
 
 STATUSES = {
     "active": lazy_pgettext("requirement", "Active"),
@@ -41,7 +42,7 @@ class RequirementFilters(ListFilters):
 @dataclass
 class RequirementRow:
     requirement: Requirement
-    courses: list[str]
+    courses: list[MarkedText]  # in the reader's language where a course has a version
     people: int  # people whose latest cycle did not end because they left the audience
 
 
@@ -66,14 +67,15 @@ def requirements_page(session: Session, filters: RequirementFilters, per_page: i
         ).scalars()
     )
     ids = [r.id for r in requirements]
-    courses: dict[int, list[str]] = {}
-    for rid, title in session.execute(
-        select(RequirementCourse.requirement_id, Course.title)
+    courses: dict[int, list[MarkedText]] = {}
+    for rid, title, default_language, version in session.execute(
+        select(RequirementCourse.requirement_id, Course.title, Course.default_language, CourseTranslation.title)
         .join(Course, Course.id == RequirementCourse.course_id)
+        .outerjoin(CourseTranslation, title_version())
         .where(RequirementCourse.requirement_id.in_(ids))
-        .order_by(Course.title)
+        .order_by(shown_title())
     ):
-        courses.setdefault(rid, []).append(title)
+        courses.setdefault(rid, []).append(marked_title(title, default_language, version))
     people = covered_counts(session, ids)
     rows = [RequirementRow(r, courses.get(r.id, []), people.get(r.id, 0)) for r in requirements]
     return Page(rows, total, page, per_page)
@@ -103,14 +105,20 @@ def covered_counts(session: Session, requirement_ids: list[int]) -> dict[int, in
     return {rid: n for rid, n in rows}
 
 
-def course_options(session: Session, requirement: Requirement | None = None) -> list[tuple[int, str]]:
-    """Published courses, and any course the requirement already names even if it is no longer published."""
+def course_options(session: Session, requirement: Requirement | None = None) -> list[tuple[int, MarkedText]]:
+    """Published courses, and any course the requirement already names even if it is no longer published,
+    named in the reader's language where they have a version."""
     condition: ColumnElement[bool] = col(Course.status) == CourseStatus.PUBLISHED.value
     if requirement is not None:
         linked = select(RequirementCourse.course_id).where(RequirementCourse.requirement_id == requirement.id)
         condition = or_(condition, Course.id.in_(linked))
-    rows = session.execute(select(Course.id, Course.title).where(condition).order_by(func.lower(Course.title), Course.id))
-    return [(cid, title) for cid, title in rows]
+    rows = session.execute(
+        select(Course.id, Course.title, Course.default_language, CourseTranslation.title)
+        .outerjoin(CourseTranslation, title_version())
+        .where(condition)
+        .order_by(func.lower(shown_title()), Course.id)
+    )
+    return [(cid, marked_title(title, default_language, version)) for cid, title, default_language, version in rows]
 
 
 def requirement_spec(session: Session, requirement: Requirement) -> RequirementSpec:

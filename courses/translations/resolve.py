@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import BindParameter, String, Text, bindparam, case, cast, literal, select, union_all
+from sqlalchemy import BindParameter, ColumnElement, String, Text, and_, bindparam, case, cast, func, literal, select, union_all
 from sqlmodel import Session
 
 from lms.i18n import current_language, current_locale
@@ -240,3 +240,24 @@ def course_names(session: Session, course_ids: Iterable[int]) -> dict[int, Cours
 def course_name(session: Session, course: Course) -> CourseName:
     """One course's CourseName (one statement)."""
     return course_names(session, [course.id or 0]).get(course.id or 0) or CourseName(course.title, course.default_language)
+
+
+def title_version(language: str | None = None) -> ColumnElement[bool]:
+    """The ON clause for `.outerjoin(CourseTranslation, title_version())`: a list that names courses reads
+    each one's title in the reader's language in its own statement (no statement more), and a course
+    without that version keeps its row."""
+    return and_(CourseTranslation.course_id == Course.id, CourseTranslation.language == (language or current_language()))
+
+
+def shown_title() -> ColumnElement[str]:
+    """The title a reader sees, for ordering a list joined with `title_version()`."""
+    return func.coalesce(CourseTranslation.title, Course.title)
+
+
+def marked_title(title: str, default_language: str, version: str | None, *, language: str | None = None) -> MarkedText:
+    """A course's title as the reader sees it, from a row joined with `title_version()` (Course.title,
+    Course.default_language, CourseTranslation.title): theirs where it exists, else the course's own,
+    marked with its language when that is not the reader's."""
+    if version is not None:
+        return MarkedText(version)
+    return MarkedText(title, None if default_language == (language or current_language()) else default_language)
