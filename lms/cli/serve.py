@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
 import signal
 import subprocess
 import sys
@@ -49,6 +52,7 @@ def serve(
     typer.echo(f"Proficio: http://{shown_host}:{port}")
     if demo:
         print_demo_accounts(demo)
+    fix_malloc_thresholds()
     with _worker_process(with_worker):
         uvicorn.run(
             "lms.app:create_app",
@@ -64,6 +68,33 @@ def serve(
             # busy host importing the app alone can take longer than uvicorn's 5 s default.
             timeout_worker_healthcheck=settings.worker_boot_timeout,
         )
+
+
+# glibc's malloc raises its mmap threshold to the size of the largest block freed (up to 32 MiB) and
+# its trim threshold to twice that. After one argon2 hash (a 19 MiB block) every arena of the
+# server's threads then keeps up to 38 MiB it no longer uses. Fixed at glibc's own starting values
+# they stay put: large blocks go back to the system when freed, and free memory at the top of each
+# arena is returned. Measured under the mixed load at 100,000 people: peak RSS 258 -> 240 MB, same
+# throughput (bench/README.md). The environment carries them to `--workers` processes, which read
+# them when they start; set either variable yourself to choose other values.
+MALLOC_THRESHOLDS = {"MALLOC_MMAP_THRESHOLD_": 128 * 1024, "MALLOC_TRIM_THRESHOLD_": 128 * 1024}
+_M_TRIM_THRESHOLD = -1  # mallopt's parameter numbers, from glibc's malloc.h
+_M_MMAP_THRESHOLD = -3
+
+
+def fix_malloc_thresholds() -> bool:
+    """Fix glibc malloc's thresholds for this process and the ones it starts; False where libc is not glibc."""
+    name = ctypes.util.find_library("c")
+    try:
+        mallopt = ctypes.CDLL(name).mallopt if name else None
+    except (OSError, AttributeError):
+        mallopt = None
+    if mallopt is None:
+        return False
+    for variable, default in MALLOC_THRESHOLDS.items():
+        value = int(os.environ.setdefault(variable, str(default)))
+        mallopt(_M_MMAP_THRESHOLD if "MMAP" in variable else _M_TRIM_THRESHOLD, value)
+    return True
 
 
 # How long the worker may take to finish its current job once the server has stopped.
