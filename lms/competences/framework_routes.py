@@ -27,6 +27,7 @@ from lms.competences.framework_service import (
 from lms.competences.models import Competence, Framework
 from lms.competences.service import CompetenceError
 from lms.competences.translation_selectors import language_name
+from lms.competences.translation_service import framework_language_set
 from lms.i18n import SUPPORTED_LANGUAGES, gettext, lazy_gettext, lazy_pgettext, ngettext
 from lms.web.access import Access, AdminUser, policy
 from lms.web.deps import DbSession, client_ip
@@ -236,12 +237,32 @@ def _detail_page(request: Request, db: Session, framework: Framework, status_cod
     context["case_url"] = package_url(_base_url(request), framework_case_id(framework))
     context["own_language"] = language_name(framework.language)
     context["version_languages"] = [(code, language_name(code)) for code in SUPPORTED_LANGUAGES if code != framework.language]
+    context["languages"] = [(code, language_name(code)) for code in SUPPORTED_LANGUAGES]
     return render(request, "competences/framework_detail.html", {"tree": tree, **context}, status_code=status_code)
 
 
 @router.get("/{framework_id:id}")
 def framework_detail(request: Request, db: DbSession, user: AdminUser, framework_id: Id) -> Response:
     return _detail_page(request, db, _framework(db, framework_id))
+
+
+@router.post("/{framework_id:id}/language")
+def framework_language(
+    request: Request, db: DbSession, user: AdminUser, framework_id: Id, language: Annotated[str, Form(max_length=8)] = ""
+) -> Response:
+    framework = _framework(db, framework_id)
+    try:
+        if framework_language_set(db, framework=framework, language=language, by=user, client_ip=client_ip(request)):
+            db.commit()
+            flash(
+                request,
+                gettext("%(framework)s is now written in %(language)s.")
+                % {"framework": framework.name, "language": language_name(language)},
+            )
+    except CompetenceError as exc:
+        db.rollback()
+        flash(request, str(exc), "error")
+    return redirect(request, f"/admin/frameworks/{framework.id}#languages-heading")
 
 
 @router.post("/{framework_id:id}/competences/{competence_id:id}/validity")

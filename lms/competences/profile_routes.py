@@ -17,6 +17,7 @@ from lms.competences.profile_service import (
     job_profile_create,
     job_profile_delete,
     job_profile_holders,
+    job_profile_language_set,
     job_profile_translation_save,
     job_profile_update,
     requirements_set,
@@ -122,6 +123,7 @@ def _detail_page(request: Request, db: Session, profile: JobProfile, status_code
             "shown": names.of(profile),
             "own_language": language_name(profile.language),
             "version_languages": [(code, language_name(code)) for code in SUPPORTED_LANGUAGES if code != profile.language],
+            "languages": [(code, language_name(code)) for code in SUPPORTED_LANGUAGES],
             "trees": framework_trees(db, names=names),
             "holders": job_profile_holders(db, profile.id),
             "max_level": MAX_LEVEL,
@@ -210,6 +212,25 @@ def job_profile_translation(
         flash(
             request, gettext("The %(language)s version of %(profile)s has been saved.") % {"language": label, "profile": profile.name}
         )
+    return redirect(request, f"/admin/job-profiles/{profile.id}#versions")
+
+
+@router.post("/{profile_id:id}/language")
+def job_profile_language(
+    request: Request, db: DbSession, user: AdminUser, profile_id: Id, language: Annotated[str, Form(max_length=8)] = ""
+) -> Response:
+    profile = _profile(db, profile_id)
+    try:
+        if job_profile_language_set(db, profile=profile, language=language, by=user, client_ip=client_ip(request)):
+            db.commit()
+            flash(
+                request,
+                gettext("%(profile)s is now written in %(language)s.")
+                % {"profile": profile.name, "language": language_name(language)},
+            )
+    except CompetenceError as exc:
+        db.rollback()
+        flash(request, str(exc), "error")
     return redirect(request, f"/admin/job-profiles/{profile.id}#versions")
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, delete, select
 from lms.audit.service import audit_record
 from lms.competences.models import MAX_LEVEL, Competence, JobProfile, JobProfileRequirement, JobProfileTranslation
 from lms.competences.service import CompetenceError
+from lms.competences.translation_selectors import language_name
 from lms.i18n import SUPPORTED_LANGUAGES, gettext, ngettext
 from lms.people.models import User
 
@@ -87,6 +88,38 @@ def job_profile_update(
             client_ip=client_ip,
             detail=changes,
         )
+
+
+def job_profile_language_set(
+    session: Session, *, profile: JobProfile, language: str, by: User | None, client_ip: str | None = None
+) -> bool:
+    """Say which language the profile's own name and description are written in; False when
+    unchanged. Refused while it has a version in that language (two names in one language)."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise CompetenceError(gettext("Choose one of the languages Proficio supports."), "language")
+    if language == profile.language:
+        return False
+    if session.get(JobProfileTranslation, (profile.id, language)) is not None:
+        raise CompetenceError(
+            gettext(
+                "This job profile already has a version in %(language)s. "
+                "Clear that version's name and description first, then change its language."
+            )
+            % {"language": language_name(language)},
+            "language",
+        )
+    previous, profile.language = profile.language, language
+    session.add(profile)
+    audit_record(
+        session,
+        action="job_profile.language",
+        actor=by,
+        target_type="job_profile",
+        target_id=profile.id,
+        client_ip=client_ip,
+        detail={"from": previous, "to": language},
+    )
+    return True
 
 
 def job_profile_translation_save(

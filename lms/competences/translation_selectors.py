@@ -8,16 +8,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import union
 from sqlmodel import Session, select
 
 from lms.competences.localised import names_for
-from lms.competences.models import Competence, CompetenceArea, Framework, ProficiencyLevel
+from lms.competences.models import (
+    Competence,
+    CompetenceArea,
+    CompetenceAreaTranslation,
+    CompetenceTranslation,
+    Framework,
+    FrameworkTranslation,
+    ProficiencyLevel,
+    ProficiencyLevelTranslation,
+)
 from lms.i18n import current_locale
 
 
 def language_name(code: str) -> str:
     """A language named in the page's language ("French" in English, "français" in French)."""
     return current_locale().languages.get(code, code)
+
+
+def framework_version_languages(session: Session, framework_id: int) -> set[str]:
+    """Every language the framework, one of its levels, areas or competences has a version in (one statement)."""
+    statement = union(
+        select(FrameworkTranslation.language).where(FrameworkTranslation.framework_id == framework_id),
+        select(ProficiencyLevelTranslation.language)
+        .join(ProficiencyLevel, ProficiencyLevel.id == ProficiencyLevelTranslation.level_id)
+        .where(ProficiencyLevel.framework_id == framework_id),
+        select(CompetenceAreaTranslation.language)
+        .join(CompetenceArea, CompetenceArea.id == CompetenceAreaTranslation.area_id)
+        .where(CompetenceArea.framework_id == framework_id),
+        select(CompetenceTranslation.language)
+        .join(Competence, Competence.id == CompetenceTranslation.competence_id)
+        .where(Competence.framework_id == framework_id),
+    )
+    return set(session.execute(statement).scalars())
 
 
 @dataclass

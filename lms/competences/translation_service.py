@@ -22,6 +22,7 @@ from lms.competences.models import (
     ProficiencyLevelTranslation,
 )
 from lms.competences.service import CompetenceError
+from lms.competences.translation_selectors import framework_version_languages, language_name
 from lms.i18n import SUPPORTED_LANGUAGES, gettext
 from lms.people.models import User
 
@@ -125,3 +126,37 @@ def framework_versions_save(
             detail={"language": language, "changed": changed[:100], "count": len(changed)},
         )
     return len(changed)
+
+
+def framework_language_set(
+    session: Session, *, framework: Framework, language: str, by: User | None, client_ip: str | None = None
+) -> bool:
+    """Say which language the framework's own names and descriptions are written in; False when
+    unchanged. Refused while any of its items has a version in that language: the item would then
+    have two texts in one language, and which one people see would be a guess."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise CompetenceError(gettext("Choose one of the languages Proficio supports."), "language")
+    if language == framework.language:
+        return False
+    if language in framework_version_languages(session, framework.id or 0):
+        raise CompetenceError(
+            gettext(
+                "This framework already has texts in %(language)s (its name, a level, an area or a competence). "
+                "Clear them on its %(language)s version's pages first, then change its language."
+            )
+            % {"language": language_name(language)},
+            "language",
+        )
+    previous, framework.language = framework.language, language
+    framework.updated_at = utcnow()
+    session.add(framework)
+    audit_record(
+        session,
+        action="framework.language",
+        actor=by,
+        target_type="framework",
+        target_id=framework.id,
+        client_ip=client_ip,
+        detail={"from": previous, "to": language},
+    )
+    return True
