@@ -7,10 +7,12 @@ file too. The database is read before the response starts; the rows are then wri
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from lms.competences.localised import framework_names
 from lms.web.paging import url_with
 from lms.clock import utcnow
 from lms.reports.cube import AREA
@@ -48,6 +50,10 @@ def _format(fmt: str, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
+def _kind(view: str) -> str:
+    return "a" if view == AREA else "c"
+
+
 def _spreadsheet(fmt: str, stem: str, rows: Iterable[Sequence]) -> Response:
     filename = f"{stem}-{utcnow().date().isoformat()}.{fmt}"
     if fmt == "csv":
@@ -64,6 +70,8 @@ def unit_export(
     basis = request_basis(request, db, framework).figures
     columns, cube, view = basis.columns, basis.cube, view_of(by)
     report = unit_report_or_404(cube, columns, unit_id, view)
+    # Figures are shared by every reader; the names in the file are the downloader's language's, as on the page.
+    report = replace(report, columns=framework_names(db, columns.framework).renamed(_kind(view), report.columns))
     stem = "report-organisation" if unit_id == ORG else f"report-unit-{unit_id}"
     return _spreadsheet(fmt, f"{stem}-by-{view}", unit_report_rows(report, cube.tree))
 
@@ -76,7 +84,8 @@ def all_units_export(
     fmt = _format(fmt, SPREADSHEETS)
     basis = request_basis(request, db, framework).figures
     columns, cube, view = basis.columns, basis.cube, view_of(by)
-    return _spreadsheet(fmt, f"report-all-units-by-{view}", all_units_rows(cube, columns.of(view), view))
+    named = framework_names(db, columns.framework).renamed(_kind(view), columns.of(view))
+    return _spreadsheet(fmt, f"report-all-units-by-{view}", all_units_rows(cube, named, view))
 
 
 @router.get("/open-data")
