@@ -80,9 +80,10 @@ class Question(SQLModel, table=True):
 class QuestionTranslation(SQLModel, table=True):
     """A question's visible text in another language than Question.language.
 
-    ``data`` holds only translated text, keyed as assessments.questions.TEXT_KEYS says (the stem, each
-    choice's text and feedback by choice id, each matching prompt by pair id, the feedbacks); never
-    what grading reads (choice ids, grades, accepted answers, numbers, points), which stay the question's.
+    ``data`` holds translated text, keyed as assessments.questions.text_fields says (the stem, each
+    choice's text and feedback by choice id, each matching prompt by pair id, the feedbacks, hints),
+    and a short-text question's own accepted answers in that language (``"accepted"``, a list; see
+    assessments.questions.answering_in); never choice ids, grades of the original, numbers or points.
     """
 
     __tablename__ = "question_translation"
