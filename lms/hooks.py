@@ -60,9 +60,10 @@ class CompletedCourse:
     """A course a person completed, as a digital badge for it describes the course (lms/badges)."""
 
     course_id: int
-    title: str
+    title: str  # in the reader's language where the course has a version
     summary: str
     completed_at: datetime
+    language: str = ""  # the language title and summary are written in
 
 
 @dataclass
