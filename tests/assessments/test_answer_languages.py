@@ -88,6 +88,8 @@ def test_an_answer_row_with_feedback_but_no_text_or_an_odd_grade_is_refused(db, 
     assert 'href="#answer-0-text"' in refused.text and 'value="Oui."' in refused.text
     odd = save_version(trainer, question, ("hameçonnage", "0.42", ""))
     assert odd.status_code == 422 and "Choose a grade from the list." in odd.text
+    long = save_version(trainer, question, ("hameçonnage", "1.0", "x" * 20_001))
+    assert long.status_code == 422 and "This text is too long." in long.text and 'href="#answer-0-feedback"' in long.text
     db.expire_all()
     assert db.get(QuestionTranslation, (question.id, "fr")) is None
 
