@@ -1,4 +1,4 @@
-"""Whole learner pages kept per session, answered without routing, dependencies, the ORM or Jinja.
+"""Whole pages kept per session, answered without routing, dependencies, the ORM or Jinja.
 
 A route opts in with ``@page_cached`` (My learning, My skills, the catalogue, a course and its lessons:
 pages that show only the person's own data and shared content). The middleware answers a GET for such
@@ -18,6 +18,24 @@ a route from a kept copy when everything the page was built from still stands:
 - age: a copy is used for at most ``max_age`` seconds, because some text moves with time alone
   (due dates becoming overdue, evidence lapsing); 0 turns the cache off (development, so template
   edits show at once; tests turn it on).
+
+Pages that show other people declare what they show (``page_cached_for(..., shows=...)``), and the
+same one statement reads more versions for them:
+
+- LINE (the team heatmap, the compliance matrix, a manager's home): the number of people in the
+  viewer's reporting line and the sum of their person versions (the recursive CTE the team pages read
+  the line through), and the ``lines`` data version, bumped by any change of who reports to whom. With
+  the line's people fixed, versions only grow, so the sum moves with any write to anyone in it; a line
+  above ``LINE_EXACT_MAX`` people (counted on the session's previous check) sums everyone's versions
+  instead, which costs less than walking the line (measured at 100,000 people: bench/README.md).
+- FIGURES (the organisation report and a unit's): today's stored figure sets for the threshold in
+  force (the worker replaces a set, never updates it) and the threshold itself; until every framework
+  has a stored set, the ``reports`` data version the process computes them at instead.
+
+The heatmap records a view of the people it names (lms/privacy/views.py); the views a kept page's
+build recorded are recorded again each time the copy is sent (two inserts), so the record of who saw
+whom is what it was without the cache. The access checks are not re-run on a hit: the viewer's own
+version moves when a role is granted or removed, so losing the manager's role misses at once.
 
 The versions are read before the page is built, so a write that lands meanwhile leaves a copy older
 than its key would say, and the next request misses. Not kept: htmx requests (fragments), responses
@@ -39,7 +57,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, Select, String, bindparam, case, func, literal, select, true
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
@@ -47,32 +64,28 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lms.auth.models import UserSession
 from lms.auth.service import TOUCH_INTERVAL, hash_token
 from lms.clock import utcnow
-from lms.data_versions import DataVersion, PersonVersion
 from lms.i18n import current_language
-from lms.competences.models import Framework
-from lms.people.models import User
-from lms.people.selectors import reporting_line_cte
 from lms.privacy.views import NotedView, noted_views, views_record_again
-from lms.reports.models import ReportFigureSet
 from lms.web import static
 from lms.web.capacity import DatabaseBusy
 from lms.web.cookies import FLASH_COOKIE, SESSION_COOKIE
+from lms.web.page_keys import (
+    EVERYONE_STATE,
+    FIGURES_STATE,
+    LINE_STATE,
+    OWN_STATE,
+    FIGURES,
+    LINE,
+    LINE_EXACT_MAX,
+    OWN,
+)
 
 F = TypeVar("F", bound=Callable[..., object])
 _CACHED = "__page_cached__"
 CACHE_CONTROL = b"private, no-cache"
 
-# What a kept page shows beyond the address, the language and shared content, i.e. which versions key it.
-OWN = "own"  # the signed-in person's own data
-LINE = "line"  # also the people in their reporting line (heatmap, compliance matrix, a manager's home)
-FIGURES = "figures"  # also the organisation's published report figures and their threshold (reports)
-# Above this many people in a line, summing their versions costs more than summing everyone's (about
-# 1 µs a person through the reporting line, 0.08 µs a row over the whole table, SQLite at L): the key
-# then moves with anyone's data, which for a line that size is most of the organisation anyway.
-LINE_EXACT_MAX = 2000
 _SIZES_KEPT = 10_000
 
 
@@ -105,63 +118,6 @@ def page_cached_showing(shows: str) -> Callable[[F], F]:
 
 def _always(_state: dict[str, Any]) -> bool:
     return True
-
-
-# Built once: the session, whether its person may still sign in, and the versions a page is keyed on.
-_TOKEN = bindparam("token_hash", type_=String)
-_COLUMNS = (
-    UserSession.created_at,
-    UserSession.last_seen_at,
-    User.is_active,
-    User.language,
-    func.coalesce(PersonVersion.version, 0),
-    select(DataVersion.version).where(DataVersion.scope == "content").scalar_subquery(),
-)
-
-
-def _state(*extra: Any) -> Select:
-    return (
-        select(*_COLUMNS, *extra)
-        .join(User, User.id == UserSession.user_id)
-        .outerjoin(PersonVersion, PersonVersion.user_id == User.id)
-        .where(UserSession.token_hash == _TOKEN)
-    )
-
-
-def _scope_version(scope: str) -> Any:
-    return select(DataVersion.version).where(DataVersion.scope == scope).scalar_subquery()
-
-
-_STATE = _state()
-# The line: everyone below the session's person (the CTE the team pages read it through). While the
-# `lines` version stands still the set is the same, and as versions only grow, the sum moves with
-# any write to anyone in it. Its size comes along, to choose the statement next time.
-_LINE = reporting_line_cte(select(UserSession.user_id).where(UserSession.token_hash == _TOKEN).scalar_subquery())
-_LINE_VERSIONS = (
-    select(func.count(_LINE.c.id).label("people"), func.coalesce(func.sum(PersonVersion.version), 0).label("versions"))
-    .select_from(_LINE.outerjoin(PersonVersion, PersonVersion.user_id == _LINE.c.id))
-    .subquery("line_versions")
-)
-_LINE_STATE = _state(_scope_version("lines"), _LINE_VERSIONS.c.people, _LINE_VERSIONS.c.versions).join(_LINE_VERSIONS, true())
-_EVERYONE_STATE = _state(
-    _scope_version("lines"), literal(-1), select(func.coalesce(func.sum(PersonVersion.version), 0)).scalar_subquery()
-)
-# Reports: today's stored figure sets for the threshold in force (replaced, never updated, by the
-# worker: a new id, time or data version each time) and, until every framework has one, the
-# `reports` version the process computes them at instead (lms/reports/deps.py).
-_LIVE = ReportFigureSet.snapshot_id.is_(None), ReportFigureSet.min_group == bindparam("min_group", type_=Integer)
-_SETS = (
-    select(
-        func.count().label("sets"),
-        func.coalesce(func.sum(ReportFigureSet.id), 0).label("ids"),
-        func.coalesce(func.sum(ReportFigureSet.data_version), 0).label("data_versions"),
-        func.max(ReportFigureSet.computed_at).label("computed_at"),
-    )
-    .where(*_LIVE)
-    .subquery("figure_sets")
-)
-_FRAMEWORKS = select(func.count()).select_from(Framework).scalar_subquery()
-_FIGURES_STATE = _state(*_SETS.c, case((_SETS.c.sets >= _FRAMEWORKS, literal(0)), else_=_scope_version("reports"))).join(_SETS, true())
 
 
 @dataclass
@@ -301,12 +257,12 @@ class PageCacheMiddleware:
     async def _key(self, app_state: Any, cache: PageCache, token_hash: str, shows: str) -> tuple | None:
         engine: Engine = app_state.engine
         settings = app_state.settings
-        statement, params = _STATE, {"token_hash": token_hash}
+        statement, params = OWN_STATE, {"token_hash": token_hash}
         if shows == LINE:
             _lines, people = cache.line_sizes.get(token_hash, (None, 0))
-            statement = _EVERYONE_STATE if people > LINE_EXACT_MAX else _LINE_STATE
+            statement = EVERYONE_STATE if people > LINE_EXACT_MAX else LINE_STATE
         elif shows == FIGURES:
-            statement, params = _FIGURES_STATE, {**params, "min_group": settings.report_min_group}
+            statement, params = FIGURES_STATE, {**params, "min_group": settings.report_min_group}
 
         def read() -> Any:
             with engine.connect() as conn:
