@@ -350,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         requests = {kind: r for kind, r in requests.items() if kind in args.kinds.split(",")}
     publish(args.database_url, by_worker=args.figures == "worker")
     rows = []
+    memory = []  # what issue 15's memory target reads: each level's peak RSS and the load it ran under
     for workers in (int(x) for x in args.workers.split(",")):
         log = Path("var/bench/logs") / f"mixed-w{workers}.log"
         # As an operator runs it: templates not re-read, report figures published at most once a minute.
@@ -360,6 +361,10 @@ def main(argv: list[str] | None = None) -> int:
                 shares_seen = cpu_shares(before, process_cpu_seconds(proc))
                 rows.append((workers, people, results))
                 errors = sum(r.server_errors + r.socket_errors for r in results)
+                memory.append(
+                    f"- {workers} process(es), {people} people: peak RSS per process {peak_rss(proc)} MB, "
+                    f"load average {os.getloadavg()[0]:.1f}"
+                )
                 print(
                     f"workers={workers} people={people} (load average {os.getloadavg()[0]:.1f}): "
                     f"{sum(r.requests for r in results)} requests, "
@@ -368,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 time.sleep(1)
     engine = make_engine(args.database_url).url.get_backend_name()
-    text = table(rows, f"Mixed load on {engine}, {args.duration:g} s per level")
+    text = table(rows, f"Mixed load on {engine}, {args.duration:g} s per level") + "\n\n" + "\n".join(memory)
     print(text)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
