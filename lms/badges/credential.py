@@ -54,6 +54,7 @@ class AchievementFacts:
     level_name: str
     framework_name: str
     framework_uri: str
+    language: str  # the language its name and description are written in (OB 3.0 inLanguage)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def achievement(facts: AchievementFacts) -> dict:
         "description": facts.description or facts.name,
         "criteria": {"narrative": facts.criteria},
         "humanCode": facts.code,
+        "inLanguage": facts.language,
         "alignment": [
             {
                 "type": ["Alignment"],
@@ -109,7 +111,7 @@ def achievement(facts: AchievementFacts) -> dict:
     }
 
 
-def course_achievement(*, url: str, title: str, summary: str) -> dict:
+def course_achievement(*, url: str, title: str, summary: str, criteria: str, language: str) -> dict:
     """A completed course: the achievement's id is the course's page in the catalogue."""
     return {
         "id": url,
@@ -117,7 +119,8 @@ def course_achievement(*, url: str, title: str, summary: str) -> dict:
         "achievementType": "Course",
         "name": title,
         "description": summary or title,
-        "criteria": {"id": url, "narrative": f"Completed every required lesson of the course {title}."},
+        "criteria": {"id": url, "narrative": criteria},
+        "inLanguage": language,
     }
 
 

@@ -30,7 +30,8 @@ from lms.clock import utcnow
 from lms.competences.framework_case import competence_case_uri, framework_case_uri
 from lms.competences.models import Competence, Framework
 from lms.errors import FieldError
-from lms.i18n import gettext
+from lms.competences.localised import names_for
+from lms.i18n import current_language, gettext, speaking
 from lms.people.models import User
 
 REASON_MAX = 500
@@ -70,25 +71,37 @@ def _free_index(session: Session) -> int:
 
 
 def _achievement(session: Session, competence: Competence, framework: Framework, level: int, base_url: str) -> AchievementFacts:
+    """What the credential says was achieved, in the recipient's language (the request's: they claim
+    it themselves) where the framework has a version of the competence's name, else in its own."""
     band = level_of(session, framework.id or 0, level)
-    level_name = f"Level {level}" + (f" ({band.band})" if band and band.band else "")
-    criteria = (
-        f"Holds {level_name.lower()} in {competence.code} {competence.name} ({framework.name}), verified by evidence "
-        "recorded in the organisation's learning platform: a manager's rating, a completed course, a passed quiz or an "
-        "imported record. Self-assessment does not count."
-    )
-    if band and band.summary:
-        criteria += f" At this level: {band.summary}"
+    names = names_for(session, [framework])
+    shown, framework_shown = names.of(competence), names.of(framework)
+    band = names.of(band) if band is not None else None
+    language = names.language if shown is not competence or framework.language == names.language else framework.language
+    with speaking(language):
+        level_name = (
+            gettext("Level %(level)s (%(band)s)") % {"level": level, "band": band.band}
+            if band and band.band
+            else gettext("Level %(level)s") % {"level": level}
+        )
+        criteria = gettext(
+            "Holds %(level)s in %(code)s %(competence)s (%(framework)s), verified by evidence recorded in the "
+            "organisation's learning platform: a manager's rating, a completed course, a passed quiz or an imported "
+            "record. Self-assessment does not count."
+        ) % {"level": level_name.lower(), "code": competence.code, "competence": shown.name, "framework": framework_shown.name}
+        if band and band.summary:
+            criteria += " " + gettext("At this level: %(summary)s") % {"summary": band.summary}
     return AchievementFacts(
         id=competence_case_uri(base_url, framework, competence),
-        name=f"{competence.code} {competence.name}",
-        description=competence.description,
+        name=f"{competence.code} {shown.name}",
+        description=shown.description,
         criteria=criteria,
         code=competence.code,
         level=level,
         level_name=level_name,
-        framework_name=framework.name,
+        framework_name=framework_shown.name,
         framework_uri=framework_case_uri(base_url, framework),
+        language=language,
     )
 
 
@@ -104,14 +117,14 @@ def credential_claim(
     if found.held is not None:
         return found.held
     row = found.row
+    what = _achievement(session, row.competence, row.framework, row.verified, issuer.base_url)
     credential = BadgeCredential(
         user_id=user.id or 0,
         competence_id=row.competence.id,
         level=row.verified,
-        achievement_name=f"{row.competence.code} {row.competence.name}"[:400],
+        achievement_name=what.name[:400],
         valid_until=row.verified_until,
     )
-    what = _achievement(session, row.competence, row.framework, row.verified, issuer.base_url)
     detail = {"competence": row.competence.code, "level": row.verified}
     return _issue(
         session,
@@ -137,8 +150,16 @@ def course_credential_claim(
         return found.held
     course = found.course
     credential = BadgeCredential(user_id=user.id or 0, course_id=course.course_id, achievement_name=course.title[:400])
+    # The course as the recipient reads it (the hook gives its version in the request's language, if any).
+    language = course.language or current_language()
+    with speaking(language):
+        criteria = gettext("Completed every required lesson of the course %(course)s.") % {"course": course.title}
     what = course_achievement(
-        url=f"{issuer.base_url.rstrip('/')}/courses/{course.course_id}", title=course.title, summary=course.summary
+        url=f"{issuer.base_url.rstrip('/')}/courses/{course.course_id}",
+        title=course.title,
+        summary=course.summary,
+        criteria=criteria,
+        language=language,
     )
     return _issue(
         session, user=user, credential=credential, issuer=issuer, now=now, what=what, result=None, detail={"course": course.course_id}
