@@ -14,7 +14,7 @@ from lms.xapi.service import activity, xapi_on, xapi_queue
 from lms.xapi.statements import ASSESSMENT, QUESTION, score_result
 
 from courses.models import Course, Lesson
-from courses.xapi import course_activity
+from courses.xapi import course_activity, lesson_titles
 
 from assessments.models import Attempt
 
@@ -26,8 +26,10 @@ def attempt_graded(session: Session, *, attempt: Attempt, user: User, answers: l
     lesson = session.get(Lesson, attempt.settings.get("lesson_id"))
     course = session.get(Course, lesson.course_id) if lesson is not None else None
     lang = course.default_language if course is not None else "en"
-    parent = course_activity(course) if course is not None else None
-    quiz = activity(f"/quizzes/{attempt.quiz_id}", type=ASSESSMENT, name=lesson.title if lesson else "", lang=lang)
+    parent = course_activity(session, course) if course is not None else None
+    # The quiz is named by its lesson, in the lesson's every version; a question's name has none.
+    titles = lesson_titles(session, lesson) if lesson is not None else []
+    quiz = activity(f"/quizzes/{attempt.quiz_id}", type=ASSESSMENT, name=lesson.title if lesson else "", lang=lang, names=titles)
     at: datetime | None = attempt.submitted_at
     for question_id, name, points, possible in answers:
         question = activity(f"/questions/{question_id}", type=QUESTION, name=name, lang=lang)

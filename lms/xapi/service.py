@@ -5,7 +5,7 @@ plain values; with XAPI_ENDPOINT empty nothing is queued at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -41,10 +41,29 @@ def xapi_on(settings: Settings | None = None) -> bool:
     return bool((settings or get_settings()).xapi_endpoint.strip()) and not _paused.get()
 
 
-def activity(path: str, *, type: str, name: str, lang: str = "en", settings: Settings | None = None) -> Activity:
-    """An activity whose id is an address under the app's base URL ("/courses/3" -> https://lms.../courses/3)."""
+def activity(
+    path: str,
+    *,
+    type: str,
+    name: str,
+    lang: str = "en",
+    names: Iterable[tuple[str, str]] = (),
+    description: str = "",
+    descriptions: Iterable[tuple[str, str]] = (),
+    settings: Settings | None = None,
+) -> Activity:
+    """An activity whose id is an address under the app's base URL ("/courses/3" -> https://lms.../courses/3),
+    with its name (and description) in its own language and in every version it has."""
     base = (settings or get_settings()).mail_base_url
-    return Activity(id=f"{base}{path}", type=type, name=name[:300], lang=lang or "en")
+    return Activity(
+        id=f"{base}{path}",
+        type=type,
+        name=name[:300],
+        lang=lang or "en",
+        names=tuple(sorted((language, text[:300]) for language, text in names)),
+        description=description[:1000],
+        descriptions=tuple(sorted((language, text[:1000]) for language, text in descriptions)),
+    )
 
 
 def xapi_queue(

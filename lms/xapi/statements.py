@@ -43,13 +43,25 @@ class Activity:
     id: str  # an IRI
     type: str
     name: str
-    lang: str = "en"
+    lang: str = "en"  # the language of name and description: the content's own
+    # Its versions in other languages, (language, text): xAPI's name and description are language maps,
+    # so an LRS shows each reader the activity in theirs.
+    names: tuple[tuple[str, str], ...] = ()
+    description: str = ""
+    descriptions: tuple[tuple[str, str], ...] = ()
 
     def as_object(self) -> dict[str, Any]:
         definition: dict[str, Any] = {"type": self.type}
         if self.name:
-            definition["name"] = {self.lang or "en": self.name}
+            definition["name"] = _language_map(self.lang, self.name, self.names)
+        if self.description:
+            definition["description"] = _language_map(self.lang, self.description, self.descriptions)
         return {"objectType": "Activity", "id": self.id, "definition": definition}
+
+
+def _language_map(lang: str, text: str, versions: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    own = lang or "en"
+    return {own: text, **{language: version for language, version in versions if version and language != own}}
 
 
 def actor_of(settings: Settings, *, user_id: int, email: str) -> dict[str, Any]:
