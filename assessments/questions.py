@@ -13,6 +13,8 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+from lms.i18n import format_percent, gettext
+
 SINGLE_CHOICE = "single_choice"
 MULTIPLE_CHOICE = "multiple_choice"
 TRUE_FALSE = "true_false"
@@ -168,47 +170,55 @@ def allowed_grade(fraction: float, *, negative: bool = False) -> bool:
     return any(abs(abs(fraction) - allowed) < GRADE_SLACK for allowed in ALLOWED_FRACTIONS)
 
 
-_GRADE_LIST = "Grades must come from Moodle's list: " + ", ".join(f"{f * 100:.7g}%" for f in ALLOWED_FRACTIONS if f) + " or 0"
+def _grades() -> str:
+    """Moodle's grades as the reader's locale writes percentages (100%, 83.33333%)."""
+    return ", ".join(format_percent(f, decimals=5, trim=True) for f in ALLOWED_FRACTIONS if f)
 
 
 def question_problems(q: QuestionData) -> list[str]:
     """Everything that would make ``q`` unfair or ungradeable, as sentences for a trainer."""
     problems: list[str] = []
     if q.kind not in KINDS:
-        return [f"Unknown question kind {q.kind!r}."]
+        return [gettext("Unknown question kind %(kind)r.") % {"kind": q.kind}]
     if not q.name.strip():
-        problems.append("The question needs a name.")
+        problems.append(gettext("The question needs a name."))
     if not q.stem_markdown.strip():
-        problems.append("The question needs a question text.")
+        problems.append(gettext("The question needs a question text."))
     if not _finite(q.points) or q.points <= 0:
-        problems.append("Points must be a number greater than 0.")
+        problems.append(gettext("Points must be a number greater than 0."))
     if q.penalty is not None and not (_finite(q.penalty) and 0 <= q.penalty <= 1):
-        problems.append("The penalty per try must be between 0% and 100%.")
+        problems.append(
+            gettext("The penalty per try must be between %(low)s and %(high)s.")
+            % {"low": format_percent(0), "high": format_percent(1)}
+        )
     if q.kind in CHOICE_KINDS:
         problems += _choice_problems(q)
     elif q.kind == SHORT_TEXT:
         if any(not a.text.strip() for a in q.accepted):
-            problems.append("Accepted answers cannot be empty.")
+            problems.append(gettext("Accepted answers cannot be empty."))
         if not any(_is_full(a.fraction) for a in q.accepted):
-            problems.append("At least one accepted answer must be worth 100%.")
+            problems.append(gettext("At least one accepted answer must be worth %(full)s.") % {"full": format_percent(1)})
         if any(not 0 <= a.fraction <= 1 + EPSILON for a in q.accepted):
-            problems.append("Accepted answers must be worth between 0% and 100%.")
+            problems.append(
+                gettext("Accepted answers must be worth between %(low)s and %(high)s.")
+                % {"low": format_percent(0), "high": format_percent(1)}
+            )
         elif any(not allowed_grade(a.fraction) for a in q.accepted):
-            problems.append(_GRADE_LIST + ".")
+            problems.append(gettext("Grades must come from Moodle's list: %(grades)s or 0.") % {"grades": _grades()})
     elif q.kind == NUMERIC:
         if any(not (_finite(a.value) and _finite(a.tolerance)) or a.tolerance < 0 for a in q.numeric):
-            problems.append("Numeric answers need a number and a tolerance of 0 or more.")
+            problems.append(gettext("Numeric answers need a number and a tolerance of 0 or more."))
         if not any(_is_full(a.fraction) for a in q.numeric):
-            problems.append("At least one numeric answer must be worth 100%.")
+            problems.append(gettext("At least one numeric answer must be worth %(full)s.") % {"full": format_percent(1)})
         if any(not allowed_grade(a.fraction) for a in q.numeric):
-            problems.append(_GRADE_LIST + ".")
+            problems.append(gettext("Grades must come from Moodle's list: %(grades)s or 0.") % {"grades": _grades()})
     elif q.kind == MATCHING:
         if len(q.real_pairs) < 2:
-            problems.append("Matching needs at least two pairs.")
+            problems.append(gettext("Matching needs at least two pairs."))
         if any(not p.answer.strip() for p in q.pairs):
-            problems.append("Every pair needs an answer.")
+            problems.append(gettext("Every pair needs an answer."))
         if len({p.id for p in q.pairs}) != len(q.pairs) or any(not p.id for p in q.pairs):
-            problems.append("Pair ids must be present and unique.")
+            problems.append(gettext("Pair ids must be present and unique."))
     return problems
 
 
@@ -216,31 +226,36 @@ def _choice_problems(q: QuestionData) -> list[str]:
     problems: list[str] = []
     ids = [c.id for c in q.choices]
     if len(set(ids)) != len(ids) or any(not i for i in ids):
-        problems.append("Choice ids must be present and unique.")
+        problems.append(gettext("Choice ids must be present and unique."))
     if any(not c.text.strip() for c in q.choices):
-        problems.append("Choices cannot be empty.")
+        problems.append(gettext("Choices cannot be empty."))
     if any(not _finite(c.fraction) or not -1 - EPSILON <= c.fraction <= 1 + EPSILON for c in q.choices):
-        problems.append("Choice grades must be between -100% and 100%.")
+        problems.append(
+            gettext("Choice grades must be between %(low)s and %(high)s.") % {"low": format_percent(-1), "high": format_percent(1)}
+        )
     elif q.kind != TRUE_FALSE and any(not allowed_grade(c.fraction, negative=True) for c in q.choices):
-        problems.append(_GRADE_LIST + ", or their negatives.")
+        problems.append(gettext("Grades must come from Moodle's list: %(grades)s or 0, or their negatives.") % {"grades": _grades()})
     if q.kind == TRUE_FALSE:
         fractions = sorted(c.fraction for c in q.choices)
         if len(q.choices) != 2 or fractions != [0.0, 1.0] or set(ids) != {"true", "false"}:
-            problems.append("True/false needs exactly two choices, 'true' and 'false', one right and one wrong.")
+            problems.append(gettext("True/false needs exactly two choices, 'true' and 'false', one right and one wrong."))
         return problems
     if len(q.choices) < 2:
-        problems.append("A choice question needs at least two choices.")
+        problems.append(gettext("A choice question needs at least two choices."))
     if q.kind == SINGLE_CHOICE and not any(_is_full(c.fraction) for c in q.choices):
-        problems.append("At least one choice must be worth 100%.")
+        problems.append(gettext("At least one choice must be worth %(full)s.") % {"full": format_percent(1)})
     if q.kind == MULTIPLE_CHOICE:
         if q.multiple_rule not in MULTIPLE_RULES:
-            problems.append(f"Unknown multiple-choice rule {q.multiple_rule!r}.")
+            problems.append(gettext("Unknown multiple-choice rule %(rule)r.") % {"rule": q.multiple_rule})
         positive = sum(c.fraction for c in q.choices if c.fraction > 0)
         # As Moodle's editing form: the positive grades, rounded to two decimals, make exactly 1.
         if q.multiple_rule == PARTIAL and positive > 0 and round(positive, 2) != 1:
-            problems.append(f"The right choices must add up to exactly 100% (they add up to {positive * 100:.5g}%).")
+            problems.append(
+                gettext("The right choices must add up to exactly %(full)s (they add up to %(sum)s).")
+                % {"full": format_percent(1), "sum": format_percent(positive, decimals=3, trim=True)}
+            )
         if positive <= 0:
-            problems.append("At least one choice must be right.")
+            problems.append(gettext("At least one choice must be right."))
     return problems
 
 

@@ -61,8 +61,15 @@ RULE_LABELS = {
 # choices, their negatives, so whatever is saved here Moodle accepts too. Labelled per request, in the
 # reader's locale.
 FRACTIONS = [*ALLOWED_FRACTIONS, *(-f for f in reversed(ALLOWED_FRACTIONS) if f)]
-# Which question_problems sentences belong next to which field; the rest go with the answers.
-_PROBLEM_FIELDS = {"needs a name": "name", "needs a question text": "stem_markdown", "Points must": "points"}
+
+
+def _problem_fields() -> dict[str, str]:
+    """Which question_problems sentences belong next to which field (in the reader's language); the rest go with the answers."""
+    return {
+        gettext("The question needs a name."): "name",
+        gettext("The question needs a question text."): "stem_markdown",
+        gettext("Points must be a number greater than 0."): "points",
+    }
 
 
 def _label(fraction: float) -> str:
@@ -211,8 +218,9 @@ class QuestionForm:
         elif values["level"] is not None and values["competence_id"] is None:
             errors["level"] = gettext("Choose the competence this level is for, or clear the level.")
         data = self._data(points, errors)
+        fields = _problem_fields()
         for problem in question_problems(data):
-            key = next((f for text, f in _PROBLEM_FIELDS.items() if text in problem), "answers")
+            key = fields.get(problem, "answers")
             if key == "answers" and key in errors:
                 errors[key] += " " + problem
             else:
