@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from fnmatch import fnmatch
 import threading
 import time
 from collections.abc import Iterator
@@ -37,15 +38,25 @@ from tests.e2e.test_role_journeys import ADMIN_PAGES
 
 PSEUDO = "qps"
 OPEN, CLOSE = "[!! ", " !!]"
+# The question bank's form for each kind of question (a new one: the demo's bank need not hold every kind).
+QUESTION_KINDS = ("single_choice", "multiple_choice", "true_false", "short_text", "numeric", "matching")
 EXTRA = {
     ADMIN: [*ADMIN_PAGES, "/admin/certificates", "/admin/requirements", "/admin/requirements/new", "/admin/assignment-rules"],
     LEAD: ["/reports?by=competence", "/reports/open-data", "/reports/compliance"],
-    TRAINER: [],
+    TRAINER: [
+        "/author/questions",
+        "/author/questions?archived=1",
+        "/author/questions/categories",
+        "/author/questions/import",
+        "/author/questions/new",
+        *(f"/author/questions/new?kind={kind}" for kind in QUESTION_KINDS),
+    ],
     MANAGER: ["/team/compliance", "/team/assign", "/team/assignments"],
     EMPLOYEE: ["/learning/certificates", "/learning/completed", "/verify"],
 }
 # Pages reached by a link on another page (their addresses hold ids): (page, the link to follow), in order,
-# so a page reached can lead to the next.
+# so a page reached can lead to the next. A page given as a prefix ending in "/" is the first page reached
+# so far whose address starts with it and ends in an id (a course's authoring page, a question's form).
 FOLLOW = {
     ADMIN: [],
     LEAD: [],
@@ -56,20 +67,45 @@ FOLLOW = {
         ("/author/courses/", "main a[href$='/quizzes/new']"),  # adding a quiz
         ("/author/courses/", "main a[href^='/author/quizzes/by-lesson/']"),  # a quiz's settings
         ("/author", "main a[href='/author/courses/new']"),  # a new course's form
+        ("/author/questions", "main table.bank-questions th[scope=row] a:not(.bank-preview-link)"),  # a question's form
+        ("/author/questions/", "main a[href$='/preview']"),  # its preview
+        ("/author/questions/", "main #versions a[href*='/versions/']"),  # its version in another language
     ],
     MANAGER: [],
     EMPLOYEE: [],
 }
 # One form per persona sent empty or wrong, so the error summary and each field's message (raised by the
-# services in Python) are checked too: (page, the form's submit button).
+# services in Python) are checked too: (page, the form's submit button[, what to wait for]). A page given as
+# a prefix is found as in FOLLOW, and one holding "*" is the first page reached that it matches.
 INVALID_FORMS = {
     ADMIN: [("/admin/users/new", "main form[action='/admin/users/new'] button[type=submit]"),
             ("/admin/requirements/new", "main form[action='/admin/requirements/new'] button[value=save]")],
     LEAD: [],
-    TRAINER: [],
+    TRAINER: [("/author/questions/new?kind=numeric", "main form.question-form button[type=submit]"),
+              ("/author/questions/categories", "main form[action='/author/questions/categories'] button[type=submit]"),
+              ("/author/questions/*/preview", "main form.bank-preview button[type=submit]", "main .bank-result")],
     MANAGER: [("/team/assign", "main form[action='/team/assign'] button[type=submit]")],
     EMPLOYEE: [("/account", "main form[action='/account/password'] button[type=submit]")],
 }  # fmt: skip
+# Files uploaded on a page, so the report of what a file holds (and why parts are refused) is checked:
+# (page, file name, content, what appears once it is read). The GIFT file holds a question the bank
+# takes and two it refuses; the framework file has a row of an unknown kind.
+UPLOADS = {
+    ADMIN: [
+        ("/admin/frameworks", "framework.csv", b"kind,code,name\nframework,x,Framework\ngadget,y,Thing\n", "main #problems-heading")
+    ],
+    LEAD: [],
+    TRAINER: [
+        (
+            "/author/questions/import",
+            "questions.gift",
+            b"::Capital:: The capital of France is {=Paris ~Lyon}\n\n::Essay:: Describe your week. {}\n\n::Broken:: No answer {=\n",
+            "main #preview-heading",
+        )
+    ],
+    MANAGER: [],
+    EMPLOYEE: [],
+}
 # Pages that still show unmarked text, each with why; the test fails when one of them becomes clean (so
 # it is taken off this list) as much as when any other page shows unmarked text.
 KNOWN_GAPS: dict[str, str] = {}
@@ -105,9 +141,10 @@ UNWRAPPED_JS = """
     if (el.closest('.lesson-body')) continue;  // a lesson's own text (its preview): course content
     // An option that shows its own value is a code (an audit action, course.publish): data.
     if (el.tagName === 'OPTION' && el.value === el.textContent.trim()) continue;
-    // Codes (a scope name, a command) are data: what is typed, never translated.
+    // Codes (a scope name, a command) are data: what is typed, never translated. So is text marked with a
+    // language of its own (a question's original beside the field for its version).
     const copy = el.cloneNode(true);
-    copy.querySelectorAll('code, kbd, samp').forEach((code) => code.remove());
+    copy.querySelectorAll('code, kbd, samp, [lang]').forEach((code) => code.remove());
     texts.push([copy.textContent || '', el.tagName.toLowerCase()]);
   }
   return texts;
@@ -115,6 +152,7 @@ UNWRAPPED_JS = """
 """
 DATE = re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b")
 WORD = re.compile(r"[^\W\d_]{2,}")
+INNERMOST = re.compile(r"\[!! (?:(?!\[!! ).)*? !!\]", re.S)
 
 
 def pseudo_translations(directory: Path) -> Path:
@@ -149,7 +187,10 @@ def demo_content(database: str) -> list[str]:
 
 def unwrapped(text: str, content: list[str]) -> str:
     """What is left of ``text`` once wrapped messages, demo content, dates and numbers are taken out."""
-    rest = re.sub(r"\[!! .*? !!\]", " ", text, flags=re.S)
+    # Innermost first: a message can hold another ("[!! [!! Value !!] (row 1) !!]", a label in a sentence).
+    rest, before = text, None
+    while rest != before:
+        rest, before = INNERMOST.sub(" ", rest), rest
     for value in content:
         if value in rest:
             rest = rest.replace(value, " ")
@@ -229,12 +270,24 @@ def walk(page: Page, email: str, content: list[str]) -> dict[str, list[str]]:
     sign_in(page, email)
     offered = page.locator("header nav a").evaluate_all("links => links.map(a => a.getAttribute('href') || '')")
     paths = [p for p in dict.fromkeys([*offered, "/", "/account", *EXTRA[email]]) if p.startswith("/")]
-    course_page = ""
+    reached: list[str] = []
+
+    def address(start: str) -> str:
+        if "*" in start:  # a pattern: the first page reached that it matches
+            found = next((p for p in reached if fnmatch(p, start)), "")
+            assert found, f"{email}: no page like {start} was reached"
+            return found
+        if not start.endswith("/"):
+            return start
+        found = next((p for p in reached if p.startswith(start) and p.rstrip("/").split("/")[-1].isdigit()), "")
+        assert found, f"{email}: no page under {start} was reached"
+        return found
+
     for start, link in FOLLOW[email]:
-        page.goto(course_page if start == "/author/courses/" else start)
+        page.goto(address(start))
         href = page.locator(link).first.get_attribute("href")
         assert href, f"{email}: no {link} on {page.url}"
-        course_page = course_page or (href if href.rstrip("/").split("/")[-1].isdigit() else "")
+        reached.append(href)
         paths.append(href)
     failures = {}
     for path in paths:
@@ -243,13 +296,22 @@ def walk(page: Page, email: str, content: list[str]) -> dict[str, list[str]]:
         found = unwrapped_on(page, content)
         if found:
             failures[path] = found
-    for path, button in INVALID_FORMS[email]:
-        page.goto(path)
+    for path, button, *shown in INVALID_FORMS[email]:
+        page.goto(address(path))
         page.locator(button).click()
-        page.locator("main .usa-error-message").first.wait_for()
+        page.locator(shown[0] if shown else "main .usa-error-message").first.wait_for()
         found = unwrapped_on(page, content)
         if found:
-            failures[f"{path} (sent empty)"] = found
+            failures[f"{address(path)} (sent{'' if shown else ' empty'})"] = found
+    for path, name, data, shown_after in UPLOADS[email]:
+        page.goto(path)
+        upload = page.locator("main form[enctype='multipart/form-data']").first
+        upload.locator("input[type=file]").set_input_files({"name": name, "mimeType": "application/octet-stream", "buffer": data})
+        upload.locator("button[type=submit]").click()
+        page.locator(shown_after).wait_for()
+        found = unwrapped_on(page, content)
+        if found:
+            failures[f"{path} (uploading {name})"] = found
     return failures
 
 
@@ -300,6 +362,8 @@ def test_the_rule_leaves_data_and_wrapped_text_alone():
     assert unwrapped("[!! Users !!] Digital / Data team", content) == ""
     assert unwrapped("Last sign-in", content) == "Last sign in"
     assert unwrapped("[!! Edit !!] settings", content) == "settings"
+    assert unwrapped("[!! [!! Value !!] (row 1) !!]", content) == ""
+    assert unwrapped("[!! [!! Value !!] (row 1) !!] row", content) == "row"
 
 
 @pytest.mark.parametrize(
