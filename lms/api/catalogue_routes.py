@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Path
 
 from lms.api import schemas
 from lms.api.auth import FrameworksCaller, ProfilesCaller
+from lms.api.language import ApiLanguage, api_names
 from lms.api.selectors import framework_by_code, framework_levels, profile_requirements, profile_summaries
 from lms.competences.admin_selectors import framework_summaries, framework_trees
 from lms.competences.models import JobProfile
@@ -21,12 +22,14 @@ router = APIRouter()
 
 
 @router.get("/frameworks", response_model=list[schemas.FrameworkSummary], tags=["frameworks"])
-def frameworks(db: DbSession, caller: FrameworksCaller) -> list[schemas.FrameworkSummary]:
-    """Every competence framework, with how many areas and competences it has."""
+def frameworks(db: DbSession, caller: FrameworksCaller, language: ApiLanguage) -> list[schemas.FrameworkSummary]:
+    """Every competence framework, with how many areas and competences it has. Names follow
+    `Accept-Language` where a framework has a version in that language (see `Content-Language`)."""
+    names = api_names(db, language)
     return [
         schemas.FrameworkSummary(
             code=s.framework.code,
-            name=s.framework.name,
+            name=names.of(s.framework).name,
             version=s.framework.version,
             publisher=s.framework.publisher,
             licence=s.framework.licence,
@@ -44,16 +47,18 @@ def frameworks(db: DbSession, caller: FrameworksCaller) -> list[schemas.Framewor
     tags=["frameworks"],
     responses={404: {"model": schemas.Error}},
 )
-def framework(code: FrameworkCode, db: DbSession, caller: FrameworksCaller) -> schemas.FrameworkDetail:
-    """One framework: its proficiency levels, and its areas with their competences, in order."""
+def framework(code: FrameworkCode, db: DbSession, caller: FrameworksCaller, language: ApiLanguage) -> schemas.FrameworkDetail:
+    """One framework: its proficiency levels, and its areas with their competences, in order. Names,
+    descriptions and levels follow `Accept-Language` where the framework has a version in that language."""
     found = framework_by_code(db, code)
     if found is None:
         raise HTTPException(status_code=404, detail=f"There is no framework with the code {code}.")
     [tree] = framework_trees(db, found.id)
-    levels = framework_levels(db, found.id)
+    names = api_names(db, language)
+    levels = names.all(framework_levels(db, found.id))
     return schemas.FrameworkDetail(
         code=found.code,
-        name=found.name,
+        name=names.of(found).name,
         version=found.version,
         publisher=found.publisher,
         licence=found.licence,
@@ -61,12 +66,12 @@ def framework(code: FrameworkCode, db: DbSession, caller: FrameworksCaller) -> s
         areas=[
             schemas.AreaOut(
                 code=block.area.code,
-                name=block.area.name,
+                name=names.of(block.area).name,
                 competences=[
                     schemas.CompetenceOut(
                         code=c.code, name=c.name, description=c.description, evidence_valid_months=c.evidence_valid_months
                     )
-                    for c in block.competences
+                    for c in names.all(list(block.competences))
                 ],
             )
             for block in tree.areas
@@ -75,10 +80,13 @@ def framework(code: FrameworkCode, db: DbSession, caller: FrameworksCaller) -> s
 
 
 @router.get("/job-profiles", response_model=list[schemas.JobProfileSummary], tags=["job profiles"])
-def job_profiles(db: DbSession, caller: ProfilesCaller) -> list[schemas.JobProfileSummary]:
-    """Every job profile, with how many competences it requires."""
+def job_profiles(db: DbSession, caller: ProfilesCaller, language: ApiLanguage) -> list[schemas.JobProfileSummary]:
+    """Every job profile, with how many competences it requires; names follow `Accept-Language`."""
+    names = api_names(db, language)
     return [
-        schemas.JobProfileSummary(id=p.id, name=p.name, description=p.description, requirements=n) for p, n in profile_summaries(db)
+        schemas.JobProfileSummary(id=p.id, name=shown.name, description=shown.description, requirements=n)
+        for p, n in profile_summaries(db)
+        for shown in [names.of(p)]
     ]
 
 
@@ -88,17 +96,19 @@ def job_profiles(db: DbSession, caller: ProfilesCaller) -> list[schemas.JobProfi
     tags=["job profiles"],
     responses={404: {"model": schemas.Error}},
 )
-def job_profile(profile_id: Id, db: DbSession, caller: ProfilesCaller) -> schemas.JobProfileDetail:
-    """One job profile and the level it requires for each competence."""
+def job_profile(profile_id: Id, db: DbSession, caller: ProfilesCaller, language: ApiLanguage) -> schemas.JobProfileDetail:
+    """One job profile and the level it requires for each competence; names follow `Accept-Language`."""
     profile = db.get(JobProfile, profile_id)
     if profile is None:
         raise HTTPException(status_code=404, detail="There is no job profile with that id.")
+    names = api_names(db, language)
+    shown = names.of(profile)
     return schemas.JobProfileDetail(
         id=profile.id,
-        name=profile.name,
-        description=profile.description,
+        name=shown.name,
+        description=shown.description,
         requirements=[
-            schemas.Requirement(framework=fw, competence=c.code, name=c.name, level=level)
+            schemas.Requirement(framework=fw, competence=c.code, name=names.of(c).name, level=level)
             for fw, c, level in profile_requirements(db, profile.id)
         ],
     )

@@ -9,6 +9,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from lms.api import schemas
 from lms.api.auth import ReportsCaller
+from lms.api.language import ApiLanguage
+from lms.competences.localised import framework_names
 from lms.api.selectors import framework_by_code, unit_in_scope, unit_names, units_in_scope, with_paths
 from lms.reports.cube import AREA, COMPETENCE, Cell
 from lms.reports.deps import request_basis, unit_report_or_404
@@ -69,6 +71,7 @@ def org_unit_aggregates(
     unit_id: Id,
     db: DbSession,
     caller: ReportsCaller,
+    language: ApiLanguage,
     by: By = By.area,
     framework: Annotated[str | None, Query(max_length=100, description="Framework code; default: the first loaded")] = None,
 ) -> schemas.OrgUnitAggregates:
@@ -88,13 +91,17 @@ def org_unit_aggregates(
     basis = published.figures
     report = published.derive(("unit", unit.id, by.value), lambda: unit_report_or_404(basis.cube, basis.columns, unit.id, by.value))
     codes = [c.code for c in report.columns]
+    # Column names follow Accept-Language (the figures are everyone's); as written when it is absent.
+    columns = report.columns
+    if language is not None:
+        columns = framework_names(db, report.framework, language=language).renamed("a" if by.value == AREA else "c", columns)
     return schemas.OrgUnitAggregates(
         unit=schemas.UnitRef(id=unit.id, name=unit.name),
         framework=report.framework.code if report.framework else None,
         by=report.view,
         min_group=report.min_group,
         figures_as_of=published.computed_at,
-        columns=[schemas.AggregateColumn(code=c.code, name=c.name) for c in report.columns],
+        columns=[schemas.AggregateColumn(code=c.code, name=c.name) for c in columns],
         total=_row(report.total, codes),
         parts=[_row(part, codes) for part in report.parts],
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from lms.api import schemas
 from lms.api.auth import ApiCaller, PeopleCaller
+from lms.api.language import ApiLanguage, api_names, area_name
 from lms.api.selectors import PersonRow, people_page, person_in_scope, required_statuses, unit_in_scope
 from lms.privacy.views import view_record
 from lms.web.deps import DbSession
@@ -68,12 +69,14 @@ def people(
 
 
 @router.get("/people/{person_id}/competences", response_model=schemas.PersonCompetences, responses={404: {"model": schemas.Error}})
-def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller) -> schemas.PersonCompetences:
+def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller, language: ApiLanguage) -> schemas.PersonCompetences:
     """Required, verified (expired evidence counts as 0) and self-assessed levels for each competence the
-    person's job profile requires. The self-assessment is reported apart: it never counts as verified."""
+    person's job profile requires. The self-assessment is reported apart: it never counts as verified.
+    Competence and area names follow `Accept-Language`."""
     row = person_in_scope(db, person_id=person_id, scope_unit_id=caller.org_unit_id)
     if row is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
+    names = api_names(db, language)
     view_record(db, viewer=None, label=token_label(caller), what="competences (API)", subject_ids=[row.user.id])
     return schemas.PersonCompetences(
         person=person_out(row),
@@ -81,8 +84,8 @@ def person_competences(person_id: Id, db: DbSession, caller: PeopleCaller) -> sc
             schemas.CompetenceStatusOut(
                 framework=s.framework,
                 competence=s.competence.code,
-                name=s.competence.name,
-                area=s.area,
+                name=names.of(s.competence).name,
+                area=area_name(names, s.competence.area_id, s.area),
                 required=s.required,
                 verified=s.verified,
                 lapsed=s.lapsed,
