@@ -53,9 +53,12 @@ OWN_STATE = _state()
 # `lines` version stands still the set is the same, and as versions only grow, the sum moves with
 # any write to anyone in it. Its size comes along, to choose the statement next time.
 _LINE = reporting_line_cte(select(UserSession.user_id).where(UserSession.token_hash == _TOKEN).scalar_subquery())
+# Each person's version looked up by its key: joined instead, PostgreSQL hashes the whole table (every
+# person's row) for a line of 50, as it cannot tell how few people the recursive CTE will yield.
+_VERSION_OF = select(PersonVersion.version).where(PersonVersion.user_id == _LINE.c.id).correlate(_LINE).scalar_subquery()
 _LINE_VERSIONS = (
-    select(func.count(_LINE.c.id).label("people"), func.coalesce(func.sum(PersonVersion.version), 0).label("versions"))
-    .select_from(_LINE.outerjoin(PersonVersion, PersonVersion.user_id == _LINE.c.id))
+    select(func.count(_LINE.c.id).label("people"), func.coalesce(func.sum(_VERSION_OF), 0).label("versions"))
+    .select_from(_LINE)
     .subquery("line_versions")
 )
 LINE_STATE = _state(_scope_version("lines"), _LINE_VERSIONS.c.people, _LINE_VERSIONS.c.versions).join(_LINE_VERSIONS, true())
