@@ -18,10 +18,11 @@ from lms.reports.models import ReportFigureSet
 OWN = "own"  # the signed-in person's own data
 LINE = "line"  # also the people in their reporting line (heatmap, compliance matrix, a manager's home)
 FIGURES = "figures"  # also the organisation's published report figures and their threshold (reports)
-# Above this many people in a line, summing their versions costs more than summing everyone's (about
-# 1 µs a person through the reporting line, 0.08 µs a row over the whole table, SQLite at L): the key
-# then moves with anyone's data, which for a line that size is most of the organisation anyway.
-LINE_EXACT_MAX = 2000
+# Above this many people in a line, summing their versions costs about what summing everyone's does
+# at 100,000 people (looked up one by one: about 1 µs a person on SQLite, several on PostgreSQL; the
+# whole table: under 0.1 µs a row): the key then moves with anyone's data, which for a line that size
+# is much of the organisation anyway. Measured in bench/README.md (session 10).
+LINE_EXACT_MAX = 1000
 
 # Built once: the session, whether its person may still sign in, and the versions a page is keyed on.
 _TOKEN = bindparam("token_hash", type_=String)
