@@ -57,7 +57,9 @@ def long_date(moment: datetime) -> str:
     return format_date(moment, "long")
 
 
-def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, now: datetime) -> bytes:
+def certificate_pdf(
+    view: CertificateView, *, org_name: str, verify_url: str, now: datetime, competences: list[str] | None = None
+) -> bytes:
     """A one-page A4 landscape certificate: holder, course, dates, issuer, the code and a QR code to check it.
 
     In the current language: the holder's own, since only they download it (lms/i18n.py)."""
@@ -94,12 +96,23 @@ def certificate_pdf(view: CertificateView, *, org_name: str, verify_url: str, no
         pdf.ln(gap)
 
     pdf.set_y(24)
-    line(org_name, 14, style="B", colour=MUTED, gap=6)
-    line(_("Certificate of completion"), 28, style="B", gap=6)
+    # The competence line is paid for by tighter spacing at the top, so the longest certificate
+    # (two-line title, valid until, revoked) still ends above the issuer's block.
+    space = 4 if competences else 6
+    line(org_name, 14, style="B", colour=MUTED, gap=space)
+    line(_("Certificate of completion"), 28, style="B", gap=space)
     line(_("This certifies that"), 13, colour=MUTED)
     line(view.person_name, 26, style="B", gap=5)
     line(_("has completed the course"), 13, colour=MUTED)
-    line(view.course_name.text, 20, style="B", gap=6, lines=2)
+    line(view.course_name.text, 20, style="B", gap=4 if competences else 6, lines=2)
+    if competences:
+        # One line, type shrinking to fit, so the dates below never reach the QR code.
+        developed = _("Develops: %(competences)s") % {"competences": "; ".join(competences)}
+        pdf.set_font("Helvetica", size=9)
+        # A long list is cut with an ellipsis (the verification page lists every one).
+        while len(developed) > 40 and len(pdf.multi_cell(width, 4.5, printable(developed), dry_run=True, output="LINES")) > 1:
+            developed = developed[:-8].rstrip(" ;,") + "…"
+        line(developed, 10, colour=MUTED, gap=3)
     line(_("Completed on %(date)s") % {"date": long_date(view.completed_at)}, 13)
     if view.valid_until is not None:
         line(_("Valid until %(date)s") % {"date": long_date(view.valid_until)}, 13, style="B")

@@ -16,7 +16,7 @@ from courses.certificates.admin_routes import router as admin_router
 from courses.certificates.codes import code_normalise
 from courses.certificates.deps import OwnCertificate
 from courses.certificates.pdf import certificate_pdf
-from courses.certificates.selectors import certificate_by_code, my_certificates
+from courses.certificates.selectors import certificate_by_code, certificate_competences, my_certificates
 
 router = APIRouter()
 router.include_router(admin_router)
@@ -32,10 +32,16 @@ def certificates_mine(request: Request, db: DbSession, user: SignedInUser) -> Re
 
 
 @router.get("/learning/certificates/{certificate_id:id}.pdf")
-def certificate_download(request: Request, user: SignedInUser, certificate: OwnCertificate) -> Response:
+def certificate_download(request: Request, db: DbSession, user: SignedInUser, certificate: OwnCertificate) -> Response:
     settings = request.app.state.settings
     base = (settings.base_url or str(request.base_url)).rstrip("/")
-    content = certificate_pdf(certificate, org_name=settings.org_name, verify_url=f"{base}/verify/{certificate.code}", now=utcnow())
+    content = certificate_pdf(
+        certificate,
+        org_name=settings.org_name,
+        verify_url=f"{base}/verify/{certificate.code}",
+        now=utcnow(),
+        competences=certificate_competences(db, certificate.course_id),
+    )
     return Response(
         content,
         media_type="application/pdf",
@@ -72,6 +78,7 @@ def _verify_page(request: Request, db: DbSession, raw: str) -> Response:
             "code": code_normalise(raw) or "",
             "typed": raw.strip()[:100],
             "found": found,
+            "competences": certificate_competences(db, found.course_id) if found else [],
             "status": found.status(now).value if found else None,
             "now": now,
         },

@@ -8,14 +8,16 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, or_, select as sa_select
 from sqlmodel import Session
 
-from lms.i18n import current_language
+from lms.competences.localised import names_for
+from lms.competences.models import Competence, Framework
+from lms.i18n import current_language, gettext
 from lms.people.models import User
 from lms.web.paging import ListFilters, Page, clamp_page, like_pattern
 
 from courses.certificates.codes import code_normalise
 from courses.certificates.models import Certificate
 from courses.certificates.status import STATUS_LABELS, CertificateStatus, certificate_status
-from courses.models import Course, CourseTranslation
+from courses.models import Course, CourseCompetence, CourseTranslation
 from courses.translations.resolve import Shown
 
 
@@ -132,3 +134,23 @@ def certificates_page(session: Session, f: CertificateFilters, per_page: int) ->
         .limit(per_page)
     ).all()
     return Page(items=[CertificateView(*row) for row in rows], total=total, page=page, per_page=per_page)
+
+
+def certificate_competences(session: Session, course_id: int) -> list[str]:
+    """What the certified course develops, as printed on the certificate: "1.1 Name, level 3" in the
+    reader's language where the framework has a version (one statement, one more for the versions when
+    a framework is in another language)."""
+    rows = session.exec(
+        sa_select(Competence, Framework, CourseCompetence.level)
+        .join(CourseCompetence, CourseCompetence.competence_id == Competence.id)
+        .join(Framework, Framework.id == Competence.framework_id)
+        .where(CourseCompetence.course_id == course_id)
+        .order_by(Framework.code, Competence.code)
+    ).all()
+    if not rows:
+        return []
+    names = names_for(session, list({framework.id: framework for _c, framework, _l in rows}.values()))
+    return [
+        gettext("%(code)s %(competence)s, level %(level)s") % {"code": c.code, "competence": names.of(c).name, "level": level}
+        for c, _framework, level in rows
+    ]
