@@ -34,7 +34,7 @@ def assignment_rows(items: list[LearningItem], now: datetime) -> Iterator[list[o
         yield [
             item.learner.name,
             item.learner.email,
-            item.course.title,
+            item.course_name.text,  # in the downloader's language where the course has a version
             item.category_label,
             _day(e.due_at),
             overdue,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from courses.models import AssignmentRule, Course, CourseTranslation, LessonTranslation
+from courses.models import AssignmentRule, Course, CourseTranslation, Enrolment, LessonTranslation
 from lms.clock import utcnow
 from lms.people.models import OrgUnit
 from tests.assessments.factories import quiz_lesson, quiz_of, single_choice
@@ -16,6 +16,7 @@ from tests.courses.certificates.factories import complete_course
 from tests.courses.compliance.factories import make_cycle, make_requirement
 from tests.courses.factories import make_course
 from tests.lms.test_home_pages import submitted_attempts
+from tests.support.exports import rows_by_identifier
 from tests.support.queries import counting
 from tests.conftest import sign_in
 
@@ -138,3 +139,16 @@ def test_the_trainers_quiz_flags_name_course_and_quiz_in_french(db, signed_in, m
     home = clean(browser.get("/").text)
     assert "Formation traduite" in home and "Quiz traduit" in home
     assert course.title not in home
+
+
+def test_the_teams_assignments_download_and_course_filter_name_courses_in_french(db, signed_in, make_user):
+    translated, untranslated = two_courses(db)
+    browser, manager = signed_in("manager", language="fr")
+    person = make_user(name="Léa Lefèvre", manager_id=manager.id)
+    for course in (translated, untranslated):
+        db.add(Enrolment(user_id=person.id, course_id=course.id, source="assigned"))
+    db.commit()
+    rows = rows_by_identifier(browser.get("/team/assignments.csv"), "fr")
+    assert sorted(r["course"] for r in rows) == ["Data basics", TRANSLATED]
+    page = clean(browser.get("/team/assignments").text)
+    assert f">{TRANSLATED}</option>" in page and "Spotting phishing" not in page  # the course filter
