@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 import re
 from typing import Annotated
@@ -15,6 +17,7 @@ from lms.badges.keys import BadgeKeyError
 from lms.badges.png import badge_image, bake
 from lms.badges.public_routes import router as public_router
 from lms.badges.selectors import claimable, claimable_courses, my_credentials
+from lms.competences.localised import localised_rows
 from lms.badges.service import REASON_MAX, BadgeError, course_credential_claim, credential_claim, credential_revoke
 from lms.badges.signing import unverified
 from lms.badges.verify import JWT_CLAIMS
@@ -37,8 +40,11 @@ PRIVATE = {"Cache-Control": "private, no-store"}
 def _mine_page(request: Request, db: DbSession, user: SignedInUser, *, errors: dict | None = None) -> Response:
     now = utcnow()
     courses = claimable_courses(db, user.id or 0) if request.app.state.settings.badges_for_courses else []
+    items = claimable(db, user, now)
+    # Named in the reader's language on the page; a claim reads the rows afresh (lms.badges.service).
+    named = [replace(item, row=row) for item, row in zip(items, localised_rows(db, [i.row for i in items]), strict=True)]
     context = {
-        "claimable": claimable(db, user, now),
+        "claimable": named,
         "courses": courses,
         "credentials": my_credentials(db, user.id or 0),
         "errors": errors or {},

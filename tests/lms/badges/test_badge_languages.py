@@ -49,6 +49,8 @@ def test_a_french_reader_gets_the_competence_named_in_french(signed_in, db):
     db.add(ProficiencyLevelTranslation(level_id=level.id, language="fr", band="Intermédiaire", summary="Travaille seul."))
     db.commit()
 
+    offered = browser.get("/badges").text
+    assert "4.1 Compétence 4.1" in offered and "Sécurité" in offered  # what may be claimed, in French too
     achievement = _achievement(browser, claim(browser, competence))
     assert achievement["inLanguage"] == "fr"
     assert achievement["name"] == "4.1 Compétence 4.1" and achievement["description"] == "Se protéger en ligne."
