@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Frees one 19 MiB block (as argon2 does), then allocates, touches and frees an 8 MiB one, and says
@@ -60,3 +62,12 @@ def test_worker_processes_inherit_the_thresholds_and_an_operators_own_values_sta
     assert _probe("fixed")["mmap"] == str(128 * 1024)
     chosen = _probe("fixed", MALLOC_MMAP_THRESHOLD_="262144", MALLOC_TRIM_THRESHOLD_="1048576")
     assert (chosen["mmap"], chosen["trim"]) == ("262144", "1048576")
+
+
+def test_the_fix_in_this_process_reports_glibc_and_keeps_the_environment_it_was_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    # In process as well, so coverage sees the function; the values set are glibc's own defaults.
+    from lms.cli.serve import MALLOC_THRESHOLDS, fix_malloc_thresholds
+
+    for variable, value in MALLOC_THRESHOLDS.items():
+        monkeypatch.setenv(variable, str(value))
+    assert fix_malloc_thresholds() is True
