@@ -74,13 +74,15 @@ def import_submit(
 ) -> Response:
     data = file.file.read(MAX_BYTES + 1) if file is not None else b""
     if not data:
-        return _page(request, 422, dry_run=dry_run, errors={"file": "Choose a CSV file to upload."})
+        return _page(request, 422, dry_run=dry_run, errors={"file": gettext("Choose a CSV file to upload.")})
     if len(data) > MAX_BYTES:
         return _page(
             request,
             422,
             dry_run=dry_run,
-            errors={"file": f"The file is larger than {MAX_BYTES // 2**20} MB. Split it into smaller files."},
+            errors={
+                "file": gettext("The file is larger than %(size)s MB. Split it into smaller files.") % {"size": MAX_BYTES // 2**20}
+            },
         )
     result = users_import(db, data=data, by=user, client_ip=client_ip(request), dry_run=dry_run)
     if not result.ok:

@@ -245,7 +245,9 @@ def user_activate(request: Request, db: DbSession, user: AdminUser, user_id: Id)
 def user_invite(request: Request, db: DbSession, user: AdminUser, user_id: Id) -> Response:
     person = _person(db, user_id)
     if not person.is_active:
-        return _edit_page(request, db, person, status_code=422, invite_errors={"form": "Reactivate the account before inviting them."})
+        return _edit_page(
+            request, db, person, status_code=422, invite_errors={"form": gettext("Reactivate the account before inviting them.")}
+        )
     try:
         token = invitation_create(db, user=person, by=user, client_ip=client_ip(request))
     except PeopleError as exc:

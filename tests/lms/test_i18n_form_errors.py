@@ -17,6 +17,7 @@ from lms.config import PROJECT_ROOT
 PACKAGES = ("lms", "courses", "assessments")
 COLLECTORS = ("error", "problem")  # a name holding either word collects messages for people
 LINE_ERRORS = {"ImportLineError"}  # (line, message)
+MARKERS = {"gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "_"}
 # Messages left in English on purpose, and why (docs/languages.md lists what stays English).
 ON_PURPOSE = {
     "lms/privacy/retention_registry.py": "the RETENTION setting's problems stop the server at start-up: operators read them",
@@ -39,6 +40,11 @@ def _collector(node: ast.expr) -> bool:
     return any(word in name.lower() for word in COLLECTORS)
 
 
+def _marking(call: ast.Call) -> bool:
+    name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    return name in MARKERS
+
+
 def _unmarked(tree: ast.Module) -> list[int]:
     lines = []
     for node in ast.walk(tree):
@@ -53,7 +59,12 @@ def _unmarked(tree: ast.Module) -> list[int]:
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in LINE_ERRORS:
             if len(node.args) == 2 and _literal(node.args[1]):
                 lines.append(node.lineno)
-        elif isinstance(node, ast.Call) and any(isinstance(a, ast.Name) and _collector(a) for a in node.args):
+        elif isinstance(node, ast.Call) and any(
+            k.arg and any(w in k.arg for w in COLLECTORS) and isinstance(k.value, ast.Dict) and any(map(_literal, k.value.values))
+            for k in node.keywords
+        ):
+            lines.append(node.lineno)  # page(..., errors={"file": "Choose a file."})
+        elif isinstance(node, ast.Call) and not _marking(node) and any(isinstance(a, ast.Name) and _collector(a) for a in node.args):
             # A helper handed the errors and the message to file under a field: check_int(raw, errors, ...).
             if any(_literal(a) for a in node.args) or any(_literal(k.value) for k in node.keywords):
                 lines.append(node.lineno)
@@ -90,5 +101,7 @@ def test_the_check_catches_each_way_of_collecting_a_message(tmp_path: Path) -> N
         "    errors['code'] = 'x'\n"
         "    check_int(n, errors, 'days', message=f'Enter {n} days.')\n"
         "    check_int(n, errors, 'days', message=gettext('Enter the days.'))\n"
+        "    page(request, errors={'file': 'Choose a file to upload.'})\n"
+        "    ngettext('%(n)s problem found.', '%(n)s problems found.', problems)\n"
     )
-    assert unmarked_messages(tmp_path) == {"lms/form.py": [2, 3, 4, 5, 10]}
+    assert unmarked_messages(tmp_path) == {"lms/form.py": [2, 3, 4, 5, 10, 12]}

@@ -61,7 +61,7 @@ def test_csv_active_no_signs_the_leaver_out_at_once_and_yes_lets_them_back(app, 
 
         dry = upload(browser, leaving, dry_run=True)
         assert dry.status_code == 200
-        assert "update 1 and leave 1 user(s) unchanged; 1 would be deactivated and signed out everywhere, 0 would be reactivated" in (
+        assert "update 1 and leave 1 user(s) unchanged. 1 would be deactivated and signed out everywhere, 0 would be reactivated." in (
             text_of(dry)
         )
         assert fresh(db, leo).is_active and theirs.get("/").status_code == 200
@@ -69,7 +69,7 @@ def test_csv_active_no_signs_the_leaver_out_at_once_and_yes_lets_them_back(app, 
         done = upload(browser, leaving)
         assert done.status_code == 303
         flashed = text_of(browser.get(done.headers["location"]))
-        assert "Created 0, updated 1, unchanged 1 user(s); 1 deactivated and signed out everywhere, 0 reactivated." in flashed
+        assert "Created 0, updated 1, unchanged 1 user(s). 1 deactivated and signed out everywhere, 0 reactivated." in flashed
         # Their open session is refused on its very next request, and their password no longer works.
         after = theirs.get("/")
         assert after.status_code == 303 and after.headers["location"].startswith("/login")

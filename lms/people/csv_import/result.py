@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lms.i18n import gettext, ngettext
+
 
 @dataclass(frozen=True)
 class ImportLineError:
@@ -30,23 +32,53 @@ class ImportResult:
     dry_run: bool = False
 
     def summary(self) -> str:
-        """One paragraph for people: what happened (or would), and that new users need a password."""
+        """One paragraph for people: what happened (or would), and that new users need a password. Whole
+        sentences, each a message of its own, so every language can word and order them."""
         if not self.ok:
-            return f"The file was rejected: {len(self.errors)} problem(s) found. Nothing was imported."
+            problems = len(self.errors)
+            return ngettext(
+                "The file was rejected: %(count)s problem found. Nothing was imported.",
+                "The file was rejected: %(count)s problems found. Nothing was imported.",
+                problems,
+            ) % {"count": problems}
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
         if self.dry_run:
-            text = f"Would create {self.created}, update {self.updated} and leave {self.unchanged} user(s) unchanged"
+            sentences = [gettext("Would create %(created)s, update %(updated)s and leave %(unchanged)s user(s) unchanged.") % counts]
         else:
-            text = f"Created {self.created}, updated {self.updated}, unchanged {self.unchanged} user(s)"
-        if self.units_created:
-            units = f"{self.units_created} new organisation unit(s)"
-            text += f"; {'with ' if self.dry_run else ''}{units}"
+            sentences = [gettext("Created %(created)s, updated %(updated)s, unchanged %(unchanged)s user(s).") % counts]
+        if units := self.units_created:
+            if self.dry_run:
+                sentence = ngettext(
+                    "%(count)s new organisation unit would be created.", "%(count)s new organisation units would be created.", units
+                )
+            else:
+                sentence = ngettext(
+                    "%(count)s new organisation unit was created.", "%(count)s new organisation units were created.", units
+                )
+            sentences.append(sentence % {"count": units})
         if self.deactivated or self.reactivated:
-            would = "would be " if self.dry_run else ""
-            text += f"; {self.deactivated} {would}deactivated and signed out everywhere, {self.reactivated} {would}reactivated"
-        text += "."
+            moves = {"deactivated": self.deactivated, "reactivated": self.reactivated}
+            if self.dry_run:
+                sentences.append(
+                    gettext("%(deactivated)s would be deactivated and signed out everywhere, %(reactivated)s would be reactivated.")
+                    % moves
+                )
+            else:
+                sentences.append(
+                    gettext("%(deactivated)s deactivated and signed out everywhere, %(reactivated)s reactivated.") % moves
+                )
         if self.dry_run:
-            text += " Dry run: nothing was saved."
+            sentences.append(gettext("Dry run: nothing was saved."))
         if self.created:
-            who = "they" if self.dry_run else f"the {self.created} created"
-            text += f" New users get no password: {who} choose their own through an invitation link."
-        return text
+            if self.dry_run:
+                sentences.append(gettext("New users get no password: they choose their own through an invitation link."))
+            else:
+                sentences.append(
+                    ngettext(
+                        "New users get no password: the %(count)s person created chooses their own through an invitation link.",
+                        "New users get no password: the %(count)s people created choose their own through an invitation link.",
+                        self.created,
+                    )
+                    % {"count": self.created}
+                )
+        return " ".join(sentences)
