@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import ColumnElement, Integer, Label, Row, Select, Subquery, and_, bindparam, case, func, select as sa_select
+from sqlalchemy import ColumnElement, Integer, Label, Row, Select, String, Subquery, and_, bindparam, case, func, select as sa_select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
 
-from lms.i18n import format_date, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
-from lms.competences.models import Competence, CompetenceStatus, JobProfileRequirement
+from lms.i18n import current_language, format_date, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext
+from lms.competences.localised import Localised
+from lms.competences.models import Competence, CompetenceStatus, CompetenceTranslation, JobProfileRequirement
 from lms.people.models import User
 
 from courses.models import Assignment, Course, Enrolment, EnrolmentSource
@@ -249,8 +251,17 @@ _USER_GAPS = (
         CompetenceStatus.user_id,
         CompetenceStatus.verified_level,
         CompetenceStatus.verified_until,
+        CompetenceTranslation.name,
     )
     .join(JobProfileRequirement, col(JobProfileRequirement.competence_id) == Competence.id)
+    # The competence's name in the reader's language comes in the same statement.
+    .outerjoin(
+        CompetenceTranslation,
+        and_(
+            CompetenceTranslation.competence_id == Competence.id,
+            CompetenceTranslation.language == bindparam("language", type_=String),
+        ),
+    )
     .outerjoin(
         CompetenceStatus,
         and_(CompetenceStatus.competence_id == Competence.id, CompetenceStatus.user_id == bindparam("user_id", type_=Integer)),
@@ -261,12 +272,15 @@ _USER_GAPS = (
 
 
 def user_gaps(session: Session, user: User, now: datetime) -> list[tuple[Competence, int, int]]:
-    """(competence, required, verified) for each requirement of the user's profile not yet met."""
+    """(competence, required, verified) for each requirement of the user's profile not yet met, each
+    competence named in the reader's language where its framework has a version in it."""
     if not user.job_profile_id:
         return []
-    rows = session.exec(_USER_GAPS, params={"user_id": user.id, "job_profile_id": user.job_profile_id}).all()
+    params = {"user_id": user.id, "job_profile_id": user.job_profile_id, "language": current_language()}
+    rows = session.exec(_USER_GAPS, params=params).all()
     gaps = []
-    for competence, required, has_status, level, until in rows:
+    for row, required, has_status, level, until, translated in rows:
+        competence = row if translated is None else cast(Competence, Localised(row, name=translated))
         # As effective_level: no status, or a level whose evidence expired since it was written, counts as 0.
         verified = 0 if has_status is None or (until is not None and until <= now) else level
         if verified < required:
